@@ -1,0 +1,109 @@
+"""Fixed vocabularies of the model: actors, tracks, world indices, enablers, parameters.
+
+Names come from the report (reference digest §2–§3). Everything else in the package indexes
+its arrays by the positions defined here, so this module is the one place they are declared.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+AGENT_ACTORS: tuple[str, ...] = ("JPN", "GBR", "FRA", "DEU", "NATO")
+CONTEXT_ACTORS: tuple[str, ...] = ("USA", "CHN", "RUS")
+ACTORS: tuple[str, ...] = AGENT_ACTORS + CONTEXT_ACTORS
+
+TRACKS: tuple[str, ...] = ("dialogue", "exchange", "exercise")
+Track = Literal["dialogue", "exchange", "exercise"]
+
+#: World indices, each in [0, 1] (DESIGN "World indices").
+INDICES: tuple[str, ...] = (
+    "china_assertiveness",
+    "russian_aggression",
+    "nk_provocation",
+    "us_engagement",
+    "budget_pressure",
+    "japan_activism",
+)
+
+#: Agreements that gate tracks (digest §3 enabler matrix).
+ENABLERS: tuple[str, ...] = ("isa", "acsa", "equipment", "two_plus_two", "raa", "partnership")
+
+MOTIVATIONS: tuple[str, ...] = (
+    "protect_order",
+    "support_us",
+    "regional_interests",
+    "industrial",
+    "operational_knowledge",
+    "stakeholder_image",
+    "indo_pacific_awareness",
+)
+DIVERGENCES: tuple[str, ...] = ("china_threat", "china_caution", "russia_threat", "russia_priority")
+CONSTRAINTS: tuple[str, ...] = (
+    "bandwidth",
+    "domestic_constraint",
+    "consensus_friction",
+    "us_equipment_dependence",
+)
+#: Every named actor parameter, in array order (params[..., PARAMS.index(name)]).
+PARAMS: tuple[str, ...] = MOTIVATIONS + DIVERGENCES + CONSTRAINTS
+
+#: Driver groups of the additive explanation of a level change (DESIGN "Explanations").
+DRIVERS: tuple[str, ...] = (
+    "threats",
+    "motivations",
+    "china_caution",
+    "russia_divergence",
+    "constraints",
+    "bandwidth",
+    "enablers",
+    "moves",
+    "noise",
+)
+#: The part of a change left when every driver is neutral: the pull toward the track's base level.
+BASELINE = "baseline"
+
+DRIVER_LABELS: dict[str, str] = {
+    "baseline": "the relationship's own momentum",
+    "threats": "the threat picture (China, Russia, North Korea)",
+    "motivations": "the partners' motivations",
+    "china_caution": "the gap in caution toward China",
+    "russia_divergence": "the gap in priority given to Russia",
+    "constraints": "domestic and institutional constraints",
+    "bandwidth": "limited bandwidth (money, people, attention)",
+    "enablers": "missing agreements capping the track",
+    "moves": "the players' moves",
+    "noise": "chance",
+}
+
+#: Anchors of the report's 0–5 scale per track (digest §3), index = rounded level.
+ANCHORS: dict[str, tuple[str, ...]] = {
+    "dialogue": (
+        "none",
+        "ad hoc visits only",
+        "standing working-level dialogues",
+        "standing dialogues plus ministerial contact",
+        "full suite with regular 2+2",
+        "alliance-level institutions",
+    ),
+    "exchange": (
+        "none",
+        "sporadic exchanges",
+        "regular exchanges, an enabling agreement",
+        "agreements in place, limited practical cooperation",
+        "dense exchanges, several projects",
+        "co-development and production at scale",
+    ),
+    "exercise": (
+        "none",
+        "goodwill visits only",
+        "occasional basic exercises",
+        "recurring exercises, mainly one service",
+        "all three services, operationally relevant",
+        "regular combined exercises under an RAA",
+    ),
+}
+
+
+def anchor(track: str, level: float) -> str:
+    """Plain-language anchor of `level` on `track` (the nearest integer rung)."""
+    return ANCHORS[track][int(min(5, max(0, round(level))))]

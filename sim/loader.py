@@ -1,0 +1,348 @@
+"""Reading config/ and scenarios/: safe YAML, pydantic validation, one-line errors.
+
+Every problem becomes an `InputError` naming the file, the line where known, the field and
+the allowed values. Only `yaml.safe_load`/`yaml.compose` with the safe loader are used.
+"""
+
+from __future__ import annotations
+
+import os
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import InputError, allowed, did_you_mean
+from .ids import AGENT_ACTORS, ENABLERS, PARAMS
+from .schema import (
+    PARAM_DOMAIN,
+    ActorConfig,
+    DyadConfig,
+    EnablerType,
+    IndexConfig,
+    ModelConstants,
+    Scenario,
+)
+
+
+def project_root() -> Path:
+    """Folder holding config/ and scenarios/: $WARGAME_HOME, the source tree, or the wheel's copy."""
+    env = os.environ.get("WARGAME_HOME")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent
+    if (here.parent / "config").is_dir() and (here.parent / "scenarios").is_dir():
+        return here.parent
+    return here / "_data"
+
+
+def scenarios_dir() -> Path:
+    return project_root() / "scenarios"
+
+
+# ------------------------------------------------------------------------ YAML + lines
+
+
+def _node_line(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """1-based line of the YAML node at `loc`, or of the deepest parent found."""
+    line = None
+    for key in loc:
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            nxt = None
+            for k, v in node.value:
+                if k.value == str(key):
+                    nxt = v
+                    line = k.start_mark.line + 1
+                    break
+            node = nxt
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            node = None
+    if node is not None:
+        line = node.start_mark.line + 1
+    return line
+
+
+def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
+    """Parse `path` safely; return (data, node tree for line lookups)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(str(path), "", "file not found") from None
+    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), "", f"cannot read: {exc.__class__.__name__}") from None
+    try:
+        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(str(path), "", f"malformed YAML: {problem}", line) from None
+    return data, node
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Field names allowed at `loc` (the parent of an unknown key)."""
+    ann: Any = model
+    for key in loc:
+        ann = _unwrap(ann)
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            f = ann.model_fields.get(str(key))
+            if f is None:
+                return []
+            ann = f.annotation
+        elif typing.get_origin(ann) in (dict, list, tuple):
+            ann = typing.get_args(ann)[-1]
+        else:
+            return []
+    ann = _unwrap(ann)
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return list(ann.model_fields)
+    return []
+
+
+def _unwrap(ann: Any) -> Any:
+    origin = typing.get_origin(ann)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(ann) if a is not type(None)]
+        models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+        return models[0] if models else args[0]
+    if origin is typing.Annotated:
+        return typing.get_args(ann)[0]
+    return ann
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for k in loc:
+        out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
+    return out
+
+
+def validate(model: type[BaseModel], data: Any, path: Path, node: yaml.Node | None, at=()):
+    """Validate `data` against `model`, raising a one-line InputError on the first problem."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(k for k in err["loc"] if k not in ("[key]",))
+        # pydantic appends validator-type tags such as 'literal[...]' or 'int'; drop them
+        loc = tuple(k for k in loc if not (isinstance(k, str) and ("[" in k or k in _TAGS)))
+        full = tuple(at) + loc
+        line = _node_line(node, full)
+        field = _field_name(full)
+        etype, msg = err["type"], err["msg"]
+        if etype == "extra_forbidden":
+            names = _fields_at(model, loc[:-1])
+            msg = f"unknown key '{loc[-1]}'{did_you_mean(str(loc[-1]), names)}; {allowed(names)}"
+        elif etype == "literal_error":
+            expected = err.get("ctx", {}).get("expected", "")
+            bad = err.get("input")
+            hint = did_you_mean(str(bad), [s.strip(" '") for s in expected.split(",")])
+            msg = f"'{bad}' is not allowed{hint}; allowed: {expected.replace(' or ', ', ')}"
+        elif etype == "missing":
+            msg = "required field is missing"
+        elif etype.startswith(("greater", "less")):
+            msg = f"{msg} (got {err.get('input')})"
+        elif etype == "value_error":
+            msg = msg.removeprefix("Value error, ")
+        raise InputError(str(path), field, msg, line) from None
+
+
+_TAGS = {"int", "str", "float", "bool", "function-after", "function-before", "list", "dict"}
+
+
+# ----------------------------------------------------------------------- the config
+
+
+@dataclass(frozen=True)
+class Config:
+    """The contents of one config folder, validated."""
+
+    folder: Path
+    actors: dict[str, ActorConfig]
+    world: dict[str, IndexConfig]
+    dyads: dict[str, DyadConfig]
+    enablers: dict[str, EnablerType]
+    model: ModelConstants
+
+    def param_value(self, actor: str, param: str) -> float:
+        return self.actors[actor].params[param].value
+
+    def param_range(self, actor: str, param: str) -> tuple[float, float]:
+        return self.actors[actor].params[param].range
+
+
+def _mapping(path: Path, data: Any, node, model, key: str | None = None) -> dict[str, Any]:
+    body = data.get(key) if isinstance(data, dict) and key else data
+    if not isinstance(body, dict):
+        raise InputError(str(path), key or "", "expected a mapping")
+    return {name: validate(model, v, path, node, ((key,) if key else ()) + (name,))
+            for name, v in body.items()}
+
+
+def load_config(folder: Path | str) -> Config:
+    folder = Path(folder)
+    if not folder.is_absolute() and not folder.exists():
+        folder = project_root() / folder
+    if not folder.is_dir():
+        raise InputError(str(folder), "config", "config folder not found")
+    files = {n: folder / f"{n}.yaml" for n in ("actors", "world", "dyads", "enablers", "model")}
+    loaded = {n: read_yaml(p) for n, p in files.items()}
+
+    p, (data, node) = files["actors"], loaded["actors"]
+    actors = _mapping(p, data, node, ActorConfig, "actors")
+    for a in actors:
+        if a not in AGENT_ACTORS + ("USA", "CHN", "RUS"):
+            raise InputError(str(p), f"actors.{a}", f"unknown actor{did_you_mean(a, AGENT_ACTORS)}",
+                             _node_line(node, ("actors", a)))
+    for a in AGENT_ACTORS:
+        if a not in actors:
+            raise InputError(str(p), "actors", f"actor {a} is missing")
+
+    p, (data, node) = files["world"], loaded["world"]
+    world = _mapping(p, data, node, IndexConfig, "indices")
+    from .ids import INDICES
+
+    for name in world:
+        if name not in INDICES:
+            raise InputError(str(p), f"indices.{name}",
+                             f"unknown index{did_you_mean(name, INDICES)}; {allowed(INDICES)}",
+                             _node_line(node, ("indices", name)))
+    for name in INDICES:
+        if name not in world:
+            raise InputError(str(p), "indices", f"index {name} is missing")
+
+    p, (data, node) = files["enablers"], loaded["enablers"]
+    enablers = _mapping(p, data, node, EnablerType, "enablers")
+    for name in ENABLERS:
+        if name not in enablers:
+            raise InputError(str(p), "enablers", f"enabler {name} is missing")
+
+    p, (data, node) = files["dyads"], loaded["dyads"]
+    dyads = _mapping(p, data, node, DyadConfig, "dyads")
+    for d in dyads:
+        check_dyad_id(d, p, _node_line(node, ("dyads", d)))
+
+    p, (data, node) = files["model"], loaded["model"]
+    model = validate(ModelConstants, data, p, node)
+    return Config(folder, actors, world, dyads, enablers, model)
+
+
+def check_dyad_id(d: str, path: Path | str, line: int | None = None) -> tuple[str, str]:
+    parts = d.split("-")
+    if len(parts) != 2 or parts[0] == parts[1] or any(x not in AGENT_ACTORS for x in parts):
+        raise InputError(str(path), d, "a dyad is two different actors joined by '-', "
+                         f"e.g. JPN-GBR; {allowed(AGENT_ACTORS)}", line)
+    return parts[0], parts[1]
+
+
+# ---------------------------------------------------------------------- scenarios
+
+
+def resolve_scenario(name_or_path: str) -> Path:
+    """A name in scenarios/ ('baseline') or a path to a YAML file."""
+    p = Path(name_or_path)
+    if p.suffix in (".yaml", ".yml") or p.exists() or os.sep in name_or_path:
+        if not p.exists():
+            raise InputError(name_or_path, "", "file not found")
+        return p
+    cand = scenarios_dir() / f"{name_or_path}.yaml"
+    if cand.exists():
+        return cand
+    names = list_scenarios()
+    raise InputError(name_or_path, "scenario",
+                     f"no such scenario{did_you_mean(name_or_path, names)}; {allowed(names, 40)}")
+
+
+def list_scenarios() -> list[str]:
+    return sorted(p.stem for p in scenarios_dir().glob("*.yaml"))
+
+
+def parse_param_key(key: str, file: str, field: str, line: int | None = None) -> tuple[str, str]:
+    """'DEU.china_caution' -> ('DEU', 'china_caution'), or an InputError naming the choices."""
+    actor, dot, param = key.partition(".")
+    if not dot:
+        raise InputError(file, field, f"'{key}' must be ACTOR.param, e.g. DEU.china_caution", line)
+    if actor not in AGENT_ACTORS:
+        raise InputError(file, field, f"unknown actor '{actor}'{did_you_mean(actor, AGENT_ACTORS)};"
+                         f" {allowed(AGENT_ACTORS)}", line)
+    if param not in PARAMS:
+        raise InputError(file, field, f"unknown parameter '{param}'{did_you_mean(param, PARAMS)};"
+                         f" {allowed(PARAMS)}", line)
+    return actor, param
+
+
+def check_param_value(actor: str, param: str, value: float, file: str, field: str,
+                      line: int | None = None) -> None:
+    lo, hi = PARAM_DOMAIN[param]
+    if not lo <= value <= hi:
+        raise InputError(file, field, f"{actor}.{param} = {value} is out of range; "
+                         f"allowed: {lo} to {hi}", line)
+
+
+def load_scenario(name_or_path: str) -> tuple[Scenario, Config, Path]:
+    """Load and cross-check a scenario and its config."""
+    path = resolve_scenario(name_or_path)
+    data, node = read_yaml(path)
+    if not isinstance(data, dict):
+        raise InputError(str(path), "", "a scenario file is a mapping (name:, description:, ...)")
+    sc: Scenario = validate(Scenario, data, path, node)
+    cfg_folder = Path(sc.config)
+    if not cfg_folder.is_absolute():
+        local = path.parent / cfg_folder
+        cfg_folder = local if local.is_dir() else project_root() / cfg_folder
+    cfg = load_config(cfg_folder)
+    check_scenario(sc, cfg, path, node)
+    return sc, cfg, path
+
+
+def check_scenario(sc: Scenario, cfg: Config, path: Path, node: yaml.Node | None) -> None:
+    f = str(path)
+    dyads = sc.dyads if sc.dyads is not None else list(cfg.dyads)
+    for i, d in enumerate(dyads):
+        check_dyad_id(d, f, _node_line(node, ("dyads", i)))
+        if d not in cfg.dyads:
+            raise InputError(f, f"dyads[{i}]", f"dyad {d} is not declared in "
+                             f"{cfg.folder}/dyads.yaml; {allowed(cfg.dyads)}",
+                             _node_line(node, ("dyads", i)))
+    for part in ("levels", "enablers"):
+        for d in getattr(sc.initial, part):
+            if d not in dyads:
+                raise InputError(f, f"initial.{part}.{d}", f"unknown dyad{did_you_mean(d, dyads)};"
+                                 f" {allowed(dyads)}", _node_line(node, ("initial", part, d)))
+    for key, value in sc.overrides.items():
+        line = _node_line(node, ("overrides", key))
+        a, p = parse_param_key(key, f, f"overrides.{key}", line)
+        check_param_value(a, p, value, f, f"overrides.{key}", line)
+    ids = set()
+    for i, s in enumerate(sc.shocks):
+        if s.id in ids:
+            raise InputError(f, f"shocks[{i}].id", f"duplicate shock id '{s.id}'",
+                             _node_line(node, ("shocks", i, "id")))
+        ids.add(s.id)
+        for key in s.params:
+            parse_param_key(key, f, f"shocks[{i}].params.{key}",
+                            _node_line(node, ("shocks", i, "params", key)))
+        for key in s.enablers:
+            d, dot, e = key.partition(".")
+            line = _node_line(node, ("shocks", i, "enablers", key))
+            if d not in dyads:
+                raise InputError(f, f"shocks[{i}].enablers.{key}",
+                                 f"unknown dyad '{d}'{did_you_mean(d, dyads)}; {allowed(dyads)}", line)
+            if e not in ENABLERS:
+                raise InputError(f, f"shocks[{i}].enablers.{key}",
+                                 f"unknown enabler '{e}'{did_you_mean(e, ENABLERS)}; "
+                                 f"{allowed(ENABLERS)}", line)
+        if isinstance(s.at, int) and s.at > sc.turns:
+            raise InputError(f, f"shocks[{i}].at", f"turn {s.at} is after the last turn "
+                             f"({sc.turns})", _node_line(node, ("shocks", i, "at")))

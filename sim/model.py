@@ -1,0 +1,199 @@
+"""The model: one turn of the allied-cooperation wargame, over an ensemble of runs.
+
+`WargameModel.step()` reads as the turn of DESIGN.md:
+shocks → perception → desired levels → bandwidth allocation (human moves folded in) →
+offers meet under enabler caps (NATO consensus) → discrete events → record.
+Decisions are simultaneous: every actor decides on the same snapshot, then changes commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import mesa
+import numpy as np
+
+from .actors import RULES, Snapshot, SovereignState, pick
+from .ids import AGENT_ACTORS, TRACKS
+from .moves import Move, MoveArrays, compile_moves
+from .rng import Site, Stream, run_keys
+from .setup import AI, PI, Setup
+from .shocks import ShockBook
+from .world import World
+
+
+@dataclass
+class Record:
+    """What happened in one turn, for every run of the ensemble."""
+
+    levels: np.ndarray  # (R, D, K) after the turn
+    activity: np.ndarray  # (R, D, K) bool: a concrete activity took place
+    opened: np.ndarray  # (R, D, E) bool: a negotiation opened
+    signed: np.ndarray  # (R, D, E) bool: an agreement was signed
+    fired: np.ndarray  # (R, S) bool: scenario shocks that fired
+    spent: np.ndarray  # (R, D, 2) bandwidth each side gave the dyad
+    desired: np.ndarray  # (R, D, 2, K)
+    world: np.ndarray  # (R, I)
+    injected: list[str] = field(default_factory=list)
+    moves: list[Move] = field(default_factory=list)
+
+
+class WargameModel(mesa.Model):
+    """An ensemble of runs of one scenario, stepped together one quarter at a time.
+
+    `runs` are the run indices in the batch (their keys come from `seed` and the index, so
+    a run's draws do not depend on which other runs share the ensemble). `run_params`
+    maps 'ACTOR.param' to per-run values (sweeps and samples).
+    """
+
+    def __init__(self, setup: Setup, seed: int = 0, runs: int | np.ndarray | range = 1,
+                 run_params: dict[str, np.ndarray] | None = None, keep_snapshots: bool = False):
+        super().__init__(rng=seed)
+        self.setup = setup
+        self.seed = int(seed)
+        self.run_index = np.arange(runs) if isinstance(runs, int) else np.asarray(runs)
+        self.stream = Stream(run_keys(self.seed, self.run_index))
+        R = len(self.run_index)
+        D, E = setup.signed.shape
+        self.turn = 0
+        self.params = np.repeat(setup.params[None], R, axis=0)
+        for key, values in (run_params or {}).items():
+            a, p = key.split(".")
+            self.params[:, AI[a], PI[p]] = np.asarray(values, dtype=float)
+        self.levels = np.repeat(setup.levels[None], R, axis=0)
+        self.signed = np.repeat(setup.signed[None], R, axis=0)
+        self.blockers = np.repeat(setup.blockers[None], R, axis=0)
+        self.negotiating = np.zeros((R, D, E), bool)
+        self.pressing = np.zeros((R, D, E), np.int16)
+        self.world = World(setup, R)
+        self.shocks = ShockBook(setup, R)
+        self.actors: list[SovereignState] = []
+        for a, actor in enumerate(AGENT_ACTORS):
+            slots = [(d, int(np.where(setup.pairs[d] == a)[0][0]), int(setup.pairs[d][1 - s]))
+                     for d in range(D) for s in (0, 1) if setup.pairs[d][s] == a]
+            self.actors.append(RULES[setup.kinds[a]](self, actor, slots))
+        self.history: list[Record] = []
+        self.pending_moves: list[Move] = []
+        self.keep_snapshots = keep_snapshots
+        self.snapshots: list[Snapshot] = []
+        self.initial_levels = self.levels.copy()
+
+    @property
+    def n_runs(self) -> int:
+        return len(self.run_index)
+
+    @property
+    def date(self) -> str:
+        return self.setup.date(self.turn)
+
+    @property
+    def done(self) -> bool:
+        return self.turn >= self.setup.turns
+
+    def submit(self, moves: list[Move]) -> None:
+        """Human moves for the next turn (replacing the rule's choice for those seats)."""
+        self.pending_moves = list(moves)
+
+    def inject(self, shock_id_or_shock) -> None:
+        """Queue a shock from the library (or a custom one) for the next turn."""
+        self.shocks.inject(shock_id_or_shock)
+
+    # ------------------------------------------------------------------------- one turn
+    def step(self) -> None:
+        t = self.turn + 1
+        s = self.setup
+        # 1. shocks: the world drifts, then scheduled, conditional, random, injected apply
+        self.world.advance(self.stream, t)
+        fired, injected, signed_now = self.shocks.apply(self, t)
+        moves = compile_moves(self.pending_moves, s.dyads, s.pairs, float(s.track["cost"][2]))
+        snap = Snapshot(
+            levels=self.levels, params=self.params.copy(), world=self.world.values.copy(),
+            caps=self.caps(), noise=self.stream.normal(t, Site.LEVEL_NOISE, self.levels.shape[1:]),
+            consent=self.stream.uniform(t, Site.CONSENSUS, (len(TRACKS),)), moves=moves,
+        )
+        # 2–6. perceive, desire, allocate, meet (simultaneous: all read the same snapshot)
+        new_levels, desired, spent = self.resolve(snap)
+        # 7. discrete events: activities, negotiations, signatures
+        activity = self.stream.uniform(t, Site.EVENTS, new_levels.shape[1:]) < (
+            s.track["event_rate"] * (new_levels / 5.0) ** 2)
+        opened, signed = self.negotiate(t, desired, moves)
+        # 8. commit and record
+        if self.keep_snapshots:
+            self.snapshots.append(snap)
+        self.levels = new_levels
+        self.turn = t
+        self.history.append(Record(new_levels, activity, opened, signed | signed_now, fired,
+                                   spent, desired, self.world.values.copy(), injected,
+                                   list(self.pending_moves)))
+        self.pending_moves = []
+
+    def resolve(self, snap: Snapshot, mask=None):
+        """Steps 2–6 as a pure function of the snapshot (also used by the explanations).
+
+        Returns (new levels (R, D, K), desired (R, D, 2, K), spent (R, D, 2)).
+        """
+        s = self.setup
+        R, D, K = snap.levels.shape
+        perception = [actor.perceive(snap, mask) for actor in self.actors]
+        offers = np.zeros((R, D, 2, K))
+        desired = np.zeros((R, D, 2, K))
+        spent = np.zeros((R, D, 2))
+        for actor, me in zip(self.actors, perception, strict=True):
+            if not actor.slots:
+                continue
+            them = [perception[p] for p in actor.partners]
+            want = actor.desire(snap, me, them, mask)
+            offer, used = actor.allocate(snap, want, mask)
+            desired[:, actor.dyad_idx, actor.side] = want
+            offers[:, actor.dyad_idx, actor.side] = offer
+            spent[:, actor.dyad_idx, actor.side] = used
+
+        caps = pick(mask, "enablers", snap.caps, 5.0)
+        target = np.minimum(offers.min(axis=2), caps)
+        gap = target - snap.levels
+        tr = s.track
+        change = tr["up"] * np.maximum(gap, 0) - tr["down"] * np.maximum(-gap, 0)
+        change = change + pick(mask, "noise", tr["noise"] * snap.noise, 0.0)
+        new = np.clip(snap.levels + change, 0.0, caps)
+        return new, desired, spent
+
+    def caps(self) -> np.ndarray:
+        """Cap per dyad and track: the lowest cap among missing applicable agreements."""
+        s = self.setup
+        missing = (~self.signed) & s.applicable[None]  # (R, D, E)
+        caps = np.where(missing[..., None], s.gate_caps[None, None], 5.0).min(axis=2)
+        return np.minimum(caps, s.max_level[None])
+
+    def negotiate(self, t: int, desired: np.ndarray, moves: MoveArrays):
+        """Agreements: negotiations open when both sides press against a cap for several
+        turns (or a player proposes one) and conclude with a chance lowered by named
+        blockers (criminal jurisdiction for the UK RAA, Ch3 › Training and Exercises;
+        German politics for the ISA, Ch5 › Defense Exchanges)."""
+        s = self.setup
+        both = desired.min(axis=2)  # (R, D, K)
+        gated = s.gate_caps < 5.0  # (E, K)
+        press = ((both[:, :, None, :] > s.gate_caps[None, None] + 0.05) & gated).any(axis=3)
+        open_ = s.applicable[None] & ~self.signed
+        press &= open_
+        self.pressing = np.where(press, self.pressing + 1, np.maximum(self.pressing - 1, 0))
+        start = open_ & ~self.negotiating & (self.pressing >= s.negotiation_start)
+        for d, e in moves.negotiate:
+            start[:, d, e] |= open_[:, d, e] & ~self.negotiating[:, d, e]
+        self.negotiating |= start
+        u = self.stream.uniform(t, Site.NEGOTIATION, self.signed.shape[1:])
+        chance = s.success[None, None, :] * (1.0 - self.blockers)
+        signed = self.negotiating & ~start & (u < chance)
+        self.signed |= signed
+        self.negotiating &= ~signed
+        return start, signed
+
+    def run(self, turns: int | None = None) -> WargameModel:
+        for _ in range(self.setup.turns - self.turn if turns is None else turns):
+            if self.done:
+                break
+            self.step()
+        return self
+
+    def level_history(self) -> np.ndarray:
+        """Levels per turn including the start, shape (T+1, R, D, K)."""
+        return np.stack([self.initial_levels] + [r.levels for r in self.history])

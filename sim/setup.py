@@ -1,0 +1,241 @@
+"""Compile a scenario and its config into the arrays the engine steps.
+
+`Setup` is immutable and cheap to share between processes: everything a run needs besides
+its run index, seed and per-run parameter values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .errors import InputError
+from .ids import AGENT_ACTORS, ENABLERS, INDICES, MOTIVATIONS, PARAMS, TRACKS
+from .loader import Config, check_param_value, load_scenario, parse_param_key
+from .schema import PARAM_DOMAIN, Scenario, Shock, quarter_label, quarter_turn
+
+PI = {p: i for i, p in enumerate(PARAMS)}
+AI = {a: i for i, a in enumerate(AGENT_ACTORS)}
+II = {x: i for i, x in enumerate(INDICES)}
+EI = {e: i for i, e in enumerate(ENABLERS)}
+KI = {k: i for i, k in enumerate(TRACKS)}
+
+
+@dataclass(frozen=True)
+class CompiledShock:
+    """A shock with its effects as index arrays (see sim/shocks.py for how it fires)."""
+
+    shock: Shock
+    turn: int | None
+    index_delta: np.ndarray  # (I,)
+    mean_shift: np.ndarray  # (I,)
+    params: tuple[tuple[int, int, str, float], ...]  # (actor, param, op, value)
+    enablers: tuple[tuple[int, int, str], ...]  # (dyad, enabler, action)
+
+    @property
+    def injected_only(self) -> bool:
+        s = self.shock
+        return self.turn is None and s.when is None and s.probability is None
+
+
+@dataclass(frozen=True)
+class Setup:
+    scenario: Scenario
+    config: Config
+    path: Path
+    digest: str
+    overrides: dict[str, float]
+    turns: int
+    dyads: tuple[str, ...]
+    pairs: np.ndarray  # (D, 2) agent indices
+    kinds: tuple[str, ...]  # per agent actor: state | alliance
+    params: np.ndarray  # (A, P) after overrides
+    param_ranges: np.ndarray  # (A, P, 2)
+    world_initial: np.ndarray  # (I,)
+    world_mean: np.ndarray
+    world_reversion: np.ndarray
+    world_noise: np.ndarray
+    levels: np.ndarray  # (D, K)
+    signed: np.ndarray  # (D, E) bool
+    applicable: np.ndarray  # (D, E) bool
+    blockers: np.ndarray  # (D, E)
+    max_level: np.ndarray  # (D, K)
+    gate_caps: np.ndarray  # (E, K), 5 where the enabler does not gate the track
+    success: np.ndarray  # (E,)
+    track: dict[str, np.ndarray]  # per-track constants, each (K,)
+    relevance: np.ndarray  # (M, K)
+    negotiation_start: int
+    shocks: tuple[CompiledShock, ...]
+    library: dict[str, Shock] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.scenario.name
+
+    def date(self, turn: int) -> str:
+        return quarter_label(self.scenario.start, turn)
+
+    def compile_shock(self, s: Shock, file: str = "inject") -> CompiledShock:
+        return _compile_shock(s, self.scenario.start, self.dyads, file)
+
+
+def scenario_digest(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def parse_overrides(items: list[str] | dict[str, float], source: str = "--set") -> dict[str, float]:
+    """'DEU.china_caution=0.1' items (or a mapping) -> validated {key: value}."""
+    out: dict[str, float] = {}
+    pairs = items.items() if isinstance(items, dict) else [_split(i, source) for i in items]
+    for key, raw in pairs:
+        a, p = parse_param_key(key, source, key)
+        try:
+            value = float(raw)
+        except (TypeError, ValueError):
+            lo, hi = PARAM_DOMAIN[p]
+            raise InputError(source, key, f"'{raw}' is not a number; allowed: {lo} to {hi}") from None
+        if not np.isfinite(value):
+            raise InputError(source, key, f"'{raw}' is not a finite number")
+        check_param_value(a, p, value, source, key)
+        out[f"{a}.{p}"] = value
+    return out
+
+
+def _split(item: str, source: str) -> tuple[str, str]:
+    key, eq, value = item.partition("=")
+    if not eq or not key or not value:
+        raise InputError(source, item, "write ACTOR.param=VALUE, e.g. DEU.china_caution=0.1")
+    return key.strip(), value.strip()
+
+
+def build(scenario: str, overrides: list[str] | dict[str, float] | None = None,
+          turns: int | None = None) -> Setup:
+    """Load `scenario` (name or path) and compile it with `--set` style overrides."""
+    sc, cfg, path = load_scenario(scenario)
+    extra = parse_overrides(overrides or [])
+    if turns is not None and not 1 <= turns <= 400:
+        raise InputError("--turns", "turns", f"{turns} is out of range; allowed: 1 to 400")
+    return compile_setup(sc, cfg, path, extra, turns)
+
+
+def compile_setup(sc: Scenario, cfg: Config, path: Path, extra: dict[str, float],
+                  turns: int | None = None) -> Setup:
+    f = str(path)
+    dyads = tuple(sc.dyads if sc.dyads is not None else cfg.dyads)
+    pairs = np.array([[AI[x] for x in d.split("-")] for d in dyads], dtype=np.int64)
+    params = np.array([[cfg.param_value(a, p) for p in PARAMS] for a in AGENT_ACTORS])
+    ranges = np.array([[cfg.param_range(a, p) for p in PARAMS] for a in AGENT_ACTORS])
+    overrides = dict(sc.overrides) | extra
+    for key, v in overrides.items():
+        a, p = key.split(".")
+        params[AI[a], PI[p]] = v
+
+    w = cfg.world
+    wi = np.array([w[x].initial for x in INDICES])
+    wm = np.array([w[x].mean for x in INDICES])
+    wr = np.array([w[x].reversion for x in INDICES])
+    wn = np.array([w[x].noise for x in INDICES])
+    for name, o in sc.world.items():
+        i = II[name]
+        wi[i] = wi[i] if o.initial is None else o.initial
+        wm[i] = wm[i] if o.mean is None else o.mean
+        wr[i] = wr[i] if o.reversion is None else o.reversion
+        wn[i] = wn[i] if o.noise is None else o.noise
+
+    D, K, E = len(dyads), len(TRACKS), len(ENABLERS)
+    levels = np.zeros((D, K))
+    signed = np.zeros((D, E), bool)
+    applicable = np.ones((D, E), bool)
+    blockers = np.zeros((D, E))
+    max_level = np.full((D, K), 5.0)
+    for d, name in enumerate(dyads):
+        dc = cfg.dyads[name]
+        for k, t in enumerate(TRACKS):
+            levels[d, k] = dc.levels[t].value if t in dc.levels else 0.0
+            max_level[d, k] = dc.max_level.get(t, 5.0)
+        for e, en in enumerate(ENABLERS):
+            st = dc.enablers.get(en)
+            if st is not None:
+                signed[d, e] = st.status == "signed"
+                applicable[d, e] = st.status != "n/a"
+                blockers[d, e] = st.blocker
+        for t, v in sc.initial.levels.get(name, {}).items():
+            levels[d, KI[t]] = v
+        for en, st in sc.initial.enablers.get(name, {}).items():
+            if not applicable[d, EI[en]]:
+                raise InputError(f, f"initial.enablers.{name}.{en}",
+                                 f"{en} does not apply to {name} (n/a in dyads.yaml)")
+            signed[d, EI[en]] = st == "signed"
+    gate_caps = np.full((E, K), 5.0)
+    for e, en in enumerate(ENABLERS):
+        for t, cap in cfg.enablers[en].gates.items():
+            gate_caps[e, KI[t]] = cap
+    success = np.array([cfg.enablers[en].success_rate for en in ENABLERS])
+    tc = cfg.model.tracks
+    track = {
+        name: np.array([getattr(tc[t], name) for t in TRACKS])
+        for name in ("bias", "caution_gap", "own_caution", "russia_gap", "domestic",
+                     "visibility", "cost", "up", "down", "noise", "event_rate")
+    }
+    relevance = np.array([[cfg.model.relevance.get(m, {}).get(t, 0.0) for t in TRACKS]
+                          for m in MOTIVATIONS])
+    n_turns = turns if turns is not None else sc.turns
+    shocks = tuple(_compile_shock(s, sc.start, dyads, f) for s in sc.shocks)
+    kinds = tuple(cfg.actors[a].kind for a in AGENT_ACTORS)
+    return Setup(
+        scenario=sc, config=cfg, path=path, digest=scenario_digest(path), overrides=overrides,
+        turns=n_turns, dyads=dyads, pairs=pairs, kinds=kinds, params=params,
+        param_ranges=ranges, world_initial=wi, world_mean=wm, world_reversion=wr,
+        world_noise=wn, levels=levels, signed=signed, applicable=applicable,
+        blockers=blockers, max_level=max_level, gate_caps=gate_caps, success=success,
+        track=track, relevance=relevance, negotiation_start=cfg.model.negotiation_start,
+        shocks=shocks, library={s.id: s for s in sc.shocks},
+    )
+
+
+def _compile_shock(s: Shock, start: str, dyads: tuple[str, ...], file: str) -> CompiledShock:
+    turn = None
+    if isinstance(s.at, str):
+        turn = max(1, quarter_turn(start, s.at))
+    elif isinstance(s.at, int):
+        turn = max(1, s.at)
+    delta = np.zeros(len(INDICES))
+    shift = np.zeros(len(INDICES))
+    for k, v in s.indices.items():
+        delta[II[k]] = v
+    for k, v in s.index_means.items():
+        shift[II[k]] = v
+    params = []
+    for key, eff in s.params.items():
+        a, p = parse_param_key(key, file, f"shocks.{s.id}.params.{key}")
+        op = next(o for o in ("add", "set", "mul") if getattr(eff, o) is not None)
+        params.append((AI[a], PI[p], op, float(getattr(eff, op))))
+    enablers = []
+    for key, action in s.enablers.items():
+        d, _, e = key.partition(".")
+        if d not in dyads or e not in EI:
+            raise InputError(file, f"shocks.{s.id}.enablers.{key}",
+                             f"unknown dyad or enabler; dyads: {', '.join(dyads)}; "
+                             f"enablers: {', '.join(ENABLERS)}")
+        enablers.append((dyads.index(d), EI[e], action))
+    return CompiledShock(s, turn, delta, shift, tuple(params), tuple(enablers))
+
+
+def setup_fingerprint(setup: Setup) -> str:
+    """Hash of everything that determines results besides seed and run indices."""
+    blob = json.dumps({"scenario": setup.digest, "overrides": setup.overrides,
+                       "turns": setup.turns, "config": _config_digest(setup.config.folder)},
+                      sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def _config_digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(Path(folder).glob("*.yaml")):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()

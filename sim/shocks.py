@@ -1,0 +1,103 @@
+"""Shocks: timed (a turn or quarter), conditional (an index crosses a value), random (a
+per-turn chance) or injected by a facilitator; their effects on world indices, actor
+parameters (optionally for a limited duration) and agreements.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .ids import INDICES
+from .rng import Site
+from .schema import PARAM_DOMAIN, Shock
+from .setup import CompiledShock, Setup
+
+_DOMAIN_HI = None
+
+
+class ShockBook:
+    """Which shocks fired in which runs, pending injections and timed reversions."""
+
+    def __init__(self, setup: Setup, runs: int):
+        self.setup = setup
+        self.fired_ever = np.zeros((runs, len(setup.shocks)), bool)
+        self.queue: list[CompiledShock] = []
+        self.reverts: list[tuple[int, int, int, np.ndarray]] = []  # (turn, actor, param, delta)
+
+    def inject(self, shock: str | Shock | CompiledShock) -> CompiledShock:
+        if isinstance(shock, str):
+            if shock not in self.setup.library:
+                from .errors import InputError, allowed
+
+                raise InputError("inject", "shock", f"unknown shock '{shock}'; "
+                                 f"{allowed(self.setup.library)}")
+            shock = self.setup.library[shock]
+        if isinstance(shock, Shock):
+            shock = self.setup.compile_shock(shock)
+        self.queue.append(shock)
+        return shock
+
+    def apply(self, model, turn: int):
+        """Fire this turn's shocks on `model`; return (fired (R, S), injected ids, signed)."""
+        R = model.n_runs
+        fired = np.zeros((R, len(self.setup.shocks)), bool)
+        signed = np.zeros_like(model.signed)
+        for when, a, p, delta in [r for r in self.reverts if r[0] == turn]:
+            lo, hi = PARAM_DOMAIN[_param_name(p)]
+            model.params[:, a, p] = np.clip(model.params[:, a, p] - delta, lo, hi)
+        self.reverts = [r for r in self.reverts if r[0] != turn]
+        for j, cs in enumerate(self.setup.shocks):
+            s = cs.shock
+            hit = np.zeros(R, bool)
+            if cs.turn == turn:
+                hit[:] = True
+            if s.when is not None:
+                v = model.world.values[:, INDICES.index(s.when.index)]
+                hit |= v > s.when.above if s.when.above is not None else v < s.when.below
+            if s.probability is not None:
+                u = model.stream.uniform(turn, Site.SHOCK + 16 * (j + 1), ())
+                hit |= u < s.probability
+            if s.once:
+                hit &= ~self.fired_ever[:, j]
+            if hit.any():
+                self._effects(model, cs, hit, turn, signed)
+            fired[:, j] = hit
+            self.fired_ever[:, j] |= hit
+        injected = []
+        for cs in self.queue:
+            self._effects(model, cs, np.ones(R, bool), turn, signed)
+            injected.append(cs.shock.id)
+        self.queue = []
+        return fired, injected, signed
+
+    def _effects(self, model, cs: CompiledShock, hit: np.ndarray, turn: int, signed) -> None:
+        model.world.shift(hit, cs.index_delta, cs.mean_shift)
+        for a, p, op, value in cs.params:
+            old = model.params[:, a, p]
+            new = old + value if op == "add" else (old * value if op == "mul" else
+                                                  np.full_like(old, value))
+            lo, hi = PARAM_DOMAIN[_param_name(p)]
+            new = np.where(hit, np.clip(new, lo, hi), old)
+            model.params[:, a, p] = new
+            if cs.shock.duration:
+                self.reverts.append((turn + cs.shock.duration, a, p, new - old))
+        for d, e, action in cs.enablers:
+            if not self.setup.applicable[d, e]:
+                continue
+            if action == "sign":
+                newly = hit & ~model.signed[:, d, e]
+                model.signed[:, d, e] |= hit
+                model.negotiating[:, d, e] &= ~hit
+                signed[:, d, e] |= newly
+            elif action == "negotiate":
+                model.negotiating[:, d, e] |= hit & ~model.signed[:, d, e]
+            elif action == "block":
+                model.blockers[:, d, e] = np.where(hit, 1.0, model.blockers[:, d, e])
+            elif action == "unblock":
+                model.blockers[:, d, e] = np.where(hit, 0.0, model.blockers[:, d, e])
+
+
+def _param_name(p: int) -> str:
+    from .ids import PARAMS
+
+    return PARAMS[p]
