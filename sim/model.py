@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import mesa
 import numpy as np
 
-from .actors import RULES, Snapshot, SovereignState, pick
+from .actors import RULES, Snapshot, SovereignState
 from .ids import AGENT_ACTORS, TRACKS
 from .moves import Move, MoveArrays, compile_moves
 from .rng import Site, Stream, run_keys
@@ -77,6 +77,11 @@ class WargameModel(mesa.Model):
         self.keep_snapshots = keep_snapshots
         self.snapshots: list[Snapshot] = []
         self.initial_levels = self.levels.copy()
+        #: inputs before the first turn: the reference of the first turn's explanation
+        self.reference = Snapshot(
+            levels=self.levels, params=self.params.copy(), world=self.world.values.copy(),
+            caps=self.caps(), noise=np.zeros_like(self.levels), consent=np.zeros((R, len(TRACKS))),
+            moves=MoveArrays.neutral(D), moves_on=np.zeros(R))
 
     @property
     def n_runs(self) -> int:
@@ -110,6 +115,7 @@ class WargameModel(mesa.Model):
             levels=self.levels, params=self.params.copy(), world=self.world.values.copy(),
             caps=self.caps(), noise=self.stream.normal(t, Site.LEVEL_NOISE, self.levels.shape[1:]),
             consent=self.stream.uniform(t, Site.CONSENSUS, (len(TRACKS),)), moves=moves,
+            moves_on=np.ones(self.n_runs),
         )
         # 2–6. perceive, desire, allocate, meet (simultaneous: all read the same snapshot)
         new_levels, desired, spent = self.resolve(snap)
@@ -127,14 +133,14 @@ class WargameModel(mesa.Model):
                                    list(self.pending_moves)))
         self.pending_moves = []
 
-    def resolve(self, snap: Snapshot, mask=None):
+    def resolve(self, snap: Snapshot):
         """Steps 2–6 as a pure function of the snapshot (also used by the explanations).
 
         Returns (new levels (R, D, K), desired (R, D, 2, K), spent (R, D, 2)).
         """
         s = self.setup
         R, D, K = snap.levels.shape
-        perception = [actor.perceive(snap, mask) for actor in self.actors]
+        perception = [actor.perceive(snap) for actor in self.actors]
         offers = np.zeros((R, D, 2, K))
         desired = np.zeros((R, D, 2, K))
         spent = np.zeros((R, D, 2))
@@ -142,18 +148,18 @@ class WargameModel(mesa.Model):
             if not actor.slots:
                 continue
             them = [perception[p] for p in actor.partners]
-            want = actor.desire(snap, me, them, mask)
-            offer, used = actor.allocate(snap, want, mask)
+            want = actor.desire(snap, me, them)
+            offer, used = actor.allocate(snap, want)
             desired[:, actor.dyad_idx, actor.side] = want
             offers[:, actor.dyad_idx, actor.side] = offer
             spent[:, actor.dyad_idx, actor.side] = used
 
-        caps = pick(mask, "enablers", snap.caps, 5.0)
+        caps = snap.caps
         target = np.minimum(offers.min(axis=2), caps)
         gap = target - snap.levels
         tr = s.track
         change = tr["up"] * np.maximum(gap, 0) - tr["down"] * np.maximum(-gap, 0)
-        change = change + pick(mask, "noise", tr["noise"] * snap.noise, 0.0)
+        change = change + tr["noise"] * snap.noise
         new = np.clip(snap.levels + change, 0.0, caps)
         return new, desired, spent
 

@@ -1,0 +1,134 @@
+"""The `wargame` command. Heavy modules (mesa, pandas, textual) are imported inside the
+commands so that `wargame --help` stays fast. Bad input exits with code 2 and one line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .errors import InputError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Allied-cooperation wargame: Japan, the UK, France, Germany and NATO "
+                       "under shocks, calibrated on RAND's Allies Growing Closer.")
+
+SetOpt = Annotated[list[str], typer.Option("--set", help="Override ACTOR.param=VALUE "
+                                           "(repeatable), e.g. DEU.china_caution=0.1")]
+
+
+def fail(msg: str) -> None:
+    typer.echo(f"error: {msg}", err=True)
+    raise typer.Exit(2)
+
+
+def guarded(fn):
+    """Run a command body, turning InputError into one line on stderr and exit code 2."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*a, **kw):
+        try:
+            return fn(*a, **kw)
+        except InputError as exc:
+            fail(str(exc))
+    return wrapper
+
+
+@app.command()
+@guarded
+def run(
+    scenario: Annotated[str, typer.Argument(help="Name in scenarios/ or a path")] = "baseline",
+    seed: Annotated[int, typer.Option(help="Base seed", min=0)] = 0,
+    turns: Annotated[int | None, typer.Option(help="Number of turns (default: the "
+                                              "scenario's)")] = None,
+    set_: SetOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run as JSON")] = False,
+) -> None:
+    """Run one game of SCENARIO and explain what happened."""
+    from .model import WargameModel
+    from .results import human_report, run_json
+    from .setup import build
+
+    setup = build(scenario, set_ or [], turns)
+    model = WargameModel(setup, seed=seed, keep_snapshots=not as_json).run()
+    if as_json:
+        typer.echo(json.dumps(run_json(model), indent=1))
+    else:
+        typer.echo(human_report(model))
+
+
+@app.command()
+@guarded
+def validate(files: Annotated[list[Path], typer.Argument(help="Scenario YAML files")]) -> None:
+    """Check scenario files; print OK per file or the first problem (exit code 2)."""
+    from .setup import build
+
+    for f in files:
+        build(str(f))
+        typer.echo(f"OK {f}")
+
+
+@app.command("list")
+@guarded
+def list_(
+    what: Annotated[str, typer.Argument(help="scenarios, params or all")] = "all",
+) -> None:
+    """List the scenario library and the named parameters with their ranges and sources."""
+    from .errors import allowed, did_you_mean
+    from .ids import AGENT_ACTORS, PARAMS
+    from .loader import list_scenarios, load_config, read_yaml, scenarios_dir
+
+    if what not in ("scenarios", "params", "all"):
+        fail(f"list: '{what}' is not a listing{did_you_mean(what, ['scenarios', 'params'])}; "
+             f"{allowed(['scenarios', 'params', 'all'])}")
+    if what in ("scenarios", "all"):
+        typer.echo("Scenarios:")
+        for name in list_scenarios():
+            data, _ = read_yaml(scenarios_dir() / f"{name}.yaml")
+            desc = " ".join(str(data.get("description", "")).split()) if isinstance(data, dict) else ""
+            typer.echo(f"  {name:<34} {desc[:110]}")
+    if what in ("params", "all"):
+        cfg = load_config("config")
+        typer.echo("\nParameters (ACTOR.param = value [range]  source):")
+        for a in AGENT_ACTORS:
+            for p in PARAMS:
+                v = cfg.actors[a].params[p]
+                typer.echo(f"  {a + '.' + p:<30} {v.value:>6g} [{v.range[0]:g}, {v.range[1]:g}]"
+                           f"  {v.source}")
+
+
+@app.command()
+def schema(
+    out: Annotated[Path | None, typer.Option(help="Write here instead of stdout")] = None,
+) -> None:
+    """Print (or write) the JSON Schema of scenario files."""
+    from .schema_json import scenario_schema_text
+
+    text = scenario_schema_text()
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
+def load_plugins() -> None:
+    """Add the commands other packages declare under the `wargame.commands` entry-point
+    group (the terminal UI registers `play` and `serve` this way, so `sim` never imports
+    it). Each entry point is a function taking the Typer app."""
+    from importlib.metadata import entry_points
+
+    for ep in sorted(entry_points(group="wargame.commands"), key=lambda e: e.name):
+        ep.load()(app)
+
+
+def main() -> None:
+    load_plugins()
+    try:
+        app()
+    except InputError as exc:  # pragma: no cover - commands catch their own
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
