@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+import pytest
+
+from sim.setup import build
+
+
+@pytest.fixture(scope="session")
+def baseline():
+    return build("baseline")

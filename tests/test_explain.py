@@ -1,0 +1,54 @@
+import numpy as np
+import pytest
+
+from sim.explain import NAMES, explain, formula, sentence, top_drivers
+from sim.model import WargameModel
+from sim.moves import Move
+from sim.setup import build
+
+
+@pytest.fixture(scope="module")
+def played():
+    m = WargameModel(build("china-coercion"), seed=7, keep_snapshots=True)
+    for t in range(16):
+        if t == 6:
+            m.submit([Move(actor="JPN", priorities=["DEU"], statement=True,
+                           propose_exercise=["GBR"])])
+        m.run(1)
+    return m
+
+
+@pytest.mark.parametrize("turn", [1, 5, 7, 16])
+def test_contributions_sum_exactly_to_each_turns_change(played, turn):
+    h = played.level_history()[:, 0]
+    c = explain(played, 0, turn - 1, turn)
+    assert c.shape == (len(NAMES),) + h.shape[1:]
+    np.testing.assert_allclose(c.sum(axis=0), h[turn] - h[turn - 1], atol=1e-12)
+
+
+def test_contributions_sum_exactly_over_the_whole_game(played):
+    h = played.level_history()[:, 0]
+    c = explain(played, 0, 0, played.turn)
+    np.testing.assert_allclose(c.sum(axis=0), h[-1] - h[0], atol=1e-12)
+
+
+def test_the_shock_turn_is_explained_by_threats(played):
+    # china-coercion fires at 2021-Q1 = turn 4: the threat picture moves every dyad
+    c = explain(played, 0, 3, 4)
+    threats = NAMES.index("threats")
+    assert np.abs(c[threats]).sum() > 0.01
+
+
+def test_moves_are_credited_only_in_the_turn_they_are_made(played):
+    moves = NAMES.index("moves")
+    assert np.abs(explain(played, 0, 6, 7)[moves]).sum() > 1e-3
+    assert np.abs(explain(played, 0, 9, 10)[moves]).sum() == 0.0
+
+
+def test_sentence_and_formula_name_the_largest_driver(played):
+    c = explain(played, 0, 0, played.turn)
+    top = top_drivers(c, 2, 2, n=2)
+    text = sentence("JPN-DEU", "exercise", float(c[:, 2, 2].sum()), top)
+    assert text.startswith("JPN-DEU exercise") and "(" in text
+    f = formula("JPN-DEU", "exercise", float(c[:, 2, 2].sum()), c, 2, 2)
+    assert f.startswith("JPN-DEU exercise") and top[0][0] in f

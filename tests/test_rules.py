@@ -1,0 +1,120 @@
+"""Conformance suite over the registered decision styles, and transcripts of the rules.
+
+Transcripts read like the report's findings: "Germany with China caution 0.9 facing a
+China-coercion shock keeps its exercise offer low".
+"""
+
+import numpy as np
+import pytest
+
+from sim.actors import RULES, ConsensusAlliance, Snapshot, SovereignState
+from sim.ids import AGENT_ACTORS, TRACKS
+from sim.model import WargameModel
+from sim.moves import Move, MoveArrays
+from sim.setup import AI, II, PI, build
+
+EX = TRACKS.index("exercise")
+
+
+def decide(setup, runs=1, world=None, params=None, moves=None, seed=0):
+    """One turn's desired levels and offers from the starting state: (desired, offers)."""
+    m = WargameModel(setup, seed=seed, runs=runs)
+    w = np.repeat(setup.world_initial[None], runs, axis=0)
+    for k, v in (world or {}).items():
+        w[:, II[k]] = v
+    p = m.params.copy()
+    for key, v in (params or {}).items():
+        a, name = key.split(".")
+        p[:, AI[a], PI[name]] = v
+    R, D, K = m.levels.shape
+    mv = moves or MoveArrays.neutral(D)
+    snap = Snapshot(m.levels, p, w, m.caps(), np.zeros((R, D, K)), np.zeros((R, K)), mv,
+                    np.ones(R))
+    per = [a.perceive(snap) for a in m.actors]
+    desired, offers = {}, {}
+    for actor, me in zip(m.actors, per, strict=True):
+        want = actor.desire(snap, me, [per[i] for i in actor.partners])
+        off, _ = actor.allocate(snap, want)
+        for j, (d, _, partner) in enumerate(actor.slots):
+            desired[(actor.actor, AGENT_ACTORS[partner])] = want[:, j]
+            offers[(actor.actor, AGENT_ACTORS[partner])] = off[:, j]
+    return desired, offers
+
+
+def test_registry_covers_every_decision_style_in_config(baseline):
+    assert set(baseline.kinds) <= set(RULES)
+    assert RULES["state"] is SovereignState and RULES["alliance"] is ConsensusAlliance
+
+
+@pytest.mark.parametrize("kind", sorted(RULES))
+def test_every_rule_gives_offers_within_desires_and_the_scale(baseline, kind):
+    m = WargameModel(baseline, seed=3, runs=50)
+    m.step()
+    rec = m.history[-1]
+    assert np.all((rec.desired >= 0) & (rec.desired <= 5))
+    actor = next(a for a in m.actors if isinstance(a, RULES[kind]) and type(a) is RULES[kind])
+    d, s = actor.dyad_idx[0], actor.side[0]
+    assert np.all(rec.spent[:, d, s] >= 0)
+
+
+def test_germany_with_high_caution_facing_china_coercion_keeps_exercise_offer_low(baseline):
+    calm_d, calm = decide(baseline, params={"DEU.china_caution": 0.9},
+                          world={"china_assertiveness": 0.5})
+    _, hot = decide(baseline, params={"DEU.china_caution": 0.9},
+                    world={"china_assertiveness": 0.95})
+    assert hot[("DEU", "JPN")][0, EX] < 1.5
+    assert hot[("DEU", "JPN")][0, EX] <= calm[("DEU", "JPN")][0, EX] + 0.05
+
+
+def test_germany_dropping_china_caution_wants_more_exercises_with_japan(baseline):
+    cautious, _ = decide(baseline, params={"DEU.china_caution": 0.9})
+    relaxed, _ = decide(baseline, params={"DEU.china_caution": 0.1})
+    assert relaxed[("DEU", "JPN")][0, EX] > cautious[("DEU", "JPN")][0, EX] + 0.5
+
+
+def test_caution_gap_weighs_more_on_exercises_than_on_dialogue(baseline):
+    lo, _ = decide(baseline, params={"DEU.china_caution": 0.15})
+    hi, _ = decide(baseline, params={"DEU.china_caution": 0.95})
+    drop = lo[("DEU", "JPN")][0] - hi[("DEU", "JPN")][0]
+    assert drop[EX] > drop[TRACKS.index("dialogue")]
+
+
+def test_russian_aggression_pulls_european_bandwidth_away_from_japan(baseline):
+    _, calm = decide(baseline, world={"russian_aggression": 0.3})
+    _, war = decide(baseline, world={"russian_aggression": 0.95})
+    for actor in ("DEU", "NATO"):
+        assert war[(actor, "JPN")].sum() < calm[(actor, "JPN")].sum()
+
+
+def test_nato_growth_needs_consensus(baseline):
+    m = WargameModel(baseline, seed=0, runs=1)
+    R, D, K = m.levels.shape
+    nato = next(a for a in m.actors if a.actor == "NATO")
+    snap = Snapshot(m.levels, m.params, m.world.values, m.caps(), np.zeros((R, D, K)),
+                    np.full((R, K), 0.999), MoveArrays.neutral(D), np.ones(R))
+    offers = np.full((R, 1, K), 4.5)
+    blocked = nato.consent(snap, offers)
+    level = m.levels[:, nato.dyad_idx, :]
+    assert np.all(blocked <= level + 1e-12)
+    snap.consent = np.zeros((R, K))
+    assert np.array_equal(nato.consent(snap, offers), offers)
+
+
+def test_prioritising_a_partner_raises_the_offer_it_gets(baseline):
+    from sim.moves import compile_moves
+
+    setup = build("baseline", {"JPN.bandwidth": 3.0})
+    mv = compile_moves([Move(actor="JPN", priorities=["DEU"])], setup.dyads, setup.pairs,
+                       float(setup.track["cost"][EX]))
+    _, plain = decide(setup)
+    _, moved = decide(setup, moves=mv)
+    assert moved[("JPN", "DEU")].sum() > plain[("JPN", "DEU")].sum()
+    assert moved[("JPN", "GBR")].sum() < plain[("JPN", "GBR")].sum()
+
+
+def test_signing_the_uk_raa_lifts_the_exercise_cap(baseline):
+    m = WargameModel(baseline, seed=0, runs=1)
+    d = baseline.dyads.index("JPN-GBR")
+    before = m.caps()[0, d, EX]
+    m.signed[0, d, list(baseline.config.enablers).index("raa")] = True
+    assert before < 5.0 and m.caps()[0, d, EX] == 5.0
