@@ -12,8 +12,6 @@ from .rng import Site
 from .schema import PARAM_DOMAIN, Shock
 from .setup import CompiledShock, Setup
 
-_DOMAIN_HI = None
-
 
 class ShockBook:
     """Which shocks fired in which runs, pending injections and timed reversions."""
@@ -42,7 +40,7 @@ class ShockBook:
         R = model.n_runs
         fired = np.zeros((R, len(self.setup.shocks)), bool)
         signed = np.zeros_like(model.signed)
-        for when, a, p, delta in [r for r in self.reverts if r[0] == turn]:
+        for _when, a, p, delta in [r for r in self.reverts if r[0] == turn]:
             lo, hi = PARAM_DOMAIN[_param_name(p)]
             model.params[:, a, p] = np.clip(model.params[:, a, p] - delta, lo, hi)
         self.reverts = [r for r in self.reverts if r[0] != turn]

@@ -35,7 +35,7 @@ def decide(setup, runs=1, world=None, params=None, moves=None, seed=0):
     for actor, me in zip(m.actors, per, strict=True):
         want = actor.desire(snap, me, [per[i] for i in actor.partners])
         off, _ = actor.allocate(snap, want)
-        for j, (d, _, partner) in enumerate(actor.slots):
+        for j, (_d, _, partner) in enumerate(actor.slots):
             desired[(actor.actor, AGENT_ACTORS[partner])] = want[:, j]
             offers[(actor.actor, AGENT_ACTORS[partner])] = off[:, j]
     return desired, offers
