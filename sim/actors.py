@@ -115,7 +115,11 @@ class SovereignState(mesa.Agent):
         sal[:, :, 1] = (0.4 + 0.6 * (1 - w[:, US]))[:, None]  # US doubts raise the urgency
         sal[:, :, 2] = (0.3 + 0.4 * me.assertive + 0.3 * me.nk)[:, None]
         dep = np.stack([np.maximum(me.dependence, t.dependence) for t in them], axis=1)
-        sal[:, :, 3] = 1 - 0.7 * dep  # Japan's US dependence limits industry (Ch7)
+        # Japan's US dependence limits industry (Ch7 › Temper Expectations), and projects need
+        # the agreements that lift the exchange cap: without an ISA an equipment agreement is
+        # inert (Ch5 › Defense Exchanges), so the industrial motive finds little outlet.
+        outlet = (snap.caps[:, self.dyad_idx, 1] / 5.0) ** 2  # (R, partners)
+        sal[:, :, 3] = (1 - 0.7 * dep) * outlet
         sal[:, :, 4] = (0.6 + 0.4 * me.nk)[:, None]
         sal[:, :, 5] = 1.0
         sal[:, :, 6] = (0.4 + 0.6 * me.assertive)[:, None]
@@ -134,7 +138,7 @@ class SovereignState(mesa.Agent):
         p = snap.params[:, self.index, :]
         weights = p[:, MOTIVE_COLS]  # (R, M)
         sal = self.salience(snap, me, them)
-        motive = np.einsum("rm,rjm,mk->rjk", weights, sal, self.model.setup.relevance)
+        motive = (weights[:, None, :] * sal) @ self.model.setup.relevance
         motive = motive * self.activism_weight(snap.world[:, JA])[:, None, None]
 
         gap_c = np.stack([np.abs(me.caution - t.caution) for t in them], axis=1)  # (R, n)
