@@ -1,0 +1,174 @@
+"""Global sensitivity of one outcome to named parameters (Sobol indices or Morris screening).
+
+The study is a batch (sim/batch.py) whose design is a SALib Sobol or Morris sample over the
+parameters' plausible ranges (config/actors.yaml, each range resting on the report's account
+of that motivation or constraint, Ch2–Ch6 › Motivations and Divergences); the outcome is
+the final-turn level of one dyad's track. Indices are written as CSV and JSON with a PNG
+chart next to the batch outputs, so `wargame report` can show them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import InputError, allowed, did_you_mean
+from .ids import TRACKS
+
+METHODS = ("sobol", "morris")
+RESULT = "sensitivity.json"
+
+
+def parse_outcome(outcome: str, dyads: tuple[str, ...]) -> tuple[int, int]:
+    dyad, dot, track = outcome.rpartition(".")
+    if not dot or not dyad:
+        raise InputError("--outcome", outcome, "write DYAD.TRACK, e.g. JPN-DEU.exercise")
+    if dyad not in dyads:
+        raise InputError("--outcome", outcome, f"unknown dyad '{dyad}'"
+                         f"{did_you_mean(dyad, dyads)}; {allowed(dyads)}")
+    if track not in TRACKS:
+        raise InputError("--outcome", outcome, f"unknown track '{track}'"
+                         f"{did_you_mean(track, TRACKS)}; {allowed(TRACKS)}")
+    return dyads.index(dyad), TRACKS.index(track)
+
+
+def outcome_values(out: Path, dyad: str, track: str, turn: int) -> np.ndarray:
+    """Final-turn level of dyad.track for every run, ordered by run."""
+    import pandas as pd
+
+    df = pd.read_parquet(out / "levels.parquet", columns=["run", "turn", "dyad", "track", "level"],
+                         filters=[("turn", "==", turn)])
+    df = df[(df["dyad"].astype(str) == dyad) & (df["track"].astype(str) == track)]
+    return df.sort_values("run")["level"].to_numpy()
+
+
+def analyze(method: str, design, y: np.ndarray, seed: int) -> list[dict[str, Any]]:
+    """SALib indices per parameter, sorted by importance (ST or mu*)."""
+    import warnings
+
+    from .design import _salib_seed
+
+    problem = design.problem()
+    sseed = _salib_seed(seed + 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if method == "sobol":
+            from SALib.analyze import sobol
+            si = sobol.analyze(problem, y, calc_second_order=False, conf_level=0.95,
+                               print_to_console=False, seed=sseed)
+            rows = [{"param": p, "S1": float(si["S1"][i]), "S1_conf": float(si["S1_conf"][i]),
+                     "ST": float(si["ST"][i]), "ST_conf": float(si["ST_conf"][i])}
+                    for i, p in enumerate(problem["names"])]
+            key = "ST"
+        else:
+            from SALib.analyze import morris
+            x = np.column_stack([design.values[p] for p in problem["names"]])
+            si = morris.analyze(problem, x, y, num_levels=design.extra["num_levels"],
+                                conf_level=0.95, print_to_console=False, seed=sseed)
+            rows = [{"param": p, "mu": float(si["mu"][i]), "mu_star": float(si["mu_star"][i]),
+                     "mu_star_conf": float(si["mu_star_conf"][i]),
+                     "sigma": float(si["sigma"][i])} for i, p in enumerate(problem["names"])]
+            key = "mu_star"
+    clean = [{k: (None if isinstance(v, float) and not np.isfinite(v) else v)
+              for k, v in r.items()} for r in rows]
+    return sorted(clean, key=lambda r: -(r[key] or 0.0))
+
+
+def write_results(out: Path, result: dict[str, Any]) -> None:
+    """sensitivity.json, sensitivity.csv and sensitivity.png in the study directory."""
+    import pandas as pd
+
+    from .batch import atomic_write
+
+    rows = result["indices"]
+    atomic_write(out / "sensitivity.csv", pd.DataFrame(rows).to_csv(index=False).encode())
+    atomic_write(out / "sensitivity.png", chart(result))
+    atomic_write(out / RESULT, (json.dumps(result, indent=1) + "\n").encode())
+
+
+def chart(result: dict[str, Any]) -> bytes:
+    """Bar chart of the indices as PNG bytes."""
+    import io
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = result["indices"][::-1]
+    names = [r["param"] for r in rows]
+    y = np.arange(len(rows))
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(rows) + 1.6), dpi=100)
+    if result["method"] == "sobol":
+        h = 0.38
+        for off, key, label in ((h / 2, "ST", "total (ST)"), (-h / 2, "S1", "first order (S1)")):
+            vals = [r[key] or 0.0 for r in rows]
+            err = [r[f"{key}_conf"] or 0.0 for r in rows]
+            ax.barh(y + off, vals, height=h, xerr=err, label=label, capsize=2)
+        ax.set_xlabel("Sobol index (bars: 95% confidence)")
+    else:
+        ax.barh(y, [r["mu_star"] for r in rows], xerr=[r["mu_star_conf"] for r in rows],
+                height=0.5, label="mu*", capsize=2)
+        ax.plot([r["sigma"] for r in rows], y, "kd", label="sigma")
+        ax.set_xlabel("Morris elementary effects (level points)")
+    ax.set_yticks(y, names)
+    ax.set_title(f"Sensitivity of {result['outcome']} at {result['date']}")
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def format_table(result: dict[str, Any]) -> str:
+    lines = [f"{result['method']} sensitivity of {result['outcome']} ({result['date']}), "
+             f"{result['runs']} runs of {result['scenario']}", ""]
+    if result["method"] == "sobol":
+        lines.append(f"{'parameter':<32}{'S1':>8}{'±':>8}{'ST':>8}{'±':>8}")
+        for r in result["indices"]:
+            lines.append(f"{r['param']:<32}" + "".join(
+                f"{(r[k] if r[k] is not None else float('nan')):>8.3f}"
+                for k in ("S1", "S1_conf", "ST", "ST_conf")))
+    else:
+        lines.append(f"{'parameter':<32}{'mu*':>8}{'±':>8}{'mu':>8}{'sigma':>8}")
+        for r in result["indices"]:
+            lines.append(f"{r['param']:<32}" + "".join(
+                f"{r[k]:>8.3f}" for k in ("mu_star", "mu_star_conf", "mu", "sigma")))
+    return "\n".join(lines)
+
+
+def run_study(scenario: str, method: str, params: list[str], runs: int, outcome: str,
+              out: Path, seed: int = 0, overrides: list[str] | None = None,
+              turns: int | None = None, engine: str = "local", workers: int | None = None,
+              scheduler: str | None = None, chunk_size: int | None = None,
+              progress: bool = True) -> dict[str, Any]:
+    from .batch import DEFAULT_CHUNK, BatchRequest, run_batch
+    from .setup import build
+
+    if method not in METHODS:
+        raise InputError("--method", method, f"unknown method '{method}'"
+                         f"{did_you_mean(method, METHODS)}; {allowed(METHODS)}")
+    if not params:
+        raise InputError("--params", "", "give the parameters to study, e.g. "
+                         "--params DEU.china_caution,JPN.bandwidth")
+    if len(params) < 2 and method == "sobol":
+        raise InputError("--params", ",".join(params), "a Sobol study needs at least 2 "
+                         "parameters")
+    setup = build(scenario, overrides or [], turns)
+    parse_outcome(outcome, setup.dyads)
+    req = BatchRequest(scenario, runs, Path(out), seed, list(overrides or []), [], method,
+                       list(params), turns, chunk_size or DEFAULT_CHUNK, command="sensitivity",
+                       extra={"outcome": outcome})
+    prep = run_batch(req, engine, workers, scheduler, progress)
+    dyad, _, track = outcome.rpartition(".")
+    T = prep.setup.turns
+    y = outcome_values(Path(out), dyad, track, T)
+    result = {"scenario": prep.setup.name, "method": method, "outcome": outcome,
+              "turn": T, "date": prep.setup.date(T), "runs": int(len(y)), "seed": seed,
+              "design": prep.design.describe(),
+              "indices": analyze(method, prep.design, y, seed)}
+    write_results(Path(out), result)
+    return result
