@@ -166,9 +166,11 @@ class WargameModel(mesa.Model):
     def caps(self) -> np.ndarray:
         """Cap per dyad and track: the lowest cap among missing applicable agreements."""
         s = self.setup
-        missing = (~self.signed) & s.applicable[None]  # (R, D, E)
-        caps = np.where(missing[..., None], s.gate_caps[None, None], 5.0).min(axis=2)
-        return np.minimum(caps, s.max_level[None])
+        caps = np.broadcast_to(s.max_level, self.levels.shape).copy()
+        for e in np.flatnonzero((s.gate_caps < 5.0).any(axis=1)):
+            missing = ~self.signed[:, :, e] & s.applicable[None, :, e]  # (R, D)
+            np.minimum(caps, np.where(missing[..., None], s.gate_caps[e], 5.0), out=caps)
+        return caps
 
     def negotiate(self, t: int, desired: np.ndarray, moves: MoveArrays):
         """Agreements: negotiations open when both sides press against a cap for several
@@ -177,8 +179,9 @@ class WargameModel(mesa.Model):
         German politics for the ISA, Ch5 › Defense Exchanges)."""
         s = self.setup
         both = desired.min(axis=2)  # (R, D, K)
-        gated = s.gate_caps < 5.0  # (E, K)
-        press = ((both[:, :, None, :] > s.gate_caps[None, None] + 0.05) & gated).any(axis=3)
+        press = np.zeros_like(self.signed)
+        for e, k in zip(*np.nonzero(s.gate_caps < 5.0), strict=True):
+            press[:, :, e] |= both[:, :, k] > s.gate_caps[e, k] + 0.05
         open_ = s.applicable[None] & ~self.signed
         press &= open_
         self.pressing = np.where(press, self.pressing + 1, np.maximum(self.pressing - 1, 0))
