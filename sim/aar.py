@@ -70,9 +70,7 @@ def _tables(game: Game) -> dict[str, list[list[str]]]:
     s = game.setup
     m = game.model
     events = run_events(m)
-    names = {k: v.name for k, v in game.library().items()}
-    for slot in game.inputs.values():
-        names.update({x.id: x.name for x in slot["inject"] if not isinstance(x, str)})
+    names = game.shock_names()
     timeline = [[e["date"], e["kind"], names.get(e["id"], e["text"]) if e["kind"] == "inject"
                  else e["text"]] for e in events if e["kind"] in MAJOR]
     counts: dict[str, int] = {}

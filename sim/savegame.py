@@ -156,6 +156,13 @@ class Game:
         self._library = out
         return out
 
+    def shock_names(self) -> dict[str, str]:
+        """Headline of every shock this game can mention, by id (library and custom)."""
+        names = {k: v.name for k, v in self.library().items()}
+        for slot in self.inputs.values():
+            names.update({x.id: x.name for x in slot["inject"] if not isinstance(x, str)})
+        return names
+
     # ------------------------------------------------------------------ inputs
     def inject(self, shock: str | Shock) -> Shock:
         """Queue a shock (a library id or a custom one) for the next turn, in every branch."""

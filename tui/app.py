@@ -1,0 +1,82 @@
+"""The Textual app: opens a game (or the scenario picker) on the dashboard.
+
+Kept thin: the dashboard screen holds the keys and the game session (sim.savegame.Game) holds
+the state; layout and colours live in app.tcss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from sim.errors import InputError
+from sim.savegame import Game
+from tui.screens.dashboard import Dashboard
+from tui.screens.picker import ScenarioPicker
+
+#: (action on the dashboard, title, help) offered in the command palette.
+PALETTE = (
+    ("next_turn", "Next turn", "Play one quarter (n or space)"),
+    ("run", "Run / pause", "Play turns continuously (r)"),
+    ("back", "Back one turn", "Replay the game to the previous turn (b)"),
+    ("inject", "Inject a shock", "From the library or custom, applied next turn (i)"),
+    ("what_if", "What-if branch", "Change a parameter and fork from this turn (w)"),
+    ("next_actor", "Next actor", "Inspect another actor (a)"),
+    ("save", "Save game", "Write a replay file (s)"),
+    ("load", "Load game", "Open a replay file (l)"),
+    ("export", "Export report", "After-action report, HTML and Markdown (e)"),
+    ("help", "Help", "Keys (?)"),
+)
+
+
+class WargameApp(App):
+    """Japan–Europe cooperation wargame."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Allied wargame"
+
+    def __init__(self, scenario: str | None = None, seed: int = 0,
+                 seats: list[str] | None = None, overrides: list[str] | None = None,
+                 turns: int | None = None, game: Game | None = None) -> None:
+        super().__init__()
+        self.seed, self.seats = seed, list(seats or [])
+        self.overrides, self.turns = list(overrides or []), turns
+        self.game = game or (Game(scenario, seed, self.overrides, turns, self.seats)
+                             if scenario else None)
+
+    def on_mount(self) -> None:
+        if self.game is not None:
+            self.push_screen(Dashboard(self.game))
+        else:
+            self.push_screen(ScenarioPicker(), self._picked)
+
+    def _picked(self, name: str | None) -> None:
+        if name is None:
+            self.exit()
+            return
+        try:
+            game = Game(name, self.seed, self.overrides, self.turns, self.seats)
+        except InputError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            self.push_screen(ScenarioPicker(), self._picked)
+            return
+        self.open_game(game)
+
+    def open_game(self, game: Game, note: str | None = None) -> None:
+        """Show `game` on a fresh dashboard (after picking or loading)."""
+        self.game = game
+        dash = Dashboard(game)
+        if isinstance(self.screen, Dashboard):
+            self.switch_screen(dash)
+        else:
+            self.push_screen(dash)
+        if note:
+            self.call_after_refresh(dash.log_line, "info", note)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, Dashboard):
+            for action, title, help_text in PALETTE:
+                yield SystemCommand(title, help_text, getattr(screen, f"action_{action}"))

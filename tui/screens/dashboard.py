@@ -1,0 +1,341 @@
+"""The dashboard: matrix, chart, event log and inspector, and every key of a game.
+
+Turns are played in a thread worker that posts `Dashboard.TurnPlayed` back; the screen then
+redraws. With human seats, `n` first walks the teams through their move forms (hot seat),
+then all moves resolve together in one turn.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from sim.errors import InputError
+from sim.ids import AGENT_ACTORS, TRACKS, anchor
+from sim.moves import Move
+from sim.savegame import Game
+from sim.schema import Shock
+from tui.screens.file_prompt import FilePrompt
+from tui.screens.help import HelpScreen
+from tui.screens.inject import InjectScreen
+from tui.screens.move_form import CANCEL, MoveForm
+from tui.screens.whatif import WhatIfScreen
+from tui.story import turn_lines
+from tui.widgets.actor_inspector import ActorInspector
+from tui.widgets.coop_matrix import CoopMatrix
+from tui.widgets.event_log import EventLog
+from tui.widgets.status_header import StatusHeader
+from tui.widgets.track_chart import TrackChart
+
+RUN_INTERVAL = 0.4  # seconds between turns when running
+
+
+class Dashboard(Screen):
+    """One game on screen."""
+
+    BINDINGS = [
+        Binding("n,space", "next_turn", "Next turn"),
+        Binding("r", "run", "Run/pause"),
+        Binding("b", "back", "Back"),
+        Binding("i", "inject", "Inject"),
+        Binding("w", "what_if", "What-if"),
+        Binding("a", "next_actor", "Actor"),
+        Binding("s", "save", "Save"),
+        Binding("l", "load", "Load"),
+        Binding("e", "export", "Report"),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    class TurnPlayed(Message):
+        """A turn was played (or failed with `error`)."""
+
+        def __init__(self, turn: int, lines: list[tuple[str, str]], error: str | None) -> None:
+            super().__init__()
+            self.turn, self.lines, self.error = turn, lines, error
+
+    class ReportWritten(Message):
+        """The after-action report was written (or failed)."""
+
+        def __init__(self, paths: tuple[Path, Path] | None, error: str | None) -> None:
+            super().__init__()
+            self.paths, self.error = paths, error
+
+    def __init__(self, game: Game) -> None:
+        super().__init__()
+        self.game = game
+        self.dyad, self.track = 0, 0
+        self.actor = 0
+        self.running = False
+        self.busy = False
+        self.n_custom = 0
+
+    def compose(self) -> ComposeResult:
+        dyads = self.game.setup.dyads
+        yield StatusHeader(id="status")
+        with Horizontal(id="top"):
+            with Vertical(id="matrices"):
+                with Horizontal(id="matrix-row"):
+                    with Vertical(id="main-box"):
+                        yield Static("[b]Cooperation[/b] (0–5)", classes="box-title")
+                        yield CoopMatrix(dyads, id="matrix")
+                    with Vertical(id="branch-box"):
+                        yield Static("", id="branch-title", classes="box-title")
+                        yield CoopMatrix(dyads, id="branch")
+                yield Static("", id="anchor")
+            yield TrackChart(id="chart")
+        with Horizontal(id="bottom"):
+            yield EventLog(id="log")
+            yield ActorInspector(id="inspector")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.timer = self.set_interval(RUN_INTERVAL, self._tick, pause=True)
+        self.actor = AGENT_ACTORS.index(self.game.seats[0]) if self.game.seats else 1
+        g = self.game
+        self.log_line("info", f"{g.setup.name}: {g.setup.scenario.description.strip()}")
+        if g.seats:
+            self.log_line("info", "human seats: " + ", ".join(g.seats) + " (n opens their forms)")
+        self.redraw()
+        self.query_one("#matrix", CoopMatrix).focus()
+
+    # ----------------------------------------------------------------- drawing
+    def log_line(self, kind: str, text: str) -> None:
+        self.query_one(EventLog).add(self.game.date, kind, text)
+
+    def redraw(self) -> None:
+        g = self.game
+        s = g.setup
+        self.query_one(StatusHeader).show(g, self.running, self.busy)
+        levels = g.model.levels[0]
+        self.query_one("#matrix", CoopMatrix).show(levels)
+        box = self.query_one("#branch-box")
+        box.display = g.branch is not None
+        if g.branch is not None:
+            self.query_one("#branch", CoopMatrix).show(g.branch.model.levels[0], levels)
+            sets = ", ".join(f"{k}={v:g}" for k, v in g.fork_set.items())
+            self.query_one("#branch-title", Static).update(
+                f"[b magenta]What-if[/] {sets} from {s.date(g.fork_at)}")
+        self.redraw_selection()
+        self.query_one(ActorInspector).show(g, AGENT_ACTORS[self.actor])
+
+    def redraw_selection(self) -> None:
+        g = self.game
+        s = g.setup
+        d, k = self.dyad, self.track
+        lvl = float(g.model.levels[0, d, k])
+        text = f"[b]{s.dyads[d]} {TRACKS[k]}[/b] {lvl:.2f}: {anchor(TRACKS[k], lvl)}"
+        if g.branch is not None:
+            bl = float(g.branch.model.levels[0, d, k])
+            text += f"\n[magenta]what-if[/] {bl:.2f}: {anchor(TRACKS[k], bl)}"
+        self.query_one("#anchor", Static).update(text)
+        hist = g.model.level_history()[:, 0, d]
+        dates = [s.date(t) for t in range(len(hist))]
+        branch = g.branch.model.level_history()[:, 0, d] if g.branch is not None else None
+        self.query_one(TrackChart).show(s.dyads[d], hist, dates, branch, g.fork_at)
+
+    def on_coop_matrix_cell_selected(self, event: CoopMatrix.CellSelected) -> None:
+        self.dyad, self.track = event.dyad, event.track
+        if not self.busy:
+            self.redraw_selection()
+
+    # ----------------------------------------------------------------- turns
+    def _tick(self) -> None:
+        if self.game.done:
+            self.running = False
+            self.timer.pause()
+            self.redraw()
+        elif self.running and not self.busy and self.app.screen is self:
+            self.action_next_turn()
+
+    def action_next_turn(self) -> None:
+        if self.busy:
+            return
+        if self.game.done:
+            self.notify("The game is over: e exports the report, b goes back.")
+            return
+        if self.game.seats:
+            self._collect(0, [])
+        else:
+            self._play([])
+
+    def _collect(self, i: int, moves: list[Move]) -> None:
+        """Hot seat: each human-seated team fills its form in turn."""
+        seats = self.game.seats
+        if i == len(seats):
+            self._play(moves)
+            return
+
+        def done(result: Move | None | str) -> None:
+            if result == CANCEL:
+                self.running = False
+                self.timer.pause()
+                self.log_line("info", "round cancelled; no turn played")
+                self.redraw()
+                return
+            self._collect(i + 1, moves + ([result] if isinstance(result, Move) else []))
+
+        self.app.push_screen(MoveForm(self.game, seats[i], i + 1, len(seats)), done)
+
+    def _play(self, moves: list[Move]) -> None:
+        self.busy = True
+        self.query_one(StatusHeader).show(self.game, self.running, True)
+        self.play_turn(moves)
+
+    @work(thread=True, exclusive=True, group="turn")
+    def play_turn(self, moves: list[Move]) -> None:
+        try:
+            self.game.step(moves)
+            lines, error = turn_lines(self.game), None
+        except InputError as exc:
+            lines, error = [], str(exc)
+        self.post_message(self.TurnPlayed(self.game.turn, lines, error))
+
+    def on_dashboard_turn_played(self, event: TurnPlayed) -> None:
+        self.busy = False
+        if event.error:
+            self.log_line("error", event.error)
+        else:
+            self.log_line("turn", f"── turn {event.turn} ──")
+        for kind, text in event.lines:
+            self.log_line(kind, text)
+        g = self.game
+        if g.branch is not None and event.turn:
+            diff = g.branch.model.levels[0] - g.model.levels[0]
+            d, k = np.unravel_index(np.argmax(np.abs(diff)), diff.shape)
+            self.log_line("info", f"what-if branch vs main: largest gap {g.setup.dyads[d]} "
+                          f"{TRACKS[k]} {diff[d, k]:+.2f}")
+        self.redraw()
+
+    def action_run(self) -> None:
+        self.running = not self.running and not self.game.done
+        if self.running:
+            self.timer.resume()
+        else:
+            self.timer.pause()
+        self.query_one(StatusHeader).show(self.game, self.running, self.busy)
+
+    def action_back(self) -> None:
+        if self.busy or self.game.turn == 0:
+            return
+        self.game.back()
+        self.log_line("info", f"back to {self.game.date} (replayed from the start)")
+        self.redraw()
+
+    # ----------------------------------------------------------------- facilitator
+    def action_inject(self) -> None:
+        if self.busy:
+            return
+
+        def done(choice: str | Shock | None) -> None:
+            if choice is None:
+                return
+            try:
+                shock = self.game.inject(choice)
+            except InputError as exc:
+                self.log_line("error", str(exc))
+                return
+            self.log_line("inject", f"injected '{shock.name}', applies in "
+                          f"{self.game.setup.date(self.game.turn + 1)}")
+
+        self.n_custom += 1
+        self.app.push_screen(InjectScreen(self.game.library(), self.n_custom), done)
+
+    def action_what_if(self) -> None:
+        if self.busy:
+            return
+
+        def done(values: dict[str, float] | None) -> None:
+            if not values:
+                return
+            try:
+                self.game.fork(values)
+            except InputError as exc:
+                self.log_line("error", str(exc))
+                return
+            sets = ", ".join(f"{k}={v:g}" for k, v in values.items())
+            self.log_line("info", f"what-if branch forked at {self.game.date}: {sets}")
+            self.redraw()
+
+        self.app.push_screen(WhatIfScreen(), done)
+
+    def action_next_actor(self) -> None:
+        self.actor = (self.actor + 1) % len(AGENT_ACTORS)
+        self.query_one(ActorInspector).show(self.game, AGENT_ACTORS[self.actor])
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
+
+    # ----------------------------------------------------------------- files
+    def _stem(self) -> str:
+        g = self.game
+        return f"{g.setup.name}-seed{g.seed}-t{g.turn}"
+
+    def action_save(self) -> None:
+        if self.busy:
+            return
+
+        def done(path: str | None) -> None:
+            if not path:
+                return
+            try:
+                written = self.game.save(path)
+            except InputError as exc:
+                self.log_line("error", str(exc))
+                return
+            self.log_line("info", f"saved to {written}")
+
+        self.app.push_screen(FilePrompt("Save game to", f"saves/{self._stem()}.json"), done)
+
+    def action_load(self) -> None:
+        if self.busy:
+            return
+
+        def done(path: str | None) -> None:
+            if not path:
+                return
+            try:
+                game = Game.load(path)
+            except InputError as exc:
+                self.log_line("error", str(exc))
+                return
+            self.app.open_game(game, f"loaded {path} ({game.setup.name}, {game.date})")
+
+        self.app.push_screen(FilePrompt("Load game from", f"saves/{self._stem()}.json"), done)
+
+    def action_export(self) -> None:
+        if self.busy:
+            return
+
+        def done(path: str | None) -> None:
+            if path:
+                self.busy = True
+                self.export(path)
+
+        self.app.push_screen(FilePrompt("Export the after-action report to",
+                                        f"reports/{self._stem()}.html"), done)
+
+    @work(thread=True, exclusive=True, group="report")
+    def export(self, path: str) -> None:
+        from sim.aar import write_report
+
+        try:
+            paths, error = write_report(self.game, path), None
+        except InputError as exc:
+            paths, error = None, str(exc)
+        self.post_message(self.ReportWritten(paths, error))
+
+    def on_dashboard_report_written(self, event: ReportWritten) -> None:
+        self.busy = False
+        if event.error:
+            self.log_line("error", event.error)
+        else:
+            self.log_line("info", f"report written: {event.paths[0]} and {event.paths[1]}")
