@@ -12,7 +12,7 @@ import typer
 
 from .errors import InputError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Allied-cooperation wargame: Japan, the UK, France, Germany and NATO "
                        "under shocks, calibrated on RAND's Allies Growing Closer.")
 
