@@ -342,6 +342,7 @@ def prepare(req: BatchRequest) -> Prepared:
         "versions": versions(),
         "scenario": {"name": setup.name, "file": str(setup.path), "sha256": setup.digest},
         "overrides": setup.overrides, "seed": req.seed, "turns": setup.turns,
+        "dates": [setup.date(t) for t in range(setup.turns + 1)],
         "design": design.describe(), "runs": n,
         "chunks": {"size": req.chunk_size, "count": len(chunks),
                    "files": [part_name(i) for i in range(len(chunks))]},
