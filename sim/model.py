@@ -21,6 +21,8 @@ from .setup import AI, PI, Setup
 from .shocks import ShockBook
 from .world import World
 
+STALL_TURNS = 8  # two years of talks without a result are reported as stalled
+
 
 @dataclass
 class Record:
@@ -30,6 +32,7 @@ class Record:
     activity: np.ndarray  # (R, D, K) bool: a concrete activity took place
     opened: np.ndarray  # (R, D, E) bool: a negotiation opened
     signed: np.ndarray  # (R, D, E) bool: an agreement was signed
+    stalled: np.ndarray  # (R, D, E) bool: talks open for STALL_TURNS without a result
     fired: np.ndarray  # (R, S) bool: scenario shocks that fired
     spent: np.ndarray  # (R, D, 2) bandwidth each side gave the dyad
     desired: np.ndarray  # (R, D, 2, K)
@@ -65,6 +68,7 @@ class WargameModel(mesa.Model):
         self.blockers = np.repeat(setup.blockers[None], R, axis=0)
         self.negotiating = np.zeros((R, D, E), bool)
         self.pressing = np.zeros((R, D, E), np.int16)
+        self.talks = np.zeros((R, D, E), np.int16)  # turns a negotiation has been open
         self.world = World(setup, R)
         self.shocks = ShockBook(setup, R)
         self.actors: list[SovereignState] = []
@@ -122,13 +126,13 @@ class WargameModel(mesa.Model):
         # 7. discrete events: activities, negotiations, signatures
         activity = self.stream.uniform(t, Site.EVENTS, new_levels.shape[1:]) < (
             s.track["event_rate"] * (new_levels / 5.0) ** 2)
-        opened, signed = self.negotiate(t, desired, moves)
+        opened, signed, stalled = self.negotiate(t, desired, moves)
         # 8. commit and record
         if self.keep_snapshots:
             self.snapshots.append(snap)
         self.levels = new_levels
         self.turn = t
-        self.history.append(Record(new_levels, activity, opened, signed | signed_now, fired,
+        self.history.append(Record(new_levels, activity, opened, signed | signed_now, stalled, fired,
                                    spent, desired, self.world.values.copy(), injected,
                                    list(self.pending_moves)))
         self.pending_moves = []
@@ -194,7 +198,9 @@ class WargameModel(mesa.Model):
         signed = self.negotiating & ~start & (u < chance)
         self.signed |= signed
         self.negotiating &= ~signed
-        return start, signed
+        self.talks = np.where(self.negotiating, self.talks + 1, 0).astype(np.int16)
+        stalled = self.talks == STALL_TURNS
+        return start, signed, stalled
 
     def run(self, turns: int | None = None) -> WargameModel:
         for _ in range(self.setup.turns - self.turn if turns is None else turns):

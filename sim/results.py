@@ -48,6 +48,12 @@ def run_events(model, run: int = 0) -> list[dict[str, Any]]:
             out.append({"turn": t, "date": date, "kind": "agreement", "dyad": s.dyads[d],
                         "enabler": ENABLERS[e], "text": f"{s.dyads[d]} sign a "
                         f"{names[ENABLERS[e]]}"})
+        for d, e in zip(*np.nonzero(rec.stalled[run]), strict=True):
+            st = s.config.dyads[s.dyads[d]].enablers.get(ENABLERS[e])
+            why = f" over {st.blocker_reason}" if st is not None and st.blocker_reason else ""
+            out.append({"turn": t, "date": date, "kind": "stalled", "dyad": s.dyads[d],
+                        "enabler": ENABLERS[e], "text": f"{s.dyads[d]} talks on a "
+                        f"{names[ENABLERS[e]]} stall{why}"})
         for d, k in zip(*np.nonzero(rec.activity[run]), strict=True):
             lvl = float(rec.levels[run, d, k])
             out.append({"turn": t, "date": date, "kind": "activity", "dyad": s.dyads[d],
