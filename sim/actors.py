@@ -172,6 +172,9 @@ class SovereignState(mesa.Agent):
         mv = snap.moves
         on = snap.moves_on[:, None]
         prio = 1.0 + (mv.priority[self.dyad_idx, self.side][None, :] - 1.0) * on
+        # no bandwidth is spent on what a missing agreement caps (the wish above the cap
+        # still presses for a negotiation: the model reads the uncapped desire)
+        desired = np.minimum(desired, snap.caps[:, self.dyad_idx, :])
         demand = np.einsum("rjk,k,rj->r", desired, tr["cost"], prio)
         scale = self.effective_bandwidth(snap) / np.maximum(demand, 1e-9)
         offers = desired * np.minimum(1.0, scale[:, None] * prio)[..., None]
