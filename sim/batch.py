@@ -39,7 +39,7 @@ MANIFEST = "manifest.json"
 LEVELS = "levels.parquet"
 EVENTS = "events.parquet"
 RUNS = "runs.parquet"
-KINDS = ("shock", "negotiation", "agreement", "activity")
+KINDS = ("shock", "negotiation", "agreement", "stalled", "activity")
 DEPENDENCIES = ("numpy", "pandas", "pyarrow", "mesa", "pydantic", "PyYAML", "SALib", "dask",
                 "distributed", "typer")
 
@@ -60,6 +60,7 @@ class BatchRequest:
     turns: int | None = None
     chunk_size: int = DEFAULT_CHUNK
     command: str = "batch"
+    replicates: int = 0  # > 0: common random numbers, each point run this many times
     extra: dict[str, Any] = field(default_factory=dict)  # e.g. the sensitivity outcome
 
 
@@ -70,7 +71,8 @@ def _identity(req: BatchRequest, setup: Setup) -> dict[str, Any]:
             "scenario_sha256": setup.digest, "fingerprint": setup_fingerprint(setup),
             "overrides": setup.overrides, "seed": req.seed, "runs": req.runs,
             "turns": setup.turns, "sweeps": list(req.sweeps), "sample": req.sample,
-            "params": list(req.params), "chunk_size": req.chunk_size, **req.extra}
+            "params": list(req.params), "chunk_size": req.chunk_size,
+            "replicates": req.replicates, **req.extra}
 
 
 def versions() -> dict[str, str]:
@@ -99,12 +101,18 @@ class Tidy:
         texts: list[str] = [sh.shock.name for sh in s.shocks]
         self.neg_text = np.zeros((len(s.dyads), len(ENABLERS)), np.int32)
         self.sign_text = np.zeros_like(self.neg_text)
+        self.stall_text = np.zeros_like(self.neg_text)
         for d, dy in enumerate(s.dyads):
             for e, en in enumerate(ENABLERS):
                 self.neg_text[d, e] = len(texts)
                 texts.append(f"{dy} open negotiations on a {names[en]}")
                 self.sign_text[d, e] = len(texts)
                 texts.append(f"{dy} sign a {names[en]}")
+                st = s.config.dyads[dy].enablers.get(en) if dy in s.config.dyads else None
+                why = f" over {st.blocker_reason}" if st is not None and getattr(
+                    st, "blocker_reason", None) else ""
+                self.stall_text[d, e] = len(texts)
+                texts.append(f"{dy} talks on a {names[en]} stall{why}")
         # activity text: dyad, track and the rung of ACTIVITY the level reaches
         self.tiers = [np.array([f for f, _ in ACTIVITY[k]]) for k in TRACKS]
         self.act_text = np.zeros((len(s.dyads), len(TRACKS), 3), np.int32)
@@ -138,8 +146,9 @@ class Tidy:
             "level": pa.array(np.ascontiguousarray(hist.transpose(1, 0, 2, 3)).reshape(-1)),
         })
 
-    def events(self, model):
-        """Events of every run of `model`, in the order of sim.results.run_events."""
+    def events(self, model, runs: np.ndarray):
+        """Events of every run of `model` (batch run numbers `runs`), in the order of
+        sim.results.run_events."""
         import pyarrow as pa
 
         cols: dict[str, list[np.ndarray]] = {c: [] for c in
@@ -162,6 +171,10 @@ class Tidy:
             add(t, 1, r, d=d, e=e, text=self.neg_text[d, e])
             r, d, e = np.nonzero(rec.signed)
             add(t, 2, r, d=d, e=e, text=self.sign_text[d, e])
+            stalled = getattr(rec, "stalled", None)
+            if stalled is not None:
+                r, d, e = np.nonzero(stalled)
+                add(t, 3, r, d=d, e=e, text=self.stall_text[d, e])
             r, d, k = np.nonzero(rec.activity)
             lvl = rec.levels[r, d, k]
             tier = np.zeros(len(r), np.int32)
@@ -169,12 +182,12 @@ class Tidy:
                 on = k == kk
                 # ACTIVITY lists rungs from the highest floor down: first floor reached wins
                 tier[on] = np.argmax(lvl[on, None] >= floors[None, :], axis=1)
-            add(t, 3, r, d=d, k=k, text=self.act_text[d, k, tier])
+            add(t, 4, r, d=d, k=k, text=self.act_text[d, k, tier])
         c = {name: np.concatenate(v) if v else np.zeros(0, np.int32) for name, v in cols.items()}
         order = np.lexsort((np.arange(len(c["r"])), c["kind"], c["t"], c["r"]))
         c = {name: v[order] for name, v in c.items()}
         return pa.table({
-            "run": pa.array(model.run_index.astype(np.int64)[c["r"]]),
+            "run": pa.array(runs.astype(np.int64)[c["r"]]),
             "turn": pa.array(c["t"]),
             "date": self._dict(c["t"], self.dates),
             "kind": self._dict(c["kind"], list(KINDS)),
@@ -186,14 +199,18 @@ class Tidy:
         })
 
 
-def compute_chunk(setup: Setup, seed: int, lo: int, hi: int,
-                  values: dict[str, np.ndarray]) -> tuple[Any, Any]:
-    """Run runs lo..hi-1 as one ensemble; returns (levels table, events table)."""
+def compute_chunk(setup: Setup, seed: int, lo: int, hi: int, values: dict[str, np.ndarray],
+                  rng_runs: np.ndarray | None = None) -> tuple[Any, Any]:
+    """Run runs lo..hi-1 as one ensemble; returns (levels table, events table).
+
+    `rng_runs` are the indices whose random streams the runs draw (default: lo..hi-1)."""
     from .model import WargameModel
 
-    model = WargameModel(setup, seed=seed, runs=np.arange(lo, hi), run_params=values).run()
+    runs = np.arange(lo, hi)
+    model = WargameModel(setup, seed=seed, runs=runs if rng_runs is None else rng_runs,
+                         run_params=values).run()
     tidy = Tidy(setup)
-    return tidy.levels(model.level_history(), model.run_index), tidy.events(model)
+    return tidy.levels(model.level_history(), runs), tidy.events(model, runs)
 
 
 def part_name(chunk: int) -> str:
@@ -229,8 +246,8 @@ def chunk_done(out: Path, chunk: int) -> bool:
     return (out / LEVELS / part_name(chunk)).exists() and (out / EVENTS / part_name(chunk)).exists()
 
 
-def _chunk_bytes(setup, seed, lo, hi, values) -> tuple[int, bytes, bytes]:
-    lv, ev = compute_chunk(setup, seed, lo, hi, values)
+def _chunk_bytes(setup, seed, lo, hi, values, rng_runs=None) -> tuple[int, bytes, bytes]:
+    lv, ev = compute_chunk(setup, seed, lo, hi, values, rng_runs)
     return hi - lo, encode(lv), encode(ev)
 
 
@@ -244,8 +261,8 @@ def _init_worker(setup: Setup) -> None:
 
 
 def _local_task(out: str, chunk: int, seed: int, lo: int, hi: int,
-                values: dict[str, np.ndarray]) -> tuple[int, int]:
-    n, lv, ev = _chunk_bytes(_WORKER_SETUP, seed, lo, hi, values)
+                values: dict[str, np.ndarray], rng_runs: np.ndarray) -> tuple[int, int]:
+    n, lv, ev = _chunk_bytes(_WORKER_SETUP, seed, lo, hi, values, rng_runs)
     store_chunk(Path(out), chunk, lv, ev)
     return chunk, n
 
@@ -312,6 +329,8 @@ def prepare(req: BatchRequest) -> Prepared:
         raise InputError("--seed", "seed", f"{req.seed} is negative; allowed: 0 or more")
     setup = build(req.scenario, req.overrides, req.turns)
     design = make_design(setup, req.runs, req.seed, req.sweeps, req.sample, req.params)
+    if req.replicates > 0:
+        design = design.common_random_numbers(req.replicates)
     n = design.runs
     chunks = [(lo, min(lo + req.chunk_size, n)) for lo in range(0, n, req.chunk_size)]
     ident = _identity(req, setup)
@@ -363,8 +382,12 @@ def runs_table(seed: int, n: int, design):
     import pyarrow as pa
 
     idx = np.arange(n)
+    rng = design.rng_runs()
     cols = {"run": pa.array(idx.astype(np.int64)),
-            "seed_key": pa.array(run_keys(seed, idx).astype(np.uint64))}
+            "seed_key": pa.array(run_keys(seed, rng).astype(np.uint64))}
+    if design.rng_index is not None:
+        cols["point"] = pa.array((idx // design.replicates).astype(np.int64))
+        cols["rng_run"] = pa.array(rng.astype(np.int64))
     for k, v in design.values.items():
         cols[k] = pa.array(np.asarray(v, dtype=float))
     return pa.table(cols)
@@ -398,8 +421,10 @@ def run_batch(req: BatchRequest, engine: str = "local", workers: int | None = No
         tasks = [(i, *prep.chunks[i]) for i in prep.todo]
         vals = prep.design.values
 
+        rng_all = prep.design.rng_runs()
+
         def sl(lo, hi):
-            return {k: v[lo:hi] for k, v in vals.items()}
+            return {k: v[lo:hi] for k, v in vals.items()}, rng_all[lo:hi]
 
         def finished(chunk: int, k: int) -> None:
             bar.update(k)
@@ -412,7 +437,7 @@ def run_batch(req: BatchRequest, engine: str = "local", workers: int | None = No
             nworkers = len(client.scheduler_info().get("workers", {})) or nworkers
         elif nworkers == 1 or len(tasks) <= 1:
             for i, lo, hi in tasks:
-                k, lv, ev = _chunk_bytes(prep.setup, req.seed, lo, hi, sl(lo, hi))
+                k, lv, ev = _chunk_bytes(prep.setup, req.seed, lo, hi, *sl(lo, hi))
                 store_chunk(out, i, lv, ev)
                 finished(i, k)
         else:
@@ -438,13 +463,18 @@ def _run_local(prep: Prepared, tasks, sl, finished, nworkers: int) -> None:
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    from . import model as _  # noqa: F401  (imported once here, inherited by forked workers)
-
-    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    # forkserver: workers fork from a clean single-threaded server that has imported the
+    # engine once (forking this process could copy locks held by pyarrow or Dask threads)
+    methods = mp.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["sim.model", "sim.batch", "pyarrow.parquet"])
+    else:
+        ctx = mp.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(nworkers, len(tasks)), mp_context=ctx,
                              initializer=_init_worker, initargs=(prep.setup,)) as pool:
         futs = [pool.submit(_local_task, str(prep.request.out), i, prep.request.seed, lo, hi,
-                            sl(lo, hi)) for i, lo, hi in tasks]
+                            *sl(lo, hi)) for i, lo, hi in tasks]
         for f in as_completed(futs):
             chunk, n = f.result()
             finished(chunk, n)
@@ -458,7 +488,7 @@ def _dask_client(scheduler: str | None, workers: int | None):
     logging.getLogger("distributed").setLevel(logging.ERROR)
     if scheduler:
         try:
-            return Client(scheduler, timeout="5s")
+            return Client(scheduler, timeout="3s")
         except Exception as exc:  # noqa: BLE001 - any failure to connect is a bad address
             msg = " ".join(str(exc).split())[:160] or type(exc).__name__
             raise InputError("--scheduler", scheduler, f"cannot reach the Dask scheduler "
@@ -483,7 +513,7 @@ def _run_dask(client, prep: Prepared, tasks, sl, finished) -> None:
     setup_f = client.scatter(prep.setup, broadcast=True)
     futs = {}
     for i, lo, hi in tasks:
-        f = client.submit(_chunk_bytes, setup_f, prep.request.seed, lo, hi, sl(lo, hi),
+        f = client.submit(_chunk_bytes, setup_f, prep.request.seed, lo, hi, *sl(lo, hi),
                           key=f"wargame-chunk-{prep.manifest['arguments']['fingerprint']}-{i}",
                           pure=False)
         futs[f] = i
@@ -547,8 +577,12 @@ def replay_model(out: Path | str, run: int, keep_snapshots: bool = False):
         raise InputError(args["scenario_file"], "", "the scenario file changed since the batch "
                          "was run (sha256 differs); replay needs the original file")
     row = pd.read_parquet(Path(out) / RUNS, filters=[("run", "==", run)])
-    params = {c: float(row[c].iloc[0]) for c in row.columns if c not in ("run", "seed_key")}
+    params = {c: float(row[c].iloc[0]) for c in row.columns
+              if c not in ("run", "seed_key", "point", "rng_run")}
+    rng_run = int(row["rng_run"].iloc[0]) if "rng_run" in row.columns else run
     if params:
         setup = build(args["scenario_file"], dict(args["overrides"]) | params, args["turns"])
-    return WargameModel(setup, seed=int(args["seed"]), runs=np.array([run]),
-                        keep_snapshots=keep_snapshots).run()
+    model = WargameModel(setup, seed=int(args["seed"]), runs=np.array([rng_run]),
+                         keep_snapshots=keep_snapshots).run()
+    model.run_index = np.array([run])  # the run's number in the batch (its draws: rng_run)
+    return model

@@ -124,6 +124,8 @@ def register(app: typer.Typer) -> None:
         scheduler: SchedOpt = None,
         chunk_size: ChunkOpt = None,
         turns: TurnsOpt = None,
+        replicates: Annotated[int, typer.Option(help="Runs per design point on common random "
+                                                "numbers; the outcome is their mean")] = 4,
         quiet: Annotated[bool, typer.Option(help="No progress bar")] = False,
     ) -> None:
         """Sobol indices (S1, ST) or Morris screening (mu*, sigma) of one outcome; writes
@@ -132,7 +134,7 @@ def register(app: typer.Typer) -> None:
 
         result = run_study(scenario, method, _csv(params), runs, outcome, out, seed,
                            list(set_ or []), turns, engine, workers, scheduler, chunk_size,
-                           progress=not quiet)
+                           progress=not quiet, replicates=replicates)
         typer.echo(format_table(result))
         typer.echo(f"\nwritten: {out / 'sensitivity.csv'}, {out / 'sensitivity.json'}, "
                    f"{out / 'sensitivity.png'}")

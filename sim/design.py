@@ -43,6 +43,20 @@ class Design:
     points: int = 1
     replicates: int = 1
     extra: dict[str, Any] = field(default_factory=dict)
+    #: index whose random stream each run uses (default: its own run index)
+    rng_index: np.ndarray | None = None
+
+    def rng_runs(self) -> np.ndarray:
+        return np.arange(self.runs) if self.rng_index is None else self.rng_index
+
+    def common_random_numbers(self, reps: int) -> Design:
+        """Every design point run `reps` times, replicate i of every point drawing the
+        random stream of run i: outcomes become a deterministic function of the parameters
+        given those streams, so variance-based indices measure parameters, not noise."""
+        values = {k: np.repeat(v, reps) for k, v in self.values.items()}
+        extra = dict(self.extra, common_random_numbers=reps)
+        return Design(self.kind, self.runs * reps, self.params, self.bounds, values,
+                      self.points, reps, extra, np.tile(np.arange(reps), self.runs))
 
     def describe(self) -> dict[str, Any]:
         return {"kind": self.kind, "params": self.params,

@@ -65,7 +65,8 @@ def analyze(method: str, design, y: np.ndarray, seed: int) -> list[dict[str, Any
             key = "ST"
         else:
             from SALib.analyze import morris
-            x = np.column_stack([design.values[p] for p in problem["names"]])
+            reps = max(design.replicates, 1)
+            x = np.column_stack([design.values[p][::reps] for p in problem["names"]])
             si = morris.analyze(problem, x, y, num_levels=design.extra["num_levels"],
                                 conf_level=0.95, print_to_console=False, seed=sseed)
             rows = [{"param": p, "mu": float(si["mu"][i]), "mu_star": float(si["mu_star"][i]),
@@ -125,7 +126,8 @@ def chart(result: dict[str, Any]) -> bytes:
 
 def format_table(result: dict[str, Any]) -> str:
     lines = [f"{result['method']} sensitivity of {result['outcome']} ({result['date']}), "
-             f"{result['runs']} runs of {result['scenario']}", ""]
+             f"{result['points']} points x {result['replicates']} replicates on common random "
+             f"numbers = {result['runs']} runs of {result['scenario']}", ""]
     if result["method"] == "sobol":
         lines.append(f"{'parameter':<32}{'S1':>8}{'±':>8}{'ST':>8}{'±':>8}")
         for r in result["indices"]:
@@ -144,7 +146,12 @@ def run_study(scenario: str, method: str, params: list[str], runs: int, outcome:
               out: Path, seed: int = 0, overrides: list[str] | None = None,
               turns: int | None = None, engine: str = "local", workers: int | None = None,
               scheduler: str | None = None, chunk_size: int | None = None,
-              progress: bool = True) -> dict[str, Any]:
+              progress: bool = True, replicates: int = 4) -> dict[str, Any]:
+    """Run the study's batch in `out` (resumable) and write its indices there.
+
+    Every design point is run `replicates` times on common random numbers (replicate i of
+    every point draws the streams of run i) and the outcome is the mean over replicates, so
+    the indices apportion the variance due to the parameters rather than to chance."""
     from .batch import DEFAULT_CHUNK, BatchRequest, run_batch
     from .setup import build
 
@@ -157,17 +164,21 @@ def run_study(scenario: str, method: str, params: list[str], runs: int, outcome:
     if len(params) < 2 and method == "sobol":
         raise InputError("--params", ",".join(params), "a Sobol study needs at least 2 "
                          "parameters")
+    if replicates <= 0:
+        raise InputError("--replicates", str(replicates), "allowed: 1 or more")
     setup = build(scenario, overrides or [], turns)
     parse_outcome(outcome, setup.dyads)
     req = BatchRequest(scenario, runs, Path(out), seed, list(overrides or []), [], method,
                        list(params), turns, chunk_size or DEFAULT_CHUNK, command="sensitivity",
-                       extra={"outcome": outcome})
+                       replicates=replicates, extra={"outcome": outcome})
     prep = run_batch(req, engine, workers, scheduler, progress)
     dyad, _, track = outcome.rpartition(".")
     T = prep.setup.turns
-    y = outcome_values(Path(out), dyad, track, T)
+    y_runs = outcome_values(Path(out), dyad, track, T)
+    y = y_runs.reshape(-1, replicates).mean(axis=1)
     result = {"scenario": prep.setup.name, "method": method, "outcome": outcome,
-              "turn": T, "date": prep.setup.date(T), "runs": int(len(y)), "seed": seed,
+              "turn": T, "date": prep.setup.date(T), "runs": int(len(y_runs)),
+              "points": int(len(y)), "replicates": replicates, "seed": seed,
               "design": prep.design.describe(),
               "indices": analyze(method, prep.design, y, seed)}
     write_results(Path(out), result)

@@ -1,0 +1,68 @@
+"""`wargame replay` re-simulates one run alone and matches the batch's rows exactly."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from sim.model import WargameModel
+from sim.results import run_json
+from sim.setup import build
+
+from .conftest import one_error_line
+
+
+@pytest.fixture(scope="module")
+def sweep_dir(tmp_path_factory, app):
+    from typer.testing import CliRunner
+
+    out = tmp_path_factory.mktemp("replay") / "b"
+    r = CliRunner().invoke(app, ["batch", "baseline", "--runs", "6", "--seed", "9", "--turns",
+                                 "12", "--sweep", "DEU.china_caution=0.1:0.7:3", "--sweep",
+                                 "GBR.china_caution=0.1:0.3:2", "--set", "JPN.bandwidth=9",
+                                 "--chunk-size", "5", "--workers", "1", "--quiet", "--out",
+                                 str(out)])
+    assert r.exit_code == 0, r.output
+    return out
+
+
+@pytest.mark.parametrize("k", [0, 7, 35])
+def test_replay_equals_batch_rows(sweep_dir, wargame, k):
+    r = wargame("replay", sweep_dir, "--run", str(k), "--json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)
+    assert doc["run"] == k and doc["seed"] == 9
+    runs = pd.read_parquet(sweep_dir / "runs.parquet").set_index("run")
+    assert doc["overrides"]["DEU.china_caution"] == runs.loc[k, "DEU.china_caution"]
+    assert doc["overrides"]["JPN.bandwidth"] == 9.0
+    lv = pd.read_parquet(sweep_dir / "levels.parquet", filters=[("run", "==", k)])
+    assert len(lv) == 13 * 12
+    for row in lv.itertuples():
+        assert doc["history"][row.turn]["date"] == row.date
+        assert doc["history"][row.turn]["levels"][row.dyad][row.track] == round(row.level, 6)
+    ev = pd.read_parquet(sweep_dir / "events.parquet", filters=[("run", "==", k)])
+    assert [e["text"] for e in doc["events"]] == ev["text"].astype(str).tolist()
+    assert [e["turn"] for e in doc["events"]] == ev["turn"].tolist()
+    assert [e["kind"] for e in doc["events"]] == ev["kind"].astype(str).tolist()
+    for e, row in zip(doc["events"], ev.astype(object).itertuples(), strict=True):
+        for col in ("dyad", "track", "enabler", "id"):
+            assert e.get(col) == (None if pd.isna(getattr(row, col)) else getattr(row, col))
+
+
+def test_replay_of_plain_batch_equals_wargame_run_json(tmp_path, wargame):
+    out = tmp_path / "b"
+    assert wargame("batch", "baseline", "--runs", "4", "--seed", "21", "--workers", "1",
+                   "--quiet", "--out", out).exit_code == 0
+    r = wargame("replay", out, "--run", "0", "--json")
+    assert r.exit_code == 0, r.output
+    alone = WargameModel(build("baseline"), seed=21).run()
+    assert json.loads(r.output) == json.loads(json.dumps(run_json(alone)))
+
+
+def test_replay_human_report_and_bad_run(sweep_dir, wargame):
+    r = wargame("replay", sweep_dir, "--run", "3")
+    assert r.exit_code == 0 and "Why" in r.output
+    assert "allowed: 0 to 35" in one_error_line(wargame("replay", sweep_dir, "--run", "36"))
+    one_error_line(wargame("replay", sweep_dir.parent / "nope", "--run", "0"))
