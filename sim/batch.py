@@ -72,7 +72,22 @@ def _identity(req: BatchRequest, setup: Setup) -> dict[str, Any]:
             "overrides": setup.overrides, "seed": req.seed, "runs": req.runs,
             "turns": setup.turns, "sweeps": list(req.sweeps), "sample": req.sample,
             "params": list(req.params), "chunk_size": req.chunk_size,
-            "replicates": req.replicates, **req.extra}
+            "replicates": req.replicates, "engine_source": engine_digest(), **req.extra}
+
+
+def engine_digest() -> str:
+    """Hash of the engine's source files: a resumed batch must run the same code."""
+    import hashlib
+
+    h = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in ("actors.py", "model.py", "moves.py", "rng.py", "setup.py", "shocks.py",
+                 "world.py", "results.py", "batch.py"):
+        p = here / name
+        if p.exists():
+            h.update(name.encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def versions() -> dict[str, str]:

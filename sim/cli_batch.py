@@ -60,7 +60,8 @@ def register(app: typer.Typer) -> None:
         from .batch import DEFAULT_CHUNK, BatchRequest, run_batch
 
         req = BatchRequest(scenario, runs, out, seed, list(set_ or []), list(sweep or []),
-                           sample, _csv(params), turns, chunk_size or DEFAULT_CHUNK)
+                           sample, _csv(params), turns,
+                           DEFAULT_CHUNK if chunk_size is None else chunk_size)
         prep = run_batch(req, engine, workers, scheduler, progress=not quiet)
         s = prep.manifest["timings"]["sessions"][-1]
         typer.echo(f"{prep.design.runs} runs of {prep.setup.name} in {out} "

@@ -107,7 +107,8 @@ def parse_sweep(setup: Setup, item: str) -> tuple[str, np.ndarray]:
         raise InputError(src, item, f"{steps} steps is too many; allowed: 1 to 10000")
     for v in (lo, hi):
         check_param_value(a, p, v, src, item)
-    return key, np.linspace(lo, hi, steps) if steps > 1 else np.array([lo])
+    # rounded so that 0.1:0.5:3 gives 0.3, not 0.30000000000000004
+    return key, np.round(np.linspace(lo, hi, steps), 12) if steps > 1 else np.array([lo])
 
 
 def _design_rng(seed: int, n: int, turn: int, shape: tuple[int, ...]) -> np.ndarray:

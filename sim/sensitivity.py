@@ -169,7 +169,8 @@ def run_study(scenario: str, method: str, params: list[str], runs: int, outcome:
     setup = build(scenario, overrides or [], turns)
     parse_outcome(outcome, setup.dyads)
     req = BatchRequest(scenario, runs, Path(out), seed, list(overrides or []), [], method,
-                       list(params), turns, chunk_size or DEFAULT_CHUNK, command="sensitivity",
+                       list(params), turns,
+                       DEFAULT_CHUNK if chunk_size is None else chunk_size, command="sensitivity",
                        replicates=replicates, extra={"outcome": outcome})
     prep = run_batch(req, engine, workers, scheduler, progress)
     dyad, _, track = outcome.rpartition(".")
