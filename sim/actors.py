@@ -111,7 +111,7 @@ class SovereignState(mesa.Agent):
         """How much each motivation matters now, per partner: shape (R, partners, M)."""
         w = snap.world
         sal = np.empty((len(w), len(them), len(MOTIVATIONS)))
-        sal[:, :, 0] = np.clip(me.china + 0.5 * me.russia + 0.3 * me.nk, 0, 1.5)[:, None]
+        sal[:, :, 0] = np.clip(me.china + 0.2 * me.russia + 0.3 * me.nk, 0, 1.5)[:, None]
         sal[:, :, 1] = (0.4 + 0.6 * (1 - w[:, US]))[:, None]  # US doubts raise the urgency
         sal[:, :, 2] = (0.3 + 0.4 * me.assertive + 0.3 * me.nk)[:, None]
         dep = np.stack([np.maximum(me.dependence, t.dependence) for t in them], axis=1)
