@@ -529,7 +529,6 @@ def _run_dask(client, prep: Prepared, tasks, sl, finished) -> None:
     futs = {}
     for i, lo, hi in tasks:
         f = client.submit(_chunk_bytes, setup_f, prep.request.seed, lo, hi, *sl(lo, hi),
-                          key=f"wargame-chunk-{prep.manifest['arguments']['fingerprint']}-{i}",
                           pure=False)
         futs[f] = i
     for f in as_completed(list(futs)):
@@ -591,6 +590,9 @@ def replay_model(out: Path | str, run: int, keep_snapshots: bool = False):
     if setup.digest != args["scenario_sha256"]:
         raise InputError(args["scenario_file"], "", "the scenario file changed since the batch "
                          "was run (sha256 differs); replay needs the original file")
+    if args.get("engine_source") not in (None, engine_digest()):
+        sys.stderr.write("warning: the engine's source changed since this batch was run; "
+                         "the replay may differ from its rows\n")
     row = pd.read_parquet(Path(out) / RUNS, filters=[("run", "==", run)])
     params = {c: float(row[c].iloc[0]) for c in row.columns
               if c not in ("run", "seed_key", "point", "rng_run")}

@@ -55,8 +55,10 @@ def register(app: typer.Typer) -> None:
         turns: TurnsOpt = None,
         quiet: Annotated[bool, typer.Option(help="No progress bar")] = False,
     ) -> None:
-        """Run many games of SCENARIO into DIR (tidy Parquet + manifest.json); a rerun of the
-        same command resumes an interrupted batch."""
+        """Run many games of SCENARIO into --out (tidy Parquet and a manifest).
+
+        Chunks are written atomically: rerunning the same command resumes an interrupted
+        batch."""
         from .batch import DEFAULT_CHUNK, BatchRequest, run_batch
 
         req = BatchRequest(scenario, runs, out, seed, list(set_ or []), list(sweep or []),
@@ -98,8 +100,10 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON (with the "
                                               "difference over time)")] = False,
     ) -> None:
-        """Paired what-if: SCENARIO vs AGAINST/--set on common random numbers; mean
-        difference per dyad and track with a 90% interval."""
+        """Paired what-if runs: mean difference per dyad and track, with a 90% interval.
+
+        The baseline is SCENARIO; the counterfactual is --against (default SCENARIO) with
+        --set. Both use the same runs and seed (common random numbers)."""
         from .compare import compare as do_compare
         from .compare import format_table
 
@@ -129,8 +133,9 @@ def register(app: typer.Typer) -> None:
                                                 "numbers; the outcome is their mean")] = 4,
         quiet: Annotated[bool, typer.Option(help="No progress bar")] = False,
     ) -> None:
-        """Sobol indices (S1, ST) or Morris screening (mu*, sigma) of one outcome; writes
-        sensitivity.csv/.json/.png and the runs in DIR."""
+        """Sobol indices or Morris screening of one outcome at the final turn.
+
+        Writes sensitivity.csv, .json and .png next to the study's runs in --out."""
         from .sensitivity import format_table, run_study
 
         result = run_study(scenario, method, _csv(params), runs, outcome, out, seed,
@@ -146,8 +151,7 @@ def register(app: typer.Typer) -> None:
         out_dir: Annotated[Path, typer.Argument(help="A batch or sensitivity directory")],
         out: Annotated[Path, typer.Option("--out", help="HTML file to write")],
     ) -> None:
-        """One self-contained HTML report of a batch: trajectories, events, sweep or
-        sensitivity results."""
+        """Write one self-contained HTML report of a batch or sensitivity folder."""
         from .report import write_report
 
         write_report(out_dir, out)

@@ -66,3 +66,25 @@ def test_replay_human_report_and_bad_run(sweep_dir, wargame):
     assert r.exit_code == 0 and "Why" in r.output
     assert "allowed: 0 to 35" in one_error_line(wargame("replay", sweep_dir, "--run", "36"))
     one_error_line(wargame("replay", sweep_dir.parent / "nope", "--run", "0"))
+
+
+def test_replay_of_a_common_random_numbers_study(tmp_path, wargame):
+    out = tmp_path / "s"
+    assert wargame("sensitivity", "baseline", "--params", "DEU.china_caution,GBR.bandwidth",
+                   "--runs", "4", "--turns", "6", "--outcome", "JPN-DEU.exercise",
+                   "--replicates", "3", "--quiet", "--out", out).exit_code == 0
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert runs["rng_run"].tolist()[:6] == [0, 1, 2, 0, 1, 2]
+    for k in (4, 13):
+        doc = json.loads(wargame("replay", out, "--run", str(k), "--json").output)
+        assert doc["run"] == k
+        lv = pd.read_parquet(out / "levels.parquet", filters=[("run", "==", k)])
+        for row in lv.itertuples():
+            assert doc["history"][row.turn]["levels"][row.dyad][row.track] == round(row.level, 6)
+
+
+def test_progress_bar_on_stderr(tmp_path, wargame):
+    r = wargame("batch", "baseline", "--runs", "6", "--turns", "4", "--workers", "1",
+                "--out", tmp_path / "b")
+    assert r.exit_code == 0
+    assert "6/6 runs" in r.stderr and "runs/s" in r.stderr and "ETA" in r.stderr
