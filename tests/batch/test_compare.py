@@ -19,7 +19,7 @@ def test_no_change_gives_exactly_zero_difference(wargame):
     r = wargame("compare", "baseline", "--set", f"DEU.china_caution={v!r}", "--runs", "40",
                 "--turns", "10", "--json")
     assert r.exit_code == 0, r.output
-    doc = json.loads(r.output)
+    doc = json.loads(r.stdout)
     assert len(doc["final"]) == 12
     assert all(x["difference"] == 0 and x["low"] == 0 and x["high"] == 0 for x in doc["final"])
     assert len(doc["over_time"]) == 11 * 12
@@ -29,7 +29,7 @@ def test_germany_dropping_china_caution_matches_paired_runs(wargame):
     r = wargame("compare", "baseline", "--set", "DEU.china_caution=0.1", "--runs", "200",
                 "--seed", "3", "--json")
     assert r.exit_code == 0, r.output
-    doc = json.loads(r.output)
+    doc = json.loads(r.stdout)
     base = WargameModel(build("baseline"), seed=3, runs=200).run().level_history()[-1]
     cf = WargameModel(build("baseline", ["DEU.china_caution=0.1"]), seed=3,
                       runs=200).run().level_history()[-1]

@@ -32,7 +32,7 @@ def sweep_dir(tmp_path_factory, app):
 def test_replay_equals_batch_rows(sweep_dir, wargame, k):
     r = wargame("replay", sweep_dir, "--run", str(k), "--json")
     assert r.exit_code == 0, r.output
-    doc = json.loads(r.output)
+    doc = json.loads(r.stdout)
     assert doc["run"] == k and doc["seed"] == 9
     runs = pd.read_parquet(sweep_dir / "runs.parquet").set_index("run")
     assert doc["overrides"]["DEU.china_caution"] == runs.loc[k, "DEU.china_caution"]
@@ -58,7 +58,7 @@ def test_replay_of_plain_batch_equals_wargame_run_json(tmp_path, wargame):
     r = wargame("replay", out, "--run", "0", "--json")
     assert r.exit_code == 0, r.output
     alone = WargameModel(build("baseline"), seed=21).run()
-    assert json.loads(r.output) == json.loads(json.dumps(run_json(alone)))
+    assert json.loads(r.stdout) == json.loads(json.dumps(run_json(alone)))
 
 
 def test_replay_human_report_and_bad_run(sweep_dir, wargame):
@@ -76,7 +76,7 @@ def test_replay_of_a_common_random_numbers_study(tmp_path, wargame):
     runs = pd.read_parquet(out / "runs.parquet")
     assert runs["rng_run"].tolist()[:6] == [0, 1, 2, 0, 1, 2]
     for k in (4, 13):
-        doc = json.loads(wargame("replay", out, "--run", str(k), "--json").output)
+        doc = json.loads(wargame("replay", out, "--run", str(k), "--json").stdout)
         assert doc["run"] == k
         lv = pd.read_parquet(out / "levels.parquet", filters=[("run", "==", k)])
         for row in lv.itertuples():
