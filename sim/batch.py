@@ -262,8 +262,18 @@ def chunk_done(out: Path, chunk: int) -> bool:
 
 
 def _chunk_bytes(setup, seed, lo, hi, values, rng_runs=None) -> tuple[int, bytes, bytes]:
+    import gc
+
+    import pyarrow as pa
+
     lv, ev = compute_chunk(setup, seed, lo, hi, values, rng_runs)
-    return hi - lo, encode(lv), encode(ev)
+    out = hi - lo, encode(lv), encode(ev)
+    del lv, ev
+    # the model and its agents reference each other: collect them now, and hand Arrow's
+    # freed buffers back, so a long batch does not grow chunk after chunk
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    return out
 
 
 # --------------------------------------------------------------------------- workers
