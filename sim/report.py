@@ -35,8 +35,10 @@ def _png(fig) -> str:
     return f'<img alt="chart" src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}">'
 
 
-def load_levels(out: Path, manifest: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """(kept runs, T+1, D, K) levels, their run indices and the dyads, part by part."""
+def load_levels(out: Path, manifest: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, list[str],
+                                                              int]:
+    """(kept runs, T+1, D, K) levels, their run indices, the dyads and the number of runs
+    in finished chunks, read part by part."""
     import pyarrow.parquet as pq
 
     from .batch import LEVELS
@@ -45,6 +47,7 @@ def load_levels(out: Path, manifest: dict[str, Any]) -> tuple[np.ndarray, np.nda
     stride = max(1, -(-n // MAX_RUNS))
     T1 = int(manifest["turns"]) + 1
     arrays, runs = [], []
+    seen = 0
     dyads: list[str] | None = None
     for part in sorted((out / LEVELS).glob("part-*.parquet")):
         t = pq.read_table(part)
@@ -53,6 +56,7 @@ def load_levels(out: Path, manifest: dict[str, Any]) -> tuple[np.ndarray, np.nda
         run = t.column("run").to_numpy()
         lv = t.column("level").to_numpy().reshape(-1, T1, len(dyads), len(TRACKS))
         r = run[:: T1 * len(dyads) * len(TRACKS)]
+        seen += len(r)
         keep = r % stride == 0
         arrays.append(lv[keep])
         runs.append(r[keep])
@@ -60,7 +64,7 @@ def load_levels(out: Path, manifest: dict[str, Any]) -> tuple[np.ndarray, np.nda
         raise InputError(str(out), "levels.parquet", "no finished chunks to report")
     run_idx = np.concatenate(runs)
     order = np.argsort(run_idx, kind="stable")
-    return np.concatenate(arrays)[order], run_idx[order], dyads or []
+    return np.concatenate(arrays)[order], run_idx[order], dyads or [], seen
 
 
 def event_table(out: Path) -> list[dict[str, Any]]:
@@ -189,7 +193,7 @@ def build_report(out: Path) -> str:
     out = Path(out)
     man = read_manifest(out)
     args = man.get("arguments", {})
-    levels, runs, dyads = load_levels(out, man)
+    levels, runs, dyads, seen = load_levels(out, man)
     n = int(man["runs"])
     dates = [_date_label(man, t) for t in range(levels.shape[1])]
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>Wargame batch: "
@@ -200,7 +204,7 @@ def build_report(out: Path) -> str:
         {"item": "command", "value": args.get("command")},
         {"item": "scenario file", "value": f"{man['scenario']['file']} (sha256 "
                                            f"{man['scenario']['sha256'][:16]}…)"},
-        {"item": "runs", "value": f"{n} ({len(runs)} shown in the bands)"
+        {"item": "runs", "value": f"{n} ({seen} finished, {len(runs)} in the bands)"
                                   if len(runs) < n else str(n)},
         {"item": "seed", "value": man.get("seed")},
         {"item": "turns", "value": f"{man.get('turns')} ({dates[0]} to {dates[-1]})"},
@@ -227,8 +231,7 @@ def build_report(out: Path) -> str:
               _table(finals, ["dyad", "track", "start", "mean", "p5", "median", "p95"], f3)]
     ev = event_table(out)
     done = int(sum(1 for _ in (out / "levels.parquet").glob("part-*.parquet")))
-    n_done = n if man.get("complete") else None
-    denom = n_done or max(len(runs), 1)
+    denom = max(seen, 1)
     for r in ev:
         r["per run"] = r["count"] / denom
         r["share of runs"] = r["runs"] / denom
