@@ -108,26 +108,21 @@ class Tidy:
     every chunk, so the parts of a batch concatenate cleanly)."""
 
     def __init__(self, setup: Setup):
-        from .results import ACTIVITY
+        from .results import ACTIVITY, agreement_texts
 
         s = self.setup = setup
         self.dates = [s.date(t) for t in range(s.turns + 1)]
-        names = {e: s.config.enablers[e].name for e in ENABLERS}
         texts: list[str] = [sh.shock.name for sh in s.shocks]
         self.neg_text = np.zeros((len(s.dyads), len(ENABLERS)), np.int32)
         self.sign_text = np.zeros_like(self.neg_text)
         self.stall_text = np.zeros_like(self.neg_text)
-        for d, dy in enumerate(s.dyads):
-            for e, en in enumerate(ENABLERS):
-                self.neg_text[d, e] = len(texts)
-                texts.append(f"{dy} open negotiations on a {names[en]}")
-                self.sign_text[d, e] = len(texts)
-                texts.append(f"{dy} sign a {names[en]}")
-                st = s.config.dyads[dy].enablers.get(en) if dy in s.config.dyads else None
-                why = f" over {st.blocker_reason}" if st is not None and getattr(
-                    st, "blocker_reason", None) else ""
-                self.stall_text[d, e] = len(texts)
-                texts.append(f"{dy} talks on a {names[en]} stall{why}")
+        for d in range(len(s.dyads)):
+            for e in range(len(ENABLERS)):
+                lines = agreement_texts(s, d, e)
+                for table, kind in ((self.neg_text, "negotiation"), (self.sign_text, "agreement"),
+                                    (self.stall_text, "stalled")):
+                    table[d, e] = len(texts)
+                    texts.append(lines[kind])
         # activity text: dyad, track and the rung of ACTIVITY the level reaches
         self.tiers = [np.array([f for f, _ in ACTIVITY[k]]) for k in TRACKS]
         self.act_text = np.zeros((len(s.dyads), len(TRACKS), 3), np.int32)
@@ -186,10 +181,8 @@ class Tidy:
             add(t, 1, r, d=d, e=e, text=self.neg_text[d, e])
             r, d, e = np.nonzero(rec.signed)
             add(t, 2, r, d=d, e=e, text=self.sign_text[d, e])
-            stalled = getattr(rec, "stalled", None)
-            if stalled is not None:
-                r, d, e = np.nonzero(stalled)
-                add(t, 3, r, d=d, e=e, text=self.stall_text[d, e])
+            r, d, e = np.nonzero(rec.stalled)
+            add(t, 3, r, d=d, e=e, text=self.stall_text[d, e])
             r, d, k = np.nonzero(rec.activity)
             lvl = rec.levels[r, d, k]
             tier = np.zeros(len(r), np.int32)

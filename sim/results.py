@@ -23,11 +23,21 @@ def activity_name(track: str, level: float) -> str:
     return next(name for floor, name in ACTIVITY[track] if level >= floor)
 
 
+def agreement_texts(setup, d: int, e: int) -> dict[str, str]:
+    """Log lines for negotiations on agreement e in dyad d: opened, signed, stalled."""
+    dy, en = setup.dyads[d], ENABLERS[e]
+    name = setup.config.enablers[en].name
+    st = setup.config.dyads[dy].enablers.get(en) if dy in setup.config.dyads else None
+    why = f" over {st.blocker_reason}" if st is not None and st.blocker_reason else ""
+    return {"negotiation": f"{dy} open negotiations on a {name}",
+            "agreement": f"{dy} sign a {name}",
+            "stalled": f"{dy} talks on a {name} stall{why}"}
+
+
 def run_events(model, run: int = 0) -> list[dict[str, Any]]:
     """Chronological events of one run: shocks, moves, negotiations, signatures, activities."""
     s = model.setup
     out: list[dict[str, Any]] = []
-    names = {e: model.setup.config.enablers[e].name for e in ENABLERS}
     for t, rec in enumerate(model.history, start=1):
         date = s.date(t)
         for j in np.flatnonzero(rec.fired[run]):
@@ -40,20 +50,11 @@ def run_events(model, run: int = 0) -> list[dict[str, Any]]:
         for mv in rec.moves:
             out.append({"turn": t, "date": date, "kind": "move", "actor": mv.actor,
                         "text": mv.describe()})
-        for d, e in zip(*np.nonzero(rec.opened[run]), strict=True):
-            out.append({"turn": t, "date": date, "kind": "negotiation", "dyad": s.dyads[d],
-                        "enabler": ENABLERS[e], "text": f"{s.dyads[d]} open negotiations on "
-                        f"a {names[ENABLERS[e]]}"})
-        for d, e in zip(*np.nonzero(rec.signed[run]), strict=True):
-            out.append({"turn": t, "date": date, "kind": "agreement", "dyad": s.dyads[d],
-                        "enabler": ENABLERS[e], "text": f"{s.dyads[d]} sign a "
-                        f"{names[ENABLERS[e]]}"})
-        for d, e in zip(*np.nonzero(rec.stalled[run]), strict=True):
-            st = s.config.dyads[s.dyads[d]].enablers.get(ENABLERS[e])
-            why = f" over {st.blocker_reason}" if st is not None and st.blocker_reason else ""
-            out.append({"turn": t, "date": date, "kind": "stalled", "dyad": s.dyads[d],
-                        "enabler": ENABLERS[e], "text": f"{s.dyads[d]} talks on a "
-                        f"{names[ENABLERS[e]]} stall{why}"})
+        for kind, arr in (("negotiation", rec.opened), ("agreement", rec.signed),
+                          ("stalled", rec.stalled)):
+            for d, e in zip(*np.nonzero(arr[run]), strict=True):
+                out.append({"turn": t, "date": date, "kind": kind, "dyad": s.dyads[d],
+                            "enabler": ENABLERS[e], "text": agreement_texts(s, d, e)[kind]})
         for d, k in zip(*np.nonzero(rec.activity[run]), strict=True):
             lvl = float(rec.levels[run, d, k])
             out.append({"turn": t, "date": date, "kind": "activity", "dyad": s.dyads[d],
