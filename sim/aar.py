@@ -54,7 +54,7 @@ def dyad_chart(game: Game, d: int) -> bytes:
             ax.plot(x[game.fork_at:], bh[game.fork_at:, k], color=COLORS[tr], linestyle="--",
                     linewidth=1.4, label=f"{tr} (what-if)")
         ax.axvline(game.fork_at, color="grey", linewidth=0.8)
-    ticks = x[:: max(1, len(x) // 8)]
+    ticks = x[:: max(1, -(-len(x) // 6))]
     ax.set_xticks(ticks, [s.date(int(t)) for t in ticks], fontsize=7)
     ax.set_ylim(0, 5.2)
     ax.set_ylabel("level (0–5)")

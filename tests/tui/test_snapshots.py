@@ -3,20 +3,23 @@ test_keys.py). Update with --snapshot-update only after looking at the diff."""
 
 from __future__ import annotations
 
-from tests.tui.conftest import SIZE, make_app
+from tests.tui.conftest import SIZE, make_app, settle, wait_for
 
 
 async def _turns(pilot, n: int) -> None:
+    app = pilot.app
     for _ in range(n):
+        turn = app.game.turn
         await pilot.press("n")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_for(pilot, lambda t=turn: app.game.turn == t + 1, tries=500)
+        await settle(pilot, app)
 
 
 def test_dashboard(snap_compare):
     async def run_before(pilot):
         await _turns(pilot, 4)
         await pilot.press("down", "right", "right")
+        await settle(pilot, pilot.app)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
 
@@ -25,8 +28,10 @@ def test_what_if_side_by_side(snap_compare):
     async def run_before(pilot):
         await _turns(pilot, 2)
         await pilot.press("w", *"DEU.china_caution=0.05", "enter")
+        await wait_for(pilot, lambda: pilot.app.game.branch is not None, tries=500)
         await _turns(pilot, 4)
         await pilot.press("down", "down", "right", "right")
+        await settle(pilot, pilot.app)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
 
