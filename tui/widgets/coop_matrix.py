@@ -47,7 +47,7 @@ class CoopMatrix(DataTable):
         for d in range(len(self.dyads)):
             for k in range(len(TRACKS)):
                 b = None if base is None else float(base[d, k])
-                self.update_cell_at((d, k), cell(float(levels[d, k]), b))
+                self.update_cell_at((d, k), cell(float(levels[d, k]), b), update_width=True)
 
     def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
         event.stop()

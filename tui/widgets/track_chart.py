@@ -27,7 +27,7 @@ class TrackChart(PlotextPlot):
             for k, tr in enumerate(TRACKS):
                 p.plot(xb, branch[fork_at:, k].tolist(), label=f"{tr} what-if",
                        color=COLORS[tr], marker="dot")
-        step = max(1, len(x) // 6)
+        step = max(1, -(-len(x) // 5))
         ticks = x[::step]
         p.xticks(ticks, [dates[i] for i in ticks])
         p.ylim(0, 5)
