@@ -111,10 +111,11 @@ class WargameModel(mesa.Model):
     def step(self) -> None:
         t = self.turn + 1
         s = self.setup
+        # moves are checked before anything changes, so a bad move leaves the model as it was
+        moves = compile_moves(self.pending_moves, s.dyads, s.pairs, float(s.track["cost"][2]))
         # 1. shocks: the world drifts, then scheduled, conditional, random, injected apply
         self.world.advance(self.stream, t)
         fired, injected, signed_now = self.shocks.apply(self, t)
-        moves = compile_moves(self.pending_moves, s.dyads, s.pairs, float(s.track["cost"][2]))
         snap = Snapshot(
             levels=self.levels, params=self.params.copy(), world=self.world.values.copy(),
             caps=self.caps(), noise=self.stream.normal(t, Site.LEVEL_NOISE, self.levels.shape[1:]),

@@ -44,9 +44,8 @@ def run_events(model, run: int = 0) -> list[dict[str, Any]]:
             sh = s.shocks[j].shock
             out.append({"turn": t, "date": date, "kind": "shock", "id": sh.id, "text": sh.name})
         for sid in rec.injected:
-            sh = s.library.get(sid)
             out.append({"turn": t, "date": date, "kind": "inject", "id": sid,
-                        "text": sh.name if sh else sid})
+                        "text": model.shocks.names.get(sid, sid)})
         for mv in rec.moves:
             out.append({"turn": t, "date": date, "kind": "move", "actor": mv.actor,
                         "text": mv.describe()})

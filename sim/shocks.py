@@ -21,6 +21,8 @@ class ShockBook:
         self.fired_ever = np.zeros((runs, len(setup.shocks)), bool)
         self.queue: list[CompiledShock] = []
         self.reverts: list[tuple[int, int, int, np.ndarray]] = []  # (turn, actor, param, delta)
+        #: headline of every shock that can appear in the log, by id (library and injected)
+        self.names: dict[str, str] = {sid: s.name for sid, s in setup.library.items()}
 
     def inject(self, shock: str | Shock | CompiledShock) -> CompiledShock:
         if isinstance(shock, str):
@@ -33,6 +35,7 @@ class ShockBook:
         if isinstance(shock, Shock):
             shock = self.setup.compile_shock(shock)
         self.queue.append(shock)
+        self.names[shock.shock.id] = shock.shock.name
         return shock
 
     def apply(self, model, turn: int):

@@ -52,3 +52,27 @@ def test_sentence_and_formula_name_the_largest_driver(played):
     assert text.startswith("JPN-DEU exercise") and "(" in text
     f = formula("JPN-DEU", "exercise", float(c[:, 2, 2].sum()), c, 2, 2)
     assert f.startswith("JPN-DEU exercise") and top[0][0] in f
+
+
+def test_a_bad_move_is_refused_before_the_turn_starts():
+    from sim.errors import InputError
+
+    m = WargameModel(build("baseline"), seed=1)
+    before = (m.turn, m.world.values.copy(), m.levels.copy())
+    m.submit([Move(actor="DEU", propose_exercise=["GBR"])])  # GBR is not Germany's partner
+    with pytest.raises(InputError, match="not a partner of DEU"):
+        m.step()
+    assert m.turn == before[0]
+    assert np.array_equal(m.world.values, before[1]) and np.array_equal(m.levels, before[2])
+
+
+def test_a_custom_injected_shock_is_logged_by_its_name():
+    from sim.results import run_events
+    from sim.schema import Shock
+
+    m = WargameModel(build("baseline"), seed=1)
+    m.inject(Shock(id="drill", name="Snap NATO drill in the Baltic",
+                   indices={"russian_aggression": 0.1}))
+    m.step()
+    assert {"kind": "inject", "id": "drill", "text": "Snap NATO drill in the Baltic",
+            "turn": 1, "date": "2020-Q2"} in run_events(m)
