@@ -100,7 +100,7 @@ def top_drivers(contrib: np.ndarray, d: int, k: int, n: int = 3) -> list[tuple[s
     """The n largest contributions (by size) to dyad d, track k."""
     vals = contrib[:, d, k]
     order = np.argsort(-np.abs(vals), kind="stable")[:n]
-    return [(NAMES[i], float(vals[i])) for i in order if abs(vals[i]) >= 5e-4]
+    return [(NAMES[i], float(vals[i])) for i in order if abs(vals[i]) >= 5e-3]
 
 
 def sentence(dyad: str, track: str, change: float, drivers: list[tuple[str, float]]) -> str:
