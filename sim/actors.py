@@ -163,8 +163,11 @@ class SovereignState(mesa.Agent):
         return np.maximum(b - snap.moves.exercise_cost[self.index] * snap.moves_on, 0.0)
 
     def allocate(self, snap: Snapshot, desired: np.ndarray):
-        """Offers per partner and track: desired levels scaled to fit the bandwidth, with
-        priority partners served first and proposed exercises added.
+        """Offers per partner and track: desired levels scaled to fit the bandwidth. When
+        bandwidth is short, priority partners are cut less, and so are the tracks with a
+        higher `bandwidth_priority`: dialogue is the most resilient track, exercises and
+        deployments are cut first (Ch7 › Temper Expectations; digest §7, budget squeeze).
+        Proposed exercises are added on top.
 
         Returns (offers (R, partners, K), bandwidth spent per partner (R, partners)).
         """
@@ -172,12 +175,13 @@ class SovereignState(mesa.Agent):
         mv = snap.moves
         on = snap.moves_on[:, None]
         prio = 1.0 + (mv.priority[self.dyad_idx, self.side][None, :] - 1.0) * on
+        weight = prio[:, :, None] * tr["bandwidth_priority"]  # (R, partners, K)
         # no bandwidth is spent on what a missing agreement caps (the wish above the cap
         # still presses for a negotiation: the model reads the uncapped desire)
         desired = np.minimum(desired, snap.caps[:, self.dyad_idx, :])
-        demand = np.einsum("rjk,k,rj->r", desired, tr["cost"], prio)
+        demand = (desired * tr["cost"] * weight).sum(axis=(1, 2))
         scale = self.effective_bandwidth(snap) / np.maximum(demand, 1e-9)
-        offers = desired * np.minimum(1.0, scale[:, None] * prio)[..., None]
+        offers = desired * np.minimum(1.0, scale[:, None, None] * weight)
         boost = mv.exercise_boost[self.dyad_idx, self.side][None, :] * on
         offers[:, :, 2] = np.minimum(offers[:, :, 2] + boost, 5.0)
         offers = self.consent(snap, offers)

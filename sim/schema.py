@@ -165,6 +165,8 @@ class TrackConstants(Strict):
     """How visible the track is; scales NATO's consensus friction."""
     cost: float = Field(gt=0)
     """Bandwidth used per level unit per turn."""
+    bandwidth_priority: float = Field(1.0, gt=0)
+    """Relative claim on scarce bandwidth: tracks with a higher value are cut less."""
     up: Unit
     """Share of a gap upward closed per turn."""
     down: Unit

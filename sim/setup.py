@@ -179,7 +179,8 @@ def compile_setup(sc: Scenario, cfg: Config, path: Path, extra: dict[str, float]
     track = {
         name: np.array([getattr(tc[t], name) for t in TRACKS])
         for name in ("bias", "caution_gap", "own_caution", "russia_gap", "domestic",
-                     "visibility", "cost", "up", "down", "noise", "event_rate")
+                     "visibility", "cost", "bandwidth_priority", "up", "down", "noise",
+                     "event_rate")
     }
     relevance = np.array([[cfg.model.relevance.get(m, {}).get(t, 0.0) for t in TRACKS]
                           for m in MOTIVATIONS])
