@@ -6,6 +6,7 @@ the allowed values. Only `yaml.safe_load`/`yaml.compose` with the safe loader ar
 
 from __future__ import annotations
 
+import functools
 import os
 import types
 import typing
@@ -190,13 +191,31 @@ def _mapping(path: Path, data: Any, node, model, key: str | None = None) -> dict
             for name, v in body.items()}
 
 
+CONFIG_FILES = ("actors", "world", "dyads", "enablers", "model")
+
+
 def load_config(folder: Path | str) -> Config:
+    """Load and validate a config folder (cached while its files are unchanged)."""
     folder = Path(folder)
     if not folder.is_absolute() and not folder.exists():
         folder = project_root() / folder
     if not folder.is_dir():
         raise InputError(str(folder), "config", "config folder not found")
-    files = {n: folder / f"{n}.yaml" for n in ("actors", "world", "dyads", "enablers", "model")}
+    stamp = tuple(_stamp(folder / f"{n}.yaml") for n in CONFIG_FILES)
+    return _load_config(folder.resolve(), stamp)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+@functools.lru_cache(maxsize=16)
+def _load_config(folder: Path, stamp: tuple) -> Config:
+    files = {n: folder / f"{n}.yaml" for n in CONFIG_FILES}
     loaded = {n: read_yaml(p) for n, p in files.items()}
 
     p, (data, node) = files["actors"], loaded["actors"]
