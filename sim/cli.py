@@ -50,15 +50,17 @@ def run(
 ) -> None:
     """Run one game of SCENARIO and explain what happened."""
     from .model import WargameModel
-    from .results import human_report, run_json
     from .setup import build
 
     setup = build(scenario, set_ or [], turns)
-    model = WargameModel(setup, seed=seed, keep_snapshots=not as_json).run()
-    if as_json:
-        typer.echo(json.dumps(run_json(model), indent=1))
-    else:
-        typer.echo(human_report(model))
+    show_run(WargameModel(setup, seed=seed, keep_snapshots=not as_json).run(), as_json)
+
+
+def show_run(model, as_json: bool) -> None:
+    """Print one played run: the `--json` document, or the levels, events and drivers."""
+    from .results import human_report, run_json
+
+    typer.echo(json.dumps(run_json(model), indent=1) if as_json else human_report(model))
 
 
 @app.command()

@@ -79,13 +79,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Re-simulate run K of a batch alone (bit-identical to its rows in DIR)."""
         from .batch import replay_model
-        from .results import human_report, run_json
+        from .cli import show_run
 
-        model = replay_model(out, run, keep_snapshots=not as_json)
-        if as_json:
-            typer.echo(json.dumps(run_json(model), indent=1))
-        else:
-            typer.echo(human_report(model))
+        show_run(replay_model(out, run, keep_snapshots=not as_json), as_json)
 
     @app.command()
     @guarded
