@@ -281,3 +281,41 @@ def test_command_palette_lists_game_actions():
                       "What-if branch", "Save game", "Load game", "Export report", "Help"):
                 assert t in titles
     run(go())
+
+
+def test_classroom_played_to_the_end_with_two_seats_and_a_report(in_tmp):
+    """The classroom exercise, JPN and GBR seated, all 12 turns, one inject, then export."""
+    async def go():
+        app = make_app(scenario="classroom", seed=4, seats=["JPN", "GBR"])
+        async with app.run_test(size=SIZE) as pilot:
+            total = app.game.setup.turns
+            assert total == 12
+            for turn in range(total):
+                if turn == 5:
+                    app.game.inject("scs-standoff")
+                await pilot.press("n")
+                jpn = app.screen
+                assert isinstance(jpn, MoveForm) and jpn.actor == "JPN"
+                jpn.query_one("#priorities", SelectionList).select("DEU")
+                jpn.query_one("#exercise", SelectionList).select("GBR")
+                jpn.query_one("#submit", Button).press()
+                await pilot.pause()
+                gbr = app.screen
+                assert isinstance(gbr, MoveForm) and gbr.actor == "GBR"
+                gbr.query_one("#statement", Checkbox).value = turn % 2 == 0
+                gbr.query_one("#submit", Button).press()
+                await settle(pilot, app)
+                assert app.game.turn == turn + 1
+            assert app.game.done and app.game.date == "2023-Q1"
+            moves = [r.moves for r in app.game.model.history]
+            assert all([m.actor for m in ms] == ["JPN", "GBR"] for ms in moves)
+            assert any(k == "inject" for k, _ in log(app))
+            await pilot.press("n")  # the game is over: nothing more is played
+            await settle(pilot, app)
+            assert app.game.turn == total
+            await pilot.press("e")
+            await pilot.press("enter")
+            await settle(pilot, app)
+            html = (in_tmp / "reports" / f"classroom-seed4-t{total}.html").read_text()
+            assert "JPN prioritises DEU" in html and "data:image/png;base64" in html
+    run(go())
