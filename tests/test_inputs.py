@@ -43,29 +43,27 @@ def test_bad_scenario_file(tmp_path, name, text, needles):
     assert sorted(tmp_path.iterdir()) == before  # nothing written
 
 
-def test_bad_config_value_names_the_config_file(tmp_path):
+def validate_with_edited_actors(tmp_path, old: str, new: str):
+    """`wargame validate` on a scenario whose config copy has `old` replaced by `new` once."""
     import shutil
 
     cfg = tmp_path / "config"
     shutil.copytree("config", cfg)
-    text = (cfg / "actors.yaml").read_text().replace("value: 0.9", "value: 0.9\n        vlaue: 1", 1)
-    (cfg / "actors.yaml").write_text(text)
+    text = (cfg / "actors.yaml").read_text()
+    assert old in text
+    (cfg / "actors.yaml").write_text(text.replace(old, new, 1))
     sc = tmp_path / "s.yaml"
     sc.write_text(f"name: s\ndescription: d\nconfig: {cfg}\n")
-    r = CliRunner().invoke(app, ["validate", str(sc)])
+    return CliRunner().invoke(app, ["validate", str(sc)])
+
+
+def test_bad_config_value_names_the_config_file(tmp_path):
+    r = validate_with_edited_actors(tmp_path, "value: 0.9", "value: 0.9\n        vlaue: 1")
     assert r.exit_code == 2
     assert "actors.yaml" in r.output and "unknown key 'vlaue'" in r.output
     assert "did you mean 'value'" in r.output
 
 
 def test_config_value_outside_its_range_is_rejected(tmp_path):
-    import shutil
-
-    cfg = tmp_path / "config"
-    shutil.copytree("config", cfg)
-    text = (cfg / "actors.yaml").read_text().replace("value: 0.9", "value: 0.1", 1)
-    (cfg / "actors.yaml").write_text(text)
-    sc = tmp_path / "s.yaml"
-    sc.write_text(f"name: s\ndescription: d\nconfig: {cfg}\n")
-    r = CliRunner().invoke(app, ["validate", str(sc)])
+    r = validate_with_edited_actors(tmp_path, "value: 0.9", "value: 0.1")
     assert r.exit_code == 2 and "outside its range" in r.output
