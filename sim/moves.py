@@ -75,11 +75,6 @@ class MoveArrays:
         return cls(np.zeros(a), np.zeros(a), np.ones((n_dyads, 2)), np.zeros((n_dyads, 2)),
                    np.zeros(a), [])
 
-    @property
-    def empty(self) -> bool:
-        return not (self.caution_shift.any() or self.threat_boost.any()
-                    or (self.priority != 1).any() or self.exercise_boost.any() or self.negotiate)
-
 
 def compile_moves(moves: list[Move], dyads: tuple[str, ...], pairs: np.ndarray,
                   exercise_cost: float) -> MoveArrays:
