@@ -26,7 +26,8 @@ def fail(msg: str) -> None:
 
 
 def guarded(fn):
-    """Run a command body, turning InputError into one line on stderr and exit code 2."""
+    """Run a command body, turning bad input (InputError) and files that cannot be read or
+    written (OSError) into one line on stderr and exit code 2."""
     import functools
 
     @functools.wraps(fn)
@@ -35,7 +36,15 @@ def guarded(fn):
             return fn(*a, **kw)
         except InputError as exc:
             fail(str(exc))
+        except OSError as exc:
+            fail(os_error(exc))
     return wrapper
+
+
+def os_error(exc: OSError) -> str:
+    """'path: reason' for a file-system error."""
+    where = exc.filename if exc.filename is not None else "file"
+    return f"{where}: {exc.strerror or exc.__class__.__name__}"
 
 
 @app.command()
@@ -104,6 +113,7 @@ def list_(
 
 
 @app.command()
+@guarded
 def schema(
     out: Annotated[Path | None, typer.Option(help="Write here instead of stdout")] = None,
 ) -> None:
@@ -123,8 +133,11 @@ def load_plugins() -> None:
     it). Each entry point is a function taking the Typer app."""
     from importlib.metadata import entry_points
 
+    if getattr(app, "_plugins_loaded", False):
+        return
     for ep in sorted(entry_points(group="wargame.commands"), key=lambda e: e.name):
         ep.load()(app)
+    app._plugins_loaded = True
 
 
 def main() -> None:

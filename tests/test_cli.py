@@ -7,8 +7,9 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from sim.cli import app
+from sim.cli import app, load_plugins
 
+load_plugins()
 runner = CliRunner()
 
 
@@ -82,3 +83,15 @@ def test_bad_command_line_input_gets_one_clear_line_and_exit_2(args, needle):
     assert r.exit_code == 2, r.output
     assert needle in r.output
     assert "Traceback" not in r.output and r.output.strip().count("\n") == 0
+
+
+@pytest.mark.parametrize("args", [
+    ["schema", "--out", "{tmp}/missing-dir/x.json"],
+    ["batch", "baseline", "--runs", "4", "--out", "/proc/not-writable/out"],
+])
+def test_unwritable_output_is_one_line_and_exit_2(tmp_path, args):
+    r = wargame(*[a.format(tmp=tmp_path) for a in args])
+    assert r.exit_code == 2, r.output
+    assert r.output.startswith("error: ") and r.output.strip().count("\n") == 0
+    assert "No such file or directory" in r.output
+    assert not (tmp_path / "missing-dir").exists()
