@@ -69,8 +69,8 @@ DRIVER_LABELS: dict[str, str] = {
     "china_caution": "the gap in caution toward China",
     "russia_divergence": "the gap in priority given to Russia",
     "constraints": "domestic and institutional constraints",
-    "bandwidth": "limited bandwidth (money, people, attention)",
-    "enablers": "missing agreements capping the track",
+    "bandwidth": "bandwidth (money, people, attention)",
+    "enablers": "the agreements that cap or open the track",
     "moves": "the players' moves",
     "noise": "chance",
 }

@@ -26,12 +26,13 @@ def activity_name(track: str, level: float) -> str:
 def agreement_texts(setup, d: int, e: int) -> dict[str, str]:
     """Log lines for negotiations on agreement e in dyad d: opened, signed, stalled."""
     dy, en = setup.dyads[d], ENABLERS[e]
-    name = setup.config.enablers[en].name
+    kind = setup.config.enablers[en]
+    name = f"{'an' if kind.name[0].lower() in 'aeio' else 'a'} {kind.name}"
     st = setup.config.dyads[dy].enablers.get(en) if dy in setup.config.dyads else None
     why = f" over {st.blocker_reason}" if st is not None and st.blocker_reason else ""
-    return {"negotiation": f"{dy} open negotiations on a {name}",
-            "agreement": f"{dy} sign a {name}",
-            "stalled": f"{dy} talks on a {name} stall{why}"}
+    return {"negotiation": f"{dy} open negotiations on {name}",
+            "agreement": f"{dy} {kind.verb} {name}",
+            "stalled": f"{dy} talks on {name} stall{why}"}
 
 
 def run_events(model, run: int = 0) -> list[dict[str, Any]]:

@@ -195,6 +195,8 @@ class EnablerType(Strict):
 
     name: str
     """Display name."""
+    verb: str = "sign"
+    """What the partners do when it concludes ('sign', 'launch', ...), for the event log."""
     gates: dict[TrackName, Level]
     """Cap on each gated track while the agreement is missing."""
     success_rate: Unit
