@@ -89,7 +89,7 @@ class Dashboard(Screen):
                         yield CoopMatrix(dyads, id="matrix")
                     with Vertical(id="branch-box"):
                         yield Static("", id="branch-title", classes="box-title")
-                        yield CoopMatrix(dyads, id="branch")
+                        yield CoopMatrix(dyads, diff=True, id="branch")
                 yield Static("", id="anchor")
             yield TrackChart(id="chart")
         with Horizontal(id="bottom"):

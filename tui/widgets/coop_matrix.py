@@ -32,22 +32,25 @@ class CoopMatrix(DataTable):
             super().__init__()
             self.matrix, self.dyad, self.track = matrix, dyad, track
 
-    def __init__(self, dyads: tuple[str, ...], **kw) -> None:
+    def __init__(self, dyads: tuple[str, ...], diff: bool = False, **kw) -> None:
         super().__init__(cursor_type="cell", zebra_stripes=False, **kw)
         self.dyads = dyads
+        self.diff = diff  # cells also show the difference from a base (what-if branch)
 
     def on_mount(self) -> None:
         for tr in TRACKS:
             self.add_column(tr, key=tr)
+        # cells keep one width, so updating them never needs a new layout
+        blank = cell(0.0, 0.0 if self.diff else None)
         for dy in self.dyads:
-            self.add_row(*[cell(0.0) for _ in TRACKS], key=dy, label=dy)
+            self.add_row(*[blank for _ in TRACKS], key=dy, label=dy)
 
     def show(self, levels: np.ndarray, base: np.ndarray | None = None) -> None:
         """Levels (D, K); with `base`, each cell also shows its difference from it."""
         for d in range(len(self.dyads)):
             for k in range(len(TRACKS)):
                 b = None if base is None else float(base[d, k])
-                self.update_cell_at((d, k), cell(float(levels[d, k]), b), update_width=True)
+                self.update_cell_at((d, k), cell(float(levels[d, k]), b), update_width=False)
 
     def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
         event.stop()
