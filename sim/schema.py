@@ -148,33 +148,70 @@ class IndexConfig(Strict):
     """Report section the index and its level rest on."""
 
 
-class TrackConstants(Strict):
-    """Per-track constants of the decision rules (config/model.yaml)."""
+#: Hard bounds of each per-track constant (a value or range outside is an error).
+TRACK_DOMAIN: dict[str, tuple[float, float]] = {
+    "bias": (-10.0, 10.0), "caution_gap": (0.0, 10.0), "own_caution": (0.0, 10.0),
+    "russia_gap": (0.0, 10.0), "domestic": (0.0, 10.0), "visibility": (0.0, 1.0),
+    "cost": (1e-6, 5.0), "bandwidth_priority": (1e-6, 10.0), "up": (0.0, 1.0),
+    "down": (0.0, 1.0), "noise": (0.0, 1.0), "event_rate": (0.0, 1.0),
+}
 
-    bias: float
+
+class TrackConstants(Strict):
+    """Per-track constants of the decision rules (config/model.yaml), each sourced and
+    bounded like an actor parameter."""
+
+    bias: Sourced
     """Intercept of the desired-level logit."""
-    caution_gap: float = Field(ge=0)
+    caution_gap: Sourced
     """Weight of the gap in China caution between the partners (largest for visible tracks)."""
-    own_caution: float = Field(ge=0)
+    own_caution: Sourced
     """Weight of an actor's own China caution times China's assertiveness."""
-    russia_gap: float = Field(ge=0)
+    russia_gap: Sourced
     """Weight of the gap in Russia priority."""
-    domestic: float = Field(ge=0)
+    domestic: Sourced
     """Weight of the domestic constraint."""
-    visibility: Unit
+    visibility: Sourced
     """How visible the track is; scales NATO's consensus friction."""
-    cost: float = Field(gt=0)
+    cost: Sourced
     """Bandwidth used per level unit per turn."""
-    bandwidth_priority: float = Field(1.0, gt=0)
+    bandwidth_priority: Sourced
     """Relative claim on scarce bandwidth: tracks with a higher value are cut less."""
-    up: Unit
+    up: Sourced
     """Share of a gap upward closed per turn."""
-    down: Unit
+    down: Sourced
     """Share of a gap downward closed per turn (smaller: ties are sticky)."""
-    noise: Annotated[float, Field(ge=0.0, le=1.0)]
+    noise: Sourced
     """Standard deviation of the per-turn noise of a level."""
-    event_rate: Unit
+    event_rate: Sourced
     """Chance per turn of a concrete activity at level 5 (scales with (level/5)^2)."""
+
+    @model_validator(mode="after")
+    def _domains(self) -> TrackConstants:
+        for name, (lo, hi) in TRACK_DOMAIN.items():
+            v = getattr(self, name)
+            if not (lo <= v.range[0] and v.range[1] <= hi):
+                raise ValueError(f"{name}.range must lie within [{lo:g}, {hi:g}]")
+        return self
+
+
+class Relevance(Strict):
+    """How strongly one motivation feeds each track."""
+
+    value: dict[TrackName, Annotated[float, Field(ge=0.0, le=10.0)]]
+    """Weight per track (a track not listed gets 0)."""
+    range: tuple[float, float]
+    """Plausible bounds of each weight."""
+    source: str = Field(min_length=3)
+    """Where in the report the link rests."""
+
+    @model_validator(mode="after")
+    def _inside(self) -> Relevance:
+        lo, hi = self.range
+        for track, v in self.value.items():
+            if not lo <= v <= hi:
+                raise ValueError(f"value.{track} = {v} lies outside its range [{lo}, {hi}]")
+        return self
 
 
 class ModelConstants(Strict):
@@ -182,7 +219,7 @@ class ModelConstants(Strict):
 
     tracks: dict[TrackName, TrackConstants]
     """Constants per track."""
-    relevance: dict[Literal[PARAMS[:7]], dict[TrackName, float]]  # type: ignore[valid-type]
+    relevance: dict[Literal[PARAMS[:7]], Relevance]  # type: ignore[valid-type]
     """Which motivation feeds which track."""
     negotiation_start: int = Field(3, ge=1)
     """Turns both sides must press against a cap before a negotiation opens."""

@@ -177,12 +177,13 @@ def compile_setup(sc: Scenario, cfg: Config, path: Path, extra: dict[str, float]
     success = np.array([cfg.enablers[en].success_rate for en in ENABLERS])
     tc = cfg.model.tracks
     track = {
-        name: np.array([getattr(tc[t], name) for t in TRACKS])
+        name: np.array([getattr(tc[t], name).value for t in TRACKS])
         for name in ("bias", "caution_gap", "own_caution", "russia_gap", "domestic",
                      "visibility", "cost", "bandwidth_priority", "up", "down", "noise",
                      "event_rate")
     }
-    relevance = np.array([[cfg.model.relevance.get(m, {}).get(t, 0.0) for t in TRACKS]
+    rel = cfg.model.relevance
+    relevance = np.array([[rel[m].value.get(t, 0.0) if m in rel else 0.0 for t in TRACKS]
                           for m in MOTIVATIONS])
     n_turns = turns if turns is not None else sc.turns
     shocks = tuple(_compile_shock(s, sc.start, dyads, f) for s in sc.shocks)
