@@ -574,14 +574,12 @@ def level_array(out: Path | str) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- replay
-def replay_model(out: Path | str, run: int, keep_snapshots: bool = False):
-    """Re-simulate run `run` of a batch alone, from its manifest and runs.parquet.
-
-    The run's swept or sampled values join the batch's --set overrides, so the replayed
-    run's JSON names every parameter that differs from the scenario."""
+def run_spec(out: Path | str, run: int) -> dict[str, Any]:
+    """What determines run `run` of a batch: scenario file, overrides (the batch's --set
+    plus the run's swept or sampled values), turns, seed and the run whose random stream it
+    draws. Checks the run number and that the scenario file is unchanged."""
     import pandas as pd
 
-    from .model import WargameModel
     from .setup import build
 
     man = read_manifest(out)
@@ -600,9 +598,21 @@ def replay_model(out: Path | str, run: int, keep_snapshots: bool = False):
     params = {c: float(row[c].iloc[0]) for c in row.columns
               if c not in ("run", "seed_key", "point", "rng_run")}
     rng_run = int(row["rng_run"].iloc[0]) if "rng_run" in row.columns else run
-    if params:
-        setup = build(args["scenario_file"], dict(args["overrides"]) | params, args["turns"])
-    model = WargameModel(setup, seed=int(args["seed"]), runs=np.array([rng_run]),
+    return {"scenario": args["scenario_file"], "overrides": dict(args["overrides"]) | params,
+            "turns": args["turns"], "seed": int(args["seed"]), "rng_run": rng_run}
+
+
+def replay_model(out: Path | str, run: int, keep_snapshots: bool = False):
+    """Re-simulate run `run` of a batch alone, from its manifest and runs.parquet.
+
+    The run's swept or sampled values join the batch's --set overrides, so the replayed
+    run's JSON names every parameter that differs from the scenario."""
+    from .model import WargameModel
+    from .setup import build
+
+    spec = run_spec(out, run)
+    setup = build(spec["scenario"], spec["overrides"], spec["turns"])
+    model = WargameModel(setup, seed=spec["seed"], runs=np.array([spec["rng_run"]]),
                          keep_snapshots=keep_snapshots).run()
     model.run_index = np.array([run])  # the run's number in the batch (its draws: rng_run)
     return model

@@ -67,6 +67,8 @@ class SavedGame(Strict):
     """SHA-256 of the scenario file."""
     seed: int
     """Base seed."""
+    run: int = 0
+    """Run index whose random stream the game draws (a batch run replayed in the UI)."""
     overrides: dict[str, float] = {}
     """Extra parameter values ('ACTOR.param': value) given with --set."""
     turns: int | None = None
@@ -99,9 +101,11 @@ class Game:
     """One interactive game: a single run with keep_snapshots, plus its inputs per turn."""
 
     def __init__(self, scenario: str, seed: int = 0, overrides: list[str] | dict | None = None,
-                 turns: int | None = None, seats: list[str] | tuple[str, ...] = ()):
+                 turns: int | None = None, seats: list[str] | tuple[str, ...] = (),
+                 run: int = 0):
         self.scenario = scenario
         self.seed = int(seed)
+        self.run = int(run)  # run index of the random stream (run k of a batch)
         self.overrides = parse_overrides(overrides or [])
         self.turns_opt = turns
         self.setup: Setup = build(scenario, self.overrides, turns)
@@ -115,7 +119,7 @@ class Game:
 
     # ------------------------------------------------------------------ state
     def _fresh(self) -> WargameModel:
-        return WargameModel(self.setup, seed=self.seed, keep_snapshots=True)
+        return WargameModel(self.setup, seed=self.seed, runs=[self.run], keep_snapshots=True)
 
     @property
     def turn(self) -> int:
@@ -253,7 +257,8 @@ class Game:
             branch = BranchSpec(at=self.fork_at, set=self.fork_set,
                                 final=levels_dict(self.setup.dyads, self.branch.model.levels[0]))
         return SavedGame(scenario=self.setup.name, scenario_path=str(self.setup.path),
-                         digest=self.setup.digest, seed=self.seed, overrides=self.overrides,
+                         digest=self.setup.digest, seed=self.seed, run=self.run,
+                         overrides=self.overrides,
                          turns=self.turns_opt, seats=self.seats, turn=self.turn, inputs=inputs,
                          final=levels_dict(self.setup.dyads, self.model.levels[0]),
                          branch=branch)
@@ -265,7 +270,8 @@ class Game:
     @classmethod
     def from_saved(cls, saved: SavedGame, file: str = "savegame") -> Game:
         scenario = saved.scenario_path if Path(saved.scenario_path).exists() else saved.scenario
-        game = cls(scenario, saved.seed, dict(saved.overrides), saved.turns, saved.seats)
+        game = cls(scenario, saved.seed, dict(saved.overrides), saved.turns, saved.seats,
+                   saved.run)
         if game.setup.digest != saved.digest:
             raise InputError(file, "digest", f"scenario file {game.setup.path} has changed since "
                              "the game was saved; it would not replay identically")

@@ -28,9 +28,16 @@ def register(app: typer.Typer) -> None:
         set_: SetOpt = None,
         turns: Annotated[int | None, typer.Option(help="Number of turns")] = None,
         load: Annotated[str | None, typer.Option(help="Open a saved game")] = None,
+        batch: Annotated[str | None, typer.Option(
+            help="Open run --run of this batch folder, to step through it")] = None,
+        run: Annotated[int, typer.Option(help="Run of --batch to open", min=0)] = 0,
     ) -> None:
-        """Open the terminal UI on SCENARIO (classroom seats with --seat)."""
-        game = _game(scenario, seed, seat, set_, turns, load)
+        """Open the terminal UI on SCENARIO (classroom seats with --seat), a saved game
+        (--load) or one run of a batch (--batch DIR --run K, bit-identical to its rows)."""
+        if batch is not None:
+            game = _batch_game(batch, run, seat)
+        else:
+            game = _game(scenario, seed, seat, set_, turns, load)
         from tui.app import WargameApp
 
         WargameApp(scenario, seed, seat, set_, turns, game=game).run()
@@ -68,6 +75,17 @@ def _game(scenario, seed, seat, set_, turns, load):
         parse_overrides(set_ or [])
         return None
     return Game(scenario, seed, set_ or [], turns, seat or [])
+
+
+def _batch_game(batch: str, run: int, seat):
+    """The game of run `run` of a batch: its scenario, overrides, seed and random stream."""
+    from sim.batch import run_spec
+    from sim.savegame import Game, check_seats
+
+    check_seats(seat or [])
+    spec = run_spec(batch, run)
+    return Game(spec["scenario"], spec["seed"], spec["overrides"], spec["turns"], seat or [],
+                spec["rng_run"])
 
 
 def serve_command(scenario, seed, seat, set_, turns) -> str:
