@@ -17,7 +17,7 @@ class StatusHeader(Static):
         t.append(f" {s.name} ", style="bold reverse")
         t.append(f"  {game.date}  ", style="bold")
         t.append(f"turn {game.turn}/{s.turns}")
-        t.append(f"   seed {game.seed}")
+        t.append(f"   seed {game.seed}" + (f" run {game.run}" if game.run else ""))
         if game.overrides:
             t.append("   " + ", ".join(f"{k}={v:g}" for k, v in game.overrides.items()))
         if game.seats:
