@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Annotated
 
 import numpy as np
-import typer
 
 from .errors import InputError, allowed, did_you_mean
 from .ids import TRACKS
@@ -122,29 +120,3 @@ def fit(free_keys: list[str], runs: int = 64, seed: int = 0,
     res = least_squares(residuals, np.clip(x0, lo, hi), bounds=(lo, hi), diff_step=0.05,
                         max_nfev=40 * len(free))
     return free, res.x, before, residuals(res.x)
-
-
-def register(app: typer.Typer) -> None:
-    from .cli import guarded
-
-    @app.command()
-    @guarded
-    def calibrate(
-        free: Annotated[list[str], typer.Option(
-            "--free", help="Constant to fit (repeatable): ACTOR.param or MODEL.track.name")],
-        runs: Annotated[int, typer.Option(help="Runs per evaluation", min=8)] = 64,
-        seed: Annotated[int, typer.Option(help="Base seed", min=0)] = 0,
-    ) -> None:
-        """Fit constants to the report's 2019 ratings (end of the 2012-2019 replay and
-        steady state of the baseline); prints fitted values and the gaps before and after."""
-        fr, x, before, after = fit(free, runs, seed)
-        typer.echo(f"{'constant':<28}{'before':>9}{'fitted':>9}   range")
-        for f, v in zip(fr, x, strict=True):
-            typer.echo(f"{f.key:<28}{f.value:>9.3f}{v:>9.3f}   [{f.lo:g}, {f.hi:g}]")
-        n = len(before) // 2
-        for name, sl in (("2019-Q4 of the replay", slice(0, n)), ("end of the baseline",
-                                                                  slice(n, None))):
-            typer.echo(f"{name:<24} mean |gap| {np.abs(before[sl]).mean():.3f} -> "
-                       f"{np.abs(after[sl]).mean():.3f}   max |gap| "
-                       f"{np.abs(before[sl]).max():.3f} -> {np.abs(after[sl]).max():.3f}")
-        typer.echo("Write the fitted values into config/ and rerun `wargame validate-model`.")

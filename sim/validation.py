@@ -19,10 +19,8 @@ Each check runs one seeded ensemble (default 200 runs) and compares a simulated 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
 
 import numpy as np
-import typer
 
 #: The report's ratings at the data cut (digest §3), per dyad: dialogue, exchange, exercise.
 RATINGS: dict[str, tuple[float, float, float]] = {
@@ -237,22 +235,3 @@ def table(checks: list[Check]) -> str:
     failed = sum(not c.passed for c in checks)
     lines.append(f"{len(checks) - failed}/{len(checks)} checks pass")
     return "\n".join(lines)
-
-
-def register(app) -> None:
-    """Add `wargame validate-model` to the CLI."""
-    from .cli import guarded
-
-    @app.command("validate-model")
-    @guarded
-    def validate_model(
-        runs: Annotated[int, typer.Option(help="Seeded runs per ensemble (at least 200 for "
-                                          "the report's checks)", min=1, max=100000)] = 200,
-        seed: Annotated[int, typer.Option(help="Base seed", min=0)] = 0,
-    ) -> None:
-        """Check the calibrated model against the report: 2019 ratings and enablers of the
-        2012–2019 replay, the timing of exercises, and the report's sensitivities."""
-        checks = run_checks(runs, seed)
-        typer.echo(table(checks))
-        if not all(c.passed for c in checks):
-            raise typer.Exit(1)

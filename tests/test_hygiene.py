@@ -31,9 +31,10 @@ def test_importing_every_sim_module_loads_no_ui_package():
     assert out.stdout.strip() == ""
 
 
-def test_cli_module_does_not_import_heavy_libraries_at_start():
+def test_cli_and_its_plugins_do_not_import_heavy_libraries_at_start():
     code = ("import sys, sim.cli\n"
-            "print(','.join(m for m in ('mesa', 'pandas', 'textual', 'dask', 'matplotlib')"
-            " if m in sys.modules))")
+            "sim.cli.load_plugins()\n"
+            "print(','.join(m for m in ('numpy', 'mesa', 'pandas', 'textual', 'dask',"
+            " 'matplotlib', 'scipy', 'pydantic') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

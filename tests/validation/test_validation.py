@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sim import validation as v
+from sim.cli_model import register
 from sim.ids import TRACKS
 
 RUNS, SEED = 200, 0
@@ -109,7 +110,7 @@ def test_validate_model_command_prints_table_and_exit_code():
     import typer
 
     app = typer.Typer()
-    v.register(app)
+    register(app)
 
     @app.command()
     def _other() -> None:  # a second command keeps validate-model a named subcommand
@@ -128,7 +129,7 @@ def test_validate_model_exits_1_when_a_check_fails(monkeypatch):
     failing = [v.Check("made-up check", "> 0", -1.0, -2.0, 0.0, False)]
     monkeypatch.setattr(v, "run_checks", lambda runs, seed: failing)
     app = typer.Typer()
-    v.register(app)
+    register(app)
 
     @app.command()
     def _other() -> None:
