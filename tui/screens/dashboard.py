@@ -119,6 +119,7 @@ class Dashboard(Screen):
         self.query_one("#matrix", CoopMatrix).show(levels)
         box = self.query_one("#branch-box")
         box.display = g.branch is not None
+        self.query_one("#matrices").set_class(g.branch is not None, "with-branch")
         if g.branch is not None:
             self.query_one("#branch", CoopMatrix).show(g.branch.model.levels[0], levels)
             sets = ", ".join(f"{k}={v:g}" for k, v in g.fork_set.items())
