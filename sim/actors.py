@@ -163,11 +163,12 @@ class SovereignState(mesa.Agent):
         return np.maximum(b - snap.moves.exercise_cost[self.index] * snap.moves_on, 0.0)
 
     def allocate(self, snap: Snapshot, desired: np.ndarray):
-        """Offers per partner and track: desired levels scaled to fit the bandwidth. When
-        bandwidth is short, priority partners are cut less, and so are the tracks with a
-        higher `bandwidth_priority`: dialogue is the most resilient track, exercises and
-        deployments are cut first (Ch7 › Temper Expectations; digest §7, budget squeeze).
-        Proposed exercises are added on top.
+        """Offers per partner and track: desired levels fitted into the bandwidth. When
+        bandwidth is short, each wish is funded at the share min(1, s·weight), with one
+        scale s per run chosen so that the whole budget is spent; priority partners and
+        tracks with a higher `bandwidth_priority` are cut less: dialogue is the most
+        resilient track, exercises and deployments are cut first (Ch7 › Temper
+        Expectations; digest §7, budget squeeze). Proposed exercises are added on top.
 
         Returns (offers (R, partners, K), bandwidth spent per partner (R, partners)).
         """
@@ -179,9 +180,7 @@ class SovereignState(mesa.Agent):
         # no bandwidth is spent on what a missing agreement caps (the wish above the cap
         # still presses for a negotiation: the model reads the uncapped desire)
         desired = np.minimum(desired, snap.caps[:, self.dyad_idx, :])
-        demand = (desired * tr["cost"] * weight).sum(axis=(1, 2))
-        scale = self.effective_bandwidth(snap) / np.maximum(demand, 1e-9)
-        offers = desired * np.minimum(1.0, scale[:, None, None] * weight)
+        offers = desired * fund(desired * tr["cost"], weight, self.effective_bandwidth(snap))
         boost = mv.exercise_boost[self.dyad_idx, self.side][None, :] * on
         offers[:, :, 2] = np.minimum(offers[:, :, 2] + boost, 5.0)
         offers = self.consent(snap, offers)
@@ -209,6 +208,29 @@ class ConsensusAlliance(SovereignState):
         passed = snap.consent < chance
         level = snap.levels[:, self.dyad_idx, :]  # (R, partners, K)
         return np.where(passed[:, None, :], offers, np.minimum(offers, level))
+
+
+def fund(cost: np.ndarray, weight: np.ndarray, budget: np.ndarray) -> np.ndarray:
+    """Funded share of each wish, min(1, s·weight), with s per run such that the funded
+    cost uses the whole budget when the wishes exceed it (and every share is 1 otherwise).
+
+    `cost` and `weight` are (R, ...) and `budget` (R,). Water-filling by fixed point: each
+    pass saturates the wishes whose share reached 1 and spreads the rest of the budget over
+    the others; it ends after at most as many passes as there are distinct weights.
+    """
+    axes = tuple(range(1, cost.ndim))
+    shape = (-1,) + (1,) * (cost.ndim - 1)
+    short = (cost.sum(axis=axes) > budget).reshape(shape)
+    full = np.zeros(cost.shape, bool)
+    for _ in range(cost[0].size):
+        free_cost = np.where(full, 0.0, cost * weight).sum(axis=axes)
+        left = budget - np.where(full, cost, 0.0).sum(axis=axes)
+        s = (np.maximum(left, 0.0) / np.maximum(free_cost, 1e-12)).reshape(shape)
+        now = full | (s * weight >= 1.0)
+        if np.array_equal(now, full):
+            break
+        full = now
+    return np.where(short, np.minimum(1.0, s * weight), 1.0)
 
 
 RULES: dict[str, type[SovereignState]] = {"state": SovereignState, "alliance": ConsensusAlliance}

@@ -6,6 +6,8 @@ China-coercion shock keeps its exercise offer low".
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.actors import RULES, ConsensusAlliance, Snapshot, SovereignState
 from sim.ids import AGENT_ACTORS, TRACKS
@@ -118,3 +120,26 @@ def test_signing_the_uk_raa_lifts_the_exercise_cap(baseline):
     before = m.caps()[0, d, EX]
     m.signed[0, d, list(baseline.config.enablers).index("raa")] = True
     assert before < 5.0 and m.caps()[0, d, EX] == 5.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 6), st.integers(1, 4), st.integers(0, 2**31 - 1))
+def test_funding_spends_the_whole_budget_and_cuts_low_priority_wishes_first(runs, n, seed):
+    from sim.actors import fund
+    from sim.rng import Stream, run_keys
+
+    s = Stream(run_keys(seed, range(runs)))
+    cost = s.uniform(0, 1, (n, 3)) * 2
+    weight = np.array([1.25, 1.0, 0.85]) * (0.5 + s.uniform(0, 2, (n, 1)))
+    budget = cost.sum(axis=(1, 2)) * s.uniform(0, 3, ()) * 1.5
+    share = fund(cost, weight, budget)
+    assert np.all((share > 0) & (share <= 1.0))
+    spent = (share * cost).sum(axis=(1, 2))
+    short = cost.sum(axis=(1, 2)) > budget
+    np.testing.assert_allclose(spent[short], budget[short], rtol=1e-9)
+    assert np.all(share[~short] == 1.0)
+    # among wishes not fully funded, a larger weight never gets a smaller share
+    for r in np.flatnonzero(short):
+        w, f = weight[r].ravel(), share[r].ravel()
+        order = np.argsort(w)
+        assert np.all(np.diff(f[order]) >= -1e-12)
