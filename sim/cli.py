@@ -56,20 +56,30 @@ def run(
                                               "scenario's)")] = None,
     set_: SetOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run as JSON")] = False,
+    explain: Annotated[bool, typer.Option(
+        "--explain", help="Also print each change split exactly into its drivers")] = False,
 ) -> None:
     """Run one game of SCENARIO and explain what happened."""
     from .model import WargameModel
     from .setup import build
 
     setup = build(scenario, set_ or [], turns)
-    show_run(WargameModel(setup, seed=seed, keep_snapshots=not as_json).run(), as_json)
+    model = WargameModel(setup, seed=seed, keep_snapshots=not as_json).run()
+    show_run(model, as_json, explain)
 
 
-def show_run(model, as_json: bool) -> None:
-    """Print one played run: the `--json` document, or the levels, events and drivers."""
-    from .results import human_report, run_json
+def show_run(model, as_json: bool, explain: bool = False) -> None:
+    """Print one played run: the `--json` document, or the levels, events and drivers
+    (with `explain`, every change as the exact sum of its driver contributions)."""
+    from .results import decompositions, human_report, run_json
 
-    typer.echo(json.dumps(run_json(model), indent=1) if as_json else human_report(model))
+    if as_json:
+        typer.echo(json.dumps(run_json(model), indent=1))
+        return
+    typer.echo(human_report(model))
+    if explain:
+        typer.echo("\nEach change over the game, split into its drivers (they sum exactly):")
+        typer.echo("\n".join("  " + line for line in decompositions(model)))
 
 
 @app.command()

@@ -23,14 +23,14 @@ from math import factorial
 import numpy as np
 
 from .actors import Snapshot
-from .ids import BASELINE, DRIVER_LABELS, DRIVERS, INDICES, MOTIVATIONS, PARAMS
+from .ids import DRIVER_LABELS, DRIVERS, INDICES, MOMENTUM, MOTIVATIONS, PARAMS
 
 G = len(DRIVERS)
 _C = np.arange(2**G)
 _BITS = ((_C[:, None] >> np.arange(G)[None, :]) & 1).astype(bool)  # (C, G)
 _SIZE = _BITS.sum(axis=1)
 _W = np.array([factorial(s) * factorial(G - s - 1) / factorial(G) for s in range(G)])
-NAMES = (BASELINE,) + DRIVERS
+NAMES = (MOMENTUM,) + DRIVERS
 
 _P = {p: i for i, p in enumerate(PARAMS)}
 _I = {x: i for i, x in enumerate(INDICES)}

@@ -59,11 +59,11 @@ DRIVERS: tuple[str, ...] = (
     "moves",
     "noise",
 )
-#: The part of a change left when every driver is neutral: the pull toward the track's base level.
-BASELINE = "baseline"
+#: The part of a change left had no driver moved since the start of the window explained.
+MOMENTUM = "momentum"
 
 DRIVER_LABELS: dict[str, str] = {
-    "baseline": "the relationship's own momentum",
+    "momentum": "the relationship's own momentum",
     "threats": "the threat picture (China, Russia, North Korea)",
     "motivations": "the partners' motivations",
     "china_caution": "the gap in caution toward China",

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .explain import explain, sentence, top_drivers
+from .explain import explain, formula, sentence, top_drivers
 from .ids import ENABLERS, TRACKS, anchor
 
 ACTIVITY = {
@@ -96,6 +96,15 @@ def drivers_summary(model, run: int = 0, n: int = 3) -> list[dict[str, Any]]:
             out.append({"dyad": dy, "track": tr, "change": change, "drivers": top,
                         "sentence": sentence(dy, tr, change, top)})
     return out
+
+
+def decompositions(model, run: int = 0) -> list[str]:
+    """'JPN-DEU exercise +0.120 = baseline +0.010 + china_caution +0.090 + ...' for every
+    dyad and track, over the whole game."""
+    contrib = explain(model, run, 0, model.turn)
+    hist = model.level_history()[:, run]
+    return [formula(dy, tr, float(hist[-1, d, k] - hist[0, d, k]), contrib, d, k)
+            for d, dy in enumerate(model.setup.dyads) for k, tr in enumerate(TRACKS)]
 
 
 def human_report(model, run: int = 0) -> str:

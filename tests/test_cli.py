@@ -95,3 +95,16 @@ def test_unwritable_output_is_one_line_and_exit_2(tmp_path, args):
     assert r.output.startswith("error: ") and r.output.strip().count("\n") == 0
     assert "No such file or directory" in r.output
     assert not (tmp_path / "missing-dir").exists()
+
+
+def test_explain_prints_exact_decompositions():
+    out = wargame("run", "germany-drops-china-caution", "--seed", "2", "--explain").output
+    lines = [x.strip() for x in out.splitlines() if x.startswith("  JPN-") and " = " in x]
+    assert len(lines) == 12
+    for line in lines:
+        left, right = line.split(" = ")
+        total = float(left.split()[-1])
+        parts = [float(tok) for tok in right.split() if tok[0] in "+-" and len(tok) > 1]
+        assert abs(sum(parts) - total) < 0.006  # each term printed to 3 decimals
+    deu = next(x for x in lines if x.startswith("JPN-DEU exercise"))
+    assert "china_caution +" in deu

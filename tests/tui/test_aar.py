@@ -33,7 +33,7 @@ def test_report_html_and_markdown(tmp_path):
     assert "What-if" not in md
     assert "Chinese maritime coercion" in md  # the injected shock by name
     assert "JPN proposes JPN-DEU.isa" in md
-    assert "driven by" in md and " = baseline" in md
+    assert "driven by" in md and " = momentum" in md
     assert (tmp_path / "out" / "aar_charts" / "JPN-GBR.png").read_bytes()[:4] == b"\x89PNG"
 
 
