@@ -66,7 +66,7 @@ class WargameModel(mesa.Model):
         self.levels = np.repeat(setup.levels[None], R, axis=0)
         self.signed = np.repeat(setup.signed[None], R, axis=0)
         self.blockers = np.repeat(setup.blockers[None], R, axis=0)
-        self.negotiating = np.zeros((R, D, E), bool)
+        self.negotiating = np.repeat(setup.negotiating[None], R, axis=0)
         self.pressing = np.zeros((R, D, E), np.int16)
         self.talks = np.zeros((R, D, E), np.int16)  # turns a negotiation has been open
         self.world = World(setup, R)

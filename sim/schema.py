@@ -245,8 +245,8 @@ class EnablerType(Strict):
 class EnablerStatus(Strict):
     """State of one agreement in one dyad at the start (config/dyads.yaml)."""
 
-    status: Literal["signed", "absent", "n/a"]
-    """Signed, absent (can be negotiated) or not applicable to this pair."""
+    status: Literal["signed", "negotiating", "absent", "n/a"]
+    """Signed, under negotiation, absent (can be negotiated) or not applicable to this pair."""
     date: str | None = None
     """Date of signature or entry into force, as the report gives it."""
     blocker: Unit = 0.0
@@ -367,7 +367,7 @@ class InitialState(Strict):
 
     levels: dict[str, dict[TrackName, Level]] = {}
     """Per dyad, per track."""
-    enablers: dict[str, dict[EnablerName, Literal["signed", "absent"]]] = {}
+    enablers: dict[str, dict[EnablerName, Literal["signed", "negotiating", "absent"]]] = {}
     """Per dyad, per agreement."""
 
 

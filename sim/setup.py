@@ -61,6 +61,7 @@ class Setup:
     world_noise: np.ndarray
     levels: np.ndarray  # (D, K)
     signed: np.ndarray  # (D, E) bool
+    negotiating: np.ndarray  # (D, E) bool: negotiations open at the start
     applicable: np.ndarray  # (D, E) bool
     blockers: np.ndarray  # (D, E)
     max_level: np.ndarray  # (D, K)
@@ -149,6 +150,7 @@ def compile_setup(sc: Scenario, cfg: Config, path: Path, extra: dict[str, float]
     D, K, E = len(dyads), len(TRACKS), len(ENABLERS)
     levels = np.zeros((D, K))
     signed = np.zeros((D, E), bool)
+    talks = np.zeros((D, E), bool)  # negotiations already open at the start
     applicable = np.ones((D, E), bool)
     blockers = np.zeros((D, E))
     max_level = np.full((D, K), 5.0)
@@ -161,6 +163,7 @@ def compile_setup(sc: Scenario, cfg: Config, path: Path, extra: dict[str, float]
             st = dc.enablers.get(en)
             if st is not None:
                 signed[d, e] = st.status == "signed"
+                talks[d, e] = st.status == "negotiating"
                 applicable[d, e] = st.status != "n/a"
                 blockers[d, e] = st.blocker
         for t, v in sc.initial.levels.get(name, {}).items():
@@ -170,6 +173,7 @@ def compile_setup(sc: Scenario, cfg: Config, path: Path, extra: dict[str, float]
                 raise InputError(f, f"initial.enablers.{name}.{en}",
                                  f"{en} does not apply to {name} (n/a in dyads.yaml)")
             signed[d, EI[en]] = st == "signed"
+            talks[d, EI[en]] = st == "negotiating"
     gate_caps = np.full((E, K), 5.0)
     for e, en in enumerate(ENABLERS):
         for t, cap in cfg.enablers[en].gates.items():
@@ -192,7 +196,7 @@ def compile_setup(sc: Scenario, cfg: Config, path: Path, extra: dict[str, float]
         scenario=sc, config=cfg, path=path, digest=scenario_digest(path), overrides=overrides,
         turns=n_turns, dyads=dyads, pairs=pairs, kinds=kinds, params=params,
         param_ranges=ranges, world_initial=wi, world_mean=wm, world_reversion=wr,
-        world_noise=wn, levels=levels, signed=signed, applicable=applicable,
+        world_noise=wn, levels=levels, signed=signed, negotiating=talks, applicable=applicable,
         blockers=blockers, max_level=max_level, gate_caps=gate_caps, success=success,
         track=track, relevance=relevance, negotiation_start=cfg.model.negotiation_start,
         shocks=shocks, library={s.id: s for s in sc.shocks},

@@ -206,8 +206,8 @@ def sensitivity_checks(runs: int = 200, seed: int = 0, base=None) -> list[Check]
          _spent("JPN-DEU", 1, slice(SHOCK_TURN - 1, None)), -1),
         ("Brexit squeeze: JPN-GBR dialogue 2y", ("brexit-bandwidth", []),
          _level("JPN-GBR", "dialogue", after), -1),
-        ("DEU ISA concluded: JPN-DEU exchange", ("germany-isa-concluded", []),
-         _level("JPN-DEU", "exchange", last), +1),
+        ("DEU ISA concluded: JPN-DEU exchange 2y", ("germany-isa-concluded", []),
+         _level("JPN-DEU", "exchange", after), +1),
     ]
     out = []
     cache: dict[tuple[str, tuple[str, ...]], object] = {}

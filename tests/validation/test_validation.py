@@ -94,7 +94,7 @@ def test_brexit_squeeze_lowers_uk_dialogue_short_term(sensitivities):
 
 
 def test_german_isa_unlocks_exchange_growth(sensitivities):
-    c = sensitivities["DEU ISA concluded: JPN-DEU exchange"]
+    c = sensitivities["DEU ISA concluded: JPN-DEU exchange 2y"]
     assert c.passed and c.median > 0, c.row()
 
 
