@@ -38,6 +38,8 @@ class Snapshot:
     consent: np.ndarray  # (R, K) uniforms for the consensus draw
     moves: MoveArrays  # this turn's human moves (shared by all runs)
     moves_on: np.ndarray  # (R,) 1.0 where the moves apply (0.0 in explanation coalitions)
+    #: rule constants per run, each (R, 1, K); None: the config's, shared by all runs
+    track: dict[str, np.ndarray] | None = None
 
     def tile(self, r: int, n: int) -> Snapshot:
         """Run r repeated n times (the coalitions of an explanation)."""
@@ -45,7 +47,13 @@ class Snapshot:
         for name, v in kw.items():
             if isinstance(v, np.ndarray):
                 kw[name] = np.repeat(v[r : r + 1], n, axis=0)
+        if self.track is not None:
+            kw["track"] = {k: np.repeat(v[r : r + 1], n, axis=0) for k, v in self.track.items()}
         return Snapshot(**kw)
+
+    def constants(self, setup) -> dict[str, np.ndarray]:
+        """The rule constants this snapshot runs with: per run, or the config's."""
+        return self.track if self.track is not None else setup.track
 
 
 @dataclass
@@ -134,7 +142,7 @@ class SovereignState(mesa.Agent):
         (Ch7 › Approaches to Russia); domestic constraints bite on exercises (Japan's
         laws, German opinion: Ch7 › Temper Expectations).
         """
-        tr = self.model.setup.track
+        tr = snap.constants(self.model.setup)
         p = snap.params[:, self.index, :]
         weights = p[:, MOTIVE_COLS]  # (R, M)
         sal = self.salience(snap, me, them)
@@ -172,7 +180,7 @@ class SovereignState(mesa.Agent):
 
         Returns (offers (R, partners, K), bandwidth spent per partner (R, partners)).
         """
-        tr = self.model.setup.track
+        tr = snap.constants(self.model.setup)
         mv = snap.moves
         on = snap.moves_on[:, None]
         prio = 1.0 + (mv.priority[self.dyad_idx, self.side][None, :] - 1.0) * on
@@ -184,7 +192,7 @@ class SovereignState(mesa.Agent):
         boost = mv.exercise_boost[self.dyad_idx, self.side][None, :] * on
         offers[:, :, 2] = np.minimum(offers[:, :, 2] + boost, 5.0)
         offers = self.consent(snap, offers)
-        spent = np.einsum("rjk,k->rj", offers, tr["cost"])
+        spent = (offers * tr["cost"]).sum(axis=2)
         return offers, spent
 
     def consent(self, snap: Snapshot, offers: np.ndarray) -> np.ndarray:
@@ -202,9 +210,10 @@ class ConsensusAlliance(SovereignState):
     """
 
     def consent(self, snap: Snapshot, offers: np.ndarray) -> np.ndarray:
-        tr = self.model.setup.track
+        tr = snap.constants(self.model.setup)
         friction = snap.params[:, self.index, PI["consensus_friction"]]
-        chance = 1.0 - friction[:, None] * tr["visibility"][None, :]  # (R, K)
+        visibility = tr["visibility"].reshape(-1, snap.levels.shape[2])  # (1 or R, K)
+        chance = 1.0 - friction[:, None] * visibility  # (R, K)
         passed = snap.consent < chance
         level = snap.levels[:, self.dyad_idx, :]  # (R, partners, K)
         return np.where(passed[:, None, :], offers, np.minimum(offers, level))

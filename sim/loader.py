@@ -287,8 +287,23 @@ def list_scenarios() -> list[str]:
     return sorted(p.stem for p in scenarios_dir().glob("*.yaml"))
 
 
-def parse_param_key(key: str, file: str, field: str, line: int | None = None) -> tuple[str, str]:
-    """'DEU.china_caution' -> ('DEU', 'china_caution'), or an InputError naming the choices."""
+def parse_param_key(key: str, file: str, field: str, line: int | None = None,
+                    allow_model: bool = False) -> tuple[str, str]:
+    """'DEU.china_caution' -> ('DEU', 'china_caution'), or an InputError naming the choices.
+
+    With `allow_model`, a rule constant 'MODEL.exercise.caution_gap' -> ('MODEL',
+    'exercise.caution_gap') is accepted too (config/model.yaml)."""
+    if allow_model and key.startswith("MODEL."):
+        from .ids import TRACKS
+        from .schema import TRACK_DOMAIN
+
+        parts = key.split(".")
+        if len(parts) != 3 or parts[1] not in TRACKS or parts[2] not in TRACK_DOMAIN:
+            bad = parts[-1] if len(parts) == 3 and parts[1] in TRACKS else key
+            raise InputError(file, field, f"'{key}' must be MODEL.track.name with track one of "
+                             f"{', '.join(TRACKS)}{did_you_mean(bad, TRACK_DOMAIN)}; "
+                             f"{allowed(TRACK_DOMAIN)}", line)
+        return "MODEL", f"{parts[1]}.{parts[2]}"
     actor, dot, param = key.partition(".")
     if not dot:
         raise InputError(file, field, f"'{key}' must be ACTOR.param, e.g. DEU.china_caution", line)
@@ -303,7 +318,12 @@ def parse_param_key(key: str, file: str, field: str, line: int | None = None) ->
 
 def check_param_value(actor: str, param: str, value: float, file: str, field: str,
                       line: int | None = None) -> None:
-    lo, hi = PARAM_DOMAIN[param]
+    if actor == "MODEL":
+        from .schema import TRACK_DOMAIN
+
+        lo, hi = TRACK_DOMAIN[param.split(".")[1]]
+    else:
+        lo, hi = PARAM_DOMAIN[param]
     if not lo <= value <= hi:
         raise InputError(file, field, f"{actor}.{param} = {value} is out of range; "
                          f"allowed: {lo} to {hi}", line)
@@ -341,7 +361,7 @@ def check_scenario(sc: Scenario, cfg: Config, path: Path, node: yaml.Node | None
                                  f" {allowed(dyads)}", _node_line(node, ("initial", part, d)))
     for key, value in sc.overrides.items():
         line = _node_line(node, ("overrides", key))
-        a, p = parse_param_key(key, f, f"overrides.{key}", line)
+        a, p = parse_param_key(key, f, f"overrides.{key}", line, allow_model=True)
         check_param_value(a, p, value, f, f"overrides.{key}", line)
     ids = set()
     for i, s in enumerate(sc.shocks):

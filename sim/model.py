@@ -60,9 +60,18 @@ class WargameModel(mesa.Model):
         D, E = setup.signed.shape
         self.turn = 0
         self.params = np.repeat(setup.params[None], R, axis=0)
+        #: rule constants per run (R, 1, K) when a run varies them, else None (the config's)
+        self.track: dict[str, np.ndarray] | None = None
         for key, values in (run_params or {}).items():
-            a, p = key.split(".")
-            self.params[:, AI[a], PI[p]] = np.asarray(values, dtype=float)
+            if key.startswith("MODEL."):
+                _, tr, name = key.split(".")
+                if self.track is None:
+                    self.track = {k: np.repeat(v[None, None, :], R, axis=0)
+                                  for k, v in setup.track.items()}
+                self.track[name][:, 0, TRACKS.index(tr)] = np.asarray(values, dtype=float)
+            else:
+                a, p = key.split(".")
+                self.params[:, AI[a], PI[p]] = np.asarray(values, dtype=float)
         self.levels = np.repeat(setup.levels[None], R, axis=0)
         self.signed = np.repeat(setup.signed[None], R, axis=0)
         self.blockers = np.repeat(setup.blockers[None], R, axis=0)
@@ -85,7 +94,7 @@ class WargameModel(mesa.Model):
         self.reference = Snapshot(
             levels=self.levels, params=self.params.copy(), world=self.world.values.copy(),
             caps=self.caps(), noise=np.zeros_like(self.levels), consent=np.zeros((R, len(TRACKS))),
-            moves=MoveArrays.neutral(D), moves_on=np.zeros(R))
+            moves=MoveArrays.neutral(D), moves_on=np.zeros(R), track=self.track)
 
     @property
     def n_runs(self) -> int:
@@ -120,13 +129,13 @@ class WargameModel(mesa.Model):
             levels=self.levels, params=self.params.copy(), world=self.world.values.copy(),
             caps=self.caps(), noise=self.stream.normal(t, Site.LEVEL_NOISE, self.levels.shape[1:]),
             consent=self.stream.uniform(t, Site.CONSENSUS, (len(TRACKS),)), moves=moves,
-            moves_on=np.ones(self.n_runs),
+            moves_on=np.ones(self.n_runs), track=self.track,
         )
         # 2–6. perceive, desire, allocate, meet (simultaneous: all read the same snapshot)
         new_levels, desired, spent = self.resolve(snap)
         # 7. discrete events: activities, negotiations, signatures
         activity = self.stream.uniform(t, Site.EVENTS, new_levels.shape[1:]) < (
-            s.track["event_rate"] * (new_levels / 5.0) ** 2)
+            snap.constants(s)["event_rate"] * (new_levels / 5.0) ** 2)
         opened, signed, stalled = self.negotiate(t, desired, moves)
         # 8. commit and record
         if self.keep_snapshots:
@@ -162,7 +171,7 @@ class WargameModel(mesa.Model):
         caps = snap.caps
         target = np.minimum(offers.min(axis=2), caps)
         gap = target - snap.levels
-        tr = s.track
+        tr = snap.constants(s)
         change = tr["up"] * np.maximum(gap, 0) - tr["down"] * np.maximum(-gap, 0)
         change = change + tr["noise"] * snap.noise
         new = np.clip(snap.levels + change, 0.0, caps)

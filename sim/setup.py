@@ -16,7 +16,7 @@ import numpy as np
 from .errors import InputError
 from .ids import AGENT_ACTORS, ENABLERS, INDICES, MOTIVATIONS, PARAMS, TRACKS
 from .loader import Config, check_param_value, load_scenario, parse_param_key
-from .schema import PARAM_DOMAIN, Scenario, Shock, quarter_label, quarter_turn
+from .schema import PARAM_DOMAIN, TRACK_DOMAIN, Scenario, Shock, quarter_label, quarter_turn
 
 PI = {p: i for i, p in enumerate(PARAMS)}
 AI = {a: i for i, a in enumerate(AGENT_ACTORS)}
@@ -40,6 +40,12 @@ class CompiledShock:
     def injected_only(self) -> bool:
         s = self.shock
         return self.turn is None and s.when is None and s.probability is None
+
+
+def model_range(setup: Setup, key: str) -> tuple[float, float]:
+    """Plausible range of a rule constant 'MODEL.track.name' (config/model.yaml)."""
+    _, tr, name = key.split(".")
+    return tuple(getattr(setup.config.model.tracks[tr], name).range)
 
 
 @dataclass(frozen=True)
@@ -93,11 +99,11 @@ def parse_overrides(items: list[str] | dict[str, float], source: str = "--set") 
     out: dict[str, float] = {}
     pairs = items.items() if isinstance(items, dict) else [_split(i, source) for i in items]
     for key, raw in pairs:
-        a, p = parse_param_key(key, source, key)
+        a, p = parse_param_key(key, source, key, allow_model=True)
         try:
             value = float(raw)
         except (TypeError, ValueError):
-            lo, hi = PARAM_DOMAIN[p]
+            lo, hi = TRACK_DOMAIN[p.split(".")[1]] if a == "MODEL" else PARAM_DOMAIN[p]
             raise InputError(source, key, f"'{raw}' is not a number; allowed: {lo} to {hi}") from None
         if not np.isfinite(value):
             raise InputError(source, key, f"'{raw}' is not a finite number")
@@ -132,8 +138,9 @@ def compile_setup(sc: Scenario, cfg: Config, path: Path, extra: dict[str, float]
     ranges = np.array([[cfg.param_range(a, p) for p in PARAMS] for a in AGENT_ACTORS])
     overrides = dict(sc.overrides) | extra
     for key, v in overrides.items():
-        a, p = key.split(".")
-        params[AI[a], PI[p]] = v
+        if not key.startswith("MODEL."):
+            a, p = key.split(".")
+            params[AI[a], PI[p]] = v
 
     w = cfg.world
     wi = np.array([w[x].initial for x in INDICES])
@@ -180,12 +187,12 @@ def compile_setup(sc: Scenario, cfg: Config, path: Path, extra: dict[str, float]
             gate_caps[e, KI[t]] = cap
     success = np.array([cfg.enablers[en].success_rate for en in ENABLERS])
     tc = cfg.model.tracks
-    track = {
-        name: np.array([getattr(tc[t], name).value for t in TRACKS])
-        for name in ("bias", "caution_gap", "own_caution", "russia_gap", "domestic",
-                     "visibility", "cost", "bandwidth_priority", "up", "down", "noise",
-                     "event_rate")
-    }
+    track = {name: np.array([getattr(tc[t], name).value for t in TRACKS])
+             for name in TRACK_DOMAIN}
+    for key, v in overrides.items():
+        if key.startswith("MODEL."):
+            _, tr, name = key.split(".")
+            track[name][KI[tr]] = v
     rel = cfg.model.relevance
     relevance = np.array([[rel[m].value.get(t, 0.0) if m in rel else 0.0 for t in TRACKS]
                           for m in MOTIVATIONS])
