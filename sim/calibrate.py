@@ -17,20 +17,15 @@ test of the result.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import InputError, allowed, did_you_mean
+from .design import param_bounds
+from .errors import InputError
 from .ids import TRACKS
 from .setup import AI, PI, Setup, build
-
-HISTORY, BASELINE = "history-2012-2019", "baseline"
-RATINGS: dict[str, tuple[float, float, float]] = {
-    "JPN-GBR": (4, 4, 4), "JPN-FRA": (4, 3, 3), "JPN-DEU": (2, 2, 1), "JPN-NATO": (2, 2, 2)}
-CONSTS = ("bias", "caution_gap", "own_caution", "russia_gap", "domestic", "visibility", "cost",
-          "bandwidth_priority", "up", "down", "noise", "event_rate")
+from .validation import BASELINE, HISTORY, RATINGS
 
 
 @dataclass(frozen=True)
@@ -44,53 +39,35 @@ class Free:
 
 
 def parse_free(keys: list[str], setup: Setup) -> list[Free]:
-    out = []
-    for key in keys:
-        if key.startswith("MODEL."):
-            parts = key.split(".")
-            if len(parts) != 3 or parts[1] not in TRACKS or parts[2] not in CONSTS:
-                bad = parts[2] if len(parts) == 3 else key
-                raise InputError("--free", key, "write MODEL.track.name with track one of "
-                                 f"{', '.join(TRACKS)}{did_you_mean(bad, CONSTS)}; "
-                                 f"{allowed(CONSTS)}")
-            sv = getattr(setup.config.model.tracks[parts[1]], parts[2])
-            out.append(Free(key, sv.value, *sv.range))
-        else:
-            from .loader import parse_param_key
-
-            a, p = parse_param_key(key, "--free", key)
-            lo, hi = setup.param_ranges[AI[a], PI[p]]
-            out.append(Free(f"{a}.{p}", float(setup.params[AI[a], PI[p]]), lo, hi))
-        if not out[-1].lo < out[-1].hi:
-            raise InputError("--free", key, f"its range [{out[-1].lo}, {out[-1].hi}] is empty; "
-                             "nothing to fit")
-    if not out:
+    """The constants to fit, with their config ranges as bounds (same keys as sweeps)."""
+    if not keys:
         raise InputError("--free", "", "name at least one constant to fit, e.g. "
                          "--free MODEL.exercise.bias")
+    out = []
+    for key in keys:
+        key, (lo, hi) = param_bounds(setup, key, "--free")
+        out.append(Free(key, current_value(setup, key), lo, hi))
     return out
 
 
-def with_values(setup: Setup, free: list[Free], x: np.ndarray) -> Setup:
-    """`setup` with the free constants set to `x` (actor parameters set for every run)."""
-    track = {k: v.copy() for k, v in setup.track.items()}
-    params = setup.params.copy()
-    for f, v in zip(free, x, strict=True):
-        if f.key.startswith("MODEL."):
-            _, tr, name = f.key.split(".")
-            track[name][TRACKS.index(tr)] = v
-        else:
-            a, p = f.key.split(".")
-            params[AI[a], PI[p]] = v
-    return dataclasses.replace(setup, track=track, params=params)
+def current_value(setup: Setup, key: str) -> float:
+    if key.startswith("MODEL."):
+        _, tr, name = key.split(".")
+        return float(setup.track[name][TRACKS.index(tr)])
+    a, p = key.split(".")
+    return float(setup.params[AI[a], PI[p]])
 
 
-def gaps(setups: tuple[Setup, Setup], runs: int, seed: int) -> np.ndarray:
-    """Median end levels minus the ratings: history (D*K) then baseline (D*K)."""
+def gaps(setups: tuple[Setup, ...], free: list[Free], x: np.ndarray, runs: int,
+         seed: int) -> np.ndarray:
+    """Median end levels minus the ratings, with the free constants at `x` (set for every
+    run through the engine's per-run parameters): history (D*K) then baseline (D*K)."""
     from .model import WargameModel
 
+    values = {f.key: np.full(runs, v) for f, v in zip(free, x, strict=True)}
     out = []
     for s in setups:
-        m = WargameModel(s, seed=seed, runs=runs).run()
+        m = WargameModel(s, seed=seed, runs=runs, run_params=values).run()
         med = np.median(m.levels, axis=0)
         target = np.array([RATINGS[d] for d in s.dyads])
         out.append((med - target).ravel())
@@ -114,7 +91,7 @@ def fit(free_keys: list[str], runs: int = 64, seed: int = 0,
     hi = np.array([f.hi for f in free])
 
     def residuals(x):
-        return gaps(tuple(with_values(s, free, x) for s in base), runs, seed)
+        return gaps(base, free, x, runs, seed)
 
     before = residuals(x0)
     res = least_squares(residuals, np.clip(x0, lo, hi), bounds=(lo, hi), diff_step=0.05,
