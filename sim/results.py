@@ -63,7 +63,8 @@ def run_events(model, run: int = 0) -> list[dict[str, Any]]:
     return out
 
 
-def _levels_dict(dyads, arr) -> dict[str, dict[str, float]]:
+def levels_dict(dyads, arr) -> dict[str, dict[str, float]]:
+    """Levels (D, K) as {dyad: {track: level}}, rounded to 6 decimals."""
     return {dy: {tr: round(float(arr[d, k]), 6) for k, tr in enumerate(TRACKS)}
             for d, dy in enumerate(dyads)}
 
@@ -77,8 +78,8 @@ def run_json(model, run: int = 0, seed: int | None = None) -> dict[str, Any]:
         "seed": model.seed if seed is None else seed,
         "run": int(model.run_index[run]),
         "overrides": s.overrides,
-        "final": _levels_dict(s.dyads, hist[-1]),
-        "history": [{"turn": t, "date": s.date(t), "levels": _levels_dict(s.dyads, hist[t])}
+        "final": levels_dict(s.dyads, hist[-1]),
+        "history": [{"turn": t, "date": s.date(t), "levels": levels_dict(s.dyads, hist[t])}
                     for t in range(len(hist))],
         "events": run_events(model, run),
     }

@@ -18,13 +18,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from pydantic import ValidationError
 
 from .errors import InputError, allowed
-from .ids import AGENT_ACTORS, TRACKS
+from .ids import AGENT_ACTORS
 from .model import WargameModel
 from .moves import Move, compile_moves
+from .results import levels_dict
 from .schema import ParamEffect, Shock, Strict
 from .setup import Setup, build, parse_overrides
 
@@ -83,11 +83,6 @@ class SavedGame(Strict):
     """Levels at the saved turn, per dyad and track (checked on load)."""
     branch: BranchSpec | None = None
     """The what-if branch, if one was forked."""
-
-
-def levels_dict(dyads: tuple[str, ...], arr: np.ndarray) -> dict[str, dict[str, float]]:
-    return {dy: {tr: round(float(arr[d, k]), 6) for k, tr in enumerate(TRACKS)}
-            for d, dy in enumerate(dyads)}
 
 
 def what_if_shock(values: dict[str, float]) -> Shock:
