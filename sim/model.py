@@ -125,8 +125,11 @@ class WargameModel(mesa.Model):
         # 1. shocks: the world drifts, then scheduled, conditional, random, injected apply
         self.world.advance(self.stream, t)
         fired, injected, signed_now = self.shocks.apply(self, t)
+        # kept snapshots need their own params (shocks change them in place); the world's
+        # values are replaced, never changed in place
+        params = self.params.copy() if self.keep_snapshots else self.params
         snap = Snapshot(
-            levels=self.levels, params=self.params.copy(), world=self.world.values.copy(),
+            levels=self.levels, params=params, world=self.world.values,
             caps=self.caps(), noise=self.stream.normal(t, Site.LEVEL_NOISE, self.levels.shape[1:]),
             consent=self.stream.uniform(t, Site.CONSENSUS, (len(TRACKS),)), moves=moves,
             moves_on=np.ones(self.n_runs), track=self.track,
