@@ -20,7 +20,8 @@ class ShockBook:
         self.setup = setup
         self.fired_ever = np.zeros((runs, len(setup.shocks)), bool)
         self.queue: list[CompiledShock] = []
-        self.reverts: list[tuple[int, int, int, np.ndarray]] = []  # (turn, actor, param, delta)
+        #: (turn, actor, param, value before, value after) of shocks with a `duration`
+        self.reverts: list[tuple[int, int, int, np.ndarray, np.ndarray]] = []
         #: headline of every shock that can appear in the log, by id (library and injected)
         self.names: dict[str, str] = {sid: s.name for sid, s in setup.library.items()}
 
@@ -43,9 +44,13 @@ class ShockBook:
         R = model.n_runs
         fired = np.zeros((R, len(self.setup.shocks)), bool)
         signed = np.zeros_like(model.signed)
-        for _when, a, p, delta in [r for r in self.reverts if r[0] == turn]:
+        for _when, a, p, before, after in [r for r in self.reverts if r[0] == turn]:
+            # restore the value exactly where nothing else changed it since; elsewhere take
+            # the shock's change back out of whatever the value became
             lo, hi = PARAM_DOMAIN[_param_name(p)]
-            model.params[:, a, p] = np.clip(model.params[:, a, p] - delta, lo, hi)
+            now = model.params[:, a, p]
+            model.params[:, a, p] = np.where(now == after, before,
+                                             np.clip(now - (after - before), lo, hi))
         self.reverts = [r for r in self.reverts if r[0] != turn]
         for j, cs in enumerate(self.setup.shocks):
             s = cs.shock
@@ -74,14 +79,14 @@ class ShockBook:
     def _effects(self, model, cs: CompiledShock, hit: np.ndarray, turn: int, signed) -> None:
         model.world.shift(hit, cs.index_delta, cs.mean_shift)
         for a, p, op, value in cs.params:
-            old = model.params[:, a, p]
+            old = model.params[:, a, p].copy()
             new = old + value if op == "add" else (old * value if op == "mul" else
                                                   np.full_like(old, value))
             lo, hi = PARAM_DOMAIN[_param_name(p)]
             new = np.where(hit, np.clip(new, lo, hi), old)
             model.params[:, a, p] = new
             if cs.shock.duration:
-                self.reverts.append((turn + cs.shock.duration, a, p, new - old))
+                self.reverts.append((turn + cs.shock.duration, a, p, old, new.copy()))
         for d, e, action in cs.enablers:
             if not self.setup.applicable[d, e]:
                 continue
