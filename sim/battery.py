@@ -1,0 +1,561 @@
+"""The directional battery: the report's claims as paired experiments with rules fixed first.
+
+Each claim of config/claims.yaml names a source in the report (chapter › section), a
+control and a treatment (a scenario, `--set` overrides, extra shocks and standing moves),
+a metric, a direction and a window of turns. Control and treatment run the same run indices
+under the same seed (common random numbers, sim/rng.py), so per-run differences isolate the
+change. The rule is written before the model is tuned and is not changed to fit.
+
+Metrics, each a value per run:
+- `level`: mean level of the listed dyads and tracks over the window's turns;
+- `spent`: bandwidth `actor` gives the listed dyads, mean over the window's turns;
+- `signed`: 1 if the agreement is in force by the window's end (a share of runs);
+- `presence`, `caution`: per-actor Indo-Pacific presence and effective China caution,
+  mean over the window's turns (when the engine records them).
+
+Verdicts:
+- at the point estimates (the config's values): the claim holds when the paired effect
+  has the stated sign and exceeds the metric's threshold (`THRESHOLDS`). The effect is
+  the median per-run difference (for `signed`, the difference in shares). The interval
+  shown is the 5–95% range of per-run differences (for `signed`, a 90% bootstrap interval
+  of the share difference).
+- robustly: the config's plausible ranges (every actor parameter `range:` and every rule
+  constant range) are sampled as a Latin hypercube of N points (sim/uncertainty.py), each
+  point run `RUNS_PER_POINT` times on the ensemble axis, control and treatment on the same
+  points and seeds. The claim holds at a point when that point's effect (median over its
+  runs, or share difference) passes the same rule; it holds robustly when it holds at
+  `ROBUST_SHARE` (80%) of the points or more.
+
+A claim that needs a lever the engine lacks (a parameter, shock key, move field or per-turn
+record listed under `pending_levers:` of the claims file) is reported as FAIL with the
+reason "lever not in this engine: <name>"; it is not run. Claims that fail stay in the
+file; the table says why they fail.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from .errors import InputError, allowed, did_you_mean
+from .ids import AGENT_ACTORS, ENABLERS, PARAMS, TRACKS
+from .schema import AgentId, EnablerName, Strict, TrackName
+
+#: Size an effect must exceed, per metric (levels on the 0–5 scale, bandwidth units, shares).
+THRESHOLDS: dict[str, float] = {"level": 0.02, "spent": 0.02, "signed": 0.05,
+                                "presence": 0.01, "caution": 0.01}
+ROBUST_SHARE = 0.8
+RUNS_PER_POINT = 4
+DEFAULT_SAMPLES = 64
+SOURCE_PATTERN = r"Ch[1-7]"
+
+
+# ----------------------------------------------------------------------- the file
+
+
+class StandingMove(Strict):
+    """A move (fields of `sim.moves.Move`) submitted every turn from `start` to `end`."""
+
+    move: dict[str, Any]
+    """The move, e.g. {actor: JPN, propose_exercise: [GBR]}."""
+    start: int = Field(1, ge=1)
+    """First turn the move is made."""
+    end: int | None = Field(None, ge=1)
+    """Last turn (default: every turn to the end)."""
+
+
+class Arm(Strict):
+    """One side of a pair: a scenario with overrides, extra shocks and standing moves."""
+
+    scenario: str
+    """Name in scenarios/ (or a path)."""
+    set: dict[str, float] = {}
+    """`--set` style overrides, 'ACTOR.param' or 'MODEL.track.name'."""
+    shocks: list[dict[str, Any]] = []
+    """Extra shocks, in the format of a scenario's `shocks:` (id and name optional)."""
+    moves: list[StandingMove] = []
+    """Moves applied every turn from a given turn."""
+
+
+class Metric(Strict):
+    """What is measured, per run."""
+
+    kind: Literal["level", "spent", "signed", "presence", "caution"]
+    """level | spent | signed | presence | caution."""
+    dyads: list[str] = []
+    """Dyads averaged (level, spent, signed)."""
+    tracks: list[TrackName] = []
+    """Tracks averaged (level)."""
+    actor: AgentId | None = None
+    """Whose bandwidth (spent)."""
+    actors: list[AgentId] = []
+    """Actors averaged (presence, caution)."""
+    enabler: EnablerName | None = None
+    """The agreement (signed)."""
+
+    @model_validator(mode="after")
+    def _complete(self) -> Metric:
+        need = {"level": ("dyads", "tracks"), "spent": ("dyads", "actor"),
+                "signed": ("dyads", "enabler"), "presence": ("actors",),
+                "caution": ("actors",)}[self.kind]
+        for name in need:
+            if not getattr(self, name):
+                raise ValueError(f"a {self.kind} metric needs {', '.join(need)}")
+        if self.kind == "spent":
+            for d in self.dyads:
+                if self.actor not in d.split("-"):
+                    raise ValueError(f"{self.actor} is not a side of {d}")
+        return self
+
+    def describe(self) -> str:
+        dyads = _join_dyads(self.dyads)
+        if self.kind == "level":
+            tracks = "all tracks" if len(set(self.tracks)) == len(TRACKS) else "+".join(self.tracks)
+            return f"{dyads} {tracks}"
+        if self.kind == "spent":
+            return f"{self.actor} bandwidth on {dyads}"
+        if self.kind == "signed":
+            return f"{dyads} {self.enabler} signed"
+        return f"{self.kind} {'+'.join(self.actors)}"
+
+
+def _join_dyads(dyads: list[str]) -> str:
+    """'JPN-GBR+FRA' for dyads that share their first actor, else 'A-B+C-D'."""
+    firsts = {d.split("-")[0] for d in dyads}
+    if len(dyads) > 1 and len(firsts) == 1:
+        return f"{dyads[0]}+" + "+".join(d.split("-", 1)[1] for d in dyads[1:])
+    return "+".join(dyads)
+
+
+class Window(Strict):
+    """Turns measured, inclusive (turn 0 is the start; 4 is 2021-Q1 in forward scenarios)."""
+
+    start: int = Field(ge=0)
+    """First turn."""
+    end: int = Field(ge=1)
+    """Last turn (for `signed`: in force by this turn)."""
+
+    @model_validator(mode="after")
+    def _order(self) -> Window:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Claim(Strict):
+    """One claim of the report, as a paired experiment with its rule."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    """Short identifier."""
+    claim: str = Field(min_length=10)
+    """What the report says, paraphrased in one sentence."""
+    source: str = Field(pattern=SOURCE_PATTERN)
+    """Chapter › section of the report."""
+    control: Arm
+    """The world without the change."""
+    treatment: Arm
+    """The world with the change."""
+    metric: Metric
+    """What is compared."""
+    direction: Literal["up", "down"]
+    """Treatment minus control is expected above (up) or below (down) zero."""
+    window: Window
+    """When."""
+    note: str = ""
+    """Anything a reader should know (what the claim leaves out, a caveat)."""
+
+
+class ClaimsFile(Strict):
+    """config/claims.yaml."""
+
+    pending_levers: list[str] = []
+    """Names the engine is being extended with (parameters, shock keys, move fields,
+    per-turn records). A claim naming one the engine lacks is reported as FAIL."""
+    claims: list[Claim]
+    """The battery."""
+
+
+def claims_path() -> Path:
+    from .loader import project_root
+
+    return project_root() / "config" / "claims.yaml"
+
+
+def load_claims(path: Path | str | None = None) -> ClaimsFile:
+    """Read and validate the claims file (one-line InputError on any problem)."""
+    from .loader import list_scenarios, read_yaml, resolve_scenario, validate
+
+    path = Path(path) if path is not None else claims_path()
+    data, node = read_yaml(path)
+    if not isinstance(data, dict):
+        raise InputError(str(path), "", "a claims file is a mapping (pending_levers:, claims:)")
+    doc: ClaimsFile = validate(ClaimsFile, data, path, node)
+    seen = set()
+    for i, c in enumerate(doc.claims):
+        if c.id in seen:
+            raise InputError(str(path), f"claims[{i}].id", f"duplicate claim id '{c.id}'")
+        seen.add(c.id)
+        for side in ("control", "treatment"):
+            arm = getattr(c, side)
+            try:
+                resolve_scenario(arm.scenario)
+            except InputError:
+                raise InputError(str(path), f"claims[{i}].{side}.scenario",
+                                 f"no such scenario '{arm.scenario}'"
+                                 f"{did_you_mean(arm.scenario, list_scenarios())}; "
+                                 f"{allowed(list_scenarios(), 40)}") from None
+            for name in _lever_names(arm):
+                if not _engine_has(name) and name not in doc.pending_levers:
+                    raise InputError(str(path), f"claims[{i}].{side}",
+                                     f"unknown lever '{name}'"
+                                     f"{did_you_mean(name, _known_levers())}; list it under "
+                                     "pending_levers if the engine is to gain it")
+        if c.metric.kind in ("presence", "caution"):
+            rec = f"history.{c.metric.kind}"
+            if not _engine_has(rec) and rec not in doc.pending_levers:
+                raise InputError(str(path), f"claims[{i}].metric.kind",
+                                 f"the engine records no {c.metric.kind}; list '{rec}' under "
+                                 "pending_levers")
+    return doc
+
+
+# ------------------------------------------------------------------------ levers
+
+
+def _lever_names(arm: Arm) -> list[str]:
+    """Parameter, shock-key and move-field names an arm relies on."""
+    names = []
+    for key in arm.set:
+        names.append(key.split(".")[-1])
+    for s in arm.shocks:
+        for k, v in s.items():
+            names.append(f"shock.{k}")
+            if k == "params" and isinstance(v, dict):
+                names += [str(p).split(".")[-1] for p in v]
+    for sm in arm.moves:
+        names += [f"move.{k}" for k in sm.move]
+    return names
+
+
+def _known_levers() -> list[str]:
+    from .moves import Move
+    from .schema import TRACK_DOMAIN, Shock
+
+    return (list(PARAMS) + list(TRACK_DOMAIN) + [f"shock.{k}" for k in Shock.model_fields]
+            + [f"move.{k}" for k in Move.model_fields]
+            + [f"history.{f.name}" for f in dataclasses.fields(_record())])
+
+
+def _record():
+    from .model import Record
+
+    return Record
+
+
+def _engine_has(name: str) -> bool:
+    return name in _known_levers()
+
+
+def missing_levers(claim: Claim) -> list[str]:
+    """Levers `claim` needs that this engine does not have (in order, no repeats)."""
+    names = _lever_names(claim.control) + _lever_names(claim.treatment)
+    if claim.metric.kind in ("presence", "caution"):
+        names.append(f"history.{claim.metric.kind}")
+    out = []
+    for n in names:
+        if not _engine_has(n) and n not in out:
+            out.append(n)
+    return out
+
+
+def _display(name: str) -> str:
+    return name.split(".", 1)[1] if name.startswith(("shock.", "move.")) else name
+
+
+# ------------------------------------------------------------------------ running
+
+
+@dataclass
+class ArmResult:
+    """What the metrics read from one arm's ensemble (point runs first, then samples)."""
+
+    dyads: tuple[str, ...]
+    pairs: np.ndarray  # (D, 2)
+    levels: np.ndarray  # (T+1, R, D, K)
+    spent: np.ndarray  # (T, R, D, 2)
+    in_force: np.ndarray  # (T+1, R, D, E) bool
+    records: dict[str, np.ndarray]  # presence / caution (T, R, A) when recorded
+
+
+@dataclass
+class Outcome:
+    """The verdict on one claim."""
+
+    claim: Claim
+    effect: float | None = None
+    low: float | None = None
+    high: float | None = None
+    robust_share: float | None = None
+    holds_point: bool = False
+    holds_robust: bool = False
+    reason: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.holds_point and self.holds_robust
+
+    def as_dict(self) -> dict[str, Any]:
+        c = self.claim
+        return {"id": c.id, "source": c.source, "rule": rule_text(c), "effect": self.effect,
+                "low": self.low, "high": self.high, "robust_share": self.robust_share,
+                "holds_point": self.holds_point, "holds_robust": self.holds_robust,
+                "reason": self.reason}
+
+
+def rule_text(c: Claim) -> str:
+    arrow = "up" if c.direction == "up" else "down"
+    return f"{c.metric.describe()} {arrow} t{c.window.start}-{c.window.end}"
+
+
+class Battery:
+    """Runs claims on paired ensembles, sharing the ensemble of an arm used by several."""
+
+    def __init__(self, doc: ClaimsFile, runs: int = 200, samples: int = DEFAULT_SAMPLES,
+                 seed: int = 0, runs_per_point: int = RUNS_PER_POINT):
+        if runs < 1 or samples < 1 or runs_per_point < 1:
+            raise InputError("battery", "runs", "runs, samples and runs per point must be "
+                             "at least 1")
+        self.doc, self.runs, self.samples, self.seed = doc, runs, samples, seed
+        self.runs_per_point = runs_per_point
+        self._cache: dict[str, ArmResult] = {}
+        self._uses: dict[str, int] = {}
+        self._sample = None
+
+    # -- arms
+    def _key(self, claim: Claim, side: str) -> str:
+        arm = getattr(claim, side)
+        return json.dumps(arm.model_dump(mode="json"), sort_keys=True)
+
+    def _setup(self, claim: Claim, side: str):
+        from .loader import check_scenario, load_scenario
+        from .schema import Shock
+        from .setup import compile_setup, parse_overrides
+
+        arm: Arm = getattr(claim, side)
+        where = f"claims {claim.id}.{side}"
+        sc, cfg, path = load_scenario(arm.scenario)
+        extra = parse_overrides(dict(arm.set), source=where)
+        if arm.shocks:
+            shocks = []
+            for i, raw in enumerate(arm.shocks):
+                sid = raw.get("id", f"{claim.id}-{side}-{i}")
+                data = {"id": sid, "name": raw.get("name", sid)} | dict(raw)
+                try:
+                    shocks.append(Shock.model_validate(data))
+                except ValueError as exc:
+                    first = str(exc).splitlines()
+                    raise InputError(where, f"shocks[{i}]",
+                                     " ".join(first[1:3]) if len(first) > 2 else str(exc)) from None
+            sc = sc.model_copy(update={"shocks": list(sc.shocks) + shocks})
+            check_scenario(sc, cfg, path, None)
+        return compile_setup(sc, cfg, path, extra)
+
+    def _moves(self, claim: Claim, side: str):
+        from .moves import Move
+
+        arm: Arm = getattr(claim, side)
+        out = []
+        for i, sm in enumerate(arm.moves):
+            try:
+                out.append((sm.start, sm.end, Move.model_validate(sm.move)))
+            except ValueError as exc:
+                lines = str(exc).splitlines()
+                raise InputError(f"claims {claim.id}.{side}", f"moves[{i}]",
+                                 " ".join(lines[1:3]) if len(lines) > 2 else str(exc)) from None
+        return out
+
+    def parameter_sample(self, setup):
+        from .uncertainty import sample
+
+        if self._sample is None:
+            self._sample = sample(setup, self.samples, self.runs_per_point, self.seed)
+        return self._sample
+
+    def arm(self, claim: Claim, side: str) -> ArmResult:
+        key = self._key(claim, side)
+        if key in self._cache:
+            return self._cache[key]
+        from .model import WargameModel
+
+        setup = self._setup(claim, side)
+        moves = self._moves(claim, side)
+        ps = self.parameter_sample(setup)
+        runs = np.arange(self.runs + ps.runs)
+        m = WargameModel(setup, seed=self.seed, runs=runs,
+                         run_params=ps.run_params(setup, prefix=self.runs))
+        for t in range(1, setup.turns + 1):
+            m.submit([mv for start, end, mv in moves
+                      if start <= t and (end is None or t <= end)])
+            m.step()
+        in_force = [np.repeat(setup.signed[None], len(runs), axis=0)]
+        for r in m.history:
+            in_force.append(in_force[-1] | r.signed)
+        records = {}
+        for name in ("presence", "caution"):
+            if m.history and getattr(m.history[0], name, None) is not None:
+                records[name] = np.stack([np.asarray(getattr(r, name)) for r in m.history])
+        res = ArmResult(setup.dyads, setup.pairs, m.level_history(),
+                        np.stack([r.spent for r in m.history]), np.stack(in_force), records)
+        if self._uses.get(key, 0) > 1:
+            self._cache[key] = res
+        return res
+
+    def _release(self, claim: Claim) -> None:
+        for side in ("control", "treatment"):
+            key = self._key(claim, side)
+            self._uses[key] -= 1
+            if self._uses[key] <= 0:
+                self._cache.pop(key, None)
+
+    # -- metrics
+    def values(self, claim: Claim, res: ArmResult) -> np.ndarray:
+        """The metric per run (R,)."""
+        mt, w = claim.metric, claim.window
+        T = res.levels.shape[0] - 1
+        if w.end > T:
+            raise InputError(f"claims {claim.id}", "window.end",
+                             f"turn {w.end} is after the last turn ({T})")
+        didx = []
+        for d in mt.dyads:
+            if d not in res.dyads:
+                raise InputError(f"claims {claim.id}", "metric.dyads",
+                                 f"unknown dyad '{d}'{did_you_mean(d, res.dyads)}; "
+                                 f"{allowed(res.dyads)}")
+            didx.append(res.dyads.index(d))
+        turns = slice(w.start, w.end + 1)
+        if mt.kind == "level":
+            kidx = [TRACKS.index(k) for k in mt.tracks]
+            return res.levels[turns][:, :, didx][..., kidx].mean(axis=(0, 2, 3))
+        if mt.kind == "signed":
+            e = ENABLERS.index(mt.enabler)
+            return res.in_force[w.end][:, didx, e].mean(axis=1).astype(float)
+        step_turns = slice(max(w.start, 1) - 1, w.end)  # record t-1 holds turn t
+        if mt.kind == "spent":
+            a = AGENT_ACTORS.index(mt.actor)
+            side = [int(np.flatnonzero(res.pairs[d] == a)[0]) for d in didx]
+            sp = res.spent[step_turns]  # (T', R, D, 2)
+            return np.mean([sp[:, :, d, s] for d, s in zip(didx, side, strict=True)],
+                           axis=(0, 1))
+        rec = res.records[mt.kind][step_turns]  # (T', R, A)
+        aidx = [AGENT_ACTORS.index(a) for a in mt.actors]
+        return rec[:, :, aidx].mean(axis=(0, 2))
+
+    # -- verdicts
+    def evaluate(self, claim: Claim) -> Outcome:
+        out = Outcome(claim)
+        missing = missing_levers(claim)
+        if missing:
+            out.reason = "lever not in this engine: " + ", ".join(_display(n) for n in missing)
+            return out
+        ctrl, treat = self.arm(claim, "control"), self.arm(claim, "treatment")
+        if claim.metric.kind in ("presence", "caution") and claim.metric.kind not in ctrl.records:
+            out.reason = f"lever not in this engine: history.{claim.metric.kind}"
+            return out
+        diff = self.values(claim, treat) - self.values(claim, ctrl)
+        sign = 1.0 if claim.direction == "up" else -1.0
+        thr = THRESHOLDS[claim.metric.kind]
+        share_metric = claim.metric.kind == "signed"
+        point, sampled = diff[: self.runs], diff[self.runs:]
+        if share_metric:
+            from .compare import bootstrap_interval
+
+            out.effect = float(point.mean())
+            lo, hi = bootstrap_interval(point[:, None], self.seed)
+            out.low, out.high = float(lo[0]), float(hi[0])
+            per_point = sampled.reshape(self.samples, self.runs_per_point).mean(axis=1)
+        else:
+            out.effect = float(np.median(point))
+            out.low, out.high = (float(x) for x in np.percentile(point, [5, 95]))
+            per_point = np.median(sampled.reshape(self.samples, self.runs_per_point), axis=1)
+        out.holds_point = sign * out.effect > thr
+        out.robust_share = float(np.mean(sign * per_point > thr))
+        out.holds_robust = out.robust_share >= ROBUST_SHARE
+        out.reason = _reason(out, point, sign, thr)
+        return out
+
+    def run(self, progress=None) -> list[Outcome]:
+        self._uses = {}
+        for c in self.doc.claims:
+            if not missing_levers(c):
+                for side in ("control", "treatment"):
+                    k = self._key(c, side)
+                    self._uses[k] = self._uses.get(k, 0) + 1
+        results = []
+        for c in self.doc.claims:
+            results.append(self.evaluate(c))
+            if not missing_levers(c):
+                self._release(c)
+            if progress is not None:
+                progress(results[-1])
+        return results
+
+
+def _reason(out: Outcome, point: np.ndarray, sign: float, thr: float) -> str:
+    if out.passed:
+        return ""
+    bits = []
+    if not out.holds_point:
+        if not np.any(point):
+            bits.append("no effect: every paired difference is exactly 0 (the lever does not "
+                        "reach the metric)")
+        elif sign * out.effect < -thr:
+            bits.append(f"wrong sign at the point estimates ({out.effect:+.3f})")
+        else:
+            bits.append(f"too small at the point estimates (|{out.effect:+.3f}| <= {thr:g})")
+    if not out.holds_robust:
+        bits.append(f"holds at {out.robust_share:.1%} of sampled points (< {ROBUST_SHARE:.0%})")
+    return "; ".join(bits)
+
+
+# ------------------------------------------------------------------------- output
+
+
+def table(outcomes: list[Outcome], runs: int, samples: int, runs_per_point: int) -> str:
+    head = (f"{'claim':<38} {'source':<30} {'rule':<42} {'effect':>7} {'90% range':<17} "
+            f"{'robust':>7}  result")
+    lines = [head, "-" * len(head)]
+    for o in outcomes:
+        c = o.claim
+        src = c.source if len(c.source) <= 30 else c.source[:29] + "…"
+        if o.effect is None:
+            eff, rng, rob = f"{'-':>7}", f"{'':<17}", f"{'-':>7}"
+        else:
+            eff = f"{o.effect:>+7.3f}"
+            rng = f"[{o.low:+.3f}, {o.high:+.3f}]"
+            rob = f"{round(o.robust_share * samples):>3}/{samples:<3}"
+        result = "pass" if o.passed else ("FAIL" if not o.holds_point else "FAIL robust")
+        lines.append(f"{c.id:<38} {src:<30} {rule_text(c):<42} {eff} {rng:<17} {rob}  {result}")
+        if o.reason:
+            lines.append(f"{'':<4}why: {o.reason}")
+    n = len(outcomes)
+    point = sum(o.holds_point for o in outcomes)
+    robust = sum(o.holds_robust for o in outcomes)
+    lines += [
+        "",
+        f"effect: median paired difference over {runs} runs at the point estimates (signed: "
+        "difference in shares); 90% range: 5-95% of per-run differences (signed: bootstrap "
+        "interval);",
+        f"robust: how many of {samples} Latin-hypercube points of the config's ranges "
+        f"({runs_per_point} runs each) where the rule holds; thresholds "
+        + ", ".join(f"{k} {v:g}" for k, v in THRESHOLDS.items())
+        + f"; robust when >= {ROBUST_SHARE:.0%}.",
+        f"battery: {point}/{n} hold at the point estimates; {robust}/{n} hold across the "
+        "plausible ranges",
+    ]
+    return "\n".join(lines)
