@@ -551,8 +551,8 @@ def table(outcomes: list[Outcome], runs: int, samples: int, runs_per_point: int)
         f"effect: median paired difference over {runs} runs at the point estimates (signed: "
         "difference in shares); 90% range: 5-95% of per-run differences (signed: bootstrap "
         "interval);",
-        f"robust: how many of {samples} Latin-hypercube points of the config's ranges "
-        f"({runs_per_point} runs each) where the rule holds; thresholds "
+        f"robust: the number of the {samples} Latin-hypercube points of the config's ranges "
+        f"({runs_per_point} runs each) at which the rule holds; thresholds "
         + ", ".join(f"{k} {v:g}" for k, v in THRESHOLDS.items())
         + f"; robust when >= {ROBUST_SHARE:.0%}.",
         f"battery: {point}/{n} hold at the point estimates; {robust}/{n} hold across the "
