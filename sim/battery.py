@@ -35,13 +35,14 @@ file; the table says why they fail.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from .errors import InputError, allowed, did_you_mean
 from .ids import AGENT_ACTORS, ENABLERS, PARAMS, TRACKS
@@ -179,6 +180,7 @@ class ClaimsFile(Strict):
     per-turn records). A claim naming one the engine lacks is reported as FAIL."""
     claims: list[Claim]
     """The battery."""
+    _source: str = PrivateAttr("claims")
 
 
 def claims_path() -> Path:
@@ -188,41 +190,112 @@ def claims_path() -> Path:
 
 
 def load_claims(path: Path | str | None = None) -> ClaimsFile:
-    """Read and validate the claims file (one-line InputError on any problem)."""
+    """Read and validate the claims file (one-line InputError naming file, line and field).
+
+    Every claim whose levers the engine has is compiled here (scenario, overrides, shocks,
+    moves, window and dyads), so a bad claim stops the battery before anything runs."""
     from .loader import list_scenarios, read_yaml, resolve_scenario, validate
 
     path = Path(path) if path is not None else claims_path()
+    f = str(path)
     data, node = read_yaml(path)
     if not isinstance(data, dict):
-        raise InputError(str(path), "", "a claims file is a mapping (pending_levers:, claims:)")
+        raise InputError(f, "", "a claims file is a mapping (pending_levers:, claims:)")
     doc: ClaimsFile = validate(ClaimsFile, data, path, node)
+    doc._source = f
     seen = set()
     for i, c in enumerate(doc.claims):
         if c.id in seen:
-            raise InputError(str(path), f"claims[{i}].id", f"duplicate claim id '{c.id}'")
+            raise InputError(f, f"claims[{i}].id", f"duplicate claim id '{c.id}'",
+                             _line(node, ("claims", i, "id")))
         seen.add(c.id)
         for side in ("control", "treatment"):
             arm = getattr(c, side)
             try:
                 resolve_scenario(arm.scenario)
             except InputError:
-                raise InputError(str(path), f"claims[{i}].{side}.scenario",
+                raise InputError(f, f"claims[{i}].{side}.scenario",
                                  f"no such scenario '{arm.scenario}'"
                                  f"{did_you_mean(arm.scenario, list_scenarios())}; "
-                                 f"{allowed(list_scenarios(), 40)}") from None
+                                 f"{allowed(list_scenarios(), 40)}",
+                                 _line(node, ("claims", i, side, "scenario"))) from None
             for name in _lever_names(arm):
                 if not _engine_has(name) and name not in doc.pending_levers:
-                    raise InputError(str(path), f"claims[{i}].{side}",
-                                     f"unknown lever '{name}'"
-                                     f"{did_you_mean(name, _known_levers())}; list it under "
-                                     "pending_levers if the engine is to gain it")
+                    raise InputError(f, f"claims[{i}].{side}",
+                                     f"unknown lever '{_display(name)}'"
+                                     f"{did_you_mean(_display(name), _known_levers())}; list "
+                                     f"'{name}' under pending_levers if the engine is to gain "
+                                     "it", _line(node, ("claims", i, side)))
         if c.metric.kind in ("presence", "caution"):
             rec = f"history.{c.metric.kind}"
             if not _engine_has(rec) and rec not in doc.pending_levers:
-                raise InputError(str(path), f"claims[{i}].metric.kind",
+                raise InputError(f, f"claims[{i}].metric.kind",
                                  f"the engine records no {c.metric.kind}; list '{rec}' under "
-                                 "pending_levers")
+                                 "pending_levers", _line(node, ("claims", i, "metric", "kind")))
+        if not missing_levers(c):
+            for side in ("control", "treatment"):
+                at = ("claims", i, side)
+                setup = arm_setup(c, side, path, node, at)
+                arm_moves(c, side, path, node, at)
+                _check_metric(c, setup, f, _line(node, ("claims", i)), i)
     return doc
+
+
+def _line(node, loc) -> int | None:
+    from .loader import _node_line
+
+    return _node_line(node, loc)
+
+
+def arm_setup(claim: Claim, side: str, path: Path | str = "claims", node=None, at=()):
+    """Compile one arm: its scenario with the `set:` overrides and the extra shocks."""
+    from .loader import _field_name, check_scenario, load_scenario, validate
+    from .schema import Shock
+    from .setup import compile_setup, parse_overrides
+
+    arm: Arm = getattr(claim, side)
+    f = str(path)
+    sc, cfg, spath = load_scenario(arm.scenario)
+    try:
+        extra = parse_overrides(dict(arm.set), source=f)
+    except InputError as exc:
+        raise InputError(f, _field_name((*at, "set", exc.field)), exc.message,
+                         _line(node, (*at, "set", exc.field))) from None
+    if arm.shocks:
+        shocks = []
+        for j, raw in enumerate(arm.shocks):
+            sid = raw.get("id", f"{claim.id}-{side}-{j}")
+            data = {"id": sid, "name": raw.get("name", sid)} | dict(raw)
+            shocks.append(validate(Shock, data, Path(f), node, at=(*at, "shocks", j)))
+        sc = sc.model_copy(update={"shocks": list(sc.shocks) + shocks})
+        try:
+            check_scenario(sc, cfg, spath, None)
+        except InputError as exc:
+            raise InputError(f, f"{_field_name((*at, 'shocks'))} ({exc.field})",
+                             exc.message, _line(node, (*at, "shocks"))) from None
+    return compile_setup(sc, cfg, spath, extra)
+
+
+def arm_moves(claim: Claim, side: str, path: Path | str = "claims", node=None, at=()):
+    """The arm's standing moves as (start, end, Move)."""
+    from .loader import validate
+    from .moves import Move
+
+    arm: Arm = getattr(claim, side)
+    return [(sm.start, sm.end,
+             validate(Move, sm.move, Path(str(path)), node, at=(*at, "moves", j, "move")))
+            for j, sm in enumerate(arm.moves)]
+
+
+def _check_metric(claim: Claim, setup, f: str, line: int | None, i: int) -> None:
+    mt, w = claim.metric, claim.window
+    if w.end > setup.turns:
+        raise InputError(f, f"claims[{i}].window.end", f"turn {w.end} is after the last turn "
+                         f"of {setup.name} ({setup.turns})", line)
+    for d in mt.dyads:
+        if d not in setup.dyads:
+            raise InputError(f, f"claims[{i}].metric.dyads", f"unknown dyad '{d}'"
+                             f"{did_you_mean(d, setup.dyads)}; {allowed(setup.dyads)}", line)
 
 
 # ------------------------------------------------------------------------ levers
@@ -243,13 +316,14 @@ def _lever_names(arm: Arm) -> list[str]:
     return names
 
 
-def _known_levers() -> list[str]:
+@functools.cache
+def _known_levers() -> tuple[str, ...]:
     from .moves import Move
     from .schema import TRACK_DOMAIN, Shock
 
-    return (list(PARAMS) + list(TRACK_DOMAIN) + [f"shock.{k}" for k in Shock.model_fields]
-            + [f"move.{k}" for k in Move.model_fields]
-            + [f"history.{f.name}" for f in dataclasses.fields(_record())])
+    return tuple(list(PARAMS) + list(TRACK_DOMAIN) + [f"shock.{k}" for k in Shock.model_fields]
+                 + [f"move.{k}" for k in Move.model_fields]
+                 + [f"history.{f.name}" for f in dataclasses.fields(_record())])
 
 
 def _record():
@@ -342,44 +416,6 @@ class Battery:
         arm = getattr(claim, side)
         return json.dumps(arm.model_dump(mode="json"), sort_keys=True)
 
-    def _setup(self, claim: Claim, side: str):
-        from .loader import check_scenario, load_scenario
-        from .schema import Shock
-        from .setup import compile_setup, parse_overrides
-
-        arm: Arm = getattr(claim, side)
-        where = f"claims {claim.id}.{side}"
-        sc, cfg, path = load_scenario(arm.scenario)
-        extra = parse_overrides(dict(arm.set), source=where)
-        if arm.shocks:
-            shocks = []
-            for i, raw in enumerate(arm.shocks):
-                sid = raw.get("id", f"{claim.id}-{side}-{i}")
-                data = {"id": sid, "name": raw.get("name", sid)} | dict(raw)
-                try:
-                    shocks.append(Shock.model_validate(data))
-                except ValueError as exc:
-                    first = str(exc).splitlines()
-                    raise InputError(where, f"shocks[{i}]",
-                                     " ".join(first[1:3]) if len(first) > 2 else str(exc)) from None
-            sc = sc.model_copy(update={"shocks": list(sc.shocks) + shocks})
-            check_scenario(sc, cfg, path, None)
-        return compile_setup(sc, cfg, path, extra)
-
-    def _moves(self, claim: Claim, side: str):
-        from .moves import Move
-
-        arm: Arm = getattr(claim, side)
-        out = []
-        for i, sm in enumerate(arm.moves):
-            try:
-                out.append((sm.start, sm.end, Move.model_validate(sm.move)))
-            except ValueError as exc:
-                lines = str(exc).splitlines()
-                raise InputError(f"claims {claim.id}.{side}", f"moves[{i}]",
-                                 " ".join(lines[1:3]) if len(lines) > 2 else str(exc)) from None
-        return out
-
     def parameter_sample(self, setup):
         from .uncertainty import sample
 
@@ -393,8 +429,8 @@ class Battery:
             return self._cache[key]
         from .model import WargameModel
 
-        setup = self._setup(claim, side)
-        moves = self._moves(claim, side)
+        setup = arm_setup(claim, side, self.doc._source)
+        moves = arm_moves(claim, side, self.doc._source)
         ps = self.parameter_sample(setup)
         runs = np.arange(self.runs + ps.runs)
         m = WargameModel(setup, seed=self.seed, runs=runs,
@@ -429,12 +465,12 @@ class Battery:
         mt, w = claim.metric, claim.window
         T = res.levels.shape[0] - 1
         if w.end > T:
-            raise InputError(f"claims {claim.id}", "window.end",
+            raise InputError(self.doc._source, f"{claim.id}.window.end",
                              f"turn {w.end} is after the last turn ({T})")
         didx = []
         for d in mt.dyads:
             if d not in res.dyads:
-                raise InputError(f"claims {claim.id}", "metric.dyads",
+                raise InputError(self.doc._source, f"{claim.id}.metric.dyads",
                                  f"unknown dyad '{d}'{did_you_mean(d, res.dyads)}; "
                                  f"{allowed(res.dyads)}")
             didx.append(res.dyads.index(d))

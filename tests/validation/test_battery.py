@@ -79,6 +79,18 @@ def test_shipped_claims_file_validates_and_spans_the_report():
     (lambda c: [twin(c, direction="sideways")], "'sideways' is not allowed"),
     (lambda c: [twin(c, window={"start": 9, "end": 4})], "end 4 is before start 9"),
     (lambda c: [{**c, "extra": 1}], "unknown key 'extra'"),
+    (lambda c: [twin(c, window={"start": 5, "end": 41})],
+     "claims[0].window.end: turn 41 is after the last turn of baseline (40)"),
+    (lambda c: [twin(c, metric={"kind": "level", "dyads": ["JPN-GRB"], "tracks": ["exercise"]})],
+     "unknown dyad 'JPN-GRB' (did you mean 'JPN-GBR'?)"),
+    (lambda c: [twin(c, treatment={"scenario": "baseline", "set": {"DEU.china_caution": 2}})],
+     "claims[0].treatment.set.DEU.china_caution: DEU.china_caution = 2.0 is out of range"),
+    (lambda c: [twin(c, treatment={"scenario": "baseline", "shocks": [
+        {"at": 4, "indices": {"china_assertivness": 0.2}}]})],
+     "claims[0].treatment.shocks[0].indices"),
+    (lambda c: [twin(c, treatment={"scenario": "baseline", "moves": [
+        {"move": {"actor": "JPN", "propose_exercise": ["ITA"]}}]})],
+     "claims[0].treatment.moves[0].move.propose_exercise[0]"),
 ])
 def test_bad_claims_file_names_file_field_and_what_is_allowed(tmp_path, change, message):
     path = write(tmp_path, {"claims": change(RAA_UP)})
@@ -180,9 +192,9 @@ def test_spent_metric_reads_the_named_side():
     assert o.holds_point and o.effect < -0.1
 
 
-def test_window_past_the_last_turn_is_an_input_error():
+def test_window_past_the_last_turn_is_an_input_error_when_built_in_code():
     late = twin(RAA_UP, id="late", window={"start": 5, "end": 41})
-    with pytest.raises(InputError, match="turn 41 is after the last turn"):
+    with pytest.raises(InputError, match="late.window.end: turn 41 is after the last turn"):
         b.Battery(claims_file(late), RUNS, SAMPLES).run()
 
 
