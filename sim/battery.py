@@ -52,7 +52,7 @@ from .schema import AgentId, EnablerName, Strict, TrackName
 THRESHOLDS: dict[str, float] = {"level": 0.02, "spent": 0.02, "signed": 0.05,
                                 "presence": 0.01, "caution": 0.01}
 ROBUST_SHARE = 0.8
-RUNS_PER_POINT = 4
+RUNS_PER_POINT = 8
 DEFAULT_SAMPLES = 64
 SOURCE_PATTERN = r"Ch[1-7]"
 

@@ -316,3 +316,16 @@ def test_battery_failures_do_not_change_the_exit_code_without_strict(tmp_path, m
     r = CliRunner().invoke(_app(), ["validate-model", "--claims", str(path), "--runs", "16",
                                     "--samples", "4"])
     assert r.exit_code == 1
+
+
+def test_point_runs_of_the_combined_ensemble_are_the_plain_ensemble():
+    # sampled runs share the ensemble with the point-estimate runs; those must be exactly
+    # what a plain run of the scenario gives (per-run rule constants included)
+    from sim.model import WargameModel
+
+    bat = b.Battery(claims_file(RAA_UP), 12, 3)
+    res = bat.arm(bat.doc.claims[0], "treatment")
+    plain = WargameModel(build("uk-raa-signed"), seed=0, runs=12).run().level_history()
+    assert np.array_equal(res.levels[:, :12], plain)
+    assert res.levels.shape[1] == 12 + 3 * b.RUNS_PER_POINT
+    assert not np.array_equal(res.levels[:, 12:12 + 12], plain)  # sampled runs differ
