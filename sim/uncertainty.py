@@ -2,7 +2,7 @@
 
 Every value in config/ carries a plausible `range:` (config/README.md): the actor parameters
 of config/actors.yaml (Ch2–Ch6 › Motivations, Divergences; Ch7 › Temper Expectations) and
-the rule constants of config/model.yaml (keys `MODEL.track.name`). A sample is N points of
+the rule constants of config/model.yaml (keys `MODEL.track.name` and `MODEL.group.name`). A sample is N points of
 a Latin hypercube over every range that is not a single value; each point becomes per-run
 parameter values on the ensemble axis (`run_params` of `WargameModel`), so a sampled
 ensemble is one model stepping N points × r runs at once.
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .ids import AGENT_ACTORS, PARAMS, TRACKS
-from .setup import AI, PI, Setup, model_range
+from .setup import AI, PI, Setup, model_range, model_value
 
 #: Keys whose plausible range is a single value are fixed (e.g. a state's consensus friction).
 MIN_WIDTH = 1e-12
@@ -29,8 +29,8 @@ MIN_WIDTH = 1e-12
 
 def plausible_ranges(setup: Setup) -> list[tuple[str, float, float]]:
     """(key, low, high) of every actor parameter and rule constant with a non-empty range,
-    in a fixed order (actors × parameters, then tracks × constants)."""
-    from .schema import TRACK_DOMAIN
+    in a fixed order (actors × parameters, tracks × per-track constants, scalar rules)."""
+    from .schema import RULE_DOMAIN, TRACK_DOMAIN
 
     out = []
     for a in AGENT_ACTORS:
@@ -44,6 +44,11 @@ def plausible_ranges(setup: Setup) -> list[tuple[str, float, float]]:
             lo, hi = (float(x) for x in model_range(setup, key))
             if hi - lo > MIN_WIDTH:
                 out.append((key, lo, hi))
+    for rule in RULE_DOMAIN:
+        key = f"MODEL.{rule}"
+        lo, hi = (float(x) for x in model_range(setup, key))
+        if hi - lo > MIN_WIDTH:
+            out.append((key, lo, hi))
     return out
 
 
@@ -106,7 +111,6 @@ def sample(setup: Setup, points: int, runs_per_point: int, seed: int) -> Paramet
 def point_value(setup: Setup, key: str) -> float:
     """The value `setup` runs with for `key` (config value after overrides)."""
     if key.startswith("MODEL."):
-        _, tr, name = key.split(".")
-        return float(setup.track[name][TRACKS.index(tr)])
+        return model_value(setup, key)
     a, p = key.split(".")
     return float(setup.params[AI[a], PI[p]])

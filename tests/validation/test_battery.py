@@ -150,31 +150,50 @@ def test_a_lever_the_engine_lacks_fails_with_its_name_and_the_rest_still_run():
 
 
 def test_extra_shocks_and_standing_moves_reach_the_model():
+    from sim.model import WargameModel
+    from sim.moves import Move
+
     # an inline enabler shock is the uk-raa-signed scenario written in the claim
     inline = twin(RAA_UP, id="inline", treatment={"scenario": "baseline", "shocks": [
         {"at": 4, "enablers": {"JPN-GBR.raa": "sign"}}]})
     a, c = b.Battery(claims_file(RAA_UP, inline), RUNS, SAMPLES).run()
     assert a.effect == c.effect and a.robust_share == c.robust_share
-    # a standing proposal opens RAA talks with France; one that starts after the end does not
-    propose = {**RAA_UP, "id": "propose", "treatment": {"scenario": "baseline", "moves": [
-        {"move": {"actor": "JPN", "propose_agreement": ["JPN-FRA.raa"]}, "start": 1, "end": 4}]},
-        "metric": {"kind": "signed", "dyads": ["JPN-FRA"], "enabler": "raa"},
-        "window": {"start": 1, "end": 40}}
-    late = twin(propose, id="late", treatment={"scenario": "baseline", "moves": [
-        {"move": {"actor": "JPN", "propose_agreement": ["JPN-FRA.raa"]}, "start": 41}]})
-    p, q = b.Battery(claims_file(propose, late), 40, SAMPLES).run()
-    assert p.effect > 0.1 and p.holds_point
-    assert q.effect == 0.0 and not q.holds_point
+    # standing moves are submitted on the turns of their window, and only then
+    move = {"actor": "JPN", "propose_agreement": ["JPN-FRA.raa"]}
+    propose = twin(RAA_UP, id="propose", treatment={"scenario": "baseline", "moves": [
+        {"move": move, "start": 2, "end": 4}]})
+    late = twin(RAA_UP, id="late", treatment={"scenario": "baseline", "moves": [
+        {"move": move, "start": 41}]})
+    bat = b.Battery(claims_file(propose, late), 12, 2)
+    got = bat.arm(bat.doc.claims[0], "treatment")
+    m = WargameModel(build("baseline"), seed=0, runs=np.arange(12 + 2 * b.RUNS_PER_POINT),
+                     run_params=bat.parameter_sample(build("baseline")).run_params(
+                         build("baseline"), prefix=12))
+    for t in range(1, 41):
+        m.submit([Move.model_validate(move)] if 2 <= t <= 4 else [])
+        m.step()
+    assert np.array_equal(got.levels, m.level_history())
+    control = bat.arm(bat.doc.claims[0], "control")
+    assert not np.array_equal(got.in_force, control.in_force)  # the proposal did something
+    never = bat.arm(bat.doc.claims[1], "treatment")
+    assert np.array_equal(never.levels, control.levels)
+    assert np.array_equal(never.in_force, control.in_force)
 
 
 def test_signed_metric_counts_agreements_in_force_by_the_window_end():
+    from sim.ids import ENABLERS
+    from sim.model import WargameModel
+
     signed = twin(RAA_UP, id="in-force", metric={"kind": "signed", "dyads": ["JPN-GBR"],
                                                  "enabler": "raa"})
     by5 = twin(signed, id="by5", window={"start": 0, "end": 5})
     by3 = twin(signed, id="by3", window={"start": 0, "end": 3})
     o5, o3 = b.Battery(claims_file(by5, by3), RUNS, SAMPLES).run()
-    assert o5.effect == pytest.approx(1.0) and o5.holds_point
-    assert o3.effect == 0.0 and not o3.holds_point
+    setup = build("baseline")
+    m = WargameModel(setup, seed=0, runs=RUNS).run(5)
+    already = m.signed[:, setup.dyads.index("JPN-GBR"), ENABLERS.index("raa")].mean()
+    assert o5.effect == pytest.approx(1.0 - already) and o5.holds_point
+    assert o3.effect == 0.0 and not o3.holds_point  # the RAA is signed at turn 4
 
 
 def test_spent_metric_reads_the_named_side():
