@@ -6,6 +6,7 @@ command runs, so that `wargame --help` stays fast.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -67,7 +68,15 @@ def register(app: typer.Typer) -> None:
                 typer.echo("")
             typer.echo(f"Directional battery: {len(doc.claims)} claims of the report "
                        f"(config/claims.yaml)")
-            outcomes = Battery(doc, runs=runs, samples=samples, seed=seed).run()
+            done = []
+
+            def progress(outcome) -> None:  # a line on a terminal, nothing in a pipe
+                done.append(outcome)
+                typer.echo(f"\r  claim {len(done)}/{len(doc.claims)} {outcome.claim.id:<40}",
+                           err=True, nl=len(done) == len(doc.claims))
+
+            show = progress if sys.stderr.isatty() else None
+            outcomes = Battery(doc, runs=runs, samples=samples, seed=seed).run(show)
             typer.echo(battery_table(outcomes, runs, samples, RUNS_PER_POINT))
             if strict and not all(o.passed for o in outcomes):
                 failed = True
