@@ -132,7 +132,7 @@ def compile_moves(moves: list[Move], setup) -> MoveArrays:
                 if a in pairs[d]]
         partner = {AGENT_ACTORS[pairs[d][1 - s]]: (d, s) for d, s in mine}
 
-        def slot(p: str, field: str) -> tuple[int, int]:
+        def slot(p: str, field: str, mv=mv, partner=partner) -> tuple[int, int]:
             if p not in partner:
                 raise InputError("move", f"{mv.actor}.{field}",
                                  f"{p} is not a partner of {mv.actor}; {allowed(partner)}")

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from sim.calibrate import fit
@@ -12,8 +13,6 @@ from sim.cli import app, load_plugins
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-import yaml
 
 #: the calibrated exercise intercept, and where the fixture moves it
 CALIBRATED = yaml.safe_load((ROOT / "config" / "model.yaml").read_text())["tracks"][

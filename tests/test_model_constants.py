@@ -6,7 +6,6 @@ import sys
 
 import numpy as np
 import pandas as pd
-import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app, load_plugins
