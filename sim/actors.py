@@ -54,6 +54,8 @@ class Snapshot:
     # China's behaviour toward each actor (the "china_caution" driver)
     caution: np.ndarray  # (R, A) each actor's caution toward China (state), 0–1
     coerced: np.ndarray  # (R, A) exposure to Chinese coercion, 0–1
+    russia_stance: np.ndarray  # (R, A) Russia priority added by statements still remembered
+    attention: np.ndarray  # (R, D, 2) each side's remembered priorities, -1 to 1
 
     def tile(self, r: int, n: int) -> Snapshot:
         """Run r repeated n times (the coalitions of an explanation)."""
@@ -127,7 +129,7 @@ class SovereignState(mesa.Agent):
             caution=np.clip(snap.caution[:, self.index] + mv.caution_shift[self.index] * on,
                             0, 1),
             russia_priority=np.clip(p[:, PI["russia_priority"]]
-                                    + mv.russia_shift[self.index] * on, 0, 1),
+                                    + snap.russia_stance[:, self.index], 0, 1),
             dependence=p[:, PI["us_equipment_dependence"]],
         )
 
@@ -207,9 +209,7 @@ class SovereignState(mesa.Agent):
         ties = (tr["interop"] * snap.interop[:, d, None] + tr["trust"] * snap.trust[:, d, None]
                 - tr["frustration"] * snap.frustration[:, d, s][..., None]
                 + tr["missions"] * snap.missions[:, d, None] + tr["presence"] * pres[..., None])
-        prio = snap.moves.priority[d, s][None, :] * snap.moves_on[:, None]
-        attention = ru["moves.priority_attention"][:, None] * np.where(
-            prio > 1.0, 1.0, np.where((prio < 1.0) & (prio > 0.0), -1.0, 0.0))
+        attention = ru["moves.priority_attention"][:, None] * attention_now(snap)[:, d, s]
 
         x = (tr["bias"] + motive - china - russia - dom - missing + ties
              + attention[..., None])
@@ -291,6 +291,15 @@ def consensus_chance(snap: Snapshot, a: int, members: np.ndarray) -> np.ndarray:
     for m in np.flatnonzero(members[a]):
         chance = chance * (1.0 - veto * snap.caution[:, m, None] * vis)
     return chance
+
+
+def attention_now(snap: Snapshot) -> np.ndarray:
+    """Each side's attention to each partner this turn (R, D, 2), -1 to 1: the priorities it
+    sets now (+1 a priority partner, -1 the others) on top of those it still remembers."""
+    pr = snap.moves.priority
+    mark = np.where(pr > 1.0, 1.0, np.where(pr < 1.0, -1.0, 0.0))[None] * snap.moves_on[
+        :, None, None]
+    return np.clip(snap.attention + mark, -1.0, 1.0)
 
 
 def meet(mine: np.ndarray, theirs: np.ndarray, trust: np.ndarray, rules: dict,

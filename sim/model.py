@@ -14,7 +14,18 @@ from dataclasses import dataclass, field
 import mesa
 import numpy as np
 
-from .actors import CA, JA, RA, RULES, SCALE, Snapshot, SovereignState, consensus_chance, meet
+from .actors import (
+    CA,
+    JA,
+    RA,
+    RULES,
+    SCALE,
+    Snapshot,
+    SovereignState,
+    attention_now,
+    consensus_chance,
+    meet,
+)
 from .ids import AGENT_ACTORS, ENABLERS, TRACKS
 from .moves import Move, MoveArrays, compile_moves
 from .rng import Site, Stream, run_keys
@@ -94,6 +105,8 @@ class WargameModel(mesa.Model):
         self.caution = self.params[:, :, PI["china_caution"]].copy()
         self.coerced = np.zeros((R, A))
         self.retaliated = np.zeros((R, A))
+        self.russia_stance = np.zeros((R, A))
+        self.attention = np.zeros((R, D, 2))
         self.world = World(setup, R)
         self.shocks = ShockBook(setup, R)
         self.actors: list[SovereignState] = []
@@ -139,7 +152,8 @@ class WargameModel(mesa.Model):
             consent=consent, moves=moves, moves_on=moves_on, track=self.track,
             rules=self.rules, interop=self.interop, trust=self.trust,
             frustration=self.frustration, missions=self.missions, presence=self.presence,
-            offered=self.offered, caution=self.caution, coerced=self.coerced)
+            offered=self.offered, caution=self.caution, coerced=self.coerced,
+            russia_stance=self.russia_stance, attention=self.attention)
 
     # ------------------------------------------------------------------------- one turn
     def step(self) -> None:
@@ -161,8 +175,9 @@ class WargameModel(mesa.Model):
         # 2–6. perceive, desire, allocate, meet (simultaneous: all read the same snapshot)
         new_levels, desired, offers, target, perception = self.resolve(snap, full=True)
         # 7. discrete events: activities, negotiations, signatures, China's retaliation
-        activity = self.stream.uniform(t, Site.EVENTS, new_levels.shape[1:]) < (
-            self.track["event_rate"] * (new_levels / SCALE) ** 2)
+        chance = self.track["event_rate"] * (new_levels / SCALE) ** 2
+        chance[:, :, TRACKS.index("exercise")] += moves.exercise_event[None, :]
+        activity = self.stream.uniform(t, Site.EVENTS, new_levels.shape[1:]) < chance
         opened, signed, stalled = self.negotiate(t, snap, desired, perception, moves)
         retaliated = self.remember(t, snap, offers, target, new_levels, perception)
         # 8. commit and record
@@ -199,10 +214,10 @@ class WargameModel(mesa.Model):
         # 6. the offers meet: the keener side pulls, more when it makes the partner a
         # priority; capped by the agreements in place (Ch7 › Temper Expectations)
         a, b = offers[:, :, 0], offers[:, :, 1]
-        keen = np.where(a >= b, snap.moves.priority[None, :, 0, None],
-                        snap.moves.priority[None, :, 1, None])
-        keen = 1.0 + (keen - 1.0) * snap.moves_on[:, None, None]
-        extra = snap.rules["meet.priority_pull"][:, None, None] * (keen > 1.0)
+        att = attention_now(snap)  # (R, D, 2)
+        keen = np.where(a >= b, att[:, :, 0, None], att[:, :, 1, None])
+        extra = (snap.rules["meet.priority_pull"][:, None, None] * np.maximum(keen, 0.0)
+                 + snap.moves.pull[None] * snap.moves_on[:, None, None])
         target = np.minimum(meet(a, b, snap.trust[:, :, None], snap.rules, extra), snap.caps)
         gap = target - snap.levels
         tr = snap.track
@@ -246,10 +261,11 @@ class WargameModel(mesa.Model):
         p = snap.params
         china = np.stack([x.china for x in perception], axis=1)  # (R, A)
         pull = ru["russia.pull"][:, None] * p[:, :, PI["europe_pull"]] * w[:, RA, None]
-        aim = np.clip(p[:, :, PI["presence_appetite"]]
-                      * np.clip(ru["presence.threat"][:, None] * china, 0, 1) * (1 - pull)
-                      + snap.moves.deploy[None, :] * snap.moves_on[:, None], 0, 1)
-        self.presence = self.presence + ru["presence.rate"][:, None] * (aim - self.presence)
+        aim = p[:, :, PI["presence_appetite"]] * np.clip(
+            ru["presence.threat"][:, None] * china, 0, 1) * (1 - pull)
+        deployed = snap.moves.deploy[None, :] * snap.moves_on[:, None]
+        self.presence = np.clip(self.presence + ru["presence.rate"][:, None]
+                                * (aim - self.presence) + deployed, 0, 1)
         # China's behaviour toward each actor
         risk = ru["china.retaliation_rate"][:, None] * w[:, CA, None] * (
             self.presence + snap.moves.provocation[None, :] * snap.moves_on[:, None])
@@ -263,7 +279,12 @@ class WargameModel(mesa.Model):
                         * p[:, :, PI["retaliation_sensitivity"]] * self.retaliated
                         - ru["china.coercion_caution"][:, None]
                         * p[:, :, PI["coercion_resolve"]] * self.coerced, 0, 1)
-        self.caution = self.caution + ru["china.caution_rate"][:, None] * (aim_c - self.caution)
+        self.caution = np.clip(self.caution + ru["china.caution_rate"][:, None]
+                               * (aim_c - self.caution) + snap.moves.stance[None, :]
+                               * snap.moves_on[:, None], 0, 1)
+        self.attention = attention_now(snap) * (1 - ru["memory.stance_decay"][:, None, None])
+        self.russia_stance = (self.russia_stance * (1 - ru["memory.stance_decay"][:, None])
+                              + snap.moves.russia_shift[None, :] * snap.moves_on[:, None])
         return hit
 
     def negotiate(self, t: int, snap: Snapshot, desired: np.ndarray, perception,
@@ -312,6 +333,7 @@ class WargameModel(mesa.Model):
             :, None, None]
         strength = np.minimum(1.0, np.maximum(pressure, 0)
                               / ru["agreements.pressure_scale"][:, None, None])
+        strength = np.where(pushed & (snap.moves_on[:, None, None] > 0), 1.0, strength)
         chance = (s.success[None, None, :] * strength * (drive * consent)[..., None]
                   * (1 - blocker) * (1 - ru["agreements.blocker_politics"][:, None, None]
                                      * dom[..., None]) * push)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.actors import RULES, ConsensusAlliance, Snapshot, SovereignState
+from sim.actors import RULES, ConsensusAlliance, SovereignState
 from sim.ids import AGENT_ACTORS, TRACKS
 from sim.model import WargameModel
 from sim.moves import Move, MoveArrays
