@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields
 import mesa
 import numpy as np
 
-from .ids import AGENT_ACTORS, MOTIVATIONS
+from .ids import MOTIVATIONS
 from .moves import MoveArrays
 from .setup import II, PI
 
@@ -91,7 +91,7 @@ class SovereignState(mesa.Agent):
     def __init__(self, model: mesa.Model, actor: str, slots: list[tuple[int, int, int]]):
         super().__init__(model)
         self.actor = actor
-        self.index = AGENT_ACTORS.index(actor)
+        self.index = model.setup.actors.index(actor)
         #: (dyad, side of this actor in the dyad, partner actor index) for each partner
         self.slots = slots
         self.dyad_idx = np.array([s[0] for s in slots], dtype=np.int64)

@@ -26,10 +26,10 @@ from .actors import (
     consensus_chance,
     meet,
 )
-from .ids import AGENT_ACTORS, ENABLERS, TRACKS
+from .ids import ENABLERS, TRACKS
 from .moves import Move, MoveArrays, compile_moves
 from .rng import Site, Stream, run_keys
-from .setup import AI, PI, Setup
+from .setup import PI, Setup
 from .shocks import ShockBook
 from .world import World
 
@@ -72,7 +72,8 @@ class WargameModel(mesa.Model):
         self.stream = Stream(run_keys(self.seed, self.run_index))
         R = len(self.run_index)
         D, E = setup.signed.shape
-        A = len(AGENT_ACTORS)
+        A = len(setup.actors)
+        ai = setup.ai
         self.turn = 0
         self.params = np.repeat(setup.params[None], R, axis=0)
         #: rule constants per run: per track (R, 1, K), scalar rules (R,)
@@ -87,7 +88,7 @@ class WargameModel(mesa.Model):
                     self.rules[f"{a}.{b}"] = np.asarray(values, dtype=float) * np.ones(R)
             else:
                 a, p = key.split(".")
-                self.params[:, AI[a], PI[p]] = np.asarray(values, dtype=float)
+                self.params[:, ai[a], PI[p]] = np.asarray(values, dtype=float)
         self.levels = np.repeat(setup.levels[None], R, axis=0)
         self.signed = np.repeat(setup.signed[None], R, axis=0)
         self.blockers = np.repeat(setup.blockers[None], R, axis=0)
@@ -110,7 +111,7 @@ class WargameModel(mesa.Model):
         self.world = World(setup, R)
         self.shocks = ShockBook(setup, R)
         self.actors: list[SovereignState] = []
-        for a, actor in enumerate(AGENT_ACTORS):
+        for a, actor in enumerate(setup.actors):
             slots = [(d, int(np.where(setup.pairs[d] == a)[0][0]), int(setup.pairs[d][1 - s]))
                      for d in range(D) for s in (0, 1) if setup.pairs[d][s] == a]
             self.actors.append(RULES[setup.kinds[a]](self, actor, slots))
@@ -122,7 +123,7 @@ class WargameModel(mesa.Model):
         #: inputs before the first turn: the reference of the first turn's explanation
         self.reference = self.snapshot(self.params.copy(), self.world.values.copy(),
                                        np.zeros_like(self.levels), np.zeros((R, len(TRACKS))),
-                                       MoveArrays.neutral(D), np.zeros(R))
+                                       MoveArrays.neutral(D, A), np.zeros(R))
 
     @property
     def n_runs(self) -> int:
@@ -269,7 +270,7 @@ class WargameModel(mesa.Model):
         # China's behaviour toward each actor
         risk = ru["china.retaliation_rate"][:, None] * w[:, CA, None] * (
             self.presence + snap.moves.provocation[None, :] * snap.moves_on[:, None])
-        hit = self.stream.uniform(t, Site.RETALIATION, (len(AGENT_ACTORS),)) < risk
+        hit = self.stream.uniform(t, Site.RETALIATION, (len(self.setup.actors),)) < risk
         decay = 1 - ru["china.coercion_decay"][:, None]
         self.retaliated = np.clip(self.retaliated * decay
                                   + hit * ru["china.retaliation_size"][:, None], 0, 1)

@@ -106,9 +106,7 @@ def _target(model, case: MoveCase) -> np.ndarray:
         k = TRACKS.index(what)
         return np.sum([r.activity[:, d, k] for r in model.history], axis=0).astype(float)
     if kind == "presence":
-        from .ids import AGENT_ACTORS
-
-        return model.presence[:, AGENT_ACTORS.index(what)]
+        return model.presence[:, model.setup.actors.index(what)]
     return model.levels[:, d, TRACKS.index(case.target)]
 
 

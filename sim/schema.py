@@ -562,6 +562,13 @@ class Scenario(Strict):
     """Timed, conditional, random and inject-only shocks."""
     seats: list[AgentId] = []
     """Actors played by people (classroom)."""
+    actors: dict[Annotated[str, Field(pattern=r"^[A-Z]{2,5}$")], ActorConfig] = {}
+    """Actors added to (or replacing those of) the config for this scenario, in the format
+    of config/actors.yaml (e.g. Australia): every parameter with value, range and source."""
+    add_dyads: dict[str, DyadConfig] = {}
+    """Relationships added to (or replacing those of) the config for this scenario, in the
+    format of config/dyads.yaml (e.g. JPN-AUS); they are simulated unless `dyads:` lists
+    which to simulate."""
 
     @field_validator("start")
     @classmethod
