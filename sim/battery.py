@@ -56,7 +56,7 @@ from .claims import (  # noqa: F401  (the battery's public names)
     rule_text,
 )
 from .errors import InputError, allowed, did_you_mean
-from .ids import AGENT_ACTORS, ENABLERS, TRACKS
+from .ids import ENABLERS, TRACKS
 
 #: Size an effect must exceed, per metric (levels on the 0–5 scale, bandwidth units, shares).
 THRESHOLDS: dict[str, float] = {"level": 0.02, "spent": 0.02, "signed": 0.05,
@@ -73,6 +73,7 @@ DEFAULT_SAMPLES = 64
 class ArmResult:
     """What the metrics read from one arm's ensemble (point runs first, then samples)."""
 
+    actors: tuple[str, ...]  # agent actors in array order
     dyads: tuple[str, ...]
     pairs: np.ndarray  # (D, 2)
     levels: np.ndarray  # (T+1, R, D, K)
@@ -155,7 +156,7 @@ class Battery:
         for name in ("presence", "caution"):
             if m.history and getattr(m.history[0], name, None) is not None:
                 records[name] = np.stack([np.asarray(getattr(r, name)) for r in m.history])
-        res = ArmResult(setup.dyads, setup.pairs, m.level_history(),
+        res = ArmResult(tuple(setup.actors), setup.dyads, setup.pairs, m.level_history(),
                         np.stack([r.spent for r in m.history]), np.stack(in_force), records)
         if self._uses.get(key, 0) > 1:
             self._cache[key] = res
@@ -192,13 +193,13 @@ class Battery:
             return res.in_force[w.end][:, didx, e].mean(axis=1).astype(float)
         step_turns = slice(max(w.start, 1) - 1, w.end)  # record t-1 holds turn t
         if mt.kind == "spent":
-            a = AGENT_ACTORS.index(mt.actor)
+            a = res.actors.index(mt.actor)
             side = [int(np.flatnonzero(res.pairs[d] == a)[0]) for d in didx]
             sp = res.spent[step_turns]  # (T', R, D, 2)
             return np.mean([sp[:, :, d, s] for d, s in zip(didx, side, strict=True)],
                            axis=(0, 1))
         rec = res.records[mt.kind][step_turns]  # (T', R, A)
-        aidx = [AGENT_ACTORS.index(a) for a in mt.actors]
+        aidx = [res.actors.index(a) for a in mt.actors]
         return rec[:, :, aidx].mean(axis=(0, 2))
 
     # -- verdicts

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .ids import AGENT_ACTORS, PARAMS, TRACKS
-from .setup import AI, PI, Setup, model_range, model_value
+from .ids import PARAMS, TRACKS
+from .setup import PI, Setup, model_range, model_value
 
 #: Keys whose plausible range is a single value are fixed (e.g. a state's consensus friction).
 MIN_WIDTH = 1e-12
@@ -33,9 +33,9 @@ def plausible_ranges(setup: Setup) -> list[tuple[str, float, float]]:
     from .schema import RULE_DOMAIN, TRACK_DOMAIN
 
     out = []
-    for a in AGENT_ACTORS:
+    for i, a in enumerate(setup.actors):
         for p in PARAMS:
-            lo, hi = (float(x) for x in setup.param_ranges[AI[a], PI[p]])
+            lo, hi = (float(x) for x in setup.param_ranges[i, PI[p]])
             if hi - lo > MIN_WIDTH:
                 out.append((f"{a}.{p}", lo, hi))
     for tr in TRACKS:
@@ -85,7 +85,8 @@ class ParameterSample:
         return np.repeat(np.arange(self.points), self.runs_per_point)
 
     def run_params(self, setup: Setup, prefix: np.ndarray | None = None) -> dict[str, np.ndarray]:
-        """Per-run values for `setup`, without the keys that setup fixes by an override.
+        """Per-run values for `setup`, without the keys that setup fixes by an override
+        (or whose actor it does not have).
 
         With `prefix` (a number of leading runs), those runs get the setup's own values
         (the point estimates) and the sampled runs follow them."""
@@ -93,6 +94,8 @@ class ParameterSample:
         for key, v in self.values.items():
             if key in setup.overrides:
                 continue
+            if not key.startswith("MODEL.") and key.split(".")[0] not in setup.actors:
+                continue  # an actor this scenario does not have
             if prefix is not None:
                 v = np.concatenate([np.full(int(prefix), point_value(setup, key)), v])
             out[key] = v
@@ -113,4 +116,4 @@ def point_value(setup: Setup, key: str) -> float:
     if key.startswith("MODEL."):
         return model_value(setup, key)
     a, p = key.split(".")
-    return float(setup.params[AI[a], PI[p]])
+    return float(setup.params[setup.ai[a], PI[p]])

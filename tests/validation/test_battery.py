@@ -348,3 +348,13 @@ def test_point_runs_of_the_combined_ensemble_are_the_plain_ensemble():
     assert np.array_equal(res.levels[:, :12], plain)
     assert res.levels.shape[1] == 12 + 3 * b.RUNS_PER_POINT
     assert not np.array_equal(res.levels[:, 12:12 + 12], plain)  # sampled runs differ
+
+
+def test_sample_of_a_scenario_with_more_actors_fits_one_with_fewer():
+    # a scenario may add actors (australia-joins): their ranges are sampled, and a paired
+    # side without them gets no values for them
+    more, fewer = build("australia-joins"), build("baseline")
+    extra = {k for k, _, _ in plausible_ranges(more)} - {k for k, _, _ in plausible_ranges(fewer)}
+    assert extra and all(k.startswith("AUS.") for k in extra)
+    ps = sample(more, 3, 1, seed=0)
+    assert extra <= set(ps.run_params(more)) and not extra & set(ps.run_params(fewer))
