@@ -20,11 +20,15 @@ from .actors import (
     RA,
     RULES,
     SCALE,
+    Slots,
     Snapshot,
     SovereignState,
+    allocate,
     attention_now,
     consensus_chance,
+    desire,
     meet,
+    perceive,
 )
 from .ids import ENABLERS, TRACKS
 from .moves import Move, MoveArrays, compile_moves
@@ -115,6 +119,10 @@ class WargameModel(mesa.Model):
             slots = [(d, int(np.where(setup.pairs[d] == a)[0][0]), int(setup.pairs[d][1 - s]))
                      for d in range(D) for s in (0, 1) if setup.pairs[d][s] == a]
             self.actors.append(RULES[setup.kinds[a]](self, actor, slots))
+        self.slots = Slots.of(setup)
+        #: actors whose decision style needs approval (alliances): their consent applies
+        self.consenting = [x for x in self.actors
+                           if type(x).consent is not SovereignState.consent and x.slots]
         self.history: list[Record] = []
         self.pending_moves: list[Move] = []
         self.keep_snapshots = keep_snapshots
@@ -201,17 +209,7 @@ class WargameModel(mesa.Model):
         offers (R, D, 2, K), the agreed targets (R, D, K) and each actor's perception.
         """
         R, D, K = snap.levels.shape
-        perception = [actor.perceive(snap) for actor in self.actors]
-        offers = np.zeros((R, D, 2, K))
-        desired = np.zeros((R, D, 2, K))
-        for actor, me in zip(self.actors, perception, strict=True):
-            if not actor.slots:
-                continue
-            them = [perception[p] for p in actor.partners]
-            want = actor.desire(snap, me, them)
-            desired[:, actor.dyad_idx, actor.side] = want
-            offers[:, actor.dyad_idx, actor.side] = actor.allocate(snap, want)
-
+        desired, offers, perception = self.decide(snap)
         # 6. the offers meet: the keener side pulls, more when it makes the partner a
         # priority; capped by the agreements in place (Ch7 › Temper Expectations)
         a, b = offers[:, :, 0], offers[:, :, 1]
@@ -228,6 +226,17 @@ class WargameModel(mesa.Model):
         if not full:
             return new
         return new, desired, offers, target, perception
+
+    def decide(self, snap: Snapshot):
+        """Steps 2–5 for every actor at once: perception, desired levels and offers
+        (R, D, 2, K), with each decision style's consent (an alliance's consensus)."""
+        R, D, K = snap.levels.shape
+        per = perceive(snap)
+        want = desire(snap, per, self.slots, self.setup)  # (R, S, K), slot = 2·dyad + side
+        offers = allocate(snap, want, self.slots)
+        for actor in self.consenting:
+            offers[:, actor.slot_idx] = actor.consent(snap, offers[:, actor.slot_idx])
+        return want.reshape(R, D, 2, K), offers.reshape(R, D, 2, K), per
 
     def caps(self) -> np.ndarray:
         """Cap per dyad and track: the lowest cap among missing applicable agreements."""
@@ -260,7 +269,7 @@ class WargameModel(mesa.Model):
             self.frustration + ru["memory.frustration_gain"][:, None, None] * unmatched
             - ru["memory.frustration_decay"][:, None, None] * self.frustration, 0, 1)
         p = snap.params
-        china = np.stack([x.china for x in perception], axis=1)  # (R, A)
+        china = perception.china  # (R, A)
         pull = ru["russia.pull"][:, None] * p[:, :, PI["europe_pull"]] * w[:, RA, None]
         aim = p[:, :, PI["presence_appetite"]] * np.clip(
             ru["presence.threat"][:, None] * china, 0, 1) * (1 - pull)
@@ -315,8 +324,7 @@ class WargameModel(mesa.Model):
             start[:, d, e] |= open_[:, d, e] & ~self.negotiating[:, d, e]
         self.negotiating |= start
 
-        china = np.stack([x.china for x in perception], axis=1)  # (R, A)
-        threat = china[:, s.pairs].mean(axis=2)  # (R, D)
+        threat = perception.china[:, s.pairs].mean(axis=2)  # (R, D)
         dom = snap.params[:, s.pairs, PI["domestic_constraint"]].max(axis=2)  # (R, D)
         japan = s.indo[s.pairs].any(axis=1)  # (D,)
         tpt = self.signed[:, :, ENABLERS.index("two_plus_two")]
@@ -324,17 +332,17 @@ class WargameModel(mesa.Model):
                  + ru["agreements.activism_drive"][:, None] * snap.world[:, JA, None] * japan
                  + ru["agreements.two_plus_two_drive"][:, None] * tpt)
         consent = np.ones((R, len(s.dyads)))
-        for d, pair in enumerate(s.pairs):
-            for a in pair:
-                if s.kinds[a] == "alliance":
-                    consent[:, d] *= consensus_chance(snap, a, s.members)[:, 0]
-        blocker = self.blockers * (1 - ru["agreements.blocker_relief"][:, None, None]
-                                   * threat[..., None])
-        push = 1.0 + ru["moves.agreement_push"][:, None, None] * pushed * snap.moves_on[
-            :, None, None]
+        for actor in self.consenting:
+            consent[:, actor.dyad_idx] *= consensus_chance(snap, actor.index, s.members)[:, :1]
+        on = snap.moves_on[:, None, None] * pushed
+        blocker = (self.blockers * (1 - ru["agreements.blocker_relief"][:, None, None]
+                                    * threat[..., None])
+                   * (1 - ru["moves.proposal_relief"][:, None, None] * on))
+        push = 1.0 + ru["moves.agreement_push"][:, None, None] * on
         strength = np.minimum(1.0, np.maximum(pressure, 0)
                               / ru["agreements.pressure_scale"][:, None, None])
-        strength = np.where(pushed & (snap.moves_on[:, None, None] > 0), 1.0, strength)
+        strength = np.maximum(strength, ru["agreements.open_strength"][:, None, None])
+        strength = np.where(on > 0, 1.0, strength)
         chance = (s.success[None, None, :] * strength * (drive * consent)[..., None]
                   * (1 - blocker) * (1 - ru["agreements.blocker_politics"][:, None, None]
                                      * dom[..., None]) * push)
