@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-TEST_CMD = ["-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "tests", "--ignore=tests/tui"]
+PYTEST = ["-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
 SKIP = shutil.ignore_patterns(".git", ".venv", ".ci/venv", "venv", "__pycache__", "*.pyc",
                               ".pytest_cache", ".ruff_cache", ".hypothesis", "results", "saves",
                               "reports", "*.egg-info", "build", "dist")
@@ -37,10 +37,16 @@ SKIP = shutil.ignore_patterns(".git", ".venv", ".ci/venv", "venv", "__pycache__"
 
 @dataclass(frozen=True)
 class Mutation:
+    """One line of `file` replaced: `old` is an exact line (compared without indentation),
+    `new` replaces it with the old line's indentation. `alt` lists (old, new) pairs for
+    other versions of the engine where the same rule is written differently; the first
+    pair whose old line is found once applies."""
+
     name: str
     file: str
-    old: str  # an exact line of the file (compared without its indentation)
-    new: str  # what replaces it (the old line's indentation is kept)
+    old: str
+    new: str
+    alt: tuple[tuple[str, str], ...] = ()
 
 
 MUTATIONS: tuple[Mutation, ...] = (
@@ -96,21 +102,33 @@ MUTATIONS: tuple[Mutation, ...] = (
     # moves --------------------------------------------------------------------------------
     Mutation("posture swap firm/cautious", "sim/moves.py",
              'POSTURE_SHIFT = {"firm": -0.25, "neutral": 0.0, "cautious": 0.25}',
-             'POSTURE_SHIFT = {"firm": 0.25, "neutral": 0.0, "cautious": -0.25}'),
+             'POSTURE_SHIFT = {"firm": 0.25, "neutral": 0.0, "cautious": -0.25}',
+             alt=(('POSTURE_SIGN = {"firm": -1.0, "neutral": 0.0, "cautious": 1.0}',
+                   'POSTURE_SIGN = {"firm": 1.0, "neutral": 0.0, "cautious": -1.0}'),)),
     Mutation("priority partner weighted like the others", "sim/moves.py",
-             "m.priority[d, s] = PRIORITY_WEIGHT", "m.priority[d, s] = OTHER_WEIGHT"),
+             "m.priority[d, s] = PRIORITY_WEIGHT", "m.priority[d, s] = OTHER_WEIGHT",
+             alt=(('m.priority[d, s] = ru["moves.priority_weight"]',
+                   'm.priority[d, s] = ru["moves.other_weight"]'),)),
     Mutation("proposed exercise costs no bandwidth", "sim/moves.py",
-             "m.exercise_cost[a] += EXERCISE_BOOST * exercise_cost", "pass"),
+             "m.exercise_cost[a] += EXERCISE_BOOST * exercise_cost", "pass",
+             alt=(('m.cost[a] += ru["moves.exercise_boost"] * cost["exercise"]', "pass"),)),
     Mutation("statement widens no caution gap", "sim/moves.py",
-             "m.caution_shift[a] += STATEMENT_CAUTION", "pass"),
+             "m.caution_shift[a] += STATEMENT_CAUTION", "pass",
+             alt=(('m.caution_shift[a] -= ru["moves.statement_caution"]', "pass"),)),
     # levels and agreements ----------------------------------------------------------------
     Mutation("talks stall counter off by one", "sim/model.py",
-             "stalled = self.talks == STALL_TURNS", "stalled = self.talks == STALL_TURNS + 1"),
+             "stalled = self.talks == STALL_TURNS", "stalled = self.talks == STALL_TURNS + 1",
+             alt=(('stalled = self.talks >= ru["agreements.stall_turns"][:, None, None]',
+                   'stalled = self.talks >= ru["agreements.stall_turns"][:, None, None] + 1'),)),
     Mutation("up/down swapped", "sim/model.py",
              'change = tr["up"] * np.maximum(gap, 0) - tr["down"] * np.maximum(-gap, 0)',
              'change = tr["down"] * np.maximum(gap, 0) - tr["up"] * np.maximum(-gap, 0)'),
     Mutation("consensus draw inverted", "sim/actors.py",
-             "passed = snap.consent < chance", "passed = snap.consent > chance"),
+             "passed = snap.consent < chance", "passed = snap.consent > chance",
+             alt=(("passed = snap.consent < consensus_chance(snap, self.index, "
+                   "self.model.setup.members)",
+                   "passed = snap.consent > consensus_chance(snap, self.index, "
+                   "self.model.setup.members)"),)),
     Mutation("enabler cap ignored", "sim/model.py",
              "missing = ~self.signed[:, :, e] & s.applicable[None, :, e]  # (R, D)",
              "missing = np.zeros_like(self.signed[:, :, e])"),
@@ -124,14 +142,27 @@ def apply(root: Path, m: Mutation) -> str | None:
         return None
     text = path.read_text()
     lines = text.splitlines(keepends=True)
-    hits = [i for i, line in enumerate(lines) if line.strip() == m.old.strip()]
-    if len(hits) != 1:
-        return None
-    i = hits[0]
-    indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
-    lines[i] = indent + m.new.strip() + "\n"
-    path.write_text("".join(lines))
-    return text
+    for old, new in ((m.old, m.new), *m.alt):
+        hits = [i for i, line in enumerate(lines) if line.strip() == old.strip()]
+        if len(hits) == 1:
+            i = hits[0]
+            indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
+            lines[i] = indent + new.strip() + "\n"
+            path.write_text("".join(lines))
+            return text
+    return None
+
+
+def test_paths(root: Path) -> list[str]:
+    """The non-UI suite (`pytest tests --ignore=tests/tui`), its parts listed fastest first:
+    the rule suites, then the top-level modules, then the other folders, so that a mutant is
+    usually caught within seconds. The same tests run either way."""
+    tests = root / "tests"
+    rest = sorted(p for p in tests.iterdir() if p.name not in ("rules", "tui", "__pycache__"))
+    first = [tests / "rules"] if (tests / "rules").is_dir() else []
+    parts = first + [p for p in rest if p.is_file() and p.name.startswith("test_")]
+    parts += [p for p in rest if p.is_dir()]
+    return [str(p.relative_to(root)) for p in parts] + ["--ignore=tests/tui"]
 
 
 def run_suite(root: Path, python: str, timeout: float, log: Path | None = None,
@@ -142,7 +173,7 @@ def run_suite(root: Path, python: str, timeout: float, log: Path | None = None,
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONPATH=str(root))
     t = time.perf_counter()
     try:
-        p = subprocess.run([python, *TEST_CMD], cwd=root, env=env, capture_output=True,
+        p = subprocess.run([python, *PYTEST, *test_paths(root)], cwd=root, env=env, capture_output=True,
                            text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return "killed", f"(timeout after {timeout:.0f} s)", time.perf_counter() - t
@@ -186,7 +217,8 @@ def main() -> int:
     chosen = [m for m in MUTATIONS if not a.only or any(o in m.name for o in a.only)]
     if a.list:
         for m in chosen:
-            print(f"{m.name:45} {m.file}: {m.old.strip()}  ->  {m.new.strip()}")
+            for old, new in ((m.old, m.new), *m.alt):
+                print(f"{m.name:45} {m.file}: {old.strip()}  ->  {new.strip()}")
         return 0
     repo = a.repo.resolve()
     if not (repo / "sim").is_dir() or not (repo / "tests").is_dir():
