@@ -4,23 +4,32 @@ the field, and leaves the model exactly as it was."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from pydantic import ValidationError
 
 from sim.errors import InputError
-from sim.ids import AGENT_ACTORS, ENABLERS
+from sim.ids import AGENT_ACTORS, ENABLERS, TRACKS
 from sim.model import WargameModel
 from sim.moves import Move, MoveArrays, compile_moves
 
 from .library import setups
 
-COST = 0.4  # bandwidth per exercise level, for these tests
+FIELDS = [f.name for f in dataclasses.fields(MoveArrays)]
 
 
-def compiled(*moves: Move, cost: float = COST) -> MoveArrays:
+def compiled(*moves: Move, scale: float = 1.0) -> MoveArrays:
+    """Moves compiled for the baseline, with the tracks' bandwidth costs times `scale`."""
     s = setups()["baseline"]
-    return compile_moves(list(moves), s.dyads, s.pairs, cost)
+    if scale != 1.0:
+        s = dataclasses.replace(s, track={**s.track, "cost": s.track["cost"] * scale})
+    return compile_moves(list(moves), s)
+
+
+def cost(track: str) -> float:
+    return float(setups()["baseline"].track["cost"][TRACKS.index(track)])
 
 
 def slot(actor: str, partner: str) -> tuple[int, int]:
@@ -33,11 +42,9 @@ def slot(actor: str, partner: str) -> tuple[int, int]:
 
 def same(x: MoveArrays, y: MoveArrays, *skip: str) -> None:
     """x and y agree on every array but those named in `skip`."""
-    for name in ("caution_shift", "threat_boost", "priority", "exercise_boost", "exercise_cost"):
+    for name in FIELDS:
         if name not in skip:
             assert np.array_equal(getattr(x, name), getattr(y, name)), name
-    if "negotiate" not in skip:
-        assert x.negotiate == y.negotiate
 
 
 def neutral() -> MoveArrays:
@@ -56,7 +63,10 @@ def test_posture_shifts_only_that_actors_caution_firm_down_cautious_up():
     assert firm.caution_shift[deu] < 0 < cautious.caution_shift[deu]
     for m in (firm, cautious):
         assert np.count_nonzero(m.caution_shift) == 1
-        same(m, neutral(), "caution_shift")
+    same(cautious, neutral(), "caution_shift")
+    # a firm line may draw Chinese retaliation; a cautious one does not
+    assert firm.provocation[deu] > 0 and np.count_nonzero(firm.provocation) == 1
+    same(firm, neutral(), "caution_shift", "provocation")
 
 
 def test_a_statement_raises_china_salience_and_lowers_caution():
@@ -66,7 +76,7 @@ def test_a_statement_raises_china_salience_and_lowers_caution():
     fra = AGENT_ACTORS.index("FRA")
     assert m.threat_boost[fra] > 0 and np.count_nonzero(m.threat_boost) == 1
     assert m.caution_shift[fra] < 0 and np.count_nonzero(m.caution_shift) == 1
-    same(m, neutral(), "threat_boost", "caution_shift")
+    same(m, neutral(), "threat_boost", "caution_shift", "provocation")
     both = compiled(Move(actor="FRA", statement=True, posture="firm"))
     firm = compiled(Move(actor="FRA", posture="firm"))
     assert both.caution_shift[fra] == pytest.approx(firm.caution_shift[fra]
@@ -93,14 +103,51 @@ def test_proposing_an_exercise_raises_that_offer_at_its_bandwidth_cost():
     gbr = AGENT_ACTORS.index("GBR")
     boost = m.exercise_boost[d, s]
     assert boost > 0 and np.count_nonzero(m.exercise_boost) == 1
-    assert m.exercise_cost[gbr] == pytest.approx(boost * COST)
-    assert np.count_nonzero(m.exercise_cost) == 1
-    double = compiled(Move(actor="GBR", propose_exercise=["JPN"]), cost=2 * COST)
-    assert double.exercise_cost[gbr] == pytest.approx(2 * m.exercise_cost[gbr])
-    same(m, neutral(), "exercise_boost", "exercise_cost")
+    assert m.cost[gbr] == pytest.approx(boost * cost("exercise"))
+    assert np.count_nonzero(m.cost) == 1
+    double = compiled(Move(actor="GBR", propose_exercise=["JPN"]), scale=2.0)
+    assert double.cost[gbr] == pytest.approx(2 * m.cost[gbr])
+    same(m, neutral(), "exercise_boost", "cost")
     two = compiled(Move(actor="JPN", propose_exercise=["GBR", "FRA"]))
     jpn = AGENT_ACTORS.index("JPN")
-    assert two.exercise_cost[jpn] == pytest.approx(2 * boost * COST)
+    assert two.cost[jpn] == pytest.approx(2 * boost * cost("exercise"))
+
+
+def test_buying_equipment_raises_the_exchange_offer_at_its_cost():
+    m = compiled(Move(actor="JPN", buy_equipment=["FRA"]))
+    d, s = slot("JPN", "FRA")
+    jpn = AGENT_ACTORS.index("JPN")
+    assert m.buy[d, s] > 0 and np.count_nonzero(m.buy) == 1
+    assert m.cost[jpn] == pytest.approx(m.buy[d, s] * cost("exchange"))
+    same(m, neutral(), "buy", "cost")
+
+
+def test_requesting_a_two_plus_two_raises_dialogue_and_opens_the_format():
+    m = compiled(Move(actor="JPN", request_two_plus_two=["DEU"]))
+    d, s = slot("JPN", "DEU")
+    jpn = AGENT_ACTORS.index("JPN")
+    assert m.two_plus_two[d, s] > 0 and np.count_nonzero(m.two_plus_two) == 1
+    assert m.cost[jpn] == pytest.approx(m.two_plus_two[d, s] * cost("dialogue"))
+    assert m.negotiate == [(d, ENABLERS.index("two_plus_two"))]
+    same(m, neutral(), "two_plus_two", "cost", "negotiate")
+
+
+def test_deploying_adds_presence_at_its_cost_and_may_provoke():
+    m = compiled(Move(actor="FRA", deploy=True))
+    fra = AGENT_ACTORS.index("FRA")
+    assert m.deploy[fra] > 0 and np.count_nonzero(m.deploy) == 1
+    assert m.cost[fra] == pytest.approx(
+        m.deploy[fra] * setups()["baseline"].rules["presence.cost"])
+    assert m.provocation[fra] > 0
+    same(m, neutral(), "deploy", "cost", "provocation")
+
+
+def test_a_statement_on_russia_raises_russia_threat_and_priority():
+    m = compiled(Move(actor="GBR", statement_russia=True))
+    gbr = AGENT_ACTORS.index("GBR")
+    assert m.russia_boost[gbr] > 0 and m.russia_shift[gbr] > 0
+    assert np.count_nonzero(m.russia_boost) == np.count_nonzero(m.russia_shift) == 1
+    same(m, neutral(), "russia_boost", "russia_shift")
 
 
 def test_the_engine_charges_the_exercise_cost_of_its_exercise_track():
@@ -113,8 +160,7 @@ def test_the_engine_charges_the_exercise_cost_of_its_exercise_track():
     got = m.snapshots[-1].moves
     gbr = AGENT_ACTORS.index("GBR")
     d, s = slot("GBR", "JPN")
-    assert got.exercise_cost[gbr] == pytest.approx(
-        got.exercise_boost[d, s] * float(setup.track["cost"][2]))
+    assert got.cost[gbr] == pytest.approx(got.exercise_boost[d, s] * cost("exercise"))
 
 
 def test_proposing_an_agreement_queues_that_negotiation():
@@ -133,7 +179,7 @@ def test_moves_of_several_seats_add_up_independently():
     assert np.array_equal(both.exercise_boost, ma.exercise_boost)
     assert np.array_equal(both.caution_shift, mb.caution_shift)
     assert np.array_equal(both.threat_boost, mb.threat_boost)
-    assert np.array_equal(both.exercise_cost, ma.exercise_cost)
+    assert np.array_equal(both.cost, ma.cost)
 
 
 @pytest.mark.parametrize("move,field,allowed", [
@@ -144,6 +190,9 @@ def test_moves_of_several_seats_add_up_independently():
     (Move(actor="JPN", propose_agreement=["JPN-GBR.treaty"]), "JPN.propose_agreement",
      "allowed: isa, acsa"),
     (Move(actor="JPN", propose_agreement=["JPN-GBR"]), "JPN.propose_agreement", "dyads:"),
+    (Move(actor="FRA", buy_equipment=["DEU"]), "FRA.buy_equipment", "allowed: JPN"),
+    (Move(actor="GBR", request_two_plus_two=["NATO"]), "GBR.request_two_plus_two",
+     "allowed: JPN"),
 ])
 def test_a_bad_move_is_an_input_error_naming_the_field_and_the_choices(move, field, allowed):
     with pytest.raises(InputError) as exc:

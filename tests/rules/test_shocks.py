@@ -25,6 +25,10 @@ from sim.setup import AI, EI, II, PI
 from .library import alone, fired_by_turn, setups, shock_ids, shocks, still
 
 R = 6  # runs per property example
+#: per-run state in [0, 1] that shocks move besides indices and parameters, with the
+#: compiled shock's field that moves it (China's coercion of and retaliation against each
+#: actor, the shared operations of each dyad)
+STATES = (("coerced", "coercion"), ("retaliated", "retaliation"), ("missions", "missions"))
 
 
 def _compiled(where):
@@ -110,13 +114,15 @@ def test_effects_stay_in_domain_and_temporary_ones_revert_exactly(where, data):
     for a, p, _op, _value in cs.params:
         lo, hi = PARAM_DOMAIN[PARAMS[p]]
         m.params[:, a, p] = data.draw(hnp.arrays(float, (R,), elements=st.floats(lo, hi)))
+    for state, _field in STATES:
+        setattr(m, state, data.draw(_unit(getattr(m, state).shape)))
     start = m.params.copy()
     m.shocks.inject(cs)
     m.shocks.apply(m, 1)
     for p, name in enumerate(PARAMS):
         lo, hi = PARAM_DOMAIN[name]
         assert np.all((m.params[:, :, p] >= lo) & (m.params[:, :, p] <= hi)), name
-    for arr in (m.world.values, m.world.mean):
+    for arr in (m.world.values, m.world.mean, *(getattr(m, st) for st, _ in STATES)):
         assert np.all((arr >= 0.0) & (arr <= 1.0))
     after = m.params.copy()
     duration = cs.shock.duration or 0
@@ -138,6 +144,8 @@ def test_effects_are_what_the_file_says(where):
     for a, p, _op, _value in cs.params:
         lo, hi = PARAM_DOMAIN[PARAMS[p]]
         m.params[:, a, p] = lo + 0.4 * (hi - lo)
+    for state, _field in STATES:
+        setattr(m, state, np.full_like(getattr(m, state), 0.5))
     before = m.params.copy()
     m.shocks.inject(cs)
     m.shocks.apply(m, 1)
@@ -147,6 +155,10 @@ def test_effects_are_what_the_file_says(where):
         np.testing.assert_allclose(m.world.values[:, II[k]], want, atol=1e-12)
         np.testing.assert_allclose(m.world.mean[:, II[k]],
                                    np.clip(0.5 + s.index_means.get(k, 0.0), 0, 1), atol=1e-12)
+    for state, field in STATES:
+        want = np.clip(0.5 + getattr(cs, field)[None], 0, 1)
+        np.testing.assert_allclose(getattr(m, state), np.broadcast_to(want, (R, want.shape[1])),
+                                   atol=1e-12)
     for key, eff in s.params.items():
         a, p = key.split(".")
         old = before[:, AI[a], PI[p]]
