@@ -20,7 +20,7 @@ def expected_caps(setup, signed: np.ndarray) -> np.ndarray:
     gate of every applicable agreement that is not signed."""
     cfg = setup.config
     caps = setup.max_level.copy()
-    for d, dyad in enumerate(setup.dyads):
+    for d in range(len(setup.dyads)):
         for e, en in enumerate(ENABLERS):
             if signed[d, e] or not setup.applicable[d, e]:
                 continue

@@ -122,7 +122,7 @@ def test_effects_stay_in_domain_and_temporary_ones_revert_exactly(where, data):
     for p, name in enumerate(PARAMS):
         lo, hi = PARAM_DOMAIN[name]
         assert np.all((m.params[:, :, p] >= lo) & (m.params[:, :, p] <= hi)), name
-    for arr in (m.world.values, m.world.mean, *(getattr(m, st) for st, _ in STATES)):
+    for arr in (m.world.values, m.world.mean, *(getattr(m, state) for state, _ in STATES)):
         assert np.all((arr >= 0.0) & (arr <= 1.0))
     after = m.params.copy()
     duration = cs.shock.duration or 0
