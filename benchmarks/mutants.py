@@ -69,6 +69,15 @@ MUTATIONS: tuple[Mutation, ...] = (
              "u = model.stream.uniform(turn, Site.SHOCK, ())"),
     Mutation("parameter clip removed", "sim/shocks.py",
              "new = np.where(hit, np.clip(new, lo, hi), old)", "new = np.where(hit, new, old)"),
+    Mutation("coercion clip removed", "sim/shocks.py",
+             "model.coerced = np.clip(model.coerced + f * cs.coercion, 0.0, 1.0)",
+             "model.coerced = model.coerced + f * cs.coercion"),
+    Mutation("retaliation shock ignored", "sim/shocks.py",
+             "model.retaliated = np.clip(model.retaliated + f * cs.retaliation, 0.0, 1.0)",
+             "pass"),
+    Mutation("missions clip removed", "sim/shocks.py",
+             "model.missions = np.clip(model.missions + f * cs.missions, 0.0, 1.0)",
+             "model.missions = model.missions + f * cs.missions"),
     Mutation("shock on an n/a agreement applied", "sim/shocks.py",
              "if not self.setup.applicable[d, e]:", "if False:"),
     Mutation("signing leaves talks open", "sim/shocks.py",
@@ -166,13 +175,15 @@ def test_paths(root: Path) -> list[str]:
 
 
 def run_suite(root: Path, python: str, timeout: float, log: Path | None = None,
-              label: str = "unmutated", deselect: tuple[str, ...] = ()) -> tuple[str, str, float]:
+              label: str = "unmutated", deselect: tuple[str, ...] = (),
+              tests: tuple[str, ...] = ()) -> tuple[str, str, float]:
     """(verdict, first failing test or note, seconds) of the suite in `root`; the suite's
     output goes to `log`/<label>.txt when a log folder is given."""
     shutil.rmtree(root / ".hypothesis", ignore_errors=True)  # no examples carried over
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONPATH=str(root))
     t = time.perf_counter()
-    cmd = [python, *PYTEST, *test_paths(root), *(f"--deselect={n}" for n in deselect)]
+    paths = list(tests) or test_paths(root)
+    cmd = [python, *PYTEST, *paths, *(f"--deselect={n}" for n in deselect)]
     try:
         p = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True,
                            timeout=timeout)
@@ -214,6 +225,8 @@ def main() -> int:
                     help="glob of files to delete from the copy first, e.g. 'tests/rules/*.py'")
     ap.add_argument("--deselect", action="append", default=[],
                     help="a test (node id) left out of every run, e.g. one already failing")
+    ap.add_argument("--tests", action="append", default=[],
+                    help="run only these test paths (a quick check, not the measurement)")
     ap.add_argument("--log", type=Path, help="folder for each suite run's output")
     ap.add_argument("--list", action="store_true", help="list the mutations and exit")
     a = ap.parse_args()
@@ -245,7 +258,11 @@ def main() -> int:
         skip = tuple(a.deselect)
         if skip:
             print("left out of every run: " + ", ".join(skip))
-        verdict, note, secs = run_suite(root, a.python, a.timeout, log, deselect=skip)
+        only = tuple(a.tests)
+        if only:
+            print("only these tests: " + ", ".join(only) + " (a quick check, not the full suite)")
+        verdict, note, secs = run_suite(root, a.python, a.timeout, log, deselect=skip,
+                                        tests=only)
         print(f"unmutated suite: {'green' if verdict == 'SURVIVED' else 'RED ' + note} "
               f"in {secs:.0f} s")
         if verdict != "SURVIVED":
@@ -258,7 +275,8 @@ def main() -> int:
                 rows.append((m, "not applicable", "(line not found once in " + m.file + ")", 0.0))
             else:
                 try:
-                    rows.append((m, *run_suite(root, a.python, a.timeout, log, m.name, skip)))
+                    rows.append((m, *run_suite(root, a.python, a.timeout, log, m.name, skip,
+                                               only)))
                 finally:
                     (root / m.file).write_text(original)
             r = rows[-1]

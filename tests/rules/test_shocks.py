@@ -133,6 +133,29 @@ def test_effects_stay_in_domain_and_temporary_ones_revert_exactly(where, data):
     assert np.array_equal(m.params, start if duration else after)
 
 
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), actor=st.sampled_from(["JPN", "GBR", "FRA", "DEU", "NATO"]),
+       dyad=st.sampled_from(["JPN-GBR", "JPN-FRA", "JPN-DEU", "JPN-NATO"]),
+       size=st.floats(-1.0, 1.0))
+def test_coercion_retaliation_and_missions_stay_in_the_unit_interval(data, actor, dyad, size):
+    """Shocks that aim China's coercion or retaliation at an actor, or change a dyad's
+    shared operations, keep those states in [0, 1] from any starting state."""
+    m = WargameModel(alone(setups()["baseline"]), seed=0, runs=R)
+    for state, _field in STATES:
+        setattr(m, state, data.draw(_unit(getattr(m, state).shape)))
+    start = {state: getattr(m, state).copy() for state, _ in STATES}
+    m.shocks.inject(Shock(id="china-acts", name="China acts", coercion={actor: size},
+                          retaliation={actor: size}, missions={dyad: size}))
+    m.shocks.apply(m, 1)
+    for state, _field in STATES:
+        now = getattr(m, state)
+        assert np.all((now >= 0.0) & (now <= 1.0)), state
+        col = (slice(None), setups()["baseline"].dyads.index(dyad) if state == "missions"
+               else AI[actor])
+        np.testing.assert_allclose(now[col], np.clip(start[state][col] + size, 0, 1),
+                                   atol=1e-12)
+
+
 @pytest.mark.parametrize("where", shocks(), ids=shock_ids())
 def test_effects_are_what_the_file_says(where):
     """From a state with room to move, `indices:` add to the index, `index_means:` to its
