@@ -270,9 +270,12 @@ def test_turn_and_quarter_forms_name_the_same_turn():
     by_turn = base.compile_shock(Shock(id="t", name="t", at=3, indices={"nk_provocation": 0.1}))
     by_date = base.compile_shock(Shock(id="q", name="q", at="2020-Q4",
                                        indices={"nk_provocation": 0.1}))
-    assert start == "2020-Q1" and by_turn.turn == by_date.turn == 3
-    fired = fired_by_turn(alone(base, by_turn, by_date), range(4), 5)
-    assert fired[2].all() and not fired[[0, 1, 3, 4]].any()
+    early = base.compile_shock(Shock(id="e", name="e", at="2018-Q2",
+                                     indices={"nk_provocation": 0.1}))
+    assert start == "2020-Q1" and by_turn.turn == by_date.turn == 3 and early.turn == 1
+    fired = fired_by_turn(alone(base, by_turn, by_date, early), range(4), 5)
+    assert fired[2, :, :2].all() and not fired[[0, 1, 3, 4], :, :2].any()
+    assert fired[0, :, 2].all() and not fired[1:, :, 2].any()
 
 
 def test_transcript_russian_offensive_in_2021_q1():
