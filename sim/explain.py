@@ -51,7 +51,8 @@ PARAM_GROUP = {**{m: "motivations" for m in MOTIVATIONS},
 #: State the rules read, by driver group (sim/actors.py Snapshot)
 STATE_GROUP = {"interop": "ties", "trust": "ties", "frustration": "ties", "missions": "ties",
                "presence": "ties", "offered": "ties", "caution": "china_caution",
-               "coerced": "china_caution"}
+               "coerced": "china_caution", "russia_stance": "russia_divergence",
+               "attention": "ties"}
 INDEX_GROUP = {"china_assertiveness": "threats", "russian_aggression": "threats",
                "nk_provocation": "threats", "us_engagement": "motivations",
                "japan_activism": "motivations", "budget_pressure": "bandwidth"}
@@ -114,10 +115,12 @@ def explain(model, run: int = 0, start: int | None = None, end: int | None = Non
 
 
 def top_drivers(contrib: np.ndarray, d: int, k: int, n: int = 3) -> list[tuple[str, float]]:
-    """The n largest contributions (by size) to dyad d, track k."""
+    """The n largest contributions (by size) to dyad d, track k: those of at least 0.005,
+    and always the largest one when it is not zero (so every change shown has a reason)."""
     vals = contrib[:, d, k]
     order = np.argsort(-np.abs(vals), kind="stable")[:n]
-    return [(NAMES[i], float(vals[i])) for i in order if abs(vals[i]) >= 5e-3]
+    return [(NAMES[i], float(vals[i])) for j, i in enumerate(order)
+            if abs(vals[i]) >= 5e-3 or (j == 0 and vals[i] != 0)]
 
 
 def sentence(dyad: str, track: str, change: float, drivers: list[tuple[str, float]]) -> str:

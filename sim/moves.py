@@ -3,8 +3,11 @@
 DESIGN "Human moves": priority partners set bandwidth weights and attention; a firm or
 cautious China posture shifts the actor's effective caution for the turn; proposing an
 agreement opens a negotiation and pushes it; proposing an exercise raises the exercise offer
-to one partner at a bandwidth cost; a public statement on China raises China's salience and
-widens the gap with cautious partners; a statement on Russia does the same for Russia; a
+to one partner at a bandwidth cost, and makes an exercise take place that turn with a
+higher chance even where a missing agreement caps the track; a public statement on China
+raises China's salience for the turn and lowers its caution (a statement is remembered: the change fades as caution returns to its
+base); a statement on Russia raises the actor's Russia threat for the turn and its Russia
+priority for as long as it is remembered; a
 deployment raises the actor's presence in the Indo-Pacific (and the risk of Chinese
 retaliation); requesting 2+2 talks raises the dialogue offer and opens the 2+2 format where
 there is none; buying equipment raises the exchange offer and sets Japan's US dependence
@@ -80,39 +83,44 @@ class Move(Strict):
 class MoveArrays:
     """Moves as arrays over (actor) and (dyad, side); neutral values mean 'no move'."""
 
-    caution_shift: np.ndarray  # (A,)
+    caution_shift: np.ndarray  # (A,) for the turn (posture)
+    stance: np.ndarray  # (A,) lasting change of caution (statements are remembered)
     threat_boost: np.ndarray  # (A,) China
     russia_boost: np.ndarray  # (A,) Russia threat
-    russia_shift: np.ndarray  # (A,) Russia priority
+    russia_shift: np.ndarray  # (A,) lasting change of Russia priority (a statement)
     deploy: np.ndarray  # (A,) presence added to the target
     provocation: np.ndarray  # (A,) 1 where the move may draw Chinese retaliation
     cost: np.ndarray  # (A,) bandwidth the moves cost
     priority: np.ndarray  # (D, 2) bandwidth weight per dyad side
     exercise_boost: np.ndarray  # (D, 2)
+    exercise_event: np.ndarray  # (D,) chance added that an exercise takes place this turn
     buy: np.ndarray  # (D, 2) exchange offer added
     two_plus_two: np.ndarray  # (D, 2) dialogue offer added
+    pull: np.ndarray  # (D, K) share of the gap between offers the inviting side adds
     negotiate: list[tuple[int, int]]  # (dyad, enabler)
 
     @classmethod
-    def neutral(cls, n_dyads: int) -> MoveArrays:
-        a = len(AGENT_ACTORS)
+    def neutral(cls, n_dyads: int, n_actors: int = len(AGENT_ACTORS)) -> MoveArrays:
+        a = n_actors
         z = np.zeros
-        return cls(z(a), z(a), z(a), z(a), z(a), z(a), z(a), np.ones((n_dyads, 2)),
-                   z((n_dyads, 2)), z((n_dyads, 2)), z((n_dyads, 2)), [])
+        return cls(z(a), z(a), z(a), z(a), z(a), z(a), z(a), z(a), np.ones((n_dyads, 2)),
+                   z((n_dyads, 2)), z(n_dyads), z((n_dyads, 2)), z((n_dyads, 2)),
+                   z((n_dyads, len(TRACKS))), [])
 
 
 def compile_moves(moves: list[Move], setup) -> MoveArrays:
     """The turn's moves as arrays, sized by the setup's rule constants (`rules.moves`)."""
     dyads, pairs, ru = setup.dyads, setup.pairs, setup.rules
     cost = dict(zip(TRACKS, setup.track["cost"], strict=True))
-    m = MoveArrays.neutral(len(dyads))
+    actors = setup.actors
+    m = MoveArrays.neutral(len(dyads), len(actors))
     for mv in moves:
-        a = AGENT_ACTORS.index(mv.actor)
+        a = actors.index(mv.actor)
         m.caution_shift[a] += POSTURE_SIGN[mv.posture] * ru["moves.posture_shift"]
         m.provocation[a] += mv.posture == "firm"
         if mv.statement:
             m.threat_boost[a] += ru["moves.statement_threat"]
-            m.caution_shift[a] -= ru["moves.statement_caution"]
+            m.stance[a] -= ru["moves.statement_caution"]
             m.provocation[a] += 1.0
         if mv.statement_russia:
             m.russia_boost[a] += ru["moves.russia_statement"]
@@ -123,9 +131,9 @@ def compile_moves(moves: list[Move], setup) -> MoveArrays:
             m.provocation[a] += 1.0
         mine = [(d, int(np.where(pairs[d] == a)[0][0])) for d in range(len(dyads))
                 if a in pairs[d]]
-        partner = {AGENT_ACTORS[pairs[d][1 - s]]: (d, s) for d, s in mine}
+        partner = {actors[pairs[d][1 - s]]: (d, s) for d, s in mine}
 
-        def slot(p: str, field: str) -> tuple[int, int]:
+        def slot(p: str, field: str, mv=mv, partner=partner) -> tuple[int, int]:
             if p not in partner:
                 raise InputError("move", f"{mv.actor}.{field}",
                                  f"{p} is not a partner of {mv.actor}; {allowed(partner)}")
@@ -140,14 +148,18 @@ def compile_moves(moves: list[Move], setup) -> MoveArrays:
         for p in mv.propose_exercise:
             d, s = slot(p, "propose_exercise")
             m.exercise_boost[d, s] += ru["moves.exercise_boost"]
+            m.exercise_event[d] = min(1.0, m.exercise_event[d] + ru["moves.exercise_event"])
+            m.pull[d, TRACKS.index("exercise")] += ru["moves.invitation_pull"]
             m.cost[a] += ru["moves.exercise_boost"] * cost["exercise"]
         for p in mv.buy_equipment:
             d, s = slot(p, "buy_equipment")
             m.buy[d, s] += ru["moves.buy_exchange"]
+            m.pull[d, TRACKS.index("exchange")] += ru["moves.invitation_pull"]
             m.cost[a] += ru["moves.buy_exchange"] * cost["exchange"]
         for p in mv.request_two_plus_two:
             d, s = slot(p, "request_two_plus_two")
             m.two_plus_two[d, s] += ru["moves.two_plus_two_dialogue"]
+            m.pull[d, TRACKS.index("dialogue")] += ru["moves.invitation_pull"]
             m.cost[a] += ru["moves.two_plus_two_dialogue"] * cost["dialogue"]
             m.negotiate.append((d, ENABLERS.index("two_plus_two")))
         for key in mv.propose_agreement:
