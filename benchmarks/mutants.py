@@ -123,7 +123,8 @@ MUTATIONS: tuple[Mutation, ...] = (
              alt=(('m.cost[a] += ru["moves.exercise_boost"] * cost["exercise"]', "pass"),)),
     Mutation("statement widens no caution gap", "sim/moves.py",
              "m.caution_shift[a] += STATEMENT_CAUTION", "pass",
-             alt=(('m.caution_shift[a] -= ru["moves.statement_caution"]', "pass"),)),
+             alt=(('m.caution_shift[a] -= ru["moves.statement_caution"]', "pass"),
+                  ('m.stance[a] -= ru["moves.statement_caution"]', "pass"))),
     # levels and agreements ----------------------------------------------------------------
     Mutation("talks stall counter off by one", "sim/model.py",
              "stalled = self.talks == STALL_TURNS", "stalled = self.talks == STALL_TURNS + 1",

@@ -71,16 +71,17 @@ def test_posture_shifts_only_that_actors_caution_firm_down_cautious_up():
 
 def test_a_statement_raises_china_salience_and_lowers_caution():
     """A public statement raises the actor's China threat salience and widens the gap with
-    cautious partners (its own caution falls)."""
+    cautious partners: its own caution falls, for good (a statement is remembered)."""
     m = compiled(Move(actor="FRA", statement=True))
     fra = AGENT_ACTORS.index("FRA")
     assert m.threat_boost[fra] > 0 and np.count_nonzero(m.threat_boost) == 1
-    assert m.caution_shift[fra] < 0 and np.count_nonzero(m.caution_shift) == 1
-    same(m, neutral(), "threat_boost", "caution_shift", "provocation")
+    assert m.stance[fra] < 0 and np.count_nonzero(m.stance) == 1
+    assert m.provocation[fra] > 0
+    same(m, neutral(), "threat_boost", "stance", "provocation")
     both = compiled(Move(actor="FRA", statement=True, posture="firm"))
     firm = compiled(Move(actor="FRA", posture="firm"))
-    assert both.caution_shift[fra] == pytest.approx(firm.caution_shift[fra]
-                                                    + m.caution_shift[fra])
+    assert both.caution_shift[fra] == firm.caution_shift[fra]
+    assert both.stance[fra] == m.stance[fra]
 
 
 def test_priorities_weight_the_named_partners_above_the_others():
@@ -107,7 +108,10 @@ def test_proposing_an_exercise_raises_that_offer_at_its_bandwidth_cost():
     assert np.count_nonzero(m.cost) == 1
     double = compiled(Move(actor="GBR", propose_exercise=["JPN"]), scale=2.0)
     assert double.cost[gbr] == pytest.approx(2 * m.cost[gbr])
-    same(m, neutral(), "exercise_boost", "cost")
+    # the invitation also makes an exercise likelier this turn and pulls the partner in
+    assert m.exercise_event[d] > 0 and np.count_nonzero(m.exercise_event) == 1
+    assert m.pull[d, TRACKS.index("exercise")] > 0 and np.count_nonzero(m.pull) == 1
+    same(m, neutral(), "exercise_boost", "cost", "exercise_event", "pull")
     two = compiled(Move(actor="JPN", propose_exercise=["GBR", "FRA"]))
     jpn = AGENT_ACTORS.index("JPN")
     assert two.cost[jpn] == pytest.approx(2 * boost * cost("exercise"))
@@ -119,7 +123,8 @@ def test_buying_equipment_raises_the_exchange_offer_at_its_cost():
     jpn = AGENT_ACTORS.index("JPN")
     assert m.buy[d, s] > 0 and np.count_nonzero(m.buy) == 1
     assert m.cost[jpn] == pytest.approx(m.buy[d, s] * cost("exchange"))
-    same(m, neutral(), "buy", "cost")
+    assert m.pull[d, TRACKS.index("exchange")] > 0 and np.count_nonzero(m.pull) == 1
+    same(m, neutral(), "buy", "cost", "pull")
 
 
 def test_requesting_a_two_plus_two_raises_dialogue_and_opens_the_format():
@@ -129,7 +134,8 @@ def test_requesting_a_two_plus_two_raises_dialogue_and_opens_the_format():
     assert m.two_plus_two[d, s] > 0 and np.count_nonzero(m.two_plus_two) == 1
     assert m.cost[jpn] == pytest.approx(m.two_plus_two[d, s] * cost("dialogue"))
     assert m.negotiate == [(d, ENABLERS.index("two_plus_two"))]
-    same(m, neutral(), "two_plus_two", "cost", "negotiate")
+    assert m.pull[d, TRACKS.index("dialogue")] > 0 and np.count_nonzero(m.pull) == 1
+    same(m, neutral(), "two_plus_two", "cost", "negotiate", "pull")
 
 
 def test_deploying_adds_presence_at_its_cost_and_may_provoke():
