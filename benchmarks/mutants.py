@@ -22,6 +22,7 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -239,6 +240,8 @@ def main() -> int:
             for old, new in ((m.old, m.new), *m.alt):
                 print(f"{m.name:45} {m.file}: {old.strip()}  ->  {new.strip()}")
         return 0
+    # a stopped run still removes its temporary copy (and its running suite)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     repo = a.repo.resolve()
     if not (repo / "sim").is_dir() or not (repo / "tests").is_dir():
         print(f"{repo}: not a checkout of this project (no sim/ and tests/)", file=sys.stderr)
