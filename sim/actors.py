@@ -179,14 +179,16 @@ def salience(snap: Snapshot, per: Perception) -> np.ndarray:
     return sal
 
 
-def industrial_outlet(snap: Snapshot, per: Perception, sl: Slots) -> np.ndarray:
+def industrial_outlet(snap: Snapshot, per: Perception, sl: Slots, setup) -> np.ndarray:
     """Salience of the industrial motive per slot (R, S). Japan's US dependence limits
-    industry unless equipment is bought from the partner (Ch7 › Temper Expectations), and
-    projects need the agreements that lift the exchange cap: without an ISA an equipment
-    agreement is inert (Ch5 › Defense Exchanges)."""
+    industry unless equipment is bought from the partner (Ch7 › Temper Expectations), and a
+    partner without a defense industry offers little outlet (NATO's structural ceiling on
+    exchange, Ch6). What an agreement would unlock still counts: the motive presses for the
+    missing ISA (Ch5 › Defense Exchanges) while the cap and the missing agreement's weight
+    hold the level down."""
     ru = snap.rules
     dep = np.maximum(per.dependence[:, sl.actor], per.dependence[:, sl.partner])
-    outlet = (snap.caps[:, sl.dyad, 1] / SCALE) ** ru["salience.outlet_power"][:, None]
+    outlet = (setup.max_level[sl.dyad, 1] / SCALE) ** ru["salience.outlet_power"][:, None]
     bought = (snap.moves.buy[sl.dyad, sl.side][None] * snap.moves_on[:, None]) > 0
     return (1 - ru["salience.dependence"][:, None] * dep * ~bought) * outlet
 
@@ -211,7 +213,7 @@ def desire(snap: Snapshot, per: Perception, sl: Slots, setup) -> np.ndarray:
     act = activism(snap, setup.indo)  # (R, A)
     motive = ((weights * salience(snap, per)) @ setup.relevance)[:, a]  # (R, S, K)
     ind = MOTIVATIONS.index("industrial")
-    motive += ((weights[:, a, ind] * industrial_outlet(snap, per, sl))[..., None]
+    motive += ((weights[:, a, ind] * industrial_outlet(snap, per, sl, setup))[..., None]
                * setup.relevance[ind])
     motive *= act[:, a, None]
     caution = per.caution

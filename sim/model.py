@@ -334,13 +334,15 @@ class WargameModel(mesa.Model):
         consent = np.ones((R, len(s.dyads)))
         for actor in self.consenting:
             consent[:, actor.dyad_idx] *= consensus_chance(snap, actor.index, s.members)[:, :1]
-        blocker = self.blockers * (1 - ru["agreements.blocker_relief"][:, None, None]
-                                   * threat[..., None])
-        push = 1.0 + ru["moves.agreement_push"][:, None, None] * pushed * snap.moves_on[
-            :, None, None]
+        on = snap.moves_on[:, None, None] * pushed
+        blocker = (self.blockers * (1 - ru["agreements.blocker_relief"][:, None, None]
+                                    * threat[..., None])
+                   * (1 - ru["moves.proposal_relief"][:, None, None] * on))
+        push = 1.0 + ru["moves.agreement_push"][:, None, None] * on
         strength = np.minimum(1.0, np.maximum(pressure, 0)
                               / ru["agreements.pressure_scale"][:, None, None])
-        strength = np.where(pushed & (snap.moves_on[:, None, None] > 0), 1.0, strength)
+        strength = np.maximum(strength, ru["agreements.open_strength"][:, None, None])
+        strength = np.where(on > 0, 1.0, strength)
         chance = (s.success[None, None, :] * strength * (drive * consent)[..., None]
                   * (1 - blocker) * (1 - ru["agreements.blocker_politics"][:, None, None]
                                      * dom[..., None]) * push)
