@@ -146,7 +146,11 @@ class WargameModel(mesa.Model):
         return self.turn >= self.setup.turns
 
     def submit(self, moves: list[Move]) -> None:
-        """Human moves for the next turn (replacing the rule's choice for those seats)."""
+        """Human moves for the next turn (replacing the rule's choice for those seats).
+
+        The moves are checked here, so a bad move raises before anything is stored and
+        `step()` (which Mesa does not reschedule after an error) cannot fail on one."""
+        compile_moves(list(moves), self.setup)
         self.pending_moves = list(moves)
 
     def inject(self, shock_id_or_shock) -> None:

@@ -246,10 +246,6 @@ def test_a_bad_move_leaves_the_model_state_unchanged():
     assert [cs.shock.id for cs in m.shocks.queue] == ["russia-moves"]  # still pending
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine bug: WargameModel.step raises on a bad move inside Mesa's step event, which is "
-    "then never rescheduled, so every later step() and run() silently does nothing; fix: "
-    "compile the moves in WargameModel.submit (before storing them), so step cannot fail"))
 def test_the_model_plays_on_after_a_bad_move():
     """After a rejected move, the same turn played with good moves goes ahead exactly as
     if the bad move had never been offered."""
