@@ -1,18 +1,22 @@
 """Batches: many runs of one scenario, stepped in chunks on the ensemble axis, streamed to disk.
 
-Layout of a batch directory (all Parquet readable with `pandas.read_parquet(DIR / name)`):
+Layout of a batch directory (Parquet that pandas, polars and DuckDB read, see sim/api.py):
 
-- `levels.parquet/part-NNNNNN.parquet`: tidy levels (run, turn, date, dyad, track, level);
+- `levels.parquet/turn=T/part-NNNNNN.parquet`: tidy levels (run, date, dyad, track, level),
+  Hive-partitioned by turn; `--record final|yearly|all` chooses the turns kept;
 - `events.parquet/part-NNNNNN.parquet`: tidy events (run, turn, date, kind, dyad, track,
-  enabler, id, text), the same events `wargame run --json` lists;
+  enabler, id, text), the same events `wargame run --json` lists (when `--tables` has them);
 - `runs.parquet`: run, seed key and the value of every swept or sampled parameter;
 - `manifest.json`: provenance (versions, scenario hash, overrides, seed, design, chunk layout,
-  timings) and the arguments that identify the batch.
+  timings), the arguments that identify the batch and the SHA-256 of every file.
 
-Each chunk file is written to a hidden temporary name and renamed into place, so a part
-exists only when complete; rerunning the same command skips finished chunks. Draws are a
-pure function of (seed, run index, turn, site) (sim/rng.py), so results do not depend on
-the chunk size, the number of workers or the engine.
+Each worker computes a chunk and writes its files itself: every file goes to a hidden
+temporary name and is renamed into place, then a small checksum file
+(`checksums/part-NNNNNN.json`) marks the chunk finished. At the end of a session the
+checksums move into the manifest. Rerunning the same command verifies every finished chunk
+and computes only the missing or damaged ones; `wargame verify DIR` checks a folder. Draws
+are a pure function of (seed, run index, turn, site) (sim/rng.py), so results do not depend
+on the chunk size, the number of workers or the engine.
 """
 
 from __future__ import annotations
@@ -39,6 +43,10 @@ MANIFEST = "manifest.json"
 LEVELS = "levels.parquet"
 EVENTS = "events.parquet"
 RUNS = "runs.parquet"
+CHECKSUMS = "checksums"
+RECORDS = ("final", "yearly", "all")
+TABLES = ("levels", "events")
+MAX_RUNS = 100_000_000
 KINDS = ("shock", "negotiation", "agreement", "stalled", "activity")
 DEPENDENCIES = ("numpy", "pandas", "pyarrow", "mesa", "pydantic", "PyYAML", "SALib", "dask",
                 "distributed", "typer")
@@ -62,6 +70,14 @@ class BatchRequest:
     command: str = "batch"
     replicates: int = 0  # > 0: common random numbers, each point run this many times
     extra: dict[str, Any] = field(default_factory=dict)  # e.g. the sensitivity outcome
+    record: str = "all"  # final | yearly | all: the turns whose levels are kept
+    tables: tuple[str, ...] | None = None  # default: levels and events for all, else levels
+    force: bool = False  # start even when the estimate says the output will not fit
+
+    def chosen_tables(self) -> tuple[str, ...]:
+        if self.tables is None:
+            return TABLES if self.record == "all" else ("levels",)
+        return tuple(t for t in TABLES if t in self.tables)
 
 
 def _identity(req: BatchRequest, setup: Setup) -> dict[str, Any]:
@@ -72,21 +88,23 @@ def _identity(req: BatchRequest, setup: Setup) -> dict[str, Any]:
             "overrides": setup.overrides, "seed": req.seed, "runs": req.runs,
             "turns": setup.turns, "sweeps": list(req.sweeps), "sample": req.sample,
             "params": list(req.params), "chunk_size": req.chunk_size,
-            "replicates": req.replicates, "engine_source": engine_digest(), **req.extra}
+            "replicates": req.replicates, "record": req.record,
+            "tables": list(req.chosen_tables()), "engine_source": engine_digest(), **req.extra}
 
 
 def engine_digest() -> str:
-    """Hash of the engine's source files: a resumed batch must run the same code."""
+    """Hash of every Python file of the `sim` package (a resumed batch must run the same
+    code, and anything in the package may change results)."""
     import hashlib
 
     h = hashlib.sha256()
     here = Path(__file__).parent
-    for name in ("actors.py", "model.py", "moves.py", "rng.py", "setup.py", "shocks.py",
-                 "world.py", "results.py", "batch.py"):
-        p = here / name
-        if p.exists():
-            h.update(name.encode())
-            h.update(p.read_bytes())
+    for p in sorted(here.rglob("*.py")):
+        if "__pycache__" in p.parts:
+            continue
+        h.update(p.relative_to(here).as_posix().encode())
+        h.update(b"\0")
+        h.update(p.read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -140,20 +158,18 @@ class Tidy:
         idx = pa.array(codes.astype(np.int32), mask=null)
         return pa.DictionaryArray.from_arrays(idx, pa.array(values, pa.string()))
 
-    def levels(self, hist: np.ndarray, run_index: np.ndarray):
-        """(T+1, R, D, K) -> table ordered by run, turn, dyad, track."""
+    def levels(self, levels: np.ndarray, run_index: np.ndarray, turn: int):
+        """Levels (R, D, K) at `turn` -> table ordered by run, dyad, track (the turn is the
+        Hive partition the table is written to)."""
         import pyarrow as pa
 
-        T1, R, D, K = hist.shape
-        per_run = T1 * D * K
-        turn = np.tile(np.repeat(np.arange(T1, dtype=np.int32), D * K), R)
+        R, D, K = levels.shape
         return pa.table({
-            "run": pa.array(np.repeat(run_index.astype(np.int64), per_run)),
-            "turn": pa.array(turn),
-            "date": self._dict(turn, self.dates),
-            "dyad": self._dict(np.tile(np.repeat(np.arange(D), K), R * T1), list(self.setup.dyads)),
-            "track": self._dict(np.tile(np.arange(K), R * T1 * D), list(TRACKS)),
-            "level": pa.array(np.ascontiguousarray(hist.transpose(1, 0, 2, 3)).reshape(-1)),
+            "run": pa.array(np.repeat(run_index.astype(np.int64), D * K)),
+            "date": self._dict(np.full(R * D * K, turn), self.dates),
+            "dyad": self._dict(np.tile(np.repeat(np.arange(D), K), R), list(self.setup.dyads)),
+            "track": self._dict(np.tile(np.arange(K), R * D), list(TRACKS)),
+            "level": pa.array(np.ascontiguousarray(levels).reshape(-1)),
         })
 
     def events(self, model, runs: np.ndarray):
@@ -207,18 +223,37 @@ class Tidy:
         })
 
 
+def recorded_turns(record: str, turns: int) -> list[int]:
+    """Turns whose levels a batch keeps: every turn (all); the start, one turn a year (a
+    turn is a quarter) and the last (yearly); only the last (final)."""
+    if record == "final":
+        return [turns]
+    if record == "yearly":
+        return sorted(set(range(0, turns + 1, 4)) | {turns})
+    return list(range(turns + 1))
+
+
 def compute_chunk(setup: Setup, seed: int, lo: int, hi: int, values: dict[str, np.ndarray],
-                  rng_runs: np.ndarray | None = None) -> tuple[Any, Any]:
-    """Run runs lo..hi-1 as one ensemble; returns (levels table, events table).
+                  rng_runs: np.ndarray | None = None, record: str = "all",
+                  tables: tuple[str, ...] = TABLES) -> dict[str, Any]:
+    """Run runs lo..hi-1 as one ensemble; returns {folder: Arrow table} for the chunk's
+    files: `levels.parquet/turn=T` per recorded turn and `events.parquet`.
 
     `rng_runs` are the indices whose random streams the runs draw (default: lo..hi-1)."""
     from .model import WargameModel
 
     runs = np.arange(lo, hi)
     model = WargameModel(setup, seed=seed, runs=runs if rng_runs is None else rng_runs,
-                         run_params=values).run()
+                         run_params=values, collect=False).run()
     tidy = Tidy(setup)
-    return tidy.levels(model.level_history(), runs), tidy.events(model, runs)
+    out: dict[str, Any] = {}
+    if "levels" in tables:
+        for t in recorded_turns(record, setup.turns):
+            lv = model.initial_levels if t == 0 else model.history[t - 1].levels
+            out[f"{LEVELS}/turn={t}"] = tidy.levels(lv, runs, t)
+    if "events" in tables:
+        out[EVENTS] = tidy.events(model, runs)
+    return out
 
 
 def part_name(chunk: int) -> str:
@@ -244,29 +279,55 @@ def encode(table) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def store_chunk(out: Path, chunk: int, levels: bytes, events: bytes) -> None:
-    """Events first, levels last: a chunk is finished when its levels part exists."""
-    atomic_write(out / EVENTS / part_name(chunk), events)
-    atomic_write(out / LEVELS / part_name(chunk), levels)
+def sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
 
 
-def chunk_done(out: Path, chunk: int) -> bool:
-    return (out / LEVELS / part_name(chunk)).exists() and (out / EVENTS / part_name(chunk)).exists()
+def file_sha256(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
-def _chunk_bytes(setup, seed, lo, hi, values, rng_runs=None) -> tuple[int, bytes, bytes]:
+def chunk_files(chunk: int, lo: int, hi: int, seed: int, setup: Setup, values, rng_runs,
+                record: str, tables: tuple[str, ...]) -> dict[str, bytes]:
+    """The encoded files of one chunk, by path relative to the batch folder."""
     import gc
 
     import pyarrow as pa
 
-    lv, ev = compute_chunk(setup, seed, lo, hi, values, rng_runs)
-    out = hi - lo, encode(lv), encode(ev)
-    del lv, ev
+    tables_ = compute_chunk(setup, seed, lo, hi, values, rng_runs, record, tables)
+    files = {f"{folder}/{part_name(chunk)}": encode(t) for folder, t in tables_.items()}
+    del tables_
     # the model and its agents reference each other: collect them now, and hand Arrow's
     # freed buffers back, so a long batch does not grow chunk after chunk
     gc.collect()
     pa.default_memory_pool().release_unused()
-    return out
+    return files
+
+
+def store_chunk(out: Path, chunk: int, lo: int, hi: int, files: dict[str, bytes]) -> dict:
+    """Write a chunk's files, then its checksum file (which marks the chunk finished)."""
+    for rel, data in files.items():
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, data)
+    entry = {"runs": [lo, hi], "sha256": {rel: sha256(data) for rel, data in files.items()}}
+    (out / CHECKSUMS).mkdir(exist_ok=True)
+    atomic_write(out / CHECKSUMS / f"{part_name(chunk)[:-8]}.json",
+                 json.dumps(entry).encode("utf-8"))
+    return entry
+
+
+def _chunk_bytes(setup, seed, chunk, lo, hi, values, rng_runs, record, tables):
+    """For engines whose workers share no file system with the batch (Dask): the files."""
+    return chunk_files(chunk, lo, hi, seed, setup, values, rng_runs, record, tables)
 
 
 # --------------------------------------------------------------------------- workers
@@ -274,51 +335,203 @@ _WORKER_SETUP: Setup | None = None
 
 
 def _init_worker(setup: Setup) -> None:
+    import signal
+
     global _WORKER_SETUP
     _WORKER_SETUP = setup
+    # Ctrl+C reaches every process of the terminal's group: the batch process stops the
+    # workers itself, so they leave no traceback of their own
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _local_task(out: str, chunk: int, seed: int, lo: int, hi: int,
-                values: dict[str, np.ndarray], rng_runs: np.ndarray) -> tuple[int, int]:
-    n, lv, ev = _chunk_bytes(_WORKER_SETUP, seed, lo, hi, values, rng_runs)
-    store_chunk(Path(out), chunk, lv, ev)
-    return chunk, n
+def _local_task(task) -> tuple[int, int, dict]:
+    out, chunk, seed, lo, hi, values, rng_runs, record, tables = task
+    files = chunk_files(chunk, lo, hi, seed, _WORKER_SETUP, values, rng_runs, record, tables)
+    return chunk, hi - lo, store_chunk(Path(out), chunk, lo, hi, files)
 
 
-class Progress:
-    """A one-line progress bar on stderr: runs done, runs per second and time left."""
+# --------------------------------------------------------------------------- checksums
+def chunk_checksums(out: Path, manifest: dict[str, Any]) -> dict[int, dict]:
+    """Checksum entries of finished chunks: the manifest's, then checksum files written
+    since (by workers of a session that did not end cleanly)."""
+    done = {int(k): v for k, v in manifest.get("checksums", {}).get("chunks", {}).items()}
+    folder = out / CHECKSUMS
+    if folder.is_dir():
+        for f in sorted(folder.glob("part-*.json")):
+            try:
+                done[int(f.stem[5:])] = json.loads(f.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue  # an unreadable checksum file: the chunk is computed again
+    return done
 
-    def __init__(self, total: int, done: int = 0, enabled: bool = True, stream=None):
-        self.total, self.done, self.start_done = total, done, done
-        self.t0 = time.perf_counter()
-        self.last = 0.0
-        self.enabled = enabled
-        self.stream = stream or sys.stderr
-        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
 
-    def update(self, n: int, force: bool = False) -> None:
-        self.done += n
-        now = time.perf_counter()
-        if not self.enabled or (not force and now - self.last < (0.2 if self.tty else 2.0)):
-            return
-        self.last = now
-        elapsed = max(now - self.t0, 1e-9)
-        rate = (self.done - self.start_done) / elapsed
-        left = (self.total - self.done) / rate if rate > 0 else float("nan")
-        width = 30
-        filled = int(width * self.done / max(self.total, 1))
-        bar = "#" * filled + "." * (width - filled)
-        eta = f"{left:6.1f}s" if np.isfinite(left) else "     ?"
-        line = (f"[{bar}] {self.done}/{self.total} runs  {rate:8.1f} runs/s  ETA {eta}")
-        self.stream.write(("\r" + line) if self.tty else line + "\n")
-        self.stream.flush()
+def merge_checksums(out: Path, manifest: dict[str, Any]) -> None:
+    """Move the checksum files into the manifest (written by the caller)."""
+    done = chunk_checksums(out, manifest)
+    manifest.setdefault("checksums", {})["chunks"] = {str(k): done[k] for k in sorted(done)}
 
-    def close(self) -> None:
-        if self.enabled:
-            self.update(0, force=True)
-            if self.tty:
-                self.stream.write("\n")
-                self.stream.flush()
+
+def _drop_checksum_files(out: Path) -> None:
+    folder = out / CHECKSUMS
+    if folder.is_dir():
+        for f in folder.iterdir():
+            f.unlink(missing_ok=True)
+        folder.rmdir()
+
+
+def _chunk_problems(out: Path, chunk: int, entry: dict, expected: set[str]) -> list[str]:
+    problems = []
+    files = entry.get("sha256", {}) if isinstance(entry, dict) else {}
+    if set(files) != expected:
+        return [f"{part_name(chunk)}: its checksum entry lists other files than the batch "
+                "records"]
+    for rel, digest in sorted(files.items()):
+        path = out / rel
+        if not path.is_file():
+            problems.append(f"{rel}: missing")
+        elif file_sha256(path) != digest:
+            problems.append(f"{rel}: damaged (SHA-256 differs from the manifest)")
+    return problems
+
+
+def expected_files(chunk: int, args: dict[str, Any]) -> set[str]:
+    """Files chunk `chunk` writes, from the batch's arguments."""
+    tables = args.get("tables", list(TABLES))
+    out = set()
+    if "levels" in tables:
+        out |= {f"{LEVELS}/turn={t}/{part_name(chunk)}"
+                for t in recorded_turns(args.get("record", "all"), int(args["turns"]))}
+    if "events" in tables:
+        out.add(f"{EVENTS}/{part_name(chunk)}")
+    return out
+
+
+def verify(out: Path | str, check_inputs: bool = True) -> list[str]:
+    """Problems of a batch folder, one line each naming the damaged part; [] when whole.
+
+    Checks every file against the SHA-256 in the manifest (or in the checksum files of an
+    unfinished session), that every chunk is there, that no stray part files are mixed in,
+    and with `check_inputs` that the scenario file, config and engine are those the batch
+    was run with."""
+    out = Path(out)
+    man = read_manifest(out)
+    args = man.get("arguments", {})
+    problems: list[str] = []
+    try:
+        count = int(man["chunks"]["count"])
+        want_runs = man.get("checksums", {}).get("runs")
+    except (KeyError, TypeError, ValueError):
+        return [f"{out / MANIFEST}: no chunk layout; not a batch manifest of this version"]
+    if not (out / RUNS).is_file():
+        problems.append(f"{RUNS}: missing")
+    elif want_runs is None or file_sha256(out / RUNS) != want_runs:
+        problems.append(f"{RUNS}: damaged (SHA-256 differs from the manifest)")
+    done = chunk_checksums(out, man)
+    known: set[str] = set()
+    for chunk in range(count):
+        expected = expected_files(chunk, args)
+        known |= expected
+        if chunk not in done:
+            problems.append(f"{part_name(chunk)}: chunk {chunk} not computed (the batch is "
+                            "unfinished: rerun its command to resume)")
+            continue
+        problems += _chunk_problems(out, chunk, done[chunk], expected)
+    for folder in (LEVELS, EVENTS):
+        for f in sorted((out / folder).rglob("*.parquet")) if (out / folder).is_dir() else []:
+            rel = f.relative_to(out).as_posix()
+            if rel not in known:
+                problems.append(f"{rel}: not part of this batch")
+    if check_inputs:
+        problems += _input_problems(args)
+    return problems
+
+
+def _input_problems(args: dict[str, Any]) -> list[str]:
+    from .setup import build, setup_fingerprint
+
+    problems = []
+    if args.get("engine_source") != engine_digest():
+        problems.append(f"engine: the batch was run by engine {args.get('engine_source')}, "
+                        f"this is {engine_digest()} (results may differ)")
+    try:
+        setup = build(args["scenario_file"], dict(args["overrides"]), args["turns"])
+    except InputError as exc:
+        return problems + [f"scenario: {exc}"]
+    if setup.digest != args.get("scenario_sha256"):
+        problems.append(f"{args['scenario_file']}: changed since the batch was run "
+                        "(sha256 differs)")
+    if setup_fingerprint(setup) != args.get("fingerprint"):
+        problems.append("config: the scenario's config changed since the batch was run")
+    return problems
+
+
+def check_intact(out: Path | str) -> None:
+    """Refuse (InputError) a folder whose files are damaged, missing or foreign."""
+    problems = verify(out, check_inputs=False)
+    damaged = [p for p in problems if "not computed" not in p]
+    if damaged:
+        more = f" (and {len(damaged) - 1} more)" if len(damaged) > 1 else ""
+        raise InputError(str(out), "", f"damaged batch folder: {damaged[0]}{more}; "
+                         "`wargame verify` lists every problem, rerunning the batch's "
+                         "command recomputes damaged chunks")
+
+
+# --------------------------------------------------------------------------- estimates
+#: bytes per run and recorded turn of the levels table, per run of the events table over
+#: 40 turns, and per run of runs.parquet (measured on the baseline, benchmarks/batch.py)
+BYTES_PER_RUN_TURN = 110.0
+EVENT_BYTES_PER_RUN = 700.0
+RUNS_BYTES_PER_RUN = 10.0
+#: run-turns per second per worker (a conservative figure for a loaded core)
+RUN_TURNS_PER_SECOND = 60_000.0
+
+
+@dataclass
+class Estimate:
+    bytes: float
+    seconds: float
+    free: float | None
+
+    def describe(self) -> str:
+        free = f", {_size(self.free)} free" if self.free is not None else ""
+        return f"about {_size(self.bytes)} of output{free}, about {_duration(self.seconds)}"
+
+
+def _size(n: float) -> str:
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if n < 1000 or unit == "TB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} TB"
+
+
+def _duration(s: float) -> str:
+    if s < 90:
+        return f"{s:.0f} s"
+    if s < 5400:
+        return f"{s / 60:.0f} min"
+    return f"{s / 3600:.1f} h"
+
+
+def estimate(runs: int, turns: int, record: str, tables: tuple[str, ...], workers: int,
+             out: Path) -> Estimate:
+    """Rough size and duration of a batch, and the free space where it will be written."""
+    import shutil
+
+    size = runs * RUNS_BYTES_PER_RUN
+    if "levels" in tables:
+        size += runs * BYTES_PER_RUN_TURN * len(recorded_turns(record, turns))
+    if "events" in tables:
+        size += runs * EVENT_BYTES_PER_RUN * turns / 40
+    seconds = runs * turns / (RUN_TURNS_PER_SECOND * max(workers, 1))
+    where = Path(out).absolute()
+    while not where.exists() and where != where.parent:
+        where = where.parent
+    try:
+        free = float(shutil.disk_usage(where).free)
+    except OSError:
+        free = None
+    return Estimate(size, seconds, free)
 
 
 # --------------------------------------------------------------------------- batch
@@ -330,33 +543,60 @@ class Prepared:
     chunks: list[tuple[int, int]]
     manifest: dict[str, Any]
     todo: list[int]
+    repaired: list[str] = field(default_factory=list)
+    estimate: Estimate | None = None
 
 
-def prepare(req: BatchRequest) -> Prepared:
-    """Validate everything, then create (or reopen, to resume) the batch directory."""
-    from .design import make_design
-    from .setup import build
+def check_request(req: BatchRequest, workers: int | None = None) -> None:
+    """Arguments checked before anything is built or written."""
+    from .errors import allowed
 
-    if req.runs <= 0:
-        raise InputError("--runs", "runs", f"{req.runs} is not a positive number of runs; "
-                         "allowed: 1 or more")
+    if not 1 <= req.runs <= MAX_RUNS:
+        raise InputError("--runs", "runs", f"{req.runs} is out of range; allowed: 1 to "
+                         f"{MAX_RUNS}")
     if req.chunk_size <= 0:
         raise InputError("--chunk-size", "chunk_size", f"{req.chunk_size} is not positive; "
                          "allowed: 1 or more")
-    if req.seed < 0:
-        raise InputError("--seed", "seed", f"{req.seed} is negative; allowed: 0 or more")
+    if not 0 <= req.seed < 2**63:
+        raise InputError("--seed", "seed", f"{req.seed} is out of range; allowed: 0 to "
+                         f"{2**63 - 1}")
+    if req.record not in RECORDS:
+        raise InputError("--record", req.record, f"unknown record mode; {allowed(RECORDS)}")
+    for t in req.tables or ():
+        if t not in TABLES:
+            raise InputError("--tables", t, f"unknown table; {allowed(TABLES)}")
+    if req.tables is not None and not req.chosen_tables():
+        raise InputError("--tables", "", f"no table chosen; {allowed(TABLES)}")
+    if workers is not None and not 1 <= workers <= 1024:
+        raise InputError("--workers", "workers", f"{workers} is out of range; allowed: 1 to "
+                         "1024")
+
+
+def prepare(req: BatchRequest, workers: int | None = None) -> Prepared:
+    """Validate everything, then create (or reopen, to resume) the batch directory.
+
+    A resumed batch verifies every finished chunk against its checksum: damaged or
+    missing ones are computed again."""
+    from .design import make_design
+    from .setup import build
+
+    check_request(req, workers)
     setup = build(req.scenario, req.overrides, req.turns)
     design = make_design(setup, req.runs, req.seed, req.sweeps, req.sample, req.params)
     if req.replicates > 0:
         design = design.common_random_numbers(req.replicates)
     n = design.runs
+    if n > MAX_RUNS:
+        raise InputError("--runs", "runs", f"the design has {n} runs; allowed: up to "
+                         f"{MAX_RUNS}")
     chunks = [(lo, min(lo + req.chunk_size, n)) for lo in range(0, n, req.chunk_size)]
     ident = _identity(req, setup)
     out = Path(req.out)
     if out.exists() and not out.is_dir():
         raise InputError("--out", str(out), "exists and is not a directory")
     man_path = out / MANIFEST
-    if out.is_dir() and any(out.iterdir()):
+    resuming = out.is_dir() and any(out.iterdir())
+    if resuming:
         if not man_path.exists():
             raise InputError("--out", str(out), "exists and is not a batch directory (no "
                              "manifest.json); choose a new or empty directory")
@@ -375,25 +615,49 @@ def prepare(req: BatchRequest) -> Prepared:
         manifest = old
     else:
         manifest = {"arguments": ident}
+    est = estimate(n, setup.turns, req.record, req.chosen_tables(), workers or os.cpu_count()
+                   or 1, out)
+    if not resuming and est.free is not None and est.bytes > est.free and not req.force:
+        raise InputError("--runs", str(req.runs), f"the output needs {est.describe()}: it "
+                         "will not fit; fewer runs, --record final, or --force to try anyway")
     manifest.update({
         "versions": versions(),
         "scenario": {"name": setup.name, "file": str(setup.path), "sha256": setup.digest},
         "overrides": setup.overrides, "seed": req.seed, "turns": setup.turns,
         "dates": [setup.date(t) for t in range(setup.turns + 1)],
+        "record": req.record, "recorded_turns": recorded_turns(req.record, setup.turns),
+        "tables": list(req.chosen_tables()),
         "design": design.describe(), "runs": n,
-        "chunks": {"size": req.chunk_size, "count": len(chunks),
-                   "files": [part_name(i) for i in range(len(chunks))]},
+        "chunks": {"size": req.chunk_size, "count": len(chunks)},
     })
     manifest.setdefault("complete", False)
-    for sub in (LEVELS, EVENTS):
-        (out / sub).mkdir(parents=True, exist_ok=True)
-        for stale in (out / sub).glob(".part-*.tmp"):
-            stale.unlink(missing_ok=True)
-    if not (out / RUNS).exists():
-        atomic_write(out / RUNS, encode(runs_table(req.seed, n, design)))
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in out.rglob(".*.tmp"):
+        stale.unlink(missing_ok=True)
+    checks = manifest.setdefault("checksums", {})
+    if "runs" not in checks or not (out / RUNS).is_file() or \
+            file_sha256(out / RUNS) != checks["runs"]:
+        data = encode(runs_table(req.seed, n, design))
+        atomic_write(out / RUNS, data)
+        checks["runs"] = sha256(data)
+    # finished chunks are verified; damaged or missing ones are computed again
+    done = chunk_checksums(out, manifest)
+    todo, repaired = [], []
+    for i in range(len(chunks)):
+        if i not in done:
+            todo.append(i)
+            continue
+        bad = _chunk_problems(out, i, done[i], expected_files(i, manifest["arguments"]))
+        if bad:
+            todo.append(i)
+            repaired += bad
+            del done[i]
+            (out / CHECKSUMS / f"{part_name(i)[:-8]}.json").unlink(missing_ok=True)
+    checks["chunks"] = {str(k): done[k] for k in sorted(done)}
+    manifest["complete"] = not todo
     write_manifest(out, manifest)
-    todo = [i for i in range(len(chunks)) if not chunk_done(out, i)]
-    return Prepared(req, setup, design, chunks, manifest, todo)
+    _drop_checksum_files(out)
+    return Prepared(req, setup, design, chunks, manifest, todo, repaired, est)
 
 
 def runs_table(seed: int, n: int, design):
@@ -416,70 +680,105 @@ def write_manifest(out: Path, manifest: dict[str, Any]) -> None:
                  .encode("utf-8"))
 
 
+class Interrupted(KeyboardInterrupt):
+    """A batch stopped by Ctrl+C (or SIGTERM); its folder resumes with the same command."""
+
+    def __init__(self, done: int, total: int):
+        super().__init__(f"interrupted after {done} of {total} runs; rerun the same command "
+                         "to resume")
+        self.done, self.total = done, total
+
+
+ProgressFn = Callable[[int, int], None]
+
+
 def run_batch(req: BatchRequest, engine: str = "local", workers: int | None = None,
-              scheduler: str | None = None, progress: bool = True,
-              on_chunk: Callable[[int], None] | None = None) -> Prepared:
-    """Run (or resume) a batch; returns the prepared batch with its manifest completed."""
+              scheduler: str | None = None, progress: ProgressFn | bool | None = None,
+              on_chunk: Callable[[int], None] | None = None,
+              announce: Callable[[Prepared], None] | None = None) -> Prepared:
+    """Run (or resume) a batch; returns the prepared batch with its manifest completed.
+
+    `progress(done_runs, total_runs)` is called as chunks finish. Ctrl+C stops the workers
+    at once, records the finished chunks and raises `Interrupted`. `announce(prepared)` is
+    called once the folder is ready, before any run (the command line prints the estimate
+    and the chunks being recomputed)."""
     if engine not in ("local", "dask"):
         from .errors import allowed
         raise InputError("--engine", engine, f"unknown engine '{engine}'; "
                          f"{allowed(['local', 'dask'])}")
-    if workers is not None and workers <= 0:
-        raise InputError("--workers", "workers", f"{workers} is not positive; allowed: 1 or more")
+    check_request(req, workers)
     if scheduler and engine != "dask":
         raise InputError("--scheduler", scheduler, "needs --engine dask")
     client = _dask_client(scheduler, workers) if engine == "dask" else None
     try:
-        prep = prepare(req)
+        prep = prepare(req, workers)
+        if announce:
+            announce(prep)
         out = Path(req.out)
         n = prep.design.runs
         done_runs = n - sum(prep.chunks[i][1] - prep.chunks[i][0] for i in prep.todo)
-        bar = Progress(n, done_runs, enabled=progress)
+        report = progress if callable(progress) else None
+        if report:
+            report(done_runs, n)
         t0 = time.perf_counter()
-        tasks = [(i, *prep.chunks[i]) for i in prep.todo]
+        record, tables = req.record, req.chosen_tables()
         vals = prep.design.values
-
         rng_all = prep.design.rng_runs()
-
-        def sl(lo, hi):
-            return {k: v[lo:hi] for k, v in vals.items()}, rng_all[lo:hi]
+        tasks = [(str(out), i, req.seed, lo, hi, {k: v[lo:hi] for k, v in vals.items()},
+                  rng_all[lo:hi], record, tables)
+                 for i, lo, hi in ((i, *prep.chunks[i]) for i in prep.todo)]
+        state = {"done": done_runs, "computed": 0}
 
         def finished(chunk: int, k: int) -> None:
-            bar.update(k)
+            state["done"] += k
+            state["computed"] += k
+            if report:
+                report(state["done"], n)
             if on_chunk:
                 on_chunk(chunk)
 
         nworkers = workers or os.cpu_count() or 1
-        if client is not None:
-            _run_dask(client, prep, tasks, sl, finished)
-            nworkers = len(client.scheduler_info().get("workers", {})) or nworkers
-        elif nworkers == 1 or len(tasks) <= 1:
-            for i, lo, hi in tasks:
-                k, lv, ev = _chunk_bytes(prep.setup, req.seed, lo, hi, *sl(lo, hi))
-                store_chunk(out, i, lv, ev)
-                finished(i, k)
-        else:
-            _run_local(prep, tasks, sl, finished, nworkers)
-        bar.close()
-        wall = time.perf_counter() - t0
-        computed = sum(hi - lo for _, lo, hi in tasks)
-        timings = prep.manifest.setdefault("timings", {"sessions": []})
-        timings["sessions"].append({
-            "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "engine": engine,
-            "workers": nworkers, "chunks_run": len(tasks), "runs_run": computed,
-            "seconds": round(wall, 3), "runs_per_second": round(computed / wall, 1) if wall else None})
-        timings["total_seconds"] = round(sum(s["seconds"] for s in timings["sessions"]), 3)
-        prep.manifest["complete"] = all(chunk_done(out, i) for i in range(len(prep.chunks)))
-        write_manifest(out, prep.manifest)
+        try:
+            if client is not None:
+                _run_dask(client, prep, tasks, finished)
+                nworkers = len(client.scheduler_info().get("workers", {})) or nworkers
+            elif nworkers == 1 or len(tasks) <= 1:
+                global _WORKER_SETUP
+                _WORKER_SETUP = prep.setup
+                for task in tasks:
+                    chunk, k, _ = _local_task(task)
+                    finished(chunk, k)
+            else:
+                _run_local(prep, tasks, finished, nworkers)
+        except KeyboardInterrupt:
+            _end_session(out, prep, engine, nworkers, t0, state["computed"])
+            raise Interrupted(state["done"], n) from None
+        _end_session(out, prep, engine, nworkers, t0, state["computed"])
         return prep
     finally:
         if client is not None:
             _close_dask(client)
 
 
-def _run_local(prep: Prepared, tasks, sl, finished, nworkers: int) -> None:
+def _end_session(out: Path, prep: Prepared, engine: str, nworkers: int, t0: float,
+                 computed: int) -> None:
+    """Checksums into the manifest, timings, and whether every chunk is there."""
+    wall = time.perf_counter() - t0
+    man = prep.manifest
+    merge_checksums(out, man)
+    timings = man.setdefault("timings", {"sessions": []})
+    timings["sessions"].append({
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "engine": engine,
+        "workers": nworkers, "runs_run": computed,
+        "seconds": round(wall, 3), "runs_per_second": round(computed / wall, 1) if wall else None})
+    timings["total_seconds"] = round(sum(s["seconds"] for s in timings["sessions"]), 3)
+    man["complete"] = len(man["checksums"]["chunks"]) == len(prep.chunks)
+    write_manifest(out, man)
+    _drop_checksum_files(out)
+
+
+def _run_local(prep: Prepared, tasks, finished, nworkers: int) -> None:
     import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     # forkserver: workers fork from a clean single-threaded server that has imported the
     # engine once (forking this process could copy locks held by pyarrow or Dask threads)
@@ -489,13 +788,17 @@ def _run_local(prep: Prepared, tasks, sl, finished, nworkers: int) -> None:
         ctx.set_forkserver_preload(["sim.model", "sim.batch", "pyarrow.parquet"])
     else:
         ctx = mp.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(nworkers, len(tasks)), mp_context=ctx,
-                             initializer=_init_worker, initargs=(prep.setup,)) as pool:
-        futs = [pool.submit(_local_task, str(prep.request.out), i, prep.request.seed, lo, hi,
-                            *sl(lo, hi)) for i, lo, hi in tasks]
-        for f in as_completed(futs):
-            chunk, n = f.result()
+    pool = ctx.Pool(min(nworkers, len(tasks)), initializer=_init_worker,
+                    initargs=(prep.setup,))
+    try:
+        for chunk, n, _ in pool.imap_unordered(_local_task, tasks):
             finished(chunk, n)
+        pool.close()
+    except BaseException:
+        pool.terminate()  # stop at once: unfinished chunks leave only temporary files
+        raise
+    finally:
+        pool.join()
 
 
 def _dask_client(scheduler: str | None, workers: int | None):
@@ -523,22 +826,26 @@ def _close_dask(client) -> None:
         cluster.close()
 
 
-def _run_dask(client, prep: Prepared, tasks, sl, finished) -> None:
+def _run_dask(client, prep: Prepared, tasks, finished) -> None:
     """Chunks computed on the Dask workers; the encoded parts come back and are written
     here, so workers need no shared file system."""
     from dask.distributed import as_completed
 
     setup_f = client.scatter(prep.setup, broadcast=True)
     futs = {}
-    for i, lo, hi in tasks:
-        f = client.submit(_chunk_bytes, setup_f, prep.request.seed, lo, hi, *sl(lo, hi),
-                          pure=False)
-        futs[f] = i
-    for f in as_completed(list(futs)):
-        n, lv, ev = f.result()
-        store_chunk(Path(prep.request.out), futs[f], lv, ev)
-        finished(futs[f], n)
-        f.release()
+    for _out, i, seed, lo, hi, values, rng_runs, record, tables in tasks:
+        f = client.submit(_chunk_bytes, setup_f, seed, i, lo, hi, values, rng_runs, record,
+                          tables, pure=False)
+        futs[f] = (i, lo, hi)
+    try:
+        for f in as_completed(list(futs)):
+            i, lo, hi = futs[f]
+            store_chunk(Path(prep.request.out), i, lo, hi, f.result())
+            finished(i, hi - lo)
+            f.release()
+    except BaseException:
+        client.cancel(list(futs))
+        raise
 
 
 # --------------------------------------------------------------------------- reading
@@ -550,26 +857,42 @@ def read_manifest(out: Path | str, command: str | None = None) -> dict[str, Any]
         man = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         raise InputError(str(path), "", "unreadable manifest") from None
+    if not isinstance(man, dict):
+        raise InputError(str(path), "", "unreadable manifest (not a JSON object)")
     if command and man.get("arguments", {}).get("command") != command:
         raise InputError(str(out), "", f"holds a '{man.get('arguments', {}).get('command')}' "
                          f"result, not a '{command}' one")
     return man
 
 
-def read_levels(out: Path | str, filters=None):
-    """Levels of a batch as a DataFrame, sorted by run, turn, dyad, track."""
-    import pandas as pd
+def levels_dataset(out: Path | str):
+    """The levels table as a lazy pyarrow dataset (turn from the Hive partition)."""
+    import pyarrow.dataset as ds
 
-    df = pd.read_parquet(Path(out) / LEVELS, filters=filters)
-    return df.sort_values(["run", "turn"], kind="stable").reset_index(drop=True)
+    return ds.dataset(Path(out) / LEVELS, format="parquet", partitioning="hive",
+                      exclude_invalid_files=False)
+
+
+def read_levels(out: Path | str, filters=None, columns=None):
+    """Levels of a batch as a DataFrame (run, turn, date, dyad, track, level), sorted by
+    run and turn. `filters` is a pyarrow expression or pandas-style list of tuples."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    expr = pq.filters_to_expression(filters) if isinstance(filters, list) else filters
+    table = levels_dataset(out).to_table(filter=expr)
+    turn = table.column("turn")
+    table = table.drop_columns(["turn"]).add_column(1, "turn", pc.cast(turn, "int32"))
+    df = table.to_pandas()
+    df = df.sort_values(["run", "turn"], kind="stable").reset_index(drop=True)
+    return df if columns is None else df[list(columns)]
 
 
 def level_array(out: Path | str) -> np.ndarray:
-    """Levels as (runs, T+1, D, K) from the tidy parts (for checks and analyses)."""
-    man = read_manifest(out)
+    """Recorded levels as (runs, recorded turns, D, K) from the tidy parts."""
     df = read_levels(out)
-    T1 = man["turns"] + 1
     n = df["run"].nunique()
+    T1 = df["turn"].nunique()
     return df["level"].to_numpy().reshape(n, T1, -1, len(TRACKS))
 
 
@@ -585,6 +908,7 @@ def run_spec(out: Path | str, run: int) -> dict[str, Any]:
     man = read_manifest(out)
     args = man["arguments"]
     n = int(man["runs"])
+    check_intact(out)
     if not 0 <= run < n:
         raise InputError("--run", str(run), f"out of range; allowed: 0 to {n - 1}")
     setup = build(args["scenario_file"], dict(args["overrides"]), args["turns"])

@@ -38,7 +38,17 @@ def guarded(fn):
             fail(str(exc))
         except OSError as exc:
             fail(os_error(exc))
+        except KeyboardInterrupt as exc:
+            interrupted(exc)
     return wrapper
+
+
+def interrupted(exc: BaseException) -> None:
+    """Ctrl+C: one line (a batch says how far it got and how to resume), exit code 130."""
+    text = str(exc) or "interrupted"
+    typer.echo(f"{text if text.startswith('interrupted') else 'interrupted: ' + text}",
+               err=True)
+    raise typer.Exit(130)
 
 
 def os_error(exc: OSError) -> str:

@@ -7,6 +7,7 @@ command bodies so that `wargame --help` stays fast.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -26,8 +27,73 @@ ChunkOpt = Annotated[int | None, typer.Option("--chunk-size", help="Runs stepped
 TurnsOpt = Annotated[int | None, typer.Option(help="Number of turns (default: the scenario's)")]
 
 
+RecordOpt = Annotated[str, typer.Option(help="Levels kept per run: final (the last turn), "
+                                        "yearly (one turn a year and the last) or all")]
+TablesOpt = Annotated[str | None, typer.Option(help="levels,events (default: both with "
+                                               "--record all, else levels)")]
+ForceOpt = Annotated[bool, typer.Option(help="Start even if the estimated output does not "
+                                        "fit on the disk")]
+
+
 def _csv(items: list[str] | None) -> list[str]:
     return [p.strip() for item in items or [] for p in item.split(",") if p.strip()]
+
+
+@contextmanager
+def progress_bar(enabled: bool):
+    """A rich progress bar on stderr (runs done, runs/s, time left); yields the callback
+    `run_batch` reports to, or None when disabled."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    class Rate(TextColumn):
+        def __init__(self):
+            super().__init__("")
+
+        def render(self, task):
+            from rich.text import Text
+
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:,.0f} runs/s" if speed else "- runs/s")
+
+    bar = Progress(TextColumn("runs"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+                   Rate(), TextColumn("ETA"), TimeRemainingColumn(),
+                   console=Console(stderr=True), transient=False)
+    task = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal task
+        if task is None:
+            task = bar.add_task("runs", total=total, completed=done)
+        bar.update(task, completed=done)
+
+    with bar:
+        yield update
+
+
+def run_with_progress(req, engine, workers, scheduler, quiet: bool):
+    """run_batch with the estimate on stderr and a progress bar."""
+    from .batch import run_batch
+
+    def announce(prep) -> None:
+        if not quiet and prep.todo:
+            typer.echo(f"{prep.design.runs} runs, {len(prep.todo)} chunks to compute: "
+                       f"{prep.estimate.describe()}", err=True)
+        for line in prep.repaired[:20]:
+            typer.echo(f"recomputing: {line}", err=True)
+
+    with progress_bar(not quiet) as update:
+        return run_batch(req, engine, workers, scheduler, progress=update, announce=announce)
 
 
 def register(app: typer.Typer) -> None:
@@ -53,22 +119,46 @@ def register(app: typer.Typer) -> None:
         scheduler: SchedOpt = None,
         chunk_size: ChunkOpt = None,
         turns: TurnsOpt = None,
-        quiet: Annotated[bool, typer.Option(help="No progress bar")] = False,
+        record: RecordOpt = "all",
+        tables: TablesOpt = None,
+        force: ForceOpt = False,
+        quiet: Annotated[bool, typer.Option(help="No estimate and no progress bar")] = False,
     ) -> None:
         """Run many games of SCENARIO into --out (tidy Parquet and a manifest).
 
-        Chunks are written atomically: rerunning the same command resumes an interrupted
-        batch."""
-        from .batch import DEFAULT_CHUNK, BatchRequest, run_batch
+        Chunks are written atomically with their checksums: rerunning the same command
+        resumes an interrupted batch (Ctrl+C stops it, exit code 130) and recomputes
+        damaged chunks."""
+        from .batch import DEFAULT_CHUNK, BatchRequest
 
         req = BatchRequest(scenario, runs, out, seed, list(set_ or []), list(sweep or []),
                            sample, _csv(params), turns,
-                           DEFAULT_CHUNK if chunk_size is None else chunk_size)
-        prep = run_batch(req, engine, workers, scheduler, progress=not quiet)
+                           DEFAULT_CHUNK if chunk_size is None else chunk_size,
+                           record=record, tables=tuple(_csv([tables])) if tables else None,
+                           force=force)
+        prep = run_with_progress(req, engine, workers, scheduler, quiet)
         s = prep.manifest["timings"]["sessions"][-1]
+        fixed = f"; {len(prep.repaired)} damaged or missing files recomputed" \
+            if prep.repaired else ""
         typer.echo(f"{prep.design.runs} runs of {prep.setup.name} in {out} "
                    f"({s['runs_run']} run now in {s['seconds']:.2f} s; "
-                   f"design {prep.design.kind})")
+                   f"design {prep.design.kind}; record {req.record}{fixed})")
+
+    @app.command()
+    @guarded
+    def verify(
+        out: Annotated[Path, typer.Argument(help="A batch or sensitivity directory")],
+    ) -> None:
+        """Check a result folder: every file against its SHA-256, every chunk present, the
+        scenario, config and engine unchanged. Exit 0 when whole, 1 naming each problem."""
+        from .batch import verify as check
+
+        problems = check(out)
+        for p in problems:
+            typer.echo(f"{out}: {p}")
+        if problems:
+            raise typer.Exit(1)
+        typer.echo(f"OK {out}")
 
     @app.command()
     @guarded
@@ -134,12 +224,13 @@ def register(app: typer.Typer) -> None:
         Writes sensitivity.csv, .json and .png next to the study's runs in --out."""
         from .sensitivity import format_table, run_study
 
-        result = run_study(scenario, method, _csv(params), runs, outcome, out, seed,
-                           list(set_ or []), turns, engine, workers, scheduler, chunk_size,
-                           progress=not quiet, replicates=replicates)
+        with progress_bar(not quiet) as update:
+            result = run_study(scenario, method, _csv(params), runs, outcome, out, seed,
+                               list(set_ or []), turns, engine, workers, scheduler,
+                               chunk_size, progress=update, replicates=replicates)
         typer.echo(format_table(result))
         typer.echo(f"\nwritten: {out / 'sensitivity.csv'}, {out / 'sensitivity.json'}, "
-                   f"{out / 'sensitivity.png'}")
+                   f"{out / 'sensitivity.png'}, {out / 'sensitivity.svg'}")
 
     @app.command()
     @guarded
