@@ -29,7 +29,7 @@ def wargame(*args: str) -> list[str]:
 
 
 def timed_batch(out: Path, runs: int, chunk: int | None, workers: int) -> float:
-    from sim.batch import DEFAULT_CHUNK, BatchRequest, run_batch
+    from sim.research.batch import DEFAULT_CHUNK, BatchRequest, run_batch
 
     shutil.rmtree(out, ignore_errors=True)
     t = time.perf_counter()

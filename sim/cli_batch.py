@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from .cli import SetOpt, guarded
+from .errors import InputError
 
 RunsOpt = Annotated[int, typer.Option("--runs", help="Number of runs (see --help of each "
                                       "command for designs)")]
@@ -83,7 +84,7 @@ def progress_bar(enabled: bool):
 
 def run_with_progress(req, engine, workers, scheduler, quiet: bool):
     """run_batch with the estimate on stderr and a progress bar."""
-    from .batch import run_batch
+    from .research.batch import run_batch
 
     def announce(prep) -> None:
         if not quiet and prep.todo:
@@ -129,7 +130,7 @@ def register(app: typer.Typer) -> None:
         Chunks are written atomically with their checksums: rerunning the same command
         resumes an interrupted batch (Ctrl+C stops it, exit code 130) and recomputes
         damaged chunks."""
-        from .batch import DEFAULT_CHUNK, BatchRequest
+        from .research.batch import DEFAULT_CHUNK, BatchRequest
 
         req = BatchRequest(scenario, runs, out, seed, list(set_ or []), list(sweep or []),
                            sample, _csv(params), turns,
@@ -151,7 +152,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check a result folder: every file against its SHA-256, every chunk present, the
         scenario, config and engine unchanged. Exit 0 when whole, 1 naming each problem."""
-        from .batch import verify as check
+        from .research.batch import verify as check
 
         problems = check(out)
         for p in problems:
@@ -168,8 +169,8 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print the run as JSON")] = False,
     ) -> None:
         """Re-simulate run K of a batch alone (bit-identical to its rows in DIR)."""
-        from .batch import replay_model
         from .cli import show_run
+        from .research.batch import replay_model
 
         show_run(replay_model(out, run, keep_snapshots=not as_json), as_json)
 
@@ -185,6 +186,9 @@ def register(app: typer.Typer) -> None:
         turns: TurnsOpt = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON (with the "
                                               "difference over time)")] = False,
+        chart: Annotated[Path | None, typer.Option(help="Also write the differences over "
+                                                   "time with their intervals (.png or "
+                                                   ".svg)")] = None,
     ) -> None:
         """Paired what-if runs: mean difference per dyad and track, with a 90% interval.
 
@@ -193,8 +197,15 @@ def register(app: typer.Typer) -> None:
         from .compare import compare as do_compare
         from .compare import format_table
 
-        summary = do_compare(scenario, list(set_ or []), runs, seed, against, turns).summary()
+        if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
+            raise InputError("--chart", str(chart), "must end in .png or .svg")
+        result = do_compare(scenario, list(set_ or []), runs, seed, against, turns)
+        summary = result.summary()
         typer.echo(json.dumps(summary, indent=1) if as_json else format_table(summary))
+        if chart is not None:
+            result.chart(chart)
+            if not as_json:
+                typer.echo(f"written: {chart}")
 
     @app.command()
     @guarded

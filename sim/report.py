@@ -6,7 +6,7 @@ recorded, else the distribution of final levels; event frequencies when events w
 recorded; the response of final levels to each swept or sampled parameter (mean and 90%
 band at each value, or per quantile bin of a sampled one); and for a sensitivity study what
 its indices mean, with S1/ST (or Morris mu*) and their confidence intervals. The report
-refuses a damaged folder (sim/batch.py `verify`) and keeps at most MAX_RUNS runs (an even
+refuses a damaged folder (sim/research/batch.py `verify`) and keeps at most MAX_RUNS runs (an even
 stride over run indices), so it stays small for 1,000,000-run batches.
 """
 
@@ -31,7 +31,7 @@ def load_levels(out: Path, manifest: dict[str, Any]) -> tuple[np.ndarray, np.nda
     recorded turns and the dyads."""
     import pyarrow.dataset as ds
 
-    from .batch import read_levels
+    from .research.batch import read_levels
 
     n = int(manifest["runs"])
     stride = max(1, -(-n // MAX_RUNS))
@@ -51,7 +51,7 @@ def event_table(out: Path) -> list[dict[str, Any]]:
     """Per kind, dyad, track/enabler: events per run and share of runs with at least one."""
     import pyarrow.parquet as pq
 
-    from .batch import EVENTS
+    from .research.batch import EVENTS
 
     totals: dict[tuple, list[int]] = {}
     for part in sorted((out / EVENTS).glob("part-*.parquet")):
@@ -200,7 +200,7 @@ def sensitivity_section(out: Path, res: dict[str, Any]) -> dict[str, Any]:
 def build_report(out: Path) -> str:
     import pandas as pd
 
-    from .batch import RUNS, check_intact, read_manifest
+    from .research.batch import RUNS, check_intact, read_manifest
     from .sensitivity import RESULT
 
     out = Path(out)
@@ -295,7 +295,7 @@ def _date_label(man: dict[str, Any], t: int) -> str:
 
 
 def write_report(out_dir: Path, out: Path) -> None:
-    from .batch import atomic_write
+    from .research.batch import atomic_write
 
     out_dir, out = Path(out_dir), Path(out)
     if not out_dir.is_dir():

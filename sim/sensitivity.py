@@ -1,6 +1,6 @@
 """Global sensitivity of one outcome to named parameters (Sobol indices or Morris screening).
 
-The study is a batch (sim/batch.py) whose design is a SALib Sobol or Morris sample over the
+The study is a batch (sim/research/batch.py) whose design is a SALib Sobol or Morris sample over the
 parameters' plausible ranges (config/actors.yaml, each range resting on the report's account
 of that motivation or constraint, Ch2–Ch6 › Motivations and Divergences); the outcome is
 the final-turn level of one dyad's track (only final levels are recorded). Indices are
@@ -38,7 +38,7 @@ def parse_outcome(outcome: str, dyads: tuple[str, ...]) -> tuple[int, int]:
 
 def outcome_values(out: Path, dyad: str, track: str, turn: int) -> np.ndarray:
     """Level of dyad.track at `turn` for every run, ordered by run."""
-    from .batch import read_levels
+    from .research.batch import read_levels
 
     df = read_levels(out, filters=[("turn", "==", turn)])
     df = df[(df["dyad"].astype(str) == dyad) & (df["track"].astype(str) == track)]
@@ -82,8 +82,8 @@ def write_results(out: Path, result: dict[str, Any]) -> None:
     """sensitivity.json, sensitivity.csv and the chart (sensitivity.png and .svg)."""
     import pandas as pd
 
-    from .batch import atomic_write
     from .pages import save_figure
+    from .research.batch import atomic_write
 
     rows = result["indices"]
     atomic_write(out / "sensitivity.csv", pd.DataFrame(rows).to_csv(index=False).encode())
@@ -151,7 +151,7 @@ def run_study(scenario: str, method: str, params: list[str], runs: int, outcome:
     Every design point is run `replicates` times on common random numbers (replicate i of
     every point draws the streams of run i) and the outcome is the mean over replicates, so
     the indices apportion the variance due to the parameters rather than to chance."""
-    from .batch import DEFAULT_CHUNK, BatchRequest, run_batch
+    from .research.batch import DEFAULT_CHUNK, BatchRequest, run_batch
     from .setup import build
 
     if method not in METHODS:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.batch import BatchRequest, run_batch
 from sim.model import WargameModel
+from sim.research.batch import BatchRequest, run_batch
 from sim.setup import build
 
 from .conftest import events, levels
