@@ -245,6 +245,42 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     @guarded
+    def discover(
+        scenario: Annotated[str, typer.Argument(help="Name in scenarios/ or a path")],
+        where: Annotated[str, typer.Option(help="The outcome of interest at the final "
+                                           "turn, e.g. \"JPN-DEU.exercise < 1.5\" "
+                                           "(conditions joined by 'and')")],
+        out: Annotated[Path, typer.Option("--out", help="Output directory")],
+        runs: Annotated[int, typer.Option("--runs", help="Runs (Latin hypercube points)")] = 2000,
+        params: Annotated[list[str] | None, typer.Option(
+            help="ACTOR.param,... sampled (default: every actor parameter with a range)")] = None,
+        seed: SeedOpt = 0,
+        set_: SetOpt = None,
+        turns: TurnsOpt = None,
+        density: Annotated[float, typer.Option(help="Least density of the PRIM box "
+                                               "shown")] = 0.8,
+        workers: WorkersOpt = None,
+        engine: EngineOpt = "local",
+        scheduler: SchedOpt = None,
+        chunk_size: ChunkOpt = None,
+        quiet: Annotated[bool, typer.Option(help="No progress bar")] = False,
+    ) -> None:
+        """Scenario discovery: which assumptions lead to --where? PRIM and CART boxes.
+
+        Samples the parameters, runs them as a batch in --out (final levels only) and
+        prints the boxes (parameter ranges, coverage, density); writes discovery.html and
+        discovery.json there."""
+        from .discovery import discover as run_discovery
+
+        with progress_bar(not quiet) as update:
+            res = run_discovery(scenario, where, runs, out, seed, _csv(params) or None,
+                                list(set_ or []), turns, workers, engine, scheduler,
+                                chunk_size, progress=update, density=density)
+        print_discovery(res)
+        typer.echo(f"\nwritten: {out / 'discovery.html'}, {out / 'discovery.json'}")
+
+    @app.command()
+    @guarded
     def report(
         out_dir: Annotated[Path, typer.Argument(help="A batch or sensitivity directory")],
         out: Annotated[Path, typer.Option("--out", help="HTML file to write")],
@@ -254,3 +290,27 @@ def register(app: typer.Typer) -> None:
 
         write_report(out_dir, out)
         typer.echo(f"written: {out}")
+
+
+def print_discovery(res) -> None:
+    """The discovery's boxes as rich tables on stdout."""
+    from rich.console import Console
+    from rich.table import Table
+
+    con = Console(highlight=False, soft_wrap=True)
+    con.print(f"{res['cases']} of {res['runs']} runs ({res['share']:.1%}) end with "
+              f"{res['where']} ({res['date']})")
+    if "prim" not in res:
+        con.print("the condition holds in every run or in none: no boxes")
+        return
+    boxes = [("PRIM box", res["prim"])] + [(f"CART leaf {i}", b)
+                                           for i, b in enumerate(res["cart"][:3], start=1)]
+    for name, b in boxes:
+        t = Table(title=f"{name}: coverage {b['coverage']:.1%}, density {b['density']:.1%}, "
+                        f"mass {b['mass']:.1%}", title_justify="left")
+        for col in ("parameter", "low", "high", "range", "kept"):
+            t.add_column(col, justify="left" if col == "parameter" else "right")
+        for r in b["limits"]:
+            t.add_row(r["param"], f"{r['low']:.3f}", f"{r['high']:.3f}",
+                      f"{r['range low']:.3g} to {r['range high']:.3g}", f"{r['kept']:.0%}")
+        con.print(t)
