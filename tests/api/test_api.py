@@ -123,5 +123,6 @@ def test_api_reference_builds(tmp_path):
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     page = (tmp_path / "sim" / "api.html").read_text()
-    for name in ("def run", "def batch", "def open_results", "def compare", "class Results"):
-        assert name in page, name
+    for name in ("run", "batch", "open_results", "compare", "Results", "RunResult.explain"):
+        assert f'id="{name}"' in page, name
+    assert 'id="ema_model"' in (tmp_path / "sim" / "ema.html").read_text()
