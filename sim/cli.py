@@ -45,10 +45,16 @@ def guarded(fn):
 
 def interrupted(exc: BaseException) -> None:
     """Ctrl+C: one line (a batch says how far it got and how to resume), exit code 130."""
+    import os
+
     text = str(exc) or "interrupted"
     typer.echo(f"{text if text.startswith('interrupted') else 'interrupted: ' + text}",
                err=True)
-    raise typer.Exit(130)
+    # everything is written (atomically) by now: leave without the interpreter's final
+    # garbage collection, which alone can take seconds on a loaded machine
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130)
 
 
 def os_error(exc: OSError) -> str:

@@ -67,17 +67,25 @@ def test_levers_are_move_policies():
 
 
 def test_discover_finds_germanys_china_caution(tmp_path, wargame):
+    import sim
+
     out = tmp_path / "d"
-    r = wargame("discover", "baseline", "--where", "JPN-DEU.exercise < 0.6", "--runs", "400",
-                "--turns", "20", "--params", "DEU.china_caution,GBR.bandwidth,FRA.bandwidth",
-                "--workers", "1", "--quiet", "--out", out)
+    args = ["discover", "baseline", "--runs", "400", "--turns", "20", "--params",
+            "DEU.china_caution,GBR.bandwidth,FRA.bandwidth", "--workers", "1", "--quiet",
+            "--out", out]
+    r = wargame(*args, "--where", "JPN-DEU.exercise < 5")
+    assert r.exit_code == 0, r.output
+    assert "400 of 400 runs" in r.output and "no boxes" in r.output
+    # ask about the lowest fifth of Japan–Germany exercises: the same runs are reused
+    low = float(sim.open_results(out).final_levels()["JPN-DEU.exercise"].quantile(0.2))
+    r = wargame(*args, "--where", f"JPN-DEU.exercise < {low:.4f}")
     assert r.exit_code == 0, r.output
     res = json.loads((out / "discovery.json").read_text())
-    assert 0 < res["cases"] < 400
+    assert 60 <= res["cases"] <= 100
     prim = res["prim"]
     names = [row["param"] for row in prim["limits"]]
     assert names[0] == "DEU.china_caution"  # the brake the report names (Ch5 › Germany)
-    assert prim["limits"][0]["low"] > 0.7 and prim["density"] > res["share"]
+    assert prim["limits"][0]["low"] > 0.7 and prim["density"] > 2 * res["share"]
     assert res["cart"] and res["cart"][0]["limits"][0]["param"] == "DEU.china_caution"
     assert "PRIM box: coverage" in r.output and "CART leaf 1" in r.output
     html = (out / "discovery.html").read_text()

@@ -146,8 +146,9 @@ def test_ctrl_c_stops_within_two_seconds_and_the_folder_resumes(tmp_path):
     assert proc.poll() is None, "batch finished before Ctrl+C"
     t = time.monotonic()
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: the whole process group
-    _, err = proc.communicate(timeout=30)
+    proc.wait(timeout=30)
     took = time.monotonic() - t
+    _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
     assert took < 2.0, took
     assert "Traceback" not in err
