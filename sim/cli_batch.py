@@ -74,12 +74,16 @@ def progress_bar(enabled: bool):
 
     def update(done: int, total: int) -> None:
         nonlocal task
-        if task is None:
+        if task is None:  # shown from the first report on, so errors before it stay alone
+            bar.start()
             task = bar.add_task("runs", total=total, completed=done)
         bar.update(task, completed=done)
 
-    with bar:
+    try:
         yield update
+    finally:
+        if task is not None:
+            bar.stop()
 
 
 def run_with_progress(req, engine, workers, scheduler, quiet: bool):

@@ -615,9 +615,13 @@ def prepare(req: BatchRequest, workers: int | None = None) -> Prepared:
         manifest = old
     else:
         manifest = {"arguments": ident}
+    created = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)  # a folder that cannot be made fails here
     est = estimate(n, setup.turns, req.record, req.chosen_tables(), workers or os.cpu_count()
                    or 1, out)
     if not resuming and est.free is not None and est.bytes > est.free and not req.force:
+        if created:
+            out.rmdir()
         raise InputError("--runs", str(req.runs), f"the output needs {est.describe()}: it "
                          "will not fit; fewer runs, --record final, or --force to try anyway")
     manifest.update({
