@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from importlib.metadata import version
+from pathlib import Path
 
 import yaml
 
@@ -32,7 +33,7 @@ def test_python_m_sim_batch_and_verify(tmp_path):
 def test_list_json_has_every_parameter_with_full_sources():
     doc = json.loads(sim("list", "--json").stdout)
     keys = {r["key"]: r for r in doc["parameters"]}
-    model = yaml.safe_load(open("config/model.yaml", encoding="utf-8"))
+    model = yaml.safe_load(Path("config/model.yaml").read_text(encoding="utf-8"))
     for tr, consts in model["tracks"].items():
         for name, v in consts.items():
             row = keys[f"MODEL.{tr}.{name}"]
