@@ -229,11 +229,11 @@ class Results:
         """A lazy pyarrow dataset of the table."""
         import pyarrow.dataset as ds
 
-        from .research.batch import levels_dataset
+        from .research.batch import EVENTS, RUNS, levels_dataset
 
-        return levels_dataset(self.path) if table == "levels" else ds.dataset(
-            self.files(table).replace("*.parquet", "") if table == "events" else self.files(
-                table), format="parquet")
+        if table == "levels":
+            return levels_dataset(self.path)
+        return ds.dataset(self.path / {"events": EVENTS, "runs": RUNS}[table], format="parquet")
 
     def levels(self, filters=None, columns: list[str] | None = None) -> pd.DataFrame:
         """Levels as pandas (run, turn, date, dyad, track, level), sorted by run and turn;

@@ -66,6 +66,8 @@ def test_results_readable_by_pandas_polars_and_duckdb(tmp_path):
     duck = duckdb.sql(f"select sum(level) from read_parquet('{out}/levels.parquet/**/*.parquet',"
                       " hive_partitioning=true) where turn = 6").fetchall()[0][0]
     ref = lv[lv.turn == 6].level.sum()
+    assert res.dataset("levels").count_rows() == len(lv)
+    assert res.dataset("runs").count_rows() == 90
     assert pol == pytest.approx(ref, abs=1e-9) and duck == pytest.approx(ref, abs=1e-9)
     # sweeps: the final levels joined with the swept values
     wide = res.final_levels().join(res.params().set_index("run"))
