@@ -193,17 +193,24 @@ def register(app: typer.Typer) -> None:
         chart: Annotated[Path | None, typer.Option(help="Also write the differences over "
                                                    "time with their intervals (.png or "
                                                    ".svg)")] = None,
+        uncertainty: Annotated[int, typer.Option(
+            "--uncertainty", help="Also sample the config's plausible ranges at N Latin-"
+            "hypercube points (about --runs / N runs each) and show the 90% interval that "
+            "includes parameter uncertainty (0: off)")] = 0,
     ) -> None:
         """Paired what-if runs: mean difference per dyad and track, with a 90% interval.
 
         The baseline is SCENARIO; the counterfactual is --against (default SCENARIO) with
-        --set. Both use the same runs and seed (common random numbers)."""
+        --set. Both use the same runs and seed (common random numbers). The interval is Monte
+        Carlo precision (of the mean, at the config's values); --uncertainty N adds the
+        interval over the config's plausible parameter ranges."""
         from .compare import compare as do_compare
         from .compare import format_table
 
         if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
             raise InputError("--chart", str(chart), "must end in .png or .svg")
-        result = do_compare(scenario, list(set_ or []), runs, seed, against, turns)
+        result = do_compare(scenario, list(set_ or []), runs, seed, against, turns,
+                            uncertainty)
         summary = result.summary()
         typer.echo(json.dumps(summary, indent=1) if as_json else format_table(summary))
         if chart is not None:
