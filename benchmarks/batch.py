@@ -1,19 +1,23 @@
-"""Batch throughput and memory benchmarks (prints figures; not a test).
+"""Batch throughput, parallel efficiency, bytes per run and memory (prints figures; not a
+test).
 
-    .venv/bin/python benchmarks/batch.py            # all three
-    .venv/bin/python benchmarks/batch.py --big 20000  # smaller memory run
+    .venv/bin/python benchmarks/batch.py                  # all parts
+    .venv/bin/python benchmarks/batch.py --big 100000     # size of the memory/disk run
+    .venv/bin/python benchmarks/batch.py --skip-big --workers 1,2,4
 
-1. runs/s with the default chunk size versus --chunk-size 1 (target: ratio >= 100);
-2. wall time of 10,000 runs x 40 turns on 2 workers (target: < 10 s);
-3. peak memory of a 100,000-run batch streaming to disk (target: < 1 GiB), summed over
-   the batch process and its workers, sampled from /proc.
+1. parallel efficiency per worker count: runs/s with W workers over W x runs/s with one
+   (goal: 1.8x at 2 workers, 75% at 16 on a 16-core machine);
+2. bytes per run for --record final, yearly and all (goal: final at most 200 bytes);
+3. a --record final batch of --big runs: disk, peak memory of the largest process and of
+   all of them, extrapolated linearly to 1,000,000 runs (goal: under 1 GB of disk and
+   300 MB per process).
+Each worker writes its own chunk files; the batch process only collects checksums.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -25,40 +29,51 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def wargame(*args: str) -> list[str]:
-    return [sys.executable, "-c", "from sim.cli import main; main()", *args]
+    return [sys.executable, "-m", "sim", *args]
 
 
-def timed_batch(out: Path, runs: int, chunk: int | None, workers: int) -> float:
-    from sim.batch import DEFAULT_CHUNK, BatchRequest, run_batch
+def folder_bytes(out: Path) -> int:
+    return sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
+
+
+def timed(out: Path, runs: int, workers: int, record: str = "final",
+          chunk: int = 500) -> float:
+    from sim.research.batch import BatchRequest, run_batch
 
     shutil.rmtree(out, ignore_errors=True)
     t = time.perf_counter()
-    run_batch(BatchRequest("baseline", runs, out, chunk_size=chunk or DEFAULT_CHUNK),
-              workers=workers, progress=False)
+    run_batch(BatchRequest("baseline", runs, out, seed=1, chunk_size=chunk, record=record),
+              workers=workers)
     return time.perf_counter() - t
 
 
-def engine_ratio() -> None:
-    import numpy as np
-
-    from sim.model import WargameModel
-    from sim.setup import build
-
-    s = build("baseline")
-    t = time.perf_counter()
-    for k in range(50):
-        WargameModel(s, seed=0, runs=np.array([k])).run()
-    one = 50 / (time.perf_counter() - t)
-    t = time.perf_counter()
-    WargameModel(s, seed=0, runs=5000).run()
-    many = 5000 / (time.perf_counter() - t)
-    print(f"  engine only: ensemble of 5000 {many:9.1f} runs/s, ensembles of one "
-          f"{one:7.1f} runs/s, ratio {many / one:6.1f}x")
+def efficiency(tmp: Path, runs: int, counts: list[int]) -> None:
+    print(f"1. parallel efficiency, {runs:,} runs x 40 turns, --record final, chunks of 500")
+    timed(tmp / "warm", 500, 1)  # imports and caches
+    base = None
+    for w in counts:
+        t = timed(tmp / f"w{w}", runs, w)
+        rate = runs / t
+        base = base or rate
+        print(f"  {w:>2} worker(s): {rate:9.0f} runs/s  speed-up {rate / base:5.2f}x  "
+              f"efficiency {rate / base / w:6.1%}")
+        shutil.rmtree(tmp / f"w{w}", ignore_errors=True)
 
 
-def rss_tree(pid: int, field: str = "Rss:") -> int:
-    """Memory (bytes) of `pid` and all its descendants: resident (Rss) or proportional
-    (Pss, shared pages split between the processes sharing them)."""
+def bytes_per_run(tmp: Path, runs: int) -> None:
+    print(f"2. bytes per run ({runs:,} runs x 40 turns, all files of the folder)")
+    for record in ("final", "yearly", "all"):
+        out = tmp / f"size-{record}"
+        timed(out, runs, 2, record, chunk=1000)
+        size = folder_bytes(out)
+        tables = "levels" if record != "all" else "levels, events"
+        print(f"  --record {record:<6} ({tables}): {size / runs:8.1f} bytes/run "
+              f"({size / 2**20:.1f} MiB)")
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def rss_tree(pid: int) -> tuple[int, int]:
+    """(largest, total) resident memory in bytes of `pid` and its descendants."""
     kids: dict[int, list[int]] = {}
     for d in os.listdir("/proc"):
         if d.isdigit():
@@ -68,71 +83,68 @@ def rss_tree(pid: int, field: str = "Rss:") -> int:
                 kids.setdefault(ppid, []).append(int(d))
             except (OSError, ValueError, IndexError):
                 pass
-    total, todo = 0, [pid]
+    largest = total = 0
+    todo = [pid]
     while todo:
         p = todo.pop()
         todo += kids.get(p, [])
         try:
-            with open(f"/proc/{p}/smaps_rollup") as f:
+            with open(f"/proc/{p}/status") as f:
                 for line in f:
-                    if line.startswith(field):
-                        total += int(line.split()[1]) * 1024
+                    if line.startswith("VmRSS:"):
+                        rss = int(line.split()[1]) * 1024
+                        largest, total = max(largest, rss), total + rss
         except OSError:
             pass
-    return total
+    return largest, total
+
+
+def big(tmp: Path, runs: int) -> None:
+    print(f"3. --record final, {runs:,} runs x 40 turns, 2 workers (`wargame batch`)")
+    out = tmp / "big"
+    t = time.perf_counter()
+    p = subprocess.Popen(wargame("batch", "baseline", "--runs", str(runs), "--workers", "2",
+                                 "--record", "final", "--quiet", "--out", str(out)),
+                         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak_one = peak_all = 0
+    while p.poll() is None:
+        one, total = rss_tree(p.pid)
+        peak_one, peak_all = max(peak_one, one), max(peak_all, total)
+        time.sleep(0.05)
+    wall = time.perf_counter() - t
+    if p.returncode:
+        print("  failed:", p.stderr.read().decode()[-500:])
+        return
+    size = folder_bytes(out)
+    scale = 1_000_000 / runs
+    print(f"  wall {wall:.1f} s ({runs / wall:,.0f} runs/s); disk {size / 1e6:.1f} MB = "
+          f"{size / runs:.1f} bytes/run")
+    print(f"  peak memory: largest process {peak_one / 2**20:.0f} MiB, all processes "
+          f"{peak_all / 2**20:.0f} MiB (RSS, shared library pages counted in each)")
+    print(f"  extrapolated to 1,000,000 runs: disk {size * scale / 1e9:.2f} GB (goal < 1 GB);"
+          f" memory per process stays at the chunk's, {peak_one / 2**20:.0f} MiB (goal < 300"
+          " MiB): chunks stream to disk and only their checksums stay in memory")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--big", type=int, default=100_000, help="runs of the memory benchmark")
+    ap.add_argument("--runs", type=int, default=8000, help="runs of the efficiency test")
+    ap.add_argument("--workers", default=None, help="worker counts, e.g. 1,2,4 (default: "
+                    "1, 2 and every power of two up to the cores)")
+    ap.add_argument("--size-runs", type=int, default=5000)
+    ap.add_argument("--big", type=int, default=100_000)
     ap.add_argument("--skip-big", action="store_true")
     a = ap.parse_args()
+    cores = os.cpu_count() or 1
+    counts = ([int(x) for x in a.workers.split(",")] if a.workers else
+              sorted({1, 2} | {2**k for k in range(1, 8) if 2**k <= cores}))
+    print(f"{cores} cores; load average {os.getloadavg()[0]:.1f}")
     tmp = Path(tempfile.mkdtemp(prefix="wargame-bench-"))
     try:
-        print("1. chunked ensemble vs one run at a time (1 worker, 40 turns)")
-        n1 = 100
-        t1 = timed_batch(tmp / "c1", n1, 1, 1)
-        nb = 5000
-        tb = timed_batch(tmp / "cb", nb, None, 1)
-        r1, rb = n1 / t1, nb / tb
-        print(f"  batch --chunk-size 1: {r1:8.1f} runs/s ({n1} runs in {t1:.2f} s)")
-        print(f"  batch default chunk : {rb:8.1f} runs/s ({nb} runs in {tb:.2f} s)")
-        print(f"  ratio {rb / r1:6.1f}x (target >= 100x)")
-        engine_ratio()
-
-        print("2. 10,000 runs x 40 turns, 2 workers")
-        t = timed_batch(tmp / "b10k", 10_000, None, 2)
-        print(f"  in-process call: {t:.2f} s ({10_000 / t:.0f} runs/s; target < 10 s)")
-        shutil.rmtree(tmp / "b10k")
-        t = time.perf_counter()
-        subprocess.run(wargame("batch", "baseline", "--runs", "10000", "--workers", "2",
-                               "--quiet", "--out", str(tmp / "b10k")), check=True,
-                       capture_output=True, cwd=ROOT)
-        print(f"  `wargame batch` command incl. start-up: {time.perf_counter() - t:.2f} s")
-
+        efficiency(tmp, a.runs, counts)
+        bytes_per_run(tmp, a.size_runs)
         if not a.skip_big:
-            print(f"3. peak memory, {a.big:,} runs x 40 turns, 2 workers, streaming to disk")
-            t = time.perf_counter()
-            p = subprocess.Popen(wargame("batch", "baseline", "--runs", str(a.big),
-                                         "--workers", "2", "--quiet", "--out",
-                                         str(tmp / "big")), cwd=ROOT,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            peak = peak_pss = 0
-            while p.poll() is None:
-                peak = max(peak, rss_tree(p.pid))
-                peak_pss = max(peak_pss, rss_tree(p.pid, "Pss:"))
-                time.sleep(0.05)
-            wall = time.perf_counter() - t
-            if p.returncode:
-                print("  failed:", p.stderr.read().decode()[-500:])
-                return
-            child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-            size = sum(f.stat().st_size for f in (tmp / "big").rglob("*") if f.is_file())
-            print(f"  wall {wall:.1f} s ({a.big / wall:.0f} runs/s), output {size / 2**20:.0f} MiB")
-            print(f"  peak memory, batch process + workers (sampled): PSS {peak_pss / 2**20:.0f}"
-                  f" MiB (target < 1024 MiB); RSS sum {peak / 2**20:.0f} MiB (counts shared "
-                  "library pages once per process)")
-            print(f"  largest single process (getrusage): {child / 2**20:.0f} MiB")
+            big(tmp, a.big)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

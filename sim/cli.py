@@ -12,7 +12,7 @@ import typer
 
 from .errors import InputError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+app = typer.Typer(add_completion=True, no_args_is_help=True, rich_markup_mode=None,
                   help="Allied-cooperation wargame: Japan, the UK, France, Germany and NATO "
                        "under shocks, calibrated on RAND's Allies Growing Closer.")
 
@@ -38,7 +38,23 @@ def guarded(fn):
             fail(str(exc))
         except OSError as exc:
             fail(os_error(exc))
+        except KeyboardInterrupt as exc:
+            interrupted(exc)
     return wrapper
+
+
+def interrupted(exc: BaseException) -> None:
+    """Ctrl+C: one line (a batch says how far it got and how to resume), exit code 130."""
+    import os
+
+    text = str(exc) or "interrupted"
+    typer.echo(f"{text if text.startswith('interrupted') else 'interrupted: ' + text}",
+               err=True)
+    # everything is written (atomically) by now: leave without the interpreter's final
+    # garbage collection, which alone can take seconds on a loaded machine
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130)
 
 
 def os_error(exc: OSError) -> str:
@@ -97,29 +113,46 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario YAML fil
 @guarded
 def list_(
     what: Annotated[str, typer.Argument(help="scenarios, params or all")] = "all",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
-    """List the scenario library and the named parameters with their ranges and sources."""
+    """List the scenario library and every named parameter (actor parameters and the
+    model's constants) with value, range, source and description."""
     from .errors import allowed, did_you_mean
-    from .ids import AGENT_ACTORS, PARAMS
-    from .loader import list_scenarios, load_config, read_yaml, scenarios_dir
+    from .listing import parameter_rows, scenario_rows
 
     if what not in ("scenarios", "params", "all"):
         fail(f"list: '{what}' is not a listing{did_you_mean(what, ['scenarios', 'params'])}; "
              f"{allowed(['scenarios', 'params', 'all'])}")
-    if what in ("scenarios", "all"):
-        typer.echo("Scenarios:")
-        for name in list_scenarios():
-            data, _ = read_yaml(scenarios_dir() / f"{name}.yaml")
-            desc = " ".join(str(data.get("description", "")).split()) if isinstance(data, dict) else ""
-            typer.echo(f"  {name:<34} {desc[:110]}")
-    if what in ("params", "all"):
-        cfg = load_config("config")
-        typer.echo("\nParameters (ACTOR.param = value [range]  source):")
-        for a in AGENT_ACTORS:
-            for p in PARAMS:
-                v = cfg.actors[a].params[p]
-                typer.echo(f"  {a + '.' + p:<30} {v.value:>6g} [{v.range[0]:g}, {v.range[1]:g}]"
-                           f"  {v.source}")
+    scen = scenario_rows() if what in ("scenarios", "all") else None
+    params = parameter_rows() if what in ("params", "all") else None
+    if as_json:
+        doc = {k: v for k, v in (("scenarios", scen), ("parameters", params)) if v is not None}
+        typer.echo(json.dumps(doc, indent=1))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    con = Console(highlight=False)
+    if scen is not None:
+        t = Table(title="Scenarios", title_justify="left", show_lines=False)
+        t.add_column("name", no_wrap=True)
+        t.add_column("description", overflow="fold")
+        for r in scen:
+            t.add_row(r["name"], r["description"])
+        con.print(t)
+    if params is not None:
+        t = Table(title="Parameters (--set KEY=VALUE; ranges bound sweeps and samples)",
+                  title_justify="left")
+        t.add_column("key", no_wrap=True)
+        t.add_column("value", justify="right")
+        t.add_column("range", no_wrap=True)
+        t.add_column("description and source", overflow="fold")
+        for r in params:
+            text = (f"{r['description']} (source: {r['source']})" if r["description"]
+                    else r["source"])
+            t.add_row(r["key"], f"{r['value']:g}", f"[{r['range'][0]:g}, {r['range'][1]:g}]",
+                      text)
+        con.print(t)
 
 
 @app.command()
@@ -135,6 +168,24 @@ def schema(
         typer.echo(text, nl=False)
     else:
         out.write_text(text, encoding="utf-8")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"wargame (allied-wargame) {version('allied-wargame')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool | None, typer.Option(
+        "--version", callback=_version, is_eager=True,
+        help="Print the version and exit")] = None,
+) -> None:
+    """Allied-cooperation wargame: Japan, the UK, France, Germany and NATO under shocks,
+    calibrated on RAND's Allies Growing Closer."""
 
 
 def load_plugins() -> None:

@@ -53,6 +53,31 @@ class Comparison:
     points: int = 0
     runs_per_point: int = 0
 
+    def differences(self):
+        """Difference (counterfactual minus baseline) at every turn with its interval,
+        as a DataFrame."""
+        return differences(self.summary())
+
+    def chart(self, path: str | None = None):
+        """The chart of differences over time; written as PNG or SVG when `path` is given
+        (by its suffix), else returned as a matplotlib figure."""
+        fig = difference_chart(self.summary())
+        if path is None:
+            return fig
+        from pathlib import Path
+
+        from .pages import figure_bytes
+        from .research.batch import atomic_write
+
+        target = Path(path)
+        fmt = target.suffix.lower().lstrip(".")
+        if fmt not in ("png", "svg"):
+            raise InputError("--chart", str(path), "must end in .png or .svg")
+        if not target.parent.is_dir():
+            raise InputError("--chart", str(path), f"folder {target.parent} does not exist")
+        atomic_write(target, figure_bytes(fig, fmt))
+        return target
+
     def summary(self) -> dict[str, Any]:
         diff = self.cf - self.base  # (T+1, R, D, K)
         T1, R, D, K = diff.shape
@@ -105,6 +130,49 @@ MC_NOTE = ("Monte Carlo precision: 90% bootstrap interval of the mean paired dif
 def param_note(points: int, per_point: int) -> str:
     return (f"with parameter uncertainty: 5-95% range of paired differences over {points} "
             f"Latin-hypercube points of the config's plausible ranges x {per_point} runs each")
+
+
+def differences(summary: dict[str, Any]):
+    """The summary's difference at every turn as a DataFrame (turn, date, dyad, track,
+    baseline, counterfactual, difference, low, high)."""
+    import pandas as pd
+
+    return pd.DataFrame(summary["over_time"])
+
+
+def difference_chart(summary: dict[str, Any]):
+    """Counterfactual minus baseline over time with its interval: one panel per dyad
+    (rows) and track (columns), zero marked (a matplotlib figure)."""
+    from .pages import pyplot
+
+    plt = pyplot()
+    df = differences(summary)
+    dyads = list(dict.fromkeys(df["dyad"]))
+    fig, axes = plt.subplots(len(dyads), len(TRACKS), figsize=(11, 1.9 * len(dyads) + 1.0),
+                             sharex=True, sharey=True, squeeze=False)
+    pct = int(round(summary["interval"] * 100))
+    for d, dy in enumerate(dyads):
+        for k, tr in enumerate(TRACKS):
+            ax = axes[d][k]
+            sel = df[(df["dyad"] == dy) & (df["track"] == tr)]
+            ax.axhline(0, color="black", lw=0.6)
+            ax.fill_between(sel["turn"], sel["low"], sel["high"], alpha=0.3,
+                            color="tab:orange", label=f"{pct}% interval")
+            ax.plot(sel["turn"], sel["difference"], color="tab:orange", label="mean difference")
+            ax.grid(alpha=0.3)
+            ax.yaxis.set_major_formatter("{x:+.1f}")
+            if d == 0:
+                ax.set_title(tr)
+            if k == 0:
+                ax.set_ylabel(dy)
+            ticks = sel["turn"].to_numpy()[:: max(1, len(sel) // 5)]
+            ax.set_xticks(ticks, sel.set_index("turn").loc[ticks, "date"], fontsize=7)
+    axes[0][0].legend(fontsize=7, loc="upper left")
+    fig.suptitle(f"{summary['counterfactual']} {summary['overrides']} minus "
+                 f"{summary['baseline']}: {summary['runs']} paired runs (level points)",
+                 fontsize=10)
+    fig.tight_layout()
+    return fig
 
 
 def bootstrap_interval(x: np.ndarray, seed: int, b: int = BOOTSTRAP,

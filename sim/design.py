@@ -18,7 +18,7 @@ import numpy as np
 
 from .errors import InputError
 from .loader import check_param_value, parse_param_key
-from .rng import Site, Stream, run_keys
+from .rng import run_keys
 from .setup import PI, Setup, model_range
 
 SAMPLES = ("grid", "lhs", "sobol", "morris")
@@ -116,11 +116,6 @@ def parse_sweep(setup: Setup, item: str) -> tuple[str, np.ndarray]:
     return key, np.round(np.linspace(lo, hi, steps), 12) if steps > 1 else np.array([lo])
 
 
-def _design_rng(seed: int, n: int, turn: int, shape: tuple[int, ...]) -> np.ndarray:
-    """Uniforms (n, *shape) for design step `turn`, a pure function of the batch seed."""
-    return Stream(run_keys(seed, np.arange(n))).uniform(turn, Site.SAMPLE, shape)
-
-
 def _salib_seed(seed: int) -> int:
     """A positive 31-bit seed for SALib derived from the batch seed (SALib treats 0 as
     'no seed' in places and falls back to global state)."""
@@ -171,12 +166,14 @@ def make_design(setup: Setup, runs: int, seed: int, sweeps: list[str] | None = N
         return Design("grid", len(grid), keys, bounds, {k: grid[:, i] for i, k in enumerate(keys)},
                       points=len(grid), extra={"steps": [steps] * D})
     if sample == "lhs":
-        u = _design_rng(seed, D, 0, (runs,))  # (D, runs)
-        strata = np.argsort(_design_rng(seed, D, 1, (runs,)), axis=1, kind="stable")
-        unit = (strata + u) / runs  # one point per stratum of every parameter
-        x = lo[:, None] + unit * (hi - lo)[:, None]
+        from scipy.stats import qmc
+
+        # one point per stratum of every parameter (scipy's Latin hypercube), seeded from
+        # the batch seed
+        unit = qmc.LatinHypercube(d=D, rng=np.random.default_rng(_salib_seed(seed))).random(runs)
+        x = qmc.scale(unit, lo, hi).T  # (D, runs)
         return Design("lhs", runs, keys, bounds, {k: x[i] for i, k in enumerate(keys)},
-                      points=runs)
+                      points=runs, extra={"sampler": "scipy.stats.qmc.LatinHypercube"})
     problem = {"num_vars": D, "names": keys, "bounds": [list(b) for b in bounds]}
     sseed = _salib_seed(seed)
     if sample == "sobol":

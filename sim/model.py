@@ -65,10 +65,23 @@ class WargameModel(mesa.Model):
     a run's draws do not depend on which other runs share the ensemble). `run_params`
     maps 'ACTOR.param' or a rule constant 'MODEL.x.name' to per-run values (sweeps and
     samples).
+
+    In Mesa's conventions: `WargameModel("baseline", rng=7)` (a scenario name or path, or
+    a compiled Setup; `rng=` is the seed), `step()` plays one turn, `run_model()` plays to
+    the scenario's last turn, `datacollector` is a `mesa.DataCollector`, and
+    `mesa.batch_run(WargameModel, parameters={"scenario": "baseline",
+    "DEU.china_caution": [0.1, 0.7]}, iterations=5)` works: keyword parameters named
+    'ACTOR.param' or 'MODEL.x.name' are overrides, like `--set`.
     """
 
-    def __init__(self, setup: Setup, seed: int = 0, runs: int | np.ndarray | range = 1,
-                 run_params: dict[str, np.ndarray] | None = None, keep_snapshots: bool = False):
+    def __init__(self, scenario: Setup | str = "baseline", seed: int | None = None,
+                 runs: int | np.ndarray | range = 1,
+                 run_params: dict[str, np.ndarray] | None = None, keep_snapshots: bool = False,
+                 *, rng: int | None = None, overrides: dict[str, float] | None = None,
+                 turns: int | None = None, collect: bool = True, **params: float):
+        # Mesa's conventions: WargameModel("baseline", rng=7), and batch_run's parameters
+        # (e.g. {"DEU.china_caution": [0.1, 0.5]}) arrive as keyword overrides
+        setup, seed = _mesa_arguments(scenario, seed, rng, overrides, turns, params)
         super().__init__(rng=seed)
         self.setup = setup
         self.seed = int(seed)
@@ -132,6 +145,8 @@ class WargameModel(mesa.Model):
         self.reference = self.snapshot(self.params.copy(), self.world.values.copy(),
                                        np.zeros_like(self.levels), np.zeros((R, len(TRACKS))),
                                        MoveArrays.neutral(D, A), np.zeros(R))
+        if collect:
+            _collect_each_step(self)
 
     @property
     def n_runs(self) -> int:
@@ -371,3 +386,66 @@ class WargameModel(mesa.Model):
     def level_history(self) -> np.ndarray:
         """Levels per turn including the start, shape (T+1, R, D, K)."""
         return np.stack([self.initial_levels] + [r.levels for r in self.history])
+
+    # ------------------------------------------------------------------ Mesa conventions
+    @property
+    def running(self) -> bool:
+        """Mesa's flag: True until the scenario's last turn (`run_model()` stops there)."""
+        return self._running and not self.done
+
+    @running.setter
+    def running(self, value: bool) -> None:
+        self._running = bool(value)
+
+    #: the mesa.DataCollector (see `datacollector`); None when built with collect=False
+    _datacollector = None
+
+    @property
+    def datacollector(self):
+        """A `mesa.DataCollector` of mean levels per dyad and track (model reporters) and
+        of each actor's parameters and bandwidth spent (agent reporters), collected at the
+        start and after every turn (sim/reporters.py). Batches build their models with
+        collect=False and have none."""
+        if self._datacollector is None:
+            raise AttributeError("this model was built with collect=False: no datacollector")
+        return self._datacollector
+
+
+def _mesa_arguments(setup, seed, rng, overrides, turns, params):
+    """(Setup, seed) from the constructor's arguments: a Setup, or a scenario name or path
+    built with `overrides`, `turns` and keyword parameters; `rng=` is the seed. With
+    neither seed nor rng (Mesa's `batch_run(..., iterations=N)`), a fresh seed is drawn
+    from the operating system, as Mesa does; `model.seed` tells which, so the run can be
+    repeated."""
+    if rng is not None and seed is not None and int(rng) != int(seed):
+        raise ValueError(f"seed={seed} and rng={rng} differ; give one of them")
+    if rng is None and seed is None:
+        import secrets
+
+        seed = secrets.randbits(63)
+    seed = int(rng if rng is not None else seed)
+    extra = dict(overrides or {}) | {k: float(v) for k, v in params.items()}
+    if isinstance(setup, Setup):
+        if extra or turns is not None:
+            raise ValueError("overrides and turns apply to a scenario name or path; build "
+                             "the Setup with them instead")
+        return setup, seed
+    from .setup import build
+
+    return build(str(setup), extra, turns), seed
+
+
+def _collect_each_step(model: WargameModel) -> None:
+    """Give the model a data collector, fed at the start and after each turn by Mesa's
+    step (the one `run_model()`, `mesa.batch_run` and `run()` call)."""
+    from .reporters import data_collector
+
+    model._datacollector = collector = data_collector(model)
+    collector.collect(model)
+    turn = model._user_step
+
+    def step_and_collect() -> None:
+        turn()
+        collector.collect(model)
+
+    model._user_step = step_and_collect

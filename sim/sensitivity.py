@@ -1,10 +1,11 @@
 """Global sensitivity of one outcome to named parameters (Sobol indices or Morris screening).
 
-The study is a batch (sim/batch.py) whose design is a SALib Sobol or Morris sample over the
+The study is a batch (sim/research/batch.py) whose design is a SALib Sobol or Morris sample over the
 parameters' plausible ranges (config/actors.yaml, each range resting on the report's account
 of that motivation or constraint, Ch2–Ch6 › Motivations and Divergences); the outcome is
-the final-turn level of one dyad's track. Indices are written as CSV and JSON with a PNG
-chart next to the batch outputs, so `wargame report` can show them.
+the final-turn level of one dyad's track (only final levels are recorded). Indices are
+written as CSV and JSON with a chart (PNG and SVG) next to the batch outputs, so
+`wargame report` can show them.
 """
 
 from __future__ import annotations
@@ -36,11 +37,10 @@ def parse_outcome(outcome: str, dyads: tuple[str, ...]) -> tuple[int, int]:
 
 
 def outcome_values(out: Path, dyad: str, track: str, turn: int) -> np.ndarray:
-    """Final-turn level of dyad.track for every run, ordered by run."""
-    import pandas as pd
+    """Level of dyad.track at `turn` for every run, ordered by run."""
+    from .research.batch import read_levels
 
-    df = pd.read_parquet(out / "levels.parquet", columns=["run", "turn", "dyad", "track", "level"],
-                         filters=[("turn", "==", turn)])
+    df = read_levels(out, filters=[("turn", "==", turn)])
     df = df[(df["dyad"].astype(str) == dyad) & (df["track"].astype(str) == track)]
     return df.sort_values("run")["level"].to_numpy()
 
@@ -79,49 +79,48 @@ def analyze(method: str, design, y: np.ndarray, seed: int) -> list[dict[str, Any
 
 
 def write_results(out: Path, result: dict[str, Any]) -> None:
-    """sensitivity.json, sensitivity.csv and sensitivity.png in the study directory."""
+    """sensitivity.json, sensitivity.csv and the chart (sensitivity.png and .svg)."""
     import pandas as pd
 
-    from .batch import atomic_write
+    from .pages import save_figure
+    from .research.batch import atomic_write
 
     rows = result["indices"]
     atomic_write(out / "sensitivity.csv", pd.DataFrame(rows).to_csv(index=False).encode())
-    atomic_write(out / "sensitivity.png", chart(result))
+    save_figure(chart(result), out / "sensitivity")
     atomic_write(out / RESULT, (json.dumps(result, indent=1) + "\n").encode())
 
 
-def chart(result: dict[str, Any]) -> bytes:
-    """Bar chart of the indices as PNG bytes."""
-    import io
+def chart(result: dict[str, Any]):
+    """Bar chart of the indices with their 95% confidence intervals (a matplotlib figure)."""
+    from .pages import pyplot
 
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     rows = result["indices"][::-1]
     names = [r["param"] for r in rows]
     y = np.arange(len(rows))
-    fig, ax = plt.subplots(figsize=(7, 0.45 * len(rows) + 1.6), dpi=100)
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(rows) + 1.8), dpi=100)
     if result["method"] == "sobol":
         h = 0.38
         for off, key, label in ((h / 2, "ST", "total (ST)"), (-h / 2, "S1", "first order (S1)")):
             vals = [r[key] or 0.0 for r in rows]
             err = [r[f"{key}_conf"] or 0.0 for r in rows]
             ax.barh(y + off, vals, height=h, xerr=err, label=label, capsize=2)
-        ax.set_xlabel("Sobol index (bars: 95% confidence)")
+        ax.set_xlabel("Sobol index: share of the outcome's variance (bars: 95% interval)")
     else:
         ax.barh(y, [r["mu_star"] for r in rows], xerr=[r["mu_star_conf"] for r in rows],
                 height=0.5, label="mu*", capsize=2)
         ax.plot([r["sigma"] for r in rows], y, "kd", label="sigma")
-        ax.set_xlabel("Morris elementary effects (level points)")
+        ax.set_xlabel("Morris elementary effects, level points (bars: 95% interval of mu*)")
+    ax.xaxis.set_major_formatter("{x:.2f}")
     ax.set_yticks(y, names)
-    ax.set_title(f"Sensitivity of {result['outcome']} at {result['date']}")
+    ax.axvline(0, color="black", lw=0.6)
+    ax.grid(alpha=0.3, axis="x")
+    ax.set_title(f"{result['method'].capitalize()} sensitivity of {result['outcome']} at "
+                 f"{result['date']}")
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    return buf.getvalue()
+    return fig
 
 
 def format_table(result: dict[str, Any]) -> str:
@@ -146,13 +145,13 @@ def run_study(scenario: str, method: str, params: list[str], runs: int, outcome:
               out: Path, seed: int = 0, overrides: list[str] | None = None,
               turns: int | None = None, engine: str = "local", workers: int | None = None,
               scheduler: str | None = None, chunk_size: int | None = None,
-              progress: bool = True, replicates: int = 4) -> dict[str, Any]:
+              progress=None, replicates: int = 4) -> dict[str, Any]:
     """Run the study's batch in `out` (resumable) and write its indices there.
 
     Every design point is run `replicates` times on common random numbers (replicate i of
     every point draws the streams of run i) and the outcome is the mean over replicates, so
     the indices apportion the variance due to the parameters rather than to chance."""
-    from .batch import DEFAULT_CHUNK, BatchRequest, run_batch
+    from .research.batch import DEFAULT_CHUNK, BatchRequest, run_batch
     from .setup import build
 
     if method not in METHODS:
@@ -171,7 +170,8 @@ def run_study(scenario: str, method: str, params: list[str], runs: int, outcome:
     req = BatchRequest(scenario, runs, Path(out), seed, list(overrides or []), [], method,
                        list(params), turns,
                        DEFAULT_CHUNK if chunk_size is None else chunk_size, command="sensitivity",
-                       replicates=replicates, extra={"outcome": outcome})
+                       replicates=replicates, extra={"outcome": outcome}, record="final",
+                       tables=("levels",))
     prep = run_batch(req, engine, workers, scheduler, progress)
     dyad, _, track = outcome.rpartition(".")
     T = prep.setup.turns

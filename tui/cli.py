@@ -79,7 +79,7 @@ def _game(scenario, seed, seat, set_, turns, load):
 
 def _batch_game(batch: str, run: int, seat):
     """The game of run `run` of a batch: its scenario, overrides, seed and random stream."""
-    from sim.batch import run_spec
+    from sim.research.batch import run_spec
     from sim.savegame import Game, check_seats
 
     check_seats(seat or [])

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.batch import BatchRequest, run_batch
 from sim.model import WargameModel
+from sim.research.batch import BatchRequest, run_batch
 from sim.setup import build
 
 from .conftest import events, levels
@@ -64,7 +64,15 @@ def test_chunk_layout_and_manifest(tmp_path):
     man = json.loads((out / "manifest.json").read_text())
     assert man["complete"] is True and man["runs"] == 30
     assert man["chunks"]["count"] == 5 and man["chunks"]["size"] == 7
-    assert sorted(p.name for p in (out / "levels.parquet").iterdir()) == man["chunks"]["files"]
+    # Hive partitions by turn, one part per chunk in each; a checksum for every file
+    turns = sorted(p.name for p in (out / "levels.parquet").iterdir())
+    assert turns == sorted(f"turn={t}" for t in range(TURNS + 1))
+    parts = [f"part-{i:06d}.parquet" for i in range(5)]
+    assert sorted(p.name for p in (out / "levels.parquet" / "turn=3").iterdir()) == parts
+    sums = man["checksums"]["chunks"]
+    assert sorted(sums) == [str(i) for i in range(5)]
+    assert len(sums["2"]["sha256"]) == TURNS + 2 and sums["2"]["runs"] == [14, 21]
+    assert not (out / "checksums").exists()  # moved into the manifest
     assert man["scenario"]["sha256"] == build("baseline").digest
     assert {"python", "numpy", "pandas", "pyarrow", "SALib", "dask"} <= set(man["versions"])
     assert man["design"]["kind"] == "sweep" and man["design"]["params"] == ["DEU.china_caution"]
@@ -75,5 +83,14 @@ def test_chunk_layout_and_manifest(tmp_path):
     assert runs["run"].tolist() == list(range(30))
     assert runs["DEU.china_caution"].tolist() == [0.1] * 10 + [0.4] * 10 + [0.7] * 10
     lv = pd.read_parquet(out / "levels.parquet")
-    assert list(lv.columns) == ["run", "turn", "date", "dyad", "track", "level"]
+    assert sorted(lv.columns) == sorted(["run", "turn", "date", "dyad", "track", "level"])
     assert len(lv) == 30 * (TURNS + 1) * 4 * 3
+
+
+@pytest.mark.parametrize("record,turns", [("final", [TURNS]), ("yearly", [0, 4, 8, 10])])
+def test_lean_records_keep_the_same_values(tmp_path, reference, record, turns):
+    out = tmp_path / record
+    run_batch(BatchRequest("baseline", RUNS // 3, out, seed=11, sweeps=SWEEP, turns=TURNS,
+                           chunk_size=7, record=record), workers=2, progress=False)
+    assert np.array_equal(levels(out), reference[0][:, turns])
+    assert not (out / "events.parquet").exists()  # levels only, unless --tables says so

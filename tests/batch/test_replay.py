@@ -87,4 +87,5 @@ def test_progress_bar_on_stderr(tmp_path, wargame):
     r = wargame("batch", "baseline", "--runs", "6", "--turns", "4", "--workers", "1",
                 "--out", tmp_path / "b")
     assert r.exit_code == 0
-    assert "6/6 runs" in r.stderr and "runs/s" in r.stderr and "ETA" in r.stderr
+    assert "6/6" in r.stderr and "runs/s" in r.stderr and "ETA" in r.stderr
+    assert "about" in r.stderr  # the estimate of output size and time

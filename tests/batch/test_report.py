@@ -37,5 +37,10 @@ def test_report_of_a_sensitivity_study(tmp_path, wargame):
     assert wargame("report", out, "--out", html).exit_code == 0
     text = html.read_text()
     _check_html(text)
+    assert "Sensitivity study: JPN-DEU.exercise in baseline" in text
     assert "Sensitivity (sobol) of JPN-DEU.exercise" in text
-    assert len(re.findall(r'src="data:image/png', text)) == 3
+    assert "first-order index" in text and "ST 95% interval" in text
+    # indices and the distribution of final levels (only final levels are recorded)
+    assert len(re.findall(r'src="data:image/png', text)) == 2
+    assert "Final levels" in text and "Trajectories" not in text
+    assert (out / "sensitivity.svg").read_text().lstrip().startswith("<?xml")

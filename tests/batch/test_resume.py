@@ -25,16 +25,16 @@ def _cmd(out) -> list[str]:
 def test_killed_batch_resumes_to_identical_output(tmp_path):
     killed, clean = tmp_path / "killed", tmp_path / "clean"
     proc = subprocess.Popen(_cmd(killed), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    parts = killed / "levels.parquet"
+    done_marks = killed / "checksums"  # a chunk is finished when its checksum file exists
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
-        if parts.is_dir() and any(p.name.startswith("part-") for p in parts.iterdir()):
+        if done_marks.is_dir() and any(done_marks.glob("part-*.json")):
             break
         time.sleep(0.005)
     assert proc.poll() is None, "batch finished before it could be killed"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    n_parts = len(list(parts.glob("part-*.parquet")))
+    n_parts = len(list(done_marks.glob("part-*.json")))
     assert 1 <= n_parts < 40
     assert json.loads((killed / "manifest.json").read_text())["complete"] is False
 
@@ -47,8 +47,8 @@ def test_killed_batch_resumes_to_identical_output(tmp_path):
     assert np.array_equal(levels(killed), levels(clean))
     assert events(killed).equals(events(clean))
     assert not list(killed.rglob("*.tmp"))
-    names = sorted(p.name for p in (killed / "levels.parquet").iterdir())
-    assert names == sorted(p.name for p in (clean / "levels.parquet").iterdir())
+    names = sorted(p.relative_to(killed).as_posix() for p in killed.rglob("*.parquet"))
+    assert names == sorted(p.relative_to(clean).as_posix() for p in clean.rglob("*.parquet"))
 
 
 def test_rerun_of_finished_batch_does_nothing_and_keeps_output(tmp_path, wargame):

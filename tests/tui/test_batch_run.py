@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 from typer.testing import CliRunner
 
-from sim.batch import run_spec
 from sim.cli import app, load_plugins
+from sim.research.batch import run_spec
 from sim.savegame import Game
 
 

@@ -1,0 +1,339 @@
+"""The Python API: one run, batches, their results, and paired comparisons.
+
+Everything here is exported from `sim` (imported on first use, so `import sim` stays light):
+
+>>> import sim
+>>> result = sim.run("baseline", seed=7, turns=4)
+>>> result.levels.columns.tolist()
+['turn', 'date', 'dyad', 'track', 'level']
+>>> len(result.levels)                     # 5 turns (with the start) x 4 dyads x 3 tracks
+60
+
+A batch writes a folder of Parquet files; `open_results` reads it lazily with pandas,
+polars or DuckDB:
+
+>>> import tempfile, pathlib
+>>> out = pathlib.Path(tempfile.mkdtemp()) / "base"
+>>> res = sim.batch("baseline", runs=20, seed=1, out=out, turns=8, record="final",
+...                 workers=1)
+>>> res.runs, res.recorded_turns
+(20, [8])
+>>> res.levels().shape
+(240, 6)
+>>> res.verify()
+[]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from .compare import Comparison
+    from .model import WargameModel
+
+Overrides = Mapping[str, float] | Iterable[str] | None
+
+
+def _overrides(overrides: Overrides) -> dict[str, float] | list[str]:
+    if overrides is None:
+        return {}
+    if isinstance(overrides, Mapping):
+        return {str(k): float(v) for k, v in overrides.items()}
+    return [str(x) for x in overrides]
+
+
+# --------------------------------------------------------------------------- one run
+@dataclass
+class RunResult:
+    """One played game: its model, levels, events and explanations.
+
+    >>> r = run("germany-drops-china-caution", seed=3, turns=6)
+    >>> bool(r.final.loc["JPN-DEU", "exercise"] == r.levels.query(
+    ...     "turn == 6 and dyad == 'JPN-DEU' and track == 'exercise'").level.item())
+    True
+    >>> r.events.columns.tolist()[:4]
+    ['turn', 'date', 'kind', 'dyad']
+    """
+
+    model: WargameModel
+
+    @property
+    def seed(self) -> int:
+        return self.model.seed
+
+    @property
+    def scenario(self) -> str:
+        return self.model.setup.name
+
+    @cached_property
+    def levels(self) -> pd.DataFrame:
+        """Tidy levels: one row per turn (0 = the start), dyad and track."""
+        import pandas as pd
+
+        from .ids import TRACKS
+
+        s = self.model.setup
+        hist = self.model.level_history()[:, 0]  # (T+1, D, K)
+        T1, D, K = hist.shape
+        turn = np.repeat(np.arange(T1), D * K)
+        return pd.DataFrame({
+            "turn": turn,
+            "date": [s.date(int(t)) for t in turn],
+            "dyad": np.tile(np.repeat(np.array(s.dyads), K), T1),
+            "track": np.tile(np.array(TRACKS), T1 * D),
+            "level": hist.reshape(-1),
+        })
+
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        """Chronological events (shocks, negotiations, agreements, activities), as in
+        `wargame run --json`."""
+        import pandas as pd
+
+        from .results import run_events
+
+        cols = ["turn", "date", "kind", "dyad", "track", "enabler", "id", "actor", "text"]
+        return pd.DataFrame(run_events(self.model), columns=cols)
+
+    @property
+    def final(self) -> pd.DataFrame:
+        """Final levels, dyads by tracks."""
+        last = self.levels[self.levels.turn == self.levels.turn.max()]
+        return last.pivot(index="dyad", columns="track", values="level").loc[
+            list(self.model.setup.dyads)]
+
+    def explain(self, dyad: str, track: str, turn: int | None = None) -> pd.Series:
+        """The change of `dyad`'s `track` in `turn` (default: over the whole game), split
+        into its drivers; the values sum exactly to the change (sim/explain.py).
+
+        >>> r = run("baseline", seed=2, turns=5)
+        >>> parts = r.explain("JPN-DEU", "exercise", turn=3)
+        >>> lv = r.levels.set_index(["turn", "dyad", "track"]).level
+        >>> change = lv[3, "JPN-DEU", "exercise"] - lv[2, "JPN-DEU", "exercise"]
+        >>> bool(abs(parts.sum() - change) < 1e-9)
+        True
+        >>> parts.index[0]
+        'momentum'
+        """
+        import pandas as pd
+
+        from .errors import InputError
+        from .explain import NAMES, explain
+        from .ids import TRACKS
+
+        s = self.model.setup
+        if dyad not in s.dyads:
+            raise InputError("dyad", dyad, f"unknown dyad; allowed: {', '.join(s.dyads)}")
+        if track not in TRACKS:
+            raise InputError("track", track, f"unknown track; allowed: {', '.join(TRACKS)}")
+        T = self.model.turn
+        if turn is not None and not 1 <= turn <= T:
+            raise InputError("turn", str(turn), f"allowed: 1 to {T}")
+        start, end = (0, T) if turn is None else (turn - 1, turn)
+        contrib = explain(self.model, 0, start, end)
+        d, k = s.dyads.index(dyad), TRACKS.index(track)
+        return pd.Series(contrib[:, d, k], index=list(NAMES), name=f"{dyad}.{track}")
+
+    def to_json(self) -> dict[str, Any]:
+        """The `wargame run --json` document."""
+        from .results import run_json
+
+        return run_json(self.model)
+
+
+def run(scenario: str, *, seed: int = 0, overrides: Overrides = None,
+        turns: int | None = None) -> RunResult:
+    """Play one game of `scenario` (a name in scenarios/ or a path).
+
+    `overrides` are `--set` values: {"DEU.china_caution": 0.1} or ["DEU.china_caution=0.1"].
+
+    >>> a = run("baseline", seed=5, turns=3)
+    >>> b = run("baseline", seed=5, turns=3)
+    >>> a.levels.equals(b.levels)          # same seed, same game
+    True
+    >>> run("baseline", overrides={"DEU.china_caution": 0.1}, turns=2).model.setup.overrides
+    {'DEU.china_caution': 0.1}
+    """
+    from .model import WargameModel
+    from .setup import build
+
+    setup = build(scenario, _overrides(overrides), turns)
+    return RunResult(WargameModel(setup, seed=seed, keep_snapshots=True, collect=False).run())
+
+
+# --------------------------------------------------------------------------- batches
+class Results:
+    """A batch folder, read lazily. Tables: `levels` (Hive-partitioned by turn), `events`
+    and `runs` (each run's seed key and swept or sampled values).
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "b"
+    >>> _ = batch("baseline", runs=6, out=out, turns=4, record="yearly", workers=1)
+    >>> r = open_results(out)
+    >>> r.polars().filter(turn=4).collect().height          # polars, lazily
+    72
+    >>> r.duckdb().filter("turn = 4").count("*").fetchall()  # DuckDB, lazily
+    [(72,)]
+    >>> r.final_levels().shape                                  # one row per run
+    (6, 12)
+    """
+
+    def __init__(self, out: Path | str):
+        from .research.batch import read_manifest
+
+        self.path = Path(out)
+        self.manifest: dict[str, Any] = read_manifest(self.path)
+
+    def __repr__(self) -> str:
+        return (f"Results({str(self.path)!r}: {self.runs} runs of {self.scenario}, "
+                f"record {self.record})")
+
+    @property
+    def scenario(self) -> str:
+        return self.manifest["scenario"]["name"]
+
+    @property
+    def runs(self) -> int:
+        return int(self.manifest["runs"])
+
+    @property
+    def record(self) -> str:
+        return self.manifest.get("record", "all")
+
+    @property
+    def recorded_turns(self) -> list[int]:
+        return list(self.manifest.get("recorded_turns", range(self.manifest["turns"] + 1)))
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.manifest.get("complete"))
+
+    def files(self, table: str = "levels") -> str:
+        """A glob of the table's Parquet files, for DuckDB SQL or polars."""
+        from .research.batch import EVENTS, LEVELS, RUNS
+
+        return {"levels": str(self.path / LEVELS / "**" / "*.parquet"),
+                "events": str(self.path / EVENTS / "*.parquet"),
+                "runs": str(self.path / RUNS)}[table]
+
+    def dataset(self, table: str = "levels"):
+        """A lazy pyarrow dataset of the table."""
+        import pyarrow.dataset as ds
+
+        from .research.batch import EVENTS, RUNS, levels_dataset
+
+        if table == "levels":
+            return levels_dataset(self.path)
+        return ds.dataset(self.path / {"events": EVENTS, "runs": RUNS}[table], format="parquet")
+
+    def levels(self, filters=None, columns: list[str] | None = None) -> pd.DataFrame:
+        """Levels as pandas (run, turn, date, dyad, track, level), sorted by run and turn;
+        `filters` in pandas' form, e.g. [("turn", "==", 40), ("run", "<", 100)]."""
+        from .research.batch import read_levels
+
+        return read_levels(self.path, filters, columns)
+
+    def events(self) -> pd.DataFrame:
+        import pandas as pd
+
+        from .research.batch import EVENTS
+
+        return pd.read_parquet(self.path / EVENTS)
+
+    def params(self) -> pd.DataFrame:
+        """runs.parquet: run, seed key and each swept or sampled parameter's value."""
+        import pandas as pd
+
+        from .research.batch import RUNS
+
+        return pd.read_parquet(self.path / RUNS)
+
+    def final_levels(self) -> pd.DataFrame:
+        """One row per run, one column per 'DYAD.track' at the last recorded turn."""
+        df = self.levels(filters=[("turn", "==", self.recorded_turns[-1])])
+        df["outcome"] = df["dyad"].astype(str) + "." + df["track"].astype(str)
+        wide = df.pivot(index="run", columns="outcome", values="level")
+        order = list(dict.fromkeys(df["outcome"]))
+        return wide[order]
+
+    def polars(self, table: str = "levels"):
+        """A polars LazyFrame (`pl.scan_parquet`, Hive partitions as columns)."""
+        import polars as pl
+
+        return pl.scan_parquet(self.files(table), hive_partitioning=table == "levels")
+
+    def duckdb(self, table: str = "levels", connection=None):
+        """A DuckDB relation over the table (lazy; `.df()`, `.pl()` or SQL on it)."""
+        import duckdb
+
+        con = connection or duckdb.connect()
+        return con.read_parquet(self.files(table), hive_partitioning=table == "levels")
+
+    def verify(self) -> list[str]:
+        """Problems of the folder (damaged, missing or foreign files, changed inputs);
+        [] when whole. See `wargame verify`."""
+        from .research.batch import verify
+
+        return verify(self.path)
+
+
+def open_results(out: Path | str) -> Results:
+    """Open a batch folder written by `batch` or `wargame batch` (nothing is read yet)."""
+    return Results(out)
+
+
+def batch(scenario: str, *, runs: int, seed: int = 0, out: Path | str,
+          sample: str | None = None, params: Iterable[str] | None = None,
+          sweeps: Iterable[str] | None = None, overrides: Overrides = None,
+          record: str = "all", tables: Iterable[str] | None = None,
+          turns: int | None = None, workers: int | None = None, chunk_size: int = 1000,
+          engine: str = "local", scheduler: str | None = None, force: bool = False) -> Results:
+    """Run (or resume) a batch into `out`, as `wargame batch` does; returns its results.
+
+    `sample` is grid, lhs, sobol or morris over `params` (their config ranges); `sweeps`
+    are 'ACTOR.param=LO:HI:STEPS'; `record` is final, yearly or all; `tables` a subset of
+    ("levels", "events"). Local workers (default: all cores) start from a fork server, so
+    a script calling this needs the `if __name__ == "__main__":` guard.
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "lhs"
+    >>> r = batch("baseline", runs=8, out=out, sample="lhs",
+    ...           params=["DEU.china_caution", "JPN.bandwidth"], turns=4, workers=1)
+    >>> r.params().columns.tolist()
+    ['run', 'seed_key', 'DEU.china_caution', 'JPN.bandwidth']
+    """
+    from .research.batch import BatchRequest, run_batch
+
+    ov = _overrides(overrides)
+    ov_list = [f"{k}={v!r}" for k, v in ov.items()] if isinstance(ov, dict) else ov
+    req = BatchRequest(scenario, runs, Path(out), seed, ov_list, list(sweeps or []), sample,
+                       list(params or []), turns, chunk_size, record=record,
+                       tables=tuple(tables) if tables is not None else None, force=force)
+    run_batch(req, engine, workers, scheduler)
+    return Results(out)
+
+
+def compare(scenario: str, *, overrides: Overrides = None, runs: int = 1000, seed: int = 0,
+            against: str | None = None, turns: int | None = None) -> Comparison:
+    """Paired what-if runs on common random numbers: the baseline is `scenario`, the
+    counterfactual `against` (default the same scenario) with `overrides`.
+
+    >>> c = compare("baseline", overrides={"DEU.china_caution": 0.1}, runs=50, turns=8)
+    >>> row = c.differences().query("turn == 8 and dyad == 'JPN-DEU' and track == 'exercise'")
+    >>> bool(row.low.item() <= row.difference.item() <= row.high.item())
+    True
+    """
+    from .compare import compare as paired
+
+    ov = _overrides(overrides)
+    items = [f"{k}={v!r}" for k, v in ov.items()] if isinstance(ov, dict) else ov
+    return paired(scenario, items, runs, seed, against, turns)
