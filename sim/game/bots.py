@@ -17,9 +17,8 @@ PROPOSE_EVERY = 4
 def _unmet_levels(objectives: list[dict], state: dict) -> list[dict]:
     out = []
     for o in objectives:
-        if o["kind"] == "level":
-            if state["levels"][o["dyad"]][o["track"]] < o["at_least"]:
-                out.append(o)
+        if o["kind"] == "level" and state["levels"][o["dyad"]][o["track"]] < o["at_least"]:
+            out.append(o)
     return out
 
 
@@ -65,7 +64,7 @@ def answer(seat: str, objectives: list[dict], state: dict, proposal: dict) -> tu
         return ("reject", None) if _restrained(objectives, "statement") else ("accept", None)
     if kind == "agreement" and terms.get("enabler") == "raa":
         j = terms.get("jurisdiction")
-        mine_conceded = (j == "host_state" and not seat == "JPN") or \
+        mine_conceded = (j == "host_state" and seat != "JPN") or \
                         (j == "sending_state" and seat == "JPN")
         if mine_conceded and _concedes(objectives):
             return "counter", {"enabler": "raa", "jurisdiction": "unresolved"}

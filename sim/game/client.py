@@ -4,7 +4,9 @@ and gets its seat back, and the unattended bot loop (`wargame join ... --bot`)."
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
@@ -18,6 +20,7 @@ from . import protocol as P
 from .host import registry_file
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+REGISTRY_WAIT = 30.0  # seconds a client on the host's machine waits for the host to start
 
 
 def join_url(address: str, seat: str | None = None, token: str | None = None,
@@ -38,6 +41,9 @@ def join_url(address: str, seat: str | None = None, token: str | None = None,
         token = _token_from(Path(token_file), seat)
     if token is None and parts.hostname in LOOPBACK and parts.port:
         f = registry_file(parts.port)
+        end = time.monotonic() + REGISTRY_WAIT
+        while not f.exists() and time.monotonic() < end:  # the host may still be starting
+            time.sleep(0.1)
         if f.exists():
             token = _token_from(f, seat)
     if token is None:
@@ -80,10 +86,9 @@ class Connection:
     async def send(self, msg: P.Msg) -> None:
         if self.ws is None:
             await self._open()
-        try:
+        # a dropped link: the next read reconnects and the state says what the host lacks
+        with contextlib.suppress(ConnectionClosed):
             await self.ws.send(P.dump(msg))
-        except ConnectionClosed:
-            pass  # the next read reconnects; the client resends what the state lacks
 
     async def messages(self) -> AsyncIterator:
         """Host messages, reconnecting when the link drops, until the game is over."""
@@ -119,10 +124,11 @@ async def run_bot(url: str, log=print, timeout: float | None = None) -> dict:
     conn = Connection(url)
     done_turn = 0
     proposed_turn = 0
+    answered: set[str] = set()
     result: dict = {}
 
     async def play():
-        nonlocal done_turn, proposed_turn, result
+        nonlocal done_turn, proposed_turn, result  # noqa: F824
         async for msg in conn.messages():
             if msg.type == "welcome":
                 done_turn = 0  # (re)joined: the state says whether the host has our move
@@ -138,7 +144,8 @@ async def run_bot(url: str, log=print, timeout: float | None = None) -> dict:
                 objs = conn.welcome.objectives
                 st = msg.model_dump()
                 for p in st["proposals"]:
-                    if p["to"] == seat and p["status"] == "open":
+                    if p["to"] == seat and p["status"] == "open" and p["id"] not in answered:
+                        answered.add(p["id"])
                         ans, terms = bots.answer(seat, objs, st, p)
                         await conn.send(P.Respond(proposal=p["id"], answer=ans,
                                                   terms=P.Terms(**terms) if terms else None))

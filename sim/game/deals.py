@@ -18,7 +18,12 @@ from .protocol import MovePayload, Terms
 
 #: Move fields the engine knows (new instruments are used when the engine has them).
 ENGINE_FIELDS = set(Move.model_fields)
-CONCESSION_COST = 0.05  # rise of the conceding side's domestic constraint (Ch3 UK › Constraints)
+CONCESSION_COST = 0.05
+AGREEMENTS = {"isa": "an Information Security Agreement",
+              "acsa": "an Acquisition and Cross-Servicing Agreement",
+              "equipment": "an equipment and technology transfer agreement",
+              "two_plus_two": "a 2+2 ministerial format", "raa": "a Reciprocal Access Agreement",
+              "partnership": "a partnership programme"}  # rise of the conceding side's domestic constraint (Ch3 UK › Constraints)
 
 
 @dataclass
@@ -42,7 +47,7 @@ class Proposal:
                 "statement_russia": "a joint statement on Russia",
                 "two_plus_two": "2+2 ministerial talks"}.get(self.kind)
         if self.kind == "agreement":
-            what = f"negotiations on an {t.get('enabler') or 'agreement'}".replace("an r", "an R")
+            what = f"negotiations on {AGREEMENTS.get(t.get('enabler'), 'an agreement')}"
             if t.get("jurisdiction") and t["jurisdiction"] != "unresolved":
                 what += f" (criminal jurisdiction: {t['jurisdiction'].replace('_', ' ')})"
         return f"{self.frm} proposes to {self.to}: {what}" + (

@@ -12,6 +12,7 @@ ends the after-action report is written next to the save.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import time
@@ -112,10 +113,8 @@ class Host:
 
     # ----------------------------------------------------------------- sending
     async def _send(self, ws: ServerConnection, text: str) -> None:
-        try:
+        with contextlib.suppress(ConnectionClosed):
             await ws.send(text)
-        except ConnectionClosed:
-            pass
 
     def _state_text(self, role: str, seat: str | None, cache: dict) -> str:
         key = (role, seat)
@@ -200,6 +199,7 @@ class Host:
         except SessionError as exc:
             await self._send(ws, P.dump(P.Error(code=exc.code, message=exc.message)))
             return
+        ses.save()  # a host that dies mid-turn resumes with this turn's messages
         await self.broadcast()
         await self.maybe_advance()
 
@@ -221,6 +221,7 @@ class Host:
 
     async def inject(self, shock: str | None, to: str | None = None, text: str = "") -> None:
         n = self.session.inject(shock, to, text)
+        self.session.save()
         await self.send_notice(n)
         await self.broadcast()
 

@@ -130,7 +130,7 @@ def load_plans(override: str | Path | None = None, dyads: tuple[str, ...] | None
         for seat, plan in plans.items():
             for i, o in enumerate(plan.objectives):
                 if o.dyad is not None and o.dyad not in dyads:
-                    raise InputError(str(path), f"seats.{seat}.objectives.{i}.dyad",
+                    raise InputError(str(path), f"seats.{seat}.objectives[{i}].dyad",
                                      f"'{o.dyad}' is not a dyad of this game; {allowed(dyads)}")
     return plans
 

@@ -73,12 +73,12 @@ def load_timetable(path: str | Path, game: Game) -> list[TimedInject]:
     lib = game.library()
     for i, e in enumerate(tt.injects):
         if e.shock is not None and e.shock not in lib:
-            raise InputError(str(p), f"injects.{i}.shock", f"unknown shock '{e.shock}'; "
+            raise InputError(str(p), f"injects[{i}].shock", f"unknown shock '{e.shock}'; "
                              f"{allowed(lib)}")
         if e.shock is None and not e.text:
-            raise InputError(str(p), f"injects.{i}", "give a shock, a text or both")
+            raise InputError(str(p), f"injects[{i}]", "give a shock, a text or both")
         if e.turn > game.setup.turns:
-            raise InputError(str(p), f"injects.{i}.turn", f"{e.turn} is after the last turn "
+            raise InputError(str(p), f"injects[{i}].turn", f"{e.turn} is after the last turn "
                              f"({game.setup.turns})")
     return list(tt.injects)
 
@@ -353,7 +353,7 @@ class Session:
                 "timetable_done": self.timetable_done, "tokens": self.tokens,
                 "proposals": [asdict(p) for p in self.proposals],
                 "notices": [asdict(n) for n in self.notices], "log": self.log,
-                "paused": self.paused, "turn": g.turn,
+                "paused": self.paused, "turn": g.turn, "submitted": self.submitted,
                 "levels_hex": [float(x).hex() for x in g.model.level_history().ravel()]}
 
     def save(self) -> None:
@@ -387,7 +387,23 @@ class Session:
             ses.notices = [Notice(**n) for n in data.get("notices", [])]
             ses.log = list(data.get("log", []))
             ses.paused = bool(data.get("paused", False))
+            ses.submitted = {a: MovePayload(**m).model_dump()
+                             for a, m in data.get("submitted", {}).items() if a in ses.seats}
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(str(f), "", f"damaged session file ({exc.__class__.__name__}: "
                              f"{exc})") from None
         return ses
+
+
+def verify_replay(out: str | Path) -> tuple[int, bool]:
+    """Replay `out`/game.json with the ordinary saved-game loader and compare every level of
+    every turn, bit for bit, with what the host recorded in session.json."""
+    out = Path(out)
+    game = Game.load(out / GAME_FILE)
+    f = out / SESSION_FILE
+    try:
+        want = json.loads(f.read_text(encoding="utf-8"))["levels_hex"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise InputError(str(f), "levels_hex", f"cannot read: {exc.__class__.__name__}") from None
+    got = [float(x).hex() for x in game.model.level_history().ravel()]
+    return len(want), got == want

@@ -42,13 +42,20 @@ def register(app: typer.Typer) -> None:
             help="Briefs and objectives replacing config/classroom.yaml's, per seat")] = None,
         resume: Annotated[Path | None, typer.Option(
             help="Continue the game saved in this folder")] = None,
+        verify: Annotated[Path | None, typer.Option(
+            help="Replay the game saved in this folder and check it bit for bit")] = None,
         timeout: Annotated[float | None, typer.Option(
             help="Stop after this many seconds (headless)", min=1)] = None,
     ) -> None:
         """Host one classroom game that every team joins from its own screen."""
         from sim.errors import InputError
-        from sim.game.session import SESSION_FILE, Session
+        from sim.game.session import SESSION_FILE, Session, verify_replay
 
+        if verify is not None:
+            n, same = verify_replay(verify)
+            typer.echo(f"{verify / 'game.json'}: replayed {n} levels "
+                       + ("bit-identical to the hosted game" if same else "DIFFERENT"))
+            raise typer.Exit(0 if same else 1)
         if resume is not None:
             session = Session.resume(resume)
         else:
@@ -117,22 +124,18 @@ async def _headless(h, timeout: float | None) -> None:
                f"{h.session.out}")
     for k, url in h.addresses().items():
         typer.echo(f"  {k:<12} {url}")
-    last = h.session.turn
-    h.on_change = None
+    last = [h.session.turn]
+
+    def progress() -> None:
+        if h.session.turn != last[0]:
+            last[0] = h.session.turn
+            typer.echo(f"turn {last[0]} played ({h.session.game.date}); saved in "
+                       f"{h.session.out / 'game.json'}")
+
+    h.on_change = progress
     try:
-        async def progress():
-            nonlocal last
-            while not h.finished.is_set():
-                await asyncio.sleep(0.2)
-                if h.session.turn != last:
-                    last = h.session.turn
-                    typer.echo(f"turn {last} played ({h.session.game.date}); saved")
-        task = asyncio.create_task(progress())
         await asyncio.wait_for(h.finished.wait(), timeout)
-        task.cancel()
-        typer.echo(f"turn {h.session.turn} played ({h.session.game.date}); game over")
-        typer.echo(f"report: {h.report_path}")
-        typer.echo(f"saved game: {h.session.out / 'game.json'}")
+        typer.echo(f"game over; report: {h.report_path}")
         await asyncio.sleep(h.linger)
     except TimeoutError:
         typer.echo(f"stopped after {timeout:g} s at turn {h.session.turn}; continue with "
