@@ -147,6 +147,8 @@ class State(Msg):
     proposals: list[dict[str, Any]]
     params: dict[str, dict[str, float]] = {}
     """Current parameters of the seats this client may see."""
+    progress: dict[str, list[tuple[str, float, bool]]] = {}
+    """Per seat this client may see: (objective id, value it reads, met) at this turn."""
 
 
 class Notice(Msg):

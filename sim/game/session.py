@@ -24,7 +24,7 @@ from ..results import levels_dict
 from ..savegame import Game, write_atomic
 from ..schema import AgentId, Strict
 from . import deals as D
-from .objectives import load_plans, score_history
+from .objectives import load_plans, objective_values, score_history
 from .protocol import MovePayload, Propose, Respond, State
 
 SESSION_FORMAT = 1
@@ -324,12 +324,18 @@ class Session:
             if everything or a == seat:
                 params[a] = {p: round(float(g.model.params[0, AGENT_ACTORS.index(a), i]), 4)
                              for i, p in enumerate(PARAMS)}
+        progress = {}
+        if g.turn:
+            for a in params:
+                if a in self.plans:
+                    progress[a] = [(o.id, round(v, 4), ok) for o, v, ok in objective_values(
+                        g.model, a, self.plans[a], g.turn)]
         return State(turn=g.turn, date=g.date, done=g.done, paused=self.paused,
                      deadline=deadline, levels=levels_dict(s.dyads, g.model.levels[0]),
                      signed=signed, submitted=sorted(self.submitted),
                      connected=sorted(connected),
                      scores={a: v for a, v in sc.items() if everything or a == seat},
-                     log=log[-200:], proposals=props, params=params)
+                     log=log[-200:], proposals=props, params=params, progress=progress)
 
     def welcome_info(self, role: str, seat: str | None) -> dict:
         info: dict = {"scenario": self.game.setup.name, "turns": self.game.setup.turns,
