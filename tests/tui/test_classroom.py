@@ -78,6 +78,8 @@ async def _client_tabs(tmp_path):
         # the seat sees its private inject and its own parameters only
         text = str(app.query_one("#private-notices").render())
         assert "more launches" in text
+        log = str(app.query_one("#log-text").render())
+        assert "[private] " in log and "more launches" in log  # shown as written, not markup
         assert list(app.state.params) == ["JPN"]
         # answer the German proposal from the Deals tab
         await pilot.press("5")

@@ -8,6 +8,7 @@ submits the move. The connection reconnects and gets its seat back by itself.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -119,7 +120,7 @@ class ClientApp(App):
             async for msg in self.conn.messages():
                 self.apply(msg)
         except ConnectionError as exc:
-            self.query_one("#status", Static).update(f"disconnected: {exc}")
+            self.query_one("#status", Static).update(Text(f"disconnected: {exc}"))
 
     async def send(self, msg: P.Msg) -> None:
         if self.conn is None:
@@ -139,14 +140,15 @@ class ClientApp(App):
             self.state = msg
             self._draw()
         elif msg.type == "notice":
-            self.notify(msg.text, title="private" if msg.private else "inject", timeout=10)
+            self.notify(msg.text, title="private" if msg.private else "inject", timeout=10,
+                        markup=False)
         elif msg.type == "error":
-            self.notify(f"{msg.code}: {msg.message}", severity="error", timeout=8)
+            self.notify(f"{msg.code}: {msg.message}", severity="error", timeout=8, markup=False)
         elif msg.type == "over":
             self.over = msg
-            self.query_one("#status", Static).update(
+            self.query_one("#status", Static).update(Text(
                 "Game over. Scores: " + ", ".join(f"{k} {v:g}" for k, v in msg.scores.items())
-                + (f"  Report: {msg.report}" if msg.report else ""))
+                + (f"  Report: {msg.report}" if msg.report else "")))
 
     def _fill_forms(self) -> None:
         w = self.welcome
@@ -161,7 +163,7 @@ class ClientApp(App):
         st, w = self.state, self.welcome
         seat = w.seat if w else None
         turns = w.turns if w else 0
-        self.query_one("#status", Static).update(views.status_line(st, seat, turns))
+        self.query_one("#status", Static).update(Text(views.status_line(st, seat, turns)))
         self.query_one("#levels-table", Static).update(views.levels_table(st))
         self.query_one("#anchors", Static).update(views.anchors_text(st))
         seats = w.seats if w else []
@@ -174,7 +176,7 @@ class ClientApp(App):
         open_in = [(f"{p['id']} from {p['frm']}", p["id"]) for p in st.proposals
                    if p["status"] == "open" and p["to"] == seat]
         self.query_one("#answer-id", Select).set_options(open_in)
-        self.query_one("#log-text", Static).update("\n".join(reversed(st.log)) or "—")
+        self.query_one("#log-text", Static).update(Text("\n".join(reversed(st.log)) or "—"))
 
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

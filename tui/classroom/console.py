@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 
 from rich.table import Table
+from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -83,9 +84,9 @@ class ConsoleApp(App):
     def _redraw(self) -> None:
         h, ses = self.host, self.host.session
         st = ses.view("facilitator", None, h.connected(), h.deadline())
-        self.query_one("#status", Static).update(
+        self.query_one("#status", Static).update(Text(
             views.status_line(st, None, ses.game.setup.turns)
-            + f"  ·  {len(h.clients)} connections")
+            + f"  ·  {len(h.clients)} connections"))
         t = Table(expand=True, box=None, header_style="bold")
         for c in ("seat", "connected", "submitted", "proposals to answer", "score"):
             t.add_column(c)
@@ -95,17 +96,17 @@ class ConsoleApp(App):
                       str(len(ses.open_for(a))) or "0", f"{sum(st.scores.get(a, [])):g}")
         self.query_one("#seats-table", Static).update(t)
         waiting = h.waiting_for()
-        self.query_one("#waiting", Static).update(
+        self.query_one("#waiting", Static).update(Text(
             "Game over." if ses.done else
-            ("Waiting for: " + ", ".join(waiting)) if waiting else "Every seat is ready.")
+            ("Waiting for: " + ", ".join(waiting)) if waiting else "Every seat is ready."))
         self.query_one("#proposals", Static).update(views.proposals_table(st, None))
         self.query_one("#score-text", Static).update(views.score_text(st, ses.seats))
         self.query_one("#levels-table", Static).update(views.levels_table(st))
         self.query_one("#params", Static).update(views.params_text(st, None))
-        self.query_one("#log-text", Static).update("\n".join(reversed(st.log)) or "—")
-        self.query_one("#addresses", Static).update(
+        self.query_one("#log-text", Static).update(Text("\n".join(reversed(st.log)) or "—"))
+        self.query_one("#addresses", Static).update(Text(
             "\n".join(f"{k:<12} {u}" for k, u in h.addresses().items())
-            + "\n\nGive each team its own line; browsers: wargame join ADDRESS --serve.")
+            + "\n\nGive each team its own line; browsers: wargame join ADDRESS --serve."))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Digits switch tabs from any widget, except while typing into a text field."""
@@ -133,7 +134,7 @@ class ConsoleApp(App):
             await self.host.inject(None if shock is Select.BLANK else shock,
                                    None if to is Select.BLANK else to, text)
         except SessionError as exc:
-            self.notify(exc.message, severity="error")
+            self.notify(exc.message, severity="error", markup=False)
             return
         self.notify("inject queued for next turn" + ("" if to is Select.BLANK else f" ({to})"))
         self.query_one("#inject-text", Input).value = ""
