@@ -295,15 +295,21 @@ def parse_param_key(key: str, file: str, field: str, line: int | None = None,
     'exercise.caution_gap') is accepted too (config/model.yaml)."""
     if allow_model and key.startswith("MODEL."):
         from .ids import TRACKS
-        from .schema import TRACK_DOMAIN
+        from .schema import RULE_DOMAIN, TRACK_DOMAIN
 
         parts = key.split(".")
-        if len(parts) != 3 or parts[1] not in TRACKS or parts[2] not in TRACK_DOMAIN:
-            bad = parts[-1] if len(parts) == 3 and parts[1] in TRACKS else key
-            raise InputError(file, field, f"'{key}' must be MODEL.track.name with track one of "
-                             f"{', '.join(TRACKS)}{did_you_mean(bad, TRACK_DOMAIN)}; "
-                             f"{allowed(TRACK_DOMAIN)}", line)
-        return "MODEL", f"{parts[1]}.{parts[2]}"
+        if len(parts) == 3 and parts[1] in TRACKS and parts[2] in TRACK_DOMAIN:
+            return "MODEL", f"{parts[1]}.{parts[2]}"
+        if len(parts) == 3 and f"{parts[1]}.{parts[2]}" in RULE_DOMAIN:
+            return "MODEL", f"{parts[1]}.{parts[2]}"
+        rest = key.removeprefix("MODEL.")
+        if len(parts) == 3 and parts[1] in TRACKS:
+            hint = did_you_mean(parts[2], TRACK_DOMAIN)
+        else:
+            hint = did_you_mean(rest, list(RULE_DOMAIN))
+        raise InputError(file, field, f"'{key}' must be MODEL.track.name (track one of "
+                         f"{', '.join(TRACKS)}; {allowed(TRACK_DOMAIN)}) or MODEL.group.name "
+                         f"for a rule constant{hint}; see `wargame list`", line)
     actor, dot, param = key.partition(".")
     if not dot:
         raise InputError(file, field, f"'{key}' must be ACTOR.param, e.g. DEU.china_caution", line)
@@ -319,14 +325,22 @@ def parse_param_key(key: str, file: str, field: str, line: int | None = None,
 def check_param_value(actor: str, param: str, value: float, file: str, field: str,
                       line: int | None = None) -> None:
     if actor == "MODEL":
-        from .schema import TRACK_DOMAIN
+        from .schema import RULE_DOMAIN, TRACK_DOMAIN
 
-        lo, hi = TRACK_DOMAIN[param.split(".")[1]]
+        lo, hi = (TRACK_DOMAIN[param.split(".")[1]] if param in _track_keys()
+                  else RULE_DOMAIN[param][:2])
     else:
         lo, hi = PARAM_DOMAIN[param]
     if not lo <= value <= hi:
         raise InputError(file, field, f"{actor}.{param} = {value} is out of range; "
                          f"allowed: {lo} to {hi}", line)
+
+
+def _track_keys() -> set[str]:
+    from .ids import TRACKS
+    from .schema import TRACK_DOMAIN
+
+    return {f"{t}.{n}" for t in TRACKS for n in TRACK_DOMAIN}
 
 
 def load_scenario(name_or_path: str) -> tuple[Scenario, Config, Path]:
@@ -382,6 +396,18 @@ def check_scenario(sc: Scenario, cfg: Config, path: Path, node: yaml.Node | None
                 raise InputError(f, f"shocks[{i}].enablers.{key}",
                                  f"unknown enabler '{e}'{did_you_mean(e, ENABLERS)}; "
                                  f"{allowed(ENABLERS)}", line)
+        for part in ("coercion", "retaliation"):
+            for a in getattr(s, part):
+                if a not in AGENT_ACTORS:
+                    raise InputError(f, f"shocks[{i}].{part}.{a}",
+                                     f"unknown actor '{a}'{did_you_mean(a, AGENT_ACTORS)}; "
+                                     f"{allowed(AGENT_ACTORS)}",
+                                     _node_line(node, ("shocks", i, part, a)))
+        for d in s.missions:
+            if d not in dyads:
+                raise InputError(f, f"shocks[{i}].missions.{d}",
+                                 f"unknown dyad '{d}'{did_you_mean(d, dyads)}; {allowed(dyads)}",
+                                 _node_line(node, ("shocks", i, "missions", d)))
         if isinstance(s.at, int) and s.at > sc.turns:
             raise InputError(f, f"shocks[{i}].at", f"turn {s.at} is after the last turn "
                              f"({sc.turns})", _node_line(node, ("shocks", i, "at")))

@@ -16,7 +16,15 @@ import numpy as np
 from .errors import InputError
 from .ids import AGENT_ACTORS, ENABLERS, INDICES, MOTIVATIONS, PARAMS, TRACKS
 from .loader import Config, check_param_value, load_scenario, parse_param_key
-from .schema import PARAM_DOMAIN, TRACK_DOMAIN, Scenario, Shock, quarter_label, quarter_turn
+from .schema import (
+    PARAM_DOMAIN,
+    RULE_DOMAIN,
+    TRACK_DOMAIN,
+    Scenario,
+    Shock,
+    quarter_label,
+    quarter_turn,
+)
 
 PI = {p: i for i, p in enumerate(PARAMS)}
 AI = {a: i for i, a in enumerate(AGENT_ACTORS)}
@@ -35,6 +43,9 @@ class CompiledShock:
     mean_shift: np.ndarray  # (I,)
     params: tuple[tuple[int, int, str, float], ...]  # (actor, param, op, value)
     enablers: tuple[tuple[int, int, str], ...]  # (dyad, enabler, action)
+    coercion: np.ndarray  # (A,) Chinese coercion aimed at each actor
+    retaliation: np.ndarray  # (A,) Chinese retaliation against each actor
+    missions: np.ndarray  # (D,) change of shared operations
 
     @property
     def injected_only(self) -> bool:
@@ -43,9 +54,17 @@ class CompiledShock:
 
 
 def model_range(setup: Setup, key: str) -> tuple[float, float]:
-    """Plausible range of a rule constant 'MODEL.track.name' (config/model.yaml)."""
-    _, tr, name = key.split(".")
-    return tuple(getattr(setup.config.model.tracks[tr], name).range)
+    """Plausible range of a rule constant 'MODEL.track.name' or 'MODEL.group.name'
+    (config/model.yaml)."""
+    _, a, b = key.split(".")
+    m = setup.config.model
+    return tuple(m.track_constant(a, b).range if a in TRACKS else m.rule(f"{a}.{b}").range)
+
+
+def model_value(setup: Setup, key: str) -> float:
+    """Value of a rule constant in this setup (after overrides)."""
+    _, a, b = key.split(".")
+    return float(setup.track[b][KI[a]] if a in TRACKS else setup.rules[f"{a}.{b}"])
 
 
 @dataclass(frozen=True)
@@ -74,6 +93,10 @@ class Setup:
     gate_caps: np.ndarray  # (E, K), 5 where the enabler does not gate the track
     success: np.ndarray  # (E,)
     track: dict[str, np.ndarray]  # per-track constants, each (K,)
+    rules: dict[str, float]  # scalar rule constants 'group.name'
+    missions: np.ndarray  # (D,) shared operations at the start
+    indo: np.ndarray  # (A,) bool: the actor sits in the Indo-Pacific
+    members: np.ndarray  # (A, A) bool: members[a, m] when m is a member of alliance a
     relevance: np.ndarray  # (M, K)
     negotiation_start: int
     shocks: tuple[CompiledShock, ...]
@@ -103,7 +126,8 @@ def parse_overrides(items: list[str] | dict[str, float], source: str = "--set") 
         try:
             value = float(raw)
         except (TypeError, ValueError):
-            lo, hi = TRACK_DOMAIN[p.split(".")[1]] if a == "MODEL" else PARAM_DOMAIN[p]
+            lo, hi = (PARAM_DOMAIN[p] if a != "MODEL" else TRACK_DOMAIN[p.split(".")[1]]
+                      if p.split(".")[0] in TRACKS else RULE_DOMAIN[p][:2])
             raise InputError(source, key, f"'{raw}' is not a number; allowed: {lo} to {hi}") from None
         if not np.isfinite(value):
             raise InputError(source, key, f"'{raw}' is not a finite number")
@@ -186,13 +210,26 @@ def compile_setup(sc: Scenario, cfg: Config, path: Path, extra: dict[str, float]
         for t, cap in cfg.enablers[en].gates.items():
             gate_caps[e, KI[t]] = cap
     success = np.array([cfg.enablers[en].success_rate for en in ENABLERS])
-    tc = cfg.model.tracks
-    track = {name: np.array([getattr(tc[t], name).value for t in TRACKS])
+    track = {name: np.array([cfg.model.track_constant(t, name).value for t in TRACKS])
              for name in TRACK_DOMAIN}
+    rules = {key: float(cfg.model.rule(key).value) for key in RULE_DOMAIN}
     for key, v in overrides.items():
         if key.startswith("MODEL."):
-            _, tr, name = key.split(".")
-            track[name][KI[tr]] = v
+            _, a, b = key.split(".")
+            if a in TRACKS:
+                track[b][KI[a]] = v
+            else:
+                rules[f"{a}.{b}"] = float(v)
+    missions = np.array([cfg.dyads[d].missions.value if cfg.dyads[d].missions else 0.0
+                         for d in dyads])
+    indo = np.array([cfg.actors[a].region == "indo-pacific" for a in AGENT_ACTORS])
+    members = np.zeros((len(AGENT_ACTORS), len(AGENT_ACTORS)), bool)
+    for a, actor in enumerate(AGENT_ACTORS):
+        for m in cfg.actors[actor].members:
+            if m not in AI:
+                raise InputError(str(cfg.folder / "actors.yaml"), f"actors.{actor}.members",
+                                 f"unknown member '{m}'; {', '.join(AGENT_ACTORS)}")
+            members[a, AI[m]] = True
     rel = cfg.model.relevance
     relevance = np.array([[rel[m].value.get(t, 0.0) if m in rel else 0.0 for t in TRACKS]
                           for m in MOTIVATIONS])
@@ -205,7 +242,8 @@ def compile_setup(sc: Scenario, cfg: Config, path: Path, extra: dict[str, float]
         param_ranges=ranges, world_initial=wi, world_mean=wm, world_reversion=wr,
         world_noise=wn, levels=levels, signed=signed, negotiating=talks, applicable=applicable,
         blockers=blockers, max_level=max_level, gate_caps=gate_caps, success=success,
-        track=track, relevance=relevance, negotiation_start=cfg.model.negotiation_start,
+        track=track, rules=rules, missions=missions, indo=indo, members=members,
+        relevance=relevance, negotiation_start=cfg.model.negotiation_start,
         shocks=shocks, library={s.id: s for s in sc.shocks},
     )
 
@@ -235,7 +273,20 @@ def _compile_shock(s: Shock, start: str, dyads: tuple[str, ...], file: str) -> C
                              f"unknown dyad or enabler; dyads: {', '.join(dyads)}; "
                              f"enablers: {', '.join(ENABLERS)}")
         enablers.append((dyads.index(d), EI[e], action))
-    return CompiledShock(s, turn, delta, shift, tuple(params), tuple(enablers))
+    coercion = np.zeros(len(AGENT_ACTORS))
+    retaliation = np.zeros(len(AGENT_ACTORS))
+    for a, v in s.coercion.items():
+        coercion[AI[a]] = v
+    for a, v in s.retaliation.items():
+        retaliation[AI[a]] = v
+    missions = np.zeros(len(dyads))
+    for d, v in s.missions.items():
+        if d not in dyads:
+            raise InputError(file, f"shocks.{s.id}.missions.{d}",
+                             f"unknown dyad; dyads: {', '.join(dyads)}")
+        missions[dyads.index(d)] = v
+    return CompiledShock(s, turn, delta, shift, tuple(params), tuple(enablers), coercion,
+                         retaliation, missions)
 
 
 def setup_fingerprint(setup: Setup) -> str:
