@@ -24,17 +24,17 @@ def test_headless_host_and_five_bots_play_four_turns(tmp_path):
     out = tmp_path / "DIR"
     env = {**os.environ, "XDG_RUNTIME_DIR": str(tmp_path / "run")}
     host = subprocess.Popen([*WARGAME, "host", "classroom", "--headless", "--turns", "4",
-                             "--port", str(port), "--out", str(out), "--timeout", "150"],
+                             "--port", str(port), "--out", str(out), "--timeout", "400"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     bots = []
     try:
         for seat in ("JPN", "GBR", "FRA", "DEU", "NATO"):
             bots.append(subprocess.Popen(
                 [*WARGAME, "join", f"ws://127.0.0.1:{port}", "--seat", seat, "--bot",
-                 "--timeout", "150"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                 "--timeout", "400"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                 text=True, env=env))
-        results = [b.communicate(timeout=170) for b in bots]
-        hout, herr = host.communicate(timeout=170)
+        results = [b.communicate(timeout=450) for b in bots]
+        hout, herr = host.communicate(timeout=450)
     finally:
         for p in [host, *bots]:
             if p.poll() is None:
@@ -66,7 +66,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, args, needle):
     env = {**os.environ, "XDG_RUNTIME_DIR": str(tmp_path / "run")}
     r = subprocess.run([*WARGAME, *args, "--out", str(tmp_path / "o")] if args[0] == "host"
                        and "--resume" not in args else [*WARGAME, *args], capture_output=True,
-                       text=True, timeout=60, cwd=tmp_path, env=env)
+                       text=True, timeout=180, cwd=tmp_path, env=env)
     assert r.returncode == 2, r.stderr
     assert needle.replace("{tmp}", str(tmp_path)).replace("{bad}", str(tmp_path / "nope.yaml")) in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
@@ -78,12 +78,12 @@ def test_timetable_errors_name_file_line_and_field(tmp_path):
     f.write_text("injects:\n  - turn: 2\n    shock: nk-misiles\n")
     r = subprocess.run([*WARGAME, "host", "classroom", "--headless", "--injects", str(f),
                         "--out", str(tmp_path / "o")], capture_output=True, text=True,
-                       timeout=60)
+                       timeout=180)
     assert r.returncode == 2
     assert f"{f}: injects[0].shock: unknown shock 'nk-misiles'" in r.stderr
     f.write_text("injects:\n  - turn: 2\n    to: JPX\n    text: hi\n")
     r = subprocess.run([*WARGAME, "host", "classroom", "--headless", "--injects", str(f),
                         "--out", str(tmp_path / "o")], capture_output=True, text=True,
-                       timeout=60)
+                       timeout=180)
     assert r.returncode == 2 and f"{f}:3: injects[0].to:" in r.stderr and "JPN" in r.stderr
     assert not (tmp_path / "o").exists()
