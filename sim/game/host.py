@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import os
+import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -61,7 +62,7 @@ class Host:
 
     # ----------------------------------------------------------------- addresses
     def join_url(self, seat: str) -> str:
-        host = "127.0.0.1" if self.address in ("0.0.0.0", "") else self.address
+        host = socket.gethostname() if self.address in ("0.0.0.0", "::", "") else self.address
         return f"ws://{host}:{self.port}/?seat={seat}&token={self.session.tokens[seat]}"
 
     def addresses(self) -> dict[str, str]:

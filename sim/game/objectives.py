@@ -114,25 +114,46 @@ def default_path() -> Path:
     return project_root() / "config" / "classroom.yaml"
 
 
-def load_plans(override: str | Path | None = None, dyads: tuple[str, ...] | None = None
-               ) -> dict[str, SeatPlan]:
-    """The seats' plans: the defaults, with the seats an override file names replaced."""
+def scenario_objectives(scenario_path: str | Path) -> Path | None:
+    """The scenario's own objectives, if it has any: objectives/<name>.yaml next to the
+    scenario file (a subfolder, so scenario listings do not take it for a scenario)."""
+    p = Path(scenario_path)
+    f = p.parent / "objectives" / f"{p.stem}.yaml"
+    return f if f.is_file() else None
+
+
+def load_plans(override: str | Path | None = None, dyads: tuple[str, ...] | None = None,
+               scenario_path: str | Path | None = None) -> dict[str, SeatPlan]:
+    """The seats' plans: the defaults, then the scenario's own objectives file, then an
+    override file; each replaces the seats it names."""
     path = default_path()
     data, node = read_yaml(path)
     cfg = validate(ClassroomConfig, data, path, node)
-    plans = dict(cfg.seats)
-    if override is not None:
-        p = Path(override)
+    # default objectives on dyads a scenario does not have are left out
+    plans = {a: p if dyads is None else p.model_copy(update={"objectives": [
+        o for o in p.objectives if o.dyad is None or o.dyad in dyads]})
+        for a, p in cfg.seats.items()}
+    layers = [scenario_objectives(scenario_path) if scenario_path else None, override]
+    for layer in layers:
+        if layer is None:
+            continue
+        p = Path(layer)
         data, node = read_yaml(p)
-        plans.update(validate(ObjectivesOverride, data, p, node).seats)
-        path = p
-    if dyads is not None:
-        for seat, plan in plans.items():
-            for i, o in enumerate(plan.objectives):
-                if o.dyad is not None and o.dyad not in dyads:
-                    raise InputError(str(path), f"seats.{seat}.objectives[{i}].dyad",
-                                     f"'{o.dyad}' is not a dyad of this game; {allowed(dyads)}")
+        seats = validate(ObjectivesOverride, data, p, node).seats
+        _check_dyads(p, seats, dyads)
+        plans.update(seats)
     return plans
+
+
+def _check_dyads(path: Path, plans: dict[str, SeatPlan], dyads) -> None:
+    """A scenario's or a teacher's objective must name a dyad of the game."""
+    if dyads is None:
+        return
+    for seat, plan in plans.items():
+        for i, o in enumerate(plan.objectives):
+            if o.dyad is not None and o.dyad not in dyads:
+                raise InputError(str(path), f"seats.{seat}.objectives[{i}].dyad",
+                                 f"'{o.dyad}' is not a dyad of this game; {allowed(dyads)}")
 
 
 # ------------------------------------------------------------------------- scoring

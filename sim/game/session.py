@@ -99,7 +99,7 @@ class Session:
         if not self.game.seats:
             self.game.seats = list(self.seats)
         self.objectives_path = objectives
-        self.plans = load_plans(objectives, self.game.setup.dyads)
+        self.plans = load_plans(objectives, self.game.setup.dyads, self.game.setup.path)
         self.timetable_path = injects
         self.timetable = load_timetable(injects, self.game) if injects else []
         self.timetable_done: list[int] = []

@@ -44,6 +44,26 @@ def test_an_override_file_replaces_only_the_seats_it_names(tmp_path):
         load_plans(f)
 
 
+def test_a_scenario_brings_its_own_objectives_next_to_it(tmp_path):
+    import shutil
+
+    from sim.loader import scenarios_dir
+
+    sc = tmp_path / "lesson.yaml"
+    shutil.copy(scenarios_dir() / "classroom.yaml", sc)
+    (tmp_path / "objectives").mkdir()
+    (tmp_path / "objectives" / "lesson.yaml").write_text(
+        "seats:\n  NATO:\n    brief: {role: NATO}\n    objectives:\n"
+        "      - {id: y, kind: cost, at_most: 1, points: 4, text: t, source: Ch6 › X}\n")
+    from sim.game.session import Session
+
+    ses = Session(str(sc), tmp_path / "out", turns=2)
+    assert [o.id for o in ses.plans["NATO"].objectives] == ["y"]
+    assert ses.plans["JPN"] == load_plans()["JPN"]
+    assert [o.id for o in Session("classroom", tmp_path / "o2", turns=2).plans["NATO"]
+            .objectives] == [o.id for o in load_plans()["NATO"].objectives]
+
+
 def test_scores_read_levels_spending_moves_and_parameters_of_the_engine():
     g = Game("classroom", 2, [], 3, ["DEU"])
     g.step([Move(actor="DEU", statement=True, propose_exercise=["JPN"])])
