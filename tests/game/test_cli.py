@@ -59,6 +59,7 @@ def test_headless_host_and_five_bots_play_four_turns(tmp_path):
     (["host", "--resume", "{tmp}"], "session.json: file not found"),
     (["join", "http://x", "--seat", "JPN"], "not a join address"),
     (["join", "ws://10.0.0.1:1", "--seat", "JPN"], "no token for seat JPN"),
+    (["join", "ws://127.0.0.1:9/?seat=JPN&token=x", "--bot"], "cannot reach 127.0.0.1:9"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path, args, needle):
     args = [a.replace("{bad}", str(tmp_path / "nope.yaml")).replace("{tmp}", str(tmp_path))

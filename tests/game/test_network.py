@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 import numpy as np
 import pytest
@@ -236,3 +237,41 @@ def test_resume_continues_where_the_host_stopped(tmp_path):
     h = run(second())
     assert h.session.turn == 4
     assert verify_replay(tmp_path / "game")[1]
+
+
+def test_the_turn_waits_for_answers_and_pauses_and_the_timer_ends_it(tmp_path):
+    async def main():
+        h = await start(tmp_path, turns=3)
+        teams = {a: Team(h.join_url(a)) for a in SEATS}
+        try:
+            for t in teams.values():
+                await t.until(lambda t=t: t.state is not None)
+            await teams["JPN"].conn.send(P.Propose(to="GBR", kind="statement_china"))
+            for t in teams.values():
+                await t.conn.send(P.Submit(turn=1, move=P.MovePayload()))
+            await teams["JPN"].until(lambda: len(teams["JPN"].state.submitted) == 5)
+            await asyncio.sleep(0.5)
+            assert h.session.turn == 0 and h.waiting_for() == ["GBR"]  # owes an answer
+            h.set_paused(True)
+            p = h.session.proposals[0]
+            await teams["GBR"].conn.send(P.Respond(proposal=p.id, answer="reject"))
+            await teams["GBR"].until(lambda: teams["GBR"].state.proposals[0]["status"]
+                                     == "rejected")
+            await asyncio.sleep(0.5)
+            assert h.session.turn == 0  # paused: nothing advances
+            h.set_paused(False)
+            await teams["JPN"].turn(1)
+            assert not any(m.statement for m in h.session.game.model.history[0].moves)
+            # turn 2: nobody answers, nobody submits; the timer ends the turn
+            h.timer = 0.5
+            h.turn_opened = time.monotonic()
+            await teams["JPN"].conn.send(P.Propose(to="FRA", kind="exercise"))
+            await teams["JPN"].turn(2)
+            assert h.session.proposals[-1].status == "lapsed"
+            assert h.session.game.model.history[1].moves == []
+        finally:
+            for t in teams.values():
+                await t.close()
+            await h.stop()
+
+    run(main())

@@ -11,7 +11,7 @@ import pytest
 
 from sim.game import protocol as P
 from sim.game.host import Host
-from sim.game.session import Session
+from sim.game.session import Session, SessionError
 from tui.classroom.client_app import TABS, ClientApp
 from tui.classroom.console import TABS as CONSOLE_TABS
 from tui.classroom.console import ConsoleApp
@@ -151,3 +151,13 @@ async def _console_tabs(tmp_path):
         await pilot.press("a")
         await pilot.pause()
         assert ses.turn == 2
+        old = ses.tokens["FRA"]
+        await pilot.press("6")
+        app.query_one("#reseat-seat").value = "FRA"
+        await pilot.pause()
+        await pilot.click("#reseat")
+        await pilot.pause()
+        assert ses.tokens["FRA"] != old
+        with pytest.raises(SessionError):
+            ses.role_of("FRA", old)
+        assert ses.role_of("FRA", ses.tokens["FRA"]) == ("seat", "FRA")

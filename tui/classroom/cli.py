@@ -101,7 +101,15 @@ def register(app: typer.Typer) -> None:
         if bot:
             from sim.game.client import run_bot
 
-            res = asyncio.run(run_bot(url, log=lambda s: typer.echo(s), timeout=timeout))
+            from sim.errors import InputError
+
+            try:
+                res = asyncio.run(run_bot(url, log=lambda s: typer.echo(s), timeout=timeout))
+            except ConnectionError as exc:
+                raise InputError(address, "", str(exc)) from None
+            except TimeoutError:
+                typer.echo(f"gave up after {timeout:g} s", err=True)
+                raise typer.Exit(1) from None
             if res.get("scores"):
                 typer.echo("final scores: " + ", ".join(f"{k} {v:g}"
                                                        for k, v in res["scores"].items()))

@@ -64,6 +64,9 @@ class ConsoleApp(App):
                 yield Static(id="log-text")
             with TabPane("6 Join", id="join"), VerticalScroll():
                 yield Static(id="addresses")
+                with Horizontal(classes="row"):
+                    yield Select([], prompt="seat", id="reseat-seat")
+                    yield Button("Reseat: new address", id="reseat", variant="warning")
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -75,6 +78,7 @@ class ConsoleApp(App):
         self.query_one("#shock", Select).set_options(
             [(f"{v.name[:60]}", k) for k, v in ses.game.library().items()])
         self.query_one("#inject-to", Select).set_options([(f"only {a}", a) for a in ses.seats])
+        self.query_one("#reseat-seat", Select).set_options([(a, a) for a in ses.seats])
         self.redraw()
 
     def redraw(self) -> None:
@@ -138,6 +142,18 @@ class ConsoleApp(App):
             return
         self.notify("inject queued for next turn" + ("" if to is Select.BLANK else f" ({to})"))
         self.query_one("#inject-text", Input).value = ""
+        self.redraw()
+
+    @on(Button.Pressed, "#reseat")
+    async def _reseat(self) -> None:
+        """A new token for the seat (a team moved to another screen, or a lost address):
+        whoever holds the old one is disconnected."""
+        seat = self.query_one("#reseat-seat", Select).value
+        if seat is Select.BLANK:
+            self.notify("choose a seat", severity="warning")
+            return
+        await self.host.reseat(seat)
+        self.notify(f"{seat} has a new join address (Join tab)")
         self.redraw()
 
     async def action_quit(self) -> None:
