@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields
 import mesa
 import numpy as np
 
-from .ids import AGENT_ACTORS, MOTIVATIONS
+from .ids import MOTIVATIONS
 from .moves import MoveArrays
 from .setup import II, PI
 
@@ -70,14 +70,210 @@ class Snapshot:
 
 @dataclass
 class Perception:
-    china: np.ndarray  # perceived China threat (R,)
-    russia: np.ndarray  # perceived Russia threat (R,)
+    """How every actor sees the world this turn: arrays (R, A), or (R,) for the world's
+    own indices."""
+
+    china: np.ndarray  # perceived China threat
+    russia: np.ndarray  # perceived Russia threat
     assertive: np.ndarray  # China's assertiveness (R,)
     aggression: np.ndarray  # Russian aggression (R,)
     nk: np.ndarray  # North Korean provocation (R,)
-    caution: np.ndarray  # effective China caution this turn (R,)
+    caution: np.ndarray  # effective China caution this turn
     russia_priority: np.ndarray
-    dependence: np.ndarray  # US equipment dependence (R,)
+    dependence: np.ndarray  # US equipment dependence
+
+
+@dataclass(frozen=True)
+class Slots:
+    """Every side of every dyad as one axis (slot = 2·dyad + side), so each rule runs once
+    for all actors of the ensemble; `own` lists each actor's slots (padded with the empty
+    slot S) for the bandwidth it shares across partners."""
+
+    actor: np.ndarray  # (S,)
+    partner: np.ndarray  # (S,)
+    dyad: np.ndarray  # (S,)
+    side: np.ndarray  # (S,)
+    presence_of: np.ndarray  # (S,) the actor whose presence counts for the dyad, or -1
+    own: np.ndarray  # (A, N) slot ids, S where an actor has fewer than N partners
+
+    @classmethod
+    def of(cls, setup) -> Slots:
+        pairs = setup.pairs
+        D = len(pairs)
+        dyad = np.repeat(np.arange(D), 2)
+        side = np.tile([0, 1], D)
+        actor = pairs[dyad, side]
+        partner = pairs[dyad, 1 - side]
+        indo = setup.indo
+        # the European side's presence in the Indo-Pacific creates occasions to exercise
+        presence_of = np.where(indo[actor] & ~indo[partner], partner,
+                               np.where(indo[partner] & ~indo[actor], actor, -1))
+        A = len(setup.actors)
+        lists = [np.flatnonzero(actor == a) for a in range(A)]
+        n = max([len(x) for x in lists] + [1])
+        own = np.full((A, n), 2 * D, dtype=np.int64)
+        for a, x in enumerate(lists):
+            own[a, : len(x)] = x
+        return cls(actor, partner, dyad, side, presence_of, own)
+
+
+def perceive(snap: Snapshot) -> Perception:
+    """Threat perception: own weights times the world's indices (Ch2; Ch3–6 › Motivations).
+    Chinese coercion aimed at an actor raises its perceived threat (Ch5 Germany ›
+    Motivations: KUKA); its caution is a state that China's behaviour moves (sim/model.py),
+    shifted for the turn by a posture (moves); statements on Russia are remembered."""
+    p = snap.params
+    w, ru, mv = snap.world, snap.rules, snap.moves
+    on = snap.moves_on[:, None]
+    coerced = (ru["china.coercion_threat"][:, None] * p[:, :, PI["coercion_resolve"]]
+               * snap.coerced)
+    china = np.clip(p[:, :, PI["china_threat"]] + mv.threat_boost[None] * on + coerced, 0, 1)
+    russia = np.clip(p[:, :, PI["russia_threat"]] + mv.russia_boost[None] * on, 0, 1)
+    return Perception(
+        china=china * w[:, CA, None],
+        russia=russia * w[:, RA, None],
+        assertive=w[:, CA],
+        aggression=w[:, RA],
+        nk=w[:, NK],
+        caution=np.clip(snap.caution + mv.caution_shift[None] * on, 0, 1),
+        russia_priority=np.clip(p[:, :, PI["russia_priority"]] + snap.russia_stance, 0, 1),
+        dependence=p[:, :, PI["us_equipment_dependence"]],
+    )
+
+
+def activism(snap: Snapshot, indo: np.ndarray) -> np.ndarray:
+    """(R, A): partners take Japan seriously when it is active (Ch3 › Protect the RBIO: the
+    Abe-era 'window of opportunity'); Japan's own drive rises with its activism. The index
+    drives the actors of the Indo-Pacific region (config: `region:`)."""
+    ru, ja = snap.rules, snap.world[:, JA, None]
+    return np.where(indo[None], ru["activism.japan_base"][:, None] + ja,
+                    ru["activism.partner_base"][:, None] + ru["activism.partner_slope"][:, None]
+                    * ja)
+
+
+def salience(snap: Snapshot, per: Perception) -> np.ndarray:
+    """How much each motivation matters now to each actor: shape (R, A, M) (the industrial
+    motive's outlet, which depends on the partner, is `industrial_outlet`).
+
+    Protecting the order rises with the China threat and, for an actor that links the
+    theatres, with the Russia threat too (Ch7 › Approaches to Russia). Supporting the US is
+    two-sided: US engagement sponsors the network, US retrenchment is a reason to hedge
+    together (Ch2 › Support the United States; Ch7 › The Primacy of the United States)."""
+    w, ru = snap.world, snap.rules
+    p = snap.params
+    c = {k: v[:, None] for k, v in ru.items() if k.startswith(("salience.", "us.", "russia."))}
+    us = w[:, US, None]
+    nk, asr = per.nk[:, None], per.assertive[:, None]
+    sal = np.empty(p.shape[:2] + (len(MOTIVATIONS),))
+    link = p[:, :, PI["theatre_linkage"]] * c["russia.linkage"]
+    sal[:, :, 0] = np.clip(per.china + link * per.russia + c["salience.nk"] * nk, 0,
+                           c["salience.cap"])
+    sal[:, :, 1] = (c["us.floor"] + p[:, :, PI["us_sponsorship"]] * us
+                    + p[:, :, PI["us_hedging"]] * (1 - us))
+    sal[:, :, 2] = (c["salience.regional_base"] + c["salience.regional_china"] * asr
+                    + c["salience.regional_nk"] * nk)
+    sal[:, :, 3] = 0.0  # per partner: industrial_outlet
+    sal[:, :, 4] = c["salience.knowledge_base"] + c["salience.knowledge_nk"] * nk
+    sal[:, :, 5] = c["salience.image"]
+    sal[:, :, 6] = c["salience.awareness_base"] + c["salience.awareness_china"] * asr
+    return sal
+
+
+def industrial_outlet(snap: Snapshot, per: Perception, sl: Slots, setup) -> np.ndarray:
+    """Salience of the industrial motive per slot (R, S). Japan's US dependence limits
+    industry unless equipment is bought from the partner (Ch7 › Temper Expectations), and a
+    partner without a defense industry offers little outlet (NATO's structural ceiling on
+    exchange, Ch6). What an agreement would unlock still counts: the motive presses for the
+    missing ISA (Ch5 › Defense Exchanges) while the cap and the missing agreement's weight
+    hold the level down."""
+    ru = snap.rules
+    dep = np.maximum(per.dependence[:, sl.actor], per.dependence[:, sl.partner])
+    outlet = (setup.max_level[sl.dyad, 1] / SCALE) ** ru["salience.outlet_power"][:, None]
+    bought = (snap.moves.buy[sl.dyad, sl.side][None] * snap.moves_on[:, None]) > 0
+    return (1 - ru["salience.dependence"][:, None] * dep * ~bought) * outlet
+
+
+def desire(snap: Snapshot, per: Perception, sl: Slots, setup) -> np.ndarray:
+    """Desired level per slot and track, shape (R, S, K).
+
+    D = 5·σ(bias + Σ_m w_m·sal_m·rel_mk − caution gap − own caution − Russia gap
+    − domestic − missing agreement + interoperability + trust − frustration + shared
+    operations + presence + attention).
+    The China-caution gap weighs most on visible exercises, least on dialogue (Ch7 ›
+    Approaches to China); the Russia gap is the lesser divergence (Ch7 › Approaches to
+    Russia); domestic constraints bite on exercises (Japan's laws, German opinion: Ch7 ›
+    Temper Expectations); a missing agreement weighs on willingness as well as capping (Ch7
+    › Temper Expectations: no RAA); what the partners have built draws them on (Ch7 › Be
+    Patient); shared operations give occasions and reasons (Ch6 › Defense Exchanges).
+    """
+    tr, ru = snap.track, snap.rules
+    a, q, d, s = sl.actor, sl.partner, sl.dyad, sl.side
+    p = snap.params
+    weights = p[:, :, MOTIVE_COLS]  # (R, A, M)
+    act = activism(snap, setup.indo)  # (R, A)
+    motive = ((weights * salience(snap, per)) @ setup.relevance)[:, a]  # (R, S, K)
+    ind = MOTIVATIONS.index("industrial")
+    motive += ((weights[:, a, ind] * industrial_outlet(snap, per, sl, setup))[..., None]
+               * setup.relevance[ind])
+    motive *= act[:, a, None]
+    caution = per.caution
+    gap_c = np.abs(caution[:, a] - caution[:, q])  # (R, S)
+    x = tr["bias"] + motive
+    x -= tr["caution_gap"] * gap_c[..., None] + tr["own_caution"] * caution[:, a, None]
+    rp = per.russia_priority
+    gap_r = np.abs(rp[:, a] - rp[:, q]) * (ru["russia.gap_base"][:, None]
+                                           + per.aggression[:, None])
+    x -= tr["russia_gap"] * gap_r[..., None]
+    x -= tr["domestic"] * p[:, a, PI["domestic_constraint"], None]
+    x -= tr["missing_enabler"] * (snap.caps[:, d, :] < setup.max_level[d])
+    pres = np.where(sl.presence_of >= 0, snap.presence[:, np.maximum(sl.presence_of, 0)], 0.0)
+    x += (tr["interop"] * snap.interop[:, d, None] + tr["trust"] * snap.trust[:, d, None]
+          - tr["frustration"] * snap.frustration[:, d, s][..., None]
+          + tr["missions"] * snap.missions[:, d, None] + tr["presence"] * pres[..., None])
+    x += (ru["moves.priority_attention"][:, None] * attention_now(snap)[:, d, s])[..., None]
+    return SCALE / (1.0 + np.exp(-x))
+
+
+def effective_bandwidth(snap: Snapshot) -> np.ndarray:
+    """Bandwidth of every actor this turn (R, A): budget pressure shrinks it, and Russian
+    aggression pulls the share `europe_pull` of a European actor's bandwidth back home (Ch7
+    › Temper Expectations: resources; Russia forcing NATO back to its borders). Presence in
+    the Indo-Pacific and the turn's moves are paid first."""
+    p, w, ru = snap.params, snap.world, snap.rules
+    pull = ru["russia.pull"][:, None] * p[:, :, PI["europe_pull"]] * w[:, RA, None]
+    b = (p[:, :, PI["bandwidth"]] * (1 - ru["bandwidth.budget"][:, None] * w[:, BP, None])
+         * (1 - pull))
+    b = b - ru["presence.cost"][:, None] * snap.presence
+    return np.maximum(b - snap.moves.cost[None] * snap.moves_on[:, None], 0.0)
+
+
+def allocate(snap: Snapshot, desired: np.ndarray, sl: Slots) -> np.ndarray:
+    """Offers per slot and track (R, S, K): desired levels fitted into each actor's bandwidth.
+
+    Bandwidth is charged on what the actor expects to be agreed (its wish met with the
+    partner's last offer), not on wishes nobody takes up, so a keen actor's unmatched wish
+    toward one partner does not starve another (Ch7 › Temper Expectations). When the
+    expected agreements exceed the bandwidth, each wish is funded at the share
+    min(1, s·weight), with one scale s per actor and run chosen so that the whole budget is
+    spent: priority partners and tracks with a higher `bandwidth_priority` are cut less, and
+    the saving goes where it is needed (substitution across partners: Brexit, budget
+    squeezes; digest §7). Proposals (exercises, equipment, 2+2 requests) are added on top.
+    """
+    tr, mv = snap.track, snap.moves
+    on = snap.moves_on[:, None]
+    d, s = sl.dyad, sl.side
+    prio = 1.0 + (mv.priority[d, s][None] - 1.0) * on
+    weight = prio[..., None] * tr["bandwidth_priority"]  # (R, S, K)
+    # no bandwidth is spent on what a missing agreement caps (the wish above the cap still
+    # presses for a negotiation: the model reads the uncapped desire)
+    desired = np.minimum(desired, snap.caps[:, d, :])
+    expected = meet(desired, snap.offered[:, d, 1 - s, :], snap.trust[:, d, None], snap.rules)
+    share = fund_by_actor(expected * tr["cost"], weight, effective_bandwidth(snap), sl.own)
+    offers = desired * share
+    offers[:, :, 2] += mv.exercise_boost[d, s][None] * on
+    offers[:, :, 1] += mv.buy[d, s][None] * on
+    offers[:, :, 0] += mv.two_plus_two[d, s][None] * on
+    return np.minimum(offers, SCALE)
 
 
 class SovereignState(mesa.Agent):
@@ -85,183 +281,28 @@ class SovereignState(mesa.Agent):
 
     Each turn it perceives the world through its own threat perceptions, forms a desired
     level per partner and track, and spreads its limited bandwidth over what it expects its
-    partners to agree to.
+    partners to agree to (the module's functions, run once for every actor of the ensemble).
+    A decision style differs in `consent`: a state needs no one's approval.
     """
 
     def __init__(self, model: mesa.Model, actor: str, slots: list[tuple[int, int, int]]):
         super().__init__(model)
         self.actor = actor
-        self.index = AGENT_ACTORS.index(actor)
+        self.index = model.setup.actors.index(actor)
         #: (dyad, side of this actor in the dyad, partner actor index) for each partner
         self.slots = slots
         self.dyad_idx = np.array([s[0] for s in slots], dtype=np.int64)
         self.side = np.array([s[1] for s in slots], dtype=np.int64)
         self.partners = np.array([s[2] for s in slots], dtype=np.int64)
-        setup = model.setup
-        #: the partner sits in the Indo-Pacific and this actor does not, or the reverse:
-        #: presence of the European side creates occasions to exercise (per partner)
-        indo = setup.indo
-        self.presence_of = np.where(indo[self.index], self.partners,
-                                    np.where(indo[self.partners], self.index, -1))
+        #: this actor's positions on the slot axis (2·dyad + side)
+        self.slot_idx = 2 * self.dyad_idx + self.side
 
-    # step 2 ---------------------------------------------------------------------------
-    def perceive(self, snap: Snapshot) -> Perception:
-        """Threat perception: own weights times the world's indices (Ch2; Ch3–6 ›
-        Motivations). Chinese coercion aimed at the actor raises its perceived threat
-        (Ch5 Germany › Motivations: KUKA); its caution is a state that China's behaviour
-        moves (sim/model.py), shifted for the turn by a posture or a statement (moves)."""
-        p = snap.params[:, self.index, :]
-        w = snap.world
-        ru = snap.rules
-        mv = snap.moves
-        on = snap.moves_on
-        coerced = ru["china.coercion_threat"] * p[:, PI["coercion_resolve"]] * snap.coerced[
-            :, self.index]
-        china = np.clip(p[:, PI["china_threat"]] + mv.threat_boost[self.index] * on + coerced,
-                        0, 1)
-        russia = np.clip(p[:, PI["russia_threat"]] + mv.russia_boost[self.index] * on, 0, 1)
-        return Perception(
-            china=china * w[:, CA],
-            russia=russia * w[:, RA],
-            assertive=w[:, CA],
-            aggression=w[:, RA],
-            nk=w[:, NK],
-            caution=np.clip(snap.caution[:, self.index] + mv.caution_shift[self.index] * on,
-                            0, 1),
-            russia_priority=np.clip(p[:, PI["russia_priority"]]
-                                    + snap.russia_stance[:, self.index], 0, 1),
-            dependence=p[:, PI["us_equipment_dependence"]],
-        )
-
-    def activism_weight(self, snap: Snapshot) -> np.ndarray:
-        """Partners take Japan seriously when it is active (Ch3 › Protect the RBIO: the
-        Abe-era 'window of opportunity'); Japan's own drive rises with its activism. The
-        index drives the actors of the Indo-Pacific region (config: `region:`)."""
-        ru, ja = snap.rules, snap.world[:, JA]
-        if self.model.setup.indo[self.index]:
-            return ru["activism.japan_base"] + ja
-        return ru["activism.partner_base"] + ru["activism.partner_slope"] * ja
-
-    # step 3 ---------------------------------------------------------------------------
-    def salience(self, snap: Snapshot, me: Perception, them: list[Perception]) -> np.ndarray:
-        """How much each motivation matters now, per partner: shape (R, partners, M).
-
-        Protecting the order rises with the China threat and, for an actor that links the
-        theatres, with the Russia threat too (Ch7 › Approaches to Russia). Supporting the
-        US is two-sided: US engagement sponsors the network, US retrenchment is a reason
-        to hedge together (Ch2 › Support the United States; Ch7 › The Primacy of the
-        United States)."""
-        w, ru = snap.world, snap.rules
-        p = snap.params[:, self.index, :]
-        sal = np.empty((len(w), len(them), len(MOTIVATIONS)))
-        link = p[:, PI["theatre_linkage"]] * ru["russia.linkage"]
-        sal[:, :, 0] = np.clip(me.china + link * me.russia + ru["salience.nk"] * me.nk, 0,
-                               ru["salience.cap"])[:, None]
-        sal[:, :, 1] = (ru["us.floor"] + p[:, PI["us_sponsorship"]] * w[:, US]
-                        + p[:, PI["us_hedging"]] * (1 - w[:, US]))[:, None]
-        sal[:, :, 2] = (ru["salience.regional_base"] + ru["salience.regional_china"]
-                        * me.assertive + ru["salience.regional_nk"] * me.nk)[:, None]
-        dep = np.stack([np.maximum(me.dependence, t.dependence) for t in them], axis=1)
-        # Japan's US dependence limits industry (Ch7 › Temper Expectations), and projects need
-        # the agreements that lift the exchange cap: without an ISA an equipment agreement is
-        # inert (Ch5 › Defense Exchanges), so the industrial motive finds little outlet.
-        outlet = (snap.caps[:, self.dyad_idx, 1] / SCALE) ** ru["salience.outlet_power"][:, None]
-        buy = snap.moves.buy[self.dyad_idx, self.side][None, :] * snap.moves_on[:, None]
-        sal[:, :, 3] = (1 - ru["salience.dependence"][:, None] * dep * (buy == 0)) * outlet
-        sal[:, :, 4] = (ru["salience.knowledge_base"] + ru["salience.knowledge_nk"]
-                        * me.nk)[:, None]
-        sal[:, :, 5] = ru["salience.image"][:, None]
-        sal[:, :, 6] = (ru["salience.awareness_base"] + ru["salience.awareness_china"]
-                        * me.assertive)[:, None]
-        return sal
-
-    def desire(self, snap: Snapshot, me: Perception, them: list[Perception]) -> np.ndarray:
-        """Desired level per partner and track, shape (R, partners, K).
-
-        D = 5·σ(bias + Σ_m w_m·sal_m·rel_mk − caution gap − own caution − Russia gap
-        − domestic − missing agreement + interoperability + trust − frustration + shared
-        operations + presence + attention).
-        The China-caution gap weighs most on visible exercises, least on dialogue
-        (Ch7 › Approaches to China); the Russia gap is the lesser divergence
-        (Ch7 › Approaches to Russia); domestic constraints bite on exercises (Japan's
-        laws, German opinion: Ch7 › Temper Expectations); a missing agreement weighs on
-        willingness as well as capping (Ch7 › Temper Expectations: no RAA); what the
-        partners have built draws them on (Ch7 › Be Patient).
-        """
-        tr, ru = snap.track, snap.rules
-        p = snap.params[:, self.index, :]
-        d, s = self.dyad_idx, self.side
-        weights = p[:, MOTIVE_COLS]  # (R, M)
-        sal = self.salience(snap, me, them)
-        motive = (weights[:, None, :] * sal) @ self.model.setup.relevance
-        motive = motive * self.activism_weight(snap)[:, None, None]
-
-        gap_c = np.stack([np.abs(me.caution - t.caution) for t in them], axis=1)  # (R, n)
-        china = (tr["caution_gap"] * gap_c[..., None]
-                 + tr["own_caution"] * me.caution[:, None, None])
-        gap_r = np.stack([np.abs(me.russia_priority - t.russia_priority) for t in them], axis=1)
-        russia = tr["russia_gap"] * (gap_r * (ru["russia.gap_base"][:, None]
-                                              + me.aggression[:, None]))[..., None]
-        dom = tr["domestic"] * p[:, PI["domestic_constraint"], None, None]
-        missing = tr["missing_enabler"] * (snap.caps[:, d, :] < self.model.setup.max_level[d])
-        pres = np.where(self.presence_of >= 0,
-                        snap.presence[:, np.maximum(self.presence_of, 0)], 0.0)  # (R, n)
-        ties = (tr["interop"] * snap.interop[:, d, None] + tr["trust"] * snap.trust[:, d, None]
-                - tr["frustration"] * snap.frustration[:, d, s][..., None]
-                + tr["missions"] * snap.missions[:, d, None] + tr["presence"] * pres[..., None])
-        attention = ru["moves.priority_attention"][:, None] * attention_now(snap)[:, d, s]
-
-        x = (tr["bias"] + motive - china - russia - dom - missing + ties
-             + attention[..., None])
-        return SCALE / (1.0 + np.exp(-x))
-
-    # step 4 ---------------------------------------------------------------------------
     def effective_bandwidth(self, snap: Snapshot) -> np.ndarray:
-        """Bandwidth this turn: budget pressure shrinks it, and Russian aggression pulls the
-        share `europe_pull` of a European actor's bandwidth back home (Ch7 › Temper
-        Expectations: resources; Russia forcing NATO back to its borders). Presence in the
-        Indo-Pacific and the turn's moves are paid first."""
-        p = snap.params[:, self.index, :]
-        w, ru = snap.world, snap.rules
-        pull = ru["russia.pull"] * p[:, PI["europe_pull"]] * w[:, RA]
-        b = p[:, PI["bandwidth"]] * (1 - ru["bandwidth.budget"] * w[:, BP]) * (1 - pull)
-        b = b - ru["presence.cost"] * snap.presence[:, self.index]
-        return np.maximum(b - snap.moves.cost[self.index] * snap.moves_on, 0.0)
-
-    def allocate(self, snap: Snapshot, desired: np.ndarray):
-        """Offers per partner and track: desired levels fitted into the bandwidth.
-
-        Bandwidth is charged on what the actor expects to be agreed (its wish met with the
-        partner's last offer), not on wishes nobody takes up, so a keen actor's unmatched
-        wish toward one partner does not starve another (Ch7 › Temper Expectations). When
-        the expected agreements exceed the bandwidth, each wish is funded at the share
-        min(1, s·weight), with one scale s per run chosen so that the whole budget is spent:
-        priority partners and tracks with a higher `bandwidth_priority` are cut less, and
-        the saving goes where it is needed (substitution across partners: Brexit, budget
-        squeezes; digest §7). Proposals (exercises, equipment, 2+2 requests) are added on top.
-
-        Returns offers (R, partners, K).
-        """
-        tr = snap.track
-        mv = snap.moves
-        on = snap.moves_on[:, None]
-        d, s = self.dyad_idx, self.side
-        prio = 1.0 + (mv.priority[d, s][None, :] - 1.0) * on
-        weight = prio[:, :, None] * tr["bandwidth_priority"]  # (R, partners, K)
-        # no bandwidth is spent on what a missing agreement caps (the wish above the cap
-        # still presses for a negotiation: the model reads the uncapped desire)
-        desired = np.minimum(desired, snap.caps[:, d, :])
-        partner = snap.offered[:, d, 1 - s, :]
-        expected = meet(desired, partner, snap.trust[:, d, None], snap.rules)
-        offers = desired * fund(expected * tr["cost"], weight, self.effective_bandwidth(snap))
-        offers[:, :, 2] += mv.exercise_boost[d, s][None, :] * on
-        offers[:, :, 1] += mv.buy[d, s][None, :] * on
-        offers[:, :, 0] += mv.two_plus_two[d, s][None, :] * on
-        offers = np.minimum(offers, SCALE)
-        return self.consent(snap, offers)
+        """This actor's bandwidth this turn (R,)."""
+        return effective_bandwidth(snap)[:, self.index]
 
     def consent(self, snap: Snapshot, offers: np.ndarray) -> np.ndarray:
-        """A sovereign state needs no one's approval."""
+        """Offers (R, partners, K) after the actor's own approval: a state needs no one's."""
         return offers
 
 
@@ -317,6 +358,31 @@ def meet(mine: np.ndarray, theirs: np.ndarray, trust: np.ndarray, rules: dict,
     return lo + pull * g / (1.0 + g / rules["meet.saturation"].reshape(shape))
 
 
+def fund_by_actor(cost: np.ndarray, weight: np.ndarray, budget: np.ndarray,
+                  own: np.ndarray) -> np.ndarray:
+    """`fund` for every actor at once: cost and weight (R, S, K) per slot, budget (R, A),
+    `own` (A, N) each actor's slots padded with the empty slot S. Returns shares (R, S, K)."""
+    R, S, K = cost.shape
+    A, N = own.shape
+    per_slot = cost.sum(axis=2)
+    total = np.concatenate([per_slot, np.zeros((R, 1))], axis=1)[:, own].sum(axis=2)  # (R, A)
+    short = np.flatnonzero((total > budget).any(axis=1))
+    share = np.ones_like(cost)
+    if len(short) == 0:  # every actor can fund every expected agreement: nothing to cut
+        return share
+    if len(short) < R:
+        share[short] = fund_by_actor(cost[short], weight[short], budget[short], own)
+        return share
+    pad = np.zeros((R, 1, K))
+    c = np.concatenate([cost, pad], axis=1)[:, own].reshape(R * A, N, K)
+    w = np.concatenate([weight, pad + 1.0], axis=1)[:, own].reshape(R * A, N, K)
+    share = fund(c, w, budget.reshape(R * A)).reshape(R, A * N, K)
+    where = np.empty(S, dtype=np.int64)  # position of each slot in the (A, N) layout
+    flat = own.ravel()
+    where[flat[flat < S]] = np.flatnonzero(flat < S)
+    return share[:, where]
+
+
 def fund(cost: np.ndarray, weight: np.ndarray, budget: np.ndarray) -> np.ndarray:
     """Funded share of each wish, min(1, s·weight), with s per run such that the funded
     cost uses the whole budget when the wishes exceed it (and every share is 1 otherwise).
@@ -327,9 +393,14 @@ def fund(cost: np.ndarray, weight: np.ndarray, budget: np.ndarray) -> np.ndarray
     """
     axes = tuple(range(1, cost.ndim))
     shape = (-1,) + (1,) * (cost.ndim - 1)
-    short = (cost.sum(axis=axes) > budget).reshape(shape)
-    if not short.any():
-        return np.ones_like(cost)
+    rows = np.flatnonzero(cost.sum(axis=axes) > budget)
+    out = np.ones_like(cost)
+    if len(rows) == 0:
+        return out
+    if len(rows) < len(cost):  # water-fill only the runs whose wishes exceed the budget
+        out[rows] = fund(cost[rows], weight[rows], budget[rows])
+        return out
+    short = np.ones((len(cost),) + (1,) * (cost.ndim - 1), bool)
     full = np.zeros(cost.shape, bool)
     for _ in range(cost[0].size):
         free_cost = np.where(full, 0.0, cost * weight).sum(axis=axes)

@@ -20,16 +20,20 @@ from .actors import (
     RA,
     RULES,
     SCALE,
+    Slots,
     Snapshot,
     SovereignState,
+    allocate,
     attention_now,
     consensus_chance,
+    desire,
     meet,
+    perceive,
 )
-from .ids import AGENT_ACTORS, ENABLERS, TRACKS
+from .ids import ENABLERS, TRACKS
 from .moves import Move, MoveArrays, compile_moves
 from .rng import Site, Stream, run_keys
-from .setup import AI, PI, Setup
+from .setup import PI, Setup
 from .shocks import ShockBook
 from .world import World
 
@@ -72,7 +76,8 @@ class WargameModel(mesa.Model):
         self.stream = Stream(run_keys(self.seed, self.run_index))
         R = len(self.run_index)
         D, E = setup.signed.shape
-        A = len(AGENT_ACTORS)
+        A = len(setup.actors)
+        ai = setup.ai
         self.turn = 0
         self.params = np.repeat(setup.params[None], R, axis=0)
         #: rule constants per run: per track (R, 1, K), scalar rules (R,)
@@ -87,7 +92,7 @@ class WargameModel(mesa.Model):
                     self.rules[f"{a}.{b}"] = np.asarray(values, dtype=float) * np.ones(R)
             else:
                 a, p = key.split(".")
-                self.params[:, AI[a], PI[p]] = np.asarray(values, dtype=float)
+                self.params[:, ai[a], PI[p]] = np.asarray(values, dtype=float)
         self.levels = np.repeat(setup.levels[None], R, axis=0)
         self.signed = np.repeat(setup.signed[None], R, axis=0)
         self.blockers = np.repeat(setup.blockers[None], R, axis=0)
@@ -110,10 +115,14 @@ class WargameModel(mesa.Model):
         self.world = World(setup, R)
         self.shocks = ShockBook(setup, R)
         self.actors: list[SovereignState] = []
-        for a, actor in enumerate(AGENT_ACTORS):
+        for a, actor in enumerate(setup.actors):
             slots = [(d, int(np.where(setup.pairs[d] == a)[0][0]), int(setup.pairs[d][1 - s]))
                      for d in range(D) for s in (0, 1) if setup.pairs[d][s] == a]
             self.actors.append(RULES[setup.kinds[a]](self, actor, slots))
+        self.slots = Slots.of(setup)
+        #: actors whose decision style needs approval (alliances): their consent applies
+        self.consenting = [x for x in self.actors
+                           if type(x).consent is not SovereignState.consent and x.slots]
         self.history: list[Record] = []
         self.pending_moves: list[Move] = []
         self.keep_snapshots = keep_snapshots
@@ -122,7 +131,7 @@ class WargameModel(mesa.Model):
         #: inputs before the first turn: the reference of the first turn's explanation
         self.reference = self.snapshot(self.params.copy(), self.world.values.copy(),
                                        np.zeros_like(self.levels), np.zeros((R, len(TRACKS))),
-                                       MoveArrays.neutral(D), np.zeros(R))
+                                       MoveArrays.neutral(D, A), np.zeros(R))
 
     @property
     def n_runs(self) -> int:
@@ -200,17 +209,7 @@ class WargameModel(mesa.Model):
         offers (R, D, 2, K), the agreed targets (R, D, K) and each actor's perception.
         """
         R, D, K = snap.levels.shape
-        perception = [actor.perceive(snap) for actor in self.actors]
-        offers = np.zeros((R, D, 2, K))
-        desired = np.zeros((R, D, 2, K))
-        for actor, me in zip(self.actors, perception, strict=True):
-            if not actor.slots:
-                continue
-            them = [perception[p] for p in actor.partners]
-            want = actor.desire(snap, me, them)
-            desired[:, actor.dyad_idx, actor.side] = want
-            offers[:, actor.dyad_idx, actor.side] = actor.allocate(snap, want)
-
+        desired, offers, perception = self.decide(snap)
         # 6. the offers meet: the keener side pulls, more when it makes the partner a
         # priority; capped by the agreements in place (Ch7 › Temper Expectations)
         a, b = offers[:, :, 0], offers[:, :, 1]
@@ -227,6 +226,17 @@ class WargameModel(mesa.Model):
         if not full:
             return new
         return new, desired, offers, target, perception
+
+    def decide(self, snap: Snapshot):
+        """Steps 2–5 for every actor at once: perception, desired levels and offers
+        (R, D, 2, K), with each decision style's consent (an alliance's consensus)."""
+        R, D, K = snap.levels.shape
+        per = perceive(snap)
+        want = desire(snap, per, self.slots, self.setup)  # (R, S, K), slot = 2·dyad + side
+        offers = allocate(snap, want, self.slots)
+        for actor in self.consenting:
+            offers[:, actor.slot_idx] = actor.consent(snap, offers[:, actor.slot_idx])
+        return want.reshape(R, D, 2, K), offers.reshape(R, D, 2, K), per
 
     def caps(self) -> np.ndarray:
         """Cap per dyad and track: the lowest cap among missing applicable agreements."""
@@ -259,7 +269,7 @@ class WargameModel(mesa.Model):
             self.frustration + ru["memory.frustration_gain"][:, None, None] * unmatched
             - ru["memory.frustration_decay"][:, None, None] * self.frustration, 0, 1)
         p = snap.params
-        china = np.stack([x.china for x in perception], axis=1)  # (R, A)
+        china = perception.china  # (R, A)
         pull = ru["russia.pull"][:, None] * p[:, :, PI["europe_pull"]] * w[:, RA, None]
         aim = p[:, :, PI["presence_appetite"]] * np.clip(
             ru["presence.threat"][:, None] * china, 0, 1) * (1 - pull)
@@ -269,7 +279,7 @@ class WargameModel(mesa.Model):
         # China's behaviour toward each actor
         risk = ru["china.retaliation_rate"][:, None] * w[:, CA, None] * (
             self.presence + snap.moves.provocation[None, :] * snap.moves_on[:, None])
-        hit = self.stream.uniform(t, Site.RETALIATION, (len(AGENT_ACTORS),)) < risk
+        hit = self.stream.uniform(t, Site.RETALIATION, (len(self.setup.actors),)) < risk
         decay = 1 - ru["china.coercion_decay"][:, None]
         self.retaliated = np.clip(self.retaliated * decay
                                   + hit * ru["china.retaliation_size"][:, None], 0, 1)
@@ -314,8 +324,7 @@ class WargameModel(mesa.Model):
             start[:, d, e] |= open_[:, d, e] & ~self.negotiating[:, d, e]
         self.negotiating |= start
 
-        china = np.stack([x.china for x in perception], axis=1)  # (R, A)
-        threat = china[:, s.pairs].mean(axis=2)  # (R, D)
+        threat = perception.china[:, s.pairs].mean(axis=2)  # (R, D)
         dom = snap.params[:, s.pairs, PI["domestic_constraint"]].max(axis=2)  # (R, D)
         japan = s.indo[s.pairs].any(axis=1)  # (D,)
         tpt = self.signed[:, :, ENABLERS.index("two_plus_two")]
@@ -323,17 +332,17 @@ class WargameModel(mesa.Model):
                  + ru["agreements.activism_drive"][:, None] * snap.world[:, JA, None] * japan
                  + ru["agreements.two_plus_two_drive"][:, None] * tpt)
         consent = np.ones((R, len(s.dyads)))
-        for d, pair in enumerate(s.pairs):
-            for a in pair:
-                if s.kinds[a] == "alliance":
-                    consent[:, d] *= consensus_chance(snap, a, s.members)[:, 0]
-        blocker = self.blockers * (1 - ru["agreements.blocker_relief"][:, None, None]
-                                   * threat[..., None])
-        push = 1.0 + ru["moves.agreement_push"][:, None, None] * pushed * snap.moves_on[
-            :, None, None]
+        for actor in self.consenting:
+            consent[:, actor.dyad_idx] *= consensus_chance(snap, actor.index, s.members)[:, :1]
+        on = snap.moves_on[:, None, None] * pushed
+        blocker = (self.blockers * (1 - ru["agreements.blocker_relief"][:, None, None]
+                                    * threat[..., None])
+                   * (1 - ru["moves.proposal_relief"][:, None, None] * on))
+        push = 1.0 + ru["moves.agreement_push"][:, None, None] * on
         strength = np.minimum(1.0, np.maximum(pressure, 0)
                               / ru["agreements.pressure_scale"][:, None, None])
-        strength = np.where(pushed & (snap.moves_on[:, None, None] > 0), 1.0, strength)
+        strength = np.maximum(strength, ru["agreements.open_strength"][:, None, None])
+        strength = np.where(on > 0, 1.0, strength)
         chance = (s.success[None, None, :] * strength * (drive * consent)[..., None]
                   * (1 - blocker) * (1 - ru["agreements.blocker_politics"][:, None, None]
                                      * dom[..., None]) * push)

@@ -61,8 +61,11 @@ CASES: tuple[MoveCase, ...] = (
              "JPN-FRA", "talks:raa"),
     MoveCase("Germany proposes an ISA to Japan", {"propose_agreement": ["JPN-DEU.isa"]}, "DEU",
              "JPN-DEU", "signed:isa"),
-    MoveCase("the UK makes a statement on China", {"statement": True}, "GBR", "JPN-GBR",
-             "exchange"),
+    MoveCase("France makes a statement on China", {"statement": True}, "FRA", "JPN-FRA",
+             "exercise"),
+    # naming and shaming widens the gap with cautious partners (Ch6 NATO › Divergence)
+    MoveCase("Japan makes a statement on China", {"statement": True}, "JPN", "JPN-DEU",
+             "exercise", -1),
     MoveCase("Japan makes a statement on Russia", {"statement_russia": True}, "JPN",
              "JPN-DEU", "dialogue"),
     MoveCase("France deploys to the Indo-Pacific", {"deploy": True}, "FRA", "JPN-FRA",
@@ -106,9 +109,7 @@ def _target(model, case: MoveCase) -> np.ndarray:
         k = TRACKS.index(what)
         return np.sum([r.activity[:, d, k] for r in model.history], axis=0).astype(float)
     if kind == "presence":
-        from .ids import AGENT_ACTORS
-
-        return model.presence[:, AGENT_ACTORS.index(what)]
+        return model.presence[:, model.setup.actors.index(what)]
     return model.levels[:, d, TRACKS.index(case.target)]
 
 

@@ -100,8 +100,8 @@ class MoveArrays:
     negotiate: list[tuple[int, int]]  # (dyad, enabler)
 
     @classmethod
-    def neutral(cls, n_dyads: int) -> MoveArrays:
-        a = len(AGENT_ACTORS)
+    def neutral(cls, n_dyads: int, n_actors: int = len(AGENT_ACTORS)) -> MoveArrays:
+        a = n_actors
         z = np.zeros
         return cls(z(a), z(a), z(a), z(a), z(a), z(a), z(a), z(a), np.ones((n_dyads, 2)),
                    z((n_dyads, 2)), z(n_dyads), z((n_dyads, 2)), z((n_dyads, 2)),
@@ -112,9 +112,10 @@ def compile_moves(moves: list[Move], setup) -> MoveArrays:
     """The turn's moves as arrays, sized by the setup's rule constants (`rules.moves`)."""
     dyads, pairs, ru = setup.dyads, setup.pairs, setup.rules
     cost = dict(zip(TRACKS, setup.track["cost"], strict=True))
-    m = MoveArrays.neutral(len(dyads))
+    actors = setup.actors
+    m = MoveArrays.neutral(len(dyads), len(actors))
     for mv in moves:
-        a = AGENT_ACTORS.index(mv.actor)
+        a = actors.index(mv.actor)
         m.caution_shift[a] += POSTURE_SIGN[mv.posture] * ru["moves.posture_shift"]
         m.provocation[a] += mv.posture == "firm"
         if mv.statement:
@@ -130,7 +131,7 @@ def compile_moves(moves: list[Move], setup) -> MoveArrays:
             m.provocation[a] += 1.0
         mine = [(d, int(np.where(pairs[d] == a)[0][0])) for d in range(len(dyads))
                 if a in pairs[d]]
-        partner = {AGENT_ACTORS[pairs[d][1 - s]]: (d, s) for d, s in mine}
+        partner = {actors[pairs[d][1 - s]]: (d, s) for d, s in mine}
 
         def slot(p: str, field: str, mv=mv, partner=partner) -> tuple[int, int]:
             if p not in partner:

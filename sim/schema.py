@@ -236,8 +236,10 @@ RULE_DOMAIN: dict[str, tuple[float, float, float]] = {
     "moves.agreement_push": (0.0, 10.0, 0.0),
     "moves.invitation_pull": (0.0, 1.0, 0.0),
     "moves.exercise_event": (0.0, 1.0, 0.0),
+    "moves.proposal_relief": (0.0, 1.0, 0.0),
     "memory.stance_decay": (0.0, 1.0, 1.0),
     "agreements.press_margin": (0.0, 2.0, 0.05),
+    "agreements.open_strength": (0.0, 1.0, 1.0),
     "salience.nk": (0.0, 2.0, 0.3),
     "salience.cap": (0.1, 5.0, 1.5),
     "salience.regional_base": (0.0, 2.0, 0.3),
@@ -562,6 +564,13 @@ class Scenario(Strict):
     """Timed, conditional, random and inject-only shocks."""
     seats: list[AgentId] = []
     """Actors played by people (classroom)."""
+    actors: dict[Annotated[str, Field(pattern=r"^[A-Z]{2,5}$")], ActorConfig] = {}
+    """Actors added to (or replacing those of) the config for this scenario, in the format
+    of config/actors.yaml (e.g. Australia): every parameter with value, range and source."""
+    add_dyads: dict[str, DyadConfig] = {}
+    """Relationships added to (or replacing those of) the config for this scenario, in the
+    format of config/dyads.yaml (e.g. JPN-AUS); they are simulated unless `dyads:` lists
+    which to simulate."""
 
     @field_validator("start")
     @classmethod

@@ -32,14 +32,12 @@ def decide(setup, runs=1, world=None, params=None, moves=None, seed=0):
     mv = moves or MoveArrays.neutral(D)
     m.caution = p[:, :, PI["china_caution"]].copy()
     snap = m.snapshot(p, w, np.zeros((R, D, K)), np.zeros((R, K)), mv, np.ones(R))
-    per = [a.perceive(snap) for a in m.actors]
+    want, off, _ = m.decide(snap)
     desired, offers = {}, {}
-    for actor, me in zip(m.actors, per, strict=True):
-        want = actor.desire(snap, me, [per[i] for i in actor.partners])
-        off = actor.allocate(snap, want)
-        for j, (_d, _, partner) in enumerate(actor.slots):
-            desired[(actor.actor, AGENT_ACTORS[partner])] = want[:, j]
-            offers[(actor.actor, AGENT_ACTORS[partner])] = off[:, j]
+    for actor in m.actors:
+        for d, side, partner in actor.slots:
+            desired[(actor.actor, AGENT_ACTORS[partner])] = want[:, d, side]
+            offers[(actor.actor, AGENT_ACTORS[partner])] = off[:, d, side]
     return desired, offers
 
 
