@@ -99,9 +99,8 @@ def register(app: typer.Typer) -> None:
 
         url = join_url(address, seat, token, token_file)
         if bot:
-            from sim.game.client import run_bot
-
             from sim.errors import InputError
+            from sim.game.client import run_bot
 
             try:
                 res = asyncio.run(run_bot(url, log=lambda s: typer.echo(s), timeout=timeout))
