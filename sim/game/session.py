@@ -98,7 +98,7 @@ class Session:
         self.seats = list(self.game.setup.scenario.seats) or list(AGENT_ACTORS)
         if not self.game.seats:
             self.game.seats = list(self.seats)
-        self.objectives_path = objectives
+        self.objectives_path = str(Path(objectives).resolve()) if objectives else None
         self.plans = load_plans(objectives, self.game.setup.dyads, self.game.setup.path)
         self.timetable_path = injects
         self.timetable = load_timetable(injects, self.game) if injects else []
