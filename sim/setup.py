@@ -314,8 +314,11 @@ def setup_fingerprint(setup: Setup) -> str:
 
 
 def _config_digest(folder: Path) -> str:
+    """Hash of the files the engine reads (not, e.g., the claims of validate-model)."""
+    from .loader import CONFIG_FILES
+
     h = hashlib.sha256()
-    for p in sorted(Path(folder).glob("*.yaml")):
+    for p in sorted(Path(folder) / f"{n}.yaml" for n in CONFIG_FILES):
         h.update(p.name.encode())
         h.update(p.read_bytes())
     return h.hexdigest()
