@@ -1,0 +1,165 @@
+"""Proposals between teams and how an accepted deal acts through the engine.
+
+A deal is two seats' promise for the turn being played: both sides' Moves carry it (an
+exercise both propose, an agreement both open, a joint statement both make), and an RAA
+with settled criminal jurisdiction also removes the negotiation's blocker, at a domestic cost
+to the side that conceded (Ch3 UK › Training and Exercises: "Neither country has shown
+flexibility"). The engine does the rest: levels, signatures, retaliation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from ..ids import ENABLERS
+from ..moves import Move
+from ..schema import ParamEffect, Shock
+from .protocol import MovePayload, Terms
+
+#: Move fields the engine knows (new instruments are used when the engine has them).
+ENGINE_FIELDS = set(Move.model_fields)
+CONCESSION_COST = 0.05
+AGREEMENTS = {"isa": "an Information Security Agreement",
+              "acsa": "an Acquisition and Cross-Servicing Agreement",
+              "equipment": "an equipment and technology transfer agreement",
+              "two_plus_two": "a 2+2 ministerial format", "raa": "a Reciprocal Access Agreement",
+              "partnership": "a partnership programme"}  # rise of the conceding side's domestic constraint (Ch3 UK › Constraints)
+
+
+@dataclass
+class Proposal:
+    id: str
+    turn: int
+    """Turn being played when it was made (it lapses when that turn resolves)."""
+    frm: str
+    to: str
+    kind: str
+    terms: dict
+    dyad: str
+    status: str = "open"  # open, accepted, rejected, countered, lapsed
+    counter_of: str | None = None
+    history: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        t = self.terms
+        what = {"exercise": "a joint exercise", "equipment": "an equipment project",
+                "statement_china": "a joint statement on China",
+                "statement_russia": "a joint statement on Russia",
+                "two_plus_two": "2+2 ministerial talks"}.get(self.kind)
+        if self.kind == "agreement":
+            what = f"negotiations on {AGREEMENTS.get(t.get('enabler'), 'an agreement')}"
+            if t.get("jurisdiction") and t["jurisdiction"] != "unresolved":
+                what += f" (criminal jurisdiction: {t['jurisdiction'].replace('_', ' ')})"
+        return f"{self.frm} proposes to {self.to}: {what}" + (
+            f" — {t['text']}" if t.get("text") else "")
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["summary"] = self.text()
+        return d
+
+
+def dyad_of(dyads: tuple[str, ...], a: str, b: str) -> str | None:
+    for d in dyads:
+        if set(d.split("-")) == {a, b}:
+            return d
+    return None
+
+
+def check_terms(kind: str, terms: Terms, dyad: str, applicable: dict[str, bool]) -> str | None:
+    """Why these terms are not valid for this dyad, or None."""
+    if kind == "agreement":
+        if terms.enabler not in ENABLERS:
+            return f"an agreement needs terms.enabler; allowed: {', '.join(ENABLERS)}"
+        if not applicable.get(terms.enabler, False):
+            return f"{terms.enabler} does not apply to {dyad}"
+    if terms.jurisdiction is not None and not (kind == "agreement" and terms.enabler == "raa"):
+        return "jurisdiction is a term of an RAA only"
+    return None
+
+
+def deal_payloads(p: Proposal) -> dict[str, dict]:
+    """What each side's move gains from the accepted deal: {seat: MovePayload fields}."""
+    out: dict[str, dict] = {}
+    for me, other in ((p.frm, p.to), (p.to, p.frm)):
+        m: dict = {}
+        if p.kind == "exercise":
+            m["propose_exercise"] = [other]
+        elif p.kind == "agreement":
+            m["propose_agreement"] = [f"{p.dyad}.{p.terms['enabler']}"]
+        elif p.kind == "equipment":
+            m["buy_equipment"] = [other]
+        elif p.kind == "statement_china":
+            m["statement"] = True
+        elif p.kind == "statement_russia":
+            m["statement_russia"] = True
+        elif p.kind == "two_plus_two":
+            m["request_two_plus_two"] = [other]
+        out[me] = m
+    return out
+
+
+def terms_shock(p: Proposal, dyad: str, turn: int) -> Shock | None:
+    """The RAA's settled jurisdiction: the blocker goes, the conceding side pays at home."""
+    j = p.terms.get("jurisdiction")
+    if p.kind != "agreement" or p.terms.get("enabler") != "raa" or j in (None, "unresolved"):
+        return None
+    japan, partner = dyad.split("-")
+    conceder = partner if j == "host_state" else japan
+    return Shock(id=f"deal-{p.id}", name=f"{dyad} settle the RAA's criminal jurisdiction "
+                 f"({j.replace('_', ' ')} courts)",
+                 description=f"turn {turn}: {conceder} concedes; domestic critics react",
+                 source="Ch3 UK › Training and Exercises",
+                 enablers={f"{dyad}.raa": "unblock"},
+                 params={f"{conceder}.domestic_constraint": ParamEffect(add=CONCESSION_COST)})
+
+
+def merge(payloads: list[dict]) -> dict:
+    """One move from several: lists joined without repeats, flags or-ed, the first posture
+    that is not neutral, notes joined."""
+    out: dict = {}
+    for pl in payloads:
+        for k, v in pl.items():
+            if isinstance(v, list):
+                cur = out.setdefault(k, [])
+                cur.extend(x for x in v if x not in cur)
+            elif isinstance(v, bool):
+                out[k] = out.get(k, False) or v
+            elif k == "posture":
+                if out.get("posture", "neutral") == "neutral":
+                    out[k] = v
+            elif k == "note" and v:
+                out[k] = (out.get(k, "") + "; " + v).strip("; ")[:200]
+    return out
+
+
+def to_move(seat: str, payload: dict, setup, signed) -> Move:
+    """The engine's Move for this payload. Instruments the engine does not have yet are
+    mapped onto the ones it has: a deployment is a firm posture; a 2+2 request or an
+    equipment purchase opens talks on that agreement where it is missing, otherwise gives
+    the partner priority; a statement on Russia is noted."""
+    pl = MovePayload(**payload).model_dump()
+    kept = {k: v for k, v in pl.items() if k in ENGINE_FIELDS}
+    notes = [pl["note"]] if pl["note"] else []
+    if "deploy" not in ENGINE_FIELDS and pl["deploy"]:
+        if kept.get("posture", "neutral") == "neutral":
+            kept["posture"] = "firm"
+        notes.append("deploys to the Indo-Pacific")
+    for fld, enabler in (("request_two_plus_two", "two_plus_two"), ("buy_equipment", "equipment")):
+        if fld in ENGINE_FIELDS:
+            continue
+        for partner in pl[fld]:
+            dy = dyad_of(setup.dyads, seat, partner)
+            if dy is None:
+                continue
+            d, e = setup.dyads.index(dy), ENABLERS.index(enabler)
+            key = f"{dy}.{enabler}"
+            if setup.applicable[d, e] and not signed[d, e]:
+                if key not in kept["propose_agreement"]:
+                    kept["propose_agreement"].append(key)
+            elif partner not in kept["priorities"]:
+                kept["priorities"].append(partner)
+    if "statement_russia" not in ENGINE_FIELDS and pl["statement_russia"]:
+        notes.append("joins a statement on Russia")
+    kept["note"] = "; ".join(notes)[:200]
+    return Move(actor=seat, **kept)

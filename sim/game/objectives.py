@@ -1,0 +1,223 @@
+"""Briefs, objectives and scores of the classroom seats (config/classroom.yaml).
+
+A seat's score each turn is the sum of the points of its objectives met that turn, minus
+the points of the limits it is over; the game score is the sum over turns. Every quantity is
+read from the engine's record of the turn (levels, agreements in force, bandwidth spent,
+world indices, the seat's parameters and its moves), never recomputed here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from ..errors import InputError, allowed
+from ..ids import AGENT_ACTORS, ENABLERS, INDICES, PARAMS, TRACKS
+from ..loader import project_root, read_yaml, validate
+from ..schema import AgentId, Strict
+
+Kind = Literal["level", "agreement", "limit", "cost", "restraint", "domestic"]
+RestrainedMove = Literal["statement", "deploy", "statement_russia"]
+
+
+class Cited(Strict):
+    """One line of a brief with where the report says it."""
+
+    text: str
+    """What the team should know."""
+    source: str = Field(min_length=3)
+    """Chapter › section of the report."""
+
+
+class Brief(Strict):
+    """What a team reads before it plays."""
+
+    role: str
+    """Who the team is, in two lines."""
+    motivations: list[Cited] = []
+    """Why it cooperates with Japan (or, for Japan, with Europe)."""
+    red_lines: list[Cited] = []
+    """What it will not do."""
+    constraints: list[Cited] = []
+    """What limits it."""
+
+
+class Objective(Strict):
+    """One objective worth points, scored every turn."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    """Short name, unique within the seat."""
+    text: str
+    """The objective in plain words."""
+    kind: Kind
+    """level, agreement, limit, cost, restraint or domestic (see config/classroom.yaml)."""
+    points: float = Field(gt=0, le=20)
+    """Points earned per turn met (or lost per turn over a limit)."""
+    source: str = Field(min_length=3)
+    """Chapter › section of the report."""
+    dyad: str | None = None
+    """Dyad of a level, agreement or limit objective (e.g. JPN-GBR)."""
+    track: Literal["dialogue", "exchange", "exercise"] | None = None
+    """Track of a level or limit objective."""
+    enabler: Literal["isa", "acsa", "equipment", "two_plus_two", "raa", "partnership"] | None = None
+    """Agreement of an agreement objective."""
+    index: Literal["china_assertiveness", "russian_aggression", "nk_provocation", "us_engagement",
+                   "budget_pressure", "japan_activism"] | None = None
+    """World index of a limit objective."""
+    move: RestrainedMove | None = None
+    """Move counted by a restraint objective."""
+    at_least: float | None = None
+    """Level to reach (level)."""
+    at_most: float | None = None
+    """Limit not to cross (limit, cost, restraint, domestic)."""
+
+    @model_validator(mode="after")
+    def _fields(self) -> Objective:
+        need = {"level": ("dyad", "track", "at_least"), "agreement": ("dyad", "enabler"),
+                "cost": ("at_most",), "restraint": ("move", "at_most"),
+                "domestic": ("at_most",)}.get(self.kind, ("at_most",))
+        missing = [f for f in need if getattr(self, f) is None]
+        if missing:
+            raise ValueError(f"a {self.kind} objective needs {', '.join(missing)}")
+        if self.kind == "limit" and (self.index is None) == (self.dyad is None or
+                                                             self.track is None):
+            raise ValueError("a limit objective needs either index, or dyad and track")
+        return self
+
+
+class SeatPlan(Strict):
+    """A seat's brief and objectives."""
+
+    brief: Brief
+    objectives: list[Objective]
+
+
+class ClassroomConfig(Strict):
+    """config/classroom.yaml: briefs and objectives per seat."""
+
+    source: str = Field(min_length=3)
+    """Where the briefs come from."""
+    seats: dict[AgentId, SeatPlan]
+
+
+class ObjectivesOverride(Strict):
+    """A file given with --objectives: plans for some seats (the rest keep the defaults)."""
+
+    source: str = ""
+    seats: dict[AgentId, SeatPlan] = {}
+
+
+def default_path() -> Path:
+    return project_root() / "config" / "classroom.yaml"
+
+
+def scenario_objectives(scenario_path: str | Path) -> Path | None:
+    """The scenario's own objectives, if it has any: objectives/<name>.yaml next to the
+    scenario file (a subfolder, so scenario listings do not take it for a scenario)."""
+    p = Path(scenario_path)
+    f = p.parent / "objectives" / f"{p.stem}.yaml"
+    return f if f.is_file() else None
+
+
+def load_plans(override: str | Path | None = None, dyads: tuple[str, ...] | None = None,
+               scenario_path: str | Path | None = None) -> dict[str, SeatPlan]:
+    """The seats' plans: the defaults, then the scenario's own objectives file, then an
+    override file; each replaces the seats it names."""
+    path = default_path()
+    data, node = read_yaml(path)
+    cfg = validate(ClassroomConfig, data, path, node)
+    # default objectives on dyads a scenario does not have are left out
+    plans = {a: p if dyads is None else p.model_copy(update={"objectives": [
+        o for o in p.objectives if o.dyad is None or o.dyad in dyads]})
+        for a, p in cfg.seats.items()}
+    layers = [scenario_objectives(scenario_path) if scenario_path else None, override]
+    for layer in layers:
+        if layer is None:
+            continue
+        p = Path(layer)
+        data, node = read_yaml(p)
+        seats = validate(ObjectivesOverride, data, p, node).seats
+        _check_dyads(p, seats, dyads)
+        plans.update(seats)
+    return plans
+
+
+def _check_dyads(path: Path, plans: dict[str, SeatPlan], dyads) -> None:
+    """A scenario's or a teacher's objective must name a dyad of the game."""
+    if dyads is None:
+        return
+    for seat, plan in plans.items():
+        for i, o in enumerate(plan.objectives):
+            if o.dyad is not None and o.dyad not in dyads:
+                raise InputError(str(path), f"seats.{seat}.objectives[{i}].dyad",
+                                 f"'{o.dyad}' is not a dyad of this game; {allowed(dyads)}")
+
+
+# ------------------------------------------------------------------------- scoring
+def _spent(model, seat: str, rec) -> float:
+    a = AGENT_ACTORS.index(seat)
+    pairs = model.setup.pairs
+    return float(sum(rec.spent[0, d, int(np.where(pairs[d] == a)[0][0])]
+                     for d in range(len(pairs)) if a in pairs[d]))
+
+
+def _move_count(history, seat: str, upto: int, move: str) -> int:
+    return sum(1 for rec in history[:upto] for m in rec.moves
+               if m.actor == seat and getattr(m, move, False))
+
+
+def objective_values(model, seat: str, plan: SeatPlan, turn: int) -> list[tuple[Objective, float,
+                                                                                 bool]]:
+    """(objective, the value it reads, met) for every objective of `seat` at `turn` (>= 1)."""
+    s = model.setup
+    rec = model.history[turn - 1]
+    signed = s.signed.copy()
+    for r in model.history[:turn]:
+        signed |= r.signed[0]
+    out = []
+    for o in plan.objectives:
+        if o.kind == "level":
+            v = float(rec.levels[0, s.dyads.index(o.dyad), TRACKS.index(o.track)])
+            ok = v >= o.at_least
+        elif o.kind == "agreement":
+            v = float(signed[s.dyads.index(o.dyad), ENABLERS.index(o.enabler)])
+            ok = v > 0
+        elif o.kind == "limit":
+            v = (float(rec.world[0, INDICES.index(o.index)]) if o.index else
+                 float(rec.levels[0, s.dyads.index(o.dyad), TRACKS.index(o.track)]))
+            ok = v <= o.at_most
+        elif o.kind == "cost":
+            v = _spent(model, seat, rec)
+            ok = v <= o.at_most + 1e-9
+        elif o.kind == "restraint":
+            v = float(_move_count(model.history, seat, turn, o.move))
+            ok = v <= o.at_most
+        else:  # domestic: rise of the seat's domestic constraint since the start
+            p, a = PARAMS.index("domestic_constraint"), AGENT_ACTORS.index(seat)
+            snaps = model.snapshots
+            now = snaps[turn - 1].params[0, a, p] if len(snaps) >= turn else model.params[0, a, p]
+            v = float(now - s.params[a, p])
+            ok = v <= o.at_most + 1e-9
+        out.append((o, v, bool(ok)))
+    return out
+
+
+def turn_score(model, seat: str, plan: SeatPlan, turn: int) -> float:
+    """Points of `seat` in `turn`: met goals add, crossed limits subtract."""
+    total = 0.0
+    for o, _, ok in objective_values(model, seat, plan, turn):
+        if o.kind in ("limit", "restraint", "domestic"):
+            total -= 0.0 if ok else o.points
+        elif ok:
+            total += o.points
+    return total
+
+
+def score_history(model, plans: dict[str, SeatPlan], seats=None) -> dict[str, list[float]]:
+    """Score per turn of every seat (turn 1 first)."""
+    seats = seats or list(plans)
+    return {a: [turn_score(model, a, plans[a], t) for t in range(1, len(model.history) + 1)]
+            for a in seats if a in plans}
