@@ -2,7 +2,8 @@
 
 The options mirror `sim.moves.Move` (DESIGN "Human moves"): priority partners, posture
 toward China, agreements to propose (only those still missing in the team's dyads), exercises
-to propose, a public statement on China. Defaults come from the Move model itself.
+to propose, 2+2 talks to request, equipment to buy, public statements on China and Russia,
+a deployment to the Indo-Pacific. Defaults come from the Move model itself.
 """
 
 from __future__ import annotations
@@ -62,7 +63,17 @@ class MoveForm(ModalScreen[Move | None | str]):
                         yield SelectionList(*[(p, p) for p in self.partners], id="exercise")
                 yield Static("Propose an agreement (opens a negotiation)")
                 yield SelectionList(*[(x, x) for x in self.agreements], id="agreements")
+                with Horizontal(classes="row"):
+                    with Vertical(classes="col"):
+                        yield Static("Ask for 2+2 talks with")
+                        yield SelectionList(*[(p, p) for p in self.partners], id="two-plus-two")
+                    with Vertical(classes="col"):
+                        yield Static("Buy equipment from")
+                        yield SelectionList(*[(p, p) for p in self.partners], id="buy")
                 yield Checkbox("Make a public statement on China", id="statement")
+                yield Checkbox("Make a public statement on Russia", id="statement-russia")
+                yield Checkbox("Deploy forces to the Indo-Pacific (presence, FONOPs)",
+                               id="deploy")
                 yield Input(placeholder="note for the log (optional)", id="note", max_length=200)
             yield Static("", id="move-error", classes="error")
             with Horizontal(classes="buttons"):
@@ -78,6 +89,10 @@ class MoveForm(ModalScreen[Move | None | str]):
             propose_agreement=list(self.query_one("#agreements", SelectionList).selected),
             propose_exercise=list(self.query_one("#exercise", SelectionList).selected),
             statement=self.query_one("#statement", Checkbox).value,
+            statement_russia=self.query_one("#statement-russia", Checkbox).value,
+            deploy=self.query_one("#deploy", Checkbox).value,
+            request_two_plus_two=list(self.query_one("#two-plus-two", SelectionList).selected),
+            buy_equipment=list(self.query_one("#buy", SelectionList).selected),
             note=self.query_one("#note", Input).value,
         )
 
