@@ -31,7 +31,7 @@ def read_bytes(path: Path | str, limit: int, what: str = "file") -> bytes:
     try:
         fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise InputError(p, "", f"{what} not found") from None
+        raise InputError(p, "", "file not found") from None
     except IsADirectoryError:
         raise InputError(p, "", f"is a folder, not a {what}") from None
     except OSError as exc:

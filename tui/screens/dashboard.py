@@ -104,6 +104,8 @@ class Dashboard(Screen):
         self.log_line("info", f"{g.setup.name}: {g.setup.scenario.description.strip()}")
         if g.seats:
             self.log_line("info", "human seats: " + ", ".join(g.seats) + " (n opens their forms)")
+        if g.note:
+            self.log_line("info", g.note)
         self.redraw()
         self.query_one("#matrix", CoopMatrix).focus()
 
