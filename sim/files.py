@@ -92,3 +92,19 @@ def atomic_write(path: Path | str, data: bytes | str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def target_concerns(paths: list[Path | str], folder: Path | str) -> list[str]:
+    """What a person should confirm before these files are written: each path that lies
+    outside `folder` (after resolving '..' and symbolic links) or already exists."""
+    base = Path(folder).resolve()
+    out = []
+    for p in paths:
+        full = (base / Path(p).expanduser()).resolve()
+        if not full.is_relative_to(base):
+            out.append(f"{full} is outside the game's folder {base}")
+        if full.is_dir():
+            out.append(f"{full} is a folder")
+        elif full.exists():
+            out.append(f"{full} exists and would be replaced")
+    return out
