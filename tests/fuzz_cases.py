@@ -318,7 +318,7 @@ def m_initial(c: Case, r: Chooser) -> None:
     c.data["initial"]["levels"][d] = {t: v}
     c.steps.append(f"initial {d}.{t} = {v}")
     if t == "trade" or not 0 <= v <= 5:
-        c.invalid("bad initial level", ("initial", "levels", d))
+        c.invalid("bad initial level", ("initial", "levels", d) + ((t,) if t != "trade" else ()))
 
 
 def m_world(c: Case, r: Chooser) -> None:
@@ -334,7 +334,8 @@ def m_world(c: Case, r: Chooser) -> None:
     c.steps.append(f"world {idx}.{k} = {v}")
     hi = 0.5 if k == "noise" else 1.0
     if idx == "nope" or k == "drift" or not 0 <= v <= hi:
-        c.invalid("bad world override", ("world", idx))
+        c.invalid("bad world override", ("world", idx) + ((k,) if idx != "nope" and
+                                                           k != "drift" else ()))
 
 
 DATA_MUTATIONS = [m_wild_value, m_out_of_range, m_overrides, m_drop_key, m_unknown_key,
@@ -392,8 +393,10 @@ def t_bytes(c: Case, r: Chooser) -> None:
         c.invalid("not UTF-8")
     elif how == "flip":
         raw[pos] ^= 1 << r.randint(0, 7)
+        c.must_reject = [x for x in c.must_reject if x[0] is None]  # the fault may be gone
     elif how == "truncate":
         raw = raw[:pos]
+        c.must_reject = [x for x in c.must_reject if x[0] is None]  # cut off with the rest
     elif how == "nul":
         raw[pos:pos] = b"\x00"
         c.invalid("NUL byte")
