@@ -24,7 +24,7 @@ import numpy as np
 from .design import param_bounds
 from .errors import InputError
 from .ids import TRACKS
-from .setup import AI, PI, Setup, build
+from .setup import PI, Setup, build
 from .validation import BASELINE, HISTORY, RATINGS
 
 
@@ -55,7 +55,7 @@ def current_value(setup: Setup, key: str) -> float:
         _, tr, name = key.split(".")
         return float(setup.track[name][TRACKS.index(tr)])
     a, p = key.split(".")
-    return float(setup.params[AI[a], PI[p]])
+    return float(setup.params[setup.ai[a], PI[p]])
 
 
 def gaps(setups: tuple[Setup, ...], free: list[Free], x: np.ndarray, runs: int,

@@ -95,15 +95,22 @@ def register(app: typer.Typer) -> None:
         turns: TurnsOpt = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON (with the "
                                               "difference over time)")] = False,
+        uncertainty: Annotated[int, typer.Option(
+            "--uncertainty", help="Also sample the config's plausible ranges at N Latin-"
+            "hypercube points (about --runs / N runs each) and show the 90% interval that "
+            "includes parameter uncertainty (0: off)")] = 0,
     ) -> None:
         """Paired what-if runs: mean difference per dyad and track, with a 90% interval.
 
         The baseline is SCENARIO; the counterfactual is --against (default SCENARIO) with
-        --set. Both use the same runs and seed (common random numbers)."""
+        --set. Both use the same runs and seed (common random numbers). The interval is Monte
+        Carlo precision (of the mean, at the config's values); --uncertainty N adds the
+        interval over the config's plausible parameter ranges."""
         from .compare import compare as do_compare
         from .compare import format_table
 
-        summary = do_compare(scenario, list(set_ or []), runs, seed, against, turns).summary()
+        summary = do_compare(scenario, list(set_ or []), runs, seed, against, turns,
+                             uncertainty).summary()
         typer.echo(json.dumps(summary, indent=1) if as_json else format_table(summary))
 
     @app.command()

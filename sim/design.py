@@ -19,7 +19,7 @@ import numpy as np
 from .errors import InputError
 from .loader import check_param_value, parse_param_key
 from .rng import Site, Stream, run_keys
-from .setup import AI, PI, Setup, model_range
+from .setup import PI, Setup, model_range
 
 SAMPLES = ("grid", "lhs", "sobol", "morris")
 DEFAULT_STEPS = 5
@@ -71,12 +71,12 @@ class Design:
 
 def param_bounds(setup: Setup, key: str, source: str) -> tuple[str, tuple[float, float]]:
     """Canonical key and its default bounds (the config range), rejecting empty ranges."""
-    a, p = parse_param_key(key, source, key, allow_model=True)
+    a, p = parse_param_key(key, source, key, allow_model=True, agents=setup.actors)
     canonical = f"{a}.{p}"
     if a == "MODEL":
         lo, hi = (float(x) for x in model_range(setup, canonical))
     else:
-        lo, hi = (float(x) for x in setup.param_ranges[AI[a], PI[p]])
+        lo, hi = (float(x) for x in setup.param_ranges[setup.ai[a], PI[p]])
     if not lo < hi:
         where = "config/model.yaml" if a == "MODEL" else "config/actors.yaml"
         raise InputError(source, key, f"{canonical} has an empty range [{lo:g}, {hi:g}] in "
@@ -89,7 +89,7 @@ def parse_sweep(setup: Setup, item: str) -> tuple[str, np.ndarray]:
     src = "--sweep"
     key, eq, spec = item.partition("=")
     key = key.strip()
-    a, p = parse_param_key(key, src, key, allow_model=True)
+    a, p = parse_param_key(key, src, key, allow_model=True, agents=setup.actors)
     key = f"{a}.{p}"
     parts = [x.strip() for x in spec.split(":")] if eq else []
     try:

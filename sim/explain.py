@@ -3,7 +3,7 @@
 For one run and a window of turns (one turn, or the whole game), the change of every level
 is recomputed for every coalition of driver groups: a group in the coalition follows its
 recorded inputs, a group outside keeps those of the window's start (moves and chance are
-absent outside). Shapley values over the 2^9 coalitions give contributions that sum exactly
+absent outside). Shapley values over the 2^10 coalitions give contributions that sum exactly
 to `ΔL − f(∅)`, where `f(∅)`, the change had nothing moved, is the relationship's own
 momentum. The coalitions ride on the engine's run axis, so the explanation reuses the very
 rules that made the change.
@@ -13,7 +13,12 @@ threats: China assertiveness, Russian aggression, North Korea, China and Russia 
 perception; motivations: the seven motivation weights, US engagement, Japanese activism;
 china_caution; russia_divergence: Russia priority; constraints: domestic constraint,
 consensus friction, US equipment dependence; bandwidth: bandwidth, budget pressure;
-enablers: the caps; moves: the players' moves; noise: level noise and the consensus draw.
+enablers: the caps; moves: the players' moves; ties: interoperability, trust, frustration,
+shared operations, presence and the partners' last offers; noise: level noise and the
+consensus draw. The new actor parameters join the group they act through: coercion resolve
+and retaliation sensitivity (and the caution state China's behaviour moves) China caution;
+theatre linkage the threats; Europe's pull the bandwidth; the US frame and presence appetite
+the motivations.
 """
 
 from __future__ import annotations
@@ -38,7 +43,16 @@ PARAM_GROUP = {**{m: "motivations" for m in MOTIVATIONS},
                "china_threat": "threats", "russia_threat": "threats",
                "china_caution": "china_caution", "russia_priority": "russia_divergence",
                "domestic_constraint": "constraints", "consensus_friction": "constraints",
-               "us_equipment_dependence": "constraints", "bandwidth": "bandwidth"}
+               "us_equipment_dependence": "constraints", "bandwidth": "bandwidth",
+               "coercion_resolve": "china_caution", "retaliation_sensitivity": "china_caution",
+               "theatre_linkage": "threats", "europe_pull": "bandwidth",
+               "us_sponsorship": "motivations", "us_hedging": "motivations",
+               "presence_appetite": "motivations"}
+#: State the rules read, by driver group (sim/actors.py Snapshot)
+STATE_GROUP = {"interop": "ties", "trust": "ties", "frustration": "ties", "missions": "ties",
+               "presence": "ties", "offered": "ties", "caution": "china_caution",
+               "coerced": "china_caution", "russia_stance": "russia_divergence",
+               "attention": "ties"}
 INDEX_GROUP = {"china_assertiveness": "threats", "russian_aggression": "threats",
                "nk_provocation": "threats", "us_engagement": "motivations",
                "japan_activism": "motivations", "budget_pressure": "bandwidth"}
@@ -58,6 +72,10 @@ def coalitions(cur: Snapshot, ref: Snapshot) -> Snapshot:
     t.params = np.where(pcol[:, None, :], t.params, r.params)
     t.world = np.where(wcol, t.world, r.world)
     t.caps = np.where(_on("enablers")[:, None, None], t.caps, r.caps)
+    for name, group in STATE_GROUP.items():
+        cur_v, ref_v = getattr(t, name), getattr(r, name)
+        on = _on(group).reshape((-1,) + (1,) * (cur_v.ndim - 1))
+        setattr(t, name, np.where(on, cur_v, ref_v))
     noise = _on("noise")
     t.noise = np.where(noise[:, None, None], t.noise, 0.0)
     t.consent = np.where(noise[:, None], t.consent, 0.0)
@@ -85,7 +103,7 @@ def explain(model, run: int = 0, start: int | None = None, end: int | None = Non
     for t in range(start + 1, end + 1):
         snap = coalitions(model.snapshots[t - 1].tile(run, 1), ref)
         snap.levels = levels
-        levels, _, _ = model.resolve(snap)
+        levels = model.resolve(snap)
     f = levels - first[None]  # (C, D, K)
     out = np.empty((1 + G,) + f.shape[1:])
     out[0] = f[0]
@@ -97,10 +115,12 @@ def explain(model, run: int = 0, start: int | None = None, end: int | None = Non
 
 
 def top_drivers(contrib: np.ndarray, d: int, k: int, n: int = 3) -> list[tuple[str, float]]:
-    """The n largest contributions (by size) to dyad d, track k."""
+    """The n largest contributions (by size) to dyad d, track k: those of at least 0.005,
+    and always the largest one when it is not zero (so every change shown has a reason)."""
     vals = contrib[:, d, k]
     order = np.argsort(-np.abs(vals), kind="stable")[:n]
-    return [(NAMES[i], float(vals[i])) for i in order if abs(vals[i]) >= 5e-3]
+    return [(NAMES[i], float(vals[i])) for j, i in enumerate(order)
+            if abs(vals[i]) >= 5e-3 or (j == 0 and vals[i] != 0)]
 
 
 def sentence(dyad: str, track: str, change: float, drivers: list[tuple[str, float]]) -> str:

@@ -44,8 +44,23 @@ CONSTRAINTS: tuple[str, ...] = (
     "consensus_friction",
     "us_equipment_dependence",
 )
+#: How an actor responds to what others do (model v2): Chinese coercion and retaliation,
+#: Russia as a threat linking theatres, the US frame, presence in the Indo-Pacific.
+RESPONSES: tuple[str, ...] = (
+    "coercion_resolve",
+    "retaliation_sensitivity",
+    "theatre_linkage",
+    "europe_pull",
+    "us_sponsorship",
+    "us_hedging",
+    "presence_appetite",
+)
 #: Every named actor parameter, in array order (params[..., PARAMS.index(name)]).
-PARAMS: tuple[str, ...] = MOTIVATIONS + DIVERGENCES + CONSTRAINTS
+PARAMS: tuple[str, ...] = MOTIVATIONS + DIVERGENCES + CONSTRAINTS + RESPONSES
+
+#: Value a parameter of RESPONSES takes in a config folder written before it existed: the
+#: neutral choice, under which the mechanism is off for that actor.
+PARAM_DEFAULTS: dict[str, float] = {p: 0.0 for p in RESPONSES}
 
 #: Driver groups of the additive explanation of a level change (DESIGN "Explanations").
 DRIVERS: tuple[str, ...] = (
@@ -57,6 +72,7 @@ DRIVERS: tuple[str, ...] = (
     "bandwidth",
     "enablers",
     "moves",
+    "ties",
     "noise",
 )
 #: The part of a change left had no driver moved since the start of the window explained.
@@ -72,6 +88,7 @@ DRIVER_LABELS: dict[str, str] = {
     "bandwidth": "bandwidth (money, people, attention)",
     "enablers": "the agreements that cap or open the track",
     "moves": "the players' moves",
+    "ties": "what the partners have built or resent (interoperability, trust, frustration, presence)",
     "noise": "chance",
 }
 

@@ -318,11 +318,23 @@ class Config:
     enablers: dict[str, EnablerType]
     model: ModelConstants
 
+    @property
+    def agents(self) -> tuple[str, ...]:
+        """The agent actors in array order (see `agent_ids`)."""
+        return agent_ids(self.actors)
+
     def param_value(self, actor: str, param: str) -> float:
         return self.actors[actor].params[param].value
 
     def param_range(self, actor: str, param: str) -> tuple[float, float]:
         return self.actors[actor].params[param].range
+
+
+def agent_ids(actors: dict[str, ActorConfig]) -> tuple[str, ...]:
+    """The agent actors in array order: the report's five first (their positions are fixed),
+    then any other state or alliance the config or scenario declares, in file order."""
+    return AGENT_ACTORS + tuple(a for a, c in actors.items()
+                                if a not in AGENT_ACTORS and c.kind != "context")
 
 
 def _mapping(path: Path, data: Any, node, model, key: str | None = None) -> dict[str, Any]:
@@ -363,9 +375,9 @@ def _load_config(folder: Path, stamp: tuple) -> Config:
     p, (data, node) = files["actors"], loaded["actors"]
     actors = _mapping(p, data, node, ActorConfig, "actors")
     for a in actors:
-        if a not in AGENT_ACTORS + ("USA", "CHN", "RUS"):
-            raise InputError(str(p), f"actors.{a}", f"unknown actor{did_you_mean(a, AGENT_ACTORS)}",
-                             _node_line(node, ("actors", a)))
+        if not (2 <= len(a) <= 5 and a.isalpha() and a.isupper()):
+            raise InputError(str(p), f"actors.{a}", "an actor id is 2 to 5 capital letters "
+                             "(e.g. AUS)", _node_line(node, ("actors", a)))
     for a in AGENT_ACTORS:
         if a not in actors:
             raise InputError(str(p), "actors", f"actor {a} is missing")
@@ -389,10 +401,11 @@ def _load_config(folder: Path, stamp: tuple) -> Config:
         if name not in enablers:
             raise InputError(str(p), "enablers", f"enabler {name} is missing")
 
+    agents = agent_ids(actors)
     p, (data, node) = files["dyads"], loaded["dyads"]
     dyads = _mapping(p, data, node, DyadConfig, "dyads")
     for d, dc in dyads.items():
-        check_dyad_id(d, p, _node_line(node, ("dyads", d)))
+        check_dyad_id(d, p, _node_line(node, ("dyads", d)), agents)
         for t, v in dc.levels.items():
             if not (v.range[0] >= 0.0 and v.range[1] <= 5.0):
                 raise InputError(str(p), f"dyads.{d}.levels.{t}.range", f"[{v.range[0]:g}, "
@@ -407,11 +420,12 @@ def _load_config(folder: Path, stamp: tuple) -> Config:
     return Config(folder, actors, world, dyads, enablers, model)
 
 
-def check_dyad_id(d: str, path: Path | str, line: int | None = None) -> tuple[str, str]:
+def check_dyad_id(d: str, path: Path | str, line: int | None = None,
+                  agents: tuple[str, ...] = AGENT_ACTORS) -> tuple[str, str]:
     parts = d.split("-")
-    if len(parts) != 2 or parts[0] == parts[1] or any(x not in AGENT_ACTORS for x in parts):
+    if len(parts) != 2 or parts[0] == parts[1] or any(x not in agents for x in parts):
         raise InputError(str(path), d, "a dyad is two different actors joined by '-', "
-                         f"e.g. JPN-GBR; {allowed(AGENT_ACTORS)}", line)
+                         f"e.g. JPN-GBR; {allowed(agents)}", line)
     return parts[0], parts[1]
 
 
@@ -438,28 +452,35 @@ def list_scenarios() -> list[str]:
 
 
 def parse_param_key(key: str, file: str, field: str, line: int | None = None,
-                    allow_model: bool = False) -> tuple[str, str]:
+                    allow_model: bool = False,
+                    agents: tuple[str, ...] = AGENT_ACTORS) -> tuple[str, str]:
     """'DEU.china_caution' -> ('DEU', 'china_caution'), or an InputError naming the choices.
 
     With `allow_model`, a rule constant 'MODEL.exercise.caution_gap' -> ('MODEL',
     'exercise.caution_gap') is accepted too (config/model.yaml)."""
     if allow_model and key.startswith("MODEL."):
         from .ids import TRACKS
-        from .schema import TRACK_DOMAIN
+        from .schema import RULE_DOMAIN, TRACK_DOMAIN
 
         parts = key.split(".")
-        if len(parts) != 3 or parts[1] not in TRACKS or parts[2] not in TRACK_DOMAIN:
-            bad = parts[-1] if len(parts) == 3 and parts[1] in TRACKS else key
-            raise InputError(file, field, f"'{key}' must be MODEL.track.name with track one of "
-                             f"{', '.join(TRACKS)}{did_you_mean(bad, TRACK_DOMAIN)}; "
-                             f"{allowed(TRACK_DOMAIN)}", line)
-        return "MODEL", f"{parts[1]}.{parts[2]}"
+        if len(parts) == 3 and parts[1] in TRACKS and parts[2] in TRACK_DOMAIN:
+            return "MODEL", f"{parts[1]}.{parts[2]}"
+        if len(parts) == 3 and f"{parts[1]}.{parts[2]}" in RULE_DOMAIN:
+            return "MODEL", f"{parts[1]}.{parts[2]}"
+        rest = key.removeprefix("MODEL.")
+        if len(parts) == 3 and parts[1] in TRACKS:
+            hint = did_you_mean(parts[2], TRACK_DOMAIN)
+        else:
+            hint = did_you_mean(rest, list(RULE_DOMAIN))
+        raise InputError(file, field, f"'{key}' must be MODEL.track.name (track one of "
+                         f"{', '.join(TRACKS)}; {allowed(TRACK_DOMAIN)}) or MODEL.group.name "
+                         f"for a rule constant{hint}; see `wargame list`", line)
     actor, dot, param = key.partition(".")
     if not dot:
         raise InputError(file, field, f"'{key}' must be ACTOR.param, e.g. DEU.china_caution", line)
-    if actor not in AGENT_ACTORS:
-        raise InputError(file, field, f"unknown actor '{actor}'{did_you_mean(actor, AGENT_ACTORS)};"
-                         f" {allowed(AGENT_ACTORS)}", line)
+    if actor not in agents:
+        raise InputError(file, field, f"unknown actor '{actor}'{did_you_mean(actor, agents)};"
+                         f" {allowed(agents)}", line)
     if param not in PARAMS:
         raise InputError(file, field, f"unknown parameter '{param}'{did_you_mean(param, PARAMS)};"
                          f" {allowed(PARAMS)}", line)
@@ -469,9 +490,10 @@ def parse_param_key(key: str, file: str, field: str, line: int | None = None,
 def check_param_value(actor: str, param: str, value: float, file: str, field: str,
                       line: int | None = None) -> None:
     if actor == "MODEL":
-        from .schema import TRACK_DOMAIN
+        from .schema import RULE_DOMAIN, TRACK_DOMAIN
 
-        lo, hi = TRACK_DOMAIN[param.split(".")[1]]
+        lo, hi = (TRACK_DOMAIN[param.split(".")[1]] if param in _track_keys()
+                  else RULE_DOMAIN[param][:2])
     else:
         lo, hi = PARAM_DOMAIN[param]
     if not lo <= value <= hi:
@@ -497,6 +519,13 @@ def check_effect(param: str, eff, file: str, field: str, line: int | None = None
                              f"to {b:g}", line)
 
 
+def _track_keys() -> set[str]:
+    from .ids import TRACKS
+    from .schema import TRACK_DOMAIN
+
+    return {f"{t}.{n}" for t in TRACKS for n in TRACK_DOMAIN}
+
+
 def load_scenario(name_or_path: str) -> tuple[Scenario, Config, Path]:
     """Load and cross-check a scenario and its config."""
     path = resolve_scenario(name_or_path)
@@ -508,16 +537,35 @@ def load_scenario(name_or_path: str) -> tuple[Scenario, Config, Path]:
     if not cfg_folder.is_absolute():
         local = path.parent / cfg_folder
         cfg_folder = local if local.is_dir() else project_root() / cfg_folder
-    cfg = load_config(cfg_folder)
+    cfg = with_scenario_actors(load_config(cfg_folder), sc, path, node)
     check_scenario(sc, cfg, path, node)
     return sc, cfg, path
 
 
+def with_scenario_actors(cfg: Config, sc: Scenario, path: Path, node) -> Config:
+    """The config with the actors and dyads the scenario adds (actors and dyads are data)."""
+    if not sc.actors and not sc.add_dyads:
+        return cfg
+    from dataclasses import replace
+
+    f = str(path)
+    for a, ac in sc.actors.items():
+        if a in AGENT_ACTORS and ac.kind != cfg.actors[a].kind:
+            raise InputError(f, f"actors.{a}.kind", f"{a} is a {cfg.actors[a].kind} in the "
+                             "config; a scenario may change its parameters, not its kind",
+                             _node_line(node, ("actors", a, "kind")))
+    out = replace(cfg, actors={**cfg.actors, **sc.actors})
+    for d in sc.add_dyads:
+        check_dyad_id(d, f, _node_line(node, ("add_dyads", d)), out.agents)
+    return replace(out, dyads={**cfg.dyads, **sc.add_dyads})
+
+
 def check_scenario(sc: Scenario, cfg: Config, path: Path, node: yaml.Node | None) -> None:
     f = str(path)
+    agents = cfg.agents
     dyads = sc.dyads if sc.dyads is not None else list(cfg.dyads)
     for i, d in enumerate(dyads):
-        check_dyad_id(d, f, _node_line(node, ("dyads", i)))
+        check_dyad_id(d, f, _node_line(node, ("dyads", i)), agents)
         if d not in cfg.dyads:
             raise InputError(f, f"dyads[{i}]", f"dyad {d} is not declared in "
                              f"{cfg.folder}/dyads.yaml; {allowed(cfg.dyads)}",
@@ -529,7 +577,7 @@ def check_scenario(sc: Scenario, cfg: Config, path: Path, node: yaml.Node | None
                                  f" {allowed(dyads)}", _node_line(node, ("initial", part, d)))
     for key, value in sc.overrides.items():
         line = _node_line(node, ("overrides", key))
-        a, p = parse_param_key(key, f, f"overrides.{key}", line, allow_model=True)
+        a, p = parse_param_key(key, f, f"overrides.{key}", line, allow_model=True, agents=agents)
         check_param_value(a, p, value, f, f"overrides.{key}", line)
     ids = set()
     for i, s in enumerate(sc.shocks):
@@ -539,7 +587,7 @@ def check_scenario(sc: Scenario, cfg: Config, path: Path, node: yaml.Node | None
         ids.add(s.id)
         for key, eff in s.params.items():
             line = _node_line(node, ("shocks", i, "params", key))
-            _, p = parse_param_key(key, f, f"shocks[{i}].params.{key}", line)
+            _, p = parse_param_key(key, f, f"shocks[{i}].params.{key}", line, agents=agents)
             check_effect(p, eff, f, f"shocks[{i}].params.{key}", line)
         if s.duration is not None and s.duration > MAX_TURNS:
             raise InputError(f, f"shocks[{i}].duration", f"{s.duration} turns is out of range; "
@@ -554,6 +602,18 @@ def check_scenario(sc: Scenario, cfg: Config, path: Path, node: yaml.Node | None
                 raise InputError(f, f"shocks[{i}].enablers.{key}",
                                  f"unknown enabler '{e}'{did_you_mean(e, ENABLERS)}; "
                                  f"{allowed(ENABLERS)}", line)
+        for part in ("coercion", "retaliation"):
+            for a in getattr(s, part):
+                if a not in agents:
+                    raise InputError(f, f"shocks[{i}].{part}.{a}",
+                                     f"unknown actor '{a}'{did_you_mean(a, agents)}; "
+                                     f"{allowed(agents)}",
+                                     _node_line(node, ("shocks", i, part, a)))
+        for d in s.missions:
+            if d not in dyads:
+                raise InputError(f, f"shocks[{i}].missions.{d}",
+                                 f"unknown dyad '{d}'{did_you_mean(d, dyads)}; {allowed(dyads)}",
+                                 _node_line(node, ("shocks", i, "missions", d)))
         if isinstance(s.at, int) and s.at > sc.turns:
             raise InputError(f, f"shocks[{i}].at", f"turn {s.at} is after the last turn "
                              f"({sc.turns})", _node_line(node, ("shocks", i, "at")))

@@ -28,6 +28,7 @@ class Site(IntEnum):
     NEGOTIATION = 5
     SHOCK = 6  # + shock position * 16
     SAMPLE = 7  # per-run parameter sampling (batch designs)
+    RETALIATION = 8  # China's retaliation against presence and provocations
 
 
 def _mix(x: np.ndarray) -> np.ndarray:

@@ -218,7 +218,7 @@ class Game:
         for a in actors:
             if actors.count(a) > 1:
                 raise InputError("move", "actor", f"{a} moves twice in one turn")
-        compile_moves(moves, s.dyads, s.pairs, float(s.track["cost"][2]))
+        compile_moves(moves, s)
 
     def step(self, moves: list[Move] | None = None) -> None:
         """Play one turn with these human moves (seats not listed keep the rule's choice)."""

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .ids import AGENT_ACTORS, ENABLERS, INDICES, PARAMS, TRACKS
+from .ids import AGENT_ACTORS, ENABLERS, INDICES, PARAM_DEFAULTS, PARAMS, TRACKS
 
 ActorId = Literal["JPN", "GBR", "FRA", "DEU", "NATO", "USA", "CHN", "RUS"]
 AgentId = Literal["JPN", "GBR", "FRA", "DEU", "NATO"]
@@ -42,6 +42,13 @@ ParamName = Literal[
     "domestic_constraint",
     "consensus_friction",
     "us_equipment_dependence",
+    "coercion_resolve",
+    "retaliation_sensitivity",
+    "theatre_linkage",
+    "europe_pull",
+    "us_sponsorship",
+    "us_hedging",
+    "presence_appetite",
 ]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 Level = Annotated[float, Field(ge=0.0, le=5.0)]
@@ -118,6 +125,25 @@ class ActorConfig(Strict):
     """What drives this actor, in a sentence or two."""
     params: dict[ParamName, Sourced] = {}
     """Motivations, divergences and constraints, each sourced and bounded."""
+    region: Literal["europe", "indo-pacific"] = "europe"
+    """Where the actor sits: presence deployments are made by actors outside the Indo-Pacific
+    and create occasions to exercise with partners inside it."""
+    members: list[str] = []
+    """For an alliance: the member states among the agent actors; each can withhold the
+    consensus the alliance needs (Ch7 › Temper Expectations: NAC approval)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data):
+        """Config folders written before a parameter existed get its neutral default."""
+        if isinstance(data, dict) and data.get("kind") != "context" and isinstance(
+                data.get("params"), dict):
+            params = dict(data["params"])
+            for name, v in PARAM_DEFAULTS.items():
+                params.setdefault(name, {"value": v, "range": [v, v],
+                                         "source": "default: the mechanism is off"})
+            data = {**data, "params": params}
+        return data
 
     @model_validator(mode="after")
     def _domains(self) -> ActorConfig:
@@ -155,6 +181,83 @@ TRACK_DOMAIN: dict[str, tuple[float, float]] = {
     "russia_gap": (0.0, 10.0), "domestic": (0.0, 10.0), "visibility": (0.0, 1.0),
     "cost": (1e-6, 5.0), "bandwidth_priority": (1e-6, 10.0), "up": (0.0, 1.0),
     "down": (0.0, 1.0), "noise": (0.0, 1.0), "event_rate": (0.0, 1.0),
+    "missing_enabler": (0.0, 5.0), "interop": (0.0, 5.0), "trust": (0.0, 5.0),
+    "frustration": (0.0, 5.0), "missions": (0.0, 5.0), "presence": (0.0, 5.0),
+}
+#: Per-track constants added with model v2, and their value in a config folder written
+#: before them (the mechanism off).
+TRACK_DEFAULTS: dict[str, float] = {"missing_enabler": 0.0, "interop": 0.0, "trust": 0.0,
+                                    "frustration": 0.0, "missions": 0.0, "presence": 0.0}
+
+#: Scalar rule constants (config/model.yaml `rules:`), keyed 'group.name': hard bounds and
+#: the value a config folder written before them gets (which switches the mechanism off or
+#: keeps the first version's behaviour).
+RULE_DOMAIN: dict[str, tuple[float, float, float]] = {
+    "meet.pull": (0.0, 1.0, 0.0),
+    "meet.saturation": (0.1, 10.0, 1.0),
+    "meet.trust_pull": (0.0, 1.0, 0.0),
+    "meet.priority_pull": (0.0, 1.0, 0.0),
+    "memory.interop_gain": (0.0, 1.0, 0.0),
+    "memory.interop_decay": (0.0, 1.0, 0.0),
+    "memory.trust_rate": (0.0, 1.0, 0.0),
+    "memory.frustration_gain": (0.0, 1.0, 0.0),
+    "memory.frustration_decay": (0.0, 1.0, 1.0),
+    "china.caution_rate": (0.0, 1.0, 0.0),
+    "china.coercion_caution": (0.0, 2.0, 0.0),
+    "china.coercion_threat": (0.0, 2.0, 0.0),
+    "china.retaliation_caution": (0.0, 2.0, 0.0),
+    "china.coercion_decay": (0.0, 1.0, 0.1),
+    "china.retaliation_rate": (0.0, 1.0, 0.0),
+    "china.retaliation_size": (0.0, 1.0, 0.0),
+    "russia.pull": (0.0, 1.0, 0.6),
+    "russia.linkage": (0.0, 2.0, 0.0),
+    "us.floor": (0.0, 1.0, 0.4),
+    "presence.rate": (0.0, 1.0, 0.0),
+    "presence.cost": (0.0, 5.0, 0.0),
+    "presence.threat": (0.0, 5.0, 0.0),
+    "agreements.pressure_scale": (0.01, 5.0, 0.01),
+    "agreements.threat_drive": (0.0, 5.0, 0.0),
+    "agreements.activism_drive": (0.0, 5.0, 0.0),
+    "agreements.two_plus_two_drive": (0.0, 5.0, 0.0),
+    "agreements.blocker_relief": (0.0, 1.0, 0.0),
+    "agreements.blocker_politics": (0.0, 1.0, 0.0),
+    "agreements.stall_turns": (1.0, 100.0, 8.0),
+    "agreements.member_veto": (0.0, 1.0, 0.0),
+    "moves.posture_shift": (0.0, 1.0, 0.25),
+    "moves.priority_weight": (1.0, 5.0, 1.5),
+    "moves.other_weight": (0.0, 1.0, 0.75),
+    "moves.priority_attention": (0.0, 3.0, 0.0),
+    "moves.exercise_boost": (0.0, 5.0, 1.0),
+    "moves.statement_threat": (0.0, 1.0, 0.2),
+    "moves.statement_caution": (0.0, 1.0, 0.15),
+    "moves.russia_statement": (0.0, 1.0, 0.0),
+    "moves.deploy_presence": (0.0, 1.0, 0.0),
+    "moves.buy_exchange": (0.0, 5.0, 0.0),
+    "moves.two_plus_two_dialogue": (0.0, 5.0, 0.0),
+    "moves.agreement_push": (0.0, 10.0, 0.0),
+    "moves.invitation_pull": (0.0, 1.0, 0.0),
+    "moves.exercise_event": (0.0, 1.0, 0.0),
+    "moves.proposal_relief": (0.0, 1.0, 0.0),
+    "memory.stance_decay": (0.0, 1.0, 1.0),
+    "agreements.press_margin": (0.0, 2.0, 0.05),
+    "agreements.open_strength": (0.0, 1.0, 1.0),
+    "salience.nk": (0.0, 2.0, 0.3),
+    "salience.cap": (0.1, 5.0, 1.5),
+    "salience.regional_base": (0.0, 2.0, 0.3),
+    "salience.regional_china": (0.0, 2.0, 0.4),
+    "salience.regional_nk": (0.0, 2.0, 0.3),
+    "salience.dependence": (0.0, 1.0, 0.7),
+    "salience.outlet_power": (0.0, 5.0, 2.0),
+    "salience.knowledge_base": (0.0, 2.0, 0.6),
+    "salience.knowledge_nk": (0.0, 2.0, 0.4),
+    "salience.image": (0.0, 2.0, 1.0),
+    "salience.awareness_base": (0.0, 2.0, 0.4),
+    "salience.awareness_china": (0.0, 2.0, 0.6),
+    "activism.japan_base": (0.0, 2.0, 0.5),
+    "activism.partner_base": (0.0, 2.0, 0.65),
+    "activism.partner_slope": (0.0, 2.0, 0.5),
+    "bandwidth.budget": (0.0, 1.0, 0.5),
+    "russia.gap_base": (0.0, 2.0, 0.3),
 }
 
 
@@ -186,11 +289,26 @@ class TrackConstants(Strict):
     """Standard deviation of the per-turn noise of a level."""
     event_rate: Sourced
     """Chance per turn of a concrete activity at level 5 (scales with (level/5)^2)."""
+    missing_enabler: Sourced | None = None
+    """Weight on the desire of a track capped by a missing agreement (it weighs on
+    willingness as well as capping)."""
+    interop: Sourced | None = None
+    """Weight of the interoperability the partners have built by exercising together."""
+    trust: Sourced | None = None
+    """Weight of trust (reciprocity: offers that were matched)."""
+    frustration: Sourced | None = None
+    """Weight (a penalty) of an actor's frustration with offers its partner left unmatched."""
+    missions: Sourced | None = None
+    """Weight of shared operations (counter-piracy, sanctions patrols, peacekeeping)."""
+    presence: Sourced | None = None
+    """Weight of a European partner's presence in the Indo-Pacific (occasions to exercise)."""
 
     @model_validator(mode="after")
     def _domains(self) -> TrackConstants:
         for name, (lo, hi) in TRACK_DOMAIN.items():
             v = getattr(self, name)
+            if v is None:
+                continue
             if not (lo <= v.range[0] and v.range[1] <= hi):
                 raise ValueError(f"{name}.range must lie within [{lo:g}, {hi:g}]")
         return self
@@ -224,6 +342,40 @@ class ModelConstants(Strict):
     """Which motivation feeds which track."""
     negotiation_start: int = Field(3, ge=1)
     """Turns both sides must press against a cap before a negotiation opens."""
+    rules: dict[str, dict[str, Sourced]] = {}
+    """Scalar constants of the rules by group (meet, memory, china, russia, us, presence,
+    agreements, moves); a constant not given takes its default (RULE_DOMAIN)."""
+
+    @model_validator(mode="after")
+    def _rules(self) -> ModelConstants:
+        for group, consts in self.rules.items():
+            for name, v in consts.items():
+                key = f"{group}.{name}"
+                if key not in RULE_DOMAIN:
+                    from .errors import did_you_mean
+
+                    raise ValueError(f"unknown rule constant rules.{key}"
+                                     f"{did_you_mean(key, RULE_DOMAIN)}")
+                lo, hi, _ = RULE_DOMAIN[key]
+                if not (lo <= v.range[0] and v.range[1] <= hi):
+                    raise ValueError(f"rules.{key}.range must lie within [{lo:g}, {hi:g}]")
+        return self
+
+    def rule(self, key: str) -> Sourced:
+        """The constant 'group.name', or its default when the config does not give it."""
+        group, _, name = key.partition(".")
+        got = self.rules.get(group, {}).get(name)
+        if got is not None:
+            return got
+        v = RULE_DOMAIN[key][2]
+        return Sourced(value=v, range=(v, v), source="default: not in this config")
+
+    def track_constant(self, track: str, name: str) -> Sourced:
+        got = getattr(self.tracks[track], name)
+        if got is not None:
+            return got
+        v = TRACK_DEFAULTS[name]
+        return Sourced(value=v, range=(v, v), source="default: not in this config")
     sources: list[str] = []
     """Report sections the structure rests on."""
 
@@ -267,6 +419,9 @@ class DyadConfig(Strict):
     """Agreements; an enabler not listed is treated as absent."""
     max_level: dict[TrackName, Level] = {}
     """Structural ceilings (e.g. NATO has no defense-industrial sector)."""
+    missions: Sourced | None = None
+    """Shared operations at the start, 0–1 (counter-piracy, sanctions patrols, peacekeeping):
+    occasions and reasons to work together; 0 when not given."""
 
 
 # ------------------------------------------------------------------------- scenarios/
@@ -339,6 +494,15 @@ class Shock(Strict):
     """Actor parameter changes, keyed 'ACTOR.param'."""
     enablers: dict[str, EnablerAction] = {}
     """Agreement actions, keyed 'DYAD.enabler' (e.g. 'JPN-GBR.raa: sign')."""
+    coercion: dict[str, Annotated[float, Field(ge=-1, le=1)]] = {}
+    """Chinese coercion aimed at an actor, added to its exposure (0–1), keyed by actor
+    (e.g. 'DEU: 0.6' for a KUKA-type takeover or trade pressure); it decays each turn."""
+    retaliation: dict[str, Annotated[float, Field(ge=-1, le=1)]] = {}
+    """Chinese retaliation against an actor (e.g. France disinvited after a Taiwan Strait
+    transit), added to its exposure (0–1), keyed by actor; it decays each turn."""
+    missions: dict[str, Annotated[float, Field(ge=-1, le=1)]] = {}
+    """Change of a dyad's shared operations (0–1), keyed by dyad (e.g. 'JPN-NATO: -0.4'
+    when a counter-piracy mission ends)."""
 
     @field_validator("at")
     @classmethod
@@ -401,6 +565,13 @@ class Scenario(Strict):
     """Timed, conditional, random and inject-only shocks."""
     seats: list[AgentId] = []
     """Actors played by people (classroom)."""
+    actors: dict[Annotated[str, Field(pattern=r"^[A-Z]{2,5}$")], ActorConfig] = {}
+    """Actors added to (or replacing those of) the config for this scenario, in the format
+    of config/actors.yaml (e.g. Australia): every parameter with value, range and source."""
+    add_dyads: dict[str, DyadConfig] = {}
+    """Relationships added to (or replacing those of) the config for this scenario, in the
+    format of config/dyads.yaml (e.g. JPN-AUS); they are simulated unless `dyads:` lists
+    which to simulate."""
 
     @field_validator("start")
     @classmethod

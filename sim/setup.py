@@ -16,7 +16,15 @@ import numpy as np
 from .errors import InputError
 from .ids import AGENT_ACTORS, ENABLERS, INDICES, MOTIVATIONS, PARAMS, TRACKS
 from .loader import Config, check_param_value, load_scenario, parse_param_key
-from .schema import PARAM_DOMAIN, TRACK_DOMAIN, Scenario, Shock, quarter_label, quarter_turn
+from .schema import (
+    PARAM_DOMAIN,
+    RULE_DOMAIN,
+    TRACK_DOMAIN,
+    Scenario,
+    Shock,
+    quarter_label,
+    quarter_turn,
+)
 
 PI = {p: i for i, p in enumerate(PARAMS)}
 AI = {a: i for i, a in enumerate(AGENT_ACTORS)}
@@ -35,6 +43,9 @@ class CompiledShock:
     mean_shift: np.ndarray  # (I,)
     params: tuple[tuple[int, int, str, float], ...]  # (actor, param, op, value)
     enablers: tuple[tuple[int, int, str], ...]  # (dyad, enabler, action)
+    coercion: np.ndarray  # (A,) Chinese coercion aimed at each actor
+    retaliation: np.ndarray  # (A,) Chinese retaliation against each actor
+    missions: np.ndarray  # (D,) change of shared operations
 
     @property
     def injected_only(self) -> bool:
@@ -43,9 +54,17 @@ class CompiledShock:
 
 
 def model_range(setup: Setup, key: str) -> tuple[float, float]:
-    """Plausible range of a rule constant 'MODEL.track.name' (config/model.yaml)."""
-    _, tr, name = key.split(".")
-    return tuple(getattr(setup.config.model.tracks[tr], name).range)
+    """Plausible range of a rule constant 'MODEL.track.name' or 'MODEL.group.name'
+    (config/model.yaml)."""
+    _, a, b = key.split(".")
+    m = setup.config.model
+    return tuple(m.track_constant(a, b).range if a in TRACKS else m.rule(f"{a}.{b}").range)
+
+
+def model_value(setup: Setup, key: str) -> float:
+    """Value of a rule constant in this setup (after overrides)."""
+    _, a, b = key.split(".")
+    return float(setup.track[b][KI[a]] if a in TRACKS else setup.rules[f"{a}.{b}"])
 
 
 @dataclass(frozen=True)
@@ -56,6 +75,7 @@ class Setup:
     digest: str
     overrides: dict[str, float]
     turns: int
+    actors: tuple[str, ...]  # agent actors in array order (config and scenario)
     dyads: tuple[str, ...]
     pairs: np.ndarray  # (D, 2) agent indices
     kinds: tuple[str, ...]  # per agent actor: state | alliance
@@ -74,6 +94,10 @@ class Setup:
     gate_caps: np.ndarray  # (E, K), 5 where the enabler does not gate the track
     success: np.ndarray  # (E,)
     track: dict[str, np.ndarray]  # per-track constants, each (K,)
+    rules: dict[str, float]  # scalar rule constants 'group.name'
+    missions: np.ndarray  # (D,) shared operations at the start
+    indo: np.ndarray  # (A,) bool: the actor sits in the Indo-Pacific
+    members: np.ndarray  # (A, A) bool: members[a, m] when m is a member of alliance a
     relevance: np.ndarray  # (M, K)
     negotiation_start: int
     shocks: tuple[CompiledShock, ...]
@@ -87,23 +111,31 @@ class Setup:
         return quarter_label(self.scenario.start, turn)
 
     def compile_shock(self, s: Shock, file: str = "inject") -> CompiledShock:
-        return _compile_shock(s, self.scenario.start, self.dyads, file)
+        return _compile_shock(s, self.scenario.start, self.dyads, file, self.actors)
+
+    @property
+    def ai(self) -> dict[str, int]:
+        """Position of each agent actor in the arrays (the report's five keep theirs)."""
+        return {a: i for i, a in enumerate(self.actors)}
 
 
 def scenario_digest(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def parse_overrides(items: list[str] | dict[str, float], source: str = "--set") -> dict[str, float]:
-    """'DEU.china_caution=0.1' items (or a mapping) -> validated {key: value}."""
+def parse_overrides(items: list[str] | dict[str, float], source: str = "--set",
+                    agents: tuple[str, ...] = AGENT_ACTORS) -> dict[str, float]:
+    """'DEU.china_caution=0.1' items (or a mapping) -> validated {key: value}; `agents` are
+    the actors that may be named (a scenario may add some)."""
     out: dict[str, float] = {}
     pairs = items.items() if isinstance(items, dict) else [_split(i, source) for i in items]
     for key, raw in pairs:
-        a, p = parse_param_key(key, source, key, allow_model=True)
+        a, p = parse_param_key(key, source, key, allow_model=True, agents=agents)
         try:
             value = float(raw)
         except (TypeError, ValueError):
-            lo, hi = TRACK_DOMAIN[p.split(".")[1]] if a == "MODEL" else PARAM_DOMAIN[p]
+            lo, hi = (PARAM_DOMAIN[p] if a != "MODEL" else TRACK_DOMAIN[p.split(".")[1]]
+                      if p.split(".")[0] in TRACKS else RULE_DOMAIN[p][:2])
             raise InputError(source, key, f"'{raw}' is not a number; allowed: {lo} to {hi}") from None
         if not np.isfinite(value):
             raise InputError(source, key, f"'{raw}' is not a finite number")
@@ -123,7 +155,7 @@ def build(scenario: str, overrides: list[str] | dict[str, float] | None = None,
           turns: int | None = None) -> Setup:
     """Load `scenario` (name or path) and compile it with `--set` style overrides."""
     sc, cfg, path = load_scenario(scenario)
-    extra = parse_overrides(overrides or [])
+    extra = parse_overrides(overrides or [], agents=cfg.agents)
     if turns is not None and not 1 <= turns <= 400:
         raise InputError("--turns", "turns", f"{turns} is out of range; allowed: 1 to 400")
     return compile_setup(sc, cfg, path, extra, turns)
@@ -132,15 +164,19 @@ def build(scenario: str, overrides: list[str] | dict[str, float] | None = None,
 def compile_setup(sc: Scenario, cfg: Config, path: Path, extra: dict[str, float],
                   turns: int | None = None) -> Setup:
     f = str(path)
+    actors = cfg.agents
+    ai = {a: i for i, a in enumerate(actors)}
     dyads = tuple(sc.dyads if sc.dyads is not None else cfg.dyads)
-    pairs = np.array([[AI[x] for x in d.split("-")] for d in dyads], dtype=np.int64)
-    params = np.array([[cfg.param_value(a, p) for p in PARAMS] for a in AGENT_ACTORS])
-    ranges = np.array([[cfg.param_range(a, p) for p in PARAMS] for a in AGENT_ACTORS])
+    pairs = np.array([[ai[x] for x in d.split("-")] for d in dyads], dtype=np.int64)
+    params = np.array([[cfg.param_value(a, p) for p in PARAMS] for a in actors])
+    ranges = np.array([[cfg.param_range(a, p) for p in PARAMS] for a in actors])
     overrides = dict(sc.overrides) | extra
     for key, v in overrides.items():
         if not key.startswith("MODEL."):
             a, p = key.split(".")
-            params[AI[a], PI[p]] = v
+            if a not in ai:
+                raise InputError(f, key, f"unknown actor '{a}'; {', '.join(actors)}")
+            params[ai[a], PI[p]] = v
 
     w = cfg.world
     wi = np.array([w[x].initial for x in INDICES])
@@ -186,31 +222,47 @@ def compile_setup(sc: Scenario, cfg: Config, path: Path, extra: dict[str, float]
         for t, cap in cfg.enablers[en].gates.items():
             gate_caps[e, KI[t]] = cap
     success = np.array([cfg.enablers[en].success_rate for en in ENABLERS])
-    tc = cfg.model.tracks
-    track = {name: np.array([getattr(tc[t], name).value for t in TRACKS])
+    track = {name: np.array([cfg.model.track_constant(t, name).value for t in TRACKS])
              for name in TRACK_DOMAIN}
+    rules = {key: float(cfg.model.rule(key).value) for key in RULE_DOMAIN}
     for key, v in overrides.items():
         if key.startswith("MODEL."):
-            _, tr, name = key.split(".")
-            track[name][KI[tr]] = v
+            _, a, b = key.split(".")
+            if a in TRACKS:
+                track[b][KI[a]] = v
+            else:
+                rules[f"{a}.{b}"] = float(v)
+    missions = np.array([cfg.dyads[d].missions.value if cfg.dyads[d].missions else 0.0
+                         for d in dyads])
+    indo = np.array([cfg.actors[a].region == "indo-pacific" for a in actors])
+    members = np.zeros((len(actors), len(actors)), bool)
+    for a, actor in enumerate(actors):
+        for m in cfg.actors[actor].members:
+            if m not in ai:
+                raise InputError(str(cfg.folder / "actors.yaml"), f"actors.{actor}.members",
+                                 f"unknown member '{m}'; {', '.join(actors)}")
+            members[a, ai[m]] = True
     rel = cfg.model.relevance
     relevance = np.array([[rel[m].value.get(t, 0.0) if m in rel else 0.0 for t in TRACKS]
                           for m in MOTIVATIONS])
     n_turns = turns if turns is not None else sc.turns
-    shocks = tuple(_compile_shock(s, sc.start, dyads, f) for s in sc.shocks)
-    kinds = tuple(cfg.actors[a].kind for a in AGENT_ACTORS)
+    shocks = tuple(_compile_shock(s, sc.start, dyads, f, actors) for s in sc.shocks)
+    kinds = tuple(cfg.actors[a].kind for a in actors)
     return Setup(
         scenario=sc, config=cfg, path=path, digest=scenario_digest(path), overrides=overrides,
-        turns=n_turns, dyads=dyads, pairs=pairs, kinds=kinds, params=params,
+        turns=n_turns, actors=actors, dyads=dyads, pairs=pairs, kinds=kinds, params=params,
         param_ranges=ranges, world_initial=wi, world_mean=wm, world_reversion=wr,
         world_noise=wn, levels=levels, signed=signed, negotiating=talks, applicable=applicable,
         blockers=blockers, max_level=max_level, gate_caps=gate_caps, success=success,
-        track=track, relevance=relevance, negotiation_start=cfg.model.negotiation_start,
+        track=track, rules=rules, missions=missions, indo=indo, members=members,
+        relevance=relevance, negotiation_start=cfg.model.negotiation_start,
         shocks=shocks, library={s.id: s for s in sc.shocks},
     )
 
 
-def _compile_shock(s: Shock, start: str, dyads: tuple[str, ...], file: str) -> CompiledShock:
+def _compile_shock(s: Shock, start: str, dyads: tuple[str, ...], file: str,
+                   actors: tuple[str, ...] = AGENT_ACTORS) -> CompiledShock:
+    ai = {a: i for i, a in enumerate(actors)}
     turn = None
     if isinstance(s.at, str):
         turn = max(1, quarter_turn(start, s.at))
@@ -224,9 +276,9 @@ def _compile_shock(s: Shock, start: str, dyads: tuple[str, ...], file: str) -> C
         shift[II[k]] = v
     params = []
     for key, eff in s.params.items():
-        a, p = parse_param_key(key, file, f"shocks.{s.id}.params.{key}")
+        a, p = parse_param_key(key, file, f"shocks.{s.id}.params.{key}", agents=actors)
         op = next(o for o in ("add", "set", "mul") if getattr(eff, o) is not None)
-        params.append((AI[a], PI[p], op, float(getattr(eff, op))))
+        params.append((ai[a], PI[p], op, float(getattr(eff, op))))
     enablers = []
     for key, action in s.enablers.items():
         d, _, e = key.partition(".")
@@ -235,7 +287,22 @@ def _compile_shock(s: Shock, start: str, dyads: tuple[str, ...], file: str) -> C
                              f"unknown dyad or enabler; dyads: {', '.join(dyads)}; "
                              f"enablers: {', '.join(ENABLERS)}")
         enablers.append((dyads.index(d), EI[e], action))
-    return CompiledShock(s, turn, delta, shift, tuple(params), tuple(enablers))
+    coercion = np.zeros(len(actors))
+    retaliation = np.zeros(len(actors))
+    for part, arr in (("coercion", coercion), ("retaliation", retaliation)):
+        for a, v in getattr(s, part).items():
+            if a not in ai:
+                raise InputError(file, f"shocks.{s.id}.{part}.{a}",
+                                 f"unknown actor; {', '.join(actors)}")
+            arr[ai[a]] = v
+    missions = np.zeros(len(dyads))
+    for d, v in s.missions.items():
+        if d not in dyads:
+            raise InputError(file, f"shocks.{s.id}.missions.{d}",
+                             f"unknown dyad; dyads: {', '.join(dyads)}")
+        missions[dyads.index(d)] = v
+    return CompiledShock(s, turn, delta, shift, tuple(params), tuple(enablers), coercion,
+                         retaliation, missions)
 
 
 def setup_fingerprint(setup: Setup) -> str:
@@ -247,8 +314,11 @@ def setup_fingerprint(setup: Setup) -> str:
 
 
 def _config_digest(folder: Path) -> str:
+    """Hash of the files the engine reads (not, e.g., the claims of validate-model)."""
+    from .loader import CONFIG_FILES
+
     h = hashlib.sha256()
-    for p in sorted(Path(folder).glob("*.yaml")):
+    for p in sorted(Path(folder) / f"{n}.yaml" for n in CONFIG_FILES):
         h.update(p.name.encode())
         h.update(p.read_bytes())
     return h.hexdigest()

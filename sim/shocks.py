@@ -1,6 +1,7 @@
 """Shocks: timed (a turn or quarter), conditional (an index crosses a value), random (a
 per-turn chance) or injected by a facilitator; their effects on world indices, actor
-parameters (optionally for a limited duration) and agreements.
+parameters (optionally for a limited duration), agreements, China's coercion of or
+retaliation against an actor, and the shared operations of a dyad.
 """
 
 from __future__ import annotations
@@ -78,6 +79,15 @@ class ShockBook:
 
     def _effects(self, model, cs: CompiledShock, hit: np.ndarray, turn: int, signed) -> None:
         model.world.shift(hit, cs.index_delta, cs.mean_shift)
+        f = hit[:, None]
+        # China's behaviour aimed at an actor, and shared operations of a dyad, are state
+        # arrays: replaced, never changed in place (kept snapshots share them)
+        if cs.coercion.any():
+            model.coerced = np.clip(model.coerced + f * cs.coercion, 0.0, 1.0)
+        if cs.retaliation.any():
+            model.retaliated = np.clip(model.retaliated + f * cs.retaliation, 0.0, 1.0)
+        if cs.missions.any():
+            model.missions = np.clip(model.missions + f * cs.missions, 0.0, 1.0)
         for a, p, op, value in cs.params:
             old = model.params[:, a, p].copy()
             new = old + value if op == "add" else (old * value if op == "mul" else

@@ -68,9 +68,8 @@ def test_levels_never_exceed_enabler_caps(baseline):
 
 
 def _snap(m):
-    from sim.actors import Snapshot
     from sim.moves import MoveArrays
 
     R, D, K = m.levels.shape
-    return Snapshot(m.levels, m.params, m.world.values, m.caps(), np.zeros((R, D, K)),
-                    np.zeros((R, K)), MoveArrays.neutral(D), np.ones(R))
+    return m.snapshot(m.params, m.world.values, np.zeros((R, D, K)), np.zeros((R, K)),
+                      MoveArrays.neutral(D), np.ones(R))

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.actors import RULES, ConsensusAlliance, Snapshot, SovereignState
+from sim.actors import RULES, ConsensusAlliance, SovereignState
 from sim.ids import AGENT_ACTORS, TRACKS
 from sim.model import WargameModel
 from sim.moves import Move, MoveArrays
@@ -30,16 +30,14 @@ def decide(setup, runs=1, world=None, params=None, moves=None, seed=0):
         p[:, AI[a], PI[name]] = v
     R, D, K = m.levels.shape
     mv = moves or MoveArrays.neutral(D)
-    snap = Snapshot(m.levels, p, w, m.caps(), np.zeros((R, D, K)), np.zeros((R, K)), mv,
-                    np.ones(R))
-    per = [a.perceive(snap) for a in m.actors]
+    m.caution = p[:, :, PI["china_caution"]].copy()
+    snap = m.snapshot(p, w, np.zeros((R, D, K)), np.zeros((R, K)), mv, np.ones(R))
+    want, off, _ = m.decide(snap)
     desired, offers = {}, {}
-    for actor, me in zip(m.actors, per, strict=True):
-        want = actor.desire(snap, me, [per[i] for i in actor.partners])
-        off, _ = actor.allocate(snap, want)
-        for j, (_d, _, partner) in enumerate(actor.slots):
-            desired[(actor.actor, AGENT_ACTORS[partner])] = want[:, j]
-            offers[(actor.actor, AGENT_ACTORS[partner])] = off[:, j]
+    for actor in m.actors:
+        for d, side, partner in actor.slots:
+            desired[(actor.actor, AGENT_ACTORS[partner])] = want[:, d, side]
+            offers[(actor.actor, AGENT_ACTORS[partner])] = off[:, d, side]
     return desired, offers
 
 
@@ -92,8 +90,8 @@ def test_nato_growth_needs_consensus(baseline):
     m = WargameModel(baseline, seed=0, runs=1)
     R, D, K = m.levels.shape
     nato = next(a for a in m.actors if a.actor == "NATO")
-    snap = Snapshot(m.levels, m.params, m.world.values, m.caps(), np.zeros((R, D, K)),
-                    np.full((R, K), 0.999), MoveArrays.neutral(D), np.ones(R))
+    snap = m.snapshot(m.params, m.world.values, np.zeros((R, D, K)), np.full((R, K), 0.999),
+                      MoveArrays.neutral(D), np.ones(R))
     offers = np.full((R, 1, K), 4.5)
     blocked = nato.consent(snap, offers)
     level = m.levels[:, nato.dyad_idx, :]
@@ -106,8 +104,7 @@ def test_prioritising_a_partner_raises_the_offer_it_gets(baseline):
     from sim.moves import compile_moves
 
     setup = build("baseline", {"JPN.bandwidth": 3.0})
-    mv = compile_moves([Move(actor="JPN", priorities=["DEU"])], setup.dyads, setup.pairs,
-                       float(setup.track["cost"][EX]))
+    mv = compile_moves([Move(actor="JPN", priorities=["DEU"])], setup)
     _, plain = decide(setup)
     _, moved = decide(setup, moves=mv)
     assert moved[("JPN", "DEU")].sum() > plain[("JPN", "DEU")].sum()

@@ -70,3 +70,66 @@ def test_bad_compare_arguments(wargame):
     assert "unknown parameter" in one_error_line(
         wargame("compare", "baseline", "--set", "DEU.china_cation=0.1", "--runs", "5"))
     assert "nothing to compare" in one_error_line(wargame("compare", "baseline"))
+
+
+def test_uncertainty_adds_a_wider_parameter_interval(wargame):
+    # German caution's effect on Japan-Germany exercises depends on rule constants and
+    # parameters the report gives only as ranges (Ch5 › Training and Exercises; Ch7 ›
+    # Approaches to China): with them sampled the interval must be wider than the Monte
+    # Carlo precision of the mean at the config's values.
+    args = ["compare", "baseline", "--set", "DEU.china_caution=0.1", "--runs", "64",
+            "--turns", "12", "--json"]
+    r = wargame(*args, "--uncertainty", "16")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["uncertainty"] == {"points": 16, "runs_per_point": 4,
+                                  "design": "Latin hypercube of the config's plausible ranges"}
+    assert "Monte Carlo precision" in doc["intervals"]["low_high"]
+    assert "16 Latin-hypercube points" in doc["intervals"]["param_low_high"]
+    rows = {(x["dyad"], x["track"]): x for x in doc["final"]}
+    x = rows["JPN-DEU", "exercise"]
+    assert x["param_high"] - x["param_low"] > 3 * (x["high"] - x["low"])
+    assert x["param_low"] <= x["param_high"]
+    assert all("param_low" in y for y in doc["over_time"])
+    # deterministic in the seed, and the Monte Carlo columns are those of a plain compare
+    again = json.loads(wargame(*args, "--uncertainty", "16").stdout)
+    assert again == doc
+    plain = json.loads(wargame(*args).stdout)
+    assert "uncertainty" not in plain and "param_low_high" not in plain["intervals"]
+    assert [(y["difference"], y["low"], y["high"]) for y in plain["final"]] == \
+        [(y["difference"], y["low"], y["high"]) for y in doc["final"]]
+
+
+def test_parameter_interval_is_the_spread_of_paired_sampled_runs():
+    from sim.uncertainty import sample
+
+    c = compare("baseline", ["DEU.china_caution=0.1"], 8, seed=2, turns=6, uncertainty=4)
+    assert c.ubase.shape == c.ucf.shape == (7, 8, 4, 3)
+    base, cf = build("baseline"), build("baseline", ["DEU.china_caution=0.1"])
+    ps = sample(base, 4, 2, 2)
+    idx = np.arange(8, 16)
+    b = WargameModel(base, seed=2, runs=idx, run_params=ps.run_params(base)).run(6)
+    f = WargameModel(cf, seed=2, runs=idx, run_params=ps.run_params(cf)).run(6)
+    diff = f.level_history()[-1] - b.level_history()[-1]
+    rows = {(x["dyad"], x["track"]): x for x in c.summary()["final"]}
+    lo, hi = np.quantile(diff[:, 2, 2], [0.05, 0.95])
+    assert rows["JPN-DEU", "exercise"]["param_low"] == round(float(lo), 6)
+    assert rows["JPN-DEU", "exercise"]["param_high"] == round(float(hi), 6)
+    # the override holds on every sampled run of the counterfactual, not the baseline
+    assert "DEU.china_caution" not in ps.run_params(cf)
+    assert "DEU.china_caution" in ps.run_params(base)
+
+
+def test_table_labels_both_intervals(wargame):
+    r = wargame("compare", "baseline", "--set", "DEU.china_caution=0.1", "--runs", "16",
+                "--turns", "4", "--uncertainty", "4")
+    assert r.exit_code == 0, r.output
+    assert "MC precision 90%" in r.output and "with param. uncertainty 90%" in r.output
+    assert "MC precision: 90% bootstrap interval of the mean" in r.output
+    assert "4 Latin-hypercube points" in r.output
+    plain = wargame("compare", "baseline", "--set", "DEU.china_caution=0.1", "--runs", "16",
+                    "--turns", "4")
+    assert "with param. uncertainty" not in plain.output and "--uncertainty N" in plain.output
+    assert "out of range" in one_error_line(wargame(
+        "compare", "baseline", "--set", "DEU.china_caution=0.1", "--runs", "5",
+        "--uncertainty", "-1"))

@@ -116,7 +116,8 @@ def test_validate_model_command_prints_table_and_exit_code():
     def _other() -> None:  # a second command keeps validate-model a named subcommand
         pass
 
-    r = CliRunner().invoke(app, ["validate-model", "--runs", "200", "--seed", "0"])
+    r = CliRunner().invoke(app, ["validate-model", "--runs", "200", "--seed", "0",
+                                 "--no-battery"])
     assert r.exit_code == 0, r.output
     assert "25/25 checks pass" in r.output and "90% interval" in r.output
     bad = CliRunner().invoke(app, ["validate-model", "--runs", "0"])
@@ -135,5 +136,5 @@ def test_validate_model_exits_1_when_a_check_fails(monkeypatch):
     def _other() -> None:
         pass
 
-    r = CliRunner().invoke(app, ["validate-model"])
+    r = CliRunner().invoke(app, ["validate-model", "--no-battery"])
     assert r.exit_code == 1 and "FAIL" in r.output and "0/1 checks pass" in r.output

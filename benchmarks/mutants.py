@@ -1,0 +1,306 @@
+"""Mutation check of the engine's rules: does the test suite notice when a rule breaks?
+
+Each mutation replaces one exact line of an engine file by another (a shock's revert
+skipped, `once` ignored, mean reversion pointing the wrong way, ...). The checkout is copied
+once into a temporary folder (never changed in place); each mutation is applied there alone,
+the non-UI suite runs against it with a timeout, and the file is put back. A mutation is
+*killed* when a test fails and *SURVIVED* when the suite stays green; a mutation whose line
+is no longer in the file (the code moved) is *not applicable*.
+
+    python benchmarks/mutants.py                      # every mutation, this checkout
+    python benchmarks/mutants.py --repo ../other      # another checkout
+    python benchmarks/mutants.py --only once --only when
+    python benchmarks/mutants.py --drop 'tests/rules/test_s*.py'   # the suite without files
+    python benchmarks/mutants.py --list               # the mutations, nothing run
+
+The last line prints the score: killed / applicable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PYTEST = ["-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
+SKIP = shutil.ignore_patterns(".git", ".venv", ".ci/venv", "venv", "__pycache__", "*.pyc",
+                              ".pytest_cache", ".ruff_cache", ".hypothesis", "results", "saves",
+                              "reports", "*.egg-info", "build", "dist")
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """One line of `file` replaced: `old` is an exact line (compared without indentation),
+    `new` replaces it with the old line's indentation. `alt` lists (old, new) pairs for
+    other versions of the engine where the same rule is written differently; the first
+    pair whose old line is found once applies."""
+
+    name: str
+    file: str
+    old: str
+    new: str
+    alt: tuple[tuple[str, str], ...] = ()
+
+
+MUTATIONS: tuple[Mutation, ...] = (
+    # shocks -------------------------------------------------------------------------------
+    Mutation("shock revert skipped", "sim/shocks.py",
+             "self.reverts.append((turn + cs.shock.duration, a, p, old, new.copy()))", "pass"),
+    Mutation("shock revert one turn late", "sim/shocks.py",
+             "self.reverts.append((turn + cs.shock.duration, a, p, old, new.copy()))",
+             "self.reverts.append((turn + cs.shock.duration + 1, a, p, old, new.copy()))"),
+    Mutation(".copy() dropped in shocks", "sim/shocks.py",
+             "old = model.params[:, a, p].copy()", "old = model.params[:, a, p]"),
+    Mutation("once ignored", "sim/shocks.py", "hit &= ~self.fired_ever[:, j]", "pass"),
+    Mutation("when condition inverted", "sim/shocks.py",
+             "hit |= v > s.when.above if s.when.above is not None else v < s.when.below",
+             "hit |= v < s.when.above if s.when.above is not None else v > s.when.below"),
+    Mutation("probability compared the wrong way", "sim/shocks.py",
+             "hit |= u < s.probability", "hit |= u > s.probability"),
+    Mutation("random shocks share one stream", "sim/shocks.py",
+             "u = model.stream.uniform(turn, Site.SHOCK + 16 * (j + 1), ())",
+             "u = model.stream.uniform(turn, Site.SHOCK, ())"),
+    Mutation("parameter clip removed", "sim/shocks.py",
+             "new = np.where(hit, np.clip(new, lo, hi), old)", "new = np.where(hit, new, old)"),
+    Mutation("coercion clip removed", "sim/shocks.py",
+             "model.coerced = np.clip(model.coerced + f * cs.coercion, 0.0, 1.0)",
+             "model.coerced = model.coerced + f * cs.coercion"),
+    Mutation("retaliation shock ignored", "sim/shocks.py",
+             "model.retaliated = np.clip(model.retaliated + f * cs.retaliation, 0.0, 1.0)",
+             "pass"),
+    Mutation("missions clip removed", "sim/shocks.py",
+             "model.missions = np.clip(model.missions + f * cs.missions, 0.0, 1.0)",
+             "model.missions = model.missions + f * cs.missions"),
+    Mutation("shock on an n/a agreement applied", "sim/shocks.py",
+             "if not self.setup.applicable[d, e]:", "if False:"),
+    Mutation("signing leaves talks open", "sim/shocks.py",
+             "model.negotiating[:, d, e] &= ~hit", "pass"),
+    Mutation("block does nothing", "sim/shocks.py",
+             "model.blockers[:, d, e] = np.where(hit, 1.0, model.blockers[:, d, e])", "pass"),
+    Mutation("unblock does nothing", "sim/shocks.py",
+             "model.blockers[:, d, e] = np.where(hit, 0.0, model.blockers[:, d, e])", "pass"),
+    # world --------------------------------------------------------------------------------
+    Mutation("mean reversion sign flipped", "sim/world.py",
+             "drift = self.reversion * (self.mean - self.values)",
+             "drift = self.reversion * (self.values - self.mean)"),
+    Mutation("world clip removed", "sim/world.py",
+             "self.values = np.clip(self.values + drift + self.noise * z, 0.0, 1.0)",
+             "self.values = self.values + drift + self.noise * z"),
+    Mutation("world noise halved", "sim/world.py",
+             "self.values = np.clip(self.values + drift + self.noise * z, 0.0, 1.0)",
+             "self.values = np.clip(self.values + drift + 0.5 * self.noise * z, 0.0, 1.0)"),
+    Mutation("index shock clip removed", "sim/world.py",
+             "self.values = np.clip(self.values + f * delta, 0.0, 1.0)",
+             "self.values = self.values + f * delta"),
+    Mutation("index_means ignored", "sim/world.py",
+             "self.mean = np.clip(self.mean + f * mean_shift, 0.0, 1.0)", "pass"),
+    Mutation("world noise on the level-noise stream", "sim/world.py",
+             "z = stream.normal(turn, Site.WORLD, (self.values.shape[1],))",
+             "z = stream.normal(turn, Site.LEVEL_NOISE, (self.values.shape[1],))"),
+    # randomness ---------------------------------------------------------------------------
+    Mutation("run keys by position in the ensemble", "sim/model.py",
+             "self.stream = Stream(run_keys(self.seed, self.run_index))",
+             "self.stream = Stream(run_keys(self.seed, range(len(self.run_index))))"),
+    # moves --------------------------------------------------------------------------------
+    Mutation("posture swap firm/cautious", "sim/moves.py",
+             'POSTURE_SHIFT = {"firm": -0.25, "neutral": 0.0, "cautious": 0.25}',
+             'POSTURE_SHIFT = {"firm": 0.25, "neutral": 0.0, "cautious": -0.25}',
+             alt=(('POSTURE_SIGN = {"firm": -1.0, "neutral": 0.0, "cautious": 1.0}',
+                   'POSTURE_SIGN = {"firm": 1.0, "neutral": 0.0, "cautious": -1.0}'),)),
+    Mutation("priority partner weighted like the others", "sim/moves.py",
+             "m.priority[d, s] = PRIORITY_WEIGHT", "m.priority[d, s] = OTHER_WEIGHT",
+             alt=(('m.priority[d, s] = ru["moves.priority_weight"]',
+                   'm.priority[d, s] = ru["moves.other_weight"]'),)),
+    Mutation("proposed exercise costs no bandwidth", "sim/moves.py",
+             "m.exercise_cost[a] += EXERCISE_BOOST * exercise_cost", "pass",
+             alt=(('m.cost[a] += ru["moves.exercise_boost"] * cost["exercise"]', "pass"),)),
+    Mutation("statement widens no caution gap", "sim/moves.py",
+             "m.caution_shift[a] += STATEMENT_CAUTION", "pass",
+             alt=(('m.caution_shift[a] -= ru["moves.statement_caution"]', "pass"),
+                  ('m.stance[a] -= ru["moves.statement_caution"]', "pass"))),
+    # levels and agreements ----------------------------------------------------------------
+    Mutation("talks stall counter off by one", "sim/model.py",
+             "stalled = self.talks == STALL_TURNS", "stalled = self.talks == STALL_TURNS + 1",
+             alt=(('stalled = self.talks >= ru["agreements.stall_turns"][:, None, None]',
+                   'stalled = self.talks >= ru["agreements.stall_turns"][:, None, None] + 1'),)),
+    Mutation("up/down swapped", "sim/model.py",
+             'change = tr["up"] * np.maximum(gap, 0) - tr["down"] * np.maximum(-gap, 0)',
+             'change = tr["down"] * np.maximum(gap, 0) - tr["up"] * np.maximum(-gap, 0)'),
+    Mutation("consensus draw inverted", "sim/actors.py",
+             "passed = snap.consent < chance", "passed = snap.consent > chance",
+             alt=(("passed = snap.consent < consensus_chance(snap, self.index, "
+                   "self.model.setup.members)",
+                   "passed = snap.consent > consensus_chance(snap, self.index, "
+                   "self.model.setup.members)"),)),
+    Mutation("enabler cap ignored", "sim/model.py",
+             "missing = ~self.signed[:, :, e] & s.applicable[None, :, e]  # (R, D)",
+             "missing = np.zeros_like(self.signed[:, :, e])"),
+)
+
+
+def apply(root: Path, m: Mutation) -> str | None:
+    """Mutate the copy under `root`; return the original text, or None when not applicable."""
+    path = root / m.file
+    if not path.is_file():
+        return None
+    text = path.read_text()
+    lines = text.splitlines(keepends=True)
+    for old, new in ((m.old, m.new), *m.alt):
+        hits = [i for i, line in enumerate(lines) if line.strip() == old.strip()]
+        if len(hits) == 1:
+            i = hits[0]
+            indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
+            lines[i] = indent + new.strip() + "\n"
+            path.write_text("".join(lines))
+            return text
+    return None
+
+
+def test_paths(root: Path) -> list[str]:
+    """The non-UI suite (`pytest tests --ignore=tests/tui`), its parts listed fastest first:
+    the rule suites, then the top-level modules, then the other folders, so that a mutant is
+    usually caught within seconds. The same tests run either way."""
+    tests = root / "tests"
+    rest = sorted(p for p in tests.iterdir() if p.name not in ("rules", "tui", "__pycache__"))
+    first = [tests / "rules"] if (tests / "rules").is_dir() else []
+    parts = first + [p for p in rest if p.is_file() and p.name.startswith("test_")]
+    parts += [p for p in rest if p.is_dir()]
+    return [str(p.relative_to(root)) for p in parts] + ["--ignore=tests/tui"]
+
+
+def run_suite(root: Path, python: str, timeout: float, log: Path | None = None,
+              label: str = "unmutated", deselect: tuple[str, ...] = (),
+              tests: tuple[str, ...] = ()) -> tuple[str, str, float]:
+    """(verdict, first failing test or note, seconds) of the suite in `root`; the suite's
+    output goes to `log`/<label>.txt when a log folder is given."""
+    shutil.rmtree(root / ".hypothesis", ignore_errors=True)  # no examples carried over
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONPATH=str(root))
+    t = time.perf_counter()
+    paths = list(tests) or test_paths(root)
+    cmd = [python, *PYTEST, *paths, *(f"--deselect={n}" for n in deselect)]
+    try:
+        p = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True,
+                           timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return "killed", f"(timeout after {timeout:.0f} s)", time.perf_counter() - t
+    secs = time.perf_counter() - t
+    if log is not None:
+        log.mkdir(parents=True, exist_ok=True)
+        (log / (re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") + ".txt")).write_text(
+            p.stdout + p.stderr)
+    if p.returncode == 0:
+        return "SURVIVED", "", secs
+    out = p.stdout + p.stderr
+    first = re.search(r"^(?:FAILED|ERROR) (\S+)", out, re.M)
+    if first:
+        return "killed", first.group(1), secs
+    if p.returncode == 5:
+        return "no tests", "(pytest collected nothing)", secs
+    tail = out.strip().splitlines()[-1:] or [""]
+    return "killed", f"(exit {p.returncode}: {tail[0][:80]})", secs
+
+
+def which_sim(root: Path, python: str) -> str:
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONPATH=str(root))
+    p = subprocess.run([python, "-c", "import sim, pathlib; print(pathlib.Path(sim.__file__)"
+                        ".resolve().parent)"], cwd=root, env=env, capture_output=True, text=True)
+    return p.stdout.strip()
+
+
+def main() -> int:
+    here = Path(__file__).resolve().parent.parent
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--repo", type=Path, default=here, help="checkout to copy (default: this one)")
+    ap.add_argument("--python", default=sys.executable, help="interpreter with the dependencies")
+    ap.add_argument("--timeout", type=float, default=900.0, help="seconds per suite run")
+    ap.add_argument("--only", action="append", default=[],
+                    help="run mutations whose name contains this text (repeatable)")
+    ap.add_argument("--drop", action="append", default=[],
+                    help="glob of files to delete from the copy first, e.g. 'tests/rules/*.py'")
+    ap.add_argument("--deselect", action="append", default=[],
+                    help="a test (node id) left out of every run, e.g. one already failing")
+    ap.add_argument("--tests", action="append", default=[],
+                    help="run only these test paths (a quick check, not the measurement)")
+    ap.add_argument("--log", type=Path, help="folder for each suite run's output")
+    ap.add_argument("--no-baseline", action="store_true",
+                    help="skip the unmutated run (when it is known to be green)")
+    ap.add_argument("--list", action="store_true", help="list the mutations and exit")
+    a = ap.parse_args()
+    chosen = [m for m in MUTATIONS if not a.only or any(o in m.name for o in a.only)]
+    if a.list:
+        for m in chosen:
+            for old, new in ((m.old, m.new), *m.alt):
+                print(f"{m.name:45} {m.file}: {old.strip()}  ->  {new.strip()}")
+        return 0
+    # a stopped run still removes its temporary copy (and its running suite)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    repo = a.repo.resolve()
+    if not (repo / "sim").is_dir() or not (repo / "tests").is_dir():
+        print(f"{repo}: not a checkout of this project (no sim/ and tests/)", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="mutants-") as tmp:
+        root = Path(tmp) / "repo"
+        shutil.copytree(repo, root, ignore=SKIP)
+        dropped = [p for g in a.drop for p in root.glob(g) if p.is_file()]
+        for p in dropped:
+            p.unlink()
+        if dropped:
+            print("dropped from the copy: " + ", ".join(str(p.relative_to(root)) for p in dropped))
+        got = which_sim(root, a.python)
+        if Path(got) != (root / "sim").resolve():
+            print(f"the copy's tests would import sim from {got or '?'}, not from the copy",
+                  file=sys.stderr)
+            return 2
+        print(f"checkout {repo} (copied to {root})")
+        log = a.log.resolve() if a.log else None
+        skip = tuple(a.deselect)
+        if skip:
+            print("left out of every run: " + ", ".join(skip))
+        only = tuple(a.tests)
+        if only:
+            print("only these tests: " + ", ".join(only) + " (a quick check, not the full suite)")
+        if a.no_baseline:
+            print("unmutated suite: not run (--no-baseline)")
+        else:
+            verdict, note, secs = run_suite(root, a.python, a.timeout, log, deselect=skip,
+                                            tests=only)
+            print(f"unmutated suite: {'green' if verdict == 'SURVIVED' else 'RED ' + note} "
+                  f"in {secs:.0f} s")
+            if verdict != "SURVIVED":
+                print("the suite fails without any mutation; fix it first", file=sys.stderr)
+                return 1
+        rows = []
+        for m in chosen:
+            original = apply(root, m)
+            if original is None:
+                rows.append((m, "not applicable", "(line not found once in " + m.file + ")", 0.0))
+            else:
+                try:
+                    rows.append((m, *run_suite(root, a.python, a.timeout, log, m.name, skip,
+                                               only)))
+                finally:
+                    (root / m.file).write_text(original)
+            r = rows[-1]
+            print(f"  {r[0].name:45} {r[1]:15} {r[3]:5.0f} s  {r[2]}", flush=True)
+    print()
+    print(f"{'mutation':45} {'file':15} {'result':15} first failing test")
+    for m, verdict, note, _ in rows:
+        print(f"{m.name:45} {m.file:15} {verdict:15} {note}")
+    applicable = [r for r in rows if r[1] != "not applicable"]
+    killed = sum(r[1] == "killed" for r in applicable)
+    print(f"\nkilled {killed} of {len(applicable)} applicable mutations "
+          f"({len(rows) - len(applicable)} not applicable); "
+          f"survivors: {', '.join(r[0].name for r in applicable if r[1] != 'killed') or 'none'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""Conformance of the agreement rules: a missing agreement caps the tracks it gates
+(config/enablers.yaml `gates`), talks that stay open too long without a result stall, and
+NATO's offers grow only when its consensus draw succeeds."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from sim.ids import ENABLERS, TRACKS
+from sim.model import WargameModel
+from sim.moves import MoveArrays
+
+from .library import alone, setups
+
+
+def expected_caps(setup, signed: np.ndarray) -> np.ndarray:
+    """Caps (D, K) read straight from the config: the structural ceiling, lowered by the
+    gate of every applicable agreement that is not signed."""
+    cfg = setup.config
+    caps = setup.max_level.copy()
+    for d in range(len(setup.dyads)):
+        for e, en in enumerate(ENABLERS):
+            if signed[d, e] or not setup.applicable[d, e]:
+                continue
+            for track, cap in cfg.enablers[en].gates.items():
+                k = TRACKS.index(track)
+                caps[d, k] = min(caps[d, k], cap)
+    return caps
+
+
+def test_missing_agreements_cap_the_tracks_they_gate():
+    setup = setups()["baseline"]
+    m = WargameModel(setup, seed=0, runs=2)
+    np.testing.assert_array_equal(m.caps()[0], expected_caps(setup, setup.signed))
+    gbr, raa = setup.dyads.index("JPN-GBR"), ENABLERS.index("raa")
+    ex = TRACKS.index("exercise")
+    assert not setup.signed[gbr, raa]
+    assert m.caps()[0, gbr, ex] == setup.config.enablers["raa"].gates["exercise"] < 5.0
+    m.signed = m.signed.copy()
+    m.signed[:, gbr, raa] = True
+    assert m.caps()[0, gbr, ex] == setup.max_level[gbr, ex]
+
+
+def test_every_dyad_of_every_scenario_starts_under_its_caps():
+    for setup in setups().values():
+        m = WargameModel(setup, seed=0, runs=1)
+        np.testing.assert_array_equal(m.caps()[0], expected_caps(setup, setup.signed))
+
+
+def test_talks_without_a_result_stall_exactly_after_the_stall_turns():
+    """JPN-DEU ISA talks are open at the start; with no chance of concluding they are
+    reported stalled at turn `agreements.stall_turns` (two years) and not before."""
+    base = alone(setups()["baseline"])
+    setup = dataclasses.replace(base, success=np.zeros_like(base.success))
+    stall = int(setup.rules["agreements.stall_turns"])
+    d, e = setup.dyads.index("JPN-DEU"), ENABLERS.index("isa")
+    assert setup.negotiating[d, e]
+    m = WargameModel(setup, seed=1, runs=50).run(stall + 1)
+    stalled = np.stack([r.stalled[:, d, e] for r in m.history])  # (T, R)
+    assert not stalled[: stall - 1].any()
+    assert stalled[stall - 1].all()
+    assert not m.history[stall - 1].signed.any()
+
+
+def test_nato_grows_a_track_only_when_its_consensus_draw_succeeds():
+    """With a consensus uniform of 0 every track passes and NATO's offers stand; with a
+    uniform of 1 none does and NATO offers no more than the current levels."""
+    setup = setups()["baseline"]
+    m = WargameModel(setup, seed=0, runs=3)
+    nato = next(a for a in m.actors if a.actor == "NATO")
+    R, D, K = m.levels.shape
+    offers = np.full((R, len(nato.slots), K), 5.0)
+
+    def consent(u: float) -> np.ndarray:
+        snap = m.snapshot(m.params, m.world.values, np.zeros_like(m.levels),
+                          np.full((R, K), u), MoveArrays.neutral(D), np.ones(R))
+        return nato.consent(snap, offers.copy())
+
+    np.testing.assert_array_equal(consent(0.0), offers)
+    np.testing.assert_array_equal(consent(1.0), m.levels[:, nato.dyad_idx, :])

@@ -1,0 +1,360 @@
+"""The directional battery (sim/battery.py, config/claims.yaml) and its sampler.
+
+Small ensembles (tens of runs, a handful of sampled points) keep these fast; the claims used
+here have effects far larger than their noise at that size.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from sim import battery as b
+from sim.errors import InputError
+from sim.loader import list_scenarios
+from sim.setup import build
+from sim.uncertainty import latin_hypercube, plausible_ranges, point_value, sample
+
+RUNS, SAMPLES = 24, 6
+
+RAA_UP = {
+    "id": "raa-up",
+    "claim": "Signing the UK RAA raises Japan-UK exercises.",
+    "source": "Ch3 UK › Training and Exercises",
+    "control": {"scenario": "baseline"},
+    "treatment": {"scenario": "uk-raa-signed"},
+    "metric": {"kind": "level", "dyads": ["JPN-GBR"], "tracks": ["exercise"]},
+    "direction": "up",
+    "window": {"start": 5, "end": 40},
+}
+
+
+def claims_file(*claims: dict, pending: list[str] | None = None) -> b.ClaimsFile:
+    return b.ClaimsFile.model_validate({"pending_levers": pending or [], "claims": list(claims)})
+
+
+def twin(claim: dict, **changes) -> dict:
+    return {**claim, **changes}
+
+
+def write(tmp_path: Path, data: dict) -> Path:
+    p = tmp_path / "claims.yaml"
+    p.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return p
+
+
+# --------------------------------------------------------------------- the claims file
+
+
+def test_shipped_claims_file_validates_and_spans_the_report():
+    doc = b.load_claims()
+    ids = [c.id for c in doc.claims]
+    assert len(ids) >= 30 and len(set(ids)) == len(ids)
+    scenarios = set(list_scenarios())
+    for c in doc.claims:
+        assert re.search(r"\bCh[1-7]\b", c.source), c.id
+        assert c.control.scenario in scenarios and c.treatment.scenario in scenarios, c.id
+        assert c.control != c.treatment, c.id
+    chapters = {m for c in doc.claims for m in re.findall(r"Ch([1-7])", c.source)}
+    assert chapters >= {"2", "3", "4", "5", "6", "7"}
+    kinds = {c.metric.kind for c in doc.claims}
+    assert kinds == {"level", "spent", "signed", "presence", "caution"}
+    assert {c.direction for c in doc.claims} == {"up", "down"}
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda c: [c, c], "duplicate claim id 'raa-up'"),
+    (lambda c: [twin(c, treatment={"scenario": "uk-raa-signd"})],
+     "no such scenario 'uk-raa-signd' (did you mean 'uk-raa-signed'?)"),
+    (lambda c: [twin(c, treatment={"scenario": "baseline", "set": {"DEU.china_cuation": 0.1}})],
+     "unknown lever 'china_cuation' (did you mean 'china_caution'?)"),
+    (lambda c: [twin(c, source="the report, somewhere")], "source"),
+    (lambda c: [twin(c, metric={"kind": "spent", "dyads": ["JPN-GBR"]})],
+     "a spent metric needs dyads, actor"),
+    (lambda c: [twin(c, direction="sideways")], "'sideways' is not allowed"),
+    (lambda c: [twin(c, window={"start": 9, "end": 4})], "end 4 is before start 9"),
+    (lambda c: [{**c, "extra": 1}], "unknown key 'extra'"),
+    (lambda c: [twin(c, window={"start": 5, "end": 41})],
+     "claims[0].window.end: turn 41 is after the last turn of baseline (40)"),
+    (lambda c: [twin(c, metric={"kind": "level", "dyads": ["JPN-GRB"], "tracks": ["exercise"]})],
+     "unknown dyad 'JPN-GRB' (did you mean 'JPN-GBR'?)"),
+    (lambda c: [twin(c, treatment={"scenario": "baseline", "set": {"DEU.china_caution": 2}})],
+     "claims[0].treatment.set.DEU.china_caution: DEU.china_caution = 2.0 is out of range"),
+    (lambda c: [twin(c, treatment={"scenario": "baseline", "shocks": [
+        {"at": 4, "indices": {"china_assertivness": 0.2}}]})],
+     "claims[0].treatment.shocks[0].indices"),
+    (lambda c: [twin(c, treatment={"scenario": "baseline", "moves": [
+        {"move": {"actor": "JPN", "propose_exercise": ["ITA"]}}]})],
+     "claims[0].treatment.moves[0].move.propose_exercise[0]"),
+])
+def test_bad_claims_file_names_file_field_and_what_is_allowed(tmp_path, change, message):
+    path = write(tmp_path, {"claims": change(RAA_UP)})
+    with pytest.raises(InputError) as exc:
+        b.load_claims(path)
+    assert str(path) in str(exc.value) and message in str(exc.value)
+
+
+# ------------------------------------------------------------------------ the verdicts
+
+
+def test_a_claim_and_its_reversed_twin_get_opposite_verdicts():
+    down = twin(RAA_UP, id="raa-down", direction="down")
+    up_o, down_o = b.Battery(claims_file(RAA_UP, down), RUNS, SAMPLES).run()
+    assert up_o.holds_point and up_o.holds_robust and up_o.passed and up_o.reason == ""
+    assert up_o.effect > 0.1 and up_o.low <= up_o.effect <= up_o.high
+    assert not down_o.holds_point and not down_o.holds_robust
+    assert down_o.effect == up_o.effect
+    assert down_o.robust_share == pytest.approx(0.0)
+    assert "wrong sign" in down_o.reason
+
+
+def test_the_same_world_on_both_sides_has_no_effect_and_fails():
+    same = twin(RAA_UP, id="same", treatment={"scenario": "baseline"})
+    (o,) = b.Battery(claims_file(same), RUNS, SAMPLES).run()
+    assert o.effect == 0.0 and o.low == 0.0 and o.high == 0.0
+    assert not o.holds_point and o.robust_share == 0.0
+    assert o.reason.startswith("no effect")
+
+
+def test_an_effect_below_the_threshold_does_not_hold():
+    # before the RAA is signed (turn 4) the two arms share every draw: no effect at all
+    early = twin(RAA_UP, id="early", window={"start": 0, "end": 3})
+    (o,) = b.Battery(claims_file(early), RUNS, SAMPLES).run()
+    assert o.effect == 0.0 and not o.holds_point
+
+
+def test_a_lever_the_engine_lacks_fails_with_its_name_and_the_rest_still_run():
+    pending = ["made_up_lever", "shock.made_up_key", "move.made_up_field"]
+    needs_param = twin(RAA_UP, id="p", treatment={"scenario": "baseline",
+                                                    "set": {"JPN.made_up_lever": 0.5}})
+    needs_shock = twin(RAA_UP, id="s", treatment={"scenario": "baseline", "shocks": [
+        {"at": 4, "made_up_key": {"DEU": 0.6}}]})
+    needs_move = twin(RAA_UP, id="m", treatment={"scenario": "baseline", "moves": [
+        {"move": {"actor": "JPN", "made_up_field": True}}]})
+    doc = claims_file(needs_param, needs_shock, needs_move, RAA_UP, pending=pending)
+    p, s, m, ok = b.Battery(doc, RUNS, SAMPLES).run()
+    assert p.reason == "lever not in this engine: made_up_lever"
+    assert s.reason == "lever not in this engine: made_up_key"
+    assert m.reason == "lever not in this engine: made_up_field"
+    for o in (p, s, m):
+        assert not o.holds_point and not o.holds_robust and o.effect is None
+    assert ok.passed
+    text = b.table([p, s, m, ok], RUNS, SAMPLES, b.RUNS_PER_POINT)
+    assert "why: lever not in this engine: made_up_lever" in text
+    assert "battery: 1/4 hold at the point estimates; 1/4 hold across the plausible ranges" in text
+
+
+def test_extra_shocks_and_standing_moves_reach_the_model():
+    from sim.model import WargameModel
+    from sim.moves import Move
+
+    # an inline enabler shock is the uk-raa-signed scenario written in the claim
+    inline = twin(RAA_UP, id="inline", treatment={"scenario": "baseline", "shocks": [
+        {"at": 4, "enablers": {"JPN-GBR.raa": "sign"}}]})
+    a, c = b.Battery(claims_file(RAA_UP, inline), RUNS, SAMPLES).run()
+    assert a.effect == c.effect and a.robust_share == c.robust_share
+    # standing moves are submitted on the turns of their window, and only then
+    move = {"actor": "JPN", "propose_agreement": ["JPN-FRA.raa"]}
+    propose = twin(RAA_UP, id="propose", treatment={"scenario": "baseline", "moves": [
+        {"move": move, "start": 2, "end": 4}]})
+    late = twin(RAA_UP, id="late", treatment={"scenario": "baseline", "moves": [
+        {"move": move, "start": 41}]})
+    bat = b.Battery(claims_file(propose, late), 12, 2)
+    got = bat.arm(bat.doc.claims[0], "treatment")
+    m = WargameModel(build("baseline"), seed=0, runs=np.arange(12 + 2 * b.RUNS_PER_POINT),
+                     run_params=bat.parameter_sample(build("baseline")).run_params(
+                         build("baseline"), prefix=12))
+    for t in range(1, 41):
+        m.submit([Move.model_validate(move)] if 2 <= t <= 4 else [])
+        m.step()
+    assert np.array_equal(got.levels, m.level_history())
+    control = bat.arm(bat.doc.claims[0], "control")
+    assert not np.array_equal(got.in_force, control.in_force)  # the proposal did something
+    never = bat.arm(bat.doc.claims[1], "treatment")
+    assert np.array_equal(never.levels, control.levels)
+    assert np.array_equal(never.in_force, control.in_force)
+
+
+def test_signed_metric_counts_agreements_in_force_by_the_window_end():
+    from sim.ids import ENABLERS
+    from sim.model import WargameModel
+
+    signed = twin(RAA_UP, id="in-force", metric={"kind": "signed", "dyads": ["JPN-GBR"],
+                                                 "enabler": "raa"})
+    by5 = twin(signed, id="by5", window={"start": 0, "end": 5})
+    by3 = twin(signed, id="by3", window={"start": 0, "end": 3})
+    o5, o3 = b.Battery(claims_file(by5, by3), RUNS, SAMPLES).run()
+    setup = build("baseline")
+    m = WargameModel(setup, seed=0, runs=RUNS).run(5)
+    already = m.signed[:, setup.dyads.index("JPN-GBR"), ENABLERS.index("raa")].mean()
+    assert o5.effect == pytest.approx(1.0 - already) and o5.holds_point
+    assert o3.effect == 0.0 and not o3.holds_point  # the RAA is signed at turn 4
+
+
+def test_spent_metric_reads_the_named_side():
+    russia = {**RAA_UP, "id": "russia", "treatment": {"scenario": "russia-aggression"},
+              "metric": {"kind": "spent", "dyads": ["JPN-NATO"], "actor": "NATO"},
+              "direction": "down", "window": {"start": 4, "end": 40}}
+    bat = b.Battery(claims_file(russia), RUNS, SAMPLES)
+    claim = bat.doc.claims[0]
+    ctrl = bat.arm(claim, "control")
+    d = ctrl.dyads.index("JPN-NATO")
+    side = int(np.flatnonzero(ctrl.pairs[d] == 4)[0])  # NATO is agent 4
+    want = ctrl.spent[3:40, :, d, side].mean(axis=0)
+    assert np.allclose(bat.values(claim, ctrl), want)
+    (o,) = bat.run()
+    assert o.holds_point and o.effect < -0.1
+
+
+def test_window_past_the_last_turn_is_an_input_error_when_built_in_code():
+    late = twin(RAA_UP, id="late", window={"start": 5, "end": 41})
+    with pytest.raises(InputError, match="late.window.end: turn 41 is after the last turn"):
+        b.Battery(claims_file(late), RUNS, SAMPLES).run()
+
+
+def test_battery_is_deterministic_in_the_seed():
+    r1 = b.Battery(claims_file(RAA_UP), RUNS, SAMPLES, seed=3).run()[0]
+    r2 = b.Battery(claims_file(RAA_UP), RUNS, SAMPLES, seed=3).run()[0]
+    r3 = b.Battery(claims_file(RAA_UP), RUNS, SAMPLES, seed=4).run()[0]
+    assert r1.as_dict() == r2.as_dict()
+    assert r1.effect != r3.effect
+
+
+# ------------------------------------------------------------------------ the sampler
+
+
+def test_sampler_gives_per_run_values_inside_the_ranges_and_is_seeded():
+    setup = build("baseline")
+    ranges = plausible_ranges(setup)
+    keys = [k for k, _, _ in ranges]
+    assert "DEU.china_caution" in keys and "MODEL.exercise.caution_gap" in keys
+    assert "JPN.consensus_friction" not in keys  # a single-value range is not sampled
+    ps = sample(setup, 16, 3, seed=5)
+    assert ps.runs == 48 and np.array_equal(ps.point_of_run(), np.repeat(np.arange(16), 3))
+    for key, lo, hi in ranges:
+        v = ps.values[key]
+        assert v.shape == (48,) and np.all((v >= lo) & (v <= hi)), key
+        assert np.all(v.reshape(16, 3) == v.reshape(16, 3)[:, :1]), key  # replicates share it
+        # Latin hypercube: one point in each of the 16 strata of every range
+        strata = np.floor((v[::3] - lo) / (hi - lo) * 16).clip(0, 15)
+        assert sorted(strata) == list(range(16)), key
+    again = sample(setup, 16, 3, seed=5)
+    other = sample(setup, 16, 3, seed=6)
+    assert all(np.array_equal(ps.values[k], again.values[k]) for k in keys)
+    assert not np.array_equal(ps.values["DEU.china_caution"], other.values["DEU.china_caution"])
+
+
+def test_run_params_keep_overrides_and_give_point_runs_the_config_values():
+    setup = build("baseline", ["DEU.china_caution=0.3"])
+    ps = sample(setup, 4, 2, seed=0)
+    rp = ps.run_params(setup, prefix=5)
+    assert "DEU.china_caution" not in rp  # the override wins on every run
+    assert len(rp["JPN.bandwidth"]) == 13
+    assert np.all(rp["JPN.bandwidth"][:5] == point_value(setup, "JPN.bandwidth"))
+    assert np.array_equal(rp["JPN.bandwidth"][5:], ps.values["JPN.bandwidth"])
+    assert point_value(setup, "MODEL.exercise.up") == pytest.approx(0.12)
+
+
+def test_latin_hypercube_rejects_zero_points():
+    with pytest.raises(ValueError):
+        latin_hypercube([("JPN.bandwidth", 7.0, 12.0)], 0, 0)
+
+
+# ------------------------------------------------------------------------------ the CLI
+
+
+def _app():
+    import typer
+
+    from sim.cli_model import register
+
+    app = typer.Typer()
+    register(app)
+
+    @app.command()
+    def _other() -> None:  # a second command keeps validate-model a named subcommand
+        pass
+
+    return app
+
+
+def test_validate_model_battery_only_prints_the_battery_and_strict_sets_the_exit_code(tmp_path):
+    down = twin(RAA_UP, id="raa-down", direction="down")
+    path = write(tmp_path, {"claims": [RAA_UP, down]})
+    args = ["validate-model", "--battery-only", "--claims", str(path), "--runs", "16",
+            "--samples", "4"]
+    r = CliRunner().invoke(_app(), args)
+    assert r.exit_code == 0, r.output
+    assert "checks pass" not in r.output
+    assert "Directional battery: 2 claims" in r.output
+    assert "battery: 1/2 hold at the point estimates; 1/2 hold across the plausible ranges" \
+        in r.output
+    assert "of the 4 Latin-hypercube points" in r.output
+    strict = CliRunner().invoke(_app(), args + ["--strict"])
+    assert strict.exit_code == 1 and "raa-down" in strict.output
+    good = write(tmp_path, {"claims": [RAA_UP]})
+    ok = CliRunner().invoke(_app(), ["validate-model", "--battery-only", "--claims", str(good),
+                                     "--runs", "16", "--samples", "4", "--strict"])
+    assert ok.exit_code == 0, ok.output
+
+
+def test_validate_model_no_battery_and_bad_flags(tmp_path, monkeypatch):
+    from sim import validation as v
+
+    monkeypatch.setattr(v, "run_checks", lambda runs, seed: [
+        v.Check("a check", "> 0", 1.0, 0.5, 1.5, True)])
+    r = CliRunner().invoke(_app(), ["validate-model", "--no-battery"])
+    assert r.exit_code == 0 and "1/1 checks pass" in r.output
+    assert "Directional battery" not in r.output
+    both = CliRunner().invoke(_app(), ["validate-model", "--no-battery", "--battery-only"])
+    assert both.exit_code == 2 and "exclude each other" in both.output
+    bad = write(tmp_path, {"claims": [twin(RAA_UP, direction="sideways")]})
+    r = CliRunner().invoke(_app(), ["validate-model", "--claims", str(bad)])
+    assert r.exit_code == 2 and "direction" in r.output and "Traceback" not in r.output
+    assert "checks pass" not in r.output  # bad claims stop before anything runs
+    zero = CliRunner().invoke(_app(), ["validate-model", "--samples", "0"])
+    assert zero.exit_code == 2
+
+
+def test_battery_failures_do_not_change_the_exit_code_without_strict(tmp_path, monkeypatch):
+    from sim import validation as v
+
+    monkeypatch.setattr(v, "run_checks", lambda runs, seed: [
+        v.Check("a check", "> 0", 1.0, 0.5, 1.5, True)])
+    path = write(tmp_path, {"claims": [twin(RAA_UP, direction="down")]})
+    r = CliRunner().invoke(_app(), ["validate-model", "--claims", str(path), "--runs", "16",
+                                    "--samples", "4"])
+    assert r.exit_code == 0 and "1/1 checks pass" in r.output and "FAIL" in r.output
+    monkeypatch.setattr(v, "run_checks", lambda runs, seed: [
+        v.Check("a check", "> 0", -1.0, -1.5, -0.5, False)])
+    r = CliRunner().invoke(_app(), ["validate-model", "--claims", str(path), "--runs", "16",
+                                    "--samples", "4"])
+    assert r.exit_code == 1
+
+
+def test_point_runs_of_the_combined_ensemble_are_the_plain_ensemble():
+    # sampled runs share the ensemble with the point-estimate runs; those must be exactly
+    # what a plain run of the scenario gives (per-run rule constants included)
+    from sim.model import WargameModel
+
+    bat = b.Battery(claims_file(RAA_UP), 12, 3)
+    res = bat.arm(bat.doc.claims[0], "treatment")
+    plain = WargameModel(build("uk-raa-signed"), seed=0, runs=12).run().level_history()
+    assert np.array_equal(res.levels[:, :12], plain)
+    assert res.levels.shape[1] == 12 + 3 * b.RUNS_PER_POINT
+    assert not np.array_equal(res.levels[:, 12:12 + 12], plain)  # sampled runs differ
+
+
+def test_sample_of_a_scenario_with_more_actors_fits_one_with_fewer():
+    # a scenario may add actors (australia-joins): their ranges are sampled, and a paired
+    # side without them gets no values for them
+    more, fewer = build("australia-joins"), build("baseline")
+    extra = {k for k, _, _ in plausible_ranges(more)} - {k for k, _, _ in plausible_ranges(fewer)}
+    assert extra and all(k.startswith("AUS.") for k in extra)
+    ps = sample(more, 3, 1, seed=0)
+    assert extra <= set(ps.run_params(more)) and not extra & set(ps.run_params(fewer))
