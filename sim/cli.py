@@ -49,7 +49,8 @@ def check_args(command: str, kwargs: dict) -> None:
                              f"{'2**64 - 1' if hi == SEED_LIMIT - 1 else hi}")
     runs = kwargs.get("runs")
     if command in RUNS_LIMIT and isinstance(runs, int) and not 1 <= runs <= RUNS_LIMIT[command]:
-        raise InputError("--runs", "", f"{runs} is out of range; allowed: 1 to "
+        raise InputError("--runs", "", f"{runs} is out of range (a positive number of runs); "
+                         "allowed: 1 to "
                          f"{RUNS_LIMIT[command]}")
 
 
