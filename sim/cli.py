@@ -45,7 +45,7 @@ def check_args(command: str, kwargs: dict) -> None:
     for name, (lo, hi, flag) in LIMITS.items():
         v = kwargs.get(name)
         if isinstance(v, int) and not isinstance(v, bool) and not lo <= v <= hi:
-            raise InputError(flag, "", f"{v} is out of range; allowed: {lo} to "
+            raise InputError(flag, name, f"{v} is out of range; allowed: {lo} to "
                              f"{'2**64 - 1' if hi == SEED_LIMIT - 1 else hi}")
     runs = kwargs.get("runs")
     if command in RUNS_LIMIT and isinstance(runs, int) and not 1 <= runs <= RUNS_LIMIT[command]:
