@@ -25,19 +25,52 @@ def fail(msg: str) -> None:
     raise typer.Exit(2)
 
 
+#: Bounds of the numeric options every command shares, checked before any work starts.
+SEED_LIMIT = 2**64  # seeds are 64-bit: a larger one would wrap around silently
+LIMITS: dict[str, tuple[int, int, str]] = {
+    "seed": (0, SEED_LIMIT - 1, "--seed"),
+    "turns": (1, 400, "--turns"),
+    "workers": (1, 256, "--workers"),
+    "chunk_size": (1, 1_000_000, "--chunk-size"),
+    "replicates": (1, 1000, "--replicates"),
+    "run": (0, 2**63 - 1, "--run"),
+}
+#: Upper bound of --runs per command (the batch command checks its own against disk space).
+RUNS_LIMIT = {"compare": 1_000_000, "sensitivity": 100_000, "calibrate": 100_000,
+              "validate_model": 100_000}
+
+
+def check_args(command: str, kwargs: dict) -> None:
+    """Refuse out-of-range numeric options with one line naming the option and its range."""
+    for name, (lo, hi, flag) in LIMITS.items():
+        v = kwargs.get(name)
+        if isinstance(v, int) and not isinstance(v, bool) and not lo <= v <= hi:
+            raise InputError(flag, name, f"{v} is out of range; allowed: {lo} to "
+                             f"{'2**64 - 1' if hi == SEED_LIMIT - 1 else hi}")
+    runs = kwargs.get("runs")
+    if command in RUNS_LIMIT and isinstance(runs, int) and not 1 <= runs <= RUNS_LIMIT[command]:
+        raise InputError("--runs", "", f"{runs} is out of range (a positive number of runs); "
+                         "allowed: 1 to "
+                         f"{RUNS_LIMIT[command]}")
+
+
 def guarded(fn):
-    """Run a command body, turning bad input (InputError) and files that cannot be read or
-    written (OSError) into one line on stderr and exit code 2."""
+    """Run a command body after checking its numeric options (`check_args`), turning bad
+    input (InputError), files that cannot be read or written (OSError) and work too large
+    for memory into one line on stderr and exit code 2; Ctrl+C exits 130 with one line."""
     import functools
 
     @functools.wraps(fn)
     def wrapper(*a, **kw):
         try:
+            check_args(fn.__name__, kw)
             return fn(*a, **kw)
         except InputError as exc:
             fail(str(exc))
         except OSError as exc:
             fail(os_error(exc))
+        except MemoryError:
+            fail(f"{fn.__name__}: out of memory; try fewer --runs or --turns")
         except KeyboardInterrupt as exc:
             interrupted(exc)
     return wrapper
@@ -161,13 +194,14 @@ def schema(
     out: Annotated[Path | None, typer.Option(help="Write here instead of stdout")] = None,
 ) -> None:
     """Print (or write) the JSON Schema of scenario files."""
+    from .files import atomic_write
     from .schema_json import scenario_schema_text
 
     text = scenario_schema_text()
     if out is None:
         typer.echo(text, nl=False)
     else:
-        out.write_text(text, encoding="utf-8")
+        atomic_write(out, text)
 
 
 def _version(value: bool) -> None:
@@ -201,10 +235,28 @@ def load_plugins() -> None:
     app._plugins_loaded = True
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """The `wargame` command: every error, including a malformed command line, is one line
+    on stderr (`error: ...`) with exit code 2."""
+    click = sys.modules[typer.BadParameter.__module__]  # click's exceptions, as typer uses them
+
     load_plugins()
     try:
-        app()
+        code = app(args=argv, prog_name="wargame", standalone_mode=False)
+    except getattr(click, "NoArgsIsHelpError", ()) as exc:
+        typer.echo(exc.ctx.get_help())
+        code = 2
+    except click.UsageError as exc:
+        where = f"{exc.ctx.command_path}: " if exc.ctx is not None else ""
+        typer.echo(f"error: {where}{' '.join(exc.format_message().split())}", err=True)
+        code = exc.exit_code
+    except click.ClickException as exc:
+        typer.echo(f"error: {' '.join(exc.format_message().split())}", err=True)
+        code = exc.exit_code
+    except (click.Abort, typer.Abort):
+        typer.echo("interrupted", err=True)
+        code = 130
     except InputError as exc:  # pragma: no cover - commands catch their own
         typer.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+        code = 2
+    sys.exit(code if isinstance(code, int) else 0)

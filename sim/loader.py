@@ -1,7 +1,9 @@
 """Reading config/ and scenarios/: safe YAML, pydantic validation, one-line errors.
 
 Every problem becomes an `InputError` naming the file, the line where known, the field and
-the allowed values. Only `yaml.safe_load`/`yaml.compose` with the safe loader are used.
+the allowed values. Files are untrusted input: YAML is read with a subclass of the safe
+loader that also bounds size, nesting and aliases and refuses duplicate keys, tags beyond
+the core schema and non-finite numbers (`parse_yaml`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import InputError, allowed, did_you_mean
+from .files import YAML_LIMIT, read_text
 from .ids import AGENT_ACTORS, ENABLERS, PARAMS
 from .schema import (
     PARAM_DOMAIN,
@@ -72,23 +75,162 @@ def _node_line(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
     return line
 
 
-def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
-    """Parse `path` safely; return (data, node tree for line lookups)."""
+#: Limits on a YAML file's structure (each an InputError when exceeded).
+MAX_DEPTH = 40  # nesting of mappings and lists
+MAX_ALIASES = 100  # `*name` references
+MAX_NODES = 100_000  # values after aliases are expanded
+#: Explicit tags allowed: YAML's core schema only (no Python objects, sets, binary, dates).
+CORE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null",
+                                                "seq", "map")}
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """`yaml.SafeLoader` that also bounds nesting depth and alias count while composing and
+    refuses explicit tags outside the core schema (checked per node, before construction)."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+        self._aliases = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise _Refused(f"more than {MAX_ALIASES} aliases (*name)",
+                               self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        event = self.peek_event()
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag not in ("!",) and tag not in CORE_TAGS:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            raise _Refused(f"YAML tag '{shown}' is not allowed; plain values only "
+                           "(text, numbers, true/false, lists, mappings)", event.start_mark)
+        if tag == "!":
+            raise _Refused("the non-specific tag '!' is not allowed", event.start_mark)
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _Refused(f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+class _Refused(yaml.YAMLError):
+    def __init__(self, problem: str, mark):
+        super().__init__(problem)
+        self.problem, self.problem_mark = problem, mark
+
+
+_FLOAT = "tag:yaml.org,2002:float"
+_INT = "tag:yaml.org,2002:int"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _check_tree(root: yaml.Node) -> None:
+    """Refuse recursive or oversized alias expansion, duplicate or non-scalar keys and
+    non-finite numbers, each at its line."""
+    size: dict[int, int] = {}
+    busy: set[int] = set()
+
+    def walk(node: yaml.Node) -> int:
+        key = id(node)
+        if key in size:
+            return size[key]
+        if key in busy:
+            raise _Refused("an alias refers to a value containing itself", node.start_mark)
+        busy.add(key)
+        n = 1
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _FLOAT and _non_finite(node.value):
+                raise _Refused(f"'{node.value}' is not a finite number", node.start_mark)
+            if node.tag in (_FLOAT, _INT) and len(node.value) > 64:
+                raise _Refused(f"a number of {len(node.value)} characters is too long "
+                               "(at most 64)", node.start_mark)
+        elif isinstance(node, yaml.SequenceNode):
+            n += sum(walk(v) for v in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            seen: dict[Any, Any] = {}
+            for k, v in node.value:
+                if k.tag == _MERGE:
+                    n += walk(v)
+                    continue
+                if not isinstance(k, yaml.ScalarNode):
+                    raise _Refused("a key must be plain text or a number, not a list or "
+                                   "mapping", k.start_mark)
+                ident = (k.tag, k.value)
+                if ident in seen:
+                    raise _Refused(f"duplicate key '{k.value}' (first at line "
+                                   f"{seen[ident].line + 1})", k.start_mark)
+                seen[ident] = k.start_mark
+                n += walk(k) + walk(v)
+        busy.discard(key)
+        size[key] = n
+        if n > MAX_NODES:
+            raise _Refused(f"expands to more than {MAX_NODES} values (aliases?)",
+                           node.start_mark)
+        return n
+
+    walk(root)
+
+
+def _non_finite(text: str) -> bool:
+    t = text.strip().lower().lstrip("+-")
+    return t in (".nan", ".inf") or t in ("nan", "inf", "infinity")
+
+
+def parse_yaml(text: str, file: str) -> tuple[Any, yaml.Node | None]:
+    """Parse YAML text as untrusted input: safe constructors only, bounded depth and aliases,
+    no duplicate keys, no non-finite numbers, core-schema tags only."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(str(path), "", "file not found") from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), "", f"cannot read: {exc.__class__.__name__}") from None
-    try:
-        data = yaml.safe_load(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        loader = _StrictLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None, None
+            _check_tree(node)
+            data = loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except RecursionError:
+        raise InputError(file, "", f"nested deeper than {MAX_DEPTH} levels") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(str(path), "", f"malformed YAML: {problem}", line) from None
+        context = getattr(exc, "context", None)
+        if context and not isinstance(exc, _Refused):
+            problem = f"{context} {problem}"
+        raise InputError(file, "", f"malformed YAML: {problem}" if not isinstance(exc, _Refused)
+                         else problem, line) from None
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. an impossible !!int
+        raise InputError(file, "", f"malformed YAML: {exc}") from None
+    _check_values(data, node, file)
     return data, node
+
+
+def _check_values(data: Any, node: yaml.Node, file: str) -> None:
+    """After construction: no float that is not finite (e.g. 1e999 read as inf)."""
+    import math
+
+    stack = [(data, ())]
+    while stack:
+        value, loc = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            raise InputError(file, _field_name(loc), f"{value} is not a finite number",
+                             _node_line(node, loc))
+        if isinstance(value, dict):
+            stack.extend((v, loc + (k,)) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, loc + (i,)) for i, v in enumerate(value))
+
+
+def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
+    """Parse `path` as untrusted YAML (see `parse_yaml`; at most `YAML_LIMIT` bytes of
+    UTF-8); return (data, node tree for line lookups)."""
+    text = read_text(path, YAML_LIMIT, "YAML file")
+    return parse_yaml(text, str(path))
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -262,11 +404,19 @@ def _load_config(folder: Path, stamp: tuple) -> Config:
     agents = agent_ids(actors)
     p, (data, node) = files["dyads"], loaded["dyads"]
     dyads = _mapping(p, data, node, DyadConfig, "dyads")
-    for d in dyads:
+    for d, dc in dyads.items():
         check_dyad_id(d, p, _node_line(node, ("dyads", d)), agents)
+        for t, v in dc.levels.items():
+            if not (v.range[0] >= 0.0 and v.range[1] <= 5.0):
+                raise InputError(str(p), f"dyads.{d}.levels.{t}.range", f"[{v.range[0]:g}, "
+                                 f"{v.range[1]:g}] must lie within the 0-5 scale",
+                                 _node_line(node, ("dyads", d, "levels", t)))
 
     p, (data, node) = files["model"], loaded["model"]
     model = validate(ModelConstants, data, p, node)
+    if model.negotiation_start > MAX_TURNS:
+        raise InputError(str(p), "negotiation_start", f"{model.negotiation_start} is out of "
+                         f"range; allowed: 1 to {MAX_TURNS}", _node_line(node, ("negotiation_start",)))
     return Config(folder, actors, world, dyads, enablers, model)
 
 
@@ -351,6 +501,24 @@ def check_param_value(actor: str, param: str, value: float, file: str, field: st
                          f"allowed: {lo} to {hi}", line)
 
 
+#: Longest game, in turns (the schema's bound on `turns`).
+MAX_TURNS = 400
+#: Largest multiplier a shock may apply to a parameter.
+MAX_FACTOR = 100.0
+
+
+def check_effect(param: str, eff, file: str, field: str, line: int | None = None) -> None:
+    """A shock's change of `param` stays meaningful: `set` inside the parameter's domain,
+    `add` at most the domain's width either way, `mul` from 0 to MAX_FACTOR."""
+    lo, hi = PARAM_DOMAIN[param]
+    width = hi - lo
+    for op, (a, b) in (("set", (lo, hi)), ("add", (-width, width)), ("mul", (0.0, MAX_FACTOR))):
+        v = getattr(eff, op)
+        if v is not None and not a <= v <= b:
+            raise InputError(file, f"{field}.{op}", f"{v} is out of range; allowed: {a:g} "
+                             f"to {b:g}", line)
+
+
 def _track_keys() -> set[str]:
     from .ids import TRACKS
     from .schema import TRACK_DOMAIN
@@ -417,9 +585,13 @@ def check_scenario(sc: Scenario, cfg: Config, path: Path, node: yaml.Node | None
             raise InputError(f, f"shocks[{i}].id", f"duplicate shock id '{s.id}'",
                              _node_line(node, ("shocks", i, "id")))
         ids.add(s.id)
-        for key in s.params:
-            parse_param_key(key, f, f"shocks[{i}].params.{key}",
-                            _node_line(node, ("shocks", i, "params", key)), agents=agents)
+        for key, eff in s.params.items():
+            line = _node_line(node, ("shocks", i, "params", key))
+            _, p = parse_param_key(key, f, f"shocks[{i}].params.{key}", line, agents=agents)
+            check_effect(p, eff, f, f"shocks[{i}].params.{key}", line)
+        if s.duration is not None and s.duration > MAX_TURNS:
+            raise InputError(f, f"shocks[{i}].duration", f"{s.duration} turns is out of range; "
+                             f"allowed: 1 to {MAX_TURNS}", _node_line(node, ("shocks", i, "duration")))
         for key in s.enablers:
             d, dot, e = key.partition(".")
             line = _node_line(node, ("shocks", i, "enablers", key))

@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from .errors import InputError, allowed
 from .ids import AGENT_ACTORS
@@ -28,8 +28,34 @@ from .results import levels_dict
 from .schema import ParamEffect, Shock, Strict
 from .setup import Setup, build, parse_overrides
 
-FORMAT = 1
+FORMAT = 2
+#: Formats this version opens (1: before checksums and the engine fingerprint).
+FORMATS = (1, 2)
+#: Largest saved game opened (checked before reading).
+SAVE_LIMIT = 5_000_000
 WHAT_IF_ID = "what-if"
+
+
+def engine_fingerprint() -> str:
+    """Hash of every source file of the engine package (sim/): a saved game records the
+    engine that played it."""
+    import hashlib
+
+    h = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for p in sorted(here.rglob("*.py")):
+        h.update(p.relative_to(here).as_posix().encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def checksum(data: dict[str, Any]) -> str:
+    """SHA-256 of a saved game's content (every field but `checksum`), canonical JSON."""
+    import hashlib
+
+    body = {k: v for k, v in data.items() if k != "checksum"}
+    blob = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
 
 
 class TurnInput(Strict):
@@ -59,15 +85,19 @@ class SavedGame(Strict):
 
     format: int = FORMAT
     """File format version."""
+    engine: str = ""
+    """Fingerprint of the engine that played the game (`engine_fingerprint`)."""
+    checksum: str = ""
+    """SHA-256 of the other fields (`checksum`): a changed file is refused."""
     scenario: str
     """Scenario name."""
     scenario_path: str
     """Scenario file the game was played on."""
     digest: str
     """SHA-256 of the scenario file."""
-    seed: int
+    seed: int = Field(ge=0, lt=2**64)
     """Base seed."""
-    run: int = 0
+    run: int = Field(0, ge=0, lt=2**63)
     """Run index whose random stream the game draws (a batch run replayed in the UI)."""
     overrides: dict[str, float] = {}
     """Extra parameter values ('ACTOR.param': value) given with --set."""
@@ -111,6 +141,8 @@ class Game:
         self.fork_at: int | None = None
         self.fork_set: dict[str, float] = {}
         self._library: dict[str, Shock] | None = None
+        #: What a reader should know about a loaded game (e.g. another engine version).
+        self.note: str | None = None
 
     # ------------------------------------------------------------------ state
     def _fresh(self) -> WargameModel:
@@ -259,8 +291,10 @@ class Game:
                          branch=branch)
 
     def save(self, path: str | Path) -> Path:
-        text = self.to_saved().model_dump_json(indent=1, exclude_defaults=False)
-        return write_atomic(Path(path), text)
+        data = self.to_saved().model_dump(mode="json")
+        data["engine"] = engine_fingerprint()
+        data["checksum"] = checksum(data)
+        return write_atomic(Path(path), json.dumps(data, indent=1))
 
     @classmethod
     def from_saved(cls, saved: SavedGame, file: str = "savegame") -> Game:
@@ -305,26 +339,53 @@ class Game:
 
     @classmethod
     def load(cls, path: str | Path) -> Game:
-        p = Path(path)
+        """Open a saved game: at most SAVE_LIMIT bytes of UTF-8 JSON in a known format whose
+        checksum matches, replayed to the same levels. A game saved by another engine
+        version opens with a note when it replays identically and is refused otherwise."""
+        from .files import read_text
+
+        p = str(path)
+        text = read_text(path, SAVE_LIMIT, "saved game")
         try:
-            data = json.loads(p.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError(str(p), "", "file not found") from None
-        except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
-            raise InputError(str(p), "", f"cannot read: {exc.__class__.__name__}") from None
+            data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise InputError(str(p), "", f"not a saved game (invalid JSON: {exc.msg})",
+            raise InputError(p, "", f"not a saved game (invalid JSON: {exc.msg})",
                              exc.lineno) from None
+        except (RecursionError, ValueError) as exc:
+            raise InputError(p, "", f"not a saved game ({exc.__class__.__name__})") from None
+        if not isinstance(data, dict) or "format" not in data and "final" not in data:
+            raise InputError(p, "", "not a saved game of this wargame (no format or final "
+                             "levels)")
+        fmt = data.get("format", 1)
+        if fmt not in FORMATS:
+            raise InputError(p, "format", f"{fmt!r} is not supported; allowed: "
+                             f"{', '.join(map(str, FORMATS))} (saved by a newer version?)")
+        if fmt >= 2 and data.get("checksum") != checksum(data) or fmt == 1 and (
+                "checksum" in data or "engine" in data):
+            raise InputError(p, "checksum", "does not match the content: the file was changed "
+                             "or damaged after it was saved")
         try:
             saved = SavedGame.model_validate(data)
-        except ValidationError as exc:
+        except (ValidationError, RecursionError) as exc:
+            if isinstance(exc, RecursionError):
+                raise InputError(p, "", "not a saved game (nested too deeply)") from None
             err = exc.errors()[0]
             field = ".".join(str(x) for x in err["loc"])
-            raise InputError(str(p), field, err["msg"]) from None
-        if saved.format != FORMAT:
-            raise InputError(str(p), "format", f"{saved.format} is not supported; allowed: "
-                             f"{FORMAT}")
-        return cls.from_saved(saved, str(p))
+            raise InputError(p, field, err["msg"]) from None
+        here = engine_fingerprint()
+        try:
+            game = cls.from_saved(saved, p)
+        except InputError as exc:
+            if exc.field in ("final", "branch.final") and saved.engine != here:
+                raise InputError(p, exc.field, f"saved by engine {saved.engine or '(older)'}, "
+                                 f"this is {here}: the replay gives different levels, so it "
+                                 "is refused") from None
+            raise
+        if saved.engine != here:
+            game.note = (f"{p} was saved by " + (f"engine {saved.engine}" if saved.engine
+                         else "an older version") + f" (this is {here}); its replay "
+                         "reproduces the saved levels exactly")
+        return game
 
 
 def check_seats(seats: list[str]) -> list[str]:

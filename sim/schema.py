@@ -67,7 +67,8 @@ assert tuple(AgentId.__args__) == AGENT_ACTORS  # noqa: S101
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True,
+                              allow_inf_nan=False)
 
 
 def parse_quarter(text: str) -> tuple[int, int]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
+from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
@@ -42,6 +43,8 @@ class WargameApp(App):
                  seats: list[str] | None = None, overrides: list[str] | None = None,
                  turns: int | None = None, game: Game | None = None) -> None:
         super().__init__()
+        #: Folder that saves and reports are written under without asking.
+        self.workdir = Path.cwd().resolve()
         self.seed, self.seats = seed, list(seats or [])
         self.overrides, self.turns = list(overrides or []), turns
         self.game = game or (Game(scenario, seed, self.overrides, turns, self.seats)

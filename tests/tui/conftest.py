@@ -37,3 +37,14 @@ async def wait_for(pilot, cond, tries: int = 100) -> None:
             return
         await pilot.pause(0.02)
     raise AssertionError("condition not reached")
+
+
+async def form_for(pilot, app, actor: str):
+    """The move form of `actor`, once it is on top and composed."""
+    from tui.screens.move_form import MoveForm
+
+    def ready() -> bool:
+        s = app.screen
+        return isinstance(s, MoveForm) and s.actor == actor and bool(s.query("#submit"))
+    await wait_for(pilot, ready, tries=500)
+    return app.screen

@@ -8,12 +8,11 @@ import json
 from textual.widgets import Button, Checkbox, Input, OptionList, SelectionList
 
 from sim.ids import TRACKS, anchor
-from tests.tui.conftest import SIZE, make_app, settle, wait_for
+from tests.tui.conftest import SIZE, form_for, make_app, settle, wait_for
 from tui.screens.dashboard import Dashboard
 from tui.screens.file_prompt import FilePrompt
 from tui.screens.help import HelpScreen
 from tui.screens.inject import InjectScreen
-from tui.screens.move_form import MoveForm
 from tui.screens.picker import ScenarioPicker
 from tui.screens.whatif import WhatIfScreen
 from tui.widgets.event_log import EventLog
@@ -194,7 +193,7 @@ def test_save_load_export_help_actor_quit(in_tmp):
             await wait_for(pilot, lambda: app.game.turn == 3)
             assert app.game.turn == 3, log(app)[-3:]
             assert (app.game.model.level_history() == hist).all()
-            assert any("loaded" in t for _, t in log(app))
+            await wait_for(pilot, lambda: any("loaded" in t for _, t in log(app)))
             await pilot.press("e")
             assert isinstance(app.screen, FilePrompt)
             await pilot.press("enter")
@@ -231,8 +230,7 @@ def test_classroom_two_seats_hot_seat():
         app = make_app(seats=["JPN", "GBR"])
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("n")
-            form = app.screen
-            assert isinstance(form, MoveForm) and form.actor == "JPN"
+            form = await form_for(pilot, app, "JPN")
             form.query_one("#priorities", SelectionList).select("GBR")
             form.query_one("#exercise", SelectionList).select("DEU")
             form.query_one("#statement", Checkbox).value = True
@@ -240,9 +238,8 @@ def test_classroom_two_seats_hot_seat():
             form.query_one("#two-plus-two", SelectionList).select("DEU")
             form.query_one("#buy", SelectionList).select("FRA")
             form.query_one("#submit", Button).press()
-            await pilot.pause()
-            form = app.screen
-            assert isinstance(form, MoveForm) and form.actor == "GBR" and form.team == 2
+            form = await form_for(pilot, app, "GBR")
+            assert form.team == 2
             form.query_one("#deploy", Checkbox).value = True
             assert form.build_move().deploy
             form.query_one("#skip", Button).press()  # GBR keeps the rule's choice
@@ -301,14 +298,11 @@ def test_classroom_played_to_the_end_with_two_seats_and_a_report(in_tmp):
                 if turn == 5:
                     app.game.inject("scs-standoff")
                 await pilot.press("n")
-                jpn = app.screen
-                assert isinstance(jpn, MoveForm) and jpn.actor == "JPN"
+                jpn = await form_for(pilot, app, "JPN")
                 jpn.query_one("#priorities", SelectionList).select("DEU")
                 jpn.query_one("#exercise", SelectionList).select("GBR")
                 jpn.query_one("#submit", Button).press()
-                await pilot.pause()
-                gbr = app.screen
-                assert isinstance(gbr, MoveForm) and gbr.actor == "GBR"
+                gbr = await form_for(pilot, app, "GBR")
                 gbr.query_one("#statement", Checkbox).value = turn % 2 == 0
                 gbr.query_one("#submit", Button).press()
                 await settle(pilot, app)

@@ -11,7 +11,7 @@ import pytest
 from sim.errors import InputError
 from sim.loader import scenarios_dir
 from sim.moves import Move
-from sim.savegame import Game, SavedGame
+from sim.savegame import Game, SavedGame, checksum
 from sim.schema import Shock
 
 
@@ -127,13 +127,17 @@ def test_tampered_levels_are_refused(tmp_path):
     data = json.loads(path.read_text())
     data["final"]["JPN-GBR"]["dialogue"] += 0.5
     path.write_text(json.dumps(data))
+    with pytest.raises(InputError, match="checksum"):
+        Game.load(path)
+    data["checksum"] = checksum(data)  # a careful forger: the replay still gives it away
+    path.write_text(json.dumps(data))
     with pytest.raises(InputError, match="does not reproduce"):
         Game.load(path)
 
 
 @pytest.mark.parametrize("text,match", [
     ("{not json", "invalid JSON"),
-    ('{"scenario": "baseline"}', "Field required"),
+    ('{"scenario": "baseline"}', "not a saved game"),
     ('{"scenario": "baseline", "scenario_path": "x", "digest": "d", "seed": 0, "turn": 0,'
      ' "final": {}, "colour": 1}', "Extra inputs"),
 ])
@@ -150,7 +154,7 @@ def test_missing_file_and_bad_seat(tmp_path):
         Game.load(tmp_path / "nope.json")
     with pytest.raises(InputError, match="allowed: JPN, GBR, FRA, DEU, NATO"):
         Game("baseline", seats=["USA"])
-    assert SavedGame.model_fields["format"].default == 1
+    assert SavedGame.model_fields["format"].default == 2
 
 
 def test_unknown_injection_and_bad_what_if():

@@ -19,10 +19,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from sim.errors import InputError
+from sim.files import target_concerns
 from sim.ids import AGENT_ACTORS, TRACKS, anchor
 from sim.moves import Move
 from sim.savegame import Game
 from sim.schema import Shock
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.file_prompt import FilePrompt
 from tui.screens.help import HelpScreen
 from tui.screens.inject import InjectScreen
@@ -104,6 +106,8 @@ class Dashboard(Screen):
         self.log_line("info", f"{g.setup.name}: {g.setup.scenario.description.strip()}")
         if g.seats:
             self.log_line("info", "human seats: " + ", ".join(g.seats) + " (n opens their forms)")
+        if g.note:
+            self.log_line("info", g.note)
         self.redraw()
         self.query_one("#matrix", CoopMatrix).focus()
 
@@ -284,15 +288,17 @@ class Dashboard(Screen):
         if self.busy:
             return
 
-        def done(path: str | None) -> None:
-            if not path:
-                return
+        def write(path: str) -> None:
             try:
-                written = self.game.save(path)
+                written = self.game.save(self._target(path))
             except InputError as exc:
                 self.log_line("error", str(exc))
                 return
             self.log_line("info", f"saved to {written}")
+
+        def done(path: str | None) -> None:
+            if path:
+                self._confirm_write([path], "Save the game here?", lambda: write(path))
 
         self.app.push_screen(FilePrompt("Save game to", f"saves/{self._stem()}.json"), done)
 
@@ -312,14 +318,39 @@ class Dashboard(Screen):
 
         self.app.push_screen(FilePrompt("Load game from", f"saves/{self._stem()}.json"), done)
 
+    def _target(self, path: str) -> Path:
+        """A typed path, relative to the game's working folder."""
+        return Path(self.app.workdir) / Path(path).expanduser()
+
+    def _confirm_write(self, paths: list, question: str, write) -> None:
+        """Write at once inside the working folder over nothing; otherwise ask first."""
+        concerns = target_concerns(paths, self.app.workdir)
+        if not concerns:
+            write()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                write()
+            else:
+                self.log_line("info", "nothing written")
+
+        self.app.push_screen(ConfirmScreen(question, concerns), answered)
+
     def action_export(self) -> None:
         if self.busy:
             return
 
+        def write(path: str) -> None:
+            self.busy = True
+            self.export(str(self._target(path)))
+
         def done(path: str | None) -> None:
             if path:
-                self.busy = True
-                self.export(path)
+                html = Path(path) if Path(path).suffix.lower() in (".html", ".htm") else \
+                    Path(path).with_suffix(".html")
+                self._confirm_write([html, html.with_suffix(".md")], "Write the report here?",
+                                    lambda: write(path))
 
         self.app.push_screen(FilePrompt("Export the after-action report to",
                                         f"reports/{self._stem()}.html"), done)

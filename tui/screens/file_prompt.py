@@ -9,8 +9,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from tui.screens.once import DismissOnce
 
-class FilePrompt(ModalScreen[str | None]):
+
+class FilePrompt(DismissOnce, ModalScreen[str | None]):
     """Returns the path typed, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]

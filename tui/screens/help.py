@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.screens.once import DismissOnce
+
 KEYS = (
     ("n / space", "next turn (with human seats: each team fills its move form first)"),
     ("r", "run / pause"),
@@ -24,7 +26,7 @@ KEYS = (
 )
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(DismissOnce, ModalScreen[None]):
     """Keys and what they do."""
 
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from sim.errors import InputError, allowed, did_you_mean
 from sim.ids import INDICES
 from sim.schema import EnablerAction, Shock
+from tui.screens.once import DismissOnce
 
 _NUM = r"([+-]?\d+(?:\.\d+)?)"
 _INDEX = re.compile(r"^([a-z_]+)\s*([+-]\s*\d+(?:\.\d+)?)$")
@@ -60,7 +61,7 @@ def parse_custom(name: str, text: str, n: int = 1) -> Shock:
         raise InputError("inject", ".".join(str(x) for x in err["loc"]), err["msg"]) from None
 
 
-class InjectScreen(ModalScreen[str | Shock | None]):
+class InjectScreen(DismissOnce, ModalScreen[str | Shock | None]):
     """Returns a library shock id, a custom Shock, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]

@@ -18,6 +18,7 @@ from sim.errors import InputError
 from sim.ids import AGENT_ACTORS, ENABLERS
 from sim.moves import Move
 from sim.savegame import Game
+from tui.screens.once import DismissOnce
 
 POSTURES = Move.model_fields["posture"].annotation.__args__
 DEFAULT_POSTURE = Move.model_fields["posture"].default
@@ -26,7 +27,7 @@ DEFAULT_POSTURE = Move.model_fields["posture"].default
 CANCEL = "cancel"
 
 
-class MoveForm(ModalScreen[Move | None | str]):
+class MoveForm(DismissOnce, ModalScreen[Move | None | str]):
     """Returns a Move, None (keep the rule's choice) or CANCEL."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel round"),

@@ -10,9 +10,10 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sim.loader import list_scenarios, read_yaml, scenarios_dir
+from tui.screens.once import DismissOnce
 
 
-class ScenarioPicker(Screen[str]):
+class ScenarioPicker(DismissOnce, Screen[str]):
     """Lists scenarios/*.yaml with their descriptions; enter picks one."""
 
     BINDINGS = [Binding("q", "app.quit", "Quit")]

@@ -11,9 +11,10 @@ from textual.widgets import Input, Static
 from sim.errors import InputError
 from sim.ids import AGENT_ACTORS, PARAMS
 from sim.setup import parse_overrides
+from tui.screens.once import DismissOnce
 
 
-class WhatIfScreen(ModalScreen[dict[str, float] | None]):
+class WhatIfScreen(DismissOnce, ModalScreen[dict[str, float] | None]):
     """Returns validated {ACTOR.param: value}, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
