@@ -59,9 +59,11 @@ def test_a_bad_move_is_refused_before_the_turn_starts():
 
     m = WargameModel(build("baseline"), seed=1)
     before = (m.turn, m.world.values.copy(), m.levels.copy())
-    m.submit([Move(actor="DEU", propose_exercise=["GBR"])])  # GBR is not Germany's partner
     with pytest.raises(InputError, match="not a partner of DEU"):
-        m.step()
+        m.submit([Move(actor="DEU", propose_exercise=["GBR"])])  # GBR is not Germany's partner
+    m.step()  # the turn goes ahead without the bad move
+    assert m.turn == before[0] + 1 and m.history[-1].moves == []
+    m = WargameModel(build("baseline"), seed=1)
     assert m.turn == before[0]
     assert np.array_equal(m.world.values, before[1]) and np.array_equal(m.levels, before[2])
 
