@@ -56,6 +56,7 @@ class Snapshot:
     coerced: np.ndarray  # (R, A) exposure to Chinese coercion, 0–1
     russia_stance: np.ndarray  # (R, A) Russia priority added by statements still remembered
     attention: np.ndarray  # (R, D, 2) each side's remembered priorities, -1 to 1
+    relevance: np.ndarray  # (R, M, K) which motivation feeds which track (config/model.yaml)
 
     def tile(self, r: int, n: int) -> Snapshot:
         """Run r repeated n times (the coalitions of an explanation)."""
@@ -211,10 +212,10 @@ def desire(snap: Snapshot, per: Perception, sl: Slots, setup) -> np.ndarray:
     p = snap.params
     weights = p[:, :, MOTIVE_COLS]  # (R, A, M)
     act = activism(snap, setup.indo)  # (R, A)
-    motive = ((weights * salience(snap, per)) @ setup.relevance)[:, a]  # (R, S, K)
+    motive = ((weights * salience(snap, per)) @ snap.relevance)[:, a]  # (R, S, K)
     ind = MOTIVATIONS.index("industrial")
     motive += ((weights[:, a, ind] * industrial_outlet(snap, per, sl, setup))[..., None]
-               * setup.relevance[ind])
+               * snap.relevance[:, None, ind])
     motive *= act[:, a, None]
     caution = per.caution
     gap_c = np.abs(caution[:, a] - caution[:, q])  # (R, S)

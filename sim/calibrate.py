@@ -23,8 +23,7 @@ import numpy as np
 
 from .design import param_bounds
 from .errors import InputError
-from .ids import TRACKS
-from .setup import PI, Setup, build
+from .setup import PI, Setup, build, model_value
 from .validation import BASELINE, HISTORY, RATINGS
 
 
@@ -52,8 +51,7 @@ def parse_free(keys: list[str], setup: Setup) -> list[Free]:
 
 def current_value(setup: Setup, key: str) -> float:
     if key.startswith("MODEL."):
-        _, tr, name = key.split(".")
-        return float(setup.track[name][TRACKS.index(tr)])
+        return model_value(setup, key)
     a, p = key.split(".")
     return float(setup.params[setup.ai[a], PI[p]])
 

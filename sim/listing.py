@@ -41,6 +41,12 @@ def parameter_rows(config: str = "config") -> list[dict[str, Any]]:
     for group, consts in cfg.model.rules.items():
         for name, v in consts.items():
             rows.append(_row(f"MODEL.{group}.{name}", v, ""))
+    for mot, rel in cfg.model.relevance.items():
+        for tr, value in rel.value.items():
+            rows.append({"key": f"MODEL.relevance.{mot}.{tr}", "value": float(value),
+                         "range": [float(rel.range[0]), float(rel.range[1])],
+                         "source": " ".join(rel.source.split()),
+                         "description": f"weight of the {mot} motivation on the {tr} track"})
     return rows
 
 

@@ -463,6 +463,14 @@ def parse_param_key(key: str, file: str, field: str, line: int | None = None,
         from .schema import RULE_DOMAIN, TRACK_DOMAIN
 
         parts = key.split(".")
+        if len(parts) == 4 and parts[1] == "relevance":
+            from .ids import MOTIVATIONS
+
+            if parts[2] in MOTIVATIONS and parts[3] in TRACKS:
+                return "MODEL", ".".join(parts[1:])
+            raise InputError(file, field, f"'{key}' must be MODEL.relevance.motivation.track "
+                             f"with motivation one of {', '.join(MOTIVATIONS)} and track one "
+                             f"of {', '.join(TRACKS)}", line)
         if len(parts) == 3 and parts[1] in TRACKS and parts[2] in TRACK_DOMAIN:
             return "MODEL", f"{parts[1]}.{parts[2]}"
         if len(parts) == 3 and f"{parts[1]}.{parts[2]}" in RULE_DOMAIN:
@@ -490,9 +498,10 @@ def parse_param_key(key: str, file: str, field: str, line: int | None = None,
 def check_param_value(actor: str, param: str, value: float, file: str, field: str,
                       line: int | None = None) -> None:
     if actor == "MODEL":
-        from .schema import RULE_DOMAIN, TRACK_DOMAIN
+        from .schema import RELEVANCE_DOMAIN, RULE_DOMAIN, TRACK_DOMAIN
 
         lo, hi = (TRACK_DOMAIN[param.split(".")[1]] if param in _track_keys()
+                  else RELEVANCE_DOMAIN if param.startswith("relevance.")
                   else RULE_DOMAIN[param][:2])
     else:
         lo, hi = PARAM_DOMAIN[param]

@@ -30,7 +30,7 @@ from .actors import (
     meet,
     perceive,
 )
-from .ids import ENABLERS, TRACKS
+from .ids import ENABLERS, MOTIVATIONS, TRACKS
 from .moves import Move, MoveArrays, compile_moves
 from .rng import Site, Stream, run_keys
 from .setup import PI, Setup
@@ -96,8 +96,14 @@ class WargameModel(mesa.Model):
         #: rule constants per run: per track (R, 1, K), scalar rules (R,)
         self.track = {k: np.repeat(v[None, None, :], R, axis=0) for k, v in setup.track.items()}
         self.rules = {k: np.full(R, v) for k, v in setup.rules.items()}
+        #: which motivation feeds which track, per run (R, M, K)
+        self.relevance = np.repeat(setup.relevance[None], R, axis=0)
         for key, values in (run_params or {}).items():
-            if key.startswith("MODEL."):
+            if key.startswith("MODEL.relevance."):
+                _, _, mot, tr = key.split(".")
+                self.relevance[:, MOTIVATIONS.index(mot), TRACKS.index(tr)] = np.asarray(
+                    values, dtype=float)
+            elif key.startswith("MODEL."):
                 _, a, b = key.split(".")
                 if a in TRACKS:
                     self.track[b][:, 0, TRACKS.index(a)] = np.asarray(values, dtype=float)
@@ -181,7 +187,8 @@ class WargameModel(mesa.Model):
             rules=self.rules, interop=self.interop, trust=self.trust,
             frustration=self.frustration, missions=self.missions, presence=self.presence,
             offered=self.offered, caution=self.caution, coerced=self.coerced,
-            russia_stance=self.russia_stance, attention=self.attention)
+            russia_stance=self.russia_stance, attention=self.attention,
+            relevance=self.relevance)
 
     # ------------------------------------------------------------------------- one turn
     def step(self) -> None:

@@ -314,6 +314,10 @@ class TrackConstants(Strict):
         return self
 
 
+#: Hard bounds of a motivation's weight on a track (MODEL.relevance.motivation.track).
+RELEVANCE_DOMAIN: tuple[float, float] = (0.0, 10.0)
+
+
 class Relevance(Strict):
     """How strongly one motivation feeds each track."""
 

@@ -18,6 +18,7 @@ from .ids import AGENT_ACTORS, ENABLERS, INDICES, MOTIVATIONS, PARAMS, TRACKS
 from .loader import Config, check_param_value, load_scenario, parse_param_key
 from .schema import (
     PARAM_DOMAIN,
+    RELEVANCE_DOMAIN,
     RULE_DOMAIN,
     TRACK_DOMAIN,
     Scenario,
@@ -54,8 +55,11 @@ class CompiledShock:
 
 
 def model_range(setup: Setup, key: str) -> tuple[float, float]:
-    """Plausible range of a rule constant 'MODEL.track.name' or 'MODEL.group.name'
-    (config/model.yaml)."""
+    """Plausible range of a rule constant 'MODEL.track.name', 'MODEL.group.name' or
+    'MODEL.relevance.motivation.track' (config/model.yaml)."""
+    if key.startswith("MODEL.relevance."):
+        rel = setup.config.model.relevance.get(key.split(".")[2])
+        return tuple(rel.range) if rel is not None else (0.0, 0.0)
     _, a, b = key.split(".")
     m = setup.config.model
     return tuple(m.track_constant(a, b).range if a in TRACKS else m.rule(f"{a}.{b}").range)
@@ -63,6 +67,9 @@ def model_range(setup: Setup, key: str) -> tuple[float, float]:
 
 def model_value(setup: Setup, key: str) -> float:
     """Value of a rule constant in this setup (after overrides)."""
+    if key.startswith("MODEL.relevance."):
+        _, _, m, t = key.split(".")
+        return float(setup.relevance[MOTIVATIONS.index(m), KI[t]])
     _, a, b = key.split(".")
     return float(setup.track[b][KI[a]] if a in TRACKS else setup.rules[f"{a}.{b}"])
 
@@ -135,7 +142,8 @@ def parse_overrides(items: list[str] | dict[str, float], source: str = "--set",
             value = float(raw)
         except (TypeError, ValueError):
             lo, hi = (PARAM_DOMAIN[p] if a != "MODEL" else TRACK_DOMAIN[p.split(".")[1]]
-                      if p.split(".")[0] in TRACKS else RULE_DOMAIN[p][:2])
+                      if p.split(".")[0] in TRACKS else RELEVANCE_DOMAIN
+                      if p.startswith("relevance.") else RULE_DOMAIN[p][:2])
             raise InputError(source, key, f"'{raw}' is not a number; allowed: {lo} to {hi}") from None
         if not np.isfinite(value):
             raise InputError(source, key, f"'{raw}' is not a finite number")
@@ -226,6 +234,8 @@ def compile_setup(sc: Scenario, cfg: Config, path: Path, extra: dict[str, float]
              for name in TRACK_DOMAIN}
     rules = {key: float(cfg.model.rule(key).value) for key in RULE_DOMAIN}
     for key, v in overrides.items():
+        if key.startswith("MODEL.relevance."):
+            continue  # applied below, with the relevance matrix
         if key.startswith("MODEL."):
             _, a, b = key.split(".")
             if a in TRACKS:
@@ -245,6 +255,10 @@ def compile_setup(sc: Scenario, cfg: Config, path: Path, extra: dict[str, float]
     rel = cfg.model.relevance
     relevance = np.array([[rel[m].value.get(t, 0.0) if m in rel else 0.0 for t in TRACKS]
                           for m in MOTIVATIONS])
+    for key, v in overrides.items():
+        if key.startswith("MODEL.relevance."):
+            _, _, m, t = key.split(".")
+            relevance[MOTIVATIONS.index(m), KI[t]] = v
     n_turns = turns if turns is not None else sc.turns
     shocks = tuple(_compile_shock(s, sc.start, dyads, f, actors) for s in sc.shocks)
     kinds = tuple(cfg.actors[a].kind for a in actors)

@@ -75,3 +75,27 @@ def test_bad_rule_constant_keys_name_the_choices():
     assert r.exit_code == 2 and "did you mean 'caution_gap'" in r.output
     r = CliRunner().invoke(app, ["run", "--set", "MODEL.exercise.up=2"])
     assert r.exit_code == 2 and "allowed: 0.0 to 1.0" in r.output
+
+
+def test_motivation_weights_are_reachable_by_set_per_run_and_calibrate():
+    """MODEL.relevance.motivation.track: --set, per-run values (sweeps, samples) and the
+    calibration's current value all reach the weight of a motivation on a track."""
+    from sim.calibrate import parse_free
+
+    key = "MODEL.relevance.indo_pacific_awareness.exercise"
+    base = build("baseline")
+    off = build("baseline", [f"{key}=0"])
+    m, a = 6, 2  # indo_pacific_awareness, exercise
+    assert off.relevance[m, a] == 0.0 and base.relevance[m, a] > 0.5
+    d = base.dyads.index("JPN-DEU")
+    x = WargameModel(base, seed=4, runs=30).run().levels[:, d, a]
+    y = WargameModel(off, seed=4, runs=30).run().levels[:, d, a]
+    assert np.all(y < x)  # Japan's wish to show Europe the region feeds exercises
+    per_run = WargameModel(base, seed=4, runs=30,
+                           run_params={key: np.zeros(30)}).run().levels[:, d, a]
+    assert np.array_equal(per_run, y)
+    free = parse_free([key], base)[0]
+    assert free.value == base.relevance[m, a] and free.lo < free.hi
+    r = CliRunner().invoke(app, ["run", "baseline", "--set",
+                                 "MODEL.relevance.protect_ordr.dialogue=1"])
+    assert r.exit_code == 2 and "MODEL.relevance.motivation.track" in r.output
