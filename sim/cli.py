@@ -30,7 +30,7 @@ SEED_LIMIT = 2**64  # seeds are 64-bit: a larger one would wrap around silently
 LIMITS: dict[str, tuple[int, int, str]] = {
     "seed": (0, SEED_LIMIT - 1, "--seed"),
     "turns": (1, 400, "--turns"),
-    "workers": (1, 256, "--workers"),
+    "workers": (1, 1024, "--workers"),
     "chunk_size": (1, 1_000_000, "--chunk-size"),
     "replicates": (1, 1000, "--replicates"),
     "run": (0, 2**63 - 1, "--run"),

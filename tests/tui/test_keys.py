@@ -237,18 +237,17 @@ def test_classroom_two_seats_hot_seat():
             form.query_one("#statement-russia", Checkbox).value = True
             form.query_one("#two-plus-two", SelectionList).select("DEU")
             form.query_one("#buy", SelectionList).select("FRA")
+            form.query_one("#deploy", Checkbox).value = True
             form.query_one("#submit", Button).press()
             form = await form_for(pilot, app, "GBR")
             assert form.team == 2
-            form.query_one("#deploy", Checkbox).value = True
-            assert form.build_move().deploy
             form.query_one("#skip", Button).press()  # GBR keeps the rule's choice
             await settle(pilot, app)
             rec = app.game.model.history[0]
             assert [m.actor for m in rec.moves] == ["JPN"]
             assert rec.moves[0].priorities == ["GBR"] and rec.moves[0].statement
             assert rec.moves[0].statement_russia and rec.moves[0].request_two_plus_two == ["DEU"]
-            assert rec.moves[0].buy_equipment == ["FRA"]
+            assert rec.moves[0].buy_equipment == ["FRA"] and rec.moves[0].deploy
             assert any(k == "move" and "JPN prioritises GBR" in t for k, t in log(app))
             # escape cancels the round: no turn is played
             await pilot.press("n")
