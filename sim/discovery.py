@@ -28,8 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError, allowed, did_you_mean
-from .ids import TRACKS
+from .errors import InputError
+from .sensitivity import parse_outcome
 
 DENSITY = 0.8
 QP = 0.05
@@ -64,12 +64,7 @@ def parse_where(text: str, dyads: tuple[str, ...]) -> list[Condition]:
                              ">, >=), conditions joined by 'and', e.g. \"JPN-DEU.exercise "
                              "< 1.5\"")
         dyad, track, op, value = m.groups()
-        if dyad not in dyads:
-            raise InputError("--where", text, f"unknown dyad '{dyad}'"
-                             f"{did_you_mean(dyad, dyads)}; {allowed(dyads)}")
-        if track not in TRACKS:
-            raise InputError("--where", text, f"unknown track '{track}'"
-                             f"{did_you_mean(track, TRACKS)}; {allowed(TRACKS)}")
+        parse_outcome(f"{dyad}.{track}", dyads, "--where", text)
         v = float(value)
         if not 0.0 <= v <= 5.0:
             raise InputError("--where", text, f"{v:g} is off the 0–5 scale")

@@ -26,30 +26,8 @@ IndexName = Literal[
     "japan_activism",
 ]
 EnablerName = Literal["isa", "acsa", "equipment", "two_plus_two", "raa", "partnership"]
-ParamName = Literal[
-    "protect_order",
-    "support_us",
-    "regional_interests",
-    "industrial",
-    "operational_knowledge",
-    "stakeholder_image",
-    "indo_pacific_awareness",
-    "china_threat",
-    "china_caution",
-    "russia_threat",
-    "russia_priority",
-    "bandwidth",
-    "domestic_constraint",
-    "consensus_friction",
-    "us_equipment_dependence",
-    "coercion_resolve",
-    "retaliation_sensitivity",
-    "theatre_linkage",
-    "europe_pull",
-    "us_sponsorship",
-    "us_hedging",
-    "presence_appetite",
-]
+#: Every actor parameter: the vocabulary of sim/ids.py (PARAMS), declared once.
+ParamName = Literal[PARAMS]  # type: ignore[valid-type]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 Level = Annotated[float, Field(ge=0.0, le=5.0)]
 
@@ -59,8 +37,7 @@ PARAM_DOMAIN: dict[str, tuple[float, float]] = {p: (0.0, 1.0) for p in PARAMS} |
 }
 QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
 
-assert tuple(ParamName.__args__) == PARAMS  # noqa: S101  (vocabularies declared twice must agree)
-assert tuple(IndexName.__args__) == INDICES  # noqa: S101
+assert tuple(IndexName.__args__) == INDICES  # noqa: S101  (vocabularies declared twice must agree)
 assert tuple(EnablerName.__args__) == ENABLERS  # noqa: S101
 assert tuple(TrackName.__args__) == TRACKS  # noqa: S101
 assert tuple(AgentId.__args__) == AGENT_ACTORS  # noqa: S101

@@ -23,15 +23,19 @@ METHODS = ("sobol", "morris")
 RESULT = "sensitivity.json"
 
 
-def parse_outcome(outcome: str, dyads: tuple[str, ...]) -> tuple[int, int]:
+def parse_outcome(outcome: str, dyads: tuple[str, ...], source: str = "--outcome",
+                  field: str | None = None) -> tuple[int, int]:
+    """'DYAD.track' -> (dyad index, track index), or a one-line error naming `source` and
+    `field` (default: the outcome itself) with the allowed dyads and tracks."""
+    field = outcome if field is None else field
     dyad, dot, track = outcome.rpartition(".")
     if not dot or not dyad:
-        raise InputError("--outcome", outcome, "write DYAD.TRACK, e.g. JPN-DEU.exercise")
+        raise InputError(source, field, "write DYAD.TRACK, e.g. JPN-DEU.exercise")
     if dyad not in dyads:
-        raise InputError("--outcome", outcome, f"unknown dyad '{dyad}'"
+        raise InputError(source, field, f"unknown dyad '{dyad}'"
                          f"{did_you_mean(dyad, dyads)}; {allowed(dyads)}")
     if track not in TRACKS:
-        raise InputError("--outcome", outcome, f"unknown track '{track}'"
+        raise InputError(source, field, f"unknown track '{track}'"
                          f"{did_you_mean(track, TRACKS)}; {allowed(TRACKS)}")
     return dyads.index(dyad), TRACKS.index(track)
 
