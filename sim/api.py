@@ -37,8 +37,8 @@ import numpy as np
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .compare import Comparison
-    from .model import WargameModel
+    from sim.engine.model import WargameModel
+    from sim.research.compare import Comparison
 
 Overrides = Mapping[str, float] | Iterable[str] | None
 
@@ -79,7 +79,7 @@ class RunResult:
         """Tidy levels: one row per turn (0 = the start), dyad and track."""
         import pandas as pd
 
-        from .ids import TRACKS
+        from sim.vocabulary import TRACKS
 
         s = self.model.setup
         hist = self.model.level_history()[:, 0]  # (T+1, D, K)
@@ -99,7 +99,7 @@ class RunResult:
         `wargame run --json`."""
         import pandas as pd
 
-        from .results import run_events
+        from sim.engine.results import run_events
 
         cols = ["turn", "date", "kind", "dyad", "track", "enabler", "id", "actor", "text"]
         return pd.DataFrame(run_events(self.model), columns=cols)
@@ -113,7 +113,7 @@ class RunResult:
 
     def explain(self, dyad: str, track: str, turn: int | None = None) -> pd.Series:
         """The change of `dyad`'s `track` in `turn` (default: over the whole game), split
-        into its drivers; the values sum exactly to the change (sim/explain.py).
+        into its drivers; the values sum exactly to the change (sim/engine/explain.py).
 
         >>> r = run("baseline", seed=2, turns=5)
         >>> parts = r.explain("JPN-DEU", "exercise", turn=3)
@@ -126,9 +126,9 @@ class RunResult:
         """
         import pandas as pd
 
-        from .errors import InputError
-        from .explain import NAMES, explain
-        from .ids import TRACKS
+        from sim.engine.explain import NAMES, explain
+        from sim.errors import InputError
+        from sim.vocabulary import TRACKS
 
         s = self.model.setup
         if dyad not in s.dyads:
@@ -145,7 +145,7 @@ class RunResult:
 
     def to_json(self) -> dict[str, Any]:
         """The `wargame run --json` document."""
-        from .results import run_json
+        from sim.engine.results import run_json
 
         return run_json(self.model)
 
@@ -163,8 +163,8 @@ def run(scenario: str, *, seed: int = 0, overrides: Overrides = None,
     >>> run("baseline", overrides={"DEU.china_caution": 0.1}, turns=2).model.setup.overrides
     {'DEU.china_caution': 0.1}
     """
-    from .model import WargameModel
-    from .setup import build
+    from sim.engine.model import WargameModel
+    from sim.inputs.setup import build
 
     setup = build(scenario, _overrides(overrides), turns)
     return RunResult(WargameModel(setup, seed=seed, keep_snapshots=True, collect=False).run())
@@ -188,7 +188,7 @@ class Results:
     """
 
     def __init__(self, out: Path | str):
-        from .research.batch import read_manifest
+        from sim.research.batch import read_manifest
 
         self.path = Path(out)
         self.manifest: dict[str, Any] = read_manifest(self.path)
@@ -219,7 +219,7 @@ class Results:
 
     def files(self, table: str = "levels") -> str:
         """A glob of the table's Parquet files, for DuckDB SQL or polars."""
-        from .research.batch import EVENTS, LEVELS, RUNS
+        from sim.research.batch import EVENTS, LEVELS, RUNS
 
         return {"levels": str(self.path / LEVELS / "**" / "*.parquet"),
                 "events": str(self.path / EVENTS / "*.parquet"),
@@ -229,7 +229,7 @@ class Results:
         """A lazy pyarrow dataset of the table."""
         import pyarrow.dataset as ds
 
-        from .research.batch import EVENTS, RUNS, levels_dataset
+        from sim.research.batch import EVENTS, RUNS, levels_dataset
 
         if table == "levels":
             return levels_dataset(self.path)
@@ -238,14 +238,14 @@ class Results:
     def levels(self, filters=None, columns: list[str] | None = None) -> pd.DataFrame:
         """Levels as pandas (run, turn, date, dyad, track, level), sorted by run and turn;
         `filters` in pandas' form, e.g. [("turn", "==", 40), ("run", "<", 100)]."""
-        from .research.batch import read_levels
+        from sim.research.batch import read_levels
 
         return read_levels(self.path, filters, columns)
 
     def events(self) -> pd.DataFrame:
         import pandas as pd
 
-        from .research.batch import EVENTS
+        from sim.research.batch import EVENTS
 
         return pd.read_parquet(self.path / EVENTS)
 
@@ -253,7 +253,7 @@ class Results:
         """runs.parquet: run, seed key and each swept or sampled parameter's value."""
         import pandas as pd
 
-        from .research.batch import RUNS
+        from sim.research.batch import RUNS
 
         return pd.read_parquet(self.path / RUNS)
 
@@ -281,7 +281,7 @@ class Results:
     def verify(self) -> list[str]:
         """Problems of the folder (damaged, missing or foreign files, changed inputs);
         [] when whole. See `wargame verify`."""
-        from .research.batch import verify
+        from sim.research.batch import verify
 
         return verify(self.path)
 
@@ -311,7 +311,7 @@ def batch(scenario: str, *, runs: int, seed: int = 0, out: Path | str,
     >>> r.params().columns.tolist()
     ['run', 'seed_key', 'DEU.china_caution', 'JPN.bandwidth']
     """
-    from .research.batch import BatchRequest, run_batch
+    from sim.research.batch import BatchRequest, run_batch
 
     ov = _overrides(overrides)
     ov_list = [f"{k}={v!r}" for k, v in ov.items()] if isinstance(ov, dict) else ov
@@ -332,7 +332,7 @@ def compare(scenario: str, *, overrides: Overrides = None, runs: int = 1000, see
     >>> bool(row.low.item() <= row.difference.item() <= row.high.item())
     True
     """
-    from .compare import compare as paired
+    from sim.research.compare import compare as paired
 
     ov = _overrides(overrides)
     items = [f"{k}={v!r}" for k, v in ov.items()] if isinstance(ov, dict) else ov

@@ -31,9 +31,9 @@ NONE = "none"
 def uncertainty_ranges(setup, params: list[str] | None = None) -> dict[str, tuple[float, float]]:
     """'ACTOR.param' -> (lo, hi) for every actor parameter with a non-empty config range
     (or only `params`, which may also name rule constants MODEL.track.name)."""
-    from .design import param_bounds
-    from .ids import AGENT_ACTORS, PARAMS
-    from .setup import AI, PI
+    from sim.inputs.setup import AI, PI
+    from sim.research.design import param_bounds
+    from sim.vocabulary import AGENT_ACTORS, PARAMS
 
     if params:
         return dict(param_bounds(setup, p, "params") for p in params)
@@ -48,7 +48,7 @@ def uncertainty_ranges(setup, params: list[str] | None = None) -> dict[str, tupl
 
 def partners(setup) -> dict[str, list[str]]:
     """Each negotiating actor's partners in the scenario's dyads."""
-    from .ids import AGENT_ACTORS
+    from sim.vocabulary import AGENT_ACTORS
 
     out: dict[str, list[str]] = {a: [] for a in AGENT_ACTORS}
     for a, b in setup.pairs:
@@ -59,7 +59,7 @@ def partners(setup) -> dict[str, list[str]]:
 
 def standing_moves(policy: dict[str, Any], setup) -> list:
     """The moves a lever setting makes every turn (actors left at the default make none)."""
-    from .moves import Move
+    from sim.engine.moves import Move
 
     moves = []
     for actor in partners(setup):
@@ -78,8 +78,8 @@ def standing_moves(policy: dict[str, Any], setup) -> list:
 def play(setup, seed: int, values: dict[str, float], policy: dict[str, Any]) -> dict[str, float]:
     """One game with `values` for the uncertainties and `policy` for the levers; the final
     level of every dyad and track."""
-    from .ids import TRACKS
-    from .model import WargameModel
+    from sim.engine.model import WargameModel
+    from sim.vocabulary import TRACKS
 
     run_params = {k: np.array([float(v)]) for k, v in values.items()}
     model = WargameModel(setup, seed=seed, run_params=run_params, collect=False)
@@ -117,8 +117,8 @@ def ema_model(scenario: str = "baseline", *, seed: int = 0, turns: int | None = 
             ScalarOutcome,
         )
 
-    from .ids import TRACKS
-    from .setup import build
+    from sim.inputs.setup import build
+    from sim.vocabulary import TRACKS
 
     setup = build(scenario, overrides or {}, turns)
     ranges = uncertainty_ranges(setup, params)
