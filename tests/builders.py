@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from sim.inputs.schema import PARAM_DOMAIN
+from sim.inputs.domains import PARAM_DOMAIN
 from sim.vocabulary import AGENT_ACTORS, PARAMS
 
 

@@ -208,7 +208,7 @@ def m_edge(c: Case, r: Chooser) -> None:
 
 def m_overrides(c: Case, r: Chooser) -> None:
     """An ACTOR.param override, in or out of its domain, or with a bad key."""
-    from sim.inputs.schema import PARAM_DOMAIN
+    from sim.inputs.domains import PARAM_DOMAIN
     from sim.vocabulary import AGENT_ACTORS, PARAMS
 
     actor = r.choice(list(AGENT_ACTORS) + ["XYZ", "USA", "MODEL"])

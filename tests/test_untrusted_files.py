@@ -10,7 +10,9 @@ from typer.testing import CliRunner
 from sim.cli.main import app
 from sim.errors import InputError
 from sim.files import YAML_LIMIT, atomic_write, read_text
-from sim.inputs.loader import MAX_ALIASES, MAX_DEPTH, load_config, load_scenario, parse_yaml
+from sim.inputs.config import load_config
+from sim.inputs.loader import load_scenario
+from sim.inputs.safe_yaml import MAX_ALIASES, MAX_DEPTH, parse_yaml
 
 HEAD = "name: x\ndescription: y\n"
 SHOCK = HEAD + "shocks:\n  - id: a\n    name: b\n"

@@ -12,7 +12,8 @@ from typing import Any
 
 
 def scenario_rows() -> list[dict[str, str]]:
-    from sim.inputs.loader import list_scenarios, read_yaml, scenarios_dir
+    from sim.inputs.loader import list_scenarios, scenarios_dir
+    from sim.inputs.safe_yaml import read_yaml
 
     out = []
     for name in list_scenarios():
@@ -23,33 +24,29 @@ def scenario_rows() -> list[dict[str, str]]:
 
 
 def parameter_rows(config: str = "config") -> list[dict[str, Any]]:
-    from sim.inputs.loader import load_config
-    from sim.inputs.schema import TrackConstants
+    from sim.inputs.config import load_config
+    from sim.inputs.config_schema import TrackConstants
+    from sim.inputs.params import ParamKey
     from sim.vocabulary import AGENT_ACTORS, PARAMS
 
     cfg = load_config(config)
-    rows = []
-    for a in AGENT_ACTORS:
-        for p in PARAMS:
-            v = cfg.actors[a].params[p]
-            rows.append(_row(f"{a}.{p}", v, ""))
+    rows = [_row(ParamKey.actor_param(a, p), cfg, "") for a in AGENT_ACTORS for p in PARAMS]
     for tr, consts in cfg.model.tracks.items():
         for name, field in TrackConstants.model_fields.items():
-            v = getattr(consts, name)
-            if v is not None:
-                rows.append(_row(f"MODEL.{tr}.{name}", v, field.description or ""))
+            if getattr(consts, name) is not None:
+                rows.append(_row(ParamKey.track_constant(tr, name), cfg,
+                                 field.description or ""))
     for group, consts in cfg.model.rules.items():
-        for name, v in consts.items():
-            rows.append(_row(f"MODEL.{group}.{name}", v, ""))
+        for name in consts:
+            rows.append(_row(ParamKey.rule_constant(f"{group}.{name}"), cfg, ""))
     for mot, rel in cfg.model.relevance.items():
-        for tr, value in rel.value.items():
-            rows.append({"key": f"MODEL.relevance.{mot}.{tr}", "value": float(value),
-                         "range": [float(rel.range[0]), float(rel.range[1])],
-                         "source": " ".join(rel.source.split()),
-                         "description": f"weight of the {mot} motivation on the {tr} track"})
+        for tr in rel.value:
+            rows.append(_row(ParamKey.relevance_weight(mot, tr), cfg,
+                             f"weight of the {mot} motivation on the {tr} track"))
     return rows
 
 
-def _row(key: str, v, description: str) -> dict[str, Any]:
-    return {"key": key, "value": float(v.value), "range": [float(v.range[0]), float(v.range[1])],
-            "source": " ".join(v.source.split()), "description": " ".join(description.split())}
+def _row(key, cfg, description: str) -> dict[str, Any]:
+    value, (lo, hi), source = key.sourced(cfg)
+    return {"key": str(key), "value": float(value), "range": [float(lo), float(hi)],
+            "source": " ".join(source.split()), "description": " ".join(description.split())}

@@ -34,8 +34,9 @@ from sim.engine.moves import Move, MoveArrays, compile_moves
 from sim.engine.rng import Site, Stream, run_keys
 from sim.engine.shocks import ShockBook
 from sim.engine.world import World
+from sim.inputs.params import ParamKey
 from sim.inputs.setup import PI, Setup
-from sim.vocabulary import ENABLERS, MOTIVATIONS, TRACKS
+from sim.vocabulary import ENABLERS, TRACKS
 
 
 @dataclass
@@ -90,7 +91,6 @@ class WargameModel(mesa.Model):
         R = len(self.run_index)
         D, E = setup.signed.shape
         A = len(setup.actors)
-        ai = setup.ai
         self.turn = 0
         self.params = np.repeat(setup.params[None], R, axis=0)
         #: rule constants per run: per track (R, 1, K), scalar rules (R,)
@@ -99,19 +99,7 @@ class WargameModel(mesa.Model):
         #: which motivation feeds which track, per run (R, M, K)
         self.relevance = np.repeat(setup.relevance[None], R, axis=0)
         for key, values in (run_params or {}).items():
-            if key.startswith("MODEL.relevance."):
-                _, _, mot, tr = key.split(".")
-                self.relevance[:, MOTIVATIONS.index(mot), TRACKS.index(tr)] = np.asarray(
-                    values, dtype=float)
-            elif key.startswith("MODEL."):
-                _, a, b = key.split(".")
-                if a in TRACKS:
-                    self.track[b][:, 0, TRACKS.index(a)] = np.asarray(values, dtype=float)
-                else:
-                    self.rules[f"{a}.{b}"] = np.asarray(values, dtype=float) * np.ones(R)
-            else:
-                a, p = key.split(".")
-                self.params[:, ai[a], PI[p]] = np.asarray(values, dtype=float)
+            ParamKey.parse(key, setup.actors, file="run_params").apply(self, values, setup.actors)
         self.levels = np.repeat(setup.levels[None], R, axis=0)
         self.signed = np.repeat(setup.signed[None], R, axis=0)
         self.blockers = np.repeat(setup.blockers[None], R, axis=0)

@@ -24,7 +24,7 @@ import numpy as np
 from pydantic import Field
 
 from sim.errors import InputError, allowed
-from sim.inputs.schema import AgentId, Strict
+from sim.inputs.config_schema import AgentId, Strict
 from sim.vocabulary import AGENT_ACTORS, ENABLERS, TRACKS
 
 POSTURE_SIGN = {"firm": -1.0, "neutral": 0.0, "cautious": 1.0}

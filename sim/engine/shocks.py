@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.engine.rng import Site
-from sim.inputs.schema import PARAM_DOMAIN, Shock
+from sim.inputs.domains import PARAM_DOMAIN
+from sim.inputs.schema import Shock
 from sim.inputs.setup import CompiledShock, Setup
 from sim.vocabulary import INDICES
 

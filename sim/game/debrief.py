@@ -16,6 +16,7 @@ import numpy as np
 
 from sim.game.objectives import score_history
 from sim.game.savegame import Game, write_atomic
+from sim.inputs.params import ParamKey
 from sim.vocabulary import ENABLERS, INDICES, TRACKS
 
 REPORT_FILE = "report.html"
@@ -31,7 +32,8 @@ def without(game: Game, seat: str) -> Game:
     g.inputs = {}
     for t, v in game.inputs.items():
         inj = [x for x in v["inject"] if isinstance(x, str) or not (
-            x.id.startswith("deal-") and any(k.startswith(seat + ".") for k in x.params))]
+            x.id.startswith("deal-")
+            and any(ParamKey.parse(k, None).actor == seat for k in x.params))]
         g.inputs[t] = {"inject": inj, "moves": [m for m in v["moves"] if m.actor != seat]}
     g._replay(game.turn)
     return g

@@ -14,17 +14,11 @@ from pathlib import Path
 import numpy as np
 
 from sim.errors import InputError
-from sim.inputs.loader import Config, check_param_value, load_scenario, parse_param_key
-from sim.inputs.schema import (
-    PARAM_DOMAIN,
-    RELEVANCE_DOMAIN,
-    RULE_DOMAIN,
-    TRACK_DOMAIN,
-    Scenario,
-    Shock,
-    quarter_label,
-    quarter_turn,
-)
+from sim.inputs.config import Config
+from sim.inputs.domains import RULE_DOMAIN, TRACK_DOMAIN
+from sim.inputs.loader import load_scenario
+from sim.inputs.params import ParamArrays, ParamKey
+from sim.inputs.schema import Scenario, Shock, quarter_label, quarter_turn
 from sim.vocabulary import AGENT_ACTORS, ENABLERS, INDICES, MOTIVATIONS, PARAMS, TRACKS
 
 PI = {p: i for i, p in enumerate(PARAMS)}
@@ -52,26 +46,6 @@ class CompiledShock:
     def injected_only(self) -> bool:
         s = self.shock
         return self.turn is None and s.when is None and s.probability is None
-
-
-def model_range(setup: Setup, key: str) -> tuple[float, float]:
-    """Plausible range of a rule constant 'MODEL.track.name', 'MODEL.group.name' or
-    'MODEL.relevance.motivation.track' (config/model.yaml)."""
-    if key.startswith("MODEL.relevance."):
-        rel = setup.config.model.relevance.get(key.split(".")[2])
-        return tuple(rel.range) if rel is not None else (0.0, 0.0)
-    _, a, b = key.split(".")
-    m = setup.config.model
-    return tuple(m.track_constant(a, b).range if a in TRACKS else m.rule(f"{a}.{b}").range)
-
-
-def model_value(setup: Setup, key: str) -> float:
-    """Value of a rule constant in this setup (after overrides)."""
-    if key.startswith("MODEL.relevance."):
-        _, _, m, t = key.split(".")
-        return float(setup.relevance[MOTIVATIONS.index(m), KI[t]])
-    _, a, b = key.split(".")
-    return float(setup.track[b][KI[a]] if a in TRACKS else setup.rules[f"{a}.{b}"])
 
 
 @dataclass(frozen=True)
@@ -137,18 +111,8 @@ def parse_overrides(items: list[str] | dict[str, float], source: str = "--set",
     out: dict[str, float] = {}
     pairs = items.items() if isinstance(items, dict) else [_split(i, source) for i in items]
     for key, raw in pairs:
-        a, p = parse_param_key(key, source, key, allow_model=True, agents=agents)
-        try:
-            value = float(raw)
-        except (TypeError, ValueError):
-            lo, hi = (PARAM_DOMAIN[p] if a != "MODEL" else TRACK_DOMAIN[p.split(".")[1]]
-                      if p.split(".")[0] in TRACKS else RELEVANCE_DOMAIN
-                      if p.startswith("relevance.") else RULE_DOMAIN[p][:2])
-            raise InputError(source, key, f"'{raw}' is not a number; allowed: {lo} to {hi}") from None
-        if not np.isfinite(value):
-            raise InputError(source, key, f"'{raw}' is not a finite number")
-        check_param_value(a, p, value, source, key)
-        out[f"{a}.{p}"] = value
+        pk = ParamKey.parse(key, agents, file=source)
+        out[str(pk)] = pk.value_of(raw, source, key)
     return out
 
 
@@ -179,12 +143,7 @@ def compile_setup(sc: Scenario, cfg: Config, path: Path, extra: dict[str, float]
     params = np.array([[cfg.param_value(a, p) for p in PARAMS] for a in actors])
     ranges = np.array([[cfg.param_range(a, p) for p in PARAMS] for a in actors])
     overrides = dict(sc.overrides) | extra
-    for key, v in overrides.items():
-        if not key.startswith("MODEL."):
-            a, p = key.split(".")
-            if a not in ai:
-                raise InputError(f, key, f"unknown actor '{a}'; {', '.join(actors)}")
-            params[ai[a], PI[p]] = v
+    keys = {key: ParamKey.parse(key, actors, file=f) for key in overrides}
 
     w = cfg.world
     wi = np.array([w[x].initial for x in INDICES])
@@ -233,15 +192,6 @@ def compile_setup(sc: Scenario, cfg: Config, path: Path, extra: dict[str, float]
     track = {name: np.array([cfg.model.track_constant(t, name).value for t in TRACKS])
              for name in TRACK_DOMAIN}
     rules = {key: float(cfg.model.rule(key).value) for key in RULE_DOMAIN}
-    for key, v in overrides.items():
-        if key.startswith("MODEL.relevance."):
-            continue  # applied below, with the relevance matrix
-        if key.startswith("MODEL."):
-            _, a, b = key.split(".")
-            if a in TRACKS:
-                track[b][KI[a]] = v
-            else:
-                rules[f"{a}.{b}"] = float(v)
     missions = np.array([cfg.dyads[d].missions.value if cfg.dyads[d].missions else 0.0
                          for d in dyads])
     indo = np.array([cfg.actors[a].region == "indo-pacific" for a in actors])
@@ -255,10 +205,9 @@ def compile_setup(sc: Scenario, cfg: Config, path: Path, extra: dict[str, float]
     rel = cfg.model.relevance
     relevance = np.array([[rel[m].value.get(t, 0.0) if m in rel else 0.0 for t in TRACKS]
                           for m in MOTIVATIONS])
+    arrays = ParamArrays(params, track, rules, relevance)
     for key, v in overrides.items():
-        if key.startswith("MODEL.relevance."):
-            _, _, m, t = key.split(".")
-            relevance[MOTIVATIONS.index(m), KI[t]] = v
+        keys[key].apply(arrays, v, actors)
     n_turns = turns if turns is not None else sc.turns
     shocks = tuple(_compile_shock(s, sc.start, dyads, f, actors) for s in sc.shocks)
     kinds = tuple(cfg.actors[a].kind for a in actors)
@@ -290,9 +239,10 @@ def _compile_shock(s: Shock, start: str, dyads: tuple[str, ...], file: str,
         shift[II[k]] = v
     params = []
     for key, eff in s.params.items():
-        a, p = parse_param_key(key, file, f"shocks.{s.id}.params.{key}", agents=actors)
+        pk = ParamKey.parse(key, actors, file=file, field=f"shocks.{s.id}.params.{key}",
+                            model=False)
         op = next(o for o in ("add", "set", "mul") if getattr(eff, o) is not None)
-        params.append((ai[a], PI[p], op, float(getattr(eff, op))))
+        params.append((ai[pk.scope], PI[pk.name], op, float(getattr(eff, op))))
     enablers = []
     for key, action in s.enablers.items():
         d, _, e = key.partition(".")
@@ -329,7 +279,7 @@ def setup_fingerprint(setup: Setup) -> str:
 
 def _config_digest(folder: Path) -> str:
     """Hash of the files the engine reads (not, e.g., the claims of validate-model)."""
-    from sim.inputs.loader import CONFIG_FILES
+    from sim.inputs.config import CONFIG_FILES
 
     h = hashlib.sha256()
     for p in sorted(Path(folder) / f"{n}.yaml" for n in CONFIG_FILES):

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.errors import InputError
-from sim.inputs.setup import PI, Setup, build, model_value
+from sim.inputs.params import ParamKey
+from sim.inputs.setup import Setup, build
 from sim.research.design import param_bounds
 from sim.research.validation import BASELINE, HISTORY, RATINGS
 
@@ -45,15 +46,8 @@ def parse_free(keys: list[str], setup: Setup) -> list[Free]:
     out = []
     for key in keys:
         key, (lo, hi) = param_bounds(setup, key, "--free")
-        out.append(Free(key, current_value(setup, key), lo, hi))
+        out.append(Free(key, ParamKey.parse(key, setup.actors).get(setup), lo, hi))
     return out
-
-
-def current_value(setup: Setup, key: str) -> float:
-    if key.startswith("MODEL."):
-        return model_value(setup, key)
-    a, p = key.split(".")
-    return float(setup.params[setup.ai[a], PI[p]])
 
 
 def gaps(setups: tuple[Setup, ...], free: list[Free], x: np.ndarray, runs: int,

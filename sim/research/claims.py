@@ -20,7 +20,7 @@ from typing import Any, Literal
 from pydantic import Field, PrivateAttr, model_validator
 
 from sim.errors import InputError, allowed, did_you_mean
-from sim.inputs.schema import AgentId, EnablerName, Strict, TrackName
+from sim.inputs.config_schema import AgentId, EnablerName, Strict, TrackName
 from sim.vocabulary import PARAMS, TRACKS
 
 SOURCE_PATTERN = r"Ch[1-7]"
@@ -153,7 +153,7 @@ class ClaimsFile(Strict):
 
 
 def claims_path() -> Path:
-    from sim.inputs.loader import project_root
+    from sim.inputs.config import project_root
 
     return project_root() / "config" / "claims.yaml"
 
@@ -163,7 +163,8 @@ def load_claims(path: Path | str | None = None) -> ClaimsFile:
 
     Every claim whose levers the engine has is compiled here (scenario, overrides, shocks,
     moves, window and dyads), so a bad claim stops the battery before anything runs."""
-    from sim.inputs.loader import list_scenarios, read_yaml, resolve_scenario, validate
+    from sim.inputs.loader import list_scenarios, resolve_scenario
+    from sim.inputs.safe_yaml import read_yaml, validate
 
     path = Path(path) if path is not None else claims_path()
     f = str(path)
@@ -211,14 +212,15 @@ def load_claims(path: Path | str | None = None) -> ClaimsFile:
 
 
 def _line(node, loc) -> int | None:
-    from sim.inputs.loader import _node_line
+    from sim.inputs.safe_yaml import node_line
 
-    return _node_line(node, loc)
+    return node_line(node, loc)
 
 
 def arm_setup(claim: Claim, side: str, path: Path | str = "claims", node=None, at=()):
     """Compile one arm: its scenario with the `set:` overrides and the extra shocks."""
-    from sim.inputs.loader import _field_name, check_scenario, load_scenario, validate
+    from sim.inputs.loader import check_scenario, load_scenario
+    from sim.inputs.safe_yaml import field_name, validate
     from sim.inputs.schema import Shock
     from sim.inputs.setup import compile_setup, parse_overrides
 
@@ -228,7 +230,7 @@ def arm_setup(claim: Claim, side: str, path: Path | str = "claims", node=None, a
     try:
         extra = parse_overrides(dict(arm.set), source=f)
     except InputError as exc:
-        raise InputError(f, _field_name((*at, "set", exc.field)), exc.message,
+        raise InputError(f, field_name((*at, "set", exc.field)), exc.message,
                          _line(node, (*at, "set", exc.field))) from None
     if arm.shocks:
         shocks = []
@@ -240,7 +242,7 @@ def arm_setup(claim: Claim, side: str, path: Path | str = "claims", node=None, a
         try:
             check_scenario(sc, cfg, spath, None)
         except InputError as exc:
-            raise InputError(f, f"{_field_name((*at, 'shocks'))} ({exc.field})",
+            raise InputError(f, f"{field_name((*at, 'shocks'))} ({exc.field})",
                              exc.message, _line(node, (*at, "shocks"))) from None
     return compile_setup(sc, cfg, spath, extra)
 
@@ -248,7 +250,7 @@ def arm_setup(claim: Claim, side: str, path: Path | str = "claims", node=None, a
 def arm_moves(claim: Claim, side: str, path: Path | str = "claims", node=None, at=()):
     """The arm's standing moves as (start, end, Move)."""
     from sim.engine.moves import Move
-    from sim.inputs.loader import validate
+    from sim.inputs.safe_yaml import validate
 
     arm: Arm = getattr(claim, side)
     return [(sm.start, sm.end,
@@ -272,14 +274,16 @@ def _check_metric(claim: Claim, setup, f: str, line: int | None, i: int) -> None
 
 def _lever_names(arm: Arm) -> list[str]:
     """Parameter, shock-key and move-field names an arm relies on."""
+    from sim.inputs.params import ParamKey
+
     names = []
     for key in arm.set:
-        names.append(key.split(".")[-1])
+        names.append(ParamKey.last_name(key))
     for s in arm.shocks:
         for k, v in s.items():
             names.append(f"shock.{k}")
             if k == "params" and isinstance(v, dict):
-                names += [str(p).split(".")[-1] for p in v]
+                names += [ParamKey.last_name(str(p)) for p in v]
     for sm in arm.moves:
         names += [f"move.{k}" for k in sm.move]
     return names
@@ -288,7 +292,8 @@ def _lever_names(arm: Arm) -> list[str]:
 @functools.cache
 def _known_levers() -> tuple[str, ...]:
     from sim.engine.moves import Move
-    from sim.inputs.schema import TRACK_DOMAIN, Shock
+    from sim.inputs.domains import TRACK_DOMAIN
+    from sim.inputs.schema import Shock
 
     return tuple(list(PARAMS) + list(TRACK_DOMAIN) + [f"shock.{k}" for k in Shock.model_fields]
                  + [f"move.{k}" for k in Move.model_fields]

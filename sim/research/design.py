@@ -18,8 +18,8 @@ import numpy as np
 
 from sim.engine.rng import run_keys
 from sim.errors import InputError
-from sim.inputs.loader import check_param_value, parse_param_key
-from sim.inputs.setup import PI, Setup, model_range
+from sim.inputs.params import ParamKey
+from sim.inputs.setup import Setup
 
 SAMPLES = ("grid", "lhs", "sobol", "morris")
 DEFAULT_STEPS = 5
@@ -71,17 +71,12 @@ class Design:
 
 def param_bounds(setup: Setup, key: str, source: str) -> tuple[str, tuple[float, float]]:
     """Canonical key and its default bounds (the config range), rejecting empty ranges."""
-    a, p = parse_param_key(key, source, key, allow_model=True, agents=setup.actors)
-    canonical = f"{a}.{p}"
-    if a == "MODEL":
-        lo, hi = (float(x) for x in model_range(setup, canonical))
-    else:
-        lo, hi = (float(x) for x in setup.param_ranges[setup.ai[a], PI[p]])
+    pk = ParamKey.parse(key, setup.actors, file=source)
+    lo, hi = (float(x) for x in pk.plausible_range(setup.config))
     if not lo < hi:
-        where = "config/model.yaml" if a == "MODEL" else "config/actors.yaml"
-        raise InputError(source, key, f"{canonical} has an empty range [{lo:g}, {hi:g}] in "
-                         f"{where}; give explicit bounds LO:HI:STEPS with LO < HI")
-    return canonical, (lo, hi)
+        raise InputError(source, key, f"{pk} has an empty range [{lo:g}, {hi:g}] in "
+                         f"{pk.config_file}; give explicit bounds LO:HI:STEPS with LO < HI")
+    return str(pk), (lo, hi)
 
 
 def parse_sweep(setup: Setup, item: str) -> tuple[str, np.ndarray]:
@@ -89,8 +84,8 @@ def parse_sweep(setup: Setup, item: str) -> tuple[str, np.ndarray]:
     src = "--sweep"
     key, eq, spec = item.partition("=")
     key = key.strip()
-    a, p = parse_param_key(key, src, key, allow_model=True, agents=setup.actors)
-    key = f"{a}.{p}"
+    pk = ParamKey.parse(key, setup.actors, file=src)
+    key = str(pk)
     parts = [x.strip() for x in spec.split(":")] if eq else []
     try:
         if len(parts) == 3:
@@ -111,7 +106,7 @@ def parse_sweep(setup: Setup, item: str) -> tuple[str, np.ndarray]:
     if steps > 10_000:
         raise InputError(src, item, f"{steps} steps is too many; allowed: 1 to 10000")
     for v in (lo, hi):
-        check_param_value(a, p, v, src, item)
+        pk.check(v, src, item)
     # rounded so that 0.1:0.5:3 gives 0.3, not 0.30000000000000004
     return key, np.round(np.linspace(lo, hi, steps), 12) if steps > 1 else np.array([lo])
 

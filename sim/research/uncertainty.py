@@ -20,7 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.inputs.setup import PI, Setup, model_range, model_value
+from sim.inputs.domains import RULE_DOMAIN, TRACK_DOMAIN
+from sim.inputs.params import ParamKey
+from sim.inputs.setup import Setup
 from sim.vocabulary import PARAMS, TRACKS
 
 #: Keys whose plausible range is a single value are fixed (e.g. a state's consensus friction).
@@ -30,25 +32,14 @@ MIN_WIDTH = 1e-12
 def plausible_ranges(setup: Setup) -> list[tuple[str, float, float]]:
     """(key, low, high) of every actor parameter and rule constant with a non-empty range,
     in a fixed order (actors × parameters, tracks × per-track constants, scalar rules)."""
-    from sim.inputs.schema import RULE_DOMAIN, TRACK_DOMAIN
-
+    keys = ([ParamKey.actor_param(a, p) for a in setup.actors for p in PARAMS]
+            + [ParamKey.track_constant(tr, name) for tr in TRACKS for name in TRACK_DOMAIN]
+            + [ParamKey.rule_constant(rule) for rule in RULE_DOMAIN])
     out = []
-    for i, a in enumerate(setup.actors):
-        for p in PARAMS:
-            lo, hi = (float(x) for x in setup.param_ranges[i, PI[p]])
-            if hi - lo > MIN_WIDTH:
-                out.append((f"{a}.{p}", lo, hi))
-    for tr in TRACKS:
-        for name in TRACK_DOMAIN:
-            key = f"MODEL.{tr}.{name}"
-            lo, hi = (float(x) for x in model_range(setup, key))
-            if hi - lo > MIN_WIDTH:
-                out.append((key, lo, hi))
-    for rule in RULE_DOMAIN:
-        key = f"MODEL.{rule}"
-        lo, hi = (float(x) for x in model_range(setup, key))
+    for key in keys:
+        lo, hi = (float(x) for x in key.plausible_range(setup.config))
         if hi - lo > MIN_WIDTH:
-            out.append((key, lo, hi))
+            out.append((str(key), lo, hi))
     return out
 
 
@@ -94,7 +85,7 @@ class ParameterSample:
         for key, v in self.values.items():
             if key in setup.overrides:
                 continue
-            if not key.startswith("MODEL.") and key.split(".")[0] not in setup.actors:
+            if ParamKey.parse(key, None).actor not in (None, *setup.actors):
                 continue  # an actor this scenario does not have
             if prefix is not None:
                 v = np.concatenate([np.full(int(prefix), point_value(setup, key)), v])
@@ -113,7 +104,4 @@ def sample(setup: Setup, points: int, runs_per_point: int, seed: int) -> Paramet
 
 def point_value(setup: Setup, key: str) -> float:
     """The value `setup` runs with for `key` (config value after overrides)."""
-    if key.startswith("MODEL."):
-        return model_value(setup, key)
-    a, p = key.split(".")
-    return float(setup.params[setup.ai[a], PI[p]])
+    return ParamKey.parse(key, setup.actors).get(setup)

@@ -18,7 +18,8 @@ from hypothesis.extra import numpy as hnp
 
 from sim.engine.model import WargameModel
 from sim.errors import InputError
-from sim.inputs.schema import PARAM_DOMAIN, Shock, quarter_turn
+from sim.inputs.domains import PARAM_DOMAIN
+from sim.inputs.schema import Shock, quarter_turn
 from sim.inputs.setup import AI, EI, II, PI
 from sim.vocabulary import INDICES, PARAMS
 

@@ -1,0 +1,288 @@
+"""The config/ file format: pydantic models for actors, world, dyads, enablers and model.
+
+A tree of small models with a docstring per field; unknown keys are rejected (the loader adds
+the nearest valid name). The vocabulary types and the `Strict` base here are shared with the
+scenario format (sim/inputs/schema.py); hard bounds come from sim/inputs/domains.py.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sim.inputs.domains import PARAM_DOMAIN, RULE_DOMAIN, TRACK_DEFAULTS, TRACK_DOMAIN
+from sim.vocabulary import AGENT_ACTORS, ENABLERS, INDICES, PARAM_DEFAULTS, PARAMS, TRACKS
+
+ActorId = Literal["JPN", "GBR", "FRA", "DEU", "NATO", "USA", "CHN", "RUS"]
+AgentId = Literal["JPN", "GBR", "FRA", "DEU", "NATO"]
+TrackName = Literal["dialogue", "exchange", "exercise"]
+IndexName = Literal[
+    "china_assertiveness",
+    "russian_aggression",
+    "nk_provocation",
+    "us_engagement",
+    "budget_pressure",
+    "japan_activism",
+]
+EnablerName = Literal["isa", "acsa", "equipment", "two_plus_two", "raa", "partnership"]
+#: Every actor parameter: the vocabulary of sim/vocabulary.py (PARAMS), declared once.
+ParamName = Literal[PARAMS]  # type: ignore[valid-type]
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+Level = Annotated[float, Field(ge=0.0, le=5.0)]
+
+assert tuple(IndexName.__args__) == INDICES  # noqa: S101  (vocabularies declared twice must agree)
+assert tuple(EnablerName.__args__) == ENABLERS  # noqa: S101
+assert tuple(TrackName.__args__) == TRACKS  # noqa: S101
+assert tuple(AgentId.__args__) == AGENT_ACTORS  # noqa: S101
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True,
+                              allow_inf_nan=False)
+
+
+class Sourced(Strict):
+    """A calibrated value with the report section it rests on and a plausible range."""
+
+    value: float
+    """The calibrated value."""
+    range: tuple[float, float]
+    """Plausible bounds [lo, hi]: the default bounds of sweeps and sensitivity studies."""
+    source: str = Field(min_length=3)
+    """Where in the report the value comes from (chapter › section)."""
+
+    @model_validator(mode="after")
+    def _inside(self) -> Sourced:
+        lo, hi = self.range
+        if not lo <= hi:
+            raise ValueError(f"range [{lo}, {hi}] is empty; write [low, high]")
+        if not lo <= self.value <= hi:
+            raise ValueError(f"value {self.value} lies outside its range [{lo}, {hi}]")
+        return self
+
+
+class ActorConfig(Strict):
+    """One actor of config/actors.yaml."""
+
+    name: str
+    """Display name."""
+    kind: Literal["state", "alliance", "context"]
+    """Decision style: a sovereign state, an alliance deciding by consensus, or context only."""
+    description: str = ""
+    """What drives this actor, in a sentence or two."""
+    params: dict[ParamName, Sourced] = {}
+    """Motivations, divergences and constraints, each sourced and bounded."""
+    region: Literal["europe", "indo-pacific"] = "europe"
+    """Where the actor sits: presence deployments are made by actors outside the Indo-Pacific
+    and create occasions to exercise with partners inside it."""
+    members: list[str] = []
+    """For an alliance: the member states among the agent actors; each can withhold the
+    consensus the alliance needs (Ch7 › Temper Expectations: NAC approval)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data):
+        """Config folders written before a parameter existed get its neutral default."""
+        if isinstance(data, dict) and data.get("kind") != "context" and isinstance(
+                data.get("params"), dict):
+            params = dict(data["params"])
+            for name, v in PARAM_DEFAULTS.items():
+                params.setdefault(name, {"value": v, "range": [v, v],
+                                         "source": "default: the mechanism is off"})
+            data = {**data, "params": params}
+        return data
+
+    @model_validator(mode="after")
+    def _domains(self) -> ActorConfig:
+        for name, p in self.params.items():
+            lo, hi = PARAM_DOMAIN[name]
+            if not (lo <= p.range[0] and p.range[1] <= hi):
+                raise ValueError(f"params.{name}.range must lie within [{lo}, {hi}]")
+        if self.kind != "context":
+            missing = [p for p in PARAMS if p not in self.params]
+            if missing:
+                raise ValueError(f"params missing: {', '.join(missing)}")
+        return self
+
+
+class IndexConfig(Strict):
+    """A world index: mean-reverting with noise, moved by shocks (config/world.yaml)."""
+
+    initial: Unit
+    """Value at turn 0."""
+    mean: Unit
+    """Long-run level the index reverts to."""
+    reversion: Unit
+    """Share of the gap to the mean closed each turn."""
+    noise: Annotated[float, Field(ge=0.0, le=0.5)]
+    """Standard deviation of the per-turn shock-free noise."""
+    range: tuple[float, float] = (0.0, 1.0)
+    """Plausible bounds of `mean` for sweeps."""
+    source: str = Field(min_length=3)
+    """Report section the index and its level rest on."""
+
+
+class TrackConstants(Strict):
+    """Per-track constants of the decision rules (config/model.yaml), each sourced and
+    bounded like an actor parameter."""
+
+    bias: Sourced
+    """Intercept of the desired-level logit."""
+    caution_gap: Sourced
+    """Weight of the gap in China caution between the partners (largest for visible tracks)."""
+    own_caution: Sourced
+    """Weight of an actor's own China caution times China's assertiveness."""
+    russia_gap: Sourced
+    """Weight of the gap in Russia priority."""
+    domestic: Sourced
+    """Weight of the domestic constraint."""
+    visibility: Sourced
+    """How visible the track is; scales NATO's consensus friction."""
+    cost: Sourced
+    """Bandwidth used per level unit per turn."""
+    bandwidth_priority: Sourced
+    """Relative claim on scarce bandwidth: tracks with a higher value are cut less."""
+    up: Sourced
+    """Share of a gap upward closed per turn."""
+    down: Sourced
+    """Share of a gap downward closed per turn (smaller: ties are sticky)."""
+    noise: Sourced
+    """Standard deviation of the per-turn noise of a level."""
+    event_rate: Sourced
+    """Chance per turn of a concrete activity at level 5 (scales with (level/5)^2)."""
+    missing_enabler: Sourced | None = None
+    """Weight on the desire of a track capped by a missing agreement (it weighs on
+    willingness as well as capping)."""
+    interop: Sourced | None = None
+    """Weight of the interoperability the partners have built by exercising together."""
+    trust: Sourced | None = None
+    """Weight of trust (reciprocity: offers that were matched)."""
+    frustration: Sourced | None = None
+    """Weight (a penalty) of an actor's frustration with offers its partner left unmatched."""
+    missions: Sourced | None = None
+    """Weight of shared operations (counter-piracy, sanctions patrols, peacekeeping)."""
+    presence: Sourced | None = None
+    """Weight of a European partner's presence in the Indo-Pacific (occasions to exercise)."""
+
+    @model_validator(mode="after")
+    def _domains(self) -> TrackConstants:
+        for name, (lo, hi) in TRACK_DOMAIN.items():
+            v = getattr(self, name)
+            if v is None:
+                continue
+            if not (lo <= v.range[0] and v.range[1] <= hi):
+                raise ValueError(f"{name}.range must lie within [{lo:g}, {hi:g}]")
+        return self
+
+
+class Relevance(Strict):
+    """How strongly one motivation feeds each track."""
+
+    value: dict[TrackName, Annotated[float, Field(ge=0.0, le=10.0)]]
+    """Weight per track (a track not listed gets 0)."""
+    range: tuple[float, float]
+    """Plausible bounds of each weight."""
+    source: str = Field(min_length=3)
+    """Where in the report the link rests."""
+
+    @model_validator(mode="after")
+    def _inside(self) -> Relevance:
+        lo, hi = self.range
+        for track, v in self.value.items():
+            if not lo <= v <= hi:
+                raise ValueError(f"value.{track} = {v} lies outside its range [{lo}, {hi}]")
+        return self
+
+
+class ModelConstants(Strict):
+    """Structure of the decision rules (config/model.yaml)."""
+
+    tracks: dict[TrackName, TrackConstants]
+    """Constants per track."""
+    relevance: dict[Literal[PARAMS[:7]], Relevance]  # type: ignore[valid-type]
+    """Which motivation feeds which track."""
+    negotiation_start: int = Field(3, ge=1)
+    """Turns both sides must press against a cap before a negotiation opens."""
+    rules: dict[str, dict[str, Sourced]] = {}
+    """Scalar constants of the rules by group (meet, memory, china, russia, us, presence,
+    agreements, moves); a constant not given takes its default (RULE_DOMAIN)."""
+
+    @model_validator(mode="after")
+    def _rules(self) -> ModelConstants:
+        for group, consts in self.rules.items():
+            for name, v in consts.items():
+                key = f"{group}.{name}"
+                if key not in RULE_DOMAIN:
+                    from sim.errors import did_you_mean
+
+                    raise ValueError(f"unknown rule constant rules.{key}"
+                                     f"{did_you_mean(key, RULE_DOMAIN)}")
+                lo, hi, _ = RULE_DOMAIN[key]
+                if not (lo <= v.range[0] and v.range[1] <= hi):
+                    raise ValueError(f"rules.{key}.range must lie within [{lo:g}, {hi:g}]")
+        return self
+
+    def rule(self, key: str) -> Sourced:
+        """The constant 'group.name', or its default when the config does not give it."""
+        group, _, name = key.partition(".")
+        got = self.rules.get(group, {}).get(name)
+        if got is not None:
+            return got
+        v = RULE_DOMAIN[key][2]
+        return Sourced(value=v, range=(v, v), source="default: not in this config")
+
+    def track_constant(self, track: str, name: str) -> Sourced:
+        got = getattr(self.tracks[track], name)
+        if got is not None:
+            return got
+        v = TRACK_DEFAULTS[name]
+        return Sourced(value=v, range=(v, v), source="default: not in this config")
+    sources: list[str] = []
+    """Report sections the structure rests on."""
+
+
+class EnablerType(Strict):
+    """An agreement that gates a track (config/enablers.yaml)."""
+
+    name: str
+    """Display name."""
+    verb: str = "sign"
+    """What the partners do when it concludes ('sign', 'launch', ...), for the event log."""
+    gates: dict[TrackName, Level]
+    """Cap on each gated track while the agreement is missing."""
+    success_rate: Unit
+    """Chance per turn that an open negotiation concludes, before blockers."""
+    source: str = Field(min_length=3)
+    """Report section that makes the agreement a gate."""
+
+
+class EnablerStatus(Strict):
+    """State of one agreement in one dyad at the start (config/dyads.yaml)."""
+
+    status: Literal["signed", "negotiating", "absent", "n/a"]
+    """Signed, under negotiation, absent (can be negotiated) or not applicable to this pair."""
+    date: str | None = None
+    """Date of signature or entry into force, as the report gives it."""
+    blocker: Unit = 0.0
+    """Named obstacle lowering the chance a negotiation concludes (0 none, 1 impossible)."""
+    blocker_reason: str = ""
+    """What the obstacle is (e.g. criminal jurisdiction for an RAA)."""
+    source: str = ""
+    """Report section."""
+
+
+class DyadConfig(Strict):
+    """A relationship and its starting state (config/dyads.yaml)."""
+
+    levels: dict[TrackName, Sourced]
+    """Starting level per track on the 0–5 scale."""
+    enablers: dict[EnablerName, EnablerStatus] = {}
+    """Agreements; an enabler not listed is treated as absent."""
+    max_level: dict[TrackName, Level] = {}
+    """Structural ceilings (e.g. NATO has no defense-industrial sector)."""
+    missions: Sourced | None = None
+    """Shared operations at the start, 0–1 (counter-piracy, sanctions patrols, peacekeeping):
+    occasions and reasons to work together; 0 when not given."""
+
+
