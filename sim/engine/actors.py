@@ -9,6 +9,11 @@ source and range; `SCALE` is the report's 0–5 scale.
 Sources: motivations Ch2–Ch6 › Motivations (digest §2.7); divergences Ch3–Ch6 › Divergences
 and Ch7 › Approaches to China / Russia; constraints Ch7 › Recommendations › Temper
 Expectations (resources, Russia pulling NATO back, NAC approval, domestic law).
+
+Length: over 400 lines on purpose. This is one rule set over one slot axis (2 × dyads,
+side by side): perception, salience, desire, allocation, consent and funding all index the
+same `Snapshot` and `Slots`, and the explanation (sim/engine/explain.py) replays them
+together; splitting them by line count would scatter one decision across files.
 """
 
 from __future__ import annotations

@@ -5,6 +5,11 @@ shocks → perception → desired levels → bandwidth allocation (human moves f
 offers meet under enabler caps (NATO consensus) → discrete events, negotiations and what
 the turn leaves behind (interoperability, trust, frustration, presence, caution) → record.
 Decisions are simultaneous: every actor decides on the same snapshot, then changes commit.
+
+Length: over 400 lines on purpose. The stages of one turn (resolve, decide, remember,
+negotiate) are methods of the one model because each reads and replaces the same ensemble
+state arrays (R runs × dyads × tracks); split across modules they would pass that state
+around or reach into the model from outside, and `step()` would stop reading as the turn.
 """
 
 from __future__ import annotations

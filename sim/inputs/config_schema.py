@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.inputs.domains import PARAM_DOMAIN, RULE_DOMAIN, TRACK_DEFAULTS, TRACK_DOMAIN
+from sim.inputs.params import ParamKey
 from sim.vocabulary import AGENT_ACTORS, ENABLERS, INDICES, PARAM_DEFAULTS, PARAMS, TRACKS
 
 ActorId = Literal["JPN", "GBR", "FRA", "DEU", "NATO", "USA", "CHN", "RUS"]
@@ -225,8 +226,8 @@ class ModelConstants(Strict):
 
     def rule(self, key: str) -> Sourced:
         """The constant 'group.name', or its default when the config does not give it."""
-        group, _, name = key.partition(".")
-        got = self.rules.get(group, {}).get(name)
+        k = ParamKey.rule_constant(key)
+        got = self.rules.get(k.scope, {}).get(k.name)
         if got is not None:
             return got
         v = RULE_DOMAIN[key][2]
