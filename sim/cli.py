@@ -253,7 +253,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         typer.echo(f"error: {' '.join(exc.format_message().split())}", err=True)
         code = exc.exit_code
-    except (click.Abort, typer.Abort):
+    except typer.Abort:
         typer.echo("interrupted", err=True)
         code = 130
     except InputError as exc:  # pragma: no cover - commands catch their own

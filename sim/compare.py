@@ -257,31 +257,3 @@ def compare(scenario: str, overrides: list[str], runs: int, seed: int = 0,
         c.ubase, c.ucf = sampled
         c.points, c.runs_per_point = ps.points, ps.runs_per_point
     return c
-
-
-def format_table(summary: dict[str, Any]) -> str:
-    unc = summary.get("uncertainty")
-    head = (f"{'dyad':<10}{'track':<10}{'baseline':>9}{'counterf.':>10}{'diff':>9}"
-            f"   {'MC precision 90% interval':<26}")
-    if unc:
-        head += "with param. uncertainty 90% interval"
-    lines = [f"{summary['counterfactual']} {summary['overrides']} vs {summary['baseline']}: "
-             f"{summary['runs']} paired runs, seed {summary['seed']}, final turn "
-             f"({summary['over_time'][-1]['date']})", "", head]
-    for r in summary["final"]:
-        sig = "*" if r["low"] > 0 or r["high"] < 0 else " "
-        line = (f"{r['dyad']:<10}{r['track']:<10}{r['baseline']:>9.3f}"
-                f"{r['counterfactual']:>10.3f}{r['difference']:>+9.3f}{sig}  "
-                f"{f'[{r["low"]:+.3f}, {r["high"]:+.3f}]':<26}")
-        if unc:
-            line += f"[{r['param_low']:+.3f}, {r['param_high']:+.3f}]"
-        lines.append(line)
-    lines += ["", "* the Monte Carlo interval excludes zero",
-              f"MC precision: {MC_NOTE.split(': ', 1)[1]}."]
-    if unc:
-        lines.append(f"With param. uncertainty: "
-                     f"{summary['intervals']['param_low_high'].split(': ', 1)[1]}.")
-    else:
-        lines.append("Add --uncertainty N to sample the config's plausible ranges (N points) "
-                     "and show the interval that includes parameter uncertainty.")
-    return "\n".join(lines)

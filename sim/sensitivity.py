@@ -127,24 +127,6 @@ def chart(result: dict[str, Any]):
     return fig
 
 
-def format_table(result: dict[str, Any]) -> str:
-    lines = [f"{result['method']} sensitivity of {result['outcome']} ({result['date']}), "
-             f"{result['points']} points x {result['replicates']} replicates on common random "
-             f"numbers = {result['runs']} runs of {result['scenario']}", ""]
-    if result["method"] == "sobol":
-        lines.append(f"{'parameter':<32}{'S1':>8}{'±':>8}{'ST':>8}{'±':>8}")
-        for r in result["indices"]:
-            lines.append(f"{r['param']:<32}" + "".join(
-                f"{(r[k] if r[k] is not None else float('nan')):>8.3f}"
-                for k in ("S1", "S1_conf", "ST", "ST_conf")))
-    else:
-        lines.append(f"{'parameter':<32}{'mu*':>8}{'±':>8}{'mu':>8}{'sigma':>8}")
-        for r in result["indices"]:
-            lines.append(f"{r['param']:<32}" + "".join(
-                f"{r[k]:>8.3f}" for k in ("mu_star", "mu_star_conf", "mu", "sigma")))
-    return "\n".join(lines)
-
-
 def run_study(scenario: str, method: str, params: list[str], runs: int, outcome: str,
               out: Path, seed: int = 0, overrides: list[str] | None = None,
               turns: int | None = None, engine: str = "local", workers: int | None = None,

@@ -86,6 +86,18 @@ def test_human_table_and_against(wargame):
                 "--turns", "8")
     assert r.exit_code == 0, r.output
     assert "90% interval" in r.output and "JPN-DEU" in r.output
+    # not a terminal: plain columns, no colour codes and no box characters but the rule
+    assert "\x1b[" not in r.output and not any(ch in r.output for ch in "│┃┏┡")
+    lines = r.output.splitlines()
+    assert lines[1].split()[:5] == ["dyad", "track", "baseline", "counterf.", "diff"]
+    summary = compare("baseline", [], 20, against="china-coercion", turns=8).summary()
+    rows = [ln.split(None, 5) for ln in lines[3:3 + len(summary["final"])]]
+    for x, cells in zip(summary["final"], rows, strict=True):
+        assert cells == [x["dyad"], x["track"], f"{x['baseline']:.3f}",
+                         f"{x['counterfactual']:.3f}",
+                         f"{x['difference']:+.3f}" + ("*" if x["low"] > 0 or x["high"] < 0
+                                                      else ""),
+                         f"[{x['low']:+.3f}, {x['high']:+.3f}]"]
     c = compare("baseline", [], 5, against="china-coercion", turns=8)
     assert c.base.shape == c.cf.shape == (9, 5, len(c.dyads), 3)
 
