@@ -41,3 +41,40 @@ def test_cli_and_its_plugins_do_not_import_heavy_libraries_at_start():
             " 'matplotlib', 'scipy', 'pydantic') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+#: What `wargame validate` and `wargame list` must not load: the engine's Mesa model and
+#: the libraries only batches, reports and charts need.
+HEAVY = ("mesa", "pandas", "pyarrow", "matplotlib", "scipy", "dask", "networkx",
+         "sim.model", "sim.actors", "sim.world", "sim.moves", "sim.shocks", "sim.results",
+         "sim.reporters", "sim.engine")
+
+
+def _loaded_by(*args: str) -> tuple[list[str], str]:
+    code = ("import atexit, sys\n"
+            "def report():\n"
+            f"    heavy = {HEAVY!r}\n"
+            "    bad = sorted({h for m in list(sys.modules) for h in heavy\n"
+            "                  if m == h or m.startswith(h + '.')})\n"
+            "    sys.stderr.write('LOADED:' + ','.join(bad) + '\\n')\n"
+            "atexit.register(report)\n"
+            "from sim.cli import main\n"
+            f"main({list(args)!r})\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=SIM.parent)
+    line = [ln for ln in out.stderr.splitlines() if ln.startswith("LOADED:")]
+    assert out.returncode == 0 and line, out.stderr
+    return [m for m in line[-1][len("LOADED:"):].split(",") if m], out.stdout
+
+
+def test_validate_and_list_load_no_engine_and_no_heavy_library():
+    for args in (["validate", "scenarios/baseline.yaml"], ["list"], ["list", "--json"]):
+        loaded, stdout = _loaded_by(*args)
+        assert stdout.strip(), args  # the command did its work
+        assert loaded == [], f"wargame {' '.join(args)} imports {', '.join(loaded)}"
+
+
+def test_the_import_check_sees_a_heavy_import():
+    # a one-turn run plays the Mesa model: the same check must see it
+    loaded, _ = _loaded_by("run", "baseline", "--turns", "1", "--json")
+    assert "mesa" in loaded and ("sim.model" in loaded or "sim.engine" in loaded)
