@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from .cli import SetOpt, guarded
+from .cli import SetOpt, console, guarded, show, table
 from .errors import InputError
 
 RunsOpt = Annotated[int, typer.Option("--runs", help="Number of runs (see --help of each "
@@ -303,35 +303,6 @@ def register(app: typer.Typer) -> None:
 
         write_report(out_dir, out)
         typer.echo(f"written: {out}")
-
-
-def console():
-    """stdout for tables: on a terminal with bold headers, fitted to its width; elsewhere (a
-    pipe, a file) plain text without colour, wide enough that no cell wraps."""
-    from rich.console import Console
-
-    con = Console(highlight=False, soft_wrap=True)
-    if not con.is_terminal:
-        con = Console(highlight=False, soft_wrap=True, width=240, no_color=True)
-    return con
-
-
-def show(con, renderable) -> None:
-    """Print a table: on a terminal as rich draws it, elsewhere without trailing spaces."""
-    if con.is_terminal:
-        con.print(renderable)
-        return
-    with con.capture() as cap:
-        con.print(renderable)
-    typer.echo("\n".join(line.rstrip() for line in cap.get().splitlines()))
-
-
-def table(con, title: str | None = None, **kw):
-    from rich import box
-    from rich.table import Table
-
-    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False,
-                 pad_edge=False, **kw)
 
 
 def print_comparison(summary: dict) -> None:
