@@ -6,9 +6,9 @@ import json
 
 import numpy as np
 
-from sim.compare import bootstrap_interval, compare
-from sim.model import WargameModel
-from sim.setup import build
+from sim.engine.model import WargameModel
+from sim.inputs.setup import build
+from sim.research.compare import bootstrap_interval, compare
 
 from .conftest import one_error_line
 
@@ -71,7 +71,7 @@ def test_bootstrap_interval_is_scipys_percentile_interval_of_the_mean():
 def test_interval_is_of_paired_differences():
     # runs share large common noise; the change adds 0.2 to every run: paired differences
     # are all 0.2, so the interval is [0.2, 0.2] (unpaired resampling would be wide)
-    from sim.compare import Comparison
+    from sim.research.compare import Comparison
 
     rng = np.random.default_rng(0)
     base = rng.normal(2.0, 1.0, (3, 50, 1, 3))
@@ -139,7 +139,7 @@ def test_uncertainty_adds_a_wider_parameter_interval(wargame):
 
 
 def test_parameter_interval_is_the_spread_of_paired_sampled_runs():
-    from sim.uncertainty import sample
+    from sim.research.uncertainty import sample
 
     c = compare("baseline", ["DEU.china_caution=0.1"], 8, seed=2, turns=6, uncertainty=4)
     assert c.ubase.shape == c.ucf.shape == (7, 8, 4, 3)
