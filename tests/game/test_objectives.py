@@ -250,12 +250,34 @@ def test_scores_read_levels_spending_moves_and_parameters_of_the_engine():
     assert turn_score(g.model, "DEU", plan, 2) == 3 + 2 - 4
 
 
-def test_no_single_standing_policy_is_best_for_every_seat():
+@pytest.mark.parametrize("scenario, seeds, turns", [("classroom", 3, 8),
+                                                    ("uk-raa-signed", 2, 12)])
+def test_no_single_standing_policy_is_best_for_every_seat(scenario, seeds, turns):
     """Each seat plays every standing policy alone over the same seeds; the policy that
-    maximises the score is not the same for all seats."""
-    scores = standing_scores("classroom", load_plans(), range(3), 8, SEATS)
+    maximises the score is not the same for all seats (with the scenario's own objectives
+    where it has them)."""
+    from sim.setup import build
+
+    s = build(scenario)
+    plans = load_plans(None, s.dyads, s.path, s.scenario)
+    scores = standing_scores(scenario, plans, range(seeds), turns, SEATS)
     best = {seat: max(v, key=v.get) for seat, v in scores.items()}
     assert len(set(best.values())) >= 2, best
     for policy in next(iter(scores.values())):
         losers = [s for s in SEATS if scores[s][policy] < max(scores[s].values())]
         assert losers, f"{policy} is best for every seat"
+
+
+def test_the_example_in_scenarios_readme_is_a_valid_scenario_section(tmp_path):
+    import re
+
+    from sim.game.session import Session
+    from sim.loader import scenarios_dir
+
+    text = (scenarios_dir() / "README.md").read_text()
+    block = re.search(r"## Briefs and objectives.*?```yaml\n(.*?)```", text, re.S).group(1)
+    assert block.startswith("seats: [JPN, GBR, FRA, DEU, NATO]\n")
+    plans = Session(str(lesson(tmp_path, "\n" + block.split("\n", 1)[1])), tmp_path / "o",
+                    turns=1).plans
+    assert plans["GBR"].brief.role.startswith("The United Kingdom, with the RAA signed")
+    assert [o.id for o in plans["GBR"].objectives] == ["uk-exercises-in-japan", "golden-era"]

@@ -39,7 +39,8 @@ def register(app: typer.Typer) -> None:
         injects: Annotated[str | None, typer.Option(
             help="Inject timetable (YAML: injects: [{turn, shock, to, text}])")] = None,
         objectives: Annotated[str | None, typer.Option(
-            help="Briefs and objectives replacing config/classroom.yaml's, per seat")] = None,
+            help="Briefs and objectives replacing the scenario's and config/classroom.yaml's, "
+                 "per seat")] = None,
         resume: Annotated[Path | None, typer.Option(
             help="Continue the game saved in this folder")] = None,
         verify: Annotated[Path | None, typer.Option(
