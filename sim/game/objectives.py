@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 from pydantic import Field, model_validator
 
-from ..errors import InputError, allowed
-from ..ids import AGENT_ACTORS, ENABLERS, INDICES, PARAMS, TRACKS
-from ..loader import project_root, read_yaml, validate
-from ..schema import AgentId, Brief, Objective, Scenario, Strict, duplicate_objective
+from sim.errors import InputError, allowed
+from sim.inputs.loader import project_root, read_yaml, validate
+from sim.inputs.schema import AgentId, Brief, Objective, Scenario, Strict, duplicate_objective
+from sim.vocabulary import AGENT_ACTORS, ENABLERS, INDICES, PARAMS, TRACKS
 
 
 class SeatPlan(Strict):
@@ -74,7 +74,7 @@ def load_plans(override: str | Path | None = None, dyads: tuple[str, ...] | None
        objectives, or both; what a section leaves out comes from the layers below);
     4. the `--objectives FILE` of `wargame host` (a seat's brief and objectives).
 
-    The scenario's sections were checked when it was loaded (sim.loader.check_scenario)."""
+    The scenario's sections were checked when it was loaded (sim.inputs.loader.check_scenario)."""
     path = default_path()
     data, node = read_yaml(path)
     cfg = validate(ClassroomConfig, data, path, node)

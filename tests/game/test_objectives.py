@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.engine.moves import Move
 from sim.errors import InputError
 from sim.game.objectives import Objective, SeatPlan, load_plans, objective_values, turn_score
 from sim.game.policies import standing_scores
-from sim.moves import Move
-from sim.savegame import Game
+from sim.game.savegame import Game
 
 SEATS = ["JPN", "GBR", "FRA", "DEU", "NATO"]
 
@@ -47,7 +47,7 @@ def test_an_override_file_replaces_only_the_seats_it_names(tmp_path):
 def test_a_scenario_brings_its_own_objectives_next_to_it(tmp_path):
     import shutil
 
-    from sim.loader import scenarios_dir
+    from sim.inputs.loader import scenarios_dir
 
     sc = tmp_path / "lesson.yaml"
     shutil.copy(scenarios_dir() / "classroom.yaml", sc)
@@ -75,7 +75,7 @@ objectives:
 
 def lesson(tmp_path, extra: str = LESSON_OBJECTIVES):
     """A copy of the classroom scenario with its own sections appended."""
-    from sim.loader import scenarios_dir
+    from sim.inputs.loader import scenarios_dir
 
     sc = tmp_path / "lesson.yaml"
     sc.write_text((scenarios_dir() / "classroom.yaml").read_text() + extra)
@@ -168,7 +168,7 @@ objectives:
 
 
 def test_the_shipped_example_replaces_japan_and_the_uks_objectives_only():
-    from sim.setup import build
+    from sim.inputs.setup import build
 
     s = build("uk-raa-signed")
     plans = load_plans(None, s.dyads, s.path, s.scenario)
@@ -214,7 +214,7 @@ def test_bad_objectives_in_a_scenario_are_one_line_with_file_line_and_field(
 
 
 def test_an_objective_for_a_seat_the_scenario_does_not_have_is_refused(tmp_path):
-    from sim.loader import load_scenario
+    from sim.inputs.loader import load_scenario
 
     sc = lesson(tmp_path, "objectives:\n  NATO:\n    - {id: a, kind: cost, at_most: 1,"
                           " points: 1, text: t, source: Ch6 › X}\n")
@@ -256,7 +256,7 @@ def test_no_single_standing_policy_is_best_for_every_seat(scenario, seeds, turns
     """Each seat plays every standing policy alone over the same seeds; the policy that
     maximises the score is not the same for all seats (with the scenario's own objectives
     where it has them)."""
-    from sim.setup import build
+    from sim.inputs.setup import build
 
     s = build(scenario)
     plans = load_plans(None, s.dyads, s.path, s.scenario)
@@ -272,7 +272,7 @@ def test_the_example_in_scenarios_readme_is_a_valid_scenario_section(tmp_path):
     import re
 
     from sim.game.session import Session
-    from sim.loader import scenarios_dir
+    from sim.inputs.loader import scenarios_dir
 
     text = (scenarios_dir() / "README.md").read_text()
     block = re.search(r"## Briefs and objectives.*?```yaml\n(.*?)```", text, re.S).group(1)

@@ -105,7 +105,7 @@ async def _until_connected(port: int, fac_token: str, seat: str) -> None:
 
 def _host(tmp_path, port: int, turns: int, env: dict) -> tuple[subprocess.Popen, dict]:
     """A headless host of the classroom game with two seats, Japan and the UK."""
-    from sim.loader import scenarios_dir
+    from sim.inputs.loader import scenarios_dir
 
     sc = tmp_path / "two-seats.yaml"
     sc.write_text((scenarios_dir() / "classroom.yaml").read_text().replace(

@@ -8,7 +8,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from sim.ids import TRACKS, anchor
+from sim.vocabulary import TRACKS, anchor
 
 
 def levels_table(state) -> Table:
