@@ -55,7 +55,7 @@ def test_every_executor_writes_the_same_files(tmp_path, reference, name):
 
 def test_engines_are_a_table(tmp_path, monkeypatch, reference):
     """run_batch finds the executor by name in ENGINES (a new executor is one entry)."""
-    assert ex.ENGINES == {"local": ex.ProcessExecutor, "dask": ex.DaskExecutor}
+    assert {"local": ex.ProcessExecutor, "dask": ex.DaskExecutor} == ex.ENGINES
     used = []
 
     class Recording(ex.SerialExecutor):
