@@ -134,7 +134,7 @@ def register(app: typer.Typer) -> None:
         Chunks are written atomically with their checksums: rerunning the same command
         resumes an interrupted batch (Ctrl+C stops it, exit code 130) and recomputes
         damaged chunks."""
-        from sim.research.batch import DEFAULT_CHUNK, BatchRequest
+        from sim.research.request import DEFAULT_CHUNK, BatchRequest
 
         req = BatchRequest(scenario, runs, out, seed, list(set_ or []), list(sweep or []),
                            sample, _csv(params), turns,
@@ -156,7 +156,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check a result folder: every file against its SHA-256, every chunk present, the
         scenario, config and engine unchanged. Exit 0 when whole, 1 naming each problem."""
-        from sim.research.batch import verify as check
+        from sim.research.integrity import verify as check
 
         problems = check(out)
         for p in problems:
@@ -174,7 +174,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Re-simulate run K of a batch alone (bit-identical to its rows in DIR)."""
         from sim.cli.main import show_run
-        from sim.research.batch import replay_model
+        from sim.research.replay import replay_model
 
         show_run(replay_model(out, run, keep_snapshots=not as_json), as_json)
 

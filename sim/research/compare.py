@@ -65,7 +65,7 @@ class Comparison:
             return fig
         from pathlib import Path
 
-        from sim.research.batch import atomic_write
+        from sim.files import atomic_write
         from sim.research.pages import figure_bytes
 
         target = Path(path)

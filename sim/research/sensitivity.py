@@ -42,7 +42,7 @@ def parse_outcome(outcome: str, dyads: tuple[str, ...], source: str = "--outcome
 
 def outcome_values(out: Path, dyad: str, track: str, turn: int) -> np.ndarray:
     """Level of dyad.track at `turn` for every run, ordered by run."""
-    from sim.research.batch import read_levels
+    from sim.research.tables import read_levels
 
     df = read_levels(out, filters=[("turn", "==", turn)])
     df = df[(df["dyad"].astype(str) == dyad) & (df["track"].astype(str) == track)]
@@ -86,7 +86,7 @@ def write_results(out: Path, result: dict[str, Any]) -> None:
     """sensitivity.json, sensitivity.csv and the chart (sensitivity.png and .svg)."""
     import pandas as pd
 
-    from sim.research.batch import atomic_write
+    from sim.files import atomic_write
     from sim.research.pages import save_figure
 
     rows = result["indices"]
@@ -138,7 +138,8 @@ def run_study(scenario: str, method: str, params: list[str], runs: int, outcome:
     every point draws the streams of run i) and the outcome is the mean over replicates, so
     the indices apportion the variance due to the parameters rather than to chance."""
     from sim.inputs.setup import build
-    from sim.research.batch import DEFAULT_CHUNK, BatchRequest, run_batch
+    from sim.research.batch import run_batch
+    from sim.research.request import DEFAULT_CHUNK, BatchRequest
 
     if method not in METHODS:
         raise InputError("--method", method, f"unknown method '{method}'"
