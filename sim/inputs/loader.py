@@ -23,7 +23,7 @@ from sim.inputs.config import (
 )
 from sim.inputs.params import ParamKey
 from sim.inputs.safe_yaml import node_line, read_yaml, validate
-from sim.inputs.schema import Scenario
+from sim.inputs.schema import Scenario, duplicate_objective
 from sim.vocabulary import AGENT_ACTORS, ENABLERS
 
 
@@ -158,3 +158,27 @@ def check_scenario(sc: Scenario, cfg: Config, path: Path, node: yaml.Node | None
         if isinstance(s.at, int) and s.at > sc.turns:
             raise InputError(f, f"shocks[{i}].at", f"turn {s.at} is after the last turn "
                              f"({sc.turns})", node_line(node, ("shocks", i, "at")))
+    check_classroom(sc, dyads, f, node)
+
+
+def check_classroom(sc: Scenario, dyads: list[str], f: str, node: yaml.Node | None) -> None:
+    """The scenario's own briefs and objectives: only for its seats, on its dyads, one id
+    per objective of a seat."""
+    seats = list(sc.seats) or list(AGENT_ACTORS)
+    for part in ("briefs", "objectives"):
+        for a in getattr(sc, part):
+            if a not in seats:
+                raise InputError(f, f"{part}.{a}", f"{a} is not a seat of this scenario; "
+                                 f"{allowed(seats)}", node_line(node, (part, a)))
+    for a, objectives in sc.objectives.items():
+        i = duplicate_objective(objectives)
+        if i is not None:
+            raise InputError(f, f"objectives.{a}[{i}].id", f"'{objectives[i].id}' is used "
+                             "twice; an objective's id is unique within the seat",
+                             node_line(node, ("objectives", a, i, "id")))
+        for i, o in enumerate(objectives):
+            if o.dyad is not None and o.dyad not in dyads:
+                raise InputError(f, f"objectives.{a}[{i}].dyad",
+                                 f"'{o.dyad}' is not a dyad of this scenario"
+                                 f"{did_you_mean(o.dyad, dyads)}; {allowed(dyads)}",
+                                 node_line(node, ("objectives", a, i, "dyad")))
