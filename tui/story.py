@@ -10,7 +10,7 @@ import numpy as np
 
 from sim.engine.explain import explain, sentence, top_drivers
 from sim.engine.results import run_events
-from sim.game.savegame import Game
+from sim.game.game import Game
 from sim.vocabulary import TRACKS
 
 #: Smallest change shown (the matrix shows two decimals).

@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.game.deals import to_move
+from sim.game.game import Game
 from sim.game.objectives import SeatPlan, score_history
-from sim.game.savegame import Game
 
 
 def policies(partners: list[str]) -> dict[str, dict]:

@@ -19,10 +19,11 @@ from pydantic import Field
 
 from sim.engine.results import levels_dict
 from sim.errors import InputError, allowed
+from sim.files import write_file
 from sim.game import deals as D
+from sim.game.game import Game
 from sim.game.objectives import load_plans, objective_values, score_history
 from sim.game.protocol import MovePayload, Propose, Respond, State
-from sim.game.savegame import Game, write_atomic
 from sim.inputs.loader import read_yaml, validate
 from sim.inputs.schema import AgentId, Strict
 from sim.vocabulary import AGENT_ACTORS, ENABLERS, PARAMS
@@ -365,9 +366,9 @@ class Session:
     def save(self) -> None:
         self.out.mkdir(parents=True, exist_ok=True)
         self.game.save(self.out / GAME_FILE)
-        write_atomic(self.out / SESSION_FILE, json.dumps(self.to_json(), indent=1))
+        write_file(self.out / SESSION_FILE, json.dumps(self.to_json(), indent=1))
         tok = self.out / TOKENS_FILE
-        write_atomic(tok, json.dumps(self.tokens, indent=1))
+        write_file(tok, json.dumps(self.tokens, indent=1))
         tok.chmod(0o600)
 
     @classmethod

@@ -147,7 +147,7 @@ async def _console_tabs(tmp_path):
         await pilot.click("#do-inject")
         await pilot.pause()
         assert ses.notices[-1].to == "NATO" and ses.notices[-1].shock == "russia-moves"
-        assert "russia-moves" in ses.game.inputs[2]["inject"]
+        assert "russia-moves" in ses.game.inputs[2].inject
         await pilot.press("a")
         await pilot.pause()
         assert ses.turn == 2

@@ -21,7 +21,7 @@ from textual.widgets import Footer, Static
 from sim.engine.moves import Move
 from sim.errors import InputError
 from sim.files import target_concerns
-from sim.game.savegame import Game
+from sim.game.game import Game
 from sim.inputs.schema import Shock
 from sim.vocabulary import AGENT_ACTORS, TRACKS, anchor
 from tui.screens.confirm import ConfirmScreen

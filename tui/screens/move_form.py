@@ -16,7 +16,7 @@ from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Sele
 
 from sim.engine.moves import Move
 from sim.errors import InputError
-from sim.game.savegame import Game
+from sim.game.game import Game
 from sim.vocabulary import AGENT_ACTORS, ENABLERS
 from tui.screens.once import DismissOnce
 

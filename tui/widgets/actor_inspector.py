@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from sim.game.savegame import Game
+from sim.game.game import Game
 from sim.vocabulary import AGENT_ACTORS, CONSTRAINTS, DIVERGENCES, MOTIVATIONS, PARAMS
 
 
