@@ -12,9 +12,10 @@ import pytest
 from sim.game import protocol as P
 from sim.game.host import Host
 from sim.game.session import Session, SessionError
-from tui.classroom.client_app import TABS, ClientApp
-from tui.classroom.console import TABS as CONSOLE_TABS
+from tui.classroom.client_app import ClientApp
 from tui.classroom.console import ConsoleApp
+from tui.keymap import CONSOLE_TABS
+from tui.keymap import SEAT_TABS as TABS
 
 SIZES = [(80, 24), (120, 36), (200, 50)]
 
