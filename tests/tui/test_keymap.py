@@ -98,3 +98,13 @@ def test_actions_are_refused_while_a_turn_runs():
             await pilot.pause()
             assert isinstance(app.screen, InjectScreen)
     run(go())
+
+
+def test_readme_names_every_dashboard_key():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    part = readme[readme.index("opens the dashboard"):readme.index("- Classroom:")]
+    for c in DASHBOARD:
+        if c.bound:
+            assert f"`{c.display.split(' / ')[0]}`" in part, c
