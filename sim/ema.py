@@ -24,26 +24,12 @@ from typing import Any
 
 import numpy as np
 
+from sim.research.design import uncertainty_ranges
+
 POSTURES = ("firm", "neutral", "cautious")
 NONE = "none"
 
-
-def uncertainty_ranges(setup, params: list[str] | None = None) -> dict[str, tuple[float, float]]:
-    """'ACTOR.param' -> (lo, hi) for every actor parameter with a non-empty config range
-    (or only `params`, which may also name rule constants MODEL.track.name)."""
-    from sim.inputs.setup import AI, PI
-    from sim.research.design import param_bounds
-    from sim.vocabulary import AGENT_ACTORS, PARAMS
-
-    if params:
-        return dict(param_bounds(setup, p, "params") for p in params)
-    out = {}
-    for a in AGENT_ACTORS:
-        for p in PARAMS:
-            lo, hi = (float(x) for x in setup.param_ranges[AI[a], PI[p]])
-            if lo < hi:
-                out[f"{a}.{p}"] = (lo, hi)
-    return out
+__all__ = ["ema_model", "uncertainty_ranges", "partners", "standing_moves", "play"]
 
 
 def partners(setup) -> dict[str, list[str]]:

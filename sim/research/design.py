@@ -199,3 +199,20 @@ def _replicated(kind: str, keys: list[str], bounds, grid: np.ndarray, reps: int,
     values = {k: np.repeat(grid[:, i], reps) for i, k in enumerate(keys)}
     return Design(kind, len(grid) * reps, keys, bounds, values, points=len(grid),
                   replicates=reps, extra=extra)
+
+
+def uncertainty_ranges(setup, params: list[str] | None = None) -> dict[str, tuple[float, float]]:
+    """'ACTOR.param' -> (lo, hi) for every actor parameter with a non-empty config range
+    (or only `params`, which may also name rule constants MODEL.track.name)."""
+    from sim.inputs.setup import AI, PI
+    from sim.vocabulary import AGENT_ACTORS, PARAMS
+
+    if params:
+        return dict(param_bounds(setup, p, "params") for p in params)
+    out = {}
+    for a in AGENT_ACTORS:
+        for p in PARAMS:
+            lo, hi = (float(x) for x in setup.param_ranges[AI[a], PI[p]])
+            if lo < hi:
+                out[f"{a}.{p}"] = (lo, hi)
+    return out

@@ -148,10 +148,10 @@ def discover(scenario: str, where: str, runs: int, out: Path, seed: int = 0,
              scheduler: str | None = None, chunk_size: int | None = None, progress=None,
              density: float = DENSITY) -> dict[str, Any]:
     """Run the sample as a batch in `out` (resumable) and find the boxes."""
-    from sim.api import Results
-    from sim.ema import uncertainty_ranges
     from sim.inputs.setup import build
     from sim.research.batch import DEFAULT_CHUNK, BatchRequest, run_batch
+    from sim.research.design import uncertainty_ranges
+    from sim.research.folder import Results
 
     setup = build(scenario, overrides or [], turns)
     conds = parse_where(where, setup.dyads)

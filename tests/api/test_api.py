@@ -13,7 +13,7 @@ import pytest
 import sim
 
 
-@pytest.mark.parametrize("module", ["sim.api", "sim"])
+@pytest.mark.parametrize("module", ["sim.api", "sim", "sim.research.folder"])
 def test_docstring_examples_run(module):
     import importlib
 
