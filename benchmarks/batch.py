@@ -38,7 +38,8 @@ def folder_bytes(out: Path) -> int:
 
 def timed(out: Path, runs: int, workers: int, record: str = "final",
           chunk: int = 500) -> float:
-    from sim.research.batch import BatchRequest, run_batch
+    from sim.research.batch import run_batch
+    from sim.research.request import BatchRequest
 
     shutil.rmtree(out, ignore_errors=True)
     t = time.perf_counter()

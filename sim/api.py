@@ -202,7 +202,8 @@ def batch(scenario: str, *, runs: int, seed: int = 0, out: Path | str,
     >>> r.params().columns.tolist()
     ['run', 'seed_key', 'DEU.china_caution', 'JPN.bandwidth']
     """
-    from sim.research.batch import BatchRequest, run_batch
+    from sim.research.batch import run_batch
+    from sim.research.request import BatchRequest
 
     ov = _overrides(overrides)
     ov_list = [f"{k}={v!r}" for k, v in ov.items()] if isinstance(ov, dict) else ov

@@ -7,6 +7,10 @@ import sys
 
 SIM = pathlib.Path(__file__).resolve().parent.parent / "sim"
 FORBIDDEN = ("textual", "rich", "tui")
+#: a module of these folders keeps to about this many lines, or its docstring says why not
+#: in a paragraph that starts with LONG_REASON
+MAX_LINES = {"research": 400}
+LONG_REASON = "Why this file is long:"
 
 
 def test_no_sim_module_imports_the_ui():
@@ -41,3 +45,52 @@ def test_cli_and_its_plugins_do_not_import_heavy_libraries_at_start():
             " 'matplotlib', 'scipy', 'pydantic') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+#: What `wargame validate` and `wargame list` must not load: the engine's Mesa model and
+#: the libraries only batches, reports and charts need.
+HEAVY = ("mesa", "pandas", "pyarrow", "matplotlib", "scipy", "dask", "networkx",
+         "sim.engine.model", "sim.engine.actors", "sim.engine.world", "sim.engine.moves",
+         "sim.engine.shocks", "sim.engine.results", "sim.engine.reporters")
+
+
+def _loaded_by(*args: str) -> tuple[list[str], str]:
+    code = ("import atexit, sys\n"
+            "def report():\n"
+            f"    heavy = {HEAVY!r}\n"
+            "    bad = sorted({h for m in list(sys.modules) for h in heavy\n"
+            "                  if m == h or m.startswith(h + '.')})\n"
+            "    sys.stderr.write('LOADED:' + ','.join(bad) + '\\n')\n"
+            "atexit.register(report)\n"
+            "from sim.cli.main import main\n"
+            f"main({list(args)!r})\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=SIM.parent)
+    line = [ln for ln in out.stderr.splitlines() if ln.startswith("LOADED:")]
+    assert out.returncode == 0 and line, out.stderr
+    return [m for m in line[-1][len("LOADED:"):].split(",") if m], out.stdout
+
+
+def test_validate_and_list_load_no_engine_and_no_heavy_library():
+    for args in (["validate", "scenarios/baseline.yaml"], ["list"], ["list", "--json"]):
+        loaded, stdout = _loaded_by(*args)
+        assert stdout.strip(), args  # the command did its work
+        assert loaded == [], f"wargame {' '.join(args)} imports {', '.join(loaded)}"
+
+
+def test_the_import_check_sees_a_heavy_import():
+    # a one-turn run plays the Mesa model: the same check must see it
+    loaded, _ = _loaded_by("run", "baseline", "--turns", "1", "--json")
+    assert "mesa" in loaded and "sim.engine.model" in loaded
+
+
+def test_long_modules_say_why_at_their_top():
+    for folder, limit in MAX_LINES.items():
+        for path in sorted((SIM / folder).rglob("*.py")):
+            text = path.read_text()
+            n = len(text.splitlines())
+            if n > limit:
+                doc = ast.get_docstring(ast.parse(text)) or ""
+                assert LONG_REASON in doc, (f"{path.relative_to(SIM)} has {n} lines (over "
+                                            f"{limit}): split it, or give the reason at its "
+                                            f"top after '{LONG_REASON}'")

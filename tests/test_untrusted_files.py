@@ -138,3 +138,29 @@ def test_atomic_write_leaves_no_partial_file(tmp_path):
         atomic_write(target, 12345)  # not bytes: fails before replacing
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_libyaml_and_pure_python_parsers_agree(monkeypatch):
+    # libyaml scans and parses where PyYAML has it; the pure-Python parser is the fallback.
+    # Both feed the same strict composer: same data, same refusals at the same line.
+    import pathlib
+
+    import sim.inputs.loader as loader
+
+    assert loader._Parser is not None  # the shipped wheels of PyYAML include libyaml
+    texts = [t for _, t, _ in CASES if "\xe9" not in t and "\x00" not in t]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(pathlib.Path("scenarios").glob(
+        "*.yaml")) + sorted(pathlib.Path("config").glob("*.yaml"))]
+    texts += ["a: [1,\n", "a: b: c\n", "- x\n y: 2\n", "a: 'open\n", "{a: 1\n"]
+
+    def outcome(text):
+        try:
+            return parse_yaml(text, "f.yaml")[0]
+        except InputError as exc:
+            return ("refused", str(exc).split(":")[1])  # the line
+
+    fast = [outcome(t) for t in texts]
+    monkeypatch.setattr(loader, "_Parser", None)
+    assert loader._loader("a: 1").__class__.__name__ == "_PyStrictLoader"
+    assert [outcome(t) for t in texts] == fast
+    assert sum(isinstance(f, tuple) for f in fast) >= 20  # refusals were compared too

@@ -115,12 +115,12 @@ def _game(scenario, seed, seat, set_, turns, load):
 def _batch_game(batch: str, run: int, seat):
     """The game of run `run` of a batch: its scenario, overrides, seed and random stream."""
     from sim.game.game import Game, check_seats
-    from sim.research.batch import run_spec
+    from sim.research.replay import RunSpec
 
     check_seats(seat or [])
-    spec = run_spec(batch, run)
-    return Game(spec["scenario"], spec["seed"], spec["overrides"], spec["turns"], seat or [],
-                spec["rng_run"])
+    spec = RunSpec.from_batch(batch, run)
+    return Game(spec.scenario, spec.seed, spec.all_overrides, spec.turns, seat or [],
+                spec.rng_run)
 
 
 def serve_command(scenario, seed, seat, set_, turns) -> str:

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from sim.cli.main import SetOpt, guarded
+from sim.cli.main import SetOpt, console, guarded, show, table
 from sim.errors import InputError
 
 RunsOpt = Annotated[int, typer.Option("--runs", help="Number of runs (see --help of each "
@@ -134,7 +134,7 @@ def register(app: typer.Typer) -> None:
         Chunks are written atomically with their checksums: rerunning the same command
         resumes an interrupted batch (Ctrl+C stops it, exit code 130) and recomputes
         damaged chunks."""
-        from sim.research.batch import DEFAULT_CHUNK, BatchRequest
+        from sim.research.request import DEFAULT_CHUNK, BatchRequest
 
         req = BatchRequest(scenario, runs, out, seed, list(set_ or []), list(sweep or []),
                            sample, _csv(params), turns,
@@ -156,7 +156,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check a result folder: every file against its SHA-256, every chunk present, the
         scenario, config and engine unchanged. Exit 0 when whole, 1 naming each problem."""
-        from sim.research.batch import verify as check
+        from sim.research.integrity import verify as check
 
         problems = check(out)
         for p in problems:
@@ -174,7 +174,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Re-simulate run K of a batch alone (bit-identical to its rows in DIR)."""
         from sim.cli.main import show_run
-        from sim.research.batch import replay_model
+        from sim.research.replay import replay_model
 
         show_run(replay_model(out, run, keep_snapshots=not as_json), as_json)
 
@@ -205,14 +205,16 @@ def register(app: typer.Typer) -> None:
         Carlo precision (of the mean, at the config's values); --uncertainty N adds the
         interval over the config's plausible parameter ranges."""
         from sim.research.compare import compare as do_compare
-        from sim.research.compare import format_table
 
         if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
             raise InputError("--chart", str(chart), "must end in .png or .svg")
         result = do_compare(scenario, list(set_ or []), runs, seed, against, turns,
                             uncertainty)
         summary = result.summary()
-        typer.echo(json.dumps(summary, indent=1) if as_json else format_table(summary))
+        if as_json:
+            typer.echo(json.dumps(summary, indent=1))
+        else:
+            print_comparison(summary)
         if chart is not None:
             result.chart(chart)
             if not as_json:
@@ -244,13 +246,13 @@ def register(app: typer.Typer) -> None:
         """Sobol indices or Morris screening of one outcome at the final turn.
 
         Writes sensitivity.csv, .json and .png next to the study's runs in --out."""
-        from sim.research.sensitivity import format_table, run_study
+        from sim.research.sensitivity import run_study
 
         with progress_bar(not quiet) as update:
             result = run_study(scenario, method, _csv(params), runs, outcome, out, seed,
                                list(set_ or []), turns, engine, workers, scheduler,
                                chunk_size, progress=update, replicates=replicates)
-        typer.echo(format_table(result))
+        print_sensitivity(result)
         typer.echo(f"\nwritten: {out / 'sensitivity.csv'}, {out / 'sensitivity.json'}, "
                    f"{out / 'sensitivity.png'}, {out / 'sensitivity.svg'}")
 
@@ -301,6 +303,63 @@ def register(app: typer.Typer) -> None:
 
         write_report(out_dir, out)
         typer.echo(f"written: {out}")
+
+
+def print_comparison(summary: dict) -> None:
+    """`compare`'s final-turn differences with their intervals as a table on stdout."""
+    from rich.markup import escape
+
+    from sim.research.compare import MC_NOTE
+
+    con = console()
+    unc = summary.get("uncertainty")
+    con.print(f"{summary['counterfactual']} {summary['overrides']} vs {summary['baseline']}: "
+              f"{summary['runs']} paired runs, seed {summary['seed']}, final turn "
+              f"({summary['over_time'][-1]['date']})", markup=False)
+    t = table(con)
+    t.add_column("dyad", no_wrap=True)
+    t.add_column("track", no_wrap=True)
+    for col in ("baseline", "counterf.", "diff"):
+        t.add_column(col, justify="right", no_wrap=True)
+    t.add_column("MC precision 90% interval", min_width=16)
+    if unc:
+        t.add_column("with param. uncertainty 90% interval", min_width=16)
+    for r in summary["final"]:
+        sig = "*" if r["low"] > 0 or r["high"] < 0 else " "
+        cells = [r["dyad"], r["track"], f"{r['baseline']:.3f}", f"{r['counterfactual']:.3f}",
+                 f"{r['difference']:+.3f}{sig}", f"[{r['low']:+.3f}, {r['high']:+.3f}]"]
+        if unc:
+            cells.append(f"[{r['param_low']:+.3f}, {r['param_high']:+.3f}]")
+        t.add_row(*map(escape, cells))
+    show(con, t)
+    notes = ["* the Monte Carlo interval excludes zero",
+             f"MC precision: {MC_NOTE.split(': ', 1)[1]}."]
+    if unc:
+        notes.append(f"With param. uncertainty: "
+                     f"{summary['intervals']['param_low_high'].split(': ', 1)[1]}.")
+    else:
+        notes.append("Add --uncertainty N to sample the config's plausible ranges (N points) "
+                     "and show the interval that includes parameter uncertainty.")
+    con.print("\n".join(notes), markup=False)
+
+
+def print_sensitivity(result: dict) -> None:
+    """A sensitivity study's indices as a table on stdout."""
+    con = console()
+    con.print(f"{result['method']} sensitivity of {result['outcome']} ({result['date']}), "
+              f"{result['points']} points x {result['replicates']} replicates on common "
+              f"random numbers = {result['runs']} runs of {result['scenario']}", markup=False)
+    sobol = result["method"] == "sobol"
+    cols = (("S1", "S1"), ("±", "S1_conf"), ("ST", "ST"), ("±", "ST_conf")) if sobol else \
+        (("mu*", "mu_star"), ("±", "mu_star_conf"), ("mu", "mu"), ("sigma", "sigma"))
+    t = table(con)
+    t.add_column("parameter", no_wrap=True)
+    for name, _ in cols:
+        t.add_column(name, justify="right", no_wrap=True)
+    for r in result["indices"]:
+        t.add_row(r["param"], *(f"{r[k]:.3f}" if r[k] is not None else "n/a"
+                                for _, k in cols))
+    show(con, t)
 
 
 def print_discovery(res) -> None:

@@ -142,6 +142,38 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario YAML fil
         typer.echo(f"OK {f}")
 
 
+def console():
+    """stdout for tables: on a terminal with bold headers, fitted to its width; elsewhere (a
+    pipe, a file) plain text without colour, wide enough that no cell wraps."""
+    from rich.console import Console
+
+    con = Console(highlight=False, soft_wrap=True)
+    if not con.is_terminal:
+        con = Console(highlight=False, soft_wrap=True, width=240, no_color=True)
+    return con
+
+
+def show(con, renderable) -> None:
+    """Print a table: on a terminal as rich draws it, elsewhere without trailing spaces."""
+    if con.is_terminal:
+        con.print(renderable)
+        return
+    with con.capture() as cap:
+        con.print(renderable)
+    try:
+        typer.echo("\n".join(line.rstrip() for line in cap.get().splitlines()))
+    except BrokenPipeError:  # the reader stopped (`| head`): stop quietly, as rich does
+        con.on_broken_pipe()
+
+
+def table(con, title: str | None = None, **kw):
+    from rich import box
+    from rich.table import Table
+
+    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False,
+                 pad_edge=False, **kw)
+
+
 @app.command("list")
 @guarded
 def list_(
@@ -162,20 +194,16 @@ def list_(
         doc = {k: v for k, v in (("scenarios", scen), ("parameters", params)) if v is not None}
         typer.echo(json.dumps(doc, indent=1))
         return
-    from rich.console import Console
-    from rich.table import Table
-
-    con = Console(highlight=False)
+    con = console()
     if scen is not None:
-        t = Table(title="Scenarios", title_justify="left", show_lines=False)
+        t = table(con, "Scenarios")
         t.add_column("name", no_wrap=True)
         t.add_column("description", overflow="fold")
         for r in scen:
             t.add_row(r["name"], r["description"])
-        con.print(t)
+        show(con, t)
     if params is not None:
-        t = Table(title="Parameters (--set KEY=VALUE; ranges bound sweeps and samples)",
-                  title_justify="left")
+        t = table(con, "Parameters (--set KEY=VALUE; ranges bound sweeps and samples)")
         t.add_column("key", no_wrap=True)
         t.add_column("value", justify="right")
         t.add_column("range", no_wrap=True)
@@ -185,7 +213,7 @@ def list_(
                     else r["source"])
             t.add_row(r["key"], f"{r['value']:g}", f"[{r['range'][0]:g}, {r['range'][1]:g}]",
                       text)
-        con.print(t)
+        show(con, t)
 
 
 @app.command()
@@ -253,7 +281,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         typer.echo(f"error: {' '.join(exc.format_message().split())}", err=True)
         code = exc.exit_code
-    except (click.Abort, typer.Abort):
+    except typer.Abort:
         typer.echo("interrupted", err=True)
         code = 130
     except InputError as exc:  # pragma: no cover - commands catch their own

@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
 
 from sim.engine.explain import explain, formula, sentence, top_drivers
 from sim.vocabulary import ENABLERS, TRACKS, anchor
+
+
+class EventKind(StrEnum):
+    """What an event of a run is. The members are strings, so the JSON of `wargame run` and
+    the `kind` column of a batch's events table hold the plain names."""
+
+    SHOCK = "shock"  # a scenario shock fired (its draw, sim/engine/shocks.py)
+    INJECT = "inject"  # a shock injected by a facilitator in a game
+    MOVE = "move"  # a move a seat submitted in a game
+    NEGOTIATION = "negotiation"  # a dyad opened talks on an enabling agreement
+    AGREEMENT = "agreement"  # the talks ended in a signature
+    STALLED = "stalled"  # the talks stalled
+    ACTIVITY = "activity"  # a meeting, exchange or exercise took place on a track
+
+
+#: The kinds every run of an ensemble records (injects and moves happen only in a game), in
+#: the order of the codes of a batch's `kind` column.
+ENSEMBLE_KINDS = (EventKind.SHOCK, EventKind.NEGOTIATION, EventKind.AGREEMENT,
+                  EventKind.STALLED, EventKind.ACTIVITY)
 
 ACTIVITY = {
     "dialogue": ((3.5, "ministerial meeting (2+2 or leaders)"),
@@ -23,16 +43,16 @@ def activity_name(track: str, level: float) -> str:
     return next(name for floor, name in ACTIVITY[track] if level >= floor)
 
 
-def agreement_texts(setup, d: int, e: int) -> dict[str, str]:
+def agreement_texts(setup, d: int, e: int) -> dict[EventKind, str]:
     """Log lines for negotiations on agreement e in dyad d: opened, signed, stalled."""
     dy, en = setup.dyads[d], ENABLERS[e]
     kind = setup.config.enablers[en]
     name = f"{'an' if kind.name[0].lower() in 'aeio' else 'a'} {kind.name}"
     st = setup.config.dyads[dy].enablers.get(en) if dy in setup.config.dyads else None
     why = f" over {st.blocker_reason}" if st is not None and st.blocker_reason else ""
-    return {"negotiation": f"{dy} open negotiations on {name}",
-            "agreement": f"{dy} {kind.verb} {name}",
-            "stalled": f"{dy} talks on {name} stall{why}"}
+    return {EventKind.NEGOTIATION: f"{dy} open negotiations on {name}",
+            EventKind.AGREEMENT: f"{dy} {kind.verb} {name}",
+            EventKind.STALLED: f"{dy} talks on {name} stall{why}"}
 
 
 def run_events(model, run: int = 0) -> list[dict[str, Any]]:
@@ -43,21 +63,22 @@ def run_events(model, run: int = 0) -> list[dict[str, Any]]:
         date = s.date(t)
         for j in np.flatnonzero(rec.fired[run]):
             sh = s.shocks[j].shock
-            out.append({"turn": t, "date": date, "kind": "shock", "id": sh.id, "text": sh.name})
+            out.append({"turn": t, "date": date, "kind": EventKind.SHOCK, "id": sh.id,
+                        "text": sh.name})
         for sid in rec.injected:
-            out.append({"turn": t, "date": date, "kind": "inject", "id": sid,
+            out.append({"turn": t, "date": date, "kind": EventKind.INJECT, "id": sid,
                         "text": model.shocks.names.get(sid, sid)})
         for mv in rec.moves:
-            out.append({"turn": t, "date": date, "kind": "move", "actor": mv.actor,
+            out.append({"turn": t, "date": date, "kind": EventKind.MOVE, "actor": mv.actor,
                         "text": mv.describe()})
-        for kind, arr in (("negotiation", rec.opened), ("agreement", rec.signed),
-                          ("stalled", rec.stalled)):
+        for kind, arr in ((EventKind.NEGOTIATION, rec.opened), (EventKind.AGREEMENT, rec.signed),
+                          (EventKind.STALLED, rec.stalled)):
             for d, e in zip(*np.nonzero(arr[run]), strict=True):
                 out.append({"turn": t, "date": date, "kind": kind, "dyad": s.dyads[d],
                             "enabler": ENABLERS[e], "text": agreement_texts(s, d, e)[kind]})
         for d, k in zip(*np.nonzero(rec.activity[run]), strict=True):
             lvl = float(rec.levels[run, d, k])
-            out.append({"turn": t, "date": date, "kind": "activity", "dyad": s.dyads[d],
+            out.append({"turn": t, "date": date, "kind": EventKind.ACTIVITY, "dyad": s.dyads[d],
                         "track": TRACKS[k], "text": f"{s.dyads[d]}: "
                         f"{activity_name(TRACKS[k], lvl)}"})
     return out
@@ -119,10 +140,10 @@ def human_report(model, run: int = 0) -> str:
             lo, hi = hist[0, d, k], hist[-1, d, k]
             lines.append(f"{dy:<10}{tr:<10}{lo:>6.2f}{hi:>7.2f}  {anchor(tr, hi)}")
     events = run_events(model, run)
-    major = [e for e in events if e["kind"] != "activity"]
+    major = [e for e in events if e["kind"] != EventKind.ACTIVITY]
     counts: dict[str, int] = {}
     for e in events:
-        if e["kind"] == "activity":
+        if e["kind"] == EventKind.ACTIVITY:
             counts[f"{e['dyad']} {e['track']}"] = counts.get(f"{e['dyad']} {e['track']}", 0) + 1
     lines += ["", "Events:"]
     lines += [f"  {e['date']}  {e['text']}" for e in major] or ["  no shocks or agreements"]

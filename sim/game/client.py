@@ -6,8 +6,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
+import re
+import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
@@ -23,10 +26,18 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 REGISTRY_WAIT = 30.0  # seconds a client on the host's machine waits for the host to start
 
 
+TOKEN_ENV = "WARGAME_TOKEN"
+"""Environment variable a client reads its token (or its whole join address) from, so that
+the token stays out of the command line, which every user of the machine can read."""
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{4,256}$")
+
+
 def join_url(address: str, seat: str | None = None, token: str | None = None,
-             token_file: str | None = None) -> str:
-    """The full join address: the seat and token from the address, the options, a token
-    file, or (on this machine only) the host's own registry of tokens."""
+             token_file: str | None = None, environ: Mapping[str, str] | None = None,
+             prompt: Callable[[str], str] | None = None) -> str:
+    """The full join address. The token comes from the first of: `token` (--token), the
+    address (?token=...), `token_file`, the WARGAME_TOKEN variable of `environ`, (on this
+    machine only) the host's own registry of tokens, or `prompt`."""
     parts = urlsplit(address)
     if parts.scheme not in ("ws", "wss") or not parts.hostname:
         raise InputError("address", "", f"'{address}' is not a join address; expected "
@@ -39,6 +50,9 @@ def join_url(address: str, seat: str | None = None, token: str | None = None,
     token = token or (q.get("token") if q.get("seat", seat) == seat else None)
     if token is None and token_file:
         token = _token_from(Path(token_file), seat)
+    env = os.environ if environ is None else environ
+    if token is None and env.get(TOKEN_ENV):
+        token = _token_in(env[TOKEN_ENV], seat, TOKEN_ENV)
     if token is None and parts.hostname in LOOPBACK and parts.port:
         f = registry_file(parts.port)
         end = time.monotonic() + REGISTRY_WAIT
@@ -46,20 +60,58 @@ def join_url(address: str, seat: str | None = None, token: str | None = None,
             time.sleep(0.1)
         if f.exists():
             token = _token_from(f, seat)
+    if token is None and prompt is not None:
+        token = _token_in(prompt(f"token (or join address) for {seat}"), seat, "the prompt")
     if token is None:
         raise InputError("address", "token", f"no token for seat {seat}: use the join address "
-                         "the host printed (it carries ?seat=...&token=...)")
+                         f"the host printed (it carries ?seat=...&token=...), {TOKEN_ENV} "
+                         "or --token-file")
     q.update(seat=seat, token=token)
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(q), ""))
 
 
 def _token_from(path: Path, seat: str) -> str | None:
+    """The token of `seat` in a file: the host's tokens.json (or its registry), or a text
+    file holding the token or the join address."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except (OSError, ValueError) as exc:
         raise InputError(str(path), "", f"cannot read tokens: {exc.__class__.__name__}") from None
-    tokens = data.get("tokens", data) if isinstance(data, dict) else {}
-    return tokens.get(seat)
+    if text.lstrip().startswith("{"):
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise InputError(str(path), "", f"cannot read tokens: {exc.__class__.__name__}") \
+                from None
+        tokens = data.get("tokens", data) if isinstance(data, dict) else {}
+        return tokens.get(seat) if isinstance(tokens, dict) else None
+    return _token_in(text, seat, str(path))
+
+
+def _token_in(text: str, seat: str, where: str) -> str | None:
+    """A token given as itself or inside a join address (None if the address is another
+    seat's)."""
+    text = text.strip()
+    if "token=" in text:
+        q = {k: v[0] for k, v in parse_qs(urlsplit(text.split()[-1]).query).items()}
+        if q.get("seat", seat) != seat:
+            return None
+        text = q.get("token", "")
+    if not _TOKEN_RE.match(text):
+        raise InputError(where, "", "not a token or a join address (a token is letters, "
+                         "digits, - and _)")
+    return text
+
+
+def child_command(url: str) -> tuple[list[str], dict[str, str]]:
+    """The command and the extra environment of a process that opens `url`'s screen
+    (`join --serve` starts one per browser session): the token travels in the environment,
+    never on the command line."""
+    parts = urlsplit(url)
+    q = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    token = q.pop("token")
+    bare = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(q), ""))
+    return [sys.executable, "-m", "sim", "join", bare], {TOKEN_ENV: token}
 
 
 class Connection:

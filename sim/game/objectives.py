@@ -1,4 +1,5 @@
-"""Briefs, objectives and scores of the classroom seats (config/classroom.yaml).
+"""Briefs, objectives and scores of the classroom seats: config/classroom.yaml's defaults,
+replaced seat by seat by the scenario's own (see `load_plans`).
 
 A seat's score each turn is the sum of the points of its objectives met that turn, minus
 the points of the limits it is over; the game score is the sum over turns. Every quantity is
@@ -9,83 +10,14 @@ world indices, the seat's parameters and its moves), never recomputed here.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 from pydantic import Field, model_validator
 
 from sim.errors import InputError, allowed
 from sim.inputs.loader import project_root, read_yaml, validate
-from sim.inputs.schema import AgentId, Strict
+from sim.inputs.schema import AgentId, Brief, Objective, Scenario, Strict, duplicate_objective
 from sim.vocabulary import AGENT_ACTORS, ENABLERS, INDICES, PARAMS, TRACKS
-
-Kind = Literal["level", "agreement", "limit", "cost", "restraint", "domestic"]
-RestrainedMove = Literal["statement", "deploy", "statement_russia"]
-
-
-class Cited(Strict):
-    """One line of a brief with where the report says it."""
-
-    text: str
-    """What the team should know."""
-    source: str = Field(min_length=3)
-    """Chapter › section of the report."""
-
-
-class Brief(Strict):
-    """What a team reads before it plays."""
-
-    role: str
-    """Who the team is, in two lines."""
-    motivations: list[Cited] = []
-    """Why it cooperates with Japan (or, for Japan, with Europe)."""
-    red_lines: list[Cited] = []
-    """What it will not do."""
-    constraints: list[Cited] = []
-    """What limits it."""
-
-
-class Objective(Strict):
-    """One objective worth points, scored every turn."""
-
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    """Short name, unique within the seat."""
-    text: str
-    """The objective in plain words."""
-    kind: Kind
-    """level, agreement, limit, cost, restraint or domestic (see config/classroom.yaml)."""
-    points: float = Field(gt=0, le=20)
-    """Points earned per turn met (or lost per turn over a limit)."""
-    source: str = Field(min_length=3)
-    """Chapter › section of the report."""
-    dyad: str | None = None
-    """Dyad of a level, agreement or limit objective (e.g. JPN-GBR)."""
-    track: Literal["dialogue", "exchange", "exercise"] | None = None
-    """Track of a level or limit objective."""
-    enabler: Literal["isa", "acsa", "equipment", "two_plus_two", "raa", "partnership"] | None = None
-    """Agreement of an agreement objective."""
-    index: Literal["china_assertiveness", "russian_aggression", "nk_provocation", "us_engagement",
-                   "budget_pressure", "japan_activism"] | None = None
-    """World index of a limit objective."""
-    move: RestrainedMove | None = None
-    """Move counted by a restraint objective."""
-    at_least: float | None = None
-    """Level to reach (level)."""
-    at_most: float | None = None
-    """Limit not to cross (limit, cost, restraint, domestic)."""
-
-    @model_validator(mode="after")
-    def _fields(self) -> Objective:
-        need = {"level": ("dyad", "track", "at_least"), "agreement": ("dyad", "enabler"),
-                "cost": ("at_most",), "restraint": ("move", "at_most"),
-                "domestic": ("at_most",)}.get(self.kind, ("at_most",))
-        missing = [f for f in need if getattr(self, f) is None]
-        if missing:
-            raise ValueError(f"a {self.kind} objective needs {', '.join(missing)}")
-        if self.kind == "limit" and (self.index is None) == (self.dyad is None or
-                                                             self.track is None):
-            raise ValueError("a limit objective needs either index, or dyad and track")
-        return self
 
 
 class SeatPlan(Strict):
@@ -93,6 +25,14 @@ class SeatPlan(Strict):
 
     brief: Brief
     objectives: list[Objective]
+
+    @model_validator(mode="after")
+    def _unique(self) -> SeatPlan:
+        i = duplicate_objective(self.objectives)
+        if i is not None:
+            raise ValueError(f"objectives[{i}]: id '{self.objectives[i].id}' is used twice; "
+                             "an objective's id is unique within the seat")
+        return self
 
 
 class ClassroomConfig(Strict):
@@ -123,9 +63,18 @@ def scenario_objectives(scenario_path: str | Path) -> Path | None:
 
 
 def load_plans(override: str | Path | None = None, dyads: tuple[str, ...] | None = None,
-               scenario_path: str | Path | None = None) -> dict[str, SeatPlan]:
-    """The seats' plans: the defaults, then the scenario's own objectives file, then an
-    override file; each replaces the seats it names."""
+               scenario_path: str | Path | None = None,
+               scenario: Scenario | None = None) -> dict[str, SeatPlan]:
+    """The seats' plans, each layer replacing what the one before says about the seats it
+    names (lowest first):
+
+    1. config/classroom.yaml, the defaults (objectives on dyads the game lacks left out);
+    2. objectives/<name>.yaml next to the scenario file (a seat's brief and objectives);
+    3. the scenario's own `briefs:` and `objectives:` sections (a seat's brief, its
+       objectives, or both; what a section leaves out comes from the layers below);
+    4. the `--objectives FILE` of `wargame host` (a seat's brief and objectives).
+
+    The scenario's sections were checked when it was loaded (sim.inputs.loader.check_scenario)."""
     path = default_path()
     data, node = read_yaml(path)
     cfg = validate(ClassroomConfig, data, path, node)
@@ -133,16 +82,25 @@ def load_plans(override: str | Path | None = None, dyads: tuple[str, ...] | None
     plans = {a: p if dyads is None else p.model_copy(update={"objectives": [
         o for o in p.objectives if o.dyad is None or o.dyad in dyads]})
         for a, p in cfg.seats.items()}
-    layers = [scenario_objectives(scenario_path) if scenario_path else None, override]
-    for layer in layers:
-        if layer is None:
-            continue
-        p = Path(layer)
-        data, node = read_yaml(p)
-        seats = validate(ObjectivesOverride, data, p, node).seats
-        _check_dyads(p, seats, dyads)
-        plans.update(seats)
+    plans.update(_layer(scenario_objectives(scenario_path) if scenario_path else None, dyads))
+    if scenario is not None:
+        for a in sorted(set(scenario.briefs) | set(scenario.objectives)):
+            plans[a] = plans[a].model_copy(update={
+                "brief": scenario.briefs.get(a, plans[a].brief),
+                "objectives": scenario.objectives.get(a, plans[a].objectives)})
+    plans.update(_layer(override, dyads))
     return plans
+
+
+def _layer(path: str | Path | None, dyads) -> dict[str, SeatPlan]:
+    """The seats' plans of an objectives file (empty without one)."""
+    if path is None:
+        return {}
+    p = Path(path)
+    data, node = read_yaml(p)
+    seats = validate(ObjectivesOverride, data, p, node).seats
+    _check_dyads(p, seats, dyads)
+    return seats
 
 
 def _check_dyads(path: Path, plans: dict[str, SeatPlan], dyads) -> None:

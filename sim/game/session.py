@@ -101,7 +101,8 @@ class Session:
         if not self.game.seats:
             self.game.seats = list(self.seats)
         self.objectives_path = str(Path(objectives).resolve()) if objectives else None
-        self.plans = load_plans(objectives, self.game.setup.dyads, self.game.setup.path)
+        self.plans = load_plans(objectives, self.game.setup.dyads, self.game.setup.path,
+                                self.game.setup.scenario)
         self.timetable_path = injects
         self.timetable = load_timetable(injects, self.game) if injects else []
         self.timetable_done: list[int] = []

@@ -29,6 +29,7 @@ from sim.inputs.schema import (
     IndexConfig,
     ModelConstants,
     Scenario,
+    duplicate_objective,
 )
 from sim.vocabulary import AGENT_ACTORS, ENABLERS, PARAMS
 
@@ -84,14 +85,28 @@ CORE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "
                                                 "seq", "map")}
 
 
-class _StrictLoader(yaml.SafeLoader):
+#: libyaml's scanner and parser where PyYAML was built with it (several times faster than
+#: the pure-Python ones); composing stays in Python so that every node passes the checks below.
+try:
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # PyYAML built without libyaml
+    _Parser = None
+
+
+class _StrictLoader(yaml.composer.Composer, yaml.constructor.SafeConstructor,
+                    yaml.resolver.Resolver):
     """`yaml.SafeLoader` that also bounds nesting depth and alias count while composing and
     refuses explicit tags outside the core schema (checked per node, before construction)."""
 
     def __init__(self, stream):
-        super().__init__(stream)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
         self._depth = 0
         self._aliases = 0
+
+    def dispose(self):
+        pass
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
@@ -115,6 +130,28 @@ class _StrictLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+class _PyStrictLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
+                      _StrictLoader):
+    def __init__(self, stream):
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        _StrictLoader.__init__(self, stream)
+
+
+if _Parser is not None:
+    class _CStrictLoader(_StrictLoader, _Parser):
+        """Python composer over libyaml's events (the composer's methods come first)."""
+
+        def __init__(self, stream):
+            _Parser.__init__(self, stream)
+            _StrictLoader.__init__(self, stream)
+
+
+def _loader(text: str):
+    return (_CStrictLoader if _Parser is not None else _PyStrictLoader)(text)
 
 
 class _Refused(yaml.YAMLError):
@@ -184,7 +221,7 @@ def parse_yaml(text: str, file: str) -> tuple[Any, yaml.Node | None]:
     """Parse YAML text as untrusted input: safe constructors only, bounded depth and aliases,
     no duplicate keys, no non-finite numbers, core-schema tags only."""
     try:
-        loader = _StrictLoader(text)
+        loader = _loader(text)
         try:
             node = loader.get_single_node()
             if node is None:
@@ -626,3 +663,27 @@ def check_scenario(sc: Scenario, cfg: Config, path: Path, node: yaml.Node | None
         if isinstance(s.at, int) and s.at > sc.turns:
             raise InputError(f, f"shocks[{i}].at", f"turn {s.at} is after the last turn "
                              f"({sc.turns})", _node_line(node, ("shocks", i, "at")))
+    check_classroom(sc, dyads, f, node)
+
+
+def check_classroom(sc: Scenario, dyads: list[str], f: str, node: yaml.Node | None) -> None:
+    """The scenario's own briefs and objectives: only for its seats, on its dyads, one id
+    per objective of a seat."""
+    seats = list(sc.seats) or list(AGENT_ACTORS)
+    for part in ("briefs", "objectives"):
+        for a in getattr(sc, part):
+            if a not in seats:
+                raise InputError(f, f"{part}.{a}", f"{a} is not a seat of this scenario; "
+                                 f"{allowed(seats)}", _node_line(node, (part, a)))
+    for a, objectives in sc.objectives.items():
+        i = duplicate_objective(objectives)
+        if i is not None:
+            raise InputError(f, f"objectives.{a}[{i}].id", f"'{objectives[i].id}' is used "
+                             "twice; an objective's id is unique within the seat",
+                             _node_line(node, ("objectives", a, i, "id")))
+        for i, o in enumerate(objectives):
+            if o.dyad is not None and o.dyad not in dyads:
+                raise InputError(f, f"objectives.{a}[{i}].dyad",
+                                 f"'{o.dyad}' is not a dyad of this scenario"
+                                 f"{did_you_mean(o.dyad, dyads)}; {allowed(dyads)}",
+                                 _node_line(node, ("objectives", a, i, "dyad")))

@@ -495,6 +495,88 @@ class Shock(Strict):
         return v
 
 
+# --------------------------------------------------------------------------- classroom
+# Briefs and objectives of the seats of a hosted game (wargame host): config/classroom.yaml
+# holds the defaults; a scenario may bring its own (`briefs:` and `objectives:` below).
+
+ObjectiveKind = Literal["level", "agreement", "limit", "cost", "restraint", "domestic"]
+RestrainedMove = Literal["statement", "deploy", "statement_russia"]
+
+
+class Cited(Strict):
+    """One line of a brief with where the report says it."""
+
+    text: str
+    """What the team should know."""
+    source: str = Field(min_length=3)
+    """Chapter › section of the report."""
+
+
+class Brief(Strict):
+    """What a team reads before it plays."""
+
+    role: str
+    """Who the team is, in two lines."""
+    motivations: list[Cited] = []
+    """Why it cooperates with Japan (or, for Japan, with Europe)."""
+    red_lines: list[Cited] = []
+    """What it will not do."""
+    constraints: list[Cited] = []
+    """What limits it."""
+
+
+class Objective(Strict):
+    """One objective worth points, scored every turn."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    """Short name, unique within the seat."""
+    text: str
+    """The objective in plain words."""
+    kind: ObjectiveKind
+    """level, agreement, limit, cost, restraint or domestic (see scenarios/README.md)."""
+    points: float = Field(gt=0, le=20)
+    """Points earned per turn met (or lost per turn over a limit)."""
+    source: str = Field(min_length=3)
+    """Chapter › section of the report."""
+    dyad: str | None = None
+    """Dyad of a level, agreement or limit objective (e.g. JPN-GBR)."""
+    track: TrackName | None = None
+    """Track of a level or limit objective."""
+    enabler: EnablerName | None = None
+    """Agreement of an agreement objective."""
+    index: IndexName | None = None
+    """World index of a limit objective."""
+    move: RestrainedMove | None = None
+    """Move counted by a restraint objective."""
+    at_least: float | None = None
+    """Level to reach (level)."""
+    at_most: float | None = None
+    """Limit not to cross (limit, cost, restraint, domestic)."""
+
+    @model_validator(mode="after")
+    def _fields(self) -> Objective:
+        need = {"level": ("dyad", "track", "at_least"), "agreement": ("dyad", "enabler"),
+                "cost": ("at_most",), "restraint": ("move", "at_most"),
+                "domestic": ("at_most",)}.get(self.kind, ("at_most",))
+        missing = [f for f in need if getattr(self, f) is None]
+        if missing:
+            raise ValueError(f"a {self.kind} objective needs {', '.join(missing)}")
+        if self.kind == "limit" and (self.index is None) == (self.dyad is None or
+                                                             self.track is None):
+            raise ValueError("a limit objective needs either index, or dyad and track")
+        return self
+
+
+def duplicate_objective(objectives: list[Objective]) -> int | None:
+    """Position of the first objective whose id repeats an earlier one's, if any."""
+    seen: set[str] = set()
+    for i, o in enumerate(objectives):
+        if o.id in seen:
+            return i
+        seen.add(o.id)
+    return None
+
+
 class WorldOverride(Strict):
     """Scenario-level change of a world index's dynamics."""
 
@@ -553,6 +635,12 @@ class Scenario(Strict):
     """Relationships added to (or replacing those of) the config for this scenario, in the
     format of config/dyads.yaml (e.g. JPN-AUS); they are simulated unless `dyads:` lists
     which to simulate."""
+    briefs: dict[AgentId, Brief] = {}
+    """Classroom (wargame host): the briefs of the seats named, replacing those of
+    config/classroom.yaml (see scenarios/README.md for the order of precedence)."""
+    objectives: dict[AgentId, list[Objective]] = {}
+    """Classroom (wargame host): the objectives of the seats named, scored every turn,
+    replacing those of config/classroom.yaml and of objectives/<name>.yaml."""
 
     @field_validator("start")
     @classmethod

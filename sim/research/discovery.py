@@ -149,9 +149,10 @@ def discover(scenario: str, where: str, runs: int, out: Path, seed: int = 0,
              density: float = DENSITY) -> dict[str, Any]:
     """Run the sample as a batch in `out` (resumable) and find the boxes."""
     from sim.inputs.setup import build
-    from sim.research.batch import DEFAULT_CHUNK, BatchRequest, run_batch
+    from sim.research.batch import run_batch
     from sim.research.design import uncertainty_ranges
     from sim.research.folder import Results
+    from sim.research.request import DEFAULT_CHUNK, BatchRequest
 
     setup = build(scenario, overrides or [], turns)
     conds = parse_where(where, setup.dyads)
@@ -226,7 +227,7 @@ def box_chart(limits: list[dict[str, Any]], title: str):
 
 
 def write_results(out: Path, result: dict[str, Any]) -> None:
-    from sim.research.batch import atomic_write
+    from sim.files import atomic_write
     from sim.research.pages import image, render, table
 
     atomic_write(out / "discovery.json", (json.dumps(result, indent=1) + "\n").encode())

@@ -27,7 +27,7 @@ class Results:
     """
 
     def __init__(self, out: Path | str):
-        from sim.research.batch import read_manifest
+        from sim.research.integrity import read_manifest
 
         self.path = Path(out)
         self.manifest: dict[str, Any] = read_manifest(self.path)
@@ -63,7 +63,7 @@ class Results:
 
     def files(self, table: str = "levels") -> str:
         """A glob of the table's Parquet files, for DuckDB SQL or polars."""
-        from sim.research.batch import EVENTS, LEVELS, RUNS
+        from sim.research.tables import EVENTS, LEVELS, RUNS
 
         return {"levels": str(self.path / LEVELS / "**" / "*.parquet"),
                 "events": str(self.path / EVENTS / "*.parquet"),
@@ -73,7 +73,7 @@ class Results:
         """A lazy pyarrow dataset of the table."""
         import pyarrow.dataset as ds
 
-        from sim.research.batch import EVENTS, RUNS, levels_dataset
+        from sim.research.tables import EVENTS, RUNS, levels_dataset
 
         if table == "levels":
             return levels_dataset(self.path)
@@ -82,7 +82,7 @@ class Results:
     def levels(self, filters=None, columns: list[str] | None = None) -> pd.DataFrame:
         """Levels as pandas (run, turn, date, dyad, track, level), sorted by run and turn;
         `filters` in pandas' form, e.g. [("turn", "==", 40), ("run", "<", 100)]."""
-        from sim.research.batch import read_levels
+        from sim.research.tables import read_levels
 
         return read_levels(self.path, filters, columns)
 
@@ -90,7 +90,7 @@ class Results:
         """The events table as pandas (run, turn, date, kind, dyad, track, enabler, id, text)."""
         import pandas as pd
 
-        from sim.research.batch import EVENTS
+        from sim.research.tables import EVENTS
 
         return pd.read_parquet(self.path / EVENTS)
 
@@ -98,7 +98,7 @@ class Results:
         """runs.parquet: run, seed key and each swept or sampled parameter's value."""
         import pandas as pd
 
-        from sim.research.batch import RUNS
+        from sim.research.tables import RUNS
 
         return pd.read_parquet(self.path / RUNS)
 
@@ -126,6 +126,6 @@ class Results:
     def verify(self) -> list[str]:
         """Problems of the folder (damaged, missing or foreign files, changed inputs);
         [] when whole. See `wargame verify`."""
-        from sim.research.batch import verify
+        from sim.research.integrity import verify
 
         return verify(self.path)

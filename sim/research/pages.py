@@ -33,7 +33,7 @@ def figure_bytes(fig, fmt: str = "png", dpi: int = 100) -> bytes:
 
 def save_figure(fig, stem: Path, dpi: int = 100) -> tuple[Path, Path]:
     """Write `stem`.png and `stem`.svg atomically; the figure is closed."""
-    from sim.research.batch import atomic_write
+    from sim.files import atomic_write
 
     buf = io.BytesIO()
     fig.savefig(buf, format="svg", bbox_inches="tight")

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.engine.results import EventKind
 from sim.errors import InputError
 from sim.research.pages import image, level_axis, pyplot, render, table
 from sim.vocabulary import TRACKS
@@ -31,7 +32,7 @@ def load_levels(out: Path, manifest: dict[str, Any]) -> tuple[np.ndarray, np.nda
     recorded turns and the dyads."""
     import pyarrow.dataset as ds
 
-    from sim.research.batch import read_levels
+    from sim.research.tables import read_levels
 
     n = int(manifest["runs"])
     stride = max(1, -(-n // MAX_RUNS))
@@ -51,7 +52,7 @@ def event_table(out: Path) -> list[dict[str, Any]]:
     """Per kind, dyad, track/enabler: events per run and share of runs with at least one."""
     import pyarrow.parquet as pq
 
-    from sim.research.batch import EVENTS
+    from sim.research.tables import EVENTS
 
     totals: dict[tuple, list[int]] = {}
     for part in sorted((out / EVENTS).glob("part-*.parquet")):
@@ -200,8 +201,9 @@ def sensitivity_section(out: Path, res: dict[str, Any]) -> dict[str, Any]:
 def build_report(out: Path) -> str:
     import pandas as pd
 
-    from sim.research.batch import RUNS, check_intact, read_manifest
+    from sim.research.integrity import check_intact, read_manifest
     from sim.research.sensitivity import RESULT
+    from sim.research.tables import RUNS
 
     out = Path(out)
     man = read_manifest(out)
@@ -269,9 +271,9 @@ def build_report(out: Path) -> str:
         cols = ["kind", "dyad", "what", "count", "per run", "share of runs"]
         sections.append({"title": "Events", "note": "Events per run and share of runs with "
                          "at least one, by kind, dyad and track, agreement or shock.",
-                         "tables": [table([r for r in ev if r["kind"] != "activity"], cols,
+                         "tables": [table([r for r in ev if r["kind"] != EventKind.ACTIVITY], cols,
                                           {"per run": ".3f", "share of runs": ".1%"}),
-                                    table([r for r in ev if r["kind"] == "activity"], cols,
+                                    table([r for r in ev if r["kind"] == EventKind.ACTIVITY], cols,
                                           {"per run": ".2f", "share of runs": ".1%"})]})
     if design.get("params") and not res:
         rp = pd.read_parquet(out / RUNS)
@@ -295,7 +297,7 @@ def _date_label(man: dict[str, Any], t: int) -> str:
 
 
 def write_report(out_dir: Path, out: Path) -> None:
-    from sim.research.batch import atomic_write
+    from sim.files import atomic_write
 
     out_dir, out = Path(out_dir), Path(out)
     if not out_dir.is_dir():

@@ -42,7 +42,7 @@ def parse_outcome(outcome: str, dyads: tuple[str, ...], source: str = "--outcome
 
 def outcome_values(out: Path, dyad: str, track: str, turn: int) -> np.ndarray:
     """Level of dyad.track at `turn` for every run, ordered by run."""
-    from sim.research.batch import read_levels
+    from sim.research.tables import read_levels
 
     df = read_levels(out, filters=[("turn", "==", turn)])
     df = df[(df["dyad"].astype(str) == dyad) & (df["track"].astype(str) == track)]
@@ -86,7 +86,7 @@ def write_results(out: Path, result: dict[str, Any]) -> None:
     """sensitivity.json, sensitivity.csv and the chart (sensitivity.png and .svg)."""
     import pandas as pd
 
-    from sim.research.batch import atomic_write
+    from sim.files import atomic_write
     from sim.research.pages import save_figure
 
     rows = result["indices"]
@@ -127,24 +127,6 @@ def chart(result: dict[str, Any]):
     return fig
 
 
-def format_table(result: dict[str, Any]) -> str:
-    lines = [f"{result['method']} sensitivity of {result['outcome']} ({result['date']}), "
-             f"{result['points']} points x {result['replicates']} replicates on common random "
-             f"numbers = {result['runs']} runs of {result['scenario']}", ""]
-    if result["method"] == "sobol":
-        lines.append(f"{'parameter':<32}{'S1':>8}{'±':>8}{'ST':>8}{'±':>8}")
-        for r in result["indices"]:
-            lines.append(f"{r['param']:<32}" + "".join(
-                f"{(r[k] if r[k] is not None else float('nan')):>8.3f}"
-                for k in ("S1", "S1_conf", "ST", "ST_conf")))
-    else:
-        lines.append(f"{'parameter':<32}{'mu*':>8}{'±':>8}{'mu':>8}{'sigma':>8}")
-        for r in result["indices"]:
-            lines.append(f"{r['param']:<32}" + "".join(
-                f"{r[k]:>8.3f}" for k in ("mu_star", "mu_star_conf", "mu", "sigma")))
-    return "\n".join(lines)
-
-
 def run_study(scenario: str, method: str, params: list[str], runs: int, outcome: str,
               out: Path, seed: int = 0, overrides: list[str] | None = None,
               turns: int | None = None, engine: str = "local", workers: int | None = None,
@@ -156,7 +138,8 @@ def run_study(scenario: str, method: str, params: list[str], runs: int, outcome:
     every point draws the streams of run i) and the outcome is the mean over replicates, so
     the indices apportion the variance due to the parameters rather than to chance."""
     from sim.inputs.setup import build
-    from sim.research.batch import DEFAULT_CHUNK, BatchRequest, run_batch
+    from sim.research.batch import run_batch
+    from sim.research.request import DEFAULT_CHUNK, BatchRequest
 
     if method not in METHODS:
         raise InputError("--method", method, f"unknown method '{method}'"

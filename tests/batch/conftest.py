@@ -30,7 +30,7 @@ def wargame(app):
 
 
 def levels(out) -> np.ndarray:
-    from sim.research.batch import level_array
+    from sim.research.tables import level_array
 
     return level_array(out)
 

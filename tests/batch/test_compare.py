@@ -55,11 +55,49 @@ def test_bootstrap_interval_covers_a_known_mean_and_is_reproducible():
     assert abs((hi[0] - lo[0]) / 2 - half) < 0.2 * half
 
 
+def test_bootstrap_interval_is_scipys_percentile_interval_of_the_mean():
+    # the same numbers as scipy.stats.bootstrap of the rows' mean, 90% percentile, same seed
+    from scipy.stats import bootstrap
+
+    x = np.random.default_rng(5).normal(0.3, 1.0, (60, 4))
+    lo, hi = bootstrap_interval(x, seed=9)
+    ref = bootstrap((x,), np.mean, n_resamples=2000, confidence_level=0.9,
+                    method="percentile", axis=0, rng=np.random.default_rng(9))
+    np.testing.assert_allclose(lo, ref.confidence_interval.low, rtol=1e-12)
+    np.testing.assert_allclose(hi, ref.confidence_interval.high, rtol=1e-12)
+    assert not np.allclose(bootstrap_interval(x, seed=10)[0], lo)  # the seed matters
+
+
+def test_interval_is_of_paired_differences():
+    # runs share large common noise; the change adds 0.2 to every run: paired differences
+    # are all 0.2, so the interval is [0.2, 0.2] (unpaired resampling would be wide)
+    from sim.research.compare import Comparison
+
+    rng = np.random.default_rng(0)
+    base = rng.normal(2.0, 1.0, (3, 50, 1, 3))
+    c = Comparison("baseline", "baseline", {}, 50, 0, ["JPN-DEU"], ["a", "b", "c"], base,
+                   base + 0.2)
+    for row in c.summary()["final"]:
+        assert row["low"] == row["high"] == row["difference"] == 0.2
+
+
 def test_human_table_and_against(wargame):
     r = wargame("compare", "baseline", "--against", "china-coercion", "--runs", "20",
                 "--turns", "8")
     assert r.exit_code == 0, r.output
     assert "90% interval" in r.output and "JPN-DEU" in r.output
+    # not a terminal: plain columns, no colour codes and no box characters but the rule
+    assert "\x1b[" not in r.output and not any(ch in r.output for ch in "│┃┏┡")
+    lines = r.output.splitlines()
+    assert lines[1].split()[:5] == ["dyad", "track", "baseline", "counterf.", "diff"]
+    summary = compare("baseline", [], 20, against="china-coercion", turns=8).summary()
+    rows = [ln.split(None, 5) for ln in lines[3:3 + len(summary["final"])]]
+    for x, cells in zip(summary["final"], rows, strict=True):
+        assert cells == [x["dyad"], x["track"], f"{x['baseline']:.3f}",
+                         f"{x['counterfactual']:.3f}",
+                         f"{x['difference']:+.3f}" + ("*" if x["low"] > 0 or x["high"] < 0
+                                                      else ""),
+                         f"[{x['low']:+.3f}, {x['high']:+.3f}]"]
     c = compare("baseline", [], 5, against="china-coercion", turns=8)
     assert c.base.shape == c.cf.shape == (9, 5, len(c.dyads), 3)
 

@@ -3,6 +3,7 @@ as on a cluster) gives the same rows as a local batch."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import subprocess
@@ -51,6 +52,10 @@ def test_batch_on_a_separate_dask_cluster_equals_the_local_batch(tmp_path):
                            ("local", ["--workers", "1"])):
             subprocess.run([sys.executable, "-m", "sim", "batch", *common, "--out",
                             str(tmp_path / out), *extra], check=True, capture_output=True)
+        # the cluster's two worker processes ran it (not a local cluster of its own)
+        session = json.loads((tmp_path / "cluster" / "manifest.json").read_text())[
+            "timings"]["sessions"][-1]
+        assert session["engine"] == "dask" and session["workers"] == 2
         key = ["run", "turn", "dyad", "track"]
         a = pd.read_parquet(tmp_path / "cluster" / "levels.parquet").sort_values(key)
         b = pd.read_parquet(tmp_path / "local" / "levels.parquet").sort_values(key)

@@ -7,7 +7,8 @@ import pytest
 
 from sim.engine.model import WargameModel
 from sim.inputs.setup import build
-from sim.research.batch import BatchRequest, run_batch
+from sim.research.batch import run_batch
+from sim.research.request import BatchRequest
 
 from .conftest import events, levels
 

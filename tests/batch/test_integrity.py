@@ -114,24 +114,25 @@ def test_engine_fingerprint_covers_every_module(monkeypatch, tmp_path):
     """Any Python file of the engine, inputs, vocabulary or research code changes a batch's
     fingerprint (whole folders, not a hand-kept list); the command line does not."""
     import sim.engine as engine
-    import sim.research.batch as batch
+    import sim.research.request as request
 
     pkg = tmp_path / "sim"
-    shutil.copytree(os.path.dirname(os.path.dirname(batch.__file__)), pkg,
+    shutil.copytree(os.path.dirname(os.path.dirname(request.__file__)), pkg,
                     ignore=shutil.ignore_patterns("__pycache__", "_data"))
     real = engine.fingerprint
     monkeypatch.setattr(engine, "fingerprint", lambda *a, **k: real(*a, package=pkg))
-    before = batch.engine_digest()
+    before = request.engine_digest()
     for name in ("engine/explain.py", "vocabulary.py", "engine/results.py",
-                 "inputs/loader.py", "research/report.py", "research/batch.py"):
+                 "inputs/loader.py", "research/report.py", "research/batch.py",
+                 "research/tables.py"):
         f = pkg / name
         text = f.read_text()
         f.write_text(text + "\n# changed\n")
-        assert batch.engine_digest() != before, name
+        assert request.engine_digest() != before, name
         f.write_text(text)
-    assert batch.engine_digest() == before
+    assert request.engine_digest() == before
     (pkg / "cli" / "main.py").write_text("# changed\n")
-    assert batch.engine_digest() == before
+    assert request.engine_digest() == before
 
 
 def _cmd(out, runs="3000"):

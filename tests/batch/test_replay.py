@@ -89,3 +89,23 @@ def test_progress_bar_on_stderr(tmp_path, wargame):
     assert r.exit_code == 0
     assert "6/6" in r.stderr and "runs/s" in r.stderr and "ETA" in r.stderr
     assert "about" in r.stderr  # the estimate of output size and time
+
+
+def test_run_spec_of_a_sweep_names_what_determines_the_run(sweep_dir):
+    from sim.research.replay import RunSpec, rebuild_model
+
+    spec = RunSpec.from_batch(sweep_dir, 13)
+    runs = pd.read_parquet(sweep_dir / "runs.parquet").set_index("run")
+    assert spec.run == spec.rng_run == 13 and spec.seed == 9 and spec.turns == 12
+    assert spec.overrides == {"JPN.bandwidth": 9.0}
+    assert spec.params == {"DEU.china_caution": runs.loc[13, "DEU.china_caution"],
+                           "GBR.china_caution": runs.loc[13, "GBR.china_caution"]}
+    assert spec.all_overrides == spec.overrides | spec.params
+    model = rebuild_model(spec)
+    lv = pd.read_parquet(sweep_dir / "levels.parquet", filters=[("run", "==", 13),
+                                                                 ("turn", "==", 12)])
+    hist = model.level_history()[-1, 0]
+    dyads, tracks = list(model.setup.dyads), ["dialogue", "exchange", "exercise"]
+    for row in lv.itertuples():
+        assert hist[dyads.index(row.dyad), tracks.index(row.track)] == row.level  # exact
+    assert model.run_index.tolist() == [13]

@@ -19,9 +19,15 @@ def test_sobol_ranks_the_driving_parameter_first(tmp_path, wargame):
                 "--runs", "64", "--outcome", "JPN-DEU.exercise", "--turns", "16",
                 "--replicates", "2", "--quiet", "--out", out)
     assert r.exit_code == 0, r.output
-    assert "S1" in r.output and "ST" in r.output
     res = json.loads((out / "sensitivity.json").read_text())
     idx = res["indices"]
+    # the table (plain columns, not a terminal): one row per parameter, the JSON's numbers
+    lines = r.output.splitlines()
+    assert lines[1].split() == ["parameter", "S1", "±", "ST", "±"]
+    assert "\x1b[" not in r.output and not any(ch in r.output for ch in "│┃┏┡")
+    for x, line in zip(idx, lines[3:3 + len(idx)], strict=True):
+        assert line.split() == [x["param"], *(f"{x[k]:.3f}" for k in
+                                              ("S1", "S1_conf", "ST", "ST_conf"))]
     assert idx[0]["param"] == "DEU.china_caution"
     assert idx[0]["ST"] > 0.8 and idx[0]["S1"] > 0.5
     for row in idx[1:]:
@@ -40,6 +46,9 @@ def test_morris_ranks_the_driving_parameter_first(tmp_path, wargame):
                 "--replicates", "2", "--quiet", "--out", out)
     assert r.exit_code == 0, r.output
     idx = json.loads((out / "sensitivity.json").read_text())["indices"]
+    assert r.output.splitlines()[1].split() == ["parameter", "mu*", "±", "mu", "sigma"]
+    assert r.output.splitlines()[3].split()[:2] == ["DEU.china_caution",
+                                                    f"{idx[0]['mu_star']:.3f}"]
     assert idx[0]["param"] == "DEU.china_caution"
     assert idx[0]["mu_star"] > 5 * max(x["mu_star"] for x in idx[1:])
     assert {"mu_star", "mu_star_conf", "sigma"} <= set(idx[0])

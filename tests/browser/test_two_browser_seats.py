@@ -1,7 +1,8 @@
 """Two browser seats in one hosted game, in Debian's chromium driven by Playwright.
 
 A headless host runs the game; each seat's screen is served by `wargame join ... --serve`
-(textual-serve); chromium opens both pages. The facilitator sends each team a private
+(textual-serve, the seat's token in its environment); chromium opens both pages at the
+addresses they print. The facilitator sends each team a private
 inject; each page shows its own and never the other's. Textual draws on a canvas, so what a
 page shows is read from the terminal stream the page itself receives over its websocket.
 """
@@ -92,12 +93,16 @@ def test_two_browser_seats_each_see_only_their_private_inject(tmp_path):
         pages = {}
         for seat in ("JPN", "GBR"):
             web = free_port()
+            # the seat's token in the environment, off the command line
             procs.append(subprocess.Popen(
-                [sys.executable, "-m", "sim", "join",
-                 f"ws://127.0.0.1:{port}/?seat={seat}&token={tokens[seat]}", "--serve",
-                 "--port", str(web)], env=env, stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL))
-            pages[seat] = f"http://127.0.0.1:{web}/"
+                [sys.executable, "-m", "sim", "join", f"ws://127.0.0.1:{port}/?seat={seat}",
+                 "--serve", "--port", str(web)], env={**env, "WARGAME_TOKEN": tokens[seat]},
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True))
+            # the page is guarded by its own token, printed with its address
+            line = procs[-1].stdout.readline()
+            m = re.search(r"on (http://127\.0\.0\.1:\d+/\?token=\S+)", line)
+            assert m, line
+            pages[seat] = m.group(1)
         for url in pages.values():
             wait_http(url)
         seen = {seat: [] for seat in pages}

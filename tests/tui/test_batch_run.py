@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from sim.cli.main import app, load_plugins
 from sim.game.game import Game
-from sim.research.batch import run_spec
+from sim.research.replay import RunSpec
 
 
 def test_batch_run_stepped_in_a_game_equals_its_rows(tmp_path):
@@ -19,9 +19,8 @@ def test_batch_run_stepped_in_a_game_equals_its_rows(tmp_path):
                     str(out), "--workers", "1"], check=True, capture_output=True)
     rows = pd.read_parquet(out / "levels.parquet")
     for k in (0, 7, 35):
-        spec = run_spec(out, k)
-        game = Game(spec["scenario"], spec["seed"], spec["overrides"], spec["turns"], [],
-                    spec["rng_run"])
+        spec = RunSpec.from_batch(out, k)
+        game = Game(spec.scenario, spec.seed, spec.all_overrides, spec.turns, [], spec.rng_run)
         while not game.done:
             game.step()
         mine = rows[rows.run == k].sort_values(["turn", "dyad", "track"])

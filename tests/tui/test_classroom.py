@@ -102,7 +102,7 @@ def test_another_seat_does_not_see_the_private_inject(tmp_path):
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-@pytest.mark.parametrize("tab", ["score", "deals"])
+@pytest.mark.parametrize("tab", ["score", "deals", "private", "move"])
 def test_client_snapshot(snap_compare, tmp_path, size, tab):
     app = client_for(played(tmp_path))
 

@@ -39,7 +39,8 @@ def register(app: typer.Typer) -> None:
         injects: Annotated[str | None, typer.Option(
             help="Inject timetable (YAML: injects: [{turn, shock, to, text}])")] = None,
         objectives: Annotated[str | None, typer.Option(
-            help="Briefs and objectives replacing config/classroom.yaml's, per seat")] = None,
+            help="Briefs and objectives replacing the scenario's and config/classroom.yaml's, "
+                 "per seat")] = None,
         resume: Annotated[Path | None, typer.Option(
             help="Continue the game saved in this folder")] = None,
         verify: Annotated[Path | None, typer.Option(
@@ -81,12 +82,17 @@ def register(app: typer.Typer) -> None:
     @guarded
     def join(
         address: Annotated[str, typer.Argument(
-            help="Join address printed by the host (ws://HOST:PORT/?seat=..&token=..)")],
+            help="Join address printed by the host (ws://HOST:PORT/?seat=..&token=..); "
+                 "without its token, the token comes from --token-file, $WARGAME_TOKEN, the "
+                 "host's registry (same machine) or a prompt")],
         seat: Annotated[str | None, typer.Option(
             help="Seat: JPN, GBR, FRA, DEU, NATO, observer or facilitator")] = None,
-        token: Annotated[str | None, typer.Option(help="Token, if not in the address")] = None,
+        token: Annotated[str | None, typer.Option(
+            help="Token, if not in the address (visible to other users in the process "
+                 "list: prefer --token-file or $WARGAME_TOKEN)")] = None,
         token_file: Annotated[str | None, typer.Option(
-            help="tokens.json of the host's folder (same machine)")] = None,
+            help="File holding the token or the join address, or the host's tokens.json")]
+        = None,
         bot: Annotated[bool, typer.Option(help="Let the model play this seat")] = False,
         serve: Annotated[bool, typer.Option(
             help="Serve this seat's screen to web browsers (textual-serve)")] = False,
@@ -97,7 +103,11 @@ def register(app: typer.Typer) -> None:
         """Join a hosted game: a seat's screen, an observer's, or a bot playing the seat."""
         from sim.game.client import join_url
 
-        url = join_url(address, seat, token, token_file)
+        ask = None
+        if sys.stdin.isatty():
+            def ask(text: str) -> str:
+                return typer.prompt(text, hide_input=True)
+        url = join_url(address, seat, token, token_file, prompt=ask)
         if bot:
             from sim.errors import InputError
             from sim.game.client import run_bot
@@ -114,10 +124,18 @@ def register(app: typer.Typer) -> None:
                                                        for k, v in res["scores"].items()))
             return
         if serve:
-            from textual_serve.server import Server
+            import os
 
-            cmd = shlex.join([sys.executable, "-m", "sim", "join", url])
-            Server(cmd, host="127.0.0.1", port=port, title="Allied wargame").serve()
+            from sim.game.client import child_command
+            from tui.serve import GuardedServer, new_token
+
+            # each browser session's process gets the seat's token in its environment (only
+            # this user can read it), never on its command line (every user can); the page
+            # itself needs the printed address with its own token
+            argv, env = child_command(url)
+            os.environ.update(env)
+            GuardedServer(shlex.join(argv), host="127.0.0.1", port=port,
+                          title="Allied wargame", token=new_token()).serve()
             return
         from tui.classroom.client_app import ClientApp
 

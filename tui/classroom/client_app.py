@@ -89,14 +89,16 @@ class ClientApp(App):
                 yield SelectionList(id="priorities")
                 yield Label("Offer an exercise to:")
                 yield SelectionList(id="exercises")
+                yield Label("Posture toward China:")
                 yield Select([("neutral", "neutral"), ("firm", "firm"), ("cautious", "cautious")],
                              value="neutral", allow_blank=False, id="posture")
                 with Horizontal(classes="row"):
                     yield Checkbox("Statement on China", id="statement")
                     yield Checkbox("Deploy (FONOP)", id="deploy")
                     yield Checkbox("Statement on Russia", id="statement_russia")
-                yield Label("Request 2+2 talks with / buy equipment from:")
+                yield Label("Request 2+2 talks with:")
                 yield SelectionList(id="two_plus_two")
+                yield Label("Buy equipment from:")
                 yield SelectionList(id="buy_equipment")
                 yield Button("Submit move (s)", id="submit", variant="primary")
             with TabPane("7 Log", id="log"), VerticalScroll():

@@ -105,7 +105,10 @@ class ConsoleApp(App):
         self.query_one("#log-text", Static).update(Text("\n".join(reversed(st.log)) or "—"))
         self.query_one("#addresses", Static).update(Text(
             "\n".join(f"{k:<12} {u}" for k, u in h.addresses().items())
-            + "\n\nGive each team its own line; browsers: wargame join ADDRESS --serve."))
+            + "\n\nGive each team its own line. Teams join with wargame join ADDRESS "
+              "(browsers: --serve); to keep the token off the command line, join with "
+              "ws://HOST:PORT --seat SEAT and paste the line when asked, or use "
+              "--token-file FILE or $WARGAME_TOKEN."))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Digits switch tabs from any widget, except while typing into a text field."""

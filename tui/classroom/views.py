@@ -3,6 +3,8 @@ facilitator console): levels, agreements, objectives, scores, proposals, paramet
 
 from __future__ import annotations
 
+from rich.columns import Columns
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
@@ -83,16 +85,18 @@ def proposals_table(state, seat: str | None) -> Table:
     return t
 
 
-def params_text(state, seat: str | None) -> Text:
-    out = Text()
+def params_text(state, seat: str | None) -> Group:
+    """Each seat's parameters as 'name value' cells in as many columns as the width holds
+    (a name is never parted from its value)."""
+    parts: list = []
     for a, ps in state.params.items():
         if seat is not None and a != seat:
             continue
-        out.append(f"{a} (private)\n", style="bold")
-        items = list(ps.items())
-        for i in range(0, len(items), 3):
-            out.append("  ".join(f"{k} {v:.2f}" for k, v in items[i:i + 3]) + "\n")
-    return out
+        width = max(len(k) for k in ps)
+        parts.append(Text(f"{a} (private)", style="bold"))
+        parts.append(Columns([Text(f"{k:<{width}} {v:5.2f}", no_wrap=True)
+                              for k, v in ps.items()], padding=(0, 3)))
+    return Group(*parts)
 
 
 def private_lines(state) -> Text:
