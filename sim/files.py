@@ -94,6 +94,21 @@ def atomic_write(path: Path | str, data: bytes | str) -> None:
         raise
 
 
+def write_file(path: Path | str, data: bytes | str) -> Path:
+    """Write `data` to `path` for a person (a saved game, a report): create its folder,
+    refuse a folder as the target, write atomically (`atomic_write`) and turn any failure
+    into one InputError naming the file."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():
+            raise InputError(str(path), "", "is a folder; give a file name")
+        atomic_write(path, data)
+    except OSError as exc:
+        raise InputError(str(path), "", f"cannot write: {exc.strerror or exc}") from None
+    return path
+
+
 def target_concerns(paths: list[Path | str], folder: Path | str) -> list[str]:
     """What a person should confirm before these files are written: each path that lies
     outside `folder` (after resolving '..' and symbolic links) or already exists."""

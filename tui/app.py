@@ -1,6 +1,6 @@
 """The Textual app: opens a game (or the scenario picker) on the dashboard.
 
-Kept thin: the dashboard screen holds the keys and the game session (sim.game.savegame.Game) holds
+Kept thin: the dashboard screen holds the keys and the game session (sim.game.game.Game) holds
 the state; layout and colours live in app.tcss.
 """
 
@@ -8,29 +8,17 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from sim.errors import InputError
-from sim.game.savegame import Game
+from sim.game.game import Game
+from tui.keymap import DASHBOARD, palette
 from tui.screens.dashboard import Dashboard
 from tui.screens.picker import ScenarioPicker
-
-#: (action on the dashboard, title, help) offered in the command palette.
-PALETTE = (
-    ("next_turn", "Next turn", "Play one quarter (n or space)"),
-    ("run", "Run / pause", "Play turns continuously (r)"),
-    ("back", "Back one turn", "Replay the game to the previous turn (b)"),
-    ("inject", "Inject a shock", "From the library or custom, applied next turn (i)"),
-    ("what_if", "What-if branch", "Change a parameter and fork from this turn (w)"),
-    ("next_actor", "Next actor", "Inspect another actor (a)"),
-    ("save", "Save game", "Write a replay file (s)"),
-    ("load", "Load game", "Open a replay file (l)"),
-    ("export", "Export report", "After-action report, HTML and Markdown (e)"),
-    ("help", "Help", "Keys (?)"),
-)
 
 
 class WargameApp(App):
@@ -92,5 +80,7 @@ class WargameApp(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if isinstance(screen, Dashboard):
-            for action, title, help_text in PALETTE:
-                yield SystemCommand(title, help_text, getattr(screen, f"action_{action}"))
+            for c in palette(DASHBOARD):
+                # through run_action, so that check_action refuses it while a turn runs
+                yield SystemCommand(c.title, f"{c.help[0].upper()}{c.help[1:]} ({c.display})",
+                                    partial(screen.run_action, c.action))

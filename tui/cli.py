@@ -99,7 +99,7 @@ def register(app: typer.Typer) -> None:
 
 def _game(scenario, seed, seat, set_, turns, load):
     """Validate the arguments (one-line errors) and build the game when a scenario is given."""
-    from sim.game.savegame import Game, check_seats
+    from sim.game.game import Game, check_seats
 
     check_seats(seat or [])
     if load:
@@ -114,7 +114,7 @@ def _game(scenario, seed, seat, set_, turns, load):
 
 def _batch_game(batch: str, run: int, seat):
     """The game of run `run` of a batch: its scenario, overrides, seed and random stream."""
-    from sim.game.savegame import Game, check_seats
+    from sim.game.game import Game, check_seats
     from sim.research.replay import RunSpec
 
     check_seats(seat or [])

@@ -17,7 +17,8 @@ import numpy as np
 
 from sim.engine.explain import formula
 from sim.engine.results import drivers_summary, run_events
-from sim.game.savegame import Game, write_atomic
+from sim.files import write_file
+from sim.game.game import Game
 from sim.vocabulary import TRACKS, anchor
 
 COLORS = {"dialogue": "#1f77b4", "exchange": "#2ca02c", "exercise": "#d62728"}
@@ -181,9 +182,9 @@ def write_report(game: Game, path: str | Path | None = None) -> tuple[Path, Path
             + "\n".join(body) + "</body></html>\n")
 
     for dy, data in charts.items():
-        write_atomic(charts_dir / f"{dy}.png", data)
-    write_atomic(md_path, "\n".join(md) + "\n")
-    write_atomic(html_path, page)
+        write_file(charts_dir / f"{dy}.png", data)
+    write_file(md_path, "\n".join(md) + "\n")
+    write_file(html_path, page)
     return html_path, md_path
 
 

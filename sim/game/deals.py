@@ -78,9 +78,9 @@ def check_terms(kind: str, terms: Terms, dyad: str, applicable: dict[str, bool])
     return None
 
 
-def deal_payloads(p: Proposal) -> dict[str, dict]:
-    """What each side's move gains from the accepted deal: {seat: MovePayload fields}."""
-    out: dict[str, dict] = {}
+def deal_payloads(p: Proposal) -> dict[str, MovePayload]:
+    """What each side's move gains from the accepted deal, per seat."""
+    out: dict[str, MovePayload] = {}
     for me, other in ((p.frm, p.to), (p.to, p.frm)):
         m: dict = {}
         if p.kind == "exercise":
@@ -95,7 +95,7 @@ def deal_payloads(p: Proposal) -> dict[str, dict]:
             m["statement_russia"] = True
         elif p.kind == "two_plus_two":
             m["request_two_plus_two"] = [other]
-        out[me] = m
+        out[me] = MovePayload(**m)
     return out
 
 
@@ -114,12 +114,12 @@ def terms_shock(p: Proposal, dyad: str, turn: int) -> Shock | None:
                  params={f"{conceder}.domestic_constraint": ParamEffect(add=CONCESSION_COST)})
 
 
-def merge(payloads: list[dict]) -> dict:
+def merge(payloads: list[MovePayload]) -> MovePayload:
     """One move from several: lists joined without repeats, flags or-ed, the first posture
     that is not neutral, notes joined."""
     out: dict = {}
     for pl in payloads:
-        for k, v in pl.items():
+        for k, v in pl.model_dump().items():
             if isinstance(v, list):
                 cur = out.setdefault(k, [])
                 cur.extend(x for x in v if x not in cur)
@@ -130,15 +130,15 @@ def merge(payloads: list[dict]) -> dict:
                     out[k] = v
             elif k == "note" and v:
                 out[k] = (out.get(k, "") + "; " + v).strip("; ")[:200]
-    return out
+    return MovePayload(**out)
 
 
-def to_move(seat: str, payload: dict, setup, signed) -> Move:
+def to_move(seat: str, payload: MovePayload, setup, signed) -> Move:
     """The engine's Move for this payload. Instruments the engine does not have yet are
     mapped onto the ones it has: a deployment is a firm posture; a 2+2 request or an
     equipment purchase opens talks on that agreement where it is missing, otherwise gives
     the partner priority; a statement on Russia is noted."""
-    pl = MovePayload(**payload).model_dump()
+    pl = payload.model_dump()
     kept = {k: v for k, v in pl.items() if k in ENGINE_FIELDS}
     notes = [pl["note"]] if pl["note"] else []
     if "deploy" not in ENGINE_FIELDS and pl["deploy"]:

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.files import write_file
+from sim.game.game import Game
 from sim.game.objectives import score_history
-from sim.game.savegame import Game, write_atomic
 from sim.inputs.params import ParamKey
 from sim.vocabulary import ENABLERS, INDICES, TRACKS
 
@@ -31,10 +32,11 @@ def without(game: Game, seat: str) -> Game:
     g.branch, g.fork_at, g.fork_set = None, None, {}
     g.inputs = {}
     for t, v in game.inputs.items():
-        inj = [x for x in v["inject"] if isinstance(x, str) or not (
+        inj = [x for x in v.inject if isinstance(x, str) or not (
             x.id.startswith("deal-")
             and any(ParamKey.parse(k, None).actor == seat for k in x.params))]
-        g.inputs[t] = {"inject": inj, "moves": [m for m in v["moves"] if m.actor != seat]}
+        g.inputs[t] = v.model_copy(update={"inject": inj,
+                                           "moves": [m for m in v.moves if m.actor != seat]})
     g._replay(game.turn)
     return g
 
@@ -152,7 +154,7 @@ def write_debrief(session, path: str | Path | None = None) -> Path:
         lv = game.model.levels[0] - cf[a].model.levels[0]
         changed = [f"{dy} {tr} {lv[d, k]:+.2f}" for d, dy in enumerate(s.dyads)
                    for k, tr in enumerate(TRACKS) if abs(lv[d, k]) >= 0.005]
-        moves = sum(1 for v in game.inputs.values() for mv in v["moves"] if mv.actor == a)
+        moves = sum(1 for v in game.inputs.values() for mv in v.moves if mv.actor == a)
         effects.append({"seat": a, "moves": moves,
                         "levels": ", ".join(changed) or "nothing measurable",
                         "scores": ", ".join(f"{b} {sum(scores[b]) - sum(cf_scores[a][b]):+g}"
@@ -188,7 +190,7 @@ def write_debrief(session, path: str | Path | None = None) -> Path:
     }
     env = Environment(autoescape=select_autoescape(default=True))
     page = env.from_string(TEMPLATE).render(**ctx)
-    write_atomic(out, page)
+    write_file(out, page)
     write_report(game, out.with_name("after-action.html"))
     return out
 

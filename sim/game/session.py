@@ -17,12 +17,14 @@ from pathlib import Path
 
 from pydantic import Field
 
+from sim.engine.moves import Move
 from sim.engine.results import levels_dict
 from sim.errors import InputError, allowed
+from sim.files import write_file
 from sim.game import deals as D
+from sim.game.game import Game
 from sim.game.objectives import load_plans, objective_values, score_history
 from sim.game.protocol import MovePayload, Propose, Respond, State
-from sim.game.savegame import Game, write_atomic
 from sim.inputs.loader import read_yaml, validate
 from sim.inputs.schema import AgentId, Strict
 from sim.vocabulary import AGENT_ACTORS, ENABLERS, PARAMS
@@ -105,7 +107,7 @@ class Session:
         self.timetable = load_timetable(injects, self.game) if injects else []
         self.timetable_done: list[int] = []
         self.tokens = new_tokens(self.seats)
-        self.submitted: dict[str, dict] = {}
+        self.submitted: dict[str, MovePayload] = {}
         self.proposals: list[D.Proposal] = []
         self.notices: list[Notice] = []
         self.log: list[str] = []
@@ -174,13 +176,12 @@ class Session:
         if turn != self.playing:
             raise SessionError("stale", f"turn {turn} is not the turn being played "
                                f"({self.playing})")
-        payload = move.model_dump()
         try:
-            mv = D.to_move(seat, payload, self.game.setup, self.game.model.signed[0])
+            mv = D.to_move(seat, move, self.game.setup, self.game.model.signed[0])
             self.game.check_moves([mv])
         except InputError as exc:
             raise SessionError("bad-move", exc.message) from None
-        self.submitted[seat] = payload
+        self.submitted[seat] = move
 
     def propose(self, seat: str, msg: Propose, counter_of: str | None = None) -> D.Proposal:
         self._live()
@@ -256,9 +257,10 @@ class Session:
         return out
 
     # ----------------------------------------------------------------- the turn
-    def moves(self) -> list:
-        """The engine moves of this turn: submitted moves merged with accepted deals."""
-        per: dict[str, list[dict]] = {a: [self.submitted[a]] for a in self.submitted}
+    def moves(self) -> list[Move]:
+        """The engine moves of this turn (the same typed input a local game steps with):
+        submitted moves merged with accepted deals."""
+        per: dict[str, list[MovePayload]] = {a: [self.submitted[a]] for a in self.submitted}
         for p in self.proposals:
             if p.turn == self.playing and p.status == "accepted":
                 for a, pl in D.deal_payloads(p).items():
@@ -360,15 +362,16 @@ class Session:
                 "timetable_done": self.timetable_done, "tokens": self.tokens,
                 "proposals": [asdict(p) for p in self.proposals],
                 "notices": [asdict(n) for n in self.notices], "log": self.log,
-                "paused": self.paused, "turn": g.turn, "submitted": self.submitted,
+                "paused": self.paused, "turn": g.turn,
+                "submitted": {a: m.model_dump() for a, m in self.submitted.items()},
                 "levels_hex": [float(x).hex() for x in g.model.level_history().ravel()]}
 
     def save(self) -> None:
         self.out.mkdir(parents=True, exist_ok=True)
         self.game.save(self.out / GAME_FILE)
-        write_atomic(self.out / SESSION_FILE, json.dumps(self.to_json(), indent=1))
+        write_file(self.out / SESSION_FILE, json.dumps(self.to_json(), indent=1))
         tok = self.out / TOKENS_FILE
-        write_atomic(tok, json.dumps(self.tokens, indent=1))
+        write_file(tok, json.dumps(self.tokens, indent=1))
         tok.chmod(0o600)
 
     @classmethod
@@ -394,7 +397,7 @@ class Session:
             ses.notices = [Notice(**n) for n in data.get("notices", [])]
             ses.log = list(data.get("log", []))
             ses.paused = bool(data.get("paused", False))
-            ses.submitted = {a: MovePayload(**m).model_dump()
+            ses.submitted = {a: MovePayload(**m)
                              for a, m in data.get("submitted", {}).items() if a in ses.seats}
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(str(f), "", f"damaged session file ({exc.__class__.__name__}: "

@@ -22,7 +22,7 @@ def test_without_a_team_removes_its_moves_and_deals_and_nothing_else(tmp_path):
     no_gbr = without(game, "GBR")
     assert all(m.actor != "GBR" for r in no_gbr.model.history for m in r.moves)
     assert not any(getattr(x, "id", "").startswith("deal-") for v in no_gbr.inputs.values()
-                   for x in v["inject"])  # GBR's concession went with its moves
+                   for x in v.inject)  # GBR's concession went with its moves
     assert [m.actor for m in no_gbr.model.history[0].moves] == ["JPN", "FRA"]
     # a team that never moved changes nothing: the re-run is the game, bit for bit
     assert np.array_equal(without(game, "NATO").model.level_history(),

@@ -89,7 +89,7 @@ def test_eight_turns_with_deals_inject_and_reconnect(tmp_path):
             assert not any("Only you know" in line for line in gbr.state.log + obs.state.log)
             assert any("Only you know" in line for line in jpn.state.log)
             assert any("Only you know" in line for line in fac.state.log)
-            assert "scs-standoff" in h.session.game.inputs[2]["inject"]
+            assert "scs-standoff" in h.session.game.inputs[2].inject
             # turn 3: GBR's link drops; it comes back on the same address, gets its seat back
             welcomes = len(gbr.of("welcome"))
             await gbr.conn.ws.close()

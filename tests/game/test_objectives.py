@@ -8,9 +8,9 @@ import pytest
 
 from sim.engine.moves import Move
 from sim.errors import InputError
+from sim.game.game import Game
 from sim.game.objectives import Objective, SeatPlan, load_plans, objective_values, turn_score
 from sim.game.policies import standing_scores
-from sim.game.savegame import Game
 
 SEATS = ["JPN", "GBR", "FRA", "DEU", "NATO"]
 

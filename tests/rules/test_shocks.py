@@ -76,7 +76,7 @@ def test_shock_ids_are_unique_across_the_whole_library():
 
 @pytest.mark.parametrize("scenario", ["classroom", "baseline", "russia-aggression"])
 def test_the_inject_menu_offers_each_shipped_shock_under_its_own_id(scenario):
-    from sim.game.savegame import Game
+    from sim.game.game import Game
 
     menu = Game(scenario).library()
     game = setups()[scenario]

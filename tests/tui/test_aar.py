@@ -6,7 +6,7 @@ import re
 
 from sim.engine.moves import Move
 from sim.game.aar import default_path, write_report
-from sim.game.savegame import Game
+from sim.game.game import Game
 
 
 def game(fork: bool) -> Game:

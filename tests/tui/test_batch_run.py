@@ -8,7 +8,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from sim.cli.main import app, load_plugins
-from sim.game.savegame import Game
+from sim.game.game import Game
 from sim.research.replay import RunSpec
 
 

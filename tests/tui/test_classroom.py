@@ -12,9 +12,10 @@ import pytest
 from sim.game import protocol as P
 from sim.game.host import Host
 from sim.game.session import Session, SessionError
-from tui.classroom.client_app import TABS, ClientApp
-from tui.classroom.console import TABS as CONSOLE_TABS
+from tui.classroom.client_app import ClientApp
 from tui.classroom.console import ConsoleApp
+from tui.keymap import CONSOLE_TABS
+from tui.keymap import SEAT_TABS as TABS
 
 SIZES = [(80, 24), (120, 36), (200, 50)]
 
@@ -147,7 +148,7 @@ async def _console_tabs(tmp_path):
         await pilot.click("#do-inject")
         await pilot.pause()
         assert ses.notices[-1].to == "NATO" and ses.notices[-1].shock == "russia-moves"
-        assert "russia-moves" in ses.game.inputs[2]["inject"]
+        assert "russia-moves" in ses.game.inputs[2].inject
         await pilot.press("a")
         await pilot.pause()
         assert ses.turn == 2

@@ -120,14 +120,14 @@ def test_inject_library_and_custom():
             await pilot.pause()
             assert isinstance(app.screen, Dashboard)
             first = next(iter(app.game.library()))
-            assert app.game.inputs[1]["inject"] == [first]
+            assert app.game.inputs[1].inject == [first]
             await pilot.press("i")
             scr = app.screen
             scr.query_one("#custom-name", Input).value = "Budget crisis"
             scr.query_one("#custom-effects", Input).value = "budget_pressure+0.3, GBR.bandwidth-1"
             scr.query_one("#custom-go", Button).press()
             await pilot.pause()
-            custom = app.game.inputs[1]["inject"][1]
+            custom = app.game.inputs[1].inject[1]
             assert custom.name == "Budget crisis" and custom.indices == {"budget_pressure": 0.3}
             await pilot.press("n")
             await settle(pilot, app)

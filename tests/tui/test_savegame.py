@@ -10,7 +10,8 @@ import pytest
 
 from sim.engine.moves import Move
 from sim.errors import InputError
-from sim.game.savegame import Game, SavedGame, checksum
+from sim.game.game import Game
+from sim.game.savefile import SavedGame, checksum
 from sim.inputs.loader import scenarios_dir
 from sim.inputs.schema import Shock
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import (
     Button,
@@ -28,8 +27,8 @@ from textual.widgets import (
 
 from sim.game import protocol as P
 from tui.classroom import views
+from tui.keymap import SEAT, bindings
 
-TABS = ("brief", "score", "levels", "private", "deals", "move", "log")
 KINDS = [("exercise", "exercise"), ("agreement", "agreement"), ("equipment project", "equipment"),
          ("statement on China", "statement_china"), ("statement on Russia", "statement_russia"),
          ("2+2 talks", "two_plus_two")]
@@ -41,9 +40,7 @@ class ClientApp(App):
 
     CSS_PATH = "classroom.tcss"
     TITLE = "Allied wargame"
-    BINDINGS = [Binding(str(i + 1), f"tab('{t}')", t.title(), show=False, priority=True)
-                for i, t in enumerate(TABS)] + [
-        Binding("s", "submit", "Submit move"), Binding("q", "quit", "Quit")]
+    BINDINGS = bindings(SEAT)
 
     def __init__(self, url: str | None = None):
         super().__init__()

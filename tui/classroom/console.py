@@ -15,15 +15,13 @@ from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.css.query import NoMatches
 from textual.widgets import Button, Footer, Input, Label, Select, Static, TabbedContent, TabPane
 
 from sim.game.session import SessionError
 from tui.classroom import views
-
-TABS = ("seats", "inject", "deals", "scores", "log", "join")
+from tui.keymap import CONSOLE, bindings
 
 
 class ConsoleApp(App):
@@ -31,10 +29,7 @@ class ConsoleApp(App):
 
     CSS_PATH = "classroom.tcss"
     TITLE = "Allied wargame — facilitator"
-    BINDINGS = [Binding(str(i + 1), f"tab('{t}')", t.title(), show=False, priority=True)
-                for i, t in enumerate(TABS)] + [
-        Binding("a", "advance", "Advance turn"), Binding("p", "pause", "Pause/resume"),
-        Binding("q", "quit", "Quit")]
+    BINDINGS = bindings(CONSOLE)
 
     def __init__(self, host, start: bool = True):
         super().__init__()

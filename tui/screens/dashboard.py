@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -21,9 +20,10 @@ from textual.widgets import Footer, Static
 from sim.engine.moves import Move
 from sim.errors import InputError
 from sim.files import target_concerns
-from sim.game.savegame import Game
+from sim.game.game import Game
 from sim.inputs.schema import Shock
 from sim.vocabulary import AGENT_ACTORS, TRACKS, anchor
+from tui.keymap import DASHBOARD, bindings
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.file_prompt import FilePrompt
 from tui.screens.help import HelpScreen
@@ -38,24 +38,14 @@ from tui.widgets.status_header import StatusHeader
 from tui.widgets.track_chart import TrackChart
 
 RUN_INTERVAL = 0.4  # seconds between turns when running
+#: Actions refused while a turn or a report is being computed (`Dashboard.check_action`).
+WHILE_BUSY = frozenset({"next_turn", "back", "inject", "what_if", "save", "load", "export"})
 
 
 class Dashboard(Screen):
     """One game on screen."""
 
-    BINDINGS = [
-        Binding("n,space", "next_turn", "Next turn"),
-        Binding("r", "run", "Run/pause"),
-        Binding("b", "back", "Back"),
-        Binding("i", "inject", "Inject"),
-        Binding("w", "what_if", "What-if"),
-        Binding("a", "next_actor", "Actor"),
-        Binding("s", "save", "Save"),
-        Binding("l", "load", "Load"),
-        Binding("e", "export", "Report"),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "app.quit", "Quit"),
-    ]
+    BINDINGS = bindings(DASHBOARD)
 
     class TurnPlayed(Message):
         """A turn was played (or failed with `error`)."""
@@ -77,11 +67,26 @@ class Dashboard(Screen):
         self.dyad, self.track = 0, 0
         self.actor = 0
         self.running = False
-        self.busy = False
+        self._busy = False
         self.n_custom = 0
 
+    @property
+    def busy(self) -> bool:
+        """A turn or a report is being computed: the WHILE_BUSY actions are refused."""
+        return self._busy
+
+    @busy.setter
+    def busy(self, value: bool) -> None:
+        self._busy = value
+        self.refresh_bindings()  # the footer dims the refused keys while busy
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Refuse the WHILE_BUSY actions while busy (None: the footer shows them dimmed);
+        keys, the palette and `run_action` all pass through here."""
+        return None if self._busy and action in WHILE_BUSY else True
+
     def compose(self) -> ComposeResult:
-        dyads = self.game.setup.dyads
+        dyads = self.game.dyads()
         yield StatusHeader(id="status")
         with Horizontal(id="top"):
             with Vertical(id="matrices"):
@@ -119,16 +124,17 @@ class Dashboard(Screen):
         g = self.game
         s = g.setup
         self.query_one(StatusHeader).show(g, self.running, self.busy)
-        levels = g.model.levels[0]
+        levels = g.levels()
         self.query_one("#matrix", CoopMatrix).show(levels)
+        what_if = g.what_if()
         box = self.query_one("#branch-box")
-        box.display = g.branch is not None
-        self.query_one("#matrices").set_class(g.branch is not None, "with-branch")
-        if g.branch is not None:
-            self.query_one("#branch", CoopMatrix).show(g.branch.model.levels[0], levels)
-            sets = ", ".join(f"{k}={v:g}" for k, v in g.fork_set.items())
+        box.display = what_if is not None
+        self.query_one("#matrices").set_class(what_if is not None, "with-branch")
+        if what_if is not None:
+            self.query_one("#branch", CoopMatrix).show(g.levels(what_if.name), levels)
+            sets = ", ".join(f"{k}={v:g}" for k, v in what_if.set.items())
             self.query_one("#branch-title", Static).update(
-                f"[b magenta]What-if[/] {sets} from {s.date(g.fork_at)}")
+                f"[b magenta]What-if[/] {sets} from {s.date(what_if.forked_at)}")
         self.redraw_selection()
         self.query_one(ActorInspector).show(g, AGENT_ACTORS[self.actor])
 
@@ -136,16 +142,19 @@ class Dashboard(Screen):
         g = self.game
         s = g.setup
         d, k = self.dyad, self.track
-        lvl = float(g.model.levels[0, d, k])
-        text = f"[b]{s.dyads[d]} {TRACKS[k]}[/b] {lvl:.2f}: {anchor(TRACKS[k], lvl)}"
-        if g.branch is not None:
-            bl = float(g.branch.model.levels[0, d, k])
+        dyad = g.dyads()[d]
+        what_if = g.what_if()
+        lvl = float(g.levels()[d, k])
+        text = f"[b]{dyad} {TRACKS[k]}[/b] {lvl:.2f}: {anchor(TRACKS[k], lvl)}"
+        if what_if is not None:
+            bl = float(g.levels(what_if.name)[d, k])
             text += f"\n[magenta]what-if[/] {bl:.2f}: {anchor(TRACKS[k], bl)}"
         self.query_one("#anchor", Static).update(text)
-        hist = g.model.level_history()[:, 0, d]
+        hist = g.history(dyad)
         dates = [s.date(t) for t in range(len(hist))]
-        branch = g.branch.model.level_history()[:, 0, d] if g.branch is not None else None
-        self.query_one(TrackChart).show(s.dyads[d], hist, dates, branch, g.fork_at)
+        branch = g.history(dyad, branch=what_if.name) if what_if is not None else None
+        self.query_one(TrackChart).show(dyad, hist, dates, branch,
+                                        what_if.forked_at if what_if is not None else None)
 
     def on_coop_matrix_cell_selected(self, event: CoopMatrix.CellSelected) -> None:
         self.dyad, self.track = event.dyad, event.track
@@ -162,8 +171,6 @@ class Dashboard(Screen):
             self.action_next_turn()
 
     def action_next_turn(self) -> None:
-        if self.busy:
-            return
         if self.game.done:
             self.notify("The game is over: e exports the report, b goes back.")
             return
@@ -213,10 +220,11 @@ class Dashboard(Screen):
         for kind, text in event.lines:
             self.log_line(kind, text)
         g = self.game
-        if g.branch is not None and event.turn:
-            diff = g.branch.model.levels[0] - g.model.levels[0]
+        what_if = g.what_if()
+        if what_if is not None and event.turn:
+            diff = g.levels(what_if.name) - g.levels()
             d, k = np.unravel_index(np.argmax(np.abs(diff)), diff.shape)
-            self.log_line("info", f"what-if branch vs main: largest gap {g.setup.dyads[d]} "
+            self.log_line("info", f"what-if branch vs main: largest gap {g.dyads()[d]} "
                           f"{TRACKS[k]} {diff[d, k]:+.2f}")
         self.redraw()
 
@@ -229,7 +237,7 @@ class Dashboard(Screen):
         self.query_one(StatusHeader).show(self.game, self.running, self.busy)
 
     def action_back(self) -> None:
-        if self.busy or self.game.turn == 0:
+        if self.game.turn == 0:
             return
         self.game.back()
         self.log_line("info", f"back to {self.game.date} (replayed from the start)")
@@ -237,8 +245,6 @@ class Dashboard(Screen):
 
     # ----------------------------------------------------------------- facilitator
     def action_inject(self) -> None:
-        if self.busy:
-            return
 
         def done(choice: str | Shock | None) -> None:
             if choice is None:
@@ -255,8 +261,6 @@ class Dashboard(Screen):
         self.app.push_screen(InjectScreen(self.game.library(), self.n_custom), done)
 
     def action_what_if(self) -> None:
-        if self.busy:
-            return
 
         def done(values: dict[str, float] | None) -> None:
             if not values:
@@ -285,8 +289,6 @@ class Dashboard(Screen):
         return f"{g.setup.name}-seed{g.seed}-t{g.turn}"
 
     def action_save(self) -> None:
-        if self.busy:
-            return
 
         def write(path: str) -> None:
             try:
@@ -303,8 +305,6 @@ class Dashboard(Screen):
         self.app.push_screen(FilePrompt("Save game to", f"saves/{self._stem()}.json"), done)
 
     def action_load(self) -> None:
-        if self.busy:
-            return
 
         def done(path: str | None) -> None:
             if not path:
@@ -338,8 +338,6 @@ class Dashboard(Screen):
         self.app.push_screen(ConfirmScreen(question, concerns), answered)
 
     def action_export(self) -> None:
-        if self.busy:
-            return
 
         def write(path: str) -> None:
             self.busy = True

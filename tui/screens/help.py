@@ -1,4 +1,4 @@
-"""The `?` help screen: every key of the dashboard."""
+"""The `?` help screen: every key of the dashboard, from its table (tui/keymap.py)."""
 
 from __future__ import annotations
 
@@ -8,22 +8,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.keymap import DASHBOARD, help_rows
 from tui.screens.once import DismissOnce
 
-KEYS = (
-    ("n / space", "next turn (with human seats: each team fills its move form first)"),
-    ("r", "run / pause"),
-    ("b", "back one turn (replays the game from the start)"),
-    ("i", "inject a shock (library or custom), applied next turn"),
-    ("w", "what-if: set ACTOR.param=VALUE and fork a branch from this turn"),
-    ("a", "inspect the next actor"),
-    ("arrows", "select a dyad and track in the matrix"),
-    ("s / l", "save / load a game (replay file)"),
-    ("e", "export the after-action report (HTML + Markdown)"),
-    ("ctrl+p", "command palette"),
-    ("?", "this help"),
-    ("q", "quit"),
-)
+
+def help_text() -> str:
+    """One line per key of the dashboard's table: keys in bold, then what they do."""
+    return "\n".join(f"[b]{k:<10}[/b] {v}" for k, v in help_rows(DASHBOARD))
 
 
 class HelpScreen(DismissOnce, ModalScreen[None]):
@@ -32,7 +23,7 @@ class HelpScreen(DismissOnce, ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
-        text = "\n".join(f"[b]{k:<10}[/b] {v}" for k, v in KEYS)
+        text = help_text()
         with Vertical(classes="dialog"):
             yield Static("[b]Keys[/b]", classes="title")
             yield Static(text, id="help-keys")

@@ -16,8 +16,7 @@ from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Sele
 
 from sim.engine.moves import Move
 from sim.errors import InputError
-from sim.game.savegame import Game
-from sim.vocabulary import AGENT_ACTORS, ENABLERS
+from sim.game.game import Game
 from tui.screens.once import DismissOnce
 
 POSTURES = Move.model_fields["posture"].annotation.__args__
@@ -36,13 +35,9 @@ class MoveForm(DismissOnce, ModalScreen[Move | None | str]):
     def __init__(self, game: Game, actor: str, team: int, teams: int) -> None:
         super().__init__()
         self.game, self.actor, self.team, self.teams = game, actor, team, teams
-        s = game.setup
-        a = AGENT_ACTORS.index(actor)
-        self.partners = [AGENT_ACTORS[int(y if x == a else x)] for x, y in s.pairs if a in (x, y)]
-        signed = game.model.signed[0]
-        self.agreements = [f"{dy}.{en}" for d, dy in enumerate(s.dyads)
-                           if actor in dy.split("-") for e, en in enumerate(ENABLERS)
-                           if s.applicable[d, e] and not signed[d, e]]
+        self.partners = game.partners(actor)
+        self.agreements = [f"{dy}.{en}" for dy, ens in game.agreements().items()
+                           if actor in dy.split("-") for en, signed in ens.items() if not signed]
 
     def compose(self) -> ComposeResult:
         name = self.game.setup.config.actors[self.actor].name

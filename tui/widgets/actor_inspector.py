@@ -6,8 +6,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from sim.game.savegame import Game
-from sim.vocabulary import AGENT_ACTORS, CONSTRAINTS, DIVERGENCES, MOTIVATIONS, PARAMS
+from sim.game.game import Game
+from sim.vocabulary import CONSTRAINTS, DIVERGENCES, MOTIVATIONS, PARAMS
 
 
 def bar(v: float, hi: float = 1.0, width: int = 10) -> str:
@@ -19,10 +19,8 @@ class ActorInspector(Static):
     """One actor at a time; `a` cycles through the actors."""
 
     def show(self, game: Game, actor: str) -> None:
-        m = game.model
-        a = AGENT_ACTORS.index(actor)
         cfg = game.setup.config.actors[actor]
-        vals = m.params[0, a]
+        vals = game.params(actor)
         seat = "human seat" if actor in game.seats else "decision rule"
         out = Text(f"{cfg.name} ({actor}) · {cfg.kind} · {seat}\n", style="bold")
         width = max(len(p) for p in PARAMS) + 1
@@ -35,16 +33,9 @@ class ActorInspector(Static):
                              ("constraints", CONSTRAINTS)):
             out.append(f"\n{group}", style="bold underline")
             for p in names:
-                v = float(vals[PARAMS.index(p)])
-                row(p, v, 20.0 if p == "bandwidth" else 1.0)
+                row(p, vals[p], 20.0 if p == "bandwidth" else 1.0)
         out.append("\nbandwidth spent", style="bold underline")
-        rec = m.history[-1] if m.history else None
-        budget = max(1e-9, float(vals[PARAMS.index("bandwidth")]))
-        for d, (x, y) in enumerate(game.setup.pairs):
-            if a not in (x, y):
-                continue
-            side = 0 if x == a else 1
-            partner = AGENT_ACTORS[int(y if side == 0 else x)]
-            spent = float(rec.spent[0, d, side]) if rec is not None else 0.0
+        budget = max(1e-9, vals["bandwidth"])
+        for partner, spent in game.spent(actor).items():
             row(f"→ {partner}", spent, budget)
         self.update(out)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from sim.game.savegame import Game
+from sim.game.game import Game
 
 
 class StatusHeader(Static):
@@ -22,8 +22,9 @@ class StatusHeader(Static):
             t.append("   " + ", ".join(f"{k}={v:g}" for k, v in game.overrides.items()))
         if game.seats:
             t.append("   seats: " + " ".join(game.seats), style="bold cyan")
-        if game.branch is not None:
-            t.append(f"   what-if from {s.date(game.fork_at)}", style="bold magenta")
+        what_if = game.what_if()
+        if what_if is not None:
+            t.append(f"   what-if from {s.date(what_if.forked_at)}", style="bold magenta")
         state = "finished" if game.done else ("running" if running else "paused")
         if busy:
             state = "playing…"

@@ -10,9 +10,10 @@ import time
 
 import pytest
 
-import sim.game.savegame as sg
+import sim.game.savefile as sf
 from sim.errors import InputError
-from sim.game.savegame import SAVE_LIMIT, Game, checksum
+from sim.game.game import Game
+from sim.game.savefile import SAVE_LIMIT, checksum
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +40,7 @@ def _load(tmp_path, blob: bytes) -> InputError:
 def test_round_trip_carries_format_engine_and_checksum(saved):
     path, blob = saved
     data = json.loads(blob)
-    assert data["format"] == 2 and data["engine"] == sg.engine_fingerprint()
+    assert data["format"] == 2 and data["engine"] == sf.engine_fingerprint()
     assert data["checksum"] == checksum(data)
     g = Game.load(path)
     assert g.turn == 3 and g.note is None and g.branch is not None
@@ -104,7 +105,7 @@ def test_oversized_and_special_files_fail_fast(tmp_path):
 def test_other_engine_version(saved, tmp_path, monkeypatch):
     """Same results: opens with a note naming both engines. Different: refused."""
     path, _ = saved
-    monkeypatch.setattr(sg, "engine_fingerprint", lambda: "feedfacefeedface")
+    monkeypatch.setattr(sf, "engine_fingerprint", lambda: "feedfacefeedface")
     g = Game.load(path)
     assert g.note and "feedfacefeedface" in g.note and "reproduces the saved levels" in g.note
     data = json.loads(path.read_bytes())

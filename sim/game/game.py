@@ -1,113 +1,50 @@
-"""Saved games: a replay file and the game session that produces it.
+"""The game session: one interactive game and what people add to it turn by turn.
 
-A saved game holds what determines a game besides the engine: the scenario (name, path and
-the hash of its file), the seed, the `--set` overrides, and per turn the shocks injected by
-the facilitator (library ids, or the full shock for custom ones) and the human moves. Because
-the engine is deterministic, loading re-simulates the game and checks that the scenario file
-is unchanged and the final levels come out the same (DESIGN "Saved games").
+`Game` is what the terminal UI drives and what the hosted classroom session wraps: step a
+turn with the human moves, back one turn (re-run from scratch: the engine is deterministic),
+inject a shock, fork a what-if branch from the current turn and step both together, save and
+load (the file itself is `sim.game.savefile`). Its turn inputs are typed: a `Move` per human
+seat and a library id or a `Shock` per inject, kept per turn as `TurnInput`.
 
-`Game` is the session the terminal UI drives: step, back one turn (re-run from scratch),
-inject, fork a what-if branch from the current turn and step both together.
+Screens and widgets read the game only through its small read-only view (`levels`,
+`history`, `branches`, `events`, `params`, `spent`, `agreements`, `explain`): copies that
+cannot be written into, so no view can change a game behind the engine's back.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
-from pydantic import Field, ValidationError
+import numpy as np
 
 from sim.engine.model import WargameModel
 from sim.engine.moves import Move, compile_moves
-from sim.engine.results import levels_dict
+from sim.engine.results import levels_dict, run_events
 from sim.errors import InputError, allowed
-from sim.inputs.schema import ParamEffect, Shock, Strict
+from sim.game import savefile
+from sim.game.savefile import BranchSpec, SavedGame, TurnInput
+from sim.inputs.schema import ParamEffect, Shock
 from sim.inputs.setup import Setup, build, parse_overrides
-from sim.vocabulary import AGENT_ACTORS
+from sim.vocabulary import AGENT_ACTORS, ENABLERS, PARAMS, TRACKS
 
-FORMAT = 2
-#: Formats this version opens (1: before checksums and the engine fingerprint).
-FORMATS = (1, 2)
-#: Largest saved game opened (checked before reading).
-SAVE_LIMIT = 5_000_000
-WHAT_IF_ID = "what-if"
+#: Name of the main line of play and of the what-if branch (its first shock's id too).
+MAIN, WHAT_IF_ID = "main", "what-if"
 
 
-def engine_fingerprint() -> str:
-    """Fingerprint of the code that plays a game (the engine and sim/game/): a saved game
-    records it (`sim.engine.fingerprint`)."""
-    from sim.engine import fingerprint
+@dataclass(frozen=True)
+class Branch:
+    """One line of play of a game: the main game or the what-if branch forked from it."""
 
-    return fingerprint("game")
-
-
-def checksum(data: dict[str, Any]) -> str:
-    """SHA-256 of a saved game's content (every field but `checksum`), canonical JSON."""
-    import hashlib
-
-    body = {k: v for k, v in data.items() if k != "checksum"}
-    blob = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(blob.encode()).hexdigest()
-
-
-class TurnInput(Strict):
-    """What people added to one turn."""
-
-    turn: int
-    """Turn the inputs apply to (1 = the first turn played)."""
-    inject: list[str | Shock] = []
-    """Shocks injected for this turn: a library id, or the full shock when custom."""
-    moves: list[Move] = []
-    """Moves of the human-seated actors."""
-
-
-class BranchSpec(Strict):
-    """A what-if branch forked from the main game."""
-
-    at: int
-    """Turn after which the branch forked (its change applies from turn at+1)."""
-    set: dict[str, float]
-    """Parameter values set in the branch, keyed 'ACTOR.param'."""
-    final: dict[str, dict[str, float]] = {}
-    """Levels of the branch at the saved turn, per dyad and track."""
-
-
-class SavedGame(Strict):
-    """The replay file (JSON)."""
-
-    format: int = FORMAT
-    """File format version."""
-    engine: str = ""
-    """Fingerprint of the engine that played the game (`engine_fingerprint`)."""
-    checksum: str = ""
-    """SHA-256 of the other fields (`checksum`): a changed file is refused."""
-    scenario: str
-    """Scenario name."""
-    scenario_path: str
-    """Scenario file the game was played on."""
-    digest: str
-    """SHA-256 of the scenario file."""
-    seed: int = Field(ge=0, lt=2**64)
-    """Base seed."""
-    run: int = Field(0, ge=0, lt=2**63)
-    """Run index whose random stream the game draws (a batch run replayed in the UI)."""
-    overrides: dict[str, float] = {}
-    """Extra parameter values ('ACTOR.param': value) given with --set."""
-    turns: int | None = None
-    """Number of turns if it differs from the scenario's."""
-    seats: list[str] = []
-    """Human-seated actors."""
-    turn: int
-    """Turns played when saved."""
-    inputs: list[TurnInput] = []
-    """Injected shocks and moves per turn (turn turn+1 holds pending injections)."""
-    final: dict[str, dict[str, float]]
-    """Levels at the saved turn, per dyad and track (checked on load)."""
-    branch: BranchSpec | None = None
-    """The what-if branch, if one was forked."""
+    name: str
+    """`MAIN` or `WHAT_IF_ID`."""
+    forked_at: int | None = None
+    """Turn after which the branch forked (None for the main game)."""
+    set: Mapping[str, float] = MappingProxyType({})
+    """Parameter values set in the branch, keyed 'ACTOR.param' (read-only)."""
 
 
 def what_if_shock(values: dict[str, float]) -> Shock:
@@ -115,6 +52,13 @@ def what_if_shock(values: dict[str, float]) -> Shock:
     text = ", ".join(f"{k} = {v:g}" for k, v in values.items())
     return Shock(id=WHAT_IF_ID, name=f"What-if: {text}",
                  params={k: ParamEffect(set=v) for k, v in values.items()})
+
+
+def frozen(a: Any) -> np.ndarray:
+    """A copy of `a` that raises ValueError when written into."""
+    out = np.array(a, copy=True)
+    out.setflags(write=False)
+    return out
 
 
 class Game:
@@ -130,7 +74,7 @@ class Game:
         self.turns_opt = turns
         self.setup: Setup = build(scenario, self.overrides, turns)
         self.seats = check_seats(list(seats) or list(self.setup.scenario.seats))
-        self.inputs: dict[int, dict[str, list]] = {}
+        self.inputs: dict[int, TurnInput] = {}
         self.model = self._fresh()
         self.branch: Game | None = None
         self.fork_at: int | None = None
@@ -155,8 +99,10 @@ class Game:
     def date(self) -> str:
         return self.model.date
 
-    def _slot(self, turn: int) -> dict[str, list]:
-        return self.inputs.setdefault(turn, {"inject": [], "moves": []})
+    def _slot(self, turn: int) -> TurnInput:
+        if turn not in self.inputs:
+            self.inputs[turn] = TurnInput(turn=turn)
+        return self.inputs[turn]
 
     def library(self) -> dict[str, Shock]:
         """Shocks a facilitator can inject: this scenario's, then those of the other shipped
@@ -186,8 +132,96 @@ class Game:
         """Headline of every shock this game can mention, by id (library and custom)."""
         names = {k: v.name for k, v in self.library().items()}
         for slot in self.inputs.values():
-            names.update({x.id: x.name for x in slot["inject"] if not isinstance(x, str)})
+            names.update({x.id: x.name for x in slot.inject if not isinstance(x, str)})
         return names
+
+    # ------------------------------------------------------------------ the read-only view
+    def _line(self, branch: str | None) -> WargameModel:
+        if branch in (None, MAIN):
+            return self.model
+        if branch == WHAT_IF_ID and self.branch is not None:
+            return self.branch.model
+        raise KeyError(f"no branch {branch!r}; branches: "
+                       f"{', '.join(b.name for b in self.branches())}")
+
+    def dyads(self) -> tuple[str, ...]:
+        """The game's dyads ('JPN-GBR', ...), in the order of every array of the view."""
+        return tuple(self.setup.dyads)
+
+    def actors(self) -> tuple[str, ...]:
+        """The negotiating actors, in the order of the engine's actor axis."""
+        return tuple(AGENT_ACTORS)
+
+    def partners(self, actor: str) -> list[str]:
+        """The actors `actor` has a dyad with, in dyad order."""
+        a = AGENT_ACTORS.index(actor)
+        return [AGENT_ACTORS[int(y if x == a else x)] for x, y in self.setup.pairs
+                if a in (x, y)]
+
+    def branches(self) -> tuple[Branch, ...]:
+        """The lines of play: the main game, then the what-if branch if one was forked."""
+        out = [Branch(MAIN)]
+        if self.branch is not None:
+            out.append(Branch(WHAT_IF_ID, self.fork_at, MappingProxyType(dict(self.fork_set))))
+        return tuple(out)
+
+    def what_if(self) -> Branch | None:
+        """The what-if branch, or None."""
+        lines = self.branches()
+        return lines[1] if len(lines) > 1 else None
+
+    def levels(self, branch: str | None = None, turn: int | None = None) -> np.ndarray:
+        """Levels (dyads, tracks) now, or after `turn` (0: the start), read-only."""
+        m = self._line(branch)
+        return frozen(m.levels[0] if turn is None else m.level_history()[turn, 0])
+
+    def history(self, dyad: str | int, track: str | int | None = None,
+                branch: str | None = None) -> np.ndarray:
+        """Levels of one dyad from the start to now: (turns+1, tracks), or (turns+1,) for
+        one track; read-only."""
+        d = dyad if isinstance(dyad, int) else self.setup.dyads.index(dyad)
+        hist = self._line(branch).level_history()[:, 0, d]
+        if track is not None:
+            hist = hist[:, track if isinstance(track, int) else TRACKS.index(track)]
+        return frozen(hist)
+
+    def events(self, turn: int | None = None, branch: str | None = None) -> list[dict]:
+        """Events of the game (shocks, injects, moves, negotiations, signatures, activities),
+        of every turn or of one; fresh dicts each call."""
+        return [e for e in run_events(self._line(branch)) if turn is None or e["turn"] == turn]
+
+    def params(self, actor: str, branch: str | None = None) -> dict[str, float]:
+        """The actor's parameters now (after shocks and what-if settings)."""
+        vals = self._line(branch).params[0, AGENT_ACTORS.index(actor)]
+        return {p: float(vals[i]) for i, p in enumerate(PARAMS)}
+
+    def spent(self, actor: str, branch: str | None = None) -> dict[str, float]:
+        """Bandwidth the actor gave each partner in the last turn (0 before the first)."""
+        m = self._line(branch)
+        a = AGENT_ACTORS.index(actor)
+        rec = m.history[-1] if m.history else None
+        out = {}
+        for d, (x, y) in enumerate(self.setup.pairs):
+            if a in (x, y):
+                side = 0 if x == a else 1
+                out[AGENT_ACTORS[int(y if side == 0 else x)]] = (
+                    float(rec.spent[0, d, side]) if rec is not None else 0.0)
+        return out
+
+    def agreements(self, branch: str | None = None) -> dict[str, dict[str, bool]]:
+        """Per dyad, each agreement that applies to it and whether it is signed now."""
+        signed = self._line(branch).signed[0]
+        s = self.setup
+        return {dy: {en: bool(signed[d, e]) for e, en in enumerate(ENABLERS)
+                     if s.applicable[d, e]} for d, dy in enumerate(s.dyads)}
+
+    def explain(self, turn: int | None = None) -> np.ndarray:
+        """Contributions (1 + drivers, dyads, tracks) to the change of the main game's levels
+        in `turn` (default: the last turn played), read-only (`sim.engine.explain`)."""
+        from sim.engine.explain import explain
+
+        t = self.turn if turn is None else turn
+        return frozen(explain(self.model, 0, t - 1, t))
 
     # ------------------------------------------------------------------ inputs
     def inject(self, shock: str | Shock) -> Shock:
@@ -201,7 +235,7 @@ class Game:
         else:
             self.setup.compile_shock(shock)  # validates keys before anything is queued
             entry = resolved = shock
-        self._slot(self.turn + 1)["inject"].append(entry)
+        self._slot(self.turn + 1).inject.append(entry)
         self.model.inject(entry)
         if self.branch is not None:
             self.branch.inject(entry)
@@ -221,7 +255,8 @@ class Game:
             return
         moves = list(moves or [])
         self.check_moves(moves)
-        self._slot(self.turn + 1)["moves"] = moves
+        t = self.turn + 1
+        self.inputs[t] = self._slot(t).model_copy(update={"moves": moves})
         self.model.submit(moves)
         self.model.step()
         if self.branch is not None:
@@ -230,12 +265,12 @@ class Game:
     def _replay(self, target: int) -> None:
         self.model = self._fresh()
         for t in range(1, target + 1):
-            slot = self.inputs.get(t, {"inject": [], "moves": []})
-            for s in slot["inject"]:
+            slot = self.inputs.get(t, TurnInput(turn=t))
+            for s in slot.inject:
                 self.model.inject(s)
-            self.model.submit(slot["moves"])
+            self.model.submit(slot.moves)
             self.model.step()
-        for s in self.inputs.get(target + 1, {"inject": []})["inject"]:
+        for s in self.inputs.get(target + 1, TurnInput(turn=target + 1)).inject:
             self.model.inject(s)
 
     def back(self) -> None:
@@ -263,17 +298,17 @@ class Game:
     def _branch(self, values: dict[str, float], at: int, target: int) -> Game:
         branch = Game.__new__(Game)
         branch.__dict__.update(self.__dict__)
-        branch.inputs = {t: {"inject": list(v["inject"]), "moves": list(v["moves"])}
+        branch.inputs = {t: v.model_copy(update={"inject": list(v.inject),
+                                                 "moves": list(v.moves)})
                          for t, v in self.inputs.items()}
         branch.branch, branch.fork_at, branch.fork_set = None, None, {}
-        branch._slot(at + 1)["inject"].insert(0, what_if_shock(values))
+        branch._slot(at + 1).inject.insert(0, what_if_shock(values))
         branch._replay(target)
         return branch
 
     # ------------------------------------------------------------------ files
     def to_saved(self) -> SavedGame:
-        inputs = [TurnInput(turn=t, inject=v["inject"], moves=v["moves"])
-                  for t, v in sorted(self.inputs.items()) if v["inject"] or v["moves"]]
+        inputs = [v for _, v in sorted(self.inputs.items()) if v.inject or v.moves]
         branch = None
         if self.branch is not None and self.fork_at is not None:
             branch = BranchSpec(at=self.fork_at, set=self.fork_set,
@@ -286,10 +321,8 @@ class Game:
                          branch=branch)
 
     def save(self, path: str | Path) -> Path:
-        data = self.to_saved().model_dump(mode="json")
-        data["engine"] = engine_fingerprint()
-        data["checksum"] = checksum(data)
-        return write_atomic(Path(path), json.dumps(data, indent=1))
+        """Write the replay file (`sim.game.savefile.write`)."""
+        return savefile.write(path, self.to_saved())
 
     @classmethod
     def from_saved(cls, saved: SavedGame, file: str = "savegame") -> Game:
@@ -302,7 +335,8 @@ class Game:
         if not 0 <= saved.turn <= game.setup.turns:
             raise InputError(file, "turn", f"{saved.turn} is out of range; allowed: 0 to "
                              f"{game.setup.turns}")
-        game.inputs = {i.turn: {"inject": list(i.inject), "moves": list(i.moves)}
+        game.inputs = {i.turn: i.model_copy(update={"inject": list(i.inject),
+                                                    "moves": list(i.moves)})
                        for i in saved.inputs}
         bad = [t for t in game.inputs if not 1 <= t <= saved.turn + 1]
         if bad:
@@ -334,40 +368,12 @@ class Game:
 
     @classmethod
     def load(cls, path: str | Path) -> Game:
-        """Open a saved game: at most SAVE_LIMIT bytes of UTF-8 JSON in a known format whose
-        checksum matches, replayed to the same levels. A game saved by another engine
-        version opens with a note when it replays identically and is refused otherwise."""
-        from sim.files import read_text
-
+        """Open a saved game (`sim.game.savefile.read`) and replay it to the same levels. A
+        game saved by another engine version opens with a note when it replays identically
+        and is refused otherwise."""
         p = str(path)
-        text = read_text(path, SAVE_LIMIT, "saved game")
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(p, "", f"not a saved game (invalid JSON: {exc.msg})",
-                             exc.lineno) from None
-        except (RecursionError, ValueError) as exc:
-            raise InputError(p, "", f"not a saved game ({exc.__class__.__name__})") from None
-        if not isinstance(data, dict) or "format" not in data and "final" not in data:
-            raise InputError(p, "", "not a saved game of this wargame (no format or final "
-                             "levels)")
-        fmt = data.get("format", 1)
-        if fmt not in FORMATS:
-            raise InputError(p, "format", f"{fmt!r} is not supported; allowed: "
-                             f"{', '.join(map(str, FORMATS))} (saved by a newer version?)")
-        if fmt >= 2 and data.get("checksum") != checksum(data) or fmt == 1 and (
-                "checksum" in data or "engine" in data):
-            raise InputError(p, "checksum", "does not match the content: the file was changed "
-                             "or damaged after it was saved")
-        try:
-            saved = SavedGame.model_validate(data)
-        except (ValidationError, RecursionError) as exc:
-            if isinstance(exc, RecursionError):
-                raise InputError(p, "", "not a saved game (nested too deeply)") from None
-            err = exc.errors()[0]
-            field = ".".join(str(x) for x in err["loc"])
-            raise InputError(p, field, err["msg"]) from None
-        here = engine_fingerprint()
+        saved = savefile.read(path)
+        here = savefile.engine_fingerprint()
         try:
             game = cls.from_saved(saved, p)
         except InputError as exc:
@@ -391,22 +397,6 @@ def check_seats(seats: list[str]) -> list[str]:
         if a not in out:
             out.append(a)
     return out
-
-
-def write_atomic(path: Path, text: str | bytes) -> Path:
-    """Write to a temporary file next to `path`, then rename: nothing half-written."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.is_dir():
-            raise InputError(str(path), "", "is a folder; give a file name")
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise InputError(str(path), "", f"cannot write: {exc.strerror or exc}") from None
-    return path
 
 
 def summary(game: Game) -> dict[str, Any]:
