@@ -7,10 +7,6 @@ import sys
 
 SIM = pathlib.Path(__file__).resolve().parent.parent / "sim"
 FORBIDDEN = ("textual", "rich", "tui")
-#: a module of these folders keeps to about this many lines, or its docstring says why not
-#: in a paragraph that starts with LONG_REASON
-MAX_LINES = {"research": 400}
-LONG_REASON = "Why this file is long:"
 
 
 def test_no_sim_module_imports_the_ui():
@@ -84,13 +80,3 @@ def test_the_import_check_sees_a_heavy_import():
     assert "mesa" in loaded and "sim.engine.model" in loaded
 
 
-def test_long_modules_say_why_at_their_top():
-    for folder, limit in MAX_LINES.items():
-        for path in sorted((SIM / folder).rglob("*.py")):
-            text = path.read_text()
-            n = len(text.splitlines())
-            if n > limit:
-                doc = ast.get_docstring(ast.parse(text)) or ""
-                assert LONG_REASON in doc, (f"{path.relative_to(SIM)} has {n} lines (over "
-                                            f"{limit}): split it, or give the reason at its "
-                                            f"top after '{LONG_REASON}'")

@@ -397,9 +397,3 @@ def check_seats(seats: list[str]) -> list[str]:
         if a not in out:
             out.append(a)
     return out
-
-
-def summary(game: Game) -> dict[str, Any]:
-    """A small description of the game for logs and reports."""
-    return {"scenario": game.setup.name, "seed": game.seed, "turn": game.turn,
-            "date": game.date, "overrides": game.overrides, "seats": game.seats}

@@ -6,6 +6,9 @@ become `Game.inject`; seats nobody plays keep the engine's own choice. It knows 
 sockets, so tests and the host drive the same object. Everything is saved after every turn:
 `game.json` is an ordinary saved game (`wargame play --load`), `session.json` holds what the
 classroom adds (tokens, proposals, notices, the inject timetable).
+
+Length: one state machine over one shared state (seats, submissions, proposals, scores and
+saving read and change the same fields), kept whole so each transition reads in one place.
 """
 
 from __future__ import annotations
