@@ -16,6 +16,7 @@ from textual.screen import Screen
 from sim.errors import InputError
 from sim.savegame import Game
 from tui.screens.dashboard import Dashboard
+from tui.screens.palette import Palette
 from tui.screens.picker import ScenarioPicker
 
 #: (action on the dashboard, title, help) offered in the command palette.
@@ -89,8 +90,26 @@ class WargameApp(App):
         if note:
             self.call_after_refresh(dash.log_line, "info", note)
 
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the command palette that closes once (tui/screens/palette.py); none
+        once the app is quitting (keys typed after Ctrl+Q would open one whose widgets are
+        never made, and its search fails with NoMatches). `_exit` is set by `App.exit`
+        (Textual is pinned to one version in pyproject.toml)."""
+        if self._exit:
+            return
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if isinstance(screen, Dashboard):
             for action, title, help_text in PALETTE:
-                yield SystemCommand(title, help_text, getattr(screen, f"action_{action}"))
+                yield SystemCommand(title, help_text, self._on_top(screen, action))
+
+    def _on_top(self, screen: Screen, action: str):
+        """The screen's action, run only if that screen is on top when the palette gets to
+        run it (not on a dashboard replaced by a loaded game, nor under another popup)."""
+        def run() -> None:
+            if self.screen is screen:
+                getattr(screen, f"action_{action}")()
+        return run
