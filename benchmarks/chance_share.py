@@ -15,9 +15,9 @@ from collections import Counter
 
 import numpy as np
 
-from sim.explain import explain, top_drivers
-from sim.model import WargameModel
-from sim.setup import build
+from sim.engine.explain import explain, top_drivers
+from sim.engine.model import WargameModel
+from sim.inputs.setup import build
 
 SHOWN = 0.005  # the smallest change the log shows (tui/story.py)
 

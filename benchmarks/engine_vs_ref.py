@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TIMER = """
 import sys, time
 sys.path.insert(0, {root!r})
-from sim.model import WargameModel
-from sim.setup import build
+from sim.engine.model import WargameModel
+from sim.inputs.setup import build
 s = build({scenario!r})
 WargameModel(s, seed=1, runs=50).run()  # warm up
 best = 0.0

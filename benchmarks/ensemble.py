@@ -11,8 +11,8 @@ import time
 
 import numpy as np
 
-from sim.model import WargameModel
-from sim.setup import build
+from sim.engine.model import WargameModel
+from sim.inputs.setup import build
 
 
 def main() -> None:

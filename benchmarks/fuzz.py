@@ -40,7 +40,7 @@ def _case(seed: int, i: int):
 
 def worker(seed: int, start: int, stop: int) -> None:
     """Check cases start..stop-1, one JSON line each, flushed as soon as it is known."""
-    from sim.setup import build
+    from sim.inputs.setup import build
     from tests.fuzz_cases import check_case
 
     build("baseline")  # imports and the shipped config, outside the first case's time

@@ -1,6 +1,6 @@
 """Does every move do something? Prints, for each move a seat can make (one-off and as a
 standing policy), its mean effect on its target after four turns against the same runs
-without it, the SD of chance, and the effect in SD (sim/move_effects.py).
+without it, the SD of chance, and the effect in SD (sim/research/move_effects.py).
 
     python benchmarks/moves.py [--runs 200] [--seed 0]
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from sim.move_effects import measure, table
+from sim.research.move_effects import measure, table
 
 
 def main() -> None:

@@ -20,9 +20,9 @@ def main() -> None:
     ap.add_argument("--samples", type=int, default=64)
     ap.add_argument("--seed", type=int, default=0)
     a = ap.parse_args()
-    import sim.model  # noqa: F401  (import time is not the command's work)
-    from sim.battery import Battery, load_claims
-    from sim.validation import run_checks
+    import sim.engine.model  # noqa: F401  (import time is not the command's work)
+    from sim.research.battery import Battery, load_claims
+    from sim.research.validation import run_checks
 
     c0 = time.process_time()
     t0 = time.perf_counter()

@@ -23,11 +23,11 @@ __all__ = ["run", "batch", "open_results", "compare", "RunResult", "Results",
 
 _LAZY = {"run": "sim.api", "batch": "sim.api", "open_results": "sim.api",
          "compare": "sim.api", "RunResult": "sim.api", "Results": "sim.api",
-         "WargameModel": "sim.model"}
+         "WargameModel": "sim.engine.model"}
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .api import Results, RunResult, batch, compare, open_results, run
-    from .model import WargameModel
+    from sim.api import Results, RunResult, batch, compare, open_results, run
+    from sim.engine.model import WargameModel
 
 
 def __getattr__(name: str) -> Any:
@@ -42,8 +42,10 @@ def __getattr__(name: str) -> Any:
             return version("allied-wargame")
         except PackageNotFoundError:  # pragma: no cover - a source tree not installed
             return "0+unknown"
-    if name in ("ema", "discovery", "api"):
+    if name in ("ema", "api"):
         return import_module(f"sim.{name}")
+    if name == "discovery":
+        return import_module("sim.research.discovery")
     raise AttributeError(f"module 'sim' has no attribute {name!r}")
 
 

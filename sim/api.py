@@ -34,11 +34,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.research.folder import Results
+
+__all__ = ["run", "batch", "open_results", "compare", "RunResult", "Results"]
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .compare import Comparison
-    from .model import WargameModel
+    from sim.engine.model import WargameModel
+    from sim.research.compare import Comparison
 
 Overrides = Mapping[str, float] | Iterable[str] | None
 
@@ -68,10 +72,12 @@ class RunResult:
 
     @property
     def seed(self) -> int:
+        """The seed the game was played with."""
         return self.model.seed
 
     @property
     def scenario(self) -> str:
+        """The scenario's name."""
         return self.model.setup.name
 
     @cached_property
@@ -79,7 +85,7 @@ class RunResult:
         """Tidy levels: one row per turn (0 = the start), dyad and track."""
         import pandas as pd
 
-        from .ids import TRACKS
+        from sim.vocabulary import TRACKS
 
         s = self.model.setup
         hist = self.model.level_history()[:, 0]  # (T+1, D, K)
@@ -99,7 +105,7 @@ class RunResult:
         `wargame run --json`."""
         import pandas as pd
 
-        from .results import run_events
+        from sim.engine.results import run_events
 
         cols = ["turn", "date", "kind", "dyad", "track", "enabler", "id", "actor", "text"]
         return pd.DataFrame(run_events(self.model), columns=cols)
@@ -113,7 +119,7 @@ class RunResult:
 
     def explain(self, dyad: str, track: str, turn: int | None = None) -> pd.Series:
         """The change of `dyad`'s `track` in `turn` (default: over the whole game), split
-        into its drivers; the values sum exactly to the change (sim/explain.py).
+        into its drivers; the values sum exactly to the change (sim/engine/explain.py).
 
         >>> r = run("baseline", seed=2, turns=5)
         >>> parts = r.explain("JPN-DEU", "exercise", turn=3)
@@ -126,9 +132,9 @@ class RunResult:
         """
         import pandas as pd
 
-        from .errors import InputError
-        from .explain import NAMES, explain
-        from .ids import TRACKS
+        from sim.engine.explain import NAMES, explain
+        from sim.errors import InputError
+        from sim.vocabulary import TRACKS
 
         s = self.model.setup
         if dyad not in s.dyads:
@@ -145,7 +151,7 @@ class RunResult:
 
     def to_json(self) -> dict[str, Any]:
         """The `wargame run --json` document."""
-        from .results import run_json
+        from sim.engine.results import run_json
 
         return run_json(self.model)
 
@@ -163,129 +169,14 @@ def run(scenario: str, *, seed: int = 0, overrides: Overrides = None,
     >>> run("baseline", overrides={"DEU.china_caution": 0.1}, turns=2).model.setup.overrides
     {'DEU.china_caution': 0.1}
     """
-    from .model import WargameModel
-    from .setup import build
+    from sim.engine.model import WargameModel
+    from sim.inputs.setup import build
 
     setup = build(scenario, _overrides(overrides), turns)
     return RunResult(WargameModel(setup, seed=seed, keep_snapshots=True, collect=False).run())
 
 
 # --------------------------------------------------------------------------- batches
-class Results:
-    """A batch folder, read lazily. Tables: `levels` (Hive-partitioned by turn), `events`
-    and `runs` (each run's seed key and swept or sampled values).
-
-    >>> import tempfile, pathlib
-    >>> out = pathlib.Path(tempfile.mkdtemp()) / "b"
-    >>> _ = batch("baseline", runs=6, out=out, turns=4, record="yearly", workers=1)
-    >>> r = open_results(out)
-    >>> r.polars().filter(turn=4).collect().height          # polars, lazily
-    72
-    >>> r.duckdb().filter("turn = 4").count("*").fetchall()  # DuckDB, lazily
-    [(72,)]
-    >>> r.final_levels().shape                                  # one row per run
-    (6, 12)
-    """
-
-    def __init__(self, out: Path | str):
-        from .research.batch import read_manifest
-
-        self.path = Path(out)
-        self.manifest: dict[str, Any] = read_manifest(self.path)
-
-    def __repr__(self) -> str:
-        return (f"Results({str(self.path)!r}: {self.runs} runs of {self.scenario}, "
-                f"record {self.record})")
-
-    @property
-    def scenario(self) -> str:
-        return self.manifest["scenario"]["name"]
-
-    @property
-    def runs(self) -> int:
-        return int(self.manifest["runs"])
-
-    @property
-    def record(self) -> str:
-        return self.manifest.get("record", "all")
-
-    @property
-    def recorded_turns(self) -> list[int]:
-        return list(self.manifest.get("recorded_turns", range(self.manifest["turns"] + 1)))
-
-    @property
-    def complete(self) -> bool:
-        return bool(self.manifest.get("complete"))
-
-    def files(self, table: str = "levels") -> str:
-        """A glob of the table's Parquet files, for DuckDB SQL or polars."""
-        from .research.batch import EVENTS, LEVELS, RUNS
-
-        return {"levels": str(self.path / LEVELS / "**" / "*.parquet"),
-                "events": str(self.path / EVENTS / "*.parquet"),
-                "runs": str(self.path / RUNS)}[table]
-
-    def dataset(self, table: str = "levels"):
-        """A lazy pyarrow dataset of the table."""
-        import pyarrow.dataset as ds
-
-        from .research.batch import EVENTS, RUNS, levels_dataset
-
-        if table == "levels":
-            return levels_dataset(self.path)
-        return ds.dataset(self.path / {"events": EVENTS, "runs": RUNS}[table], format="parquet")
-
-    def levels(self, filters=None, columns: list[str] | None = None) -> pd.DataFrame:
-        """Levels as pandas (run, turn, date, dyad, track, level), sorted by run and turn;
-        `filters` in pandas' form, e.g. [("turn", "==", 40), ("run", "<", 100)]."""
-        from .research.batch import read_levels
-
-        return read_levels(self.path, filters, columns)
-
-    def events(self) -> pd.DataFrame:
-        import pandas as pd
-
-        from .research.batch import EVENTS
-
-        return pd.read_parquet(self.path / EVENTS)
-
-    def params(self) -> pd.DataFrame:
-        """runs.parquet: run, seed key and each swept or sampled parameter's value."""
-        import pandas as pd
-
-        from .research.batch import RUNS
-
-        return pd.read_parquet(self.path / RUNS)
-
-    def final_levels(self) -> pd.DataFrame:
-        """One row per run, one column per 'DYAD.track' at the last recorded turn."""
-        df = self.levels(filters=[("turn", "==", self.recorded_turns[-1])])
-        df["outcome"] = df["dyad"].astype(str) + "." + df["track"].astype(str)
-        wide = df.pivot(index="run", columns="outcome", values="level")
-        order = list(dict.fromkeys(df["outcome"]))
-        return wide[order]
-
-    def polars(self, table: str = "levels"):
-        """A polars LazyFrame (`pl.scan_parquet`, Hive partitions as columns)."""
-        import polars as pl
-
-        return pl.scan_parquet(self.files(table), hive_partitioning=table == "levels")
-
-    def duckdb(self, table: str = "levels", connection=None):
-        """A DuckDB relation over the table (lazy; `.df()`, `.pl()` or SQL on it)."""
-        import duckdb
-
-        con = connection or duckdb.connect()
-        return con.read_parquet(self.files(table), hive_partitioning=table == "levels")
-
-    def verify(self) -> list[str]:
-        """Problems of the folder (damaged, missing or foreign files, changed inputs);
-        [] when whole. See `wargame verify`."""
-        from .research.batch import verify
-
-        return verify(self.path)
-
-
 def open_results(out: Path | str) -> Results:
     """Open a batch folder written by `batch` or `wargame batch` (nothing is read yet)."""
     return Results(out)
@@ -311,7 +202,7 @@ def batch(scenario: str, *, runs: int, seed: int = 0, out: Path | str,
     >>> r.params().columns.tolist()
     ['run', 'seed_key', 'DEU.china_caution', 'JPN.bandwidth']
     """
-    from .research.batch import BatchRequest, run_batch
+    from sim.research.batch import BatchRequest, run_batch
 
     ov = _overrides(overrides)
     ov_list = [f"{k}={v!r}" for k, v in ov.items()] if isinstance(ov, dict) else ov
@@ -332,7 +223,7 @@ def compare(scenario: str, *, overrides: Overrides = None, runs: int = 1000, see
     >>> bool(row.low.item() <= row.difference.item() <= row.high.item())
     True
     """
-    from .compare import compare as paired
+    from sim.research.compare import compare as paired
 
     ov = _overrides(overrides)
     items = [f"{k}={v!r}" for k, v in ov.items()] if isinstance(ov, dict) else ov

@@ -24,31 +24,17 @@ from typing import Any
 
 import numpy as np
 
+from sim.research.design import uncertainty_ranges
+
 POSTURES = ("firm", "neutral", "cautious")
 NONE = "none"
 
-
-def uncertainty_ranges(setup, params: list[str] | None = None) -> dict[str, tuple[float, float]]:
-    """'ACTOR.param' -> (lo, hi) for every actor parameter with a non-empty config range
-    (or only `params`, which may also name rule constants MODEL.track.name)."""
-    from .design import param_bounds
-    from .ids import AGENT_ACTORS, PARAMS
-    from .setup import AI, PI
-
-    if params:
-        return dict(param_bounds(setup, p, "params") for p in params)
-    out = {}
-    for a in AGENT_ACTORS:
-        for p in PARAMS:
-            lo, hi = (float(x) for x in setup.param_ranges[AI[a], PI[p]])
-            if lo < hi:
-                out[f"{a}.{p}"] = (lo, hi)
-    return out
+__all__ = ["ema_model", "uncertainty_ranges", "partners", "standing_moves", "play"]
 
 
 def partners(setup) -> dict[str, list[str]]:
     """Each negotiating actor's partners in the scenario's dyads."""
-    from .ids import AGENT_ACTORS
+    from sim.vocabulary import AGENT_ACTORS
 
     out: dict[str, list[str]] = {a: [] for a in AGENT_ACTORS}
     for a, b in setup.pairs:
@@ -59,7 +45,7 @@ def partners(setup) -> dict[str, list[str]]:
 
 def standing_moves(policy: dict[str, Any], setup) -> list:
     """The moves a lever setting makes every turn (actors left at the default make none)."""
-    from .moves import Move
+    from sim.engine.moves import Move
 
     moves = []
     for actor in partners(setup):
@@ -78,8 +64,8 @@ def standing_moves(policy: dict[str, Any], setup) -> list:
 def play(setup, seed: int, values: dict[str, float], policy: dict[str, Any]) -> dict[str, float]:
     """One game with `values` for the uncertainties and `policy` for the levers; the final
     level of every dyad and track."""
-    from .ids import TRACKS
-    from .model import WargameModel
+    from sim.engine.model import WargameModel
+    from sim.vocabulary import TRACKS
 
     run_params = {k: np.array([float(v)]) for k, v in values.items()}
     model = WargameModel(setup, seed=seed, run_params=run_params, collect=False)
@@ -117,8 +103,8 @@ def ema_model(scenario: str = "baseline", *, seed: int = 0, turns: int | None = 
             ScalarOutcome,
         )
 
-    from .ids import TRACKS
-    from .setup import build
+    from sim.inputs.setup import build
+    from sim.vocabulary import TRACKS
 
     setup = build(scenario, overrides or {}, turns)
     ranges = uncertainty_ranges(setup, params)

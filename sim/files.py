@@ -15,7 +15,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .errors import InputError
+from sim.errors import InputError
 
 #: Largest scenario, config or injects file accepted.
 YAML_LIMIT = 1_000_000

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from sim.ids import AGENT_ACTORS, PARAMS
-from sim.schema import PARAM_DOMAIN
+from sim.inputs.schema import PARAM_DOMAIN
+from sim.vocabulary import AGENT_ACTORS, PARAMS
 
 
 @st.composite

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.setup import build
+from sim.inputs.setup import build
 
 
 @pytest.fixture(scope="session")

@@ -209,8 +209,8 @@ def m_edge(c: Case, r: Chooser) -> None:
 
 def m_overrides(c: Case, r: Chooser) -> None:
     """An ACTOR.param override, in or out of its domain, or with a bad key."""
-    from sim.ids import AGENT_ACTORS, PARAMS
-    from sim.schema import PARAM_DOMAIN
+    from sim.inputs.schema import PARAM_DOMAIN
+    from sim.vocabulary import AGENT_ACTORS, PARAMS
 
     actor = r.choice(list(AGENT_ACTORS) + ["XYZ", "USA", "MODEL"])
     param = r.choice(list(PARAMS) + ["nope", "exercise.bias", ""])
@@ -257,7 +257,7 @@ def m_unknown_key(c: Case, r: Chooser) -> None:
 
 def m_shock(c: Case, r: Chooser) -> None:
     """A new shock with drawn timing and effects (each valid or not)."""
-    from sim.ids import ENABLERS
+    from sim.vocabulary import ENABLERS
 
     s: dict[str, Any] = {"id": r.choice(["fz", "fz-1", "Bad Id", ""]), "name": "Fuzz"}
     timing = r.choice(["at", "quarter", "when", "probability", "none"])
@@ -481,10 +481,10 @@ def check_case(case: Case, folder: Path, runs: int = 2) -> tuple[str, str]:
     'run-failed', detail)."""
     import numpy as np
 
+    from sim.engine.model import WargameModel
+    from sim.engine.results import run_json
     from sim.errors import InputError
-    from sim.model import WargameModel
-    from sim.results import run_json
-    from sim.setup import build
+    from sim.inputs.setup import build
 
     path = case.write(folder)
     try:

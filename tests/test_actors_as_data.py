@@ -3,9 +3,9 @@
 import numpy as np
 from typer.testing import CliRunner
 
-from sim.cli import app
-from sim.model import WargameModel
-from sim.setup import build
+from sim.cli.main import app
+from sim.engine.model import WargameModel
+from sim.inputs.setup import build
 
 
 def test_australia_joins_as_an_actor_with_two_new_dyads():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.cli import main
+from sim.cli.main import main
 
 BIG = str(2**64)
 SET = "DEU.china_caution=0.1"

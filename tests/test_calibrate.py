@@ -8,8 +8,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from sim.calibrate import fit
-from sim.cli import app, load_plugins
+from sim.cli.main import app, load_plugins
+from sim.research.calibrate import fit
 
 ROOT = Path(__file__).resolve().parent.parent
 

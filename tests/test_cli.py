@@ -7,7 +7,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from sim.cli import app, load_plugins
+from sim.cli.main import app, load_plugins
 
 load_plugins()
 runner = CliRunner()

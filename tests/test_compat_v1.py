@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 from typer.testing import CliRunner
 
-from sim.cli import app
-from sim.model import WargameModel
-from sim.setup import build
+from sim.cli.main import app
+from sim.engine.model import WargameModel
+from sim.inputs.setup import build
 
 DATA = Path(__file__).parent / "data"
 

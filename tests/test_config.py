@@ -4,7 +4,7 @@ import pathlib
 
 import yaml
 
-from sim.loader import load_config
+from sim.inputs.loader import load_config
 
 CONFIG = pathlib.Path(__file__).resolve().parent.parent / "config"
 

@@ -4,9 +4,9 @@ import shutil
 
 import numpy as np
 
-from sim.model import WargameModel
-from sim.results import run_json
-from sim.setup import build
+from sim.engine.model import WargameModel
+from sim.engine.results import run_json
+from sim.inputs.setup import build
 
 EXTRA = """
   GBR-FRA:

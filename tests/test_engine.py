@@ -4,8 +4,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.model import WargameModel
-from sim.setup import build
+from sim.engine.model import WargameModel
+from sim.inputs.setup import build
 from tests.builders import overrides, seeds
 
 
@@ -68,7 +68,7 @@ def test_levels_never_exceed_enabler_caps(baseline):
 
 
 def _snap(m):
-    from sim.moves import MoveArrays
+    from sim.engine.moves import MoveArrays
 
     R, D, K = m.levels.shape
     return m.snapshot(m.params, m.world.values, np.zeros((R, D, K)), np.zeros((R, K)),

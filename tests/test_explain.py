@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from sim.explain import NAMES, explain, formula, sentence, top_drivers
-from sim.model import WargameModel
-from sim.moves import Move
-from sim.setup import build
+from sim.engine.explain import NAMES, explain, formula, sentence, top_drivers
+from sim.engine.model import WargameModel
+from sim.engine.moves import Move
+from sim.inputs.setup import build
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +69,8 @@ def test_a_bad_move_is_refused_before_the_turn_starts():
 
 
 def test_a_custom_injected_shock_is_logged_by_its_name():
-    from sim.results import run_events
-    from sim.schema import Shock
+    from sim.engine.results import run_events
+    from sim.inputs.schema import Shock
 
     m = WargameModel(build("baseline"), seed=1)
     m.inject(Shock(id="drill", name="Snap NATO drill in the Baltic",

@@ -3,7 +3,7 @@
 import pytest
 from typer.testing import CliRunner
 
-from sim.cli import app
+from sim.cli.main import app
 
 HEAD = "name: x\ndescription: y\n"
 CASES = [

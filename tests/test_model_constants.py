@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 from typer.testing import CliRunner
 
-from sim.cli import app, load_plugins
-from sim.explain import explain
-from sim.model import WargameModel
-from sim.setup import build
+from sim.cli.main import app, load_plugins
+from sim.engine.explain import explain
+from sim.engine.model import WargameModel
+from sim.inputs.setup import build
 
 KEY = "MODEL.exercise.caution_gap"
 
@@ -80,7 +80,7 @@ def test_bad_rule_constant_keys_name_the_choices():
 def test_motivation_weights_are_reachable_by_set_per_run_and_calibrate():
     """MODEL.relevance.motivation.track: --set, per-run values (sweeps, samples) and the
     calibration's current value all reach the weight of a motivation on a track."""
-    from sim.calibrate import parse_free
+    from sim.research.calibrate import parse_free
 
     key = "MODEL.relevance.indo_pacific_awareness.exercise"
     base = build("baseline")

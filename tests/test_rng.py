@@ -1,6 +1,6 @@
 import numpy as np
 
-from sim.rng import Site, Stream, run_keys
+from sim.engine.rng import Site, Stream, run_keys
 
 
 def test_draws_depend_only_on_run_key_turn_and_site():

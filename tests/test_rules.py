@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.actors import RULES, ConsensusAlliance, SovereignState
-from sim.ids import AGENT_ACTORS, TRACKS
-from sim.model import WargameModel
-from sim.moves import Move, MoveArrays
-from sim.setup import AI, II, PI, build
+from sim.engine.actors import RULES, ConsensusAlliance, SovereignState
+from sim.engine.model import WargameModel
+from sim.engine.moves import Move, MoveArrays
+from sim.inputs.setup import AI, II, PI, build
+from sim.vocabulary import AGENT_ACTORS, TRACKS
 
 EX = TRACKS.index("exercise")
 
@@ -101,7 +101,7 @@ def test_nato_growth_needs_consensus(baseline):
 
 
 def test_prioritising_a_partner_raises_the_offer_it_gets(baseline):
-    from sim.moves import compile_moves
+    from sim.engine.moves import compile_moves
 
     setup = build("baseline", {"JPN.bandwidth": 3.0})
     mv = compile_moves([Move(actor="JPN", priorities=["DEU"])], setup)
@@ -122,8 +122,8 @@ def test_signing_the_uk_raa_lifts_the_exercise_cap(baseline):
 @settings(max_examples=60, deadline=None)
 @given(st.integers(1, 6), st.integers(1, 4), st.integers(0, 2**31 - 1))
 def test_funding_spends_the_whole_budget_and_cuts_low_priority_wishes_first(runs, n, seed):
-    from sim.actors import fund
-    from sim.rng import Stream, run_keys
+    from sim.engine.actors import fund
+    from sim.engine.rng import Stream, run_keys
 
     s = Stream(run_keys(seed, range(runs)))
     cost = s.uniform(0, 1, (n, 3)) * 2

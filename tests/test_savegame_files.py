@@ -10,9 +10,9 @@ import time
 
 import pytest
 
-import sim.savegame as sg
+import sim.game.savegame as sg
 from sim.errors import InputError
-from sim.savegame import SAVE_LIMIT, Game, checksum
+from sim.game.savegame import SAVE_LIMIT, Game, checksum
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ import pathlib
 import numpy as np
 import pytest
 
-from sim.model import WargameModel
-from sim.results import run_json
-from sim.setup import build
+from sim.engine.model import WargameModel
+from sim.engine.results import run_json
+from sim.inputs.setup import build
 
 SCENARIOS = sorted(p.stem for p in (pathlib.Path(__file__).resolve().parent.parent
                                     / "scenarios").glob("*.yaml"))

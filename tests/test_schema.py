@@ -1,7 +1,7 @@
 import json
 import pathlib
 
-from sim.schema_json import scenario_schema_text
+from sim.inputs.schema_json import scenario_schema_text
 
 COMMITTED = pathlib.Path(__file__).resolve().parent.parent / "scenarios" / "scenario.schema.json"
 

@@ -7,10 +7,10 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
-from sim.cli import app
+from sim.cli.main import app
 from sim.errors import InputError
 from sim.files import YAML_LIMIT, atomic_write, read_text
-from sim.loader import MAX_ALIASES, MAX_DEPTH, load_config, load_scenario, parse_yaml
+from sim.inputs.loader import MAX_ALIASES, MAX_DEPTH, load_config, load_scenario, parse_yaml
 
 HEAD = "name: x\ndescription: y\n"
 SHOCK = HEAD + "shocks:\n  - id: a\n    name: b\n"

@@ -1,5 +1,5 @@
 """`python -m tui ...` runs the `wargame` command (used by `wargame serve` per browser)."""
 
-from sim.cli import main
+from sim.cli.main import main
 
 main()

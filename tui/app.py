@@ -1,6 +1,6 @@
 """The Textual app: opens a game (or the scenario picker) on the dashboard.
 
-Kept thin: the dashboard screen holds the keys and the game session (sim.savegame.Game) holds
+Kept thin: the dashboard screen holds the keys and the game session (sim.game.savegame.Game) holds
 the state; layout and colours live in app.tcss.
 """
 
@@ -14,7 +14,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from sim.errors import InputError
-from sim.savegame import Game
+from sim.game.savegame import Game
 from tui.screens.dashboard import Dashboard
 from tui.screens.palette import Palette
 from tui.screens.picker import ScenarioPicker

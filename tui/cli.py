@@ -16,7 +16,7 @@ SetOpt = Annotated[list[str] | None, typer.Option(
 
 
 def register(app: typer.Typer) -> None:
-    from sim.cli import guarded
+    from sim.cli.main import guarded
     from sim.errors import InputError
 
     @app.command()
@@ -99,13 +99,13 @@ def register(app: typer.Typer) -> None:
 
 def _game(scenario, seed, seat, set_, turns, load):
     """Validate the arguments (one-line errors) and build the game when a scenario is given."""
-    from sim.savegame import Game, check_seats
+    from sim.game.savegame import Game, check_seats
 
     check_seats(seat or [])
     if load:
         return Game.load(load)
     if scenario is None:
-        from sim.setup import parse_overrides
+        from sim.inputs.setup import parse_overrides
 
         parse_overrides(set_ or [])
         return None
@@ -114,8 +114,8 @@ def _game(scenario, seed, seat, set_, turns, load):
 
 def _batch_game(batch: str, run: int, seat):
     """The game of run `run` of a batch: its scenario, overrides, seed and random stream."""
+    from sim.game.savegame import Game, check_seats
     from sim.research.batch import run_spec
-    from sim.savegame import Game, check_seats
 
     check_seats(seat or [])
     spec = run_spec(batch, run)

@@ -1,6 +1,6 @@
 """What happened in the turn just played, in plain language, for the event log.
 
-Every change of a level comes with its reason: the Shapley attribution of sim/explain.py over
+Every change of a level comes with its reason: the Shapley attribution of sim/engine/explain.py over
 that one turn, turned into a sentence naming the largest drivers (DESIGN "Explanations").
 """
 
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.explain import explain, sentence, top_drivers
-from sim.ids import TRACKS
-from sim.results import run_events
-from sim.savegame import Game
+from sim.engine.explain import explain, sentence, top_drivers
+from sim.engine.results import run_events
+from sim.game.savegame import Game
+from sim.vocabulary import TRACKS
 
 #: Smallest change shown (the matrix shows two decimals).
 SHOWN = 0.005

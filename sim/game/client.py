@@ -14,10 +14,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus, InvalidURI
 
-from ..errors import InputError
-from . import bots
-from . import protocol as P
-from .host import registry_file
+from sim.errors import InputError
+from sim.game import bots
+from sim.game import protocol as P
+from sim.game.host import registry_file
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 REGISTRY_WAIT = 30.0  # seconds a client on the host's machine waits for the host to start

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from ..ids import ENABLERS
-from ..moves import Move
-from ..schema import ParamEffect, Shock
-from .protocol import MovePayload, Terms
+from sim.engine.moves import Move
+from sim.game.protocol import MovePayload, Terms
+from sim.inputs.schema import ParamEffect, Shock
+from sim.vocabulary import ENABLERS
 
 #: Move fields the engine knows (new instruments are used when the engine has them).
 ENGINE_FIELDS = set(Move.model_fields)

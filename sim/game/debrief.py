@@ -3,7 +3,7 @@
 It shows each team's score over time, what each team's moves changed (the same game re-run
 with that team's moves and deals removed, same seed and injects, so same random numbers),
 the deals made, the injects, the cooperation levels over time and which of the report's
-claims the game illustrated. The ordinary after-action report (sim/aar.py) is written too.
+claims the game illustrated. The ordinary after-action report (sim/game/aar.py) is written too.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..ids import ENABLERS, INDICES, TRACKS
-from ..savegame import Game, write_atomic
-from .objectives import score_history
+from sim.game.objectives import score_history
+from sim.game.savegame import Game, write_atomic
+from sim.vocabulary import ENABLERS, INDICES, TRACKS
 
 REPORT_FILE = "report.html"
 SEAT_COLORS = {"JPN": "#d62728", "GBR": "#1f77b4", "FRA": "#9467bd", "DEU": "#7f7f7f",
@@ -136,7 +136,7 @@ def write_debrief(session, path: str | Path | None = None) -> Path:
     matplotlib.use("Agg")
     from jinja2 import Environment, select_autoescape
 
-    from ..aar import dyad_chart, write_report
+    from sim.game.aar import dyad_chart, write_report
 
     game: Game = session.game
     out = Path(path) if path else session.out / REPORT_FILE
@@ -156,7 +156,7 @@ def write_debrief(session, path: str | Path | None = None) -> Path:
                         "scores": ", ".join(f"{b} {sum(scores[b]) - sum(cf_scores[a][b]):+g}"
                                             for b in seats)})
     objectives = []
-    from .objectives import objective_values
+    from sim.game.objectives import objective_values
 
     for a in seats:
         plan = session.plans.get(a)

@@ -24,8 +24,8 @@ from urllib.parse import parse_qs, urlsplit
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
-from . import protocol as P
-from .session import Session, SessionError
+from sim.game import protocol as P
+from sim.game.session import Session, SessionError
 
 TICK = 0.1  # seconds between checks of timers and absent seats
 
@@ -257,7 +257,7 @@ class Host:
     async def finish(self) -> None:
         ses = self.session
         if self.report:
-            from .debrief import write_debrief
+            from sim.game.debrief import write_debrief
 
             self.report_path = await asyncio.to_thread(write_debrief, ses)
         totals = {a: float(sum(v)) for a, v in ses.scores().items()}

@@ -14,10 +14,10 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from ..errors import InputError, allowed
-from ..ids import AGENT_ACTORS, ENABLERS, INDICES, PARAMS, TRACKS
-from ..loader import project_root, read_yaml, validate
-from ..schema import AgentId, Strict
+from sim.errors import InputError, allowed
+from sim.inputs.loader import project_root, read_yaml, validate
+from sim.inputs.schema import AgentId, Strict
+from sim.vocabulary import AGENT_ACTORS, ENABLERS, INDICES, PARAMS, TRACKS
 
 Kind = Literal["level", "agreement", "limit", "cost", "restraint", "domestic"]
 RestrainedMove = Literal["statement", "deploy", "statement_russia"]

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..savegame import Game
-from .deals import to_move
-from .objectives import SeatPlan, score_history
+from sim.game.deals import to_move
+from sim.game.objectives import SeatPlan, score_history
+from sim.game.savegame import Game
 
 
 def policies(partners: list[str]) -> dict[str, dict]:

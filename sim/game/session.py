@@ -17,15 +17,15 @@ from pathlib import Path
 
 from pydantic import Field
 
-from ..errors import InputError, allowed
-from ..ids import AGENT_ACTORS, ENABLERS, PARAMS
-from ..loader import read_yaml, validate
-from ..results import levels_dict
-from ..savegame import Game, write_atomic
-from ..schema import AgentId, Strict
-from . import deals as D
-from .objectives import load_plans, objective_values, score_history
-from .protocol import MovePayload, Propose, Respond, State
+from sim.engine.results import levels_dict
+from sim.errors import InputError, allowed
+from sim.game import deals as D
+from sim.game.objectives import load_plans, objective_values, score_history
+from sim.game.protocol import MovePayload, Propose, Respond, State
+from sim.game.savegame import Game, write_atomic
+from sim.inputs.loader import read_yaml, validate
+from sim.inputs.schema import AgentId, Strict
+from sim.vocabulary import AGENT_ACTORS, ENABLERS, PARAMS
 
 SESSION_FORMAT = 1
 GAME_FILE, SESSION_FILE, TOKENS_FILE = "game.json", "session.json", "tokens.json"
@@ -283,7 +283,7 @@ class Session:
         for p in self.proposals:
             if p.status == "open" and p.turn == t:
                 p.status = "lapsed"
-        from ..results import run_events
+        from sim.engine.results import run_events
 
         for e in run_events(self.game.model):
             if e["turn"] == t and e["kind"] in ("shock", "negotiation", "agreement", "stalled"):

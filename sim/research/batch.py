@@ -15,7 +15,7 @@ temporary name and is renamed into place, then a small checksum file
 (`checksums/part-NNNNNN.json`) marks the chunk finished. At the end of a session the
 checksums move into the manifest. Rerunning the same command verifies every finished chunk
 and computes only the missing or damaged ones; `wargame verify DIR` checks a folder. Draws
-are a pure function of (seed, run index, turn, site) (sim/rng.py), so results do not depend
+are a pure function of (seed, run index, turn, site) (sim/engine/rng.py), so results do not depend
 on the chunk size, the number of workers or the engine.
 """
 
@@ -33,10 +33,10 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InputError
-from ..ids import ENABLERS, TRACKS
-from ..rng import run_keys
-from ..setup import Setup
+from sim.engine.rng import run_keys
+from sim.errors import InputError
+from sim.inputs.setup import Setup
+from sim.vocabulary import ENABLERS, TRACKS
 
 DEFAULT_CHUNK = 1000
 MANIFEST = "manifest.json"
@@ -81,7 +81,7 @@ class BatchRequest:
 
 
 def _identity(req: BatchRequest, setup: Setup) -> dict[str, Any]:
-    from ..setup import setup_fingerprint
+    from sim.inputs.setup import setup_fingerprint
 
     return {"command": req.command, "scenario": req.scenario, "scenario_file": str(setup.path),
             "scenario_sha256": setup.digest, "fingerprint": setup_fingerprint(setup),
@@ -93,19 +93,11 @@ def _identity(req: BatchRequest, setup: Setup) -> dict[str, Any]:
 
 
 def engine_digest() -> str:
-    """Hash of every Python file of the `sim` package (a resumed batch must run the same
-    code, and anything in the package may change results)."""
-    import hashlib
+    """Fingerprint of the code that computes and writes a batch (the engine and
+    sim/research/): a resumed batch must run the same code (`sim.engine.fingerprint`)."""
+    from sim.engine import fingerprint
 
-    h = hashlib.sha256()
-    here = Path(__file__).resolve().parents[1]
-    for p in sorted(here.rglob("*.py")):
-        if "__pycache__" in p.parts:
-            continue
-        h.update(p.relative_to(here).as_posix().encode())
-        h.update(b"\0")
-        h.update(p.read_bytes())
-    return h.hexdigest()[:16]
+    return fingerprint("research")
 
 
 def versions() -> dict[str, str]:
@@ -126,7 +118,7 @@ class Tidy:
     every chunk, so the parts of a batch concatenate cleanly)."""
 
     def __init__(self, setup: Setup):
-        from ..results import ACTIVITY, agreement_texts
+        from sim.engine.results import ACTIVITY, agreement_texts
 
         s = self.setup = setup
         self.dates = [s.date(t) for t in range(s.turns + 1)]
@@ -174,7 +166,7 @@ class Tidy:
 
     def events(self, model, runs: np.ndarray):
         """Events of every run of `model` (batch run numbers `runs`), in the order of
-        sim.results.run_events."""
+        sim.engine.results.run_events."""
         import pyarrow as pa
 
         cols: dict[str, list[np.ndarray]] = {c: [] for c in
@@ -240,7 +232,7 @@ def compute_chunk(setup: Setup, seed: int, lo: int, hi: int, values: dict[str, n
     files: `levels.parquet/turn=T` per recorded turn and `events.parquet`.
 
     `rng_runs` are the indices whose random streams the runs draw (default: lo..hi-1)."""
-    from ..model import WargameModel
+    from sim.engine.model import WargameModel
 
     runs = np.arange(lo, hi)
     model = WargameModel(setup, seed=seed, runs=runs if rng_runs is None else rng_runs,
@@ -447,7 +439,7 @@ def verify(out: Path | str, check_inputs: bool = True) -> list[str]:
 
 
 def _input_problems(args: dict[str, Any]) -> list[str]:
-    from ..setup import build, setup_fingerprint
+    from sim.inputs.setup import build, setup_fingerprint
 
     problems = []
     if args.get("engine_source") != engine_digest():
@@ -549,7 +541,7 @@ class Prepared:
 
 def check_request(req: BatchRequest, workers: int | None = None) -> None:
     """Arguments checked before anything is built or written."""
-    from ..errors import allowed
+    from sim.errors import allowed
 
     if not 1 <= req.runs <= MAX_RUNS:
         raise InputError("--runs", "runs", f"{req.runs} is out of range; allowed: 1 to "
@@ -577,8 +569,8 @@ def prepare(req: BatchRequest, workers: int | None = None) -> Prepared:
 
     A resumed batch verifies every finished chunk against its checksum: damaged or
     missing ones are computed again."""
-    from ..design import make_design
-    from ..setup import build
+    from sim.inputs.setup import build
+    from sim.research.design import make_design
 
     check_request(req, workers)
     setup = build(req.scenario, req.overrides, req.turns)
@@ -707,7 +699,7 @@ def run_batch(req: BatchRequest, engine: str = "local", workers: int | None = No
     called once the folder is ready, before any run (the command line prints the estimate
     and the chunks being recomputed)."""
     if engine not in ("local", "dask"):
-        from ..errors import allowed
+        from sim.errors import allowed
         raise InputError("--engine", engine, f"unknown engine '{engine}'; "
                          f"{allowed(['local', 'dask'])}")
     check_request(req, workers)
@@ -789,7 +781,7 @@ def _run_local(prep: Prepared, tasks, finished, nworkers: int) -> None:
     methods = mp.get_all_start_methods()
     if "forkserver" in methods:
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["sim.model", "sim.research.batch", "pyarrow.parquet"])
+        ctx.set_forkserver_preload(["sim.engine.model", "sim.research.batch", "pyarrow.parquet"])
     else:
         ctx = mp.get_context("spawn")
     pool = ctx.Pool(min(nworkers, len(tasks)), initializer=_init_worker,
@@ -907,7 +899,7 @@ def run_spec(out: Path | str, run: int) -> dict[str, Any]:
     draws. Checks the run number and that the scenario file is unchanged."""
     import pandas as pd
 
-    from ..setup import build
+    from sim.inputs.setup import build
 
     man = read_manifest(out)
     args = man["arguments"]
@@ -935,8 +927,8 @@ def replay_model(out: Path | str, run: int, keep_snapshots: bool = False):
 
     The run's swept or sampled values join the batch's --set overrides, so the replayed
     run's JSON names every parameter that differs from the scenario."""
-    from ..model import WargameModel
-    from ..setup import build
+    from sim.engine.model import WargameModel
+    from sim.inputs.setup import build
 
     spec = run_spec(out, run)
     setup = build(spec["scenario"], spec["overrides"], spec["turns"])

@@ -13,7 +13,7 @@ import pytest
 import sim
 
 
-@pytest.mark.parametrize("module", ["sim.api", "sim"])
+@pytest.mark.parametrize("module", ["sim.api", "sim", "sim.research.folder"])
 def test_docstring_examples_run(module):
     import importlib
 
@@ -33,8 +33,8 @@ def test_import_sim_is_light():
 
 
 def test_run_levels_events_and_explanations_match_the_engine():
-    from sim.model import WargameModel
-    from sim.setup import build
+    from sim.engine.model import WargameModel
+    from sim.inputs.setup import build
 
     r = sim.run("china-coercion", seed=4, turns=10)
     m = WargameModel(build("china-coercion", turns=10), seed=4).run()
@@ -90,8 +90,8 @@ def test_mesa_conventions():
     agents = m.datacollector.get_agent_vars_dataframe()
     assert set(agents["actor"]) == {"JPN", "GBR", "FRA", "DEU", "NATO"}
     # the same run as the engine's own ensemble of one
-    from sim.model import WargameModel
-    from sim.setup import build
+    from sim.engine.model import WargameModel
+    from sim.inputs.setup import build
 
     ref = WargameModel(build("baseline"), seed=7).run()
     assert np.array_equal(ref.level_history(), m.level_history())
@@ -121,7 +121,7 @@ def test_mesa_batch_run_with_explicit_seeds_is_reproducible():
 
 def test_api_reference_builds(tmp_path):
     r = subprocess.run([sys.executable, "-m", "pdoc", "sim", "sim.api", "sim.ema",
-                        "sim.discovery", "sim.model", "-o", str(tmp_path)],
+                        "sim.research.discovery", "sim.engine.model", "-o", str(tmp_path)],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     page = (tmp_path / "sim" / "api.html").read_text()

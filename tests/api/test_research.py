@@ -30,8 +30,8 @@ def test_perform_experiments_works_as_is_and_analyses_run():
     experiments, outcomes = perform_experiments(model, scenarios=24)
     assert len(experiments) == 24 and outcomes["JPN-DEU.exercise"].shape == (24,)
     # outcomes are the engine's: replay one experiment directly
-    from sim.model import WargameModel
-    from sim.setup import build
+    from sim.engine.model import WargameModel
+    from sim.inputs.setup import build
 
     row = experiments.iloc[5]
     names = [u.name for u in model.uncertainties]

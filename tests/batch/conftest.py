@@ -8,7 +8,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from sim.cli_batch import register
+from sim.cli.batch import register
 
 TURNS = "10"  # short games keep the suite fast; identity does not depend on the horizon
 

@@ -6,9 +6,9 @@ import json
 
 import numpy as np
 
-from sim.compare import bootstrap_interval, compare
-from sim.model import WargameModel
-from sim.setup import build
+from sim.engine.model import WargameModel
+from sim.inputs.setup import build
+from sim.research.compare import bootstrap_interval, compare
 
 from .conftest import one_error_line
 
@@ -101,7 +101,7 @@ def test_uncertainty_adds_a_wider_parameter_interval(wargame):
 
 
 def test_parameter_interval_is_the_spread_of_paired_sampled_runs():
-    from sim.uncertainty import sample
+    from sim.research.uncertainty import sample
 
     c = compare("baseline", ["DEU.china_caution=0.1"], 8, seed=2, turns=6, uncertainty=4)
     assert c.ubase.shape == c.ucf.shape == (7, 8, 4, 3)

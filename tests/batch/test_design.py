@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.design import make_design
-from sim.setup import build
+from sim.inputs.setup import build
+from sim.research.design import make_design
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.model import WargameModel
+from sim.engine.model import WargameModel
+from sim.inputs.setup import build
 from sim.research.batch import BatchRequest, run_batch
-from sim.setup import build
 
 from .conftest import events, levels
 

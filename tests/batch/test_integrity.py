@@ -111,20 +111,26 @@ def test_verify_reports_a_changed_engine(copy, wargame):
 
 
 def test_engine_fingerprint_covers_every_module(monkeypatch, tmp_path):
-    """Any Python file of the package changes the fingerprint, not a hand-kept list."""
+    """Any Python file of the engine, inputs, vocabulary or research code changes a batch's
+    fingerprint (whole folders, not a hand-kept list); the command line does not."""
+    import sim.engine as engine
     import sim.research.batch as batch
 
     pkg = tmp_path / "sim"
     shutil.copytree(os.path.dirname(os.path.dirname(batch.__file__)), pkg,
                     ignore=shutil.ignore_patterns("__pycache__", "_data"))
-    monkeypatch.setattr(batch, "__file__", str(pkg / "research" / "batch.py"))
+    real = engine.fingerprint
+    monkeypatch.setattr(engine, "fingerprint", lambda *a, **k: real(*a, package=pkg))
     before = batch.engine_digest()
-    for name in ("explain.py", "ids.py", "results.py", "report.py", "research/batch.py"):
+    for name in ("engine/explain.py", "vocabulary.py", "engine/results.py",
+                 "inputs/loader.py", "research/report.py", "research/batch.py"):
         f = pkg / name
         text = f.read_text()
         f.write_text(text + "\n# changed\n")
         assert batch.engine_digest() != before, name
         f.write_text(text)
+    assert batch.engine_digest() == before
+    (pkg / "cli" / "main.py").write_text("# changed\n")
     assert batch.engine_digest() == before
 
 

@@ -7,9 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from sim.model import WargameModel
-from sim.results import run_json
-from sim.setup import build
+from sim.engine.model import WargameModel
+from sim.engine.results import run_json
+from sim.inputs.setup import build
 
 from .conftest import one_error_line
 

@@ -18,7 +18,7 @@ ARGS = ["baseline", "--runs", "120", "--chunk-size", "6", "--workers", "1", "--s
 
 
 def _cmd(out) -> list[str]:
-    code = "from sim.cli import main; main()"
+    code = "from sim.cli.main import main; main()"
     return [sys.executable, "-c", code, "batch", *ARGS, "--out", str(out)]
 
 

@@ -14,7 +14,7 @@ from websockets.asyncio.client import connect
 from sim.game import protocol as P
 from sim.game.host import Host
 from sim.game.session import Session, verify_replay
-from sim.ids import PARAMS
+from sim.vocabulary import PARAMS
 
 from .conftest import Team
 

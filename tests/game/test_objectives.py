@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.engine.moves import Move
 from sim.errors import InputError
 from sim.game.objectives import Objective, SeatPlan, load_plans, objective_values, turn_score
 from sim.game.policies import standing_scores
-from sim.moves import Move
-from sim.savegame import Game
+from sim.game.savegame import Game
 
 SEATS = ["JPN", "GBR", "FRA", "DEU", "NATO"]
 
@@ -47,7 +47,7 @@ def test_an_override_file_replaces_only_the_seats_it_names(tmp_path):
 def test_a_scenario_brings_its_own_objectives_next_to_it(tmp_path):
     import shutil
 
-    from sim.loader import scenarios_dir
+    from sim.inputs.loader import scenarios_dir
 
     sc = tmp_path / "lesson.yaml"
     shutil.copy(scenarios_dir() / "classroom.yaml", sc)

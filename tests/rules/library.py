@@ -7,9 +7,9 @@ from functools import cache
 
 import numpy as np
 
-from sim.loader import list_scenarios
-from sim.model import WargameModel
-from sim.setup import Setup, build
+from sim.engine.model import WargameModel
+from sim.inputs.loader import list_scenarios
+from sim.inputs.setup import Setup, build
 
 
 @cache
@@ -35,7 +35,7 @@ def alone(setup: Setup, *compiled) -> Setup:
 
 def still(setup: Setup, **values: float) -> Setup:
     """`setup` with a frozen world: no noise, no reversion, indices at `values`."""
-    from sim.setup import II
+    from sim.inputs.setup import II
 
     initial = setup.world_initial.copy()
     for k, v in values.items():

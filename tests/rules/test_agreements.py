@@ -8,9 +8,9 @@ import dataclasses
 
 import numpy as np
 
-from sim.ids import ENABLERS, TRACKS
-from sim.model import WargameModel
-from sim.moves import MoveArrays
+from sim.engine.model import WargameModel
+from sim.engine.moves import MoveArrays
+from sim.vocabulary import ENABLERS, TRACKS
 
 from .library import alone, setups
 

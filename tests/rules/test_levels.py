@@ -1,4 +1,4 @@
-"""Conformance of how a level moves toward where the two offers meet (sim/model.py, step 6):
+"""Conformance of how a level moves toward where the two offers meet (sim/engine/model.py, step 6):
 a share `up` of a gap upward is closed per turn, a share `down` of a gap downward (ties are
 sticky when down < up), plus `noise` times the run's level-noise draw, inside [0, cap]."""
 
@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.ids import TRACKS
-from sim.model import WargameModel
+from sim.engine.model import WargameModel
+from sim.vocabulary import TRACKS
 
 from .library import alone, setups
 

@@ -4,12 +4,12 @@ common random numbers). Each test fails when its mechanism is removed or reverse
 import numpy as np
 import pytest
 
-from sim.actors import allocate, consensus_chance, effective_bandwidth
-from sim.ids import ENABLERS, TRACKS
-from sim.model import WargameModel
-from sim.moves import MoveArrays
-from sim.schema import Shock
-from sim.setup import PI, build
+from sim.engine.actors import allocate, consensus_chance, effective_bandwidth
+from sim.engine.model import WargameModel
+from sim.engine.moves import MoveArrays
+from sim.inputs.schema import Shock
+from sim.inputs.setup import PI, build
+from sim.vocabulary import ENABLERS, TRACKS
 
 DIA, EXC, EXE = (TRACKS.index(k) for k in TRACKS)
 RUNS = 60

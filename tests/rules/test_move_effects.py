@@ -1,10 +1,10 @@
 """Every move does something: each move, one-off and as a standing policy, moves its target
 in the intended direction by more than one SD of chance over four turns (paired runs), unless
-the report says it should not (sim/move_effects.py)."""
+the report says it should not (sim/research/move_effects.py)."""
 
 import pytest
 
-from sim.move_effects import CASES, measure
+from sim.research.move_effects import CASES, measure
 
 RUNS = 120
 
@@ -26,7 +26,7 @@ def test_move_moves_its_target_beyond_chance(effects, case, standing):
 
 
 def test_every_seat_has_a_move_and_every_move_field_is_exercised():
-    from sim.moves import Move
+    from sim.engine.moves import Move
 
     seats = {c.actor for c in CASES}
     assert seats == {"JPN", "GBR", "FRA", "DEU", "NATO"}

@@ -1,4 +1,4 @@
-"""Conformance of move compilation (sim/moves.py, DESIGN "Human moves"): each field of a
+"""Conformance of move compilation (sim/engine/moves.py, DESIGN "Human moves"): each field of a
 seat's `Move` lands on its own array and nowhere else; a bad move is an InputError naming
 the field, and leaves the model exactly as it was."""
 
@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
+from sim.engine.model import WargameModel
+from sim.engine.moves import Move, MoveArrays, compile_moves
 from sim.errors import InputError
-from sim.ids import AGENT_ACTORS, ENABLERS, TRACKS
-from sim.model import WargameModel
-from sim.moves import Move, MoveArrays, compile_moves
+from sim.vocabulary import AGENT_ACTORS, ENABLERS, TRACKS
 
 from .library import setups
 

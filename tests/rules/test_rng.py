@@ -1,4 +1,4 @@
-"""Conformance of the counter-based randomness (sim/rng.py): a draw is a pure function of
+"""Conformance of the counter-based randomness (sim/engine/rng.py): a draw is a pure function of
 (run key, turn, site); the engine's draw sites, including one per scenario shock, are
 independent streams."""
 
@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.rng import Site, Stream, run_keys
+from sim.engine.rng import Site, Stream, run_keys
 
 SHOCK_SITES = [Site.SHOCK + 16 * (j + 1) for j in range(8)]
 SITES = [int(s) for s in Site] + SHOCK_SITES

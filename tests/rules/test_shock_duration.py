@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from sim.model import WargameModel
-from sim.schema import Shock
-from sim.setup import AI, PI, build
+from sim.engine.model import WargameModel
+from sim.inputs.schema import Shock
+from sim.inputs.setup import AI, PI, build
 
 
 @pytest.mark.parametrize("op,value", [("add", 0.2), ("mul", 0.55), ("set", 0.9)])

@@ -2,7 +2,7 @@
 
 How a shock fires (`at:`, `when:`, `probability:`, injected; `once:`) and what its effects
 do (`indices:`, `index_means:`, `params:` with `duration:`, `enablers:`) is documented in
-scenarios/README.md › Shocks and implemented in sim/shocks.py. Each test below states one
+scenarios/README.md › Shocks and implemented in sim/engine/shocks.py. Each test below states one
 of those rules and fails when one line of the rule is broken (benchmarks/mutants.py).
 """
 
@@ -16,11 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from sim.engine.model import WargameModel
 from sim.errors import InputError
-from sim.ids import INDICES, PARAMS
-from sim.model import WargameModel
-from sim.schema import PARAM_DOMAIN, Shock, quarter_turn
-from sim.setup import AI, EI, II, PI
+from sim.inputs.schema import PARAM_DOMAIN, Shock, quarter_turn
+from sim.inputs.setup import AI, EI, II, PI
+from sim.vocabulary import INDICES, PARAMS
 
 from .library import alone, fired_by_turn, setups, shock_ids, shocks, still
 
@@ -75,7 +75,7 @@ def test_shock_ids_are_unique_across_the_whole_library():
 
 @pytest.mark.parametrize("scenario", ["classroom", "baseline", "russia-aggression"])
 def test_the_inject_menu_offers_each_shipped_shock_under_its_own_id(scenario):
-    from sim.savegame import Game
+    from sim.game.savegame import Game
 
     menu = Game(scenario).library()
     game = setups()[scenario]

@@ -1,4 +1,4 @@
-"""Conformance of the world indices (sim/world.py, config/world.yaml): each turn an index
+"""Conformance of the world indices (sim/engine/world.py, config/world.yaml): each turn an index
 moves `reversion` of the way to its long-run mean, takes a normal step of size `noise`
 from its own random stream, and stays in [0, 1]; shocks move it (`indices:`) or its mean
 (`index_means:`)."""
@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from sim.ids import INDICES
-from sim.model import WargameModel
-from sim.rng import Site, Stream, run_keys
-from sim.schema import Shock
-from sim.world import World
+from sim.engine.model import WargameModel
+from sim.engine.rng import Site, Stream, run_keys
+from sim.engine.world import World
+from sim.inputs.schema import Shock
+from sim.vocabulary import INDICES
 
 from .library import alone, setups
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from sim.aar import default_path, write_report
-from sim.moves import Move
-from sim.savegame import Game
+from sim.engine.moves import Move
+from sim.game.aar import default_path, write_report
+from sim.game.savegame import Game
 
 
 def game(fork: bool) -> Game:

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 from typer.testing import CliRunner
 
-from sim.cli import app, load_plugins
+from sim.cli.main import app, load_plugins
+from sim.game.savegame import Game
 from sim.research.batch import run_spec
-from sim.savegame import Game
 
 
 def test_batch_run_stepped_in_a_game_equals_its_rows(tmp_path):

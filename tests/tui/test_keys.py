@@ -7,7 +7,7 @@ import json
 
 from textual.widgets import Button, Checkbox, Input, OptionList, SelectionList
 
-from sim.ids import TRACKS, anchor
+from sim.vocabulary import TRACKS, anchor
 from tests.tui.conftest import SIZE, form_for, make_app, settle, wait_for
 from tui.screens.dashboard import Dashboard
 from tui.screens.file_prompt import FilePrompt
@@ -51,7 +51,7 @@ def test_matrix_shows_dyads_and_n_advances_date():
 
 def test_log_reasons_follow_the_attribution():
     """The first change line names the largest contributor of the turn's largest change."""
-    from sim.explain import explain, top_drivers
+    from sim.engine.explain import explain, top_drivers
 
     async def go():
         app = make_app(seed=5)
@@ -64,7 +64,7 @@ def test_log_reasons_follow_the_attribution():
             d, k = divmod(int(abs(change).argmax()), len(TRACKS))
             first = next(t for kind, t in log(app) if kind == "change")
             assert first.startswith(f"{m.setup.dyads[d]} {TRACKS[k]}")
-            from sim.ids import DRIVER_LABELS
+            from sim.vocabulary import DRIVER_LABELS
             assert DRIVER_LABELS[top_drivers(c, d, k)[0][0]] in first
     run(go())
 

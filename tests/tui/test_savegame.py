@@ -8,11 +8,11 @@ import shutil
 import numpy as np
 import pytest
 
+from sim.engine.moves import Move
 from sim.errors import InputError
-from sim.loader import scenarios_dir
-from sim.moves import Move
-from sim.savegame import Game, SavedGame, checksum
-from sim.schema import Shock
+from sim.game.savegame import Game, SavedGame, checksum
+from sim.inputs.loader import scenarios_dir
+from sim.inputs.schema import Shock
 
 
 def played(seats=("JPN", "GBR")) -> Game:

@@ -166,7 +166,7 @@ def test_signal_stops_server_and_sessions_quickly(sig):
 
 
 def test_non_loopback_host_warns_and_keeps_the_token():
-    from sim.cli import main
+    from sim.cli.main import main
 
     with pytest.raises(SystemExit) as exc:
         main(["serve", "--host", "0.0.0.0", "--no-token"])

@@ -1,4 +1,4 @@
-"""The directional battery (sim/battery.py, config/claims.yaml) and its sampler.
+"""The directional battery (sim/research/battery.py, config/claims.yaml) and its sampler.
 
 Small ensembles (tens of runs, a handful of sampled points) keep these fast; the claims used
 here have effects far larger than their noise at that size.
@@ -14,11 +14,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from sim import battery as b
 from sim.errors import InputError
-from sim.loader import list_scenarios
-from sim.setup import build
-from sim.uncertainty import latin_hypercube, plausible_ranges, point_value, sample
+from sim.inputs.loader import list_scenarios
+from sim.inputs.setup import build
+from sim.research import battery as b
+from sim.research.uncertainty import latin_hypercube, plausible_ranges, point_value, sample
 
 RUNS, SAMPLES = 24, 6
 
@@ -150,8 +150,8 @@ def test_a_lever_the_engine_lacks_fails_with_its_name_and_the_rest_still_run():
 
 
 def test_extra_shocks_and_standing_moves_reach_the_model():
-    from sim.model import WargameModel
-    from sim.moves import Move
+    from sim.engine.model import WargameModel
+    from sim.engine.moves import Move
 
     # an inline enabler shock is the uk-raa-signed scenario written in the claim
     inline = twin(RAA_UP, id="inline", treatment={"scenario": "baseline", "shocks": [
@@ -181,8 +181,8 @@ def test_extra_shocks_and_standing_moves_reach_the_model():
 
 
 def test_signed_metric_counts_agreements_in_force_by_the_window_end():
-    from sim.ids import ENABLERS
-    from sim.model import WargameModel
+    from sim.engine.model import WargameModel
+    from sim.vocabulary import ENABLERS
 
     signed = twin(RAA_UP, id="in-force", metric={"kind": "signed", "dyads": ["JPN-GBR"],
                                                  "enabler": "raa"})
@@ -271,7 +271,7 @@ def test_latin_hypercube_rejects_zero_points():
 def _app():
     import typer
 
-    from sim.cli_model import register
+    from sim.cli.model import register
 
     app = typer.Typer()
     register(app)
@@ -304,7 +304,7 @@ def test_validate_model_battery_only_prints_the_battery_and_strict_sets_the_exit
 
 
 def test_validate_model_no_battery_and_bad_flags(tmp_path, monkeypatch):
-    from sim import validation as v
+    from sim.research import validation as v
 
     monkeypatch.setattr(v, "run_checks", lambda runs, seed: [
         v.Check("a check", "> 0", 1.0, 0.5, 1.5, True)])
@@ -322,7 +322,7 @@ def test_validate_model_no_battery_and_bad_flags(tmp_path, monkeypatch):
 
 
 def test_battery_failures_do_not_change_the_exit_code_without_strict(tmp_path, monkeypatch):
-    from sim import validation as v
+    from sim.research import validation as v
 
     monkeypatch.setattr(v, "run_checks", lambda runs, seed: [
         v.Check("a check", "> 0", 1.0, 0.5, 1.5, True)])
@@ -340,7 +340,7 @@ def test_battery_failures_do_not_change_the_exit_code_without_strict(tmp_path, m
 def test_point_runs_of_the_combined_ensemble_are_the_plain_ensemble():
     # sampled runs share the ensemble with the point-estimate runs; those must be exactly
     # what a plain run of the scenario gives (per-run rule constants included)
-    from sim.model import WargameModel
+    from sim.engine.model import WargameModel
 
     bat = b.Battery(claims_file(RAA_UP), 12, 3)
     res = bat.arm(bat.doc.claims[0], "treatment")

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from sim import validation as v
-from sim.cli_model import register
-from sim.ids import TRACKS
+from sim.cli.model import register
+from sim.research import validation as v
+from sim.vocabulary import TRACKS
 
 RUNS, SEED = 200, 0
 
@@ -64,7 +64,7 @@ def test_exercises_cluster_in_2016_2019_like_the_event_counts(history):
 
 def test_replay_ends_on_the_calibrated_2019_parameters(history):
     """The history's shocks carry every 2012 reading to its config/ value."""
-    from sim.setup import build
+    from sim.inputs.setup import build
 
     base = build("baseline")
     assert np.allclose(history.params, base.params[None], atol=1e-9)

@@ -16,7 +16,7 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    from sim.cli import guarded
+    from sim.cli.main import guarded
 
     @app.command()
     @guarded

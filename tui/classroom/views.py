@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
-from sim.ids import TRACKS, anchor
+from sim.vocabulary import TRACKS, anchor
 
 
 def levels_table(state) -> Table:

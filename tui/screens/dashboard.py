@@ -18,12 +18,12 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from sim.engine.moves import Move
 from sim.errors import InputError
 from sim.files import target_concerns
-from sim.ids import AGENT_ACTORS, TRACKS, anchor
-from sim.moves import Move
-from sim.savegame import Game
-from sim.schema import Shock
+from sim.game.savegame import Game
+from sim.inputs.schema import Shock
+from sim.vocabulary import AGENT_ACTORS, TRACKS, anchor
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.file_prompt import FilePrompt
 from tui.screens.help import HelpScreen
@@ -357,7 +357,7 @@ class Dashboard(Screen):
 
     @work(thread=True, exclusive=True, group="report")
     def export(self, path: str) -> None:
-        from sim.aar import write_report
+        from sim.game.aar import write_report
 
         try:
             paths, error = write_report(self.game, path), None

@@ -18,8 +18,8 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sim.errors import InputError, allowed, did_you_mean
-from sim.ids import INDICES
-from sim.schema import EnablerAction, Shock
+from sim.inputs.schema import EnablerAction, Shock
+from sim.vocabulary import INDICES
 from tui.screens.once import DismissOnce
 
 _NUM = r"([+-]?\d+(?:\.\d+)?)"

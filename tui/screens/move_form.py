@@ -1,6 +1,6 @@
 """The classroom move form: one human-seated team's choices for the coming turn.
 
-The options mirror `sim.moves.Move` (DESIGN "Human moves"): priority partners, posture
+The options mirror `sim.engine.moves.Move` (DESIGN "Human moves"): priority partners, posture
 toward China, agreements to propose (only those still missing in the team's dyads), exercises
 to propose, 2+2 talks to request, equipment to buy, public statements on China and Russia,
 a deployment to the Indo-Pacific. Defaults come from the Move model itself.
@@ -14,10 +14,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, SelectionList, Static
 
+from sim.engine.moves import Move
 from sim.errors import InputError
-from sim.ids import AGENT_ACTORS, ENABLERS
-from sim.moves import Move
-from sim.savegame import Game
+from sim.game.savegame import Game
+from sim.vocabulary import AGENT_ACTORS, ENABLERS
 from tui.screens.once import DismissOnce
 
 POSTURES = Move.model_fields["posture"].annotation.__args__

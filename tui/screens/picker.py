@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from sim.loader import list_scenarios, read_yaml, scenarios_dir
+from sim.inputs.loader import list_scenarios, read_yaml, scenarios_dir
 from tui.screens.once import DismissOnce
 
 

@@ -9,8 +9,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from sim.errors import InputError
-from sim.ids import AGENT_ACTORS, PARAMS
-from sim.setup import parse_overrides
+from sim.inputs.setup import parse_overrides
+from sim.vocabulary import AGENT_ACTORS, PARAMS
 from tui.screens.once import DismissOnce
 
 

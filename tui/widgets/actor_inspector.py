@@ -6,8 +6,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from sim.ids import AGENT_ACTORS, CONSTRAINTS, DIVERGENCES, MOTIVATIONS, PARAMS
-from sim.savegame import Game
+from sim.game.savegame import Game
+from sim.vocabulary import AGENT_ACTORS, CONSTRAINTS, DIVERGENCES, MOTIVATIONS, PARAMS
 
 
 def bar(v: float, hi: float = 1.0, width: int = 10) -> str:

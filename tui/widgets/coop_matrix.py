@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import DataTable
 
-from sim.ids import TRACKS
+from sim.vocabulary import TRACKS
 
 #: Background per rounded level 0..5 (cold to warm cooperation).
 PALETTE = ("#5c1a1a", "#8a3b12", "#8a6d12", "#4f7a1e", "#1e7a4a", "#13616e")

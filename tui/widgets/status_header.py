@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from sim.savegame import Game
+from sim.game.savegame import Game
 
 
 class StatusHeader(Static):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from textual_plotext import PlotextPlot
 
-from sim.ids import TRACKS
+from sim.vocabulary import TRACKS
 
 COLORS = {"dialogue": "cyan", "exchange": "green", "exercise": "red"}
 

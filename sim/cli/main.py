@@ -1,0 +1,267 @@
+"""The `wargame` command. Heavy modules (mesa, pandas, textual) are imported inside the
+commands so that `wargame --help` stays fast. Bad input exits with code 2 and one line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.errors import InputError
+
+app = typer.Typer(add_completion=True, no_args_is_help=True, rich_markup_mode=None,
+                  help="Allied-cooperation wargame: Japan, the UK, France, Germany and NATO "
+                       "under shocks, calibrated on RAND's Allies Growing Closer.")
+
+SetOpt = Annotated[list[str], typer.Option("--set", help="Override ACTOR.param=VALUE "
+                                           "(repeatable), e.g. DEU.china_caution=0.1")]
+
+
+def fail(msg: str) -> None:
+    typer.echo(f"error: {msg}", err=True)
+    raise typer.Exit(2)
+
+
+#: Bounds of the numeric options every command shares, checked before any work starts.
+SEED_LIMIT = 2**64  # seeds are 64-bit: a larger one would wrap around silently
+LIMITS: dict[str, tuple[int, int, str]] = {
+    "seed": (0, SEED_LIMIT - 1, "--seed"),
+    "turns": (1, 400, "--turns"),
+    "workers": (1, 1024, "--workers"),
+    "chunk_size": (1, 1_000_000, "--chunk-size"),
+    "replicates": (1, 1000, "--replicates"),
+    "run": (0, 2**63 - 1, "--run"),
+}
+#: Upper bound of --runs per command (the batch command checks its own against disk space).
+RUNS_LIMIT = {"compare": 1_000_000, "sensitivity": 100_000, "calibrate": 100_000,
+              "validate_model": 100_000}
+
+
+def check_args(command: str, kwargs: dict) -> None:
+    """Refuse out-of-range numeric options with one line naming the option and its range."""
+    for name, (lo, hi, flag) in LIMITS.items():
+        v = kwargs.get(name)
+        if isinstance(v, int) and not isinstance(v, bool) and not lo <= v <= hi:
+            raise InputError(flag, name, f"{v} is out of range; allowed: {lo} to "
+                             f"{'2**64 - 1' if hi == SEED_LIMIT - 1 else hi}")
+    runs = kwargs.get("runs")
+    if command in RUNS_LIMIT and isinstance(runs, int) and not 1 <= runs <= RUNS_LIMIT[command]:
+        raise InputError("--runs", "", f"{runs} is out of range (a positive number of runs); "
+                         "allowed: 1 to "
+                         f"{RUNS_LIMIT[command]}")
+
+
+def guarded(fn):
+    """Run a command body after checking its numeric options (`check_args`), turning bad
+    input (InputError), files that cannot be read or written (OSError) and work too large
+    for memory into one line on stderr and exit code 2; Ctrl+C exits 130 with one line."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*a, **kw):
+        try:
+            check_args(fn.__name__, kw)
+            return fn(*a, **kw)
+        except InputError as exc:
+            fail(str(exc))
+        except OSError as exc:
+            fail(os_error(exc))
+        except MemoryError:
+            fail(f"{fn.__name__}: out of memory; try fewer --runs or --turns")
+        except KeyboardInterrupt as exc:
+            interrupted(exc)
+    return wrapper
+
+
+def interrupted(exc: BaseException) -> None:
+    """Ctrl+C: one line (a batch says how far it got and how to resume), exit code 130."""
+    import os
+
+    text = str(exc) or "interrupted"
+    typer.echo(f"{text if text.startswith('interrupted') else 'interrupted: ' + text}",
+               err=True)
+    # everything is written (atomically) by now: leave without the interpreter's final
+    # garbage collection, which alone can take seconds on a loaded machine; but unlink a
+    # worker pool's semaphores as a normal exit would, or multiprocessing's resource tracker
+    # prints a warning of leaked semaphores after this line
+    mp_util = sys.modules.get("multiprocessing.util")
+    if mp_util is not None:
+        mp_util._run_finalizers(0)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130)
+
+
+def os_error(exc: OSError) -> str:
+    """'path: reason' for a file-system error."""
+    where = exc.filename if exc.filename is not None else "file"
+    return f"{where}: {exc.strerror or exc.__class__.__name__}"
+
+
+@app.command()
+@guarded
+def run(
+    scenario: Annotated[str, typer.Argument(help="Name in scenarios/ or a path")] = "baseline",
+    seed: Annotated[int, typer.Option(help="Base seed", min=0)] = 0,
+    turns: Annotated[int | None, typer.Option(help="Number of turns (default: the "
+                                              "scenario's)")] = None,
+    set_: SetOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run as JSON")] = False,
+    explain: Annotated[bool, typer.Option(
+        "--explain", help="Also print each change split exactly into its drivers")] = False,
+) -> None:
+    """Run one game of SCENARIO and explain what happened."""
+    from sim.engine.model import WargameModel
+    from sim.inputs.setup import build
+
+    setup = build(scenario, set_ or [], turns)
+    model = WargameModel(setup, seed=seed, keep_snapshots=not as_json).run()
+    show_run(model, as_json, explain)
+
+
+def show_run(model, as_json: bool, explain: bool = False) -> None:
+    """Print one played run: the `--json` document, or the levels, events and drivers
+    (with `explain`, every change as the exact sum of its driver contributions)."""
+    from sim.engine.results import decompositions, human_report, run_json
+
+    if as_json:
+        typer.echo(json.dumps(run_json(model), indent=1))
+        return
+    typer.echo(human_report(model))
+    if explain:
+        typer.echo("\nEach change over the game, split into its drivers (they sum exactly):")
+        typer.echo("\n".join("  " + line for line in decompositions(model)))
+
+
+@app.command()
+@guarded
+def validate(files: Annotated[list[Path], typer.Argument(help="Scenario YAML files")]) -> None:
+    """Check scenario files; print OK per file or the first problem (exit code 2)."""
+    from sim.inputs.setup import build
+
+    for f in files:
+        build(str(f))
+        typer.echo(f"OK {f}")
+
+
+@app.command("list")
+@guarded
+def list_(
+    what: Annotated[str, typer.Argument(help="scenarios, params or all")] = "all",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """List the scenario library and every named parameter (actor parameters and the
+    model's constants) with value, range, source and description."""
+    from sim.cli.listing import parameter_rows, scenario_rows
+    from sim.errors import allowed, did_you_mean
+
+    if what not in ("scenarios", "params", "all"):
+        fail(f"list: '{what}' is not a listing{did_you_mean(what, ['scenarios', 'params'])}; "
+             f"{allowed(['scenarios', 'params', 'all'])}")
+    scen = scenario_rows() if what in ("scenarios", "all") else None
+    params = parameter_rows() if what in ("params", "all") else None
+    if as_json:
+        doc = {k: v for k, v in (("scenarios", scen), ("parameters", params)) if v is not None}
+        typer.echo(json.dumps(doc, indent=1))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    con = Console(highlight=False)
+    if scen is not None:
+        t = Table(title="Scenarios", title_justify="left", show_lines=False)
+        t.add_column("name", no_wrap=True)
+        t.add_column("description", overflow="fold")
+        for r in scen:
+            t.add_row(r["name"], r["description"])
+        con.print(t)
+    if params is not None:
+        t = Table(title="Parameters (--set KEY=VALUE; ranges bound sweeps and samples)",
+                  title_justify="left")
+        t.add_column("key", no_wrap=True)
+        t.add_column("value", justify="right")
+        t.add_column("range", no_wrap=True)
+        t.add_column("description and source", overflow="fold")
+        for r in params:
+            text = (f"{r['description']} (source: {r['source']})" if r["description"]
+                    else r["source"])
+            t.add_row(r["key"], f"{r['value']:g}", f"[{r['range'][0]:g}, {r['range'][1]:g}]",
+                      text)
+        con.print(t)
+
+
+@app.command()
+@guarded
+def schema(
+    out: Annotated[Path | None, typer.Option(help="Write here instead of stdout")] = None,
+) -> None:
+    """Print (or write) the JSON Schema of scenario files."""
+    from sim.files import atomic_write
+    from sim.inputs.schema_json import scenario_schema_text
+
+    text = scenario_schema_text()
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        atomic_write(out, text)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"wargame (allied-wargame) {version('allied-wargame')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool | None, typer.Option(
+        "--version", callback=_version, is_eager=True,
+        help="Print the version and exit")] = None,
+) -> None:
+    """Allied-cooperation wargame: Japan, the UK, France, Germany and NATO under shocks,
+    calibrated on RAND's Allies Growing Closer."""
+
+
+def load_plugins() -> None:
+    """Add the commands other packages declare under the `wargame.commands` entry-point
+    group (the terminal UI registers `play` and `serve` this way, so `sim` never imports
+    it). Each entry point is a function taking the Typer app."""
+    from importlib.metadata import entry_points
+
+    if getattr(app, "_plugins_loaded", False):
+        return
+    for ep in sorted(entry_points(group="wargame.commands"), key=lambda e: e.name):
+        ep.load()(app)
+    app._plugins_loaded = True
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The `wargame` command: every error, including a malformed command line, is one line
+    on stderr (`error: ...`) with exit code 2."""
+    click = sys.modules[typer.BadParameter.__module__]  # click's exceptions, as typer uses them
+
+    load_plugins()
+    try:
+        code = app(args=argv, prog_name="wargame", standalone_mode=False)
+    except getattr(click, "NoArgsIsHelpError", ()) as exc:
+        typer.echo(exc.ctx.get_help())
+        code = 2
+    except click.UsageError as exc:
+        where = f"{exc.ctx.command_path}: " if exc.ctx is not None else ""
+        typer.echo(f"error: {where}{' '.join(exc.format_message().split())}", err=True)
+        code = exc.exit_code
+    except click.ClickException as exc:
+        typer.echo(f"error: {' '.join(exc.format_message().split())}", err=True)
+        code = exc.exit_code
+    except (click.Abort, typer.Abort):
+        typer.echo("interrupted", err=True)
+        code = 130
+    except InputError as exc:  # pragma: no cover - commands catch their own
+        typer.echo(f"error: {exc}", err=True)
+        code = 2
+    sys.exit(code if isinstance(code, int) else 0)

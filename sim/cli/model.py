@@ -1,0 +1,110 @@
+"""Model-checking commands: `wargame validate-model` and `wargame calibrate`.
+
+Registration only; the work lives in sim/research/validation.py and sim/research/calibrate.py, imported when a
+command runs, so that `wargame --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.cli.main import guarded
+from sim.errors import InputError
+
+
+def register(app: typer.Typer) -> None:
+    """Add `validate-model` and `calibrate` to the CLI."""
+
+    @app.command("validate-model")
+    @guarded
+    def validate_model(
+        runs: Annotated[int, typer.Option(help="Seeded runs per ensemble (at least 200 for "
+                                          "the report's checks); also the battery's runs at "
+                                          "the point estimates", min=1, max=100000)] = 200,
+        seed: Annotated[int, typer.Option(help="Base seed", min=0)] = 0,
+        samples: Annotated[int, typer.Option(
+            "--samples", help="Latin-hypercube points of the config's plausible ranges for the "
+            "battery's robust verdict", min=1, max=10000)] = 64,
+        battery_only: Annotated[bool, typer.Option(
+            "--battery-only", help="Run only the directional battery")] = False,
+        no_battery: Annotated[bool, typer.Option(
+            "--no-battery", help="Run only the ratings and sensitivity checks")] = False,
+        strict: Annotated[bool, typer.Option(
+            "--strict", help="Exit 1 also when a claim of the battery fails")] = False,
+        claims: Annotated[Path | None, typer.Option(
+            "--claims", help="Claims file (default: config/claims.yaml)")] = None,
+    ) -> None:
+        """Check the calibrated model against the report: 2019 ratings and enablers of the
+        2012–2019 replay, the timing of exercises and the report's sensitivities, then the
+        directional battery of the report's claims (config/claims.yaml) at the point
+        estimates and across the config's plausible ranges.
+
+        Exit code 1 when a ratings or sensitivity check fails; the battery's failures are
+        reported without changing the exit code unless --strict."""
+        if battery_only and no_battery:
+            raise InputError("--battery-only", "", "--battery-only and --no-battery exclude "
+                             "each other; give one")
+        failed = False
+        doc = None
+        if not no_battery:
+            from sim.research.battery import load_claims
+
+            doc = load_claims(claims)  # bad claims stop here, before any long run
+        if not battery_only:
+            from sim.research.validation import run_checks, table
+
+            checks = run_checks(runs, seed)
+            typer.echo(table(checks))
+            failed = not all(c.passed for c in checks)
+        if doc is not None:
+            from sim.research.battery import RUNS_PER_POINT, Battery
+            from sim.research.battery import table as battery_table
+
+            if not battery_only:
+                typer.echo("")
+            typer.echo(f"Directional battery: {len(doc.claims)} claims of the report "
+                       f"(config/claims.yaml)")
+            done = []
+
+            def progress(outcome) -> None:  # a line on a terminal, nothing in a pipe
+                done.append(outcome)
+                typer.echo(f"\r  claim {len(done)}/{len(doc.claims)} {outcome.claim.id:<40}",
+                           err=True, nl=len(done) == len(doc.claims))
+
+            show = progress if sys.stderr.isatty() else None
+            outcomes = Battery(doc, runs=runs, samples=samples, seed=seed).run(show)
+            typer.echo(battery_table(outcomes, runs, samples, RUNS_PER_POINT))
+            if strict and not all(o.passed for o in outcomes):
+                failed = True
+        if failed:
+            raise typer.Exit(1)
+
+    @app.command()
+    @guarded
+    def calibrate(
+        free: Annotated[list[str], typer.Option(
+            "--free", help="Constant to fit (repeatable): ACTOR.param or MODEL.track.name")],
+        runs: Annotated[int, typer.Option(help="Runs per evaluation", min=8)] = 64,
+        seed: Annotated[int, typer.Option(help="Base seed", min=0)] = 0,
+    ) -> None:
+        """Fit constants to the report's 2019 ratings (end of the 2012-2019 replay and
+        steady state of the baseline); prints fitted values and the gaps before and after."""
+        import numpy as np
+
+        from sim.research.calibrate import fit
+
+        fr, x, before, after = fit(free, runs, seed)
+        typer.echo(f"{'constant':<28}{'before':>9}{'fitted':>9}   range")
+        for f, v in zip(fr, x, strict=True):
+            typer.echo(f"{f.key:<28}{f.value:>9.3f}{v:>9.3f}   [{f.lo:g}, {f.hi:g}]")
+        n = len(before) // 2
+        for name, sl in (("2019-Q4 of the replay", slice(0, n)),
+                         ("end of the baseline", slice(n, None))):
+            typer.echo(f"{name:<24} mean |gap| {np.abs(before[sl]).mean():.3f} -> "
+                       f"{np.abs(after[sl]).mean():.3f}   max |gap| "
+                       f"{np.abs(before[sl]).max():.3f} -> {np.abs(after[sl]).max():.3f}")
+        typer.echo("Write the fitted values into config/ and rerun `wargame validate-model`.")

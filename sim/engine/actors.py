@@ -1,0 +1,418 @@
+"""The actors' decision rules, one per decision style, vectorized over the run axis.
+
+Each rule is written once for arrays whose first axis is the run (or, when explaining a
+change, the coalition of drivers; see sim/engine/explain.py). Rules read only the `Snapshot` of
+the turn, so every actor decides on the same state (simultaneous decisions). Every
+coefficient comes from config/model.yaml (`tracks:` per track, `rules:` by group), with its
+source and range; `SCALE` is the report's 0–5 scale.
+
+Sources: motivations Ch2–Ch6 › Motivations (digest §2.7); divergences Ch3–Ch6 › Divergences
+and Ch7 › Approaches to China / Russia; constraints Ch7 › Recommendations › Temper
+Expectations (resources, Russia pulling NATO back, NAC approval, domestic law).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import mesa
+import numpy as np
+
+from sim.engine.moves import MoveArrays
+from sim.inputs.setup import II, PI
+from sim.vocabulary import MOTIVATIONS
+
+CA, RA, NK, US, BP, JA = (II[k] for k in ("china_assertiveness", "russian_aggression",
+                                          "nk_provocation", "us_engagement",
+                                          "budget_pressure", "japan_activism"))
+MOTIVE_COLS = [PI[m] for m in MOTIVATIONS]
+SCALE = 5.0  # top of the report's 0–5 scale (digest §3)
+
+
+@dataclass
+class Snapshot:
+    """Everything one turn's decisions read; arrays lead with the run axis (R)."""
+
+    levels: np.ndarray  # (R, D, K) before the turn
+    params: np.ndarray  # (R, A, P) after this turn's shocks
+    world: np.ndarray  # (R, I) after this turn's shocks
+    caps: np.ndarray  # (R, D, K) enabler and structural caps
+    noise: np.ndarray  # (R, D, K) standard normals
+    consent: np.ndarray  # (R, K) uniforms for the consensus draw
+    moves: MoveArrays  # this turn's human moves (shared by all runs)
+    moves_on: np.ndarray  # (R,) 1.0 where the moves apply (0.0 in explanation coalitions)
+    #: rule constants per run: per track (R, 1, K) and scalar rules (R,)
+    track: dict[str, np.ndarray]
+    rules: dict[str, np.ndarray]
+    # what the relationships have accumulated (the "ties" driver)
+    interop: np.ndarray  # (R, D) interoperability built by exercising, 0–1
+    trust: np.ndarray  # (R, D) reciprocity, 0–1
+    frustration: np.ndarray  # (R, D, 2) each side's frustration with unmatched offers, 0–1
+    missions: np.ndarray  # (R, D) shared operations, 0–1
+    presence: np.ndarray  # (R, A) presence of each actor in the Indo-Pacific, 0–1
+    offered: np.ndarray  # (R, D, 2, K) each side's offer last turn
+    # China's behaviour toward each actor (the "china_caution" driver)
+    caution: np.ndarray  # (R, A) each actor's caution toward China (state), 0–1
+    coerced: np.ndarray  # (R, A) exposure to Chinese coercion, 0–1
+    russia_stance: np.ndarray  # (R, A) Russia priority added by statements still remembered
+    attention: np.ndarray  # (R, D, 2) each side's remembered priorities, -1 to 1
+    relevance: np.ndarray  # (R, M, K) which motivation feeds which track (config/model.yaml)
+
+    def tile(self, r: int, n: int) -> Snapshot:
+        """Run r repeated n times (the coalitions of an explanation)."""
+        kw = {f.name: getattr(self, f.name) for f in fields(self)}
+        for name, v in kw.items():
+            if isinstance(v, np.ndarray):
+                kw[name] = np.repeat(v[r : r + 1], n, axis=0)
+            elif isinstance(v, dict):
+                kw[name] = {k: np.repeat(x[r : r + 1], n, axis=0) for k, x in v.items()}
+        return Snapshot(**kw)
+
+
+@dataclass
+class Perception:
+    """How every actor sees the world this turn: arrays (R, A), or (R,) for the world's
+    own indices."""
+
+    china: np.ndarray  # perceived China threat
+    russia: np.ndarray  # perceived Russia threat
+    assertive: np.ndarray  # China's assertiveness (R,)
+    aggression: np.ndarray  # Russian aggression (R,)
+    nk: np.ndarray  # North Korean provocation (R,)
+    caution: np.ndarray  # effective China caution this turn
+    russia_priority: np.ndarray
+    dependence: np.ndarray  # US equipment dependence
+
+
+@dataclass(frozen=True)
+class Slots:
+    """Every side of every dyad as one axis (slot = 2·dyad + side), so each rule runs once
+    for all actors of the ensemble; `own` lists each actor's slots (padded with the empty
+    slot S) for the bandwidth it shares across partners."""
+
+    actor: np.ndarray  # (S,)
+    partner: np.ndarray  # (S,)
+    dyad: np.ndarray  # (S,)
+    side: np.ndarray  # (S,)
+    presence_of: np.ndarray  # (S,) the actor whose presence counts for the dyad, or -1
+    own: np.ndarray  # (A, N) slot ids, S where an actor has fewer than N partners
+
+    @classmethod
+    def of(cls, setup) -> Slots:
+        pairs = setup.pairs
+        D = len(pairs)
+        dyad = np.repeat(np.arange(D), 2)
+        side = np.tile([0, 1], D)
+        actor = pairs[dyad, side]
+        partner = pairs[dyad, 1 - side]
+        indo = setup.indo
+        # the European side's presence in the Indo-Pacific creates occasions to exercise
+        presence_of = np.where(indo[actor] & ~indo[partner], partner,
+                               np.where(indo[partner] & ~indo[actor], actor, -1))
+        A = len(setup.actors)
+        lists = [np.flatnonzero(actor == a) for a in range(A)]
+        n = max([len(x) for x in lists] + [1])
+        own = np.full((A, n), 2 * D, dtype=np.int64)
+        for a, x in enumerate(lists):
+            own[a, : len(x)] = x
+        return cls(actor, partner, dyad, side, presence_of, own)
+
+
+def perceive(snap: Snapshot) -> Perception:
+    """Threat perception: own weights times the world's indices (Ch2; Ch3–6 › Motivations).
+    Chinese coercion aimed at an actor raises its perceived threat (Ch5 Germany ›
+    Motivations: KUKA); its caution is a state that China's behaviour moves (sim/engine/model.py),
+    shifted for the turn by a posture (moves); statements on Russia are remembered."""
+    p = snap.params
+    w, ru, mv = snap.world, snap.rules, snap.moves
+    on = snap.moves_on[:, None]
+    coerced = (ru["china.coercion_threat"][:, None] * p[:, :, PI["coercion_resolve"]]
+               * snap.coerced)
+    china = np.clip(p[:, :, PI["china_threat"]] + mv.threat_boost[None] * on + coerced, 0, 1)
+    russia = np.clip(p[:, :, PI["russia_threat"]] + mv.russia_boost[None] * on, 0, 1)
+    return Perception(
+        china=china * w[:, CA, None],
+        russia=russia * w[:, RA, None],
+        assertive=w[:, CA],
+        aggression=w[:, RA],
+        nk=w[:, NK],
+        caution=np.clip(snap.caution + mv.caution_shift[None] * on, 0, 1),
+        russia_priority=np.clip(p[:, :, PI["russia_priority"]] + snap.russia_stance, 0, 1),
+        dependence=p[:, :, PI["us_equipment_dependence"]],
+    )
+
+
+def activism(snap: Snapshot, indo: np.ndarray) -> np.ndarray:
+    """(R, A): partners take Japan seriously when it is active (Ch3 › Protect the RBIO: the
+    Abe-era 'window of opportunity'); Japan's own drive rises with its activism. The index
+    drives the actors of the Indo-Pacific region (config: `region:`)."""
+    ru, ja = snap.rules, snap.world[:, JA, None]
+    return np.where(indo[None], ru["activism.japan_base"][:, None] + ja,
+                    ru["activism.partner_base"][:, None] + ru["activism.partner_slope"][:, None]
+                    * ja)
+
+
+def salience(snap: Snapshot, per: Perception) -> np.ndarray:
+    """How much each motivation matters now to each actor: shape (R, A, M) (the industrial
+    motive's outlet, which depends on the partner, is `industrial_outlet`).
+
+    Protecting the order rises with the China threat and, for an actor that links the
+    theatres, with the Russia threat too (Ch7 › Approaches to Russia). Supporting the US is
+    two-sided: US engagement sponsors the network, US retrenchment is a reason to hedge
+    together (Ch2 › Support the United States; Ch7 › The Primacy of the United States)."""
+    w, ru = snap.world, snap.rules
+    p = snap.params
+    c = {k: v[:, None] for k, v in ru.items() if k.startswith(("salience.", "us.", "russia."))}
+    us = w[:, US, None]
+    nk, asr = per.nk[:, None], per.assertive[:, None]
+    sal = np.empty(p.shape[:2] + (len(MOTIVATIONS),))
+    link = p[:, :, PI["theatre_linkage"]] * c["russia.linkage"]
+    sal[:, :, 0] = np.clip(per.china + link * per.russia + c["salience.nk"] * nk, 0,
+                           c["salience.cap"])
+    sal[:, :, 1] = (c["us.floor"] + p[:, :, PI["us_sponsorship"]] * us
+                    + p[:, :, PI["us_hedging"]] * (1 - us))
+    sal[:, :, 2] = (c["salience.regional_base"] + c["salience.regional_china"] * asr
+                    + c["salience.regional_nk"] * nk)
+    sal[:, :, 3] = 0.0  # per partner: industrial_outlet
+    sal[:, :, 4] = c["salience.knowledge_base"] + c["salience.knowledge_nk"] * nk
+    sal[:, :, 5] = c["salience.image"]
+    sal[:, :, 6] = c["salience.awareness_base"] + c["salience.awareness_china"] * asr
+    return sal
+
+
+def industrial_outlet(snap: Snapshot, per: Perception, sl: Slots, setup) -> np.ndarray:
+    """Salience of the industrial motive per slot (R, S). Japan's US dependence limits
+    industry unless equipment is bought from the partner (Ch7 › Temper Expectations), and a
+    partner without a defense industry offers little outlet (NATO's structural ceiling on
+    exchange, Ch6). What an agreement would unlock still counts: the motive presses for the
+    missing ISA (Ch5 › Defense Exchanges) while the cap and the missing agreement's weight
+    hold the level down."""
+    ru = snap.rules
+    dep = np.maximum(per.dependence[:, sl.actor], per.dependence[:, sl.partner])
+    outlet = (setup.max_level[sl.dyad, 1] / SCALE) ** ru["salience.outlet_power"][:, None]
+    bought = (snap.moves.buy[sl.dyad, sl.side][None] * snap.moves_on[:, None]) > 0
+    return (1 - ru["salience.dependence"][:, None] * dep * ~bought) * outlet
+
+
+def desire(snap: Snapshot, per: Perception, sl: Slots, setup) -> np.ndarray:
+    """Desired level per slot and track, shape (R, S, K).
+
+    D = 5·σ(bias + Σ_m w_m·sal_m·rel_mk − caution gap − own caution − Russia gap
+    − domestic − missing agreement + interoperability + trust − frustration + shared
+    operations + presence + attention).
+    The China-caution gap weighs most on visible exercises, least on dialogue (Ch7 ›
+    Approaches to China); the Russia gap is the lesser divergence (Ch7 › Approaches to
+    Russia); domestic constraints bite on exercises (Japan's laws, German opinion: Ch7 ›
+    Temper Expectations); a missing agreement weighs on willingness as well as capping (Ch7
+    › Temper Expectations: no RAA); what the partners have built draws them on (Ch7 › Be
+    Patient); shared operations give occasions and reasons (Ch6 › Defense Exchanges).
+    """
+    tr, ru = snap.track, snap.rules
+    a, q, d, s = sl.actor, sl.partner, sl.dyad, sl.side
+    p = snap.params
+    weights = p[:, :, MOTIVE_COLS]  # (R, A, M)
+    act = activism(snap, setup.indo)  # (R, A)
+    motive = ((weights * salience(snap, per)) @ snap.relevance)[:, a]  # (R, S, K)
+    ind = MOTIVATIONS.index("industrial")
+    motive += ((weights[:, a, ind] * industrial_outlet(snap, per, sl, setup))[..., None]
+               * snap.relevance[:, None, ind])
+    motive *= act[:, a, None]
+    caution = per.caution
+    gap_c = np.abs(caution[:, a] - caution[:, q])  # (R, S)
+    x = tr["bias"] + motive
+    x -= tr["caution_gap"] * gap_c[..., None] + tr["own_caution"] * caution[:, a, None]
+    rp = per.russia_priority
+    gap_r = np.abs(rp[:, a] - rp[:, q]) * (ru["russia.gap_base"][:, None]
+                                           + per.aggression[:, None])
+    x -= tr["russia_gap"] * gap_r[..., None]
+    x -= tr["domestic"] * p[:, a, PI["domestic_constraint"], None]
+    x -= tr["missing_enabler"] * (snap.caps[:, d, :] < setup.max_level[d])
+    pres = np.where(sl.presence_of >= 0, snap.presence[:, np.maximum(sl.presence_of, 0)], 0.0)
+    x += (tr["interop"] * snap.interop[:, d, None] + tr["trust"] * snap.trust[:, d, None]
+          - tr["frustration"] * snap.frustration[:, d, s][..., None]
+          + tr["missions"] * snap.missions[:, d, None] + tr["presence"] * pres[..., None])
+    x += (ru["moves.priority_attention"][:, None] * attention_now(snap)[:, d, s])[..., None]
+    return SCALE / (1.0 + np.exp(-x))
+
+
+def effective_bandwidth(snap: Snapshot) -> np.ndarray:
+    """Bandwidth of every actor this turn (R, A): budget pressure shrinks it, and Russian
+    aggression pulls the share `europe_pull` of a European actor's bandwidth back home (Ch7
+    › Temper Expectations: resources; Russia forcing NATO back to its borders). Presence in
+    the Indo-Pacific and the turn's moves are paid first."""
+    p, w, ru = snap.params, snap.world, snap.rules
+    pull = ru["russia.pull"][:, None] * p[:, :, PI["europe_pull"]] * w[:, RA, None]
+    b = (p[:, :, PI["bandwidth"]] * (1 - ru["bandwidth.budget"][:, None] * w[:, BP, None])
+         * (1 - pull))
+    b = b - ru["presence.cost"][:, None] * snap.presence
+    return np.maximum(b - snap.moves.cost[None] * snap.moves_on[:, None], 0.0)
+
+
+def allocate(snap: Snapshot, desired: np.ndarray, sl: Slots) -> np.ndarray:
+    """Offers per slot and track (R, S, K): desired levels fitted into each actor's bandwidth.
+
+    Bandwidth is charged on what the actor expects to be agreed (its wish met with the
+    partner's last offer), not on wishes nobody takes up, so a keen actor's unmatched wish
+    toward one partner does not starve another (Ch7 › Temper Expectations). When the
+    expected agreements exceed the bandwidth, each wish is funded at the share
+    min(1, s·weight), with one scale s per actor and run chosen so that the whole budget is
+    spent: priority partners and tracks with a higher `bandwidth_priority` are cut less, and
+    the saving goes where it is needed (substitution across partners: Brexit, budget
+    squeezes; digest §7). Proposals (exercises, equipment, 2+2 requests) are added on top.
+    """
+    tr, mv = snap.track, snap.moves
+    on = snap.moves_on[:, None]
+    d, s = sl.dyad, sl.side
+    prio = 1.0 + (mv.priority[d, s][None] - 1.0) * on
+    weight = prio[..., None] * tr["bandwidth_priority"]  # (R, S, K)
+    # no bandwidth is spent on what a missing agreement caps (the wish above the cap still
+    # presses for a negotiation: the model reads the uncapped desire)
+    desired = np.minimum(desired, snap.caps[:, d, :])
+    expected = meet(desired, snap.offered[:, d, 1 - s, :], snap.trust[:, d, None], snap.rules)
+    share = fund_by_actor(expected * tr["cost"], weight, effective_bandwidth(snap), sl.own)
+    offers = desired * share
+    offers[:, :, 2] += mv.exercise_boost[d, s][None] * on
+    offers[:, :, 1] += mv.buy[d, s][None] * on
+    offers[:, :, 0] += mv.two_plus_two[d, s][None] * on
+    return np.minimum(offers, SCALE)
+
+
+class SovereignState(mesa.Agent):
+    """A state deciding for itself (Japan, the UK, France, Germany).
+
+    Each turn it perceives the world through its own threat perceptions, forms a desired
+    level per partner and track, and spreads its limited bandwidth over what it expects its
+    partners to agree to (the module's functions, run once for every actor of the ensemble).
+    A decision style differs in `consent`: a state needs no one's approval.
+    """
+
+    def __init__(self, model: mesa.Model, actor: str, slots: list[tuple[int, int, int]]):
+        super().__init__(model)
+        self.actor = actor
+        self.index = model.setup.actors.index(actor)
+        #: (dyad, side of this actor in the dyad, partner actor index) for each partner
+        self.slots = slots
+        self.dyad_idx = np.array([s[0] for s in slots], dtype=np.int64)
+        self.side = np.array([s[1] for s in slots], dtype=np.int64)
+        self.partners = np.array([s[2] for s in slots], dtype=np.int64)
+        #: this actor's positions on the slot axis (2·dyad + side)
+        self.slot_idx = 2 * self.dyad_idx + self.side
+
+    def effective_bandwidth(self, snap: Snapshot) -> np.ndarray:
+        """This actor's bandwidth this turn (R,)."""
+        return effective_bandwidth(snap)[:, self.index]
+
+    def consent(self, snap: Snapshot, offers: np.ndarray) -> np.ndarray:
+        """Offers (R, partners, K) after the actor's own approval: a state needs no one's."""
+        return offers
+
+
+class ConsensusAlliance(SovereignState):
+    """An alliance that decides by consensus (NATO and the North Atlantic Council).
+
+    Its offers are formed like a state's, but growth on a track passes only when a
+    consensus draw succeeds. Every member can withhold it: the chance is
+    (1 − consensus_friction · visibility) for the members the model does not play, times
+    (1 − member_veto · caution · visibility) for each member it does, so a cautious
+    Germany or France can hold NATO back on visible tracks (Ch7 › Temper Expectations: NAC
+    approval, classified exercise information; Ch6 › Divergence).
+    """
+
+    def consent(self, snap: Snapshot, offers: np.ndarray) -> np.ndarray:
+        passed = snap.consent < consensus_chance(snap, self.index, self.model.setup.members)
+        level = snap.levels[:, self.dyad_idx, :]  # (R, partners, K)
+        return np.where(passed[:, None, :], offers, np.minimum(offers, level))
+
+
+def consensus_chance(snap: Snapshot, a: int, members: np.ndarray) -> np.ndarray:
+    """Chance (R, K) that alliance `a` reaches consensus on each track this turn."""
+    vis = snap.track["visibility"].reshape(-1, snap.levels.shape[2])  # (1 or R, K)
+    friction = snap.params[:, a, PI["consensus_friction"]]
+    chance = 1.0 - friction[:, None] * vis
+    veto = snap.rules["agreements.member_veto"][:, None]
+    for m in np.flatnonzero(members[a]):
+        chance = chance * (1.0 - veto * snap.caution[:, m, None] * vis)
+    return chance
+
+
+def attention_now(snap: Snapshot) -> np.ndarray:
+    """Each side's attention to each partner this turn (R, D, 2), -1 to 1: the priorities it
+    sets now (+1 a priority partner, -1 the others) on top of those it still remembers."""
+    pr = snap.moves.priority
+    mark = np.where(pr > 1.0, 1.0, np.where(pr < 1.0, -1.0, 0.0))[None] * snap.moves_on[
+        :, None, None]
+    return np.clip(snap.attention + mark, -1.0, 1.0)
+
+
+def meet(mine: np.ndarray, theirs: np.ndarray, trust: np.ndarray, rules: dict,
+         pull_extra: np.ndarray | float = 0.0) -> np.ndarray:
+    """Where two offers meet: the lower offer plus the share of the gap the keener side
+    wins, with diminishing returns, lo + pull·g / (1 + g / saturation). Both sides count:
+    the keener side pulls its partner in (Ch2 Japan › Motivations; Ch7 › Similarities),
+    more so when they trust each other (Ch7 › Be Patient). Arrays (R, n, K); `trust`
+    (R, n, 1)."""
+    lo = np.minimum(mine, theirs)
+    g = np.abs(mine - theirs)
+    shape = (-1,) + (1,) * (lo.ndim - 1)
+    pull = np.clip(rules["meet.pull"].reshape(shape) + rules["meet.trust_pull"].reshape(shape)
+                   * trust + pull_extra, 0.0, 1.0)
+    return lo + pull * g / (1.0 + g / rules["meet.saturation"].reshape(shape))
+
+
+def fund_by_actor(cost: np.ndarray, weight: np.ndarray, budget: np.ndarray,
+                  own: np.ndarray) -> np.ndarray:
+    """`fund` for every actor at once: cost and weight (R, S, K) per slot, budget (R, A),
+    `own` (A, N) each actor's slots padded with the empty slot S. Returns shares (R, S, K)."""
+    R, S, K = cost.shape
+    A, N = own.shape
+    per_slot = cost.sum(axis=2)
+    total = np.concatenate([per_slot, np.zeros((R, 1))], axis=1)[:, own].sum(axis=2)  # (R, A)
+    short = np.flatnonzero((total > budget).any(axis=1))
+    share = np.ones_like(cost)
+    if len(short) == 0:  # every actor can fund every expected agreement: nothing to cut
+        return share
+    if len(short) < R:
+        share[short] = fund_by_actor(cost[short], weight[short], budget[short], own)
+        return share
+    pad = np.zeros((R, 1, K))
+    c = np.concatenate([cost, pad], axis=1)[:, own].reshape(R * A, N, K)
+    w = np.concatenate([weight, pad + 1.0], axis=1)[:, own].reshape(R * A, N, K)
+    share = fund(c, w, budget.reshape(R * A)).reshape(R, A * N, K)
+    where = np.empty(S, dtype=np.int64)  # position of each slot in the (A, N) layout
+    flat = own.ravel()
+    where[flat[flat < S]] = np.flatnonzero(flat < S)
+    return share[:, where]
+
+
+def fund(cost: np.ndarray, weight: np.ndarray, budget: np.ndarray) -> np.ndarray:
+    """Funded share of each wish, min(1, s·weight), with s per run such that the funded
+    cost uses the whole budget when the wishes exceed it (and every share is 1 otherwise).
+
+    `cost` and `weight` are (R, ...) and `budget` (R,). Water-filling by fixed point: each
+    pass saturates the wishes whose share reached 1 and spreads the rest of the budget over
+    the others; it ends after at most as many passes as there are distinct weights.
+    """
+    axes = tuple(range(1, cost.ndim))
+    shape = (-1,) + (1,) * (cost.ndim - 1)
+    rows = np.flatnonzero(cost.sum(axis=axes) > budget)
+    out = np.ones_like(cost)
+    if len(rows) == 0:
+        return out
+    if len(rows) < len(cost):  # water-fill only the runs whose wishes exceed the budget
+        out[rows] = fund(cost[rows], weight[rows], budget[rows])
+        return out
+    short = np.ones((len(cost),) + (1,) * (cost.ndim - 1), bool)
+    full = np.zeros(cost.shape, bool)
+    for _ in range(cost[0].size):
+        free_cost = np.where(full, 0.0, cost * weight).sum(axis=axes)
+        left = budget - np.where(full, cost, 0.0).sum(axis=axes)
+        s = (np.maximum(left, 0.0) / np.maximum(free_cost, 1e-12)).reshape(shape)
+        now = full | (s * weight >= 1.0)
+        if np.array_equal(now, full):
+            break
+        full = now
+    return np.where(short, np.minimum(1.0, s * weight), 1.0)
+
+
+RULES: dict[str, type[SovereignState]] = {"state": SovereignState, "alliance": ConsensusAlliance}
+"""Registry of decision styles, keyed by `kind:` in config/actors.yaml."""

@@ -1,0 +1,140 @@
+"""Additive explanations: every change of a level split into named driver contributions.
+
+For one run and a window of turns (one turn, or the whole game), the change of every level
+is recomputed for every coalition of driver groups: a group in the coalition follows its
+recorded inputs, a group outside keeps those of the window's start (moves and chance are
+absent outside). Shapley values over the 2^10 coalitions give contributions that sum exactly
+to `ΔL − f(∅)`, where `f(∅)`, the change had nothing moved, is the relationship's own
+momentum. The coalitions ride on the engine's run axis, so the explanation reuses the very
+rules that made the change.
+
+Inputs of each group (the rest of the snapshot, the levels, is shared):
+threats: China assertiveness, Russian aggression, North Korea, China and Russia threat
+perception; motivations: the seven motivation weights, US engagement, Japanese activism;
+china_caution; russia_divergence: Russia priority; constraints: domestic constraint,
+consensus friction, US equipment dependence; bandwidth: bandwidth, budget pressure;
+enablers: the caps; moves: the players' moves; ties: interoperability, trust, frustration,
+shared operations, presence and the partners' last offers; noise: level noise and the
+consensus draw. The new actor parameters join the group they act through: coercion resolve
+and retaliation sensitivity (and the caution state China's behaviour moves) China caution;
+theatre linkage the threats; Europe's pull the bandwidth; the US frame and presence appetite
+the motivations.
+"""
+
+from __future__ import annotations
+
+from math import factorial
+
+import numpy as np
+
+from sim.engine.actors import Snapshot
+from sim.vocabulary import DRIVER_LABELS, DRIVERS, INDICES, MOMENTUM, MOTIVATIONS, PARAMS
+
+G = len(DRIVERS)
+_C = np.arange(2**G)
+_BITS = ((_C[:, None] >> np.arange(G)[None, :]) & 1).astype(bool)  # (C, G)
+_SIZE = _BITS.sum(axis=1)
+_W = np.array([factorial(s) * factorial(G - s - 1) / factorial(G) for s in range(G)])
+NAMES = (MOMENTUM,) + DRIVERS
+
+_P = {p: i for i, p in enumerate(PARAMS)}
+_I = {x: i for i, x in enumerate(INDICES)}
+PARAM_GROUP = {**{m: "motivations" for m in MOTIVATIONS},
+               "china_threat": "threats", "russia_threat": "threats",
+               "china_caution": "china_caution", "russia_priority": "russia_divergence",
+               "domestic_constraint": "constraints", "consensus_friction": "constraints",
+               "us_equipment_dependence": "constraints", "bandwidth": "bandwidth",
+               "coercion_resolve": "china_caution", "retaliation_sensitivity": "china_caution",
+               "theatre_linkage": "threats", "europe_pull": "bandwidth",
+               "us_sponsorship": "motivations", "us_hedging": "motivations",
+               "presence_appetite": "motivations"}
+#: State the rules read, by driver group (sim/engine/actors.py Snapshot)
+STATE_GROUP = {"interop": "ties", "trust": "ties", "frustration": "ties", "missions": "ties",
+               "presence": "ties", "offered": "ties", "caution": "china_caution",
+               "coerced": "china_caution", "russia_stance": "russia_divergence",
+               "attention": "ties"}
+INDEX_GROUP = {"china_assertiveness": "threats", "russian_aggression": "threats",
+               "nk_provocation": "threats", "us_engagement": "motivations",
+               "japan_activism": "motivations", "budget_pressure": "bandwidth"}
+
+
+def _on(group: str) -> np.ndarray:
+    return _BITS[:, DRIVERS.index(group)]
+
+
+def coalitions(cur: Snapshot, ref: Snapshot) -> Snapshot:
+    """One snapshot per coalition (run axis = coalition), from one-run `cur` and `ref`."""
+    n = len(_C)
+    t = cur.tile(0, n)
+    r = ref.tile(0, n)
+    pcol = np.array([_on(PARAM_GROUP[p]) for p in PARAMS]).T  # (C, P)
+    wcol = np.array([_on(INDEX_GROUP[x]) for x in INDICES]).T  # (C, I)
+    t.params = np.where(pcol[:, None, :], t.params, r.params)
+    t.world = np.where(wcol, t.world, r.world)
+    t.caps = np.where(_on("enablers")[:, None, None], t.caps, r.caps)
+    for name, group in STATE_GROUP.items():
+        cur_v, ref_v = getattr(t, name), getattr(r, name)
+        on = _on(group).reshape((-1,) + (1,) * (cur_v.ndim - 1))
+        setattr(t, name, np.where(on, cur_v, ref_v))
+    noise = _on("noise")
+    t.noise = np.where(noise[:, None, None], t.noise, 0.0)
+    t.consent = np.where(noise[:, None], t.consent, 0.0)
+    t.moves_on = _on("moves").astype(float)
+    return t
+
+
+def explain(model, run: int = 0, start: int | None = None, end: int | None = None):
+    """Contributions to the change of every level of `run` from turn `start` to `end`.
+
+    Defaults: the last turn played (`end`) and the turn before it (`start`). Each
+    coalition is re-stepped from the levels at `start` with its groups' inputs following
+    their recorded path and the other groups frozen at `start`; the all-on coalition
+    reproduces the recorded levels exactly. Returns (1 + G, D, K): row 0 is the momentum
+    (the change had nothing moved since `start`), then one row per driver in DRIVERS.
+    Requires a model built with keep_snapshots=True.
+    """
+    end = model.turn if end is None else end
+    start = end - 1 if start is None else start
+    if not 0 <= start < end <= model.turn:
+        raise ValueError(f"need 0 <= start < end <= {model.turn}, got {start}, {end}")
+    ref = (model.snapshots[start - 1] if start >= 1 else model.reference).tile(run, 1)
+    first = (model.history[start - 1].levels if start >= 1 else model.initial_levels)[run]
+    levels = np.repeat(first[None], len(_C), axis=0)
+    for t in range(start + 1, end + 1):
+        snap = coalitions(model.snapshots[t - 1].tile(run, 1), ref)
+        snap.levels = levels
+        levels = model.resolve(snap)
+    f = levels - first[None]  # (C, D, K)
+    out = np.empty((1 + G,) + f.shape[1:])
+    out[0] = f[0]
+    for i in range(G):
+        idx = _C[~_BITS[:, i]]
+        w = _W[_SIZE[idx]][:, None, None]
+        out[1 + i] = (w * (f[idx | (1 << i)] - f[idx])).sum(axis=0)
+    return out
+
+
+def top_drivers(contrib: np.ndarray, d: int, k: int, n: int = 3) -> list[tuple[str, float]]:
+    """The n largest contributions (by size) to dyad d, track k: those of at least 0.005,
+    and always the largest one when it is not zero (so every change shown has a reason)."""
+    vals = contrib[:, d, k]
+    order = np.argsort(-np.abs(vals), kind="stable")[:n]
+    return [(NAMES[i], float(vals[i])) for j, i in enumerate(order)
+            if abs(vals[i]) >= 5e-3 or (j == 0 and vals[i] != 0)]
+
+
+def sentence(dyad: str, track: str, change: float, drivers: list[tuple[str, float]]) -> str:
+    """Plain-language reason: 'JPN-DEU exercise fell 0.12: the gap in caution ... (-0.07)'."""
+    verb = "held steady" if abs(change) < 5e-4 else (
+        f"{'rose' if change > 0 else 'fell'} {abs(change):.2f}")
+    if not drivers:
+        return f"{dyad} {track} {verb}."
+    main = [f"{DRIVER_LABELS[name]} ({v:+.2f})" for name, v in drivers]
+    return f"{dyad} {track} {verb}, driven by " + ", ".join(main) + "."
+
+
+def formula(dyad: str, track: str, change: float, contrib: np.ndarray, d: int, k: int) -> str:
+    """'JPN-DEU exercise -0.120 = china_caution -0.070 + russia_divergence -0.040 + ...'."""
+    parts = [f"{NAMES[i]} {contrib[i, d, k]:+.3f}" for i in range(len(NAMES))
+             if abs(contrib[i, d, k]) >= 5e-4]
+    return f"{dyad} {track} {change:+.3f} = " + " + ".join(parts or ["0"])

@@ -1,0 +1,458 @@
+"""The model: one turn of the allied-cooperation wargame, over an ensemble of runs.
+
+`WargameModel.step()` reads as the turn of DESIGN.md:
+shocks → perception → desired levels → bandwidth allocation (human moves folded in) →
+offers meet under enabler caps (NATO consensus) → discrete events, negotiations and what
+the turn leaves behind (interoperability, trust, frustration, presence, caution) → record.
+Decisions are simultaneous: every actor decides on the same snapshot, then changes commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import mesa
+import numpy as np
+
+from sim.engine.actors import (
+    CA,
+    JA,
+    RA,
+    RULES,
+    SCALE,
+    Slots,
+    Snapshot,
+    SovereignState,
+    allocate,
+    attention_now,
+    consensus_chance,
+    desire,
+    meet,
+    perceive,
+)
+from sim.engine.moves import Move, MoveArrays, compile_moves
+from sim.engine.rng import Site, Stream, run_keys
+from sim.engine.shocks import ShockBook
+from sim.engine.world import World
+from sim.inputs.setup import PI, Setup
+from sim.vocabulary import ENABLERS, MOTIVATIONS, TRACKS
+
+
+@dataclass
+class Record:
+    """What happened in one turn, for every run of the ensemble."""
+
+    levels: np.ndarray  # (R, D, K) after the turn
+    activity: np.ndarray  # (R, D, K) bool: a concrete activity took place
+    opened: np.ndarray  # (R, D, E) bool: a negotiation opened
+    signed: np.ndarray  # (R, D, E) bool: an agreement was signed
+    stalled: np.ndarray  # (R, D, E) bool: talks stalled (open too long without a result)
+    fired: np.ndarray  # (R, S) bool: scenario shocks that fired
+    spent: np.ndarray  # (R, D, 2) bandwidth each side gave the dyad (on what was agreed)
+    desired: np.ndarray  # (R, D, 2, K)
+    world: np.ndarray  # (R, I)
+    injected: list[str] = field(default_factory=list)
+    moves: list[Move] = field(default_factory=list)
+    presence: np.ndarray | None = None  # (R, A) presence in the Indo-Pacific after the turn
+    caution: np.ndarray | None = None  # (R, A) caution toward China after the turn
+    retaliated: np.ndarray | None = None  # (R, A) bool: China retaliated against the actor
+
+
+class WargameModel(mesa.Model):
+    """An ensemble of runs of one scenario, stepped together one quarter at a time.
+
+    `runs` are the run indices in the batch (their keys come from `seed` and the index, so
+    a run's draws do not depend on which other runs share the ensemble). `run_params`
+    maps 'ACTOR.param' or a rule constant 'MODEL.x.name' to per-run values (sweeps and
+    samples).
+
+    In Mesa's conventions: `WargameModel("baseline", rng=7)` (a scenario name or path, or
+    a compiled Setup; `rng=` is the seed), `step()` plays one turn, `run_model()` plays to
+    the scenario's last turn, `datacollector` is a `mesa.DataCollector`, and
+    `mesa.batch_run(WargameModel, parameters={"scenario": "baseline",
+    "DEU.china_caution": [0.1, 0.7]}, iterations=5)` works: keyword parameters named
+    'ACTOR.param' or 'MODEL.x.name' are overrides, like `--set`.
+    """
+
+    def __init__(self, scenario: Setup | str = "baseline", seed: int | None = None,
+                 runs: int | np.ndarray | range = 1,
+                 run_params: dict[str, np.ndarray] | None = None, keep_snapshots: bool = False,
+                 *, rng: int | None = None, overrides: dict[str, float] | None = None,
+                 turns: int | None = None, collect: bool = True, **params: float):
+        # Mesa's conventions: WargameModel("baseline", rng=7), and batch_run's parameters
+        # (e.g. {"DEU.china_caution": [0.1, 0.5]}) arrive as keyword overrides
+        setup, seed = _mesa_arguments(scenario, seed, rng, overrides, turns, params)
+        super().__init__(rng=seed)
+        self.setup = setup
+        self.seed = int(seed)
+        self.run_index = np.arange(runs) if isinstance(runs, int) else np.asarray(runs)
+        self.stream = Stream(run_keys(self.seed, self.run_index))
+        R = len(self.run_index)
+        D, E = setup.signed.shape
+        A = len(setup.actors)
+        ai = setup.ai
+        self.turn = 0
+        self.params = np.repeat(setup.params[None], R, axis=0)
+        #: rule constants per run: per track (R, 1, K), scalar rules (R,)
+        self.track = {k: np.repeat(v[None, None, :], R, axis=0) for k, v in setup.track.items()}
+        self.rules = {k: np.full(R, v) for k, v in setup.rules.items()}
+        #: which motivation feeds which track, per run (R, M, K)
+        self.relevance = np.repeat(setup.relevance[None], R, axis=0)
+        for key, values in (run_params or {}).items():
+            if key.startswith("MODEL.relevance."):
+                _, _, mot, tr = key.split(".")
+                self.relevance[:, MOTIVATIONS.index(mot), TRACKS.index(tr)] = np.asarray(
+                    values, dtype=float)
+            elif key.startswith("MODEL."):
+                _, a, b = key.split(".")
+                if a in TRACKS:
+                    self.track[b][:, 0, TRACKS.index(a)] = np.asarray(values, dtype=float)
+                else:
+                    self.rules[f"{a}.{b}"] = np.asarray(values, dtype=float) * np.ones(R)
+            else:
+                a, p = key.split(".")
+                self.params[:, ai[a], PI[p]] = np.asarray(values, dtype=float)
+        self.levels = np.repeat(setup.levels[None], R, axis=0)
+        self.signed = np.repeat(setup.signed[None], R, axis=0)
+        self.blockers = np.repeat(setup.blockers[None], R, axis=0)
+        self.negotiating = np.repeat(setup.negotiating[None], R, axis=0)
+        self.pressing = np.zeros((R, D, E), np.int16)
+        self.talks = np.zeros((R, D, E), np.int16)  # turns a negotiation has been open
+        # what relationships accumulate (Ch7 › Be Patient): trust starts from the level of
+        # the relationship, interoperability from its exercises
+        self.interop = self.levels[:, :, TRACKS.index("exercise")] / SCALE
+        self.trust = self.levels.mean(axis=2) / SCALE
+        self.frustration = np.zeros((R, D, 2))
+        self.missions = np.repeat(setup.missions[None], R, axis=0)
+        self.presence = np.zeros((R, A))
+        self.offered = np.repeat(self.levels[:, :, None, :], 2, axis=2)
+        self.caution = self.params[:, :, PI["china_caution"]].copy()
+        self.coerced = np.zeros((R, A))
+        self.retaliated = np.zeros((R, A))
+        self.russia_stance = np.zeros((R, A))
+        self.attention = np.zeros((R, D, 2))
+        self.world = World(setup, R)
+        self.shocks = ShockBook(setup, R)
+        self.actors: list[SovereignState] = []
+        for a, actor in enumerate(setup.actors):
+            slots = [(d, int(np.where(setup.pairs[d] == a)[0][0]), int(setup.pairs[d][1 - s]))
+                     for d in range(D) for s in (0, 1) if setup.pairs[d][s] == a]
+            self.actors.append(RULES[setup.kinds[a]](self, actor, slots))
+        self.slots = Slots.of(setup)
+        #: actors whose decision style needs approval (alliances): their consent applies
+        self.consenting = [x for x in self.actors
+                           if type(x).consent is not SovereignState.consent and x.slots]
+        self.history: list[Record] = []
+        self.pending_moves: list[Move] = []
+        self.keep_snapshots = keep_snapshots
+        self.snapshots: list[Snapshot] = []
+        self.initial_levels = self.levels.copy()
+        #: inputs before the first turn: the reference of the first turn's explanation
+        self.reference = self.snapshot(self.params.copy(), self.world.values.copy(),
+                                       np.zeros_like(self.levels), np.zeros((R, len(TRACKS))),
+                                       MoveArrays.neutral(D, A), np.zeros(R))
+        if collect:
+            _collect_each_step(self)
+
+    @property
+    def n_runs(self) -> int:
+        return len(self.run_index)
+
+    @property
+    def date(self) -> str:
+        return self.setup.date(self.turn)
+
+    @property
+    def done(self) -> bool:
+        return self.turn >= self.setup.turns
+
+    def submit(self, moves: list[Move]) -> None:
+        """Human moves for the next turn (replacing the rule's choice for those seats).
+
+        The moves are checked here, so a bad move raises before anything is stored and
+        `step()` (which Mesa does not reschedule after an error) cannot fail on one."""
+        compile_moves(list(moves), self.setup)
+        self.pending_moves = list(moves)
+
+    def inject(self, shock_id_or_shock) -> None:
+        """Queue a shock from the library (or a custom one) for the next turn."""
+        self.shocks.inject(shock_id_or_shock)
+
+    def snapshot(self, params, world, noise, consent, moves, moves_on) -> Snapshot:
+        """The state the turn's decisions read (state arrays are replaced, never changed in
+        place, after a snapshot is taken; params are copied by the caller when kept)."""
+        return Snapshot(
+            levels=self.levels, params=params, world=world, caps=self.caps(), noise=noise,
+            consent=consent, moves=moves, moves_on=moves_on, track=self.track,
+            rules=self.rules, interop=self.interop, trust=self.trust,
+            frustration=self.frustration, missions=self.missions, presence=self.presence,
+            offered=self.offered, caution=self.caution, coerced=self.coerced,
+            russia_stance=self.russia_stance, attention=self.attention,
+            relevance=self.relevance)
+
+    # ------------------------------------------------------------------------- one turn
+    def step(self) -> None:
+        t = self.turn + 1
+        s = self.setup
+        # moves are checked before anything changes, so a bad move leaves the model as it was
+        moves = compile_moves(self.pending_moves, s)
+        # 1. shocks: the world drifts, then scheduled, conditional, random, injected apply
+        self.world.advance(self.stream, t)
+        fired, injected, signed_now = self.shocks.apply(self, t)
+        # kept snapshots need their own params (shocks change them in place); the other
+        # state arrays are replaced, never changed in place
+        params = self.params.copy() if self.keep_snapshots else self.params
+        snap = self.snapshot(
+            params, self.world.values,
+            self.stream.normal(t, Site.LEVEL_NOISE, self.levels.shape[1:]),
+            self.stream.uniform(t, Site.CONSENSUS, (len(TRACKS),)), moves,
+            np.ones(self.n_runs))
+        # 2–6. perceive, desire, allocate, meet (simultaneous: all read the same snapshot)
+        new_levels, desired, offers, target, perception = self.resolve(snap, full=True)
+        # 7. discrete events: activities, negotiations, signatures, China's retaliation
+        chance = self.track["event_rate"] * (new_levels / SCALE) ** 2
+        chance[:, :, TRACKS.index("exercise")] += moves.exercise_event[None, :]
+        activity = self.stream.uniform(t, Site.EVENTS, new_levels.shape[1:]) < chance
+        opened, signed, stalled = self.negotiate(t, snap, desired, perception, moves)
+        retaliated = self.remember(t, snap, offers, target, new_levels, perception)
+        # 8. commit and record
+        if self.keep_snapshots:
+            self.snapshots.append(snap)
+        self.levels = new_levels
+        self.offered = offers
+        self.turn = t
+        spent = (target * self.track["cost"]).sum(axis=2)[:, :, None].repeat(2, axis=2)
+        self.history.append(Record(new_levels, activity, opened, signed | signed_now, stalled,
+                                   fired, spent, desired, self.world.values.copy(), injected,
+                                   list(self.pending_moves), self.presence, self.caution,
+                                   retaliated))
+        self.pending_moves = []
+
+    def resolve(self, snap: Snapshot, full: bool = False):
+        """Steps 2–6 as a pure function of the snapshot (also used by the explanations).
+
+        Returns the new levels (R, D, K); with `full`, also the desires (R, D, 2, K), the
+        offers (R, D, 2, K), the agreed targets (R, D, K) and each actor's perception.
+        """
+        R, D, K = snap.levels.shape
+        desired, offers, perception = self.decide(snap)
+        # 6. the offers meet: the keener side pulls, more when it makes the partner a
+        # priority; capped by the agreements in place (Ch7 › Temper Expectations)
+        a, b = offers[:, :, 0], offers[:, :, 1]
+        att = attention_now(snap)  # (R, D, 2)
+        keen = np.where(a >= b, att[:, :, 0, None], att[:, :, 1, None])
+        extra = (snap.rules["meet.priority_pull"][:, None, None] * np.maximum(keen, 0.0)
+                 + snap.moves.pull[None] * snap.moves_on[:, None, None])
+        target = np.minimum(meet(a, b, snap.trust[:, :, None], snap.rules, extra), snap.caps)
+        gap = target - snap.levels
+        tr = snap.track
+        change = tr["up"] * np.maximum(gap, 0) - tr["down"] * np.maximum(-gap, 0)
+        change = change + tr["noise"] * snap.noise
+        new = np.clip(snap.levels + change, 0.0, snap.caps)
+        if not full:
+            return new
+        return new, desired, offers, target, perception
+
+    def decide(self, snap: Snapshot):
+        """Steps 2–5 for every actor at once: perception, desired levels and offers
+        (R, D, 2, K), with each decision style's consent (an alliance's consensus)."""
+        R, D, K = snap.levels.shape
+        per = perceive(snap)
+        want = desire(snap, per, self.slots, self.setup)  # (R, S, K), slot = 2·dyad + side
+        offers = allocate(snap, want, self.slots)
+        for actor in self.consenting:
+            offers[:, actor.slot_idx] = actor.consent(snap, offers[:, actor.slot_idx])
+        return want.reshape(R, D, 2, K), offers.reshape(R, D, 2, K), per
+
+    def caps(self) -> np.ndarray:
+        """Cap per dyad and track: the lowest cap among missing applicable agreements."""
+        s = self.setup
+        caps = np.broadcast_to(s.max_level, self.levels.shape).copy()
+        for e in np.flatnonzero((s.gate_caps < SCALE).any(axis=1)):
+            missing = ~self.signed[:, :, e] & s.applicable[None, :, e]  # (R, D)
+            np.minimum(caps, np.where(missing[..., None], s.gate_caps[e], SCALE), out=caps)
+        return caps
+
+    def remember(self, t: int, snap: Snapshot, offers, target, new_levels, perception):
+        """What the turn leaves behind (Ch7 › Be Patient; Ch4 › Protect the RBIO):
+        interoperability grows with exercising and fades without it; trust follows
+        reciprocity (how close the two offers were); a side whose offer went unmatched grows
+        frustrated; presence in the Indo-Pacific moves toward what threat, appetite and
+        Russia's pull allow; China may retaliate against presence and provocations, which
+        raises the target's caution, while coercion aimed at an actor lowers it; exposure
+        to coercion and retaliation fades. Returns who was retaliated against (R, A)."""
+        ru, w = self.rules, snap.world
+        ex = TRACKS.index("exercise")
+        self.interop = np.clip(self.interop + ru["memory.interop_gain"][:, None]
+                               * (new_levels[:, :, ex] / SCALE) * (1 - self.interop)
+                               - ru["memory.interop_decay"][:, None] * self.interop, 0, 1)
+        lo = offers.min(axis=2)
+        hi = offers.max(axis=2)
+        recip = np.where(hi > 0, lo / np.maximum(hi, 1e-9), 1.0).mean(axis=2)  # (R, D)
+        self.trust = self.trust + ru["memory.trust_rate"][:, None] * (recip - self.trust)
+        unmatched = (np.maximum(offers - target[:, :, None, :], 0) / SCALE).mean(axis=3)
+        self.frustration = np.clip(
+            self.frustration + ru["memory.frustration_gain"][:, None, None] * unmatched
+            - ru["memory.frustration_decay"][:, None, None] * self.frustration, 0, 1)
+        p = snap.params
+        china = perception.china  # (R, A)
+        pull = ru["russia.pull"][:, None] * p[:, :, PI["europe_pull"]] * w[:, RA, None]
+        aim = p[:, :, PI["presence_appetite"]] * np.clip(
+            ru["presence.threat"][:, None] * china, 0, 1) * (1 - pull)
+        deployed = snap.moves.deploy[None, :] * snap.moves_on[:, None]
+        self.presence = np.clip(self.presence + ru["presence.rate"][:, None]
+                                * (aim - self.presence) + deployed, 0, 1)
+        # China's behaviour toward each actor
+        risk = ru["china.retaliation_rate"][:, None] * w[:, CA, None] * (
+            self.presence + snap.moves.provocation[None, :] * snap.moves_on[:, None])
+        hit = self.stream.uniform(t, Site.RETALIATION, (len(self.setup.actors),)) < risk
+        decay = 1 - ru["china.coercion_decay"][:, None]
+        self.retaliated = np.clip(self.retaliated * decay
+                                  + hit * ru["china.retaliation_size"][:, None], 0, 1)
+        self.coerced = self.coerced * decay
+        aim_c = np.clip(p[:, :, PI["china_caution"]]
+                        + ru["china.retaliation_caution"][:, None]
+                        * p[:, :, PI["retaliation_sensitivity"]] * self.retaliated
+                        - ru["china.coercion_caution"][:, None]
+                        * p[:, :, PI["coercion_resolve"]] * self.coerced, 0, 1)
+        self.caution = np.clip(self.caution + ru["china.caution_rate"][:, None]
+                               * (aim_c - self.caution) + snap.moves.stance[None, :]
+                               * snap.moves_on[:, None], 0, 1)
+        self.attention = attention_now(snap) * (1 - ru["memory.stance_decay"][:, None, None])
+        self.russia_stance = (self.russia_stance * (1 - ru["memory.stance_decay"][:, None])
+                              + snap.moves.russia_shift[None, :] * snap.moves_on[:, None])
+        return hit
+
+    def negotiate(self, t: int, snap: Snapshot, desired: np.ndarray, perception,
+                  moves: MoveArrays):
+        """Agreements as politics. Talks open when both sides press against a cap for
+        several turns (or a player proposes them), and conclude each turn with a chance
+        that grows with how hard both press, the China threat they perceive, Japanese
+        activism and an existing 2+2 format (Ch4 France › Dialogues: 2+2s as engines), and
+        shrinks with named blockers (criminal jurisdiction for an RAA, Ch3 › Training and
+        Exercises; German politics for the ISA, Ch5 › Defense Exchanges), which a sharper
+        threat partly overcomes, with domestic constraints and, for an alliance, with
+        every member's consent. Talks open for `stall_turns` without a result stall, and
+        restart only when both sides press again."""
+        s, ru = self.setup, self.rules
+        R = self.n_runs
+        pressure = np.zeros(self.signed.shape)
+        both = desired.min(axis=2)  # (R, D, K)
+        for e, k in zip(*np.nonzero(s.gate_caps < SCALE), strict=True):
+            pressure[:, :, e] = np.maximum(pressure[:, :, e], both[:, :, k] - s.gate_caps[e, k])
+        open_ = s.applicable[None] & ~self.signed
+        press = (pressure > ru["agreements.press_margin"][:, None, None]) & open_
+        self.pressing = np.where(press, self.pressing + 1, np.maximum(self.pressing - 1, 0))
+        start = open_ & ~self.negotiating & (self.pressing >= s.negotiation_start)
+        pushed = np.zeros(self.signed.shape[1:], bool)
+        for d, e in moves.negotiate:
+            pushed[d, e] = True
+            start[:, d, e] |= open_[:, d, e] & ~self.negotiating[:, d, e]
+        self.negotiating |= start
+
+        threat = perception.china[:, s.pairs].mean(axis=2)  # (R, D)
+        dom = snap.params[:, s.pairs, PI["domestic_constraint"]].max(axis=2)  # (R, D)
+        japan = s.indo[s.pairs].any(axis=1)  # (D,)
+        tpt = self.signed[:, :, ENABLERS.index("two_plus_two")]
+        drive = (1.0 + ru["agreements.threat_drive"][:, None] * threat
+                 + ru["agreements.activism_drive"][:, None] * snap.world[:, JA, None] * japan
+                 + ru["agreements.two_plus_two_drive"][:, None] * tpt)
+        consent = np.ones((R, len(s.dyads)))
+        for actor in self.consenting:
+            consent[:, actor.dyad_idx] *= consensus_chance(snap, actor.index, s.members)[:, :1]
+        on = snap.moves_on[:, None, None] * pushed
+        blocker = (self.blockers * (1 - ru["agreements.blocker_relief"][:, None, None]
+                                    * threat[..., None])
+                   * (1 - ru["moves.proposal_relief"][:, None, None] * on))
+        push = 1.0 + ru["moves.agreement_push"][:, None, None] * on
+        strength = np.minimum(1.0, np.maximum(pressure, 0)
+                              / ru["agreements.pressure_scale"][:, None, None])
+        strength = np.maximum(strength, ru["agreements.open_strength"][:, None, None])
+        strength = np.where(on > 0, 1.0, strength)
+        chance = (s.success[None, None, :] * strength * (drive * consent)[..., None]
+                  * (1 - blocker) * (1 - ru["agreements.blocker_politics"][:, None, None]
+                                     * dom[..., None]) * push)
+        u = self.stream.uniform(t, Site.NEGOTIATION, self.signed.shape[1:])
+        signed = self.negotiating & ~start & (u < chance)
+        self.signed |= signed
+        self.negotiating &= ~signed
+        self.talks = np.where(self.negotiating, self.talks + 1, 0).astype(np.int16)
+        stalled = self.talks >= ru["agreements.stall_turns"][:, None, None]
+        self.negotiating &= ~stalled
+        self.pressing = np.where(stalled, 0, self.pressing).astype(np.int16)
+        self.talks = np.where(stalled, 0, self.talks).astype(np.int16)
+        return start, signed, stalled
+
+    def run(self, turns: int | None = None) -> WargameModel:
+        for _ in range(self.setup.turns - self.turn if turns is None else turns):
+            if self.done:
+                break
+            self.step()
+        return self
+
+    def level_history(self) -> np.ndarray:
+        """Levels per turn including the start, shape (T+1, R, D, K)."""
+        return np.stack([self.initial_levels] + [r.levels for r in self.history])
+
+    # ------------------------------------------------------------------ Mesa conventions
+    @property
+    def running(self) -> bool:
+        """Mesa's flag: True until the scenario's last turn (`run_model()` stops there)."""
+        return self._running and not self.done
+
+    @running.setter
+    def running(self, value: bool) -> None:
+        self._running = bool(value)
+
+    #: the mesa.DataCollector (see `datacollector`); None when built with collect=False
+    _datacollector = None
+
+    @property
+    def datacollector(self):
+        """A `mesa.DataCollector` of mean levels per dyad and track (model reporters) and
+        of each actor's parameters and bandwidth spent (agent reporters), collected at the
+        start and after every turn (sim/engine/reporters.py). Batches build their models with
+        collect=False and have none."""
+        if self._datacollector is None:
+            raise AttributeError("this model was built with collect=False: no datacollector")
+        return self._datacollector
+
+
+def _mesa_arguments(setup, seed, rng, overrides, turns, params):
+    """(Setup, seed) from the constructor's arguments: a Setup, or a scenario name or path
+    built with `overrides`, `turns` and keyword parameters; `rng=` is the seed. With
+    neither seed nor rng (Mesa's `batch_run(..., iterations=N)`), a fresh seed is drawn
+    from the operating system, as Mesa does; `model.seed` tells which, so the run can be
+    repeated."""
+    if rng is not None and seed is not None and int(rng) != int(seed):
+        raise ValueError(f"seed={seed} and rng={rng} differ; give one of them")
+    if rng is None and seed is None:
+        import secrets
+
+        seed = secrets.randbits(63)
+    seed = int(rng if rng is not None else seed)
+    extra = dict(overrides or {}) | {k: float(v) for k, v in params.items()}
+    if isinstance(setup, Setup):
+        if extra or turns is not None:
+            raise ValueError("overrides and turns apply to a scenario name or path; build "
+                             "the Setup with them instead")
+        return setup, seed
+    from sim.inputs.setup import build
+
+    return build(str(setup), extra, turns), seed
+
+
+def _collect_each_step(model: WargameModel) -> None:
+    """Give the model a data collector, fed at the start and after each turn by Mesa's
+    step (the one `run_model()`, `mesa.batch_run` and `run()` call)."""
+    from sim.engine.reporters import data_collector
+
+    model._datacollector = collector = data_collector(model)
+    collector.collect(model)
+    turn = model._user_step
+
+    def step_and_collect() -> None:
+        turn()
+        collector.collect(model)
+
+    model._user_step = step_and_collect

@@ -1,0 +1,338 @@
+"""Compile a scenario and its config into the arrays the engine steps.
+
+`Setup` is immutable and cheap to share between processes: everything a run needs besides
+its run index, seed and per-run parameter values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from sim.errors import InputError
+from sim.inputs.loader import Config, check_param_value, load_scenario, parse_param_key
+from sim.inputs.schema import (
+    PARAM_DOMAIN,
+    RELEVANCE_DOMAIN,
+    RULE_DOMAIN,
+    TRACK_DOMAIN,
+    Scenario,
+    Shock,
+    quarter_label,
+    quarter_turn,
+)
+from sim.vocabulary import AGENT_ACTORS, ENABLERS, INDICES, MOTIVATIONS, PARAMS, TRACKS
+
+PI = {p: i for i, p in enumerate(PARAMS)}
+AI = {a: i for i, a in enumerate(AGENT_ACTORS)}
+II = {x: i for i, x in enumerate(INDICES)}
+EI = {e: i for i, e in enumerate(ENABLERS)}
+KI = {k: i for i, k in enumerate(TRACKS)}
+
+
+@dataclass(frozen=True)
+class CompiledShock:
+    """A shock with its effects as index arrays (see sim/engine/shocks.py for how it fires)."""
+
+    shock: Shock
+    turn: int | None
+    index_delta: np.ndarray  # (I,)
+    mean_shift: np.ndarray  # (I,)
+    params: tuple[tuple[int, int, str, float], ...]  # (actor, param, op, value)
+    enablers: tuple[tuple[int, int, str], ...]  # (dyad, enabler, action)
+    coercion: np.ndarray  # (A,) Chinese coercion aimed at each actor
+    retaliation: np.ndarray  # (A,) Chinese retaliation against each actor
+    missions: np.ndarray  # (D,) change of shared operations
+
+    @property
+    def injected_only(self) -> bool:
+        s = self.shock
+        return self.turn is None and s.when is None and s.probability is None
+
+
+def model_range(setup: Setup, key: str) -> tuple[float, float]:
+    """Plausible range of a rule constant 'MODEL.track.name', 'MODEL.group.name' or
+    'MODEL.relevance.motivation.track' (config/model.yaml)."""
+    if key.startswith("MODEL.relevance."):
+        rel = setup.config.model.relevance.get(key.split(".")[2])
+        return tuple(rel.range) if rel is not None else (0.0, 0.0)
+    _, a, b = key.split(".")
+    m = setup.config.model
+    return tuple(m.track_constant(a, b).range if a in TRACKS else m.rule(f"{a}.{b}").range)
+
+
+def model_value(setup: Setup, key: str) -> float:
+    """Value of a rule constant in this setup (after overrides)."""
+    if key.startswith("MODEL.relevance."):
+        _, _, m, t = key.split(".")
+        return float(setup.relevance[MOTIVATIONS.index(m), KI[t]])
+    _, a, b = key.split(".")
+    return float(setup.track[b][KI[a]] if a in TRACKS else setup.rules[f"{a}.{b}"])
+
+
+@dataclass(frozen=True)
+class Setup:
+    scenario: Scenario
+    config: Config
+    path: Path
+    digest: str
+    overrides: dict[str, float]
+    turns: int
+    actors: tuple[str, ...]  # agent actors in array order (config and scenario)
+    dyads: tuple[str, ...]
+    pairs: np.ndarray  # (D, 2) agent indices
+    kinds: tuple[str, ...]  # per agent actor: state | alliance
+    params: np.ndarray  # (A, P) after overrides
+    param_ranges: np.ndarray  # (A, P, 2)
+    world_initial: np.ndarray  # (I,)
+    world_mean: np.ndarray
+    world_reversion: np.ndarray
+    world_noise: np.ndarray
+    levels: np.ndarray  # (D, K)
+    signed: np.ndarray  # (D, E) bool
+    negotiating: np.ndarray  # (D, E) bool: negotiations open at the start
+    applicable: np.ndarray  # (D, E) bool
+    blockers: np.ndarray  # (D, E)
+    max_level: np.ndarray  # (D, K)
+    gate_caps: np.ndarray  # (E, K), 5 where the enabler does not gate the track
+    success: np.ndarray  # (E,)
+    track: dict[str, np.ndarray]  # per-track constants, each (K,)
+    rules: dict[str, float]  # scalar rule constants 'group.name'
+    missions: np.ndarray  # (D,) shared operations at the start
+    indo: np.ndarray  # (A,) bool: the actor sits in the Indo-Pacific
+    members: np.ndarray  # (A, A) bool: members[a, m] when m is a member of alliance a
+    relevance: np.ndarray  # (M, K)
+    negotiation_start: int
+    shocks: tuple[CompiledShock, ...]
+    library: dict[str, Shock] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.scenario.name
+
+    def date(self, turn: int) -> str:
+        return quarter_label(self.scenario.start, turn)
+
+    def compile_shock(self, s: Shock, file: str = "inject") -> CompiledShock:
+        return _compile_shock(s, self.scenario.start, self.dyads, file, self.actors)
+
+    @property
+    def ai(self) -> dict[str, int]:
+        """Position of each agent actor in the arrays (the report's five keep theirs)."""
+        return {a: i for i, a in enumerate(self.actors)}
+
+
+def scenario_digest(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def parse_overrides(items: list[str] | dict[str, float], source: str = "--set",
+                    agents: tuple[str, ...] = AGENT_ACTORS) -> dict[str, float]:
+    """'DEU.china_caution=0.1' items (or a mapping) -> validated {key: value}; `agents` are
+    the actors that may be named (a scenario may add some)."""
+    out: dict[str, float] = {}
+    pairs = items.items() if isinstance(items, dict) else [_split(i, source) for i in items]
+    for key, raw in pairs:
+        a, p = parse_param_key(key, source, key, allow_model=True, agents=agents)
+        try:
+            value = float(raw)
+        except (TypeError, ValueError):
+            lo, hi = (PARAM_DOMAIN[p] if a != "MODEL" else TRACK_DOMAIN[p.split(".")[1]]
+                      if p.split(".")[0] in TRACKS else RELEVANCE_DOMAIN
+                      if p.startswith("relevance.") else RULE_DOMAIN[p][:2])
+            raise InputError(source, key, f"'{raw}' is not a number; allowed: {lo} to {hi}") from None
+        if not np.isfinite(value):
+            raise InputError(source, key, f"'{raw}' is not a finite number")
+        check_param_value(a, p, value, source, key)
+        out[f"{a}.{p}"] = value
+    return out
+
+
+def _split(item: str, source: str) -> tuple[str, str]:
+    key, eq, value = item.partition("=")
+    if not eq or not key or not value:
+        raise InputError(source, item, "write ACTOR.param=VALUE, e.g. DEU.china_caution=0.1")
+    return key.strip(), value.strip()
+
+
+def build(scenario: str, overrides: list[str] | dict[str, float] | None = None,
+          turns: int | None = None) -> Setup:
+    """Load `scenario` (name or path) and compile it with `--set` style overrides."""
+    sc, cfg, path = load_scenario(scenario)
+    extra = parse_overrides(overrides or [], agents=cfg.agents)
+    if turns is not None and not 1 <= turns <= 400:
+        raise InputError("--turns", "turns", f"{turns} is out of range; allowed: 1 to 400")
+    return compile_setup(sc, cfg, path, extra, turns)
+
+
+def compile_setup(sc: Scenario, cfg: Config, path: Path, extra: dict[str, float],
+                  turns: int | None = None) -> Setup:
+    f = str(path)
+    actors = cfg.agents
+    ai = {a: i for i, a in enumerate(actors)}
+    dyads = tuple(sc.dyads if sc.dyads is not None else cfg.dyads)
+    pairs = np.array([[ai[x] for x in d.split("-")] for d in dyads], dtype=np.int64)
+    params = np.array([[cfg.param_value(a, p) for p in PARAMS] for a in actors])
+    ranges = np.array([[cfg.param_range(a, p) for p in PARAMS] for a in actors])
+    overrides = dict(sc.overrides) | extra
+    for key, v in overrides.items():
+        if not key.startswith("MODEL."):
+            a, p = key.split(".")
+            if a not in ai:
+                raise InputError(f, key, f"unknown actor '{a}'; {', '.join(actors)}")
+            params[ai[a], PI[p]] = v
+
+    w = cfg.world
+    wi = np.array([w[x].initial for x in INDICES])
+    wm = np.array([w[x].mean for x in INDICES])
+    wr = np.array([w[x].reversion for x in INDICES])
+    wn = np.array([w[x].noise for x in INDICES])
+    for name, o in sc.world.items():
+        i = II[name]
+        wi[i] = wi[i] if o.initial is None else o.initial
+        wm[i] = wm[i] if o.mean is None else o.mean
+        wr[i] = wr[i] if o.reversion is None else o.reversion
+        wn[i] = wn[i] if o.noise is None else o.noise
+
+    D, K, E = len(dyads), len(TRACKS), len(ENABLERS)
+    levels = np.zeros((D, K))
+    signed = np.zeros((D, E), bool)
+    talks = np.zeros((D, E), bool)  # negotiations already open at the start
+    applicable = np.ones((D, E), bool)
+    blockers = np.zeros((D, E))
+    max_level = np.full((D, K), 5.0)
+    for d, name in enumerate(dyads):
+        dc = cfg.dyads[name]
+        for k, t in enumerate(TRACKS):
+            levels[d, k] = dc.levels[t].value if t in dc.levels else 0.0
+            max_level[d, k] = dc.max_level.get(t, 5.0)
+        for e, en in enumerate(ENABLERS):
+            st = dc.enablers.get(en)
+            if st is not None:
+                signed[d, e] = st.status == "signed"
+                talks[d, e] = st.status == "negotiating"
+                applicable[d, e] = st.status != "n/a"
+                blockers[d, e] = st.blocker
+        for t, v in sc.initial.levels.get(name, {}).items():
+            levels[d, KI[t]] = v
+        for en, st in sc.initial.enablers.get(name, {}).items():
+            if not applicable[d, EI[en]]:
+                raise InputError(f, f"initial.enablers.{name}.{en}",
+                                 f"{en} does not apply to {name} (n/a in dyads.yaml)")
+            signed[d, EI[en]] = st == "signed"
+            talks[d, EI[en]] = st == "negotiating"
+    gate_caps = np.full((E, K), 5.0)
+    for e, en in enumerate(ENABLERS):
+        for t, cap in cfg.enablers[en].gates.items():
+            gate_caps[e, KI[t]] = cap
+    success = np.array([cfg.enablers[en].success_rate for en in ENABLERS])
+    track = {name: np.array([cfg.model.track_constant(t, name).value for t in TRACKS])
+             for name in TRACK_DOMAIN}
+    rules = {key: float(cfg.model.rule(key).value) for key in RULE_DOMAIN}
+    for key, v in overrides.items():
+        if key.startswith("MODEL.relevance."):
+            continue  # applied below, with the relevance matrix
+        if key.startswith("MODEL."):
+            _, a, b = key.split(".")
+            if a in TRACKS:
+                track[b][KI[a]] = v
+            else:
+                rules[f"{a}.{b}"] = float(v)
+    missions = np.array([cfg.dyads[d].missions.value if cfg.dyads[d].missions else 0.0
+                         for d in dyads])
+    indo = np.array([cfg.actors[a].region == "indo-pacific" for a in actors])
+    members = np.zeros((len(actors), len(actors)), bool)
+    for a, actor in enumerate(actors):
+        for m in cfg.actors[actor].members:
+            if m not in ai:
+                raise InputError(str(cfg.folder / "actors.yaml"), f"actors.{actor}.members",
+                                 f"unknown member '{m}'; {', '.join(actors)}")
+            members[a, ai[m]] = True
+    rel = cfg.model.relevance
+    relevance = np.array([[rel[m].value.get(t, 0.0) if m in rel else 0.0 for t in TRACKS]
+                          for m in MOTIVATIONS])
+    for key, v in overrides.items():
+        if key.startswith("MODEL.relevance."):
+            _, _, m, t = key.split(".")
+            relevance[MOTIVATIONS.index(m), KI[t]] = v
+    n_turns = turns if turns is not None else sc.turns
+    shocks = tuple(_compile_shock(s, sc.start, dyads, f, actors) for s in sc.shocks)
+    kinds = tuple(cfg.actors[a].kind for a in actors)
+    return Setup(
+        scenario=sc, config=cfg, path=path, digest=scenario_digest(path), overrides=overrides,
+        turns=n_turns, actors=actors, dyads=dyads, pairs=pairs, kinds=kinds, params=params,
+        param_ranges=ranges, world_initial=wi, world_mean=wm, world_reversion=wr,
+        world_noise=wn, levels=levels, signed=signed, negotiating=talks, applicable=applicable,
+        blockers=blockers, max_level=max_level, gate_caps=gate_caps, success=success,
+        track=track, rules=rules, missions=missions, indo=indo, members=members,
+        relevance=relevance, negotiation_start=cfg.model.negotiation_start,
+        shocks=shocks, library={s.id: s for s in sc.shocks},
+    )
+
+
+def _compile_shock(s: Shock, start: str, dyads: tuple[str, ...], file: str,
+                   actors: tuple[str, ...] = AGENT_ACTORS) -> CompiledShock:
+    ai = {a: i for i, a in enumerate(actors)}
+    turn = None
+    if isinstance(s.at, str):
+        turn = max(1, quarter_turn(start, s.at))
+    elif isinstance(s.at, int):
+        turn = max(1, s.at)
+    delta = np.zeros(len(INDICES))
+    shift = np.zeros(len(INDICES))
+    for k, v in s.indices.items():
+        delta[II[k]] = v
+    for k, v in s.index_means.items():
+        shift[II[k]] = v
+    params = []
+    for key, eff in s.params.items():
+        a, p = parse_param_key(key, file, f"shocks.{s.id}.params.{key}", agents=actors)
+        op = next(o for o in ("add", "set", "mul") if getattr(eff, o) is not None)
+        params.append((ai[a], PI[p], op, float(getattr(eff, op))))
+    enablers = []
+    for key, action in s.enablers.items():
+        d, _, e = key.partition(".")
+        if d not in dyads or e not in EI:
+            raise InputError(file, f"shocks.{s.id}.enablers.{key}",
+                             f"unknown dyad or enabler; dyads: {', '.join(dyads)}; "
+                             f"enablers: {', '.join(ENABLERS)}")
+        enablers.append((dyads.index(d), EI[e], action))
+    coercion = np.zeros(len(actors))
+    retaliation = np.zeros(len(actors))
+    for part, arr in (("coercion", coercion), ("retaliation", retaliation)):
+        for a, v in getattr(s, part).items():
+            if a not in ai:
+                raise InputError(file, f"shocks.{s.id}.{part}.{a}",
+                                 f"unknown actor; {', '.join(actors)}")
+            arr[ai[a]] = v
+    missions = np.zeros(len(dyads))
+    for d, v in s.missions.items():
+        if d not in dyads:
+            raise InputError(file, f"shocks.{s.id}.missions.{d}",
+                             f"unknown dyad; dyads: {', '.join(dyads)}")
+        missions[dyads.index(d)] = v
+    return CompiledShock(s, turn, delta, shift, tuple(params), tuple(enablers), coercion,
+                         retaliation, missions)
+
+
+def setup_fingerprint(setup: Setup) -> str:
+    """Hash of everything that determines results besides seed and run indices."""
+    blob = json.dumps({"scenario": setup.digest, "overrides": setup.overrides,
+                       "turns": setup.turns, "config": _config_digest(setup.config.folder)},
+                      sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def _config_digest(folder: Path) -> str:
+    """Hash of the files the engine reads (not, e.g., the claims of validate-model)."""
+    from sim.inputs.loader import CONFIG_FILES
+
+    h = hashlib.sha256()
+    for p in sorted(Path(folder) / f"{n}.yaml" for n in CONFIG_FILES):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()

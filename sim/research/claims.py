@@ -1,0 +1,327 @@
+"""The claims file of the directional battery (config/claims.yaml): format and reading.
+
+A claim is a paraphrase of the report with its source (chapter › section), a control and a
+treatment (a scenario, `set:` overrides, extra `shocks:` in the scenario format, standing
+`moves:`), a metric, a direction and a window of turns; sim/research/battery.py runs it. Reading
+the file validates it completely: every claim whose levers the engine has is compiled (its
+scenarios, overrides, shocks, moves, window and dyads), so a bad claim stops the battery
+with one line naming file, line and field before anything runs. A lever listed under
+`pending_levers:` that the engine lacks is not an error: the battery reports that claim as
+FAIL "lever not in this engine".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, PrivateAttr, model_validator
+
+from sim.errors import InputError, allowed, did_you_mean
+from sim.inputs.schema import AgentId, EnablerName, Strict, TrackName
+from sim.vocabulary import PARAMS, TRACKS
+
+SOURCE_PATTERN = r"Ch[1-7]"
+
+
+# ----------------------------------------------------------------------- the file
+
+
+class StandingMove(Strict):
+    """A move (fields of `sim.engine.moves.Move`) submitted every turn from `start` to `end`."""
+
+    move: dict[str, Any]
+    """The move, e.g. {actor: JPN, propose_exercise: [GBR]}."""
+    start: int = Field(1, ge=1)
+    """First turn the move is made."""
+    end: int | None = Field(None, ge=1)
+    """Last turn (default: every turn to the end)."""
+
+
+class Arm(Strict):
+    """One side of a pair: a scenario with overrides, extra shocks and standing moves."""
+
+    scenario: str
+    """Name in scenarios/ (or a path)."""
+    set: dict[str, float] = {}
+    """`--set` style overrides, 'ACTOR.param' or 'MODEL.track.name'."""
+    shocks: list[dict[str, Any]] = []
+    """Extra shocks, in the format of a scenario's `shocks:` (id and name optional)."""
+    moves: list[StandingMove] = []
+    """Moves applied every turn from a given turn."""
+
+
+class Metric(Strict):
+    """What is measured, per run."""
+
+    kind: Literal["level", "spent", "signed", "presence", "caution"]
+    """level | spent | signed | presence | caution."""
+    dyads: list[str] = []
+    """Dyads averaged (level, spent, signed)."""
+    tracks: list[TrackName] = []
+    """Tracks averaged (level)."""
+    actor: AgentId | None = None
+    """Whose bandwidth (spent)."""
+    actors: list[AgentId] = []
+    """Actors averaged (presence, caution)."""
+    enabler: EnablerName | None = None
+    """The agreement (signed)."""
+
+    @model_validator(mode="after")
+    def _complete(self) -> Metric:
+        need = {"level": ("dyads", "tracks"), "spent": ("dyads", "actor"),
+                "signed": ("dyads", "enabler"), "presence": ("actors",),
+                "caution": ("actors",)}[self.kind]
+        for name in need:
+            if not getattr(self, name):
+                raise ValueError(f"a {self.kind} metric needs {', '.join(need)}")
+        if self.kind == "spent":
+            for d in self.dyads:
+                if self.actor not in d.split("-"):
+                    raise ValueError(f"{self.actor} is not a side of {d}")
+        return self
+
+    def describe(self) -> str:
+        dyads = _join_dyads(self.dyads)
+        if self.kind == "level":
+            tracks = "all tracks" if len(set(self.tracks)) == len(TRACKS) else "+".join(self.tracks)
+            return f"{dyads} {tracks}"
+        if self.kind == "spent":
+            return f"{self.actor} bandwidth on {dyads}"
+        if self.kind == "signed":
+            return f"{dyads} {self.enabler} signed"
+        return f"{self.kind} {'+'.join(self.actors)}"
+
+
+def _join_dyads(dyads: list[str]) -> str:
+    """'JPN-GBR+FRA' for dyads that share their first actor, else 'A-B+C-D'."""
+    firsts = {d.split("-")[0] for d in dyads}
+    if len(dyads) > 1 and len(firsts) == 1:
+        return f"{dyads[0]}+" + "+".join(d.split("-", 1)[1] for d in dyads[1:])
+    return "+".join(dyads)
+
+
+class Window(Strict):
+    """Turns measured, inclusive (turn 0 is the start; 4 is 2021-Q1 in forward scenarios)."""
+
+    start: int = Field(ge=0)
+    """First turn."""
+    end: int = Field(ge=1)
+    """Last turn (for `signed`: in force by this turn)."""
+
+    @model_validator(mode="after")
+    def _order(self) -> Window:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Claim(Strict):
+    """One claim of the report, as a paired experiment with its rule."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    """Short identifier."""
+    claim: str = Field(min_length=10)
+    """What the report says, paraphrased in one sentence."""
+    source: str = Field(pattern=SOURCE_PATTERN)
+    """Chapter › section of the report."""
+    control: Arm
+    """The world without the change."""
+    treatment: Arm
+    """The world with the change."""
+    metric: Metric
+    """What is compared."""
+    direction: Literal["up", "down"]
+    """Treatment minus control is expected above (up) or below (down) zero."""
+    window: Window
+    """When."""
+    note: str = ""
+    """Anything a reader should know (what the claim leaves out, a caveat)."""
+
+
+class ClaimsFile(Strict):
+    """config/claims.yaml."""
+
+    pending_levers: list[str] = []
+    """Names the engine is being extended with (parameters, shock keys, move fields,
+    per-turn records). A claim naming one the engine lacks is reported as FAIL."""
+    claims: list[Claim]
+    """The battery."""
+    _source: str = PrivateAttr("claims")
+
+
+def claims_path() -> Path:
+    from sim.inputs.loader import project_root
+
+    return project_root() / "config" / "claims.yaml"
+
+
+def load_claims(path: Path | str | None = None) -> ClaimsFile:
+    """Read and validate the claims file (one-line InputError naming file, line and field).
+
+    Every claim whose levers the engine has is compiled here (scenario, overrides, shocks,
+    moves, window and dyads), so a bad claim stops the battery before anything runs."""
+    from sim.inputs.loader import list_scenarios, read_yaml, resolve_scenario, validate
+
+    path = Path(path) if path is not None else claims_path()
+    f = str(path)
+    data, node = read_yaml(path)
+    if not isinstance(data, dict):
+        raise InputError(f, "", "a claims file is a mapping (pending_levers:, claims:)")
+    doc: ClaimsFile = validate(ClaimsFile, data, path, node)
+    doc._source = f
+    seen = set()
+    for i, c in enumerate(doc.claims):
+        if c.id in seen:
+            raise InputError(f, f"claims[{i}].id", f"duplicate claim id '{c.id}'",
+                             _line(node, ("claims", i, "id")))
+        seen.add(c.id)
+        for side in ("control", "treatment"):
+            arm = getattr(c, side)
+            try:
+                resolve_scenario(arm.scenario)
+            except InputError:
+                raise InputError(f, f"claims[{i}].{side}.scenario",
+                                 f"no such scenario '{arm.scenario}'"
+                                 f"{did_you_mean(arm.scenario, list_scenarios())}; "
+                                 f"{allowed(list_scenarios(), 40)}",
+                                 _line(node, ("claims", i, side, "scenario"))) from None
+            for name in _lever_names(arm):
+                if not _engine_has(name) and name not in doc.pending_levers:
+                    raise InputError(f, f"claims[{i}].{side}",
+                                     f"unknown lever '{display_lever(name)}'"
+                                     f"{did_you_mean(display_lever(name), _known_levers())}; list "
+                                     f"'{name}' under pending_levers if the engine is to gain "
+                                     "it", _line(node, ("claims", i, side)))
+        if c.metric.kind in ("presence", "caution"):
+            rec = f"history.{c.metric.kind}"
+            if not _engine_has(rec) and rec not in doc.pending_levers:
+                raise InputError(f, f"claims[{i}].metric.kind",
+                                 f"the engine records no {c.metric.kind}; list '{rec}' under "
+                                 "pending_levers", _line(node, ("claims", i, "metric", "kind")))
+        if not missing_levers(c):
+            for side in ("control", "treatment"):
+                at = ("claims", i, side)
+                setup = arm_setup(c, side, path, node, at)
+                arm_moves(c, side, path, node, at)
+                _check_metric(c, setup, f, _line(node, ("claims", i)), i)
+    return doc
+
+
+def _line(node, loc) -> int | None:
+    from sim.inputs.loader import _node_line
+
+    return _node_line(node, loc)
+
+
+def arm_setup(claim: Claim, side: str, path: Path | str = "claims", node=None, at=()):
+    """Compile one arm: its scenario with the `set:` overrides and the extra shocks."""
+    from sim.inputs.loader import _field_name, check_scenario, load_scenario, validate
+    from sim.inputs.schema import Shock
+    from sim.inputs.setup import compile_setup, parse_overrides
+
+    arm: Arm = getattr(claim, side)
+    f = str(path)
+    sc, cfg, spath = load_scenario(arm.scenario)
+    try:
+        extra = parse_overrides(dict(arm.set), source=f)
+    except InputError as exc:
+        raise InputError(f, _field_name((*at, "set", exc.field)), exc.message,
+                         _line(node, (*at, "set", exc.field))) from None
+    if arm.shocks:
+        shocks = []
+        for j, raw in enumerate(arm.shocks):
+            sid = raw.get("id", f"{claim.id}-{side}-{j}")
+            data = {"id": sid, "name": raw.get("name", sid)} | dict(raw)
+            shocks.append(validate(Shock, data, Path(f), node, at=(*at, "shocks", j)))
+        sc = sc.model_copy(update={"shocks": list(sc.shocks) + shocks})
+        try:
+            check_scenario(sc, cfg, spath, None)
+        except InputError as exc:
+            raise InputError(f, f"{_field_name((*at, 'shocks'))} ({exc.field})",
+                             exc.message, _line(node, (*at, "shocks"))) from None
+    return compile_setup(sc, cfg, spath, extra)
+
+
+def arm_moves(claim: Claim, side: str, path: Path | str = "claims", node=None, at=()):
+    """The arm's standing moves as (start, end, Move)."""
+    from sim.engine.moves import Move
+    from sim.inputs.loader import validate
+
+    arm: Arm = getattr(claim, side)
+    return [(sm.start, sm.end,
+             validate(Move, sm.move, Path(str(path)), node, at=(*at, "moves", j, "move")))
+            for j, sm in enumerate(arm.moves)]
+
+
+def _check_metric(claim: Claim, setup, f: str, line: int | None, i: int) -> None:
+    mt, w = claim.metric, claim.window
+    if w.end > setup.turns:
+        raise InputError(f, f"claims[{i}].window.end", f"turn {w.end} is after the last turn "
+                         f"of {setup.name} ({setup.turns})", line)
+    for d in mt.dyads:
+        if d not in setup.dyads:
+            raise InputError(f, f"claims[{i}].metric.dyads", f"unknown dyad '{d}'"
+                             f"{did_you_mean(d, setup.dyads)}; {allowed(setup.dyads)}", line)
+
+
+# ------------------------------------------------------------------------ levers
+
+
+def _lever_names(arm: Arm) -> list[str]:
+    """Parameter, shock-key and move-field names an arm relies on."""
+    names = []
+    for key in arm.set:
+        names.append(key.split(".")[-1])
+    for s in arm.shocks:
+        for k, v in s.items():
+            names.append(f"shock.{k}")
+            if k == "params" and isinstance(v, dict):
+                names += [str(p).split(".")[-1] for p in v]
+    for sm in arm.moves:
+        names += [f"move.{k}" for k in sm.move]
+    return names
+
+
+@functools.cache
+def _known_levers() -> tuple[str, ...]:
+    from sim.engine.moves import Move
+    from sim.inputs.schema import TRACK_DOMAIN, Shock
+
+    return tuple(list(PARAMS) + list(TRACK_DOMAIN) + [f"shock.{k}" for k in Shock.model_fields]
+                 + [f"move.{k}" for k in Move.model_fields]
+                 + [f"history.{f.name}" for f in dataclasses.fields(_record())])
+
+
+def _record():
+    from sim.engine.model import Record
+
+    return Record
+
+
+def _engine_has(name: str) -> bool:
+    return name in _known_levers()
+
+
+def missing_levers(claim: Claim) -> list[str]:
+    """Levers `claim` needs that this engine does not have (in order, no repeats)."""
+    names = _lever_names(claim.control) + _lever_names(claim.treatment)
+    if claim.metric.kind in ("presence", "caution"):
+        names.append(f"history.{claim.metric.kind}")
+    out = []
+    for n in names:
+        if not _engine_has(n) and n not in out:
+            out.append(n)
+    return out
+
+
+def display_lever(name: str) -> str:
+    """A lever's name as a reader knows it ('coercion', not 'shock.coercion')."""
+    return name.split(".", 1)[1] if name.startswith(("shock.", "move.")) else name
+
+
+def rule_text(c: Claim) -> str:
+    arrow = "up" if c.direction == "up" else "down"
+    return f"{c.metric.describe()} {arrow} t{c.window.start}-{c.window.end}"

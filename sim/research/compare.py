@@ -1,0 +1,304 @@
+"""Counterfactuals: paired baseline and counterfactual ensembles on common random numbers.
+
+Both sides run the same run indices under the same seed, so every run meets the same world
+drift, noise and event draws (sim/engine/rng.py) and the paired difference isolates the effect of
+the change.
+
+Two intervals, which answer different questions:
+- **Monte Carlo precision** (`low`, `high`): a 90% percentile bootstrap of the *mean* paired
+  difference over runs at the config's values, with resampling weights from sim.engine.rng so it is
+  reproducible from the seed. It shrinks as --runs grows: it says how well the runs pin down
+  the model's answer, not how sure anyone should be of the answer.
+- **With parameter uncertainty** (`param_low`, `param_high`, with `--uncertainty N`): the
+  config's plausible ranges (every actor parameter and rule constant `range:`) are sampled
+  as a Latin hypercube of N points (sim/research/uncertainty.py), each run about --runs / N times,
+  baseline and counterfactual on the same points and run indices; the interval is the
+  5–95% range of the paired differences over all sampled points × runs. It holds what the
+  report leaves open about the parameters as well as chance, so it does not shrink with runs.
+
+The README's worked example asks what happens if Germany sets aside its caution toward
+China (Ch5 › Germany › Divergences, where the report names that caution as the brake on
+German–Japanese security ties): `wargame compare baseline --set DEU.china_caution=0.1`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sim.engine.rng import Site, Stream, run_keys
+from sim.errors import InputError
+from sim.vocabulary import TRACKS
+
+BOOTSTRAP = 2000
+LEVEL = 0.90
+
+
+@dataclass
+class Comparison:
+    baseline: str
+    counterfactual: str
+    overrides: dict[str, float]
+    runs: int
+    seed: int
+    dyads: list[str]
+    dates: list[str]
+    base: np.ndarray  # (T+1, R, D, K)
+    cf: np.ndarray
+    #: paired ensembles over sampled parameter points (T+1, points × runs_per_point, D, K)
+    ubase: np.ndarray | None = None
+    ucf: np.ndarray | None = None
+    points: int = 0
+    runs_per_point: int = 0
+
+    def differences(self):
+        """Difference (counterfactual minus baseline) at every turn with its interval,
+        as a DataFrame."""
+        return differences(self.summary())
+
+    def chart(self, path: str | None = None):
+        """The chart of differences over time; written as PNG or SVG when `path` is given
+        (by its suffix), else returned as a matplotlib figure."""
+        fig = difference_chart(self.summary())
+        if path is None:
+            return fig
+        from pathlib import Path
+
+        from sim.research.batch import atomic_write
+        from sim.research.pages import figure_bytes
+
+        target = Path(path)
+        fmt = target.suffix.lower().lstrip(".")
+        if fmt not in ("png", "svg"):
+            raise InputError("--chart", str(path), "must end in .png or .svg")
+        if not target.parent.is_dir():
+            raise InputError("--chart", str(path), f"folder {target.parent} does not exist")
+        atomic_write(target, figure_bytes(fig, fmt))
+        return target
+
+    def summary(self) -> dict[str, Any]:
+        diff = self.cf - self.base  # (T+1, R, D, K)
+        T1, R, D, K = diff.shape
+        flat = diff.transpose(1, 0, 2, 3).reshape(R, -1)  # (R, T1*D*K)
+        mean = flat.mean(axis=0)
+        lo, hi = bootstrap_interval(flat, self.seed)
+        shape = (T1, D, K)
+        mean, lo, hi = (x.reshape(shape) for x in (mean, lo, hi))
+        bmean = self.base.mean(axis=1)
+        cmean = self.cf.mean(axis=1)
+        a = (1.0 - LEVEL) / 2
+        plo = phi = None
+        if self.ubase is not None:
+            plo, phi = np.quantile(self.ucf - self.ubase, [a, 1 - a], axis=1)  # (T1, D, K)
+
+        def row(t, d, k):
+            out = {"dyad": self.dyads[d], "track": TRACKS[k],
+                   "baseline": round(float(bmean[t, d, k]), 6),
+                   "counterfactual": round(float(cmean[t, d, k]), 6),
+                   "difference": round(float(mean[t, d, k]), 6),
+                   "low": round(float(lo[t, d, k]), 6), "high": round(float(hi[t, d, k]), 6)}
+            if plo is not None:
+                out["param_low"] = round(float(plo[t, d, k]), 6)
+                out["param_high"] = round(float(phi[t, d, k]), 6)
+            return out
+
+        intervals = {"low_high": MC_NOTE}
+        if plo is not None:
+            intervals["param_low_high"] = param_note(self.points, self.runs_per_point)
+        doc = {
+            "baseline": self.baseline, "counterfactual": self.counterfactual,
+            "overrides": self.overrides, "runs": self.runs, "seed": self.seed,
+            "interval": LEVEL, "method": f"paired differences on common random numbers; "
+                                        f"percentile bootstrap ({BOOTSTRAP} resamples)",
+            "intervals": intervals,
+        }
+        if plo is not None:
+            doc["uncertainty"] = {"points": self.points, "runs_per_point": self.runs_per_point,
+                                  "design": "Latin hypercube of the config's plausible ranges"}
+        doc["final"] = [row(T1 - 1, d, k) for d in range(D) for k in range(K)]
+        doc["over_time"] = [{"turn": t, "date": self.dates[t], **row(t, d, k)}
+                            for t in range(T1) for d in range(D) for k in range(K)]
+        return doc
+
+
+MC_NOTE = ("Monte Carlo precision: 90% bootstrap interval of the mean paired difference at "
+           "the config's values; it shrinks with more runs")
+
+
+def param_note(points: int, per_point: int) -> str:
+    return (f"with parameter uncertainty: 5-95% range of paired differences over {points} "
+            f"Latin-hypercube points of the config's plausible ranges x {per_point} runs each")
+
+
+def differences(summary: dict[str, Any]):
+    """The summary's difference at every turn as a DataFrame (turn, date, dyad, track,
+    baseline, counterfactual, difference, low, high)."""
+    import pandas as pd
+
+    return pd.DataFrame(summary["over_time"])
+
+
+def difference_chart(summary: dict[str, Any]):
+    """Counterfactual minus baseline over time with its interval: one panel per dyad
+    (rows) and track (columns), zero marked (a matplotlib figure)."""
+    from sim.research.pages import pyplot
+
+    plt = pyplot()
+    df = differences(summary)
+    dyads = list(dict.fromkeys(df["dyad"]))
+    fig, axes = plt.subplots(len(dyads), len(TRACKS), figsize=(11, 1.9 * len(dyads) + 1.0),
+                             sharex=True, sharey=True, squeeze=False)
+    pct = int(round(summary["interval"] * 100))
+    for d, dy in enumerate(dyads):
+        for k, tr in enumerate(TRACKS):
+            ax = axes[d][k]
+            sel = df[(df["dyad"] == dy) & (df["track"] == tr)]
+            ax.axhline(0, color="black", lw=0.6)
+            ax.fill_between(sel["turn"], sel["low"], sel["high"], alpha=0.3,
+                            color="tab:orange", label=f"{pct}% interval")
+            ax.plot(sel["turn"], sel["difference"], color="tab:orange", label="mean difference")
+            ax.grid(alpha=0.3)
+            ax.yaxis.set_major_formatter("{x:+.1f}")
+            if d == 0:
+                ax.set_title(tr)
+            if k == 0:
+                ax.set_ylabel(dy)
+            ticks = sel["turn"].to_numpy()[:: max(1, len(sel) // 5)]
+            ax.set_xticks(ticks, sel.set_index("turn").loc[ticks, "date"], fontsize=7)
+    axes[0][0].legend(fontsize=7, loc="upper left")
+    fig.suptitle(f"{summary['counterfactual']} {summary['overrides']} minus "
+                 f"{summary['baseline']}: {summary['runs']} paired runs (level points)",
+                 fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def bootstrap_interval(x: np.ndarray, seed: int, b: int = BOOTSTRAP,
+                       level: float = LEVEL) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile bootstrap interval of the column means of x (R, C).
+
+    Resamples are drawn from sim.engine.rng (site SAMPLE, keyed by the seed and the resample
+    index) and applied as count weights, so all columns share the same resamples."""
+    R = x.shape[0]
+    stream = Stream(run_keys(seed, np.arange(b)))
+    step = max(1, 4_000_000 // R)  # resamples per block, to bound memory
+    means = np.empty((b, x.shape[1]))
+    for s0 in range(0, b, step):
+        s1 = min(b, s0 + step)
+        u = stream.take(slice(s0, s1)).uniform(10_000, Site.SAMPLE, (R,))  # (n, R)
+        idx = np.minimum((u * R).astype(np.int64), R - 1)
+        idx += (np.arange(s1 - s0) * R)[:, None]
+        w = np.bincount(idx.reshape(-1), minlength=(s1 - s0) * R).reshape(s1 - s0, R)
+        means[s0:s1] = (w @ x) / R
+    a = (1.0 - level) / 2
+    return np.quantile(means, a, axis=0), np.quantile(means, 1 - a, axis=0)
+
+
+#: Memory one run of one game holds per turn while a comparison runs (measured: about
+#: 75 kB a run for two 40-turn games), with a margin
+BYTES_PER_RUN_TURN = 1_000.0
+
+
+def available_memory() -> float | None:
+    """Bytes of memory available to start new work (Linux MemAvailable), or None."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return float(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def check_memory(runs: int, sampled: int, turns: int) -> None:
+    """Refuse, before any run, a comparison whose games cannot fit in memory (both games
+    are held whole to pair them run by run; `sampled`: the runs --uncertainty adds)."""
+    need = 2 * (runs + sampled) * (turns + 1) * BYTES_PER_RUN_TURN
+    free = available_memory()
+    if free is not None and need > free:
+        raise InputError("--runs", str(runs), f"{runs + sampled} runs of {turns} turns need about "
+                         f"{need / 1e9:.1f} GB of memory, {free / 1e9:.1f} GB is available; "
+                         "allowed: fewer --runs or --turns")
+
+
+def compare(scenario: str, overrides: list[str], runs: int, seed: int = 0,
+            against: str | None = None, turns: int | None = None,
+            uncertainty: int = 0) -> Comparison:
+    """Baseline = SCENARIO as written; counterfactual = AGAINST (default SCENARIO) with the
+    overrides. Only dyads present in both are compared, over the shorter horizon.
+
+    With `uncertainty` = N > 0, both are also run over N sampled points of the config's
+    plausible ranges (about runs / N runs each, at least one), paired point by point."""
+    from sim.engine.model import WargameModel
+    from sim.inputs.setup import build, parse_overrides
+
+    if runs <= 0:
+        raise InputError("--runs", "runs", f"{runs} is not a positive number of runs; "
+                         "allowed: 1 or more")
+    if not 0 <= uncertainty <= 10_000:
+        raise InputError("--uncertainty", "uncertainty", f"{uncertainty} is out of range; "
+                         "allowed: 0 (off) to 10000 sampled points")
+    if not overrides and against is None:
+        raise InputError("--set", "", "nothing to compare: give --set ACTOR.param=VALUE "
+                         "and/or --against SCENARIO")
+    parse_overrides(overrides)
+    base_setup = build(scenario, [], turns)
+    cf_setup = build(against or scenario, overrides, turns)
+    common = [d for d in base_setup.dyads if d in cf_setup.dyads]
+    if not common:
+        raise InputError("--against", str(against), "shares no dyad with the baseline scenario")
+    T = min(base_setup.turns, cf_setup.turns)
+    check_memory(runs, max(1, runs // uncertainty) * uncertainty if uncertainty else 0, T)
+    idx = np.arange(runs)
+    out, sampled = [], []
+    ps = None
+    if uncertainty:
+        from sim.research.uncertainty import sample
+
+        ps = sample(base_setup, uncertainty, max(1, runs // uncertainty), seed)
+    for setup in (base_setup, cf_setup):
+        sel = [setup.dyads.index(d) for d in common]
+        m = WargameModel(setup, seed=seed, runs=idx).run(T)
+        out.append(m.level_history()[:, :, sel])
+        if ps is not None:
+            # sampled runs draw their own streams (indices after the point-estimate runs)
+            m = WargameModel(setup, seed=seed, runs=np.arange(runs, runs + ps.runs),
+                             run_params=ps.run_params(setup)).run(T)
+            sampled.append(m.level_history()[:, :, sel])
+    c = Comparison(base_setup.name, cf_setup.name, cf_setup.overrides, runs, seed, common,
+                   [base_setup.date(t) for t in range(T + 1)], out[0], out[1])
+    if ps is not None:
+        c.ubase, c.ucf = sampled
+        c.points, c.runs_per_point = ps.points, ps.runs_per_point
+    return c
+
+
+def format_table(summary: dict[str, Any]) -> str:
+    unc = summary.get("uncertainty")
+    head = (f"{'dyad':<10}{'track':<10}{'baseline':>9}{'counterf.':>10}{'diff':>9}"
+            f"   {'MC precision 90% interval':<26}")
+    if unc:
+        head += "with param. uncertainty 90% interval"
+    lines = [f"{summary['counterfactual']} {summary['overrides']} vs {summary['baseline']}: "
+             f"{summary['runs']} paired runs, seed {summary['seed']}, final turn "
+             f"({summary['over_time'][-1]['date']})", "", head]
+    for r in summary["final"]:
+        sig = "*" if r["low"] > 0 or r["high"] < 0 else " "
+        line = (f"{r['dyad']:<10}{r['track']:<10}{r['baseline']:>9.3f}"
+                f"{r['counterfactual']:>10.3f}{r['difference']:>+9.3f}{sig}  "
+                f"{f'[{r["low"]:+.3f}, {r["high"]:+.3f}]':<26}")
+        if unc:
+            line += f"[{r['param_low']:+.3f}, {r['param_high']:+.3f}]"
+        lines.append(line)
+    lines += ["", "* the Monte Carlo interval excludes zero",
+              f"MC precision: {MC_NOTE.split(': ', 1)[1]}."]
+    if unc:
+        lines.append(f"With param. uncertainty: "
+                     f"{summary['intervals']['param_low_high'].split(': ', 1)[1]}.")
+    else:
+        lines.append("Add --uncertainty N to sample the config's plausible ranges (N points) "
+                     "and show the interval that includes parameter uncertainty.")
+    return "\n".join(lines)

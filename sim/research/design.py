@@ -1,0 +1,218 @@
+"""Experimental designs for batches: sweeps, grids, Latin hypercubes, Sobol and Morris samples.
+
+A design turns the command-line request into per-run parameter values, one row per run of
+the batch: these become `run_params` of the model and the columns of runs.parquet. Bounds
+default to each parameter's plausible `range:` in config/actors.yaml (the ranges summarise
+where the report places each motivation, divergence and constraint, Ch2 › each country's
+Motivations). Every random choice is derived from the batch seed through sim.engine.rng (or passed
+to SALib as an explicit seed), never from global state, so a design is reproducible.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from sim.engine.rng import run_keys
+from sim.errors import InputError
+from sim.inputs.loader import check_param_value, parse_param_key
+from sim.inputs.setup import PI, Setup, model_range
+
+SAMPLES = ("grid", "lhs", "sobol", "morris")
+DEFAULT_STEPS = 5
+MORRIS_LEVELS = 4
+
+
+@dataclass
+class Design:
+    """Per-run parameter values of a batch.
+
+    `kind` is none, sweep, grid, lhs, sobol or morris; `values` maps 'ACTOR.param' to an
+    array with one value per run; `points` is the number of distinct parameter points and
+    `replicates` the runs per point (sweeps and grids replicate every point `--runs` times).
+    """
+
+    kind: str
+    runs: int
+    params: list[str] = field(default_factory=list)
+    bounds: list[tuple[float, float]] = field(default_factory=list)
+    values: dict[str, np.ndarray] = field(default_factory=dict)
+    points: int = 1
+    replicates: int = 1
+    extra: dict[str, Any] = field(default_factory=dict)
+    #: index whose random stream each run uses (default: its own run index)
+    rng_index: np.ndarray | None = None
+
+    def rng_runs(self) -> np.ndarray:
+        return np.arange(self.runs) if self.rng_index is None else self.rng_index
+
+    def common_random_numbers(self, reps: int) -> Design:
+        """Every design point run `reps` times, replicate i of every point drawing the
+        random stream of run i: outcomes become a deterministic function of the parameters
+        given those streams, so variance-based indices measure parameters, not noise."""
+        values = {k: np.repeat(v, reps) for k, v in self.values.items()}
+        extra = dict(self.extra, common_random_numbers=reps)
+        return Design(self.kind, self.runs * reps, self.params, self.bounds, values,
+                      self.points, reps, extra, np.tile(np.arange(reps), self.runs))
+
+    def describe(self) -> dict[str, Any]:
+        return {"kind": self.kind, "params": self.params,
+                "bounds": [list(b) for b in self.bounds], "points": self.points,
+                "replicates": self.replicates, "runs": self.runs, **self.extra}
+
+    def problem(self) -> dict[str, Any]:
+        """The SALib problem dictionary of the design's parameters."""
+        return {"num_vars": len(self.params), "names": list(self.params),
+                "bounds": [list(b) for b in self.bounds]}
+
+
+def param_bounds(setup: Setup, key: str, source: str) -> tuple[str, tuple[float, float]]:
+    """Canonical key and its default bounds (the config range), rejecting empty ranges."""
+    a, p = parse_param_key(key, source, key, allow_model=True, agents=setup.actors)
+    canonical = f"{a}.{p}"
+    if a == "MODEL":
+        lo, hi = (float(x) for x in model_range(setup, canonical))
+    else:
+        lo, hi = (float(x) for x in setup.param_ranges[setup.ai[a], PI[p]])
+    if not lo < hi:
+        where = "config/model.yaml" if a == "MODEL" else "config/actors.yaml"
+        raise InputError(source, key, f"{canonical} has an empty range [{lo:g}, {hi:g}] in "
+                         f"{where}; give explicit bounds LO:HI:STEPS with LO < HI")
+    return canonical, (lo, hi)
+
+
+def parse_sweep(setup: Setup, item: str) -> tuple[str, np.ndarray]:
+    """'ACTOR.param=LO:HI:STEPS', 'ACTOR.param=STEPS' or 'ACTOR.param' -> (key, values)."""
+    src = "--sweep"
+    key, eq, spec = item.partition("=")
+    key = key.strip()
+    a, p = parse_param_key(key, src, key, allow_model=True, agents=setup.actors)
+    key = f"{a}.{p}"
+    parts = [x.strip() for x in spec.split(":")] if eq else []
+    try:
+        if len(parts) == 3:
+            lo, hi, steps = float(parts[0]), float(parts[1]), int(parts[2])
+        elif len(parts) <= 1:
+            _, (lo, hi) = param_bounds(setup, key, src)
+            steps = int(parts[0]) if parts and parts[0] else DEFAULT_STEPS
+        else:
+            raise ValueError
+    except ValueError:
+        raise InputError(src, item, "write ACTOR.param=LO:HI:STEPS (e.g. DEU.china_caution="
+                         "0.1:0.7:4), ACTOR.param=STEPS or ACTOR.param") from None
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise InputError(src, item, "bounds must be finite numbers")
+    if steps < 1 or lo > hi or (lo == hi and steps > 1):
+        raise InputError(src, item, f"empty range {lo:g}:{hi:g}:{steps}; need LO < HI and "
+                         "STEPS >= 2 (or LO = HI with STEPS = 1)")
+    if steps > 10_000:
+        raise InputError(src, item, f"{steps} steps is too many; allowed: 1 to 10000")
+    for v in (lo, hi):
+        check_param_value(a, p, v, src, item)
+    # rounded so that 0.1:0.5:3 gives 0.3, not 0.30000000000000004
+    return key, np.round(np.linspace(lo, hi, steps), 12) if steps > 1 else np.array([lo])
+
+
+def _salib_seed(seed: int) -> int:
+    """A positive 31-bit seed for SALib derived from the batch seed (SALib treats 0 as
+    'no seed' in places and falls back to global state)."""
+    return int(run_keys(seed, np.array([0]))[0] % np.uint64(2**31 - 1)) + 1
+
+
+def make_design(setup: Setup, runs: int, seed: int, sweeps: list[str] | None = None,
+                sample: str | None = None, params: list[str] | None = None) -> Design:
+    """Build the design of a batch (see `wargame batch --help` for the meaning of --runs)."""
+    if runs <= 0:
+        raise InputError("--runs", "runs", f"{runs} is not a positive number of runs; "
+                         "allowed: 1 or more")
+    sweeps = list(sweeps or [])
+    if sweeps and sample:
+        raise InputError("--sample", sample, "use either --sweep or --sample, not both")
+    if sample is None and params:
+        raise InputError("--params", ",".join(params), "--params needs --sample "
+                         "grid|lhs|sobol|morris")
+    if sweeps:
+        axes = [parse_sweep(setup, s) for s in sweeps]
+        keys = [k for k, _ in axes]
+        if len(set(keys)) != len(keys):
+            raise InputError("--sweep", ",".join(keys), "a parameter is swept twice")
+        grid = np.array(list(itertools.product(*[v for _, v in axes])), dtype=float)
+        bounds = [(float(v[0]), float(v[-1])) for _, v in axes]
+        return _replicated("sweep", keys, bounds, grid, runs,
+                           {"steps": [len(v) for _, v in axes]})
+    if sample is None:
+        return Design("none", runs)
+    if sample not in SAMPLES:
+        from sim.errors import allowed, did_you_mean
+        raise InputError("--sample", sample, f"unknown design '{sample}'"
+                         f"{did_you_mean(sample, SAMPLES)}; {allowed(SAMPLES)}")
+    if not params:
+        raise InputError("--params", "", f"--sample {sample} needs --params ACTOR.param,...")
+    pairs = [param_bounds(setup, k, "--params") for k in params]
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise InputError("--params", ",".join(keys), "a parameter is listed twice")
+    bounds = [b for _, b in pairs]
+    lo = np.array([b[0] for b in bounds])
+    hi = np.array([b[1] for b in bounds])
+    D = len(keys)
+    if sample == "grid":
+        steps = max(2, int(np.floor(runs ** (1.0 / D) + 1e-9)))
+        axes = [np.linspace(a, b, steps) for a, b in bounds]
+        grid = np.array(list(itertools.product(*axes)), dtype=float)
+        return Design("grid", len(grid), keys, bounds, {k: grid[:, i] for i, k in enumerate(keys)},
+                      points=len(grid), extra={"steps": [steps] * D})
+    if sample == "lhs":
+        from scipy.stats import qmc
+
+        # one point per stratum of every parameter (scipy's Latin hypercube), seeded from
+        # the batch seed
+        unit = qmc.LatinHypercube(d=D, rng=np.random.default_rng(_salib_seed(seed))).random(runs)
+        x = qmc.scale(unit, lo, hi).T  # (D, runs)
+        return Design("lhs", runs, keys, bounds, {k: x[i] for i, k in enumerate(keys)},
+                      points=runs, extra={"sampler": "scipy.stats.qmc.LatinHypercube"})
+    problem = {"num_vars": D, "names": keys, "bounds": [list(b) for b in bounds]}
+    sseed = _salib_seed(seed)
+    if sample == "sobol":
+        import warnings
+
+        from SALib.sample import sobol
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SALib warns when N is not a power of 2
+            x = sobol.sample(problem, runs, calc_second_order=False, scramble=True, seed=sseed)
+        extra = {"base_samples": runs, "calc_second_order": False, "salib_seed": sseed}
+    else:
+        from SALib.sample import morris
+        x = morris.sample(problem, runs, num_levels=MORRIS_LEVELS, seed=sseed)
+        extra = {"trajectories": runs, "num_levels": MORRIS_LEVELS, "salib_seed": sseed}
+    x = np.asarray(x, dtype=float)
+    return Design(sample, len(x), keys, bounds, {k: x[:, i].copy() for i, k in enumerate(keys)},
+                  points=len(x), extra=extra)
+
+
+def _replicated(kind: str, keys: list[str], bounds, grid: np.ndarray, reps: int,
+                extra: dict[str, Any]) -> Design:
+    """Every grid point repeated `reps` times: run = point * reps + replicate."""
+    values = {k: np.repeat(grid[:, i], reps) for i, k in enumerate(keys)}
+    return Design(kind, len(grid) * reps, keys, bounds, values, points=len(grid),
+                  replicates=reps, extra=extra)
+
+
+def uncertainty_ranges(setup, params: list[str] | None = None) -> dict[str, tuple[float, float]]:
+    """'ACTOR.param' -> (lo, hi) for every actor parameter with a non-empty config range
+    (or only `params`, which may also name rule constants MODEL.track.name)."""
+    from sim.inputs.setup import AI, PI
+    from sim.vocabulary import AGENT_ACTORS, PARAMS
+
+    if params:
+        return dict(param_bounds(setup, p, "params") for p in params)
+    out = {}
+    for a in AGENT_ACTORS:
+        for p in PARAMS:
+            lo, hi = (float(x) for x in setup.param_ranges[AI[a], PI[p]])
+            if lo < hi:
+                out[f"{a}.{p}"] = (lo, hi)
+    return out

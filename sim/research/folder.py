@@ -1,0 +1,131 @@
+"""A batch folder, read lazily (`sim.open_results` returns one): the levels, events and runs
+tables with pandas, polars or DuckDB, without reading more than asked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+
+class Results:
+    """A batch folder, read lazily. Tables: `levels` (Hive-partitioned by turn), `events`
+    and `runs` (each run's seed key and swept or sampled values).
+
+    >>> import tempfile, pathlib, sim
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "b"
+    >>> _ = sim.batch("baseline", runs=6, out=out, turns=4, record="yearly", workers=1)
+    >>> r = sim.open_results(out)
+    >>> r.polars().filter(turn=4).collect().height          # polars, lazily
+    72
+    >>> r.duckdb().filter("turn = 4").count("*").fetchall()  # DuckDB, lazily
+    [(72,)]
+    >>> r.final_levels().shape                                  # one row per run
+    (6, 12)
+    """
+
+    def __init__(self, out: Path | str):
+        from sim.research.batch import read_manifest
+
+        self.path = Path(out)
+        self.manifest: dict[str, Any] = read_manifest(self.path)
+
+    def __repr__(self) -> str:
+        return (f"Results({str(self.path)!r}: {self.runs} runs of {self.scenario}, "
+                f"record {self.record})")
+
+    @property
+    def scenario(self) -> str:
+        """The scenario's name."""
+        return self.manifest["scenario"]["name"]
+
+    @property
+    def runs(self) -> int:
+        """How many runs the batch has."""
+        return int(self.manifest["runs"])
+
+    @property
+    def record(self) -> str:
+        """The record mode: final, yearly or all."""
+        return self.manifest.get("record", "all")
+
+    @property
+    def recorded_turns(self) -> list[int]:
+        """The turns whose levels are kept (0 is the start)."""
+        return list(self.manifest.get("recorded_turns", range(self.manifest["turns"] + 1)))
+
+    @property
+    def complete(self) -> bool:
+        """Whether every run has been computed (a stopped batch resumes when rerun)."""
+        return bool(self.manifest.get("complete"))
+
+    def files(self, table: str = "levels") -> str:
+        """A glob of the table's Parquet files, for DuckDB SQL or polars."""
+        from sim.research.batch import EVENTS, LEVELS, RUNS
+
+        return {"levels": str(self.path / LEVELS / "**" / "*.parquet"),
+                "events": str(self.path / EVENTS / "*.parquet"),
+                "runs": str(self.path / RUNS)}[table]
+
+    def dataset(self, table: str = "levels"):
+        """A lazy pyarrow dataset of the table."""
+        import pyarrow.dataset as ds
+
+        from sim.research.batch import EVENTS, RUNS, levels_dataset
+
+        if table == "levels":
+            return levels_dataset(self.path)
+        return ds.dataset(self.path / {"events": EVENTS, "runs": RUNS}[table], format="parquet")
+
+    def levels(self, filters=None, columns: list[str] | None = None) -> pd.DataFrame:
+        """Levels as pandas (run, turn, date, dyad, track, level), sorted by run and turn;
+        `filters` in pandas' form, e.g. [("turn", "==", 40), ("run", "<", 100)]."""
+        from sim.research.batch import read_levels
+
+        return read_levels(self.path, filters, columns)
+
+    def events(self) -> pd.DataFrame:
+        """The events table as pandas (run, turn, date, kind, dyad, track, enabler, id, text)."""
+        import pandas as pd
+
+        from sim.research.batch import EVENTS
+
+        return pd.read_parquet(self.path / EVENTS)
+
+    def params(self) -> pd.DataFrame:
+        """runs.parquet: run, seed key and each swept or sampled parameter's value."""
+        import pandas as pd
+
+        from sim.research.batch import RUNS
+
+        return pd.read_parquet(self.path / RUNS)
+
+    def final_levels(self) -> pd.DataFrame:
+        """One row per run, one column per 'DYAD.track' at the last recorded turn."""
+        df = self.levels(filters=[("turn", "==", self.recorded_turns[-1])])
+        df["outcome"] = df["dyad"].astype(str) + "." + df["track"].astype(str)
+        wide = df.pivot(index="run", columns="outcome", values="level")
+        order = list(dict.fromkeys(df["outcome"]))
+        return wide[order]
+
+    def polars(self, table: str = "levels"):
+        """A polars LazyFrame (`pl.scan_parquet`, Hive partitions as columns)."""
+        import polars as pl
+
+        return pl.scan_parquet(self.files(table), hive_partitioning=table == "levels")
+
+    def duckdb(self, table: str = "levels", connection=None):
+        """A DuckDB relation over the table (lazy; `.df()`, `.pl()` or SQL on it)."""
+        import duckdb
+
+        con = connection or duckdb.connect()
+        return con.read_parquet(self.files(table), hive_partitioning=table == "levels")
+
+    def verify(self) -> list[str]:
+        """Problems of the folder (damaged, missing or foreign files, changed inputs);
+        [] when whole. See `wargame verify`."""
+        from sim.research.batch import verify
+
+        return verify(self.path)

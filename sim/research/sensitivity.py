@@ -1,0 +1,190 @@
+"""Global sensitivity of one outcome to named parameters (Sobol indices or Morris screening).
+
+The study is a batch (sim/research/batch.py) whose design is a SALib Sobol or Morris sample over the
+parameters' plausible ranges (config/actors.yaml, each range resting on the report's account
+of that motivation or constraint, Ch2–Ch6 › Motivations and Divergences); the outcome is
+the final-turn level of one dyad's track (only final levels are recorded). Indices are
+written as CSV and JSON with a chart (PNG and SVG) next to the batch outputs, so
+`wargame report` can show them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.errors import InputError, allowed, did_you_mean
+from sim.vocabulary import TRACKS
+
+METHODS = ("sobol", "morris")
+RESULT = "sensitivity.json"
+
+
+def parse_outcome(outcome: str, dyads: tuple[str, ...], source: str = "--outcome",
+                  field: str | None = None) -> tuple[int, int]:
+    """'DYAD.track' -> (dyad index, track index), or a one-line error naming `source` and
+    `field` (default: the outcome itself) with the allowed dyads and tracks."""
+    field = outcome if field is None else field
+    dyad, dot, track = outcome.rpartition(".")
+    if not dot or not dyad:
+        raise InputError(source, field, "write DYAD.TRACK, e.g. JPN-DEU.exercise")
+    if dyad not in dyads:
+        raise InputError(source, field, f"unknown dyad '{dyad}'"
+                         f"{did_you_mean(dyad, dyads)}; {allowed(dyads)}")
+    if track not in TRACKS:
+        raise InputError(source, field, f"unknown track '{track}'"
+                         f"{did_you_mean(track, TRACKS)}; {allowed(TRACKS)}")
+    return dyads.index(dyad), TRACKS.index(track)
+
+
+def outcome_values(out: Path, dyad: str, track: str, turn: int) -> np.ndarray:
+    """Level of dyad.track at `turn` for every run, ordered by run."""
+    from sim.research.batch import read_levels
+
+    df = read_levels(out, filters=[("turn", "==", turn)])
+    df = df[(df["dyad"].astype(str) == dyad) & (df["track"].astype(str) == track)]
+    return df.sort_values("run")["level"].to_numpy()
+
+
+def analyze(method: str, design, y: np.ndarray, seed: int) -> list[dict[str, Any]]:
+    """SALib indices per parameter, sorted by importance (ST or mu*)."""
+    import warnings
+
+    from sim.research.design import _salib_seed
+
+    problem = design.problem()
+    sseed = _salib_seed(seed + 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if method == "sobol":
+            from SALib.analyze import sobol
+            si = sobol.analyze(problem, y, calc_second_order=False, conf_level=0.95,
+                               print_to_console=False, seed=sseed)
+            rows = [{"param": p, "S1": float(si["S1"][i]), "S1_conf": float(si["S1_conf"][i]),
+                     "ST": float(si["ST"][i]), "ST_conf": float(si["ST_conf"][i])}
+                    for i, p in enumerate(problem["names"])]
+            key = "ST"
+        else:
+            from SALib.analyze import morris
+            reps = max(design.replicates, 1)
+            x = np.column_stack([design.values[p][::reps] for p in problem["names"]])
+            si = morris.analyze(problem, x, y, num_levels=design.extra["num_levels"],
+                                conf_level=0.95, print_to_console=False, seed=sseed)
+            rows = [{"param": p, "mu": float(si["mu"][i]), "mu_star": float(si["mu_star"][i]),
+                     "mu_star_conf": float(si["mu_star_conf"][i]),
+                     "sigma": float(si["sigma"][i])} for i, p in enumerate(problem["names"])]
+            key = "mu_star"
+    clean = [{k: (None if isinstance(v, float) and not np.isfinite(v) else v)
+              for k, v in r.items()} for r in rows]
+    return sorted(clean, key=lambda r: -(r[key] or 0.0))
+
+
+def write_results(out: Path, result: dict[str, Any]) -> None:
+    """sensitivity.json, sensitivity.csv and the chart (sensitivity.png and .svg)."""
+    import pandas as pd
+
+    from sim.research.batch import atomic_write
+    from sim.research.pages import save_figure
+
+    rows = result["indices"]
+    atomic_write(out / "sensitivity.csv", pd.DataFrame(rows).to_csv(index=False).encode())
+    save_figure(chart(result), out / "sensitivity")
+    atomic_write(out / RESULT, (json.dumps(result, indent=1) + "\n").encode())
+
+
+def chart(result: dict[str, Any]):
+    """Bar chart of the indices with their 95% confidence intervals (a matplotlib figure)."""
+    from sim.research.pages import pyplot
+
+    plt = pyplot()
+    rows = result["indices"][::-1]
+    names = [r["param"] for r in rows]
+    y = np.arange(len(rows))
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(rows) + 1.8), dpi=100)
+    if result["method"] == "sobol":
+        h = 0.38
+        for off, key, label in ((h / 2, "ST", "total (ST)"), (-h / 2, "S1", "first order (S1)")):
+            vals = [r[key] or 0.0 for r in rows]
+            err = [r[f"{key}_conf"] or 0.0 for r in rows]
+            ax.barh(y + off, vals, height=h, xerr=err, label=label, capsize=2)
+        ax.set_xlabel("Sobol index: share of the outcome's variance (bars: 95% interval)")
+    else:
+        ax.barh(y, [r["mu_star"] for r in rows], xerr=[r["mu_star_conf"] for r in rows],
+                height=0.5, label="mu*", capsize=2)
+        ax.plot([r["sigma"] for r in rows], y, "kd", label="sigma")
+        ax.set_xlabel("Morris elementary effects, level points (bars: 95% interval of mu*)")
+    ax.xaxis.set_major_formatter("{x:.2f}")
+    ax.set_yticks(y, names)
+    ax.axvline(0, color="black", lw=0.6)
+    ax.grid(alpha=0.3, axis="x")
+    ax.set_title(f"{result['method'].capitalize()} sensitivity of {result['outcome']} at "
+                 f"{result['date']}")
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def format_table(result: dict[str, Any]) -> str:
+    lines = [f"{result['method']} sensitivity of {result['outcome']} ({result['date']}), "
+             f"{result['points']} points x {result['replicates']} replicates on common random "
+             f"numbers = {result['runs']} runs of {result['scenario']}", ""]
+    if result["method"] == "sobol":
+        lines.append(f"{'parameter':<32}{'S1':>8}{'±':>8}{'ST':>8}{'±':>8}")
+        for r in result["indices"]:
+            lines.append(f"{r['param']:<32}" + "".join(
+                f"{(r[k] if r[k] is not None else float('nan')):>8.3f}"
+                for k in ("S1", "S1_conf", "ST", "ST_conf")))
+    else:
+        lines.append(f"{'parameter':<32}{'mu*':>8}{'±':>8}{'mu':>8}{'sigma':>8}")
+        for r in result["indices"]:
+            lines.append(f"{r['param']:<32}" + "".join(
+                f"{r[k]:>8.3f}" for k in ("mu_star", "mu_star_conf", "mu", "sigma")))
+    return "\n".join(lines)
+
+
+def run_study(scenario: str, method: str, params: list[str], runs: int, outcome: str,
+              out: Path, seed: int = 0, overrides: list[str] | None = None,
+              turns: int | None = None, engine: str = "local", workers: int | None = None,
+              scheduler: str | None = None, chunk_size: int | None = None,
+              progress=None, replicates: int = 4) -> dict[str, Any]:
+    """Run the study's batch in `out` (resumable) and write its indices there.
+
+    Every design point is run `replicates` times on common random numbers (replicate i of
+    every point draws the streams of run i) and the outcome is the mean over replicates, so
+    the indices apportion the variance due to the parameters rather than to chance."""
+    from sim.inputs.setup import build
+    from sim.research.batch import DEFAULT_CHUNK, BatchRequest, run_batch
+
+    if method not in METHODS:
+        raise InputError("--method", method, f"unknown method '{method}'"
+                         f"{did_you_mean(method, METHODS)}; {allowed(METHODS)}")
+    if not params:
+        raise InputError("--params", "", "give the parameters to study, e.g. "
+                         "--params DEU.china_caution,JPN.bandwidth")
+    if len(params) < 2 and method == "sobol":
+        raise InputError("--params", ",".join(params), "a Sobol study needs at least 2 "
+                         "parameters")
+    if replicates <= 0:
+        raise InputError("--replicates", str(replicates), "allowed: 1 or more")
+    setup = build(scenario, overrides or [], turns)
+    parse_outcome(outcome, setup.dyads)
+    req = BatchRequest(scenario, runs, Path(out), seed, list(overrides or []), [], method,
+                       list(params), turns,
+                       DEFAULT_CHUNK if chunk_size is None else chunk_size, command="sensitivity",
+                       replicates=replicates, extra={"outcome": outcome}, record="final",
+                       tables=("levels",))
+    prep = run_batch(req, engine, workers, scheduler, progress)
+    dyad, _, track = outcome.rpartition(".")
+    T = prep.setup.turns
+    y_runs = outcome_values(Path(out), dyad, track, T)
+    y = y_runs.reshape(-1, replicates).mean(axis=1)
+    result = {"scenario": prep.setup.name, "method": method, "outcome": outcome,
+              "turn": T, "date": prep.setup.date(T), "runs": int(len(y_runs)),
+              "points": int(len(y)), "replicates": replicates, "seed": seed,
+              "design": prep.design.describe(),
+              "indices": analyze(method, prep.design, y, seed)}
+    write_results(Path(out), result)
+    return result
