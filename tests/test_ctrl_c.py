@@ -21,13 +21,13 @@ import pytest
 # `wargame ARGS...` with a marker touched whenever a game starts running
 WRAPPER = """
 import pathlib, sys
-from sim.model import WargameModel
+from sim.engine.model import WargameModel
 mark, run = pathlib.Path(sys.argv[1]), WargameModel.run
 def marked(self, *a, **k):
     mark.touch()
     return run(self, *a, **k)
 WargameModel.run = marked
-from sim.cli import main
+from sim.cli.main import main
 main(sys.argv[2:])
 """
 
