@@ -72,6 +72,7 @@ class Case:
             for name, text in self.config.items():
                 (cfg / f"{name}.yaml").write_text(text, encoding="utf-8")
             if isinstance(self.data, dict) and self.text is None and self.raw is None:
+                self.touch(("config",))
                 self.data["config"] = str(cfg)
         if self.raw is not None:
             path.write_bytes(self.raw)
@@ -338,8 +339,20 @@ def m_world(c: Case, r: Chooser) -> None:
                                                            k != "drift" else ()))
 
 
+def m_config_folder(c: Case, r: Chooser) -> None:
+    """`config:` naming a folder that is missing, not a config folder, or a name too long for
+    the file system (only the project's own config folder is valid)."""
+    v = r.choice(["config", str(ROOT / "config"), "nowhere", "x" * 5000, "scenarios", "", ".",
+                  "/", "../config", "é✓\u202e", "/dev/null", "config/actors.yaml"])
+    c.touch(("config",))
+    c.data["config"] = v
+    c.steps.append(f"config folder {v[:40]!r}")
+    if v not in ("config", str(ROOT / "config")):
+        c.invalid("bad config folder", ("config",))
+
+
 DATA_MUTATIONS = [m_wild_value, m_out_of_range, m_overrides, m_drop_key, m_unknown_key,
-                  m_shock, m_shock, m_turns, m_initial, m_world, m_edge, m_edge]
+                  m_shock, m_shock, m_turns, m_initial, m_world, m_edge, m_edge, m_config_folder]
 
 
 def t_duplicate_key(c: Case, r: Chooser) -> None:

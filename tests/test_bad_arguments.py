@@ -39,6 +39,8 @@ BAD = [
     ["compare"], ["compare", "baseline"], ["compare", "baseline", "--set", SET, "--runs", "0"],
     ["compare", "baseline", "--set", SET, "--runs", "-5"],
     ["compare", "baseline", "--set", SET, "--runs", "1000000000000"],
+    ["compare", "baseline", "--set", SET, "--runs", "1000000"],  # more than the memory
+    ["compare", "baseline", "--set", SET, "--runs", "400000", "--uncertainty", "50"],
     ["compare", "baseline", "--set", SET, "--seed", BIG],
     ["compare", "baseline", "--set", SET, "--turns", "0"],
     ["compare", "baseline", "--against", "nosuch"],

@@ -10,7 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.fuzz_cases import DATA_MUTATIONS, TEXT_MUTATIONS, Case, check_case, make_case
+from tests.fuzz_cases import (
+    DATA_MUTATIONS,
+    TEXT_MUTATIONS,
+    Case,
+    check_case,
+    m_config_folder,
+    make_case,
+)
 
 
 class Drawn:
@@ -42,7 +49,7 @@ def test_fuzzed_scenarios_are_refused_cleanly_or_run(tmp_path_factory, data):
     assert outcome in ("ok", "rejected"), f"{outcome}: {case.steps}\n{detail}"
 
 
-@pytest.mark.parametrize("mutation", TEXT_MUTATIONS + DATA_MUTATIONS[:5],
+@pytest.mark.parametrize("mutation", TEXT_MUTATIONS + DATA_MUTATIONS[:5] + [m_config_folder],
                          ids=lambda m: m.__name__)
 def test_each_mutation_kind(tmp_path_factory, mutation):
     """Every mutation, applied to each of a few shipped scenarios, passes the oracle (and

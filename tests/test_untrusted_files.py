@@ -124,6 +124,25 @@ def test_config_folder_is_untrusted_too(tmp_path):
     assert r.exit_code == 2 and "duplicate key 'sources'" in r.output
 
 
+@pytest.mark.parametrize("value, says", [
+    ("nowhere", "config folder 'nowhere' not found"),
+    ("x" * 5000, "config folder 'xxx"),  # a name too long for the file system
+    ("scenarios", "'scenarios' is not a config folder (no actors.yaml"),
+    ("", "is not a config folder"),
+    ("/", "'/' is not a config folder"),
+], ids=["missing", "name-too-long", "not-config", "empty", "root"])
+def test_a_bad_config_folder_is_the_scenarios_error(tmp_path, value, says):
+    """The scenario's `config:` line is named, not the folder it names (which says nothing
+    of where the mistake is), and never a traceback."""
+    scen = tmp_path / "s.yaml"
+    scen.write_text(HEAD + "turns: 4\nconfig: '" + value + "'\n")
+    r = CliRunner().invoke(app, ["validate", str(scen)])
+    assert r.exit_code == 2, r.output
+    assert r.output.startswith(f"error: {scen}:4: config: "), r.output
+    assert says in r.output and r.output.count("\n") == 1
+    assert len(r.output) < 600
+
+
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e999", "NaN"])
 def test_set_rejects_non_finite(value):
     r = CliRunner().invoke(app, ["run", "baseline", "--turns", "1",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
-from functools import partial
 from pathlib import Path
 
 from textual.app import App, SystemCommand
@@ -18,6 +17,7 @@ from sim.errors import InputError
 from sim.game.game import Game
 from tui.keymap import DASHBOARD, palette
 from tui.screens.dashboard import Dashboard
+from tui.screens.palette import Palette
 from tui.screens.picker import ScenarioPicker
 
 
@@ -77,10 +77,28 @@ class WargameApp(App):
         if note:
             self.call_after_refresh(dash.log_line, "info", note)
 
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the command palette that closes once (tui/screens/palette.py); none
+        once the app is quitting (keys typed after Ctrl+Q would open one whose widgets are
+        never made, and its search fails with NoMatches). `_exit` is set by `App.exit`
+        (Textual is pinned to one version in pyproject.toml)."""
+        if self._exit:
+            return
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if isinstance(screen, Dashboard):
             for c in palette(DASHBOARD):
-                # through run_action, so that check_action refuses it while a turn runs
                 yield SystemCommand(c.title, f"{c.help[0].upper()}{c.help[1:]} ({c.display})",
-                                    partial(screen.run_action, c.action))
+                                    self._on_top(screen, c.action))
+
+    def _on_top(self, screen: Screen, action: str):
+        """The screen's action, run only if that screen is on top when the palette gets to
+        run it (not on a dashboard replaced by a loaded game, nor under another popup), and
+        through run_action, so that check_action refuses it while a turn runs."""
+        def run() -> None:
+            if self.screen is screen:
+                screen.run_action(action)
+        return run

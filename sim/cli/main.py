@@ -84,7 +84,12 @@ def interrupted(exc: BaseException) -> None:
     typer.echo(f"{text if text.startswith('interrupted') else 'interrupted: ' + text}",
                err=True)
     # everything is written (atomically) by now: leave without the interpreter's final
-    # garbage collection, which alone can take seconds on a loaded machine
+    # garbage collection, which alone can take seconds on a loaded machine; but unlink a
+    # worker pool's semaphores as a normal exit would, or multiprocessing's resource tracker
+    # prints a warning of leaked semaphores after this line
+    mp_util = sys.modules.get("multiprocessing.util")
+    if mp_util is not None:
+        mp_util._run_finalizers(0)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(130)

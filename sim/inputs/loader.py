@@ -15,6 +15,7 @@ import yaml
 
 from sim.errors import InputError, allowed, did_you_mean
 from sim.inputs.config import (
+    CONFIG_FILES,
     MAX_TURNS,
     Config,
     check_dyad_id,
@@ -73,13 +74,37 @@ def load_scenario(name_or_path: str) -> tuple[Scenario, Config, Path]:
     if not isinstance(data, dict):
         raise InputError(str(path), "", "a scenario file is a mapping (name:, description:, ...)")
     sc: Scenario = validate(Scenario, data, path, node)
-    cfg_folder = Path(sc.config)
-    if not cfg_folder.is_absolute():
-        local = path.parent / cfg_folder
-        cfg_folder = local if local.is_dir() else project_root() / cfg_folder
-    cfg = with_scenario_actors(load_config(cfg_folder), sc, path, node)
+    cfg = with_scenario_actors(load_config(config_folder(sc.config, path, node)), sc, path,
+                               node)
     check_scenario(sc, cfg, path, node)
     return sc, cfg, path
+
+
+def config_folder(value: str, path: Path, node=None) -> Path:
+    """The config folder a scenario's `config:` names: absolute, or relative to the scenario's
+    folder, then to the project. One that is missing, or lacks a config file, is an error of
+    the scenario (its file, line and `config:`), not of a file it never meant to name."""
+    folder = Path(value)
+    tried = [folder] if folder.is_absolute() else [path.parent / folder,
+                                                   project_root() / folder]
+    shown = value if len(value) <= 80 else value[:77] + "..."
+    for where in tried:
+        try:
+            if not where.is_dir():
+                continue
+            missing = [f"{n}.yaml" for n in CONFIG_FILES if not (where / f"{n}.yaml").is_file()]
+        except OSError:  # a name too long for the file system, a folder we may not read
+            continue
+        if missing:
+            raise InputError(str(path), "config", f"'{shown}' is not a config folder (no "
+                             f"{', '.join(missing)}); allowed: a folder holding "
+                             f"{', '.join(f'{n}.yaml' for n in CONFIG_FILES)}",
+                             node_line(node, ("config",)))
+        return where
+    raise InputError(str(path), "config", f"config folder '{shown}' not found (looked in "
+                     f"{' and '.join(str(t.parent) for t in tried)}); allowed: a folder "
+                     "holding the config files, relative to the scenario, the project or "
+                     "absolute", node_line(node, ("config",)))
 
 
 def with_scenario_actors(cfg: Config, sc: Scenario, path: Path, node) -> Config:
