@@ -36,15 +36,16 @@ def folder_bytes(out: Path) -> int:
     return sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
 
 
-def timed(out: Path, runs: int, workers: int, record: str = "final",
-          chunk: int = 500) -> float:
+def timed(out: Path, runs: int, workers: int, record: str = "final", chunk: int = 500) -> float:
     from sim.research.batch import run_batch
     from sim.research.request import BatchRequest
 
     shutil.rmtree(out, ignore_errors=True)
     t = time.perf_counter()
-    run_batch(BatchRequest("baseline", runs, out, seed=1, chunk_size=chunk, record=record),
-              workers=workers)
+    run_batch(
+        BatchRequest("baseline", runs, out, seed=1, chunk_size=chunk, record=record),
+        workers=workers,
+    )
     return time.perf_counter() - t
 
 
@@ -56,8 +57,10 @@ def efficiency(tmp: Path, runs: int, counts: list[int]) -> None:
         t = timed(tmp / f"w{w}", runs, w)
         rate = runs / t
         base = base or rate
-        print(f"  {w:>2} worker(s): {rate:9.0f} runs/s  speed-up {rate / base:5.2f}x  "
-              f"efficiency {rate / base / w:6.1%}")
+        print(
+            f"  {w:>2} worker(s): {rate:9.0f} runs/s  speed-up {rate / base:5.2f}x  "
+            f"efficiency {rate / base / w:6.1%}"
+        )
         shutil.rmtree(tmp / f"w{w}", ignore_errors=True)
 
 
@@ -68,8 +71,10 @@ def bytes_per_run(tmp: Path, runs: int) -> None:
         timed(out, runs, 2, record, chunk=1000)
         size = folder_bytes(out)
         tables = "levels" if record != "all" else "levels, events"
-        print(f"  --record {record:<6} ({tables}): {size / runs:8.1f} bytes/run "
-              f"({size / 2**20:.1f} MiB)")
+        print(
+            f"  --record {record:<6} ({tables}): {size / runs:8.1f} bytes/run "
+            f"({size / 2**20:.1f} MiB)"
+        )
         shutil.rmtree(out, ignore_errors=True)
 
 
@@ -104,9 +109,24 @@ def big(tmp: Path, runs: int) -> None:
     print(f"3. --record final, {runs:,} runs x 40 turns, 2 workers (`wargame batch`)")
     out = tmp / "big"
     t = time.perf_counter()
-    p = subprocess.Popen(wargame("batch", "baseline", "--runs", str(runs), "--workers", "2",
-                                 "--record", "final", "--quiet", "--out", str(out)),
-                         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    p = subprocess.Popen(
+        wargame(
+            "batch",
+            "baseline",
+            "--runs",
+            str(runs),
+            "--workers",
+            "2",
+            "--record",
+            "final",
+            "--quiet",
+            "--out",
+            str(out),
+        ),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     peak_one = peak_all = 0
     while p.poll() is None:
         one, total = rss_tree(p.pid)
@@ -118,27 +138,39 @@ def big(tmp: Path, runs: int) -> None:
         return
     size = folder_bytes(out)
     scale = 1_000_000 / runs
-    print(f"  wall {wall:.1f} s ({runs / wall:,.0f} runs/s); disk {size / 1e6:.1f} MB = "
-          f"{size / runs:.1f} bytes/run")
-    print(f"  peak memory: largest process {peak_one / 2**20:.0f} MiB, all processes "
-          f"{peak_all / 2**20:.0f} MiB (RSS, shared library pages counted in each)")
-    print(f"  extrapolated to 1,000,000 runs: disk {size * scale / 1e9:.2f} GB (goal < 1 GB);"
-          f" memory per process stays at the chunk's, {peak_one / 2**20:.0f} MiB (goal < 300"
-          " MiB): chunks stream to disk and only their checksums stay in memory")
+    print(
+        f"  wall {wall:.1f} s ({runs / wall:,.0f} runs/s); disk {size / 1e6:.1f} MB = "
+        f"{size / runs:.1f} bytes/run"
+    )
+    print(
+        f"  peak memory: largest process {peak_one / 2**20:.0f} MiB, all processes "
+        f"{peak_all / 2**20:.0f} MiB (RSS, shared library pages counted in each)"
+    )
+    print(
+        f"  extrapolated to 1,000,000 runs: disk {size * scale / 1e9:.2f} GB (goal < 1 GB);"
+        f" memory per process stays at the chunk's, {peak_one / 2**20:.0f} MiB (goal < 300"
+        " MiB): chunks stream to disk and only their checksums stay in memory"
+    )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=8000, help="runs of the efficiency test")
-    ap.add_argument("--workers", default=None, help="worker counts, e.g. 1,2,4 (default: "
-                    "1, 2 and every power of two up to the cores)")
+    ap.add_argument(
+        "--workers",
+        default=None,
+        help="worker counts, e.g. 1,2,4 (default: 1, 2 and every power of two up to the cores)",
+    )
     ap.add_argument("--size-runs", type=int, default=5000)
     ap.add_argument("--big", type=int, default=100_000)
     ap.add_argument("--skip-big", action="store_true")
     a = ap.parse_args()
     cores = os.cpu_count() or 1
-    counts = ([int(x) for x in a.workers.split(",")] if a.workers else
-              sorted({1, 2} | {2**k for k in range(1, 8) if 2**k <= cores}))
+    counts = (
+        [int(x) for x in a.workers.split(",")]
+        if a.workers
+        else sorted({1, 2} | {2**k for k in range(1, 8) if 2**k <= cores})
+    )
     print(f"{cores} cores; load average {os.getloadavg()[0]:.1f}")
     tmp = Path(tempfile.mkdtemp(prefix="wargame-bench-"))
     try:

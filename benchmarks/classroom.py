@@ -50,7 +50,7 @@ class Client:
         self.arrived: dict[int, float] = {}
 
     async def run(self, ready: asyncio.Event, counter: list[int], total: int):
-        async with connect(self.url, max_size=2 ** 22) as ws:
+        async with connect(self.url, max_size=2**22) as ws:
             self.ws = ws
             async for raw in ws:
                 msg = json.loads(raw)
@@ -69,10 +69,29 @@ async def bench(turns: int, observers: int) -> tuple[list[float], float, int]:
     port = free_port()
     out = Path(tempfile.mkdtemp()) / "game"
     env = {**os.environ, "XDG_RUNTIME_DIR": str(out.parent / "run")}
-    host = subprocess.Popen([sys.executable, "-m", "sim", "host", "classroom", "--headless",
-                             "--turns", str(turns), "--port", str(port), "--out", str(out),
-                             "--wait", "600", "--timeout", "600"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    host = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "host",
+            "classroom",
+            "--headless",
+            "--turns",
+            str(turns),
+            "--port",
+            str(port),
+            "--out",
+            str(out),
+            "--wait",
+            "600",
+            "--timeout",
+            "600",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         while not (out / "tokens.json").exists():
             await asyncio.sleep(0.1)
@@ -84,8 +103,9 @@ async def bench(turns: int, observers: int) -> tuple[list[float], float, int]:
             return f"ws://127.0.0.1:{port}/?seat={seat}&token={tokens[seat]}"
 
         seats = {a: Client(url(a)) for a in SEATS}
-        others = [Client(url(a)) for a in SECOND_SCREENS] + \
-            [Client(url("observer")) for _ in range(observers)]
+        others = [Client(url(a)) for a in SECOND_SCREENS] + [
+            Client(url("observer")) for _ in range(observers)
+        ]
         everyone = list(seats.values()) + others
         ready, counter = asyncio.Event(), [0]
         tasks = [asyncio.create_task(c.run(ready, counter, len(everyone))) for c in everyone]
@@ -95,9 +115,16 @@ async def bench(turns: int, observers: int) -> tuple[list[float], float, int]:
         lat = []
         for t in range(1, turns + 1):
             for a, c in seats.items():
-                await c.ws.send(json.dumps({"v": 1, "type": "submit", "turn": t,
-                                            "move": {"priorities": [] if a != "JPN"
-                                                     else ["GBR"]}}))
+                await c.ws.send(
+                    json.dumps(
+                        {
+                            "v": 1,
+                            "type": "submit",
+                            "turn": t,
+                            "move": {"priorities": [] if a != "JPN" else ["GBR"]},
+                        }
+                    )
+                )
             sent = time.perf_counter()
             end = sent + 30
             while not all(t in c.arrived for c in everyone):
@@ -120,10 +147,14 @@ def main() -> None:
     lat, per_conn, n = asyncio.run(bench(a.turns, a.observers))
     med, worst = statistics.median(lat), max(lat)
     print(f"{n} connections (8 seat screens + {a.observers} observers), {a.turns} turns")
-    print(f"last submission -> every screen has the new turn: median {med * 1000:.0f} ms, "
-          f"worst {worst * 1000:.0f} ms")
-    print(f"ratio to the {TARGET_S:g} s goal: median {med / TARGET_S:.3f}, "
-          f"worst {worst / TARGET_S:.3f} (below 1 meets it)")
+    print(
+        f"last submission -> every screen has the new turn: median {med * 1000:.0f} ms, "
+        f"worst {worst * 1000:.0f} ms"
+    )
+    print(
+        f"ratio to the {TARGET_S:g} s goal: median {med / TARGET_S:.3f}, "
+        f"worst {worst / TARGET_S:.3f} (below 1 meets it)"
+    )
     print(f"host memory per connection: {per_conn:.0f} KiB")
 
 

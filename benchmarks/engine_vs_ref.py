@@ -38,8 +38,14 @@ print(best)
 
 def rate(root: Path, scenario: str, runs: int, repeat: int) -> float:
     code = TIMER.format(root=str(root), scenario=scenario, runs=runs, repeat=repeat)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=root, env={"WARGAME_HOME": str(root), "PATH": ""}, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={"WARGAME_HOME": str(root), "PATH": ""},
+        check=True,
+    )
     return float(out.stdout.strip().splitlines()[-1])
 
 
@@ -53,16 +59,19 @@ def main() -> None:
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         ref = Path(tmp) / "ref"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(ref),
-                        a.ref], check=True)
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(ref), a.ref],
+            check=True,
+        )
         try:
             now, old = [], []
             for _ in range(a.rounds):
                 now.append(rate(ROOT, a.scenario, a.runs, a.repeat))
                 old.append(rate(ref, a.scenario, a.runs, a.repeat))
         finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(ref)],
-                           check=False)
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(ref)], check=False
+            )
     print(f"scenario {a.scenario}, {a.runs} runs per ensemble, best of {a.repeat} x {a.rounds}")
     print(f"this checkout:  {max(now):9.0f} runs/s per core (CPU time)")
     print(f"{a.ref}:        {max(old):9.0f} runs/s per core (CPU time)")

@@ -38,12 +38,15 @@ def main() -> None:
     one = max(single() for _ in range(a.repeat))
     many = max(ensemble() for _ in range(a.repeat))
     check = WargameModel(setup, seed=1, runs=[a.single - 1]).run().level_history()[:, 0]
-    assert np.array_equal(check, WargameModel(setup, seed=1, runs=a.single).run()
-                          .level_history()[:, -1])
+    assert np.array_equal(
+        check, WargameModel(setup, seed=1, runs=a.single).run().level_history()[:, -1]
+    )
     print(f"scenario {a.scenario}, {setup.turns} turns")
     print(f"one run at a time:        {one:10.1f} runs/s")
-    print(f"ensemble of {a.ensemble:>6}:       {many:10.1f} runs/s "
-          f"({a.ensemble / many:.2f} s for {a.ensemble} runs)")
+    print(
+        f"ensemble of {a.ensemble:>6}:       {many:10.1f} runs/s "
+        f"({a.ensemble / many:.2f} s for {a.ensemble} runs)"
+    )
     print(f"ratio ensemble/single:    {many / one:10.1f}x  (target >= 100x)")
 
 

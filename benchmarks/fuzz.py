@@ -51,21 +51,34 @@ def worker(seed: int, start: int, stop: int) -> None:
             outcome, detail = check_case(case, Path(d))
         cpu = time.process_time() - c0
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        print(json.dumps({"i": i, "outcome": outcome, "detail": detail[-400:],
-                          "steps": case.steps, "seconds": time.perf_counter() - t0, "cpu": cpu,
-                          "rss": rss}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "i": i,
+                    "outcome": outcome,
+                    "detail": detail[-400:],
+                    "steps": case.steps,
+                    "seconds": time.perf_counter() - t0,
+                    "cpu": cpu,
+                    "rss": rss,
+                }
+            ),
+            flush=True,
+        )
 
 
-def run_range(seed: int, start: int, stop: int, timeout: float, wall: float,
-              results: dict) -> None:
+def run_range(seed: int, start: int, stop: int, timeout: float, wall: float, results: dict) -> None:
     """Run cases start..stop-1 in worker processes, restarting after a hang or a crash: a
     case is killed after `wall` seconds, and counts as a hang past `timeout` CPU seconds
     (on a shared machine wall time says more about the neighbours than about the case)."""
     i = start
     while i < stop:
-        proc = subprocess.Popen([sys.executable, __file__, "--worker", str(seed), str(i),
-                                 str(stop)], stdout=subprocess.PIPE, cwd=ROOT,
-                                stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, __file__, "--worker", str(seed), str(i), str(stop)],
+            stdout=subprocess.PIPE,
+            cwd=ROOT,
+            stderr=subprocess.DEVNULL,
+        )
         fd = proc.stdout.fileno()
         buf, deadline = b"", time.monotonic() + wall + 30  # the first case pays imports
         while i < stop:
@@ -87,9 +100,17 @@ def run_range(seed: int, start: int, stop: int, timeout: float, wall: float,
             how = "crash" if chunk == b"" else "hang"  # b"": the worker died; None: timeout
             proc.kill()
             proc.wait()
-            results[i] = {"i": i, "outcome": how, "steps": _case(seed, i).steps,
-                          "detail": f"killed after {wall:g} s" if how == "hang" else
-                          f"exit {proc.returncode}", "seconds": wall, "cpu": wall, "rss": 0}
+            results[i] = {
+                "i": i,
+                "outcome": how,
+                "steps": _case(seed, i).steps,
+                "detail": f"killed after {wall:g} s"
+                if how == "hang"
+                else f"exit {proc.returncode}",
+                "seconds": wall,
+                "cpu": wall,
+                "rss": 0,
+            }
             i += 1
             break
         else:
@@ -126,8 +147,9 @@ def main() -> None:
     peak = max(r["rss"] for r in results.values())
     slowest = max(results.values(), key=lambda r: r["cpu"])
     no_file = counts["no-file"]
-    print(f"{len(results)} fuzzed scenario files in {took:.0f} s "
-          f"({a.workers} workers, seed {a.seed})")
+    print(
+        f"{len(results)} fuzzed scenario files in {took:.0f} s ({a.workers} workers, seed {a.seed})"
+    )
     print(f"  refused cleanly (one line naming the file) {counts['rejected']:>6}")
     print(f"  accepted and ran to the end                {counts['ok']:>6}")
     print(f"  tracebacks                                 {counts['traceback']:>6}")
@@ -136,10 +158,14 @@ def main() -> None:
     print(f"  errors without a file name                 {no_file:>6}")
     print(f"  invalid files accepted                     {counts['accepted-invalid']:>6}")
     print(f"  accepted files that fail to run            {counts['run-failed']:>6}")
-    print(f"  peak memory of a worker                    {peak / 1e6:>6.0f} MB "
-          f"(goal < 300 MB: ratio {peak / 300e6:.2f})")
-    print(f"  slowest case                               {slowest['cpu']:>6.2f} s CPU "
-          f"(case {slowest['i']}; {slowest['seconds']:.2f} s wall)")
+    print(
+        f"  peak memory of a worker                    {peak / 1e6:>6.0f} MB "
+        f"(goal < 300 MB: ratio {peak / 300e6:.2f})"
+    )
+    print(
+        f"  slowest case                               {slowest['cpu']:>6.2f} s CPU "
+        f"(case {slowest['i']}; {slowest['seconds']:.2f} s wall)"
+    )
     bad = [r for r in results.values() if r["outcome"] in BAD]
     for r in sorted(bad, key=lambda r: r["i"])[:10]:
         print(f"  case {r['i']} {r['outcome']}: {r['steps']} :: {r['detail'][-200:]!r}")

@@ -31,9 +31,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PYTEST = ["-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
-SKIP = shutil.ignore_patterns(".git", ".venv", ".ci/venv", "venv", "__pycache__", "*.pyc",
-                              ".pytest_cache", ".ruff_cache", ".hypothesis", "results", "saves",
-                              "reports", "*.egg-info", "build", "dist")
+SKIP = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    ".ci/venv",
+    "venv",
+    "__pycache__",
+    "*.pyc",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".hypothesis",
+    "results",
+    "saves",
+    "reports",
+    "*.egg-info",
+    "build",
+    "dist",
+)
 
 
 @dataclass(frozen=True)
@@ -52,140 +66,313 @@ class Mutation:
 
 MUTATIONS: tuple[Mutation, ...] = (
     # shocks -------------------------------------------------------------------------------
-    Mutation("shock revert skipped", "sim/engine/shocks.py",
-             "self.reverts.append((turn + cs.shock.duration, a, p, old, new.copy()))", "pass"),
-    Mutation("shock revert one turn late", "sim/engine/shocks.py",
-             "self.reverts.append((turn + cs.shock.duration, a, p, old, new.copy()))",
-             "self.reverts.append((turn + cs.shock.duration + 1, a, p, old, new.copy()))"),
-    Mutation(".copy() dropped in shocks", "sim/engine/shocks.py",
-             "old = model.params[:, a, p].copy()", "old = model.params[:, a, p]"),
+    Mutation(
+        "shock revert skipped",
+        "sim/engine/shocks.py",
+        "self.reverts.append((turn + cs.shock.duration, a, p, old, new.copy()))",
+        "pass",
+    ),
+    Mutation(
+        "shock revert one turn late",
+        "sim/engine/shocks.py",
+        "self.reverts.append((turn + cs.shock.duration, a, p, old, new.copy()))",
+        "self.reverts.append((turn + cs.shock.duration + 1, a, p, old, new.copy()))",
+    ),
+    Mutation(
+        ".copy() dropped in shocks",
+        "sim/engine/shocks.py",
+        "old = model.params[:, a, p].copy()",
+        "old = model.params[:, a, p]",
+    ),
     Mutation("once ignored", "sim/engine/shocks.py", "hit &= ~self.fired_ever[:, j]", "pass"),
-    Mutation("when condition inverted", "sim/engine/shocks.py",
-             "hit |= v > s.when.above if s.when.above is not None else v < s.when.below",
-             "hit |= v < s.when.above if s.when.above is not None else v > s.when.below"),
-    Mutation("probability compared the wrong way", "sim/engine/shocks.py",
-             "hit |= u < s.probability", "hit |= u > s.probability"),
-    Mutation("random shocks share one stream", "sim/engine/shocks.py",
-             "u = model.stream.uniform(turn, Site.SHOCK + 16 * (j + 1), ())",
-             "u = model.stream.uniform(turn, Site.SHOCK, ())"),
-    Mutation("parameter clip removed", "sim/engine/shocks.py",
-             "new = np.where(hit, np.clip(new, lo, hi), old)", "new = np.where(hit, new, old)"),
-    Mutation("coercion clip removed", "sim/engine/shocks.py",
-             "model.coerced = np.clip(model.coerced + f * cs.coercion, 0.0, 1.0)",
-             "model.coerced = model.coerced + f * cs.coercion"),
-    Mutation("retaliation shock ignored", "sim/engine/shocks.py",
-             "model.retaliated = np.clip(model.retaliated + f * cs.retaliation, 0.0, 1.0)",
-             "pass"),
-    Mutation("missions clip removed", "sim/engine/shocks.py",
-             "model.missions = np.clip(model.missions + f * cs.missions, 0.0, 1.0)",
-             "model.missions = model.missions + f * cs.missions"),
-    Mutation("shock on an n/a agreement applied", "sim/engine/shocks.py",
-             "if not self.setup.applicable[d, e]:", "if False:"),
-    Mutation("signing leaves talks open", "sim/engine/shocks.py",
-             "model.negotiating[:, d, e] &= ~hit", "pass"),
-    Mutation("block does nothing", "sim/engine/shocks.py",
-             "model.blockers[:, d, e] = np.where(hit, 1.0, model.blockers[:, d, e])", "pass"),
-    Mutation("unblock does nothing", "sim/engine/shocks.py",
-             "model.blockers[:, d, e] = np.where(hit, 0.0, model.blockers[:, d, e])", "pass"),
+    Mutation(
+        "when condition inverted",
+        "sim/engine/shocks.py",
+        "hit |= v > s.when.above if s.when.above is not None else v < s.when.below",
+        "hit |= v < s.when.above if s.when.above is not None else v > s.when.below",
+    ),
+    Mutation(
+        "probability compared the wrong way",
+        "sim/engine/shocks.py",
+        "hit |= u < s.probability",
+        "hit |= u > s.probability",
+    ),
+    Mutation(
+        "random shocks share one stream",
+        "sim/engine/shocks.py",
+        "u = model.stream.uniform(turn, Site.SHOCK + 16 * (j + 1), ())",
+        "u = model.stream.uniform(turn, Site.SHOCK, ())",
+    ),
+    Mutation(
+        "parameter clip removed",
+        "sim/engine/shocks.py",
+        "new = np.where(hit, np.clip(new, lo, hi), old)",
+        "new = np.where(hit, new, old)",
+    ),
+    Mutation(
+        "coercion clip removed",
+        "sim/engine/shocks.py",
+        "model.coerced = np.clip(model.coerced + f * cs.coercion, 0.0, 1.0)",
+        "model.coerced = model.coerced + f * cs.coercion",
+    ),
+    Mutation(
+        "retaliation shock ignored",
+        "sim/engine/shocks.py",
+        "model.retaliated = np.clip(model.retaliated + f * cs.retaliation, 0.0, 1.0)",
+        "pass",
+    ),
+    Mutation(
+        "missions clip removed",
+        "sim/engine/shocks.py",
+        "model.missions = np.clip(model.missions + f * cs.missions, 0.0, 1.0)",
+        "model.missions = model.missions + f * cs.missions",
+    ),
+    Mutation(
+        "shock on an n/a agreement applied",
+        "sim/engine/shocks.py",
+        "if not self.setup.applicable[d, e]:",
+        "if False:",
+    ),
+    Mutation(
+        "signing leaves talks open",
+        "sim/engine/shocks.py",
+        "model.negotiating[:, d, e] &= ~hit",
+        "pass",
+    ),
+    Mutation(
+        "block does nothing",
+        "sim/engine/shocks.py",
+        "model.blockers[:, d, e] = np.where(hit, 1.0, model.blockers[:, d, e])",
+        "pass",
+    ),
+    Mutation(
+        "unblock does nothing",
+        "sim/engine/shocks.py",
+        "model.blockers[:, d, e] = np.where(hit, 0.0, model.blockers[:, d, e])",
+        "pass",
+    ),
     # world --------------------------------------------------------------------------------
-    Mutation("mean reversion sign flipped", "sim/engine/world.py",
-             "drift = self.reversion * (self.mean - self.values)",
-             "drift = self.reversion * (self.values - self.mean)"),
-    Mutation("world clip removed", "sim/engine/world.py",
-             "self.values = np.clip(self.values + drift + self.noise * z, 0.0, 1.0)",
-             "self.values = self.values + drift + self.noise * z"),
-    Mutation("world noise halved", "sim/engine/world.py",
-             "self.values = np.clip(self.values + drift + self.noise * z, 0.0, 1.0)",
-             "self.values = np.clip(self.values + drift + 0.5 * self.noise * z, 0.0, 1.0)"),
-    Mutation("index shock clip removed", "sim/engine/world.py",
-             "self.values = np.clip(self.values + f * delta, 0.0, 1.0)",
-             "self.values = self.values + f * delta"),
-    Mutation("index_means ignored", "sim/engine/world.py",
-             "self.mean = np.clip(self.mean + f * mean_shift, 0.0, 1.0)", "pass"),
-    Mutation("world noise on the level-noise stream", "sim/engine/world.py",
-             "z = stream.normal(turn, Site.WORLD, (self.values.shape[1],))",
-             "z = stream.normal(turn, Site.LEVEL_NOISE, (self.values.shape[1],))"),
+    Mutation(
+        "mean reversion sign flipped",
+        "sim/engine/world.py",
+        "drift = self.reversion * (self.mean - self.values)",
+        "drift = self.reversion * (self.values - self.mean)",
+    ),
+    Mutation(
+        "world clip removed",
+        "sim/engine/world.py",
+        "self.values = np.clip(self.values + drift + self.noise * z, 0.0, 1.0)",
+        "self.values = self.values + drift + self.noise * z",
+    ),
+    Mutation(
+        "world noise halved",
+        "sim/engine/world.py",
+        "self.values = np.clip(self.values + drift + self.noise * z, 0.0, 1.0)",
+        "self.values = np.clip(self.values + drift + 0.5 * self.noise * z, 0.0, 1.0)",
+    ),
+    Mutation(
+        "index shock clip removed",
+        "sim/engine/world.py",
+        "self.values = np.clip(self.values + f * delta, 0.0, 1.0)",
+        "self.values = self.values + f * delta",
+    ),
+    Mutation(
+        "index_means ignored",
+        "sim/engine/world.py",
+        "self.mean = np.clip(self.mean + f * mean_shift, 0.0, 1.0)",
+        "pass",
+    ),
+    Mutation(
+        "world noise on the level-noise stream",
+        "sim/engine/world.py",
+        "z = stream.normal(turn, Site.WORLD, (self.values.shape[1],))",
+        "z = stream.normal(turn, Site.LEVEL_NOISE, (self.values.shape[1],))",
+    ),
     # randomness ---------------------------------------------------------------------------
-    Mutation("run keys by position in the ensemble", "sim/engine/model.py",
-             "self.stream = Stream(run_keys(self.seed, self.run_index))",
-             "self.stream = Stream(run_keys(self.seed, range(len(self.run_index))))"),
+    Mutation(
+        "run keys by position in the ensemble",
+        "sim/engine/model.py",
+        "self.stream = Stream(run_keys(self.seed, self.run_index))",
+        "self.stream = Stream(run_keys(self.seed, range(len(self.run_index))))",
+    ),
     # moves --------------------------------------------------------------------------------
-    Mutation("posture swap firm/cautious", "sim/engine/moves.py",
-             'POSTURE_SHIFT = {"firm": -0.25, "neutral": 0.0, "cautious": 0.25}',
-             'POSTURE_SHIFT = {"firm": 0.25, "neutral": 0.0, "cautious": -0.25}',
-             alt=(('POSTURE_SIGN = {"firm": -1.0, "neutral": 0.0, "cautious": 1.0}',
-                   'POSTURE_SIGN = {"firm": 1.0, "neutral": 0.0, "cautious": -1.0}'),)),
-    Mutation("priority partner weighted like the others", "sim/engine/moves.py",
-             "m.priority[d, s] = PRIORITY_WEIGHT", "m.priority[d, s] = OTHER_WEIGHT",
-             alt=(('m.priority[d, s] = ru["moves.priority_weight"]',
-                   'm.priority[d, s] = ru["moves.other_weight"]'),)),
-    Mutation("proposed exercise costs no bandwidth", "sim/engine/moves.py",
-             "m.exercise_cost[a] += EXERCISE_BOOST * exercise_cost", "pass",
-             alt=(('m.cost[a] += ru["moves.exercise_boost"] * cost["exercise"]', "pass"),)),
-    Mutation("statement widens no caution gap", "sim/engine/moves.py",
-             "m.caution_shift[a] += STATEMENT_CAUTION", "pass",
-             alt=(('m.caution_shift[a] -= ru["moves.statement_caution"]', "pass"),
-                  ('m.stance[a] -= ru["moves.statement_caution"]', "pass"))),
+    Mutation(
+        "posture swap firm/cautious",
+        "sim/engine/moves.py",
+        'POSTURE_SHIFT = {"firm": -0.25, "neutral": 0.0, "cautious": 0.25}',
+        'POSTURE_SHIFT = {"firm": 0.25, "neutral": 0.0, "cautious": -0.25}',
+        alt=(
+            (
+                'POSTURE_SIGN = {"firm": -1.0, "neutral": 0.0, "cautious": 1.0}',
+                'POSTURE_SIGN = {"firm": 1.0, "neutral": 0.0, "cautious": -1.0}',
+            ),
+        ),
+    ),
+    Mutation(
+        "priority partner weighted like the others",
+        "sim/engine/moves.py",
+        "m.priority[d, s] = PRIORITY_WEIGHT",
+        "m.priority[d, s] = OTHER_WEIGHT",
+        alt=(
+            (
+                'm.priority[d, s] = ru["moves.priority_weight"]',
+                'm.priority[d, s] = ru["moves.other_weight"]',
+            ),
+        ),
+    ),
+    Mutation(
+        "proposed exercise costs no bandwidth",
+        "sim/engine/moves.py",
+        "m.exercise_cost[a] += EXERCISE_BOOST * exercise_cost",
+        "pass",
+        alt=(('m.cost[a] += ru["moves.exercise_boost"] * cost["exercise"]', "pass"),),
+    ),
+    Mutation(
+        "statement widens no caution gap",
+        "sim/engine/moves.py",
+        "m.caution_shift[a] += STATEMENT_CAUTION",
+        "pass",
+        alt=(
+            ('m.caution_shift[a] -= ru["moves.statement_caution"]', "pass"),
+            ('m.stance[a] -= ru["moves.statement_caution"]', "pass"),
+        ),
+    ),
     # levels and agreements ----------------------------------------------------------------
-    Mutation("talks stall counter off by one", "sim/engine/model.py",
-             "stalled = self.talks == STALL_TURNS", "stalled = self.talks == STALL_TURNS + 1",
-             alt=(('stalled = self.talks >= ru["agreements.stall_turns"][:, None, None]',
-                   'stalled = self.talks >= ru["agreements.stall_turns"][:, None, None] + 1'),)),
-    Mutation("up/down swapped", "sim/engine/model.py",
-             'change = tr["up"] * np.maximum(gap, 0) - tr["down"] * np.maximum(-gap, 0)',
-             'change = tr["down"] * np.maximum(gap, 0) - tr["up"] * np.maximum(-gap, 0)'),
-    Mutation("consensus draw inverted", "sim/engine/actors.py",
-             "passed = snap.consent < chance", "passed = snap.consent > chance",
-             alt=(("passed = snap.consent < consensus_chance(snap, self.index, "
-                   "self.model.setup.members)",
-                   "passed = snap.consent > consensus_chance(snap, self.index, "
-                   "self.model.setup.members)"),)),
-    Mutation("enabler cap ignored", "sim/engine/model.py",
-             "missing = ~self.signed[:, :, e] & s.applicable[None, :, e]  # (R, D)",
-             "missing = np.zeros_like(self.signed[:, :, e])"),
+    Mutation(
+        "talks stall counter off by one",
+        "sim/engine/model.py",
+        "stalled = self.talks == STALL_TURNS",
+        "stalled = self.talks == STALL_TURNS + 1",
+        alt=(
+            (
+                'stalled = self.talks >= ru["agreements.stall_turns"][:, None, None]',
+                'stalled = self.talks >= ru["agreements.stall_turns"][:, None, None] + 1',
+            ),
+        ),
+    ),
+    Mutation(
+        "up/down swapped",
+        "sim/engine/model.py",
+        'change = tr["up"] * np.maximum(gap, 0) - tr["down"] * np.maximum(-gap, 0)',
+        'change = tr["down"] * np.maximum(gap, 0) - tr["up"] * np.maximum(-gap, 0)',
+    ),
+    Mutation(
+        "consensus draw inverted",
+        "sim/engine/actors.py",
+        "passed = snap.consent < chance",
+        "passed = snap.consent > chance",
+        alt=(
+            (
+                "passed = snap.consent < consensus_chance(snap, self.index, "
+                "self.model.setup.members)",
+                "passed = snap.consent > consensus_chance(snap, self.index, "
+                "self.model.setup.members)",
+            ),
+        ),
+    ),
+    Mutation(
+        "enabler cap ignored",
+        "sim/engine/model.py",
+        "missing = ~self.signed[:, :, e] & s.applicable[None, :, e]  # (R, D)",
+        "missing = np.zeros_like(self.signed[:, :, e])",
+    ),
     # model v2 mechanisms ------------------------------------------------------------------
-    Mutation("keener side inert (offers meet at the lower)", "sim/engine/actors.py",
-             "return lo + pull * g / (1.0 + g / rules[\"meet.saturation\"].reshape(shape))",
-             "return lo"),
-    Mutation("frustration draws partners on", "sim/engine/actors.py",
-             '- tr["frustration"] * snap.frustration[:, d, s][..., None]',
-             '+ tr["frustration"] * snap.frustration[:, d, s][..., None]'),
-    Mutation("coercion raises caution", "sim/engine/model.py",
-             '- ru["china.coercion_caution"][:, None]',
-             '+ ru["china.coercion_caution"][:, None]'),
-    Mutation("retaliation leaves caution alone", "sim/engine/model.py",
-             '+ ru["china.retaliation_caution"][:, None]',
-             '+ 0 * ru["china.retaliation_caution"][:, None]'),
-    Mutation("Russia pulls by priority (Japan too)", "sim/engine/actors.py",
-             'pull = ru["russia.pull"][:, None] * p[:, :, PI["europe_pull"]] * w[:, RA, None]',
-             'pull = ru["russia.pull"][:, None] * p[:, :, PI["russia_priority"]] * w[:, RA, None]'),
-    Mutation("US frame one-signed", "sim/engine/actors.py",
-             '+ p[:, :, PI["us_hedging"]] * (1 - us))', '+ p[:, :, PI["us_hedging"]] * us)'),
-    Mutation("theatres not linked", "sim/engine/actors.py",
-             'link = p[:, :, PI["theatre_linkage"]] * c["russia.linkage"]', "link = 0.0"),
-    Mutation("interoperability never fades", "sim/engine/model.py",
-             '- ru["memory.interop_decay"][:, None] * self.interop, 0, 1)', ", 0, 1)"),
-    Mutation("talks never stall", "sim/engine/model.py",
-             'stalled = self.talks >= ru["agreements.stall_turns"][:, None, None]',
-             "stalled = self.talks < 0"),
-    Mutation("members cannot withhold consensus", "sim/engine/actors.py",
-             "for m in np.flatnonzero(members[a]):", "for m in []:"),
-    Mutation("bandwidth charged on every wish", "sim/engine/actors.py",
-             'share = fund_by_actor(expected * tr["cost"], weight, effective_bandwidth(snap), sl.own)',
-             'share = fund_by_actor(desired * tr["cost"], weight, effective_bandwidth(snap), sl.own)'),
-    Mutation("a missing agreement does not weigh on willingness", "sim/engine/actors.py",
-             'x -= tr["missing_enabler"] * (snap.caps[:, d, :] < setup.max_level[d])', "pass"),
-    Mutation("presence creates no occasions", "sim/engine/actors.py",
-             '+ tr["missions"] * snap.missions[:, d, None] + tr["presence"] * pres[..., None])',
-             '+ tr["missions"] * snap.missions[:, d, None])'),
-    Mutation("2+2 formats drive nothing", "sim/engine/model.py",
-             '+ ru["agreements.two_plus_two_drive"][:, None] * tpt)', ")"),
-    Mutation("a sharper threat hardens blockers", "sim/engine/model.py",
-             "blocker = (self.blockers * (1 - ru[\"agreements.blocker_relief\"][:, None, None]",
-             "blocker = (self.blockers * (1 + ru[\"agreements.blocker_relief\"][:, None, None]"),
-    Mutation("deployments add no presence", "sim/engine/model.py",
-             "deployed = snap.moves.deploy[None, :] * snap.moves_on[:, None]",
-             "deployed = 0.0"),
+    Mutation(
+        "keener side inert (offers meet at the lower)",
+        "sim/engine/actors.py",
+        'return lo + pull * g / (1.0 + g / rules["meet.saturation"].reshape(shape))',
+        "return lo",
+    ),
+    Mutation(
+        "frustration draws partners on",
+        "sim/engine/actors.py",
+        '- tr["frustration"] * snap.frustration[:, d, s][..., None]',
+        '+ tr["frustration"] * snap.frustration[:, d, s][..., None]',
+    ),
+    Mutation(
+        "coercion raises caution",
+        "sim/engine/model.py",
+        '- ru["china.coercion_caution"][:, None]',
+        '+ ru["china.coercion_caution"][:, None]',
+    ),
+    Mutation(
+        "retaliation leaves caution alone",
+        "sim/engine/model.py",
+        '+ ru["china.retaliation_caution"][:, None]',
+        '+ 0 * ru["china.retaliation_caution"][:, None]',
+    ),
+    Mutation(
+        "Russia pulls by priority (Japan too)",
+        "sim/engine/actors.py",
+        'pull = ru["russia.pull"][:, None] * p[:, :, PI["europe_pull"]] * w[:, RA, None]',
+        'pull = ru["russia.pull"][:, None] * p[:, :, PI["russia_priority"]] * w[:, RA, None]',
+    ),
+    Mutation(
+        "US frame one-signed",
+        "sim/engine/actors.py",
+        '+ p[:, :, PI["us_hedging"]] * (1 - us))',
+        '+ p[:, :, PI["us_hedging"]] * us)',
+    ),
+    Mutation(
+        "theatres not linked",
+        "sim/engine/actors.py",
+        'link = p[:, :, PI["theatre_linkage"]] * c["russia.linkage"]',
+        "link = 0.0",
+    ),
+    Mutation(
+        "interoperability never fades",
+        "sim/engine/model.py",
+        '- ru["memory.interop_decay"][:, None] * self.interop, 0, 1)',
+        ", 0, 1)",
+    ),
+    Mutation(
+        "talks never stall",
+        "sim/engine/model.py",
+        'stalled = self.talks >= ru["agreements.stall_turns"][:, None, None]',
+        "stalled = self.talks < 0",
+    ),
+    Mutation(
+        "members cannot withhold consensus",
+        "sim/engine/actors.py",
+        "for m in np.flatnonzero(members[a]):",
+        "for m in []:",
+    ),
+    Mutation(
+        "bandwidth charged on every wish",
+        "sim/engine/actors.py",
+        'share = fund_by_actor(expected * tr["cost"], weight, effective_bandwidth(snap), sl.own)',
+        'share = fund_by_actor(desired * tr["cost"], weight, effective_bandwidth(snap), sl.own)',
+    ),
+    Mutation(
+        "a missing agreement does not weigh on willingness",
+        "sim/engine/actors.py",
+        'x -= tr["missing_enabler"] * (snap.caps[:, d, :] < setup.max_level[d])',
+        "pass",
+    ),
+    Mutation(
+        "presence creates no occasions",
+        "sim/engine/actors.py",
+        '+ tr["missions"] * snap.missions[:, d, None] + tr["presence"] * pres[..., None])',
+        '+ tr["missions"] * snap.missions[:, d, None])',
+    ),
+    Mutation(
+        "2+2 formats drive nothing",
+        "sim/engine/model.py",
+        '+ ru["agreements.two_plus_two_drive"][:, None] * tpt)',
+        ")",
+    ),
+    Mutation(
+        "a sharper threat hardens blockers",
+        "sim/engine/model.py",
+        'blocker = (self.blockers * (1 - ru["agreements.blocker_relief"][:, None, None]',
+        'blocker = (self.blockers * (1 + ru["agreements.blocker_relief"][:, None, None]',
+    ),
+    Mutation(
+        "deployments add no presence",
+        "sim/engine/model.py",
+        "deployed = snap.moves.deploy[None, :] * snap.moves_on[:, None]",
+        "deployed = 0.0",
+    ),
 )
 
 
@@ -219,9 +406,15 @@ def test_paths(root: Path) -> list[str]:
     return [str(p.relative_to(root)) for p in parts] + ["--ignore=tests/tui"]
 
 
-def run_suite(root: Path, python: str, timeout: float, log: Path | None = None,
-              label: str = "unmutated", deselect: tuple[str, ...] = (),
-              tests: tuple[str, ...] = ()) -> tuple[str, str, float]:
+def run_suite(
+    root: Path,
+    python: str,
+    timeout: float,
+    log: Path | None = None,
+    label: str = "unmutated",
+    deselect: tuple[str, ...] = (),
+    tests: tuple[str, ...] = (),
+) -> tuple[str, str, float]:
     """(verdict, first failing test or note, seconds) of the suite in `root`; the suite's
     output goes to `log`/<label>.txt when a log folder is given."""
     shutil.rmtree(root / ".hypothesis", ignore_errors=True)  # no examples carried over
@@ -230,15 +423,15 @@ def run_suite(root: Path, python: str, timeout: float, log: Path | None = None,
     paths = list(tests) or test_paths(root)
     cmd = [python, *PYTEST, *paths, *(f"--deselect={n}" for n in deselect)]
     try:
-        p = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True,
-                           timeout=timeout)
+        p = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return "killed", f"(timeout after {timeout:.0f} s)", time.perf_counter() - t
     secs = time.perf_counter() - t
     if log is not None:
         log.mkdir(parents=True, exist_ok=True)
         (log / (re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") + ".txt")).write_text(
-            p.stdout + p.stderr)
+            p.stdout + p.stderr
+        )
     if p.returncode == 0:
         return "SURVIVED", "", secs
     out = p.stdout + p.stderr
@@ -253,8 +446,13 @@ def run_suite(root: Path, python: str, timeout: float, log: Path | None = None,
 
 def which_sim(root: Path, python: str) -> str:
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONPATH=str(root))
-    p = subprocess.run([python, "-c", "import sim, pathlib; print(pathlib.Path(sim.__file__)"
-                        ".resolve().parent)"], cwd=root, env=env, capture_output=True, text=True)
+    p = subprocess.run(
+        [python, "-c", "import sim, pathlib; print(pathlib.Path(sim.__file__).resolve().parent)"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     return p.stdout.strip()
 
 
@@ -264,17 +462,36 @@ def main() -> int:
     ap.add_argument("--repo", type=Path, default=here, help="checkout to copy (default: this one)")
     ap.add_argument("--python", default=sys.executable, help="interpreter with the dependencies")
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds per suite run")
-    ap.add_argument("--only", action="append", default=[],
-                    help="run mutations whose name contains this text (repeatable)")
-    ap.add_argument("--drop", action="append", default=[],
-                    help="glob of files to delete from the copy first, e.g. 'tests/rules/*.py'")
-    ap.add_argument("--deselect", action="append", default=[],
-                    help="a test (node id) left out of every run, e.g. one already failing")
-    ap.add_argument("--tests", action="append", default=[],
-                    help="run only these test paths (a quick check, not the measurement)")
+    ap.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="run mutations whose name contains this text (repeatable)",
+    )
+    ap.add_argument(
+        "--drop",
+        action="append",
+        default=[],
+        help="glob of files to delete from the copy first, e.g. 'tests/rules/*.py'",
+    )
+    ap.add_argument(
+        "--deselect",
+        action="append",
+        default=[],
+        help="a test (node id) left out of every run, e.g. one already failing",
+    )
+    ap.add_argument(
+        "--tests",
+        action="append",
+        default=[],
+        help="run only these test paths (a quick check, not the measurement)",
+    )
     ap.add_argument("--log", type=Path, help="folder for each suite run's output")
-    ap.add_argument("--no-baseline", action="store_true",
-                    help="skip the unmutated run (when it is known to be green)")
+    ap.add_argument(
+        "--no-baseline",
+        action="store_true",
+        help="skip the unmutated run (when it is known to be green)",
+    )
     ap.add_argument("--list", action="store_true", help="list the mutations and exit")
     a = ap.parse_args()
     chosen = [m for m in MUTATIONS if not a.only or any(o in m.name for o in a.only)]
@@ -299,8 +516,10 @@ def main() -> int:
             print("dropped from the copy: " + ", ".join(str(p.relative_to(root)) for p in dropped))
         got = which_sim(root, a.python)
         if Path(got) != (root / "sim").resolve():
-            print(f"the copy's tests would import sim from {got or '?'}, not from the copy",
-                  file=sys.stderr)
+            print(
+                f"the copy's tests would import sim from {got or '?'}, not from the copy",
+                file=sys.stderr,
+            )
             return 2
         print(f"checkout {repo} (copied to {root})")
         log = a.log.resolve() if a.log else None
@@ -313,10 +532,13 @@ def main() -> int:
         if a.no_baseline:
             print("unmutated suite: not run (--no-baseline)")
         else:
-            verdict, note, secs = run_suite(root, a.python, a.timeout, log, deselect=skip,
-                                            tests=only)
-            print(f"unmutated suite: {'green' if verdict == 'SURVIVED' else 'RED ' + note} "
-                  f"in {secs:.0f} s")
+            verdict, note, secs = run_suite(
+                root, a.python, a.timeout, log, deselect=skip, tests=only
+            )
+            print(
+                f"unmutated suite: {'green' if verdict == 'SURVIVED' else 'RED ' + note} "
+                f"in {secs:.0f} s"
+            )
             if verdict != "SURVIVED":
                 print("the suite fails without any mutation; fix it first", file=sys.stderr)
                 return 1
@@ -327,8 +549,7 @@ def main() -> int:
                 rows.append((m, "not applicable", "(line not found once in " + m.file + ")", 0.0))
             else:
                 try:
-                    rows.append((m, *run_suite(root, a.python, a.timeout, log, m.name, skip,
-                                               only)))
+                    rows.append((m, *run_suite(root, a.python, a.timeout, log, m.name, skip, only)))
                 finally:
                     (root / m.file).write_text(original)
             r = rows[-1]
@@ -339,9 +560,11 @@ def main() -> int:
         print(f"{m.name:45} {m.file:15} {verdict:15} {note}")
     applicable = [r for r in rows if r[1] != "not applicable"]
     killed = sum(r[1] == "killed" for r in applicable)
-    print(f"\nkilled {killed} of {len(applicable)} applicable mutations "
-          f"({len(rows) - len(applicable)} not applicable); "
-          f"survivors: {', '.join(r[0].name for r in applicable if r[1] != 'killed') or 'none'}")
+    print(
+        f"\nkilled {killed} of {len(applicable)} applicable mutations "
+        f"({len(rows) - len(applicable)} not applicable); "
+        f"survivors: {', '.join(r[0].name for r in applicable if r[1] != 'killed') or 'none'}"
+    )
     return 0
 
 

@@ -94,14 +94,29 @@ def main() -> None:
     ap.add_argument("--scenario", default="baseline")
     a = ap.parse_args()
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "sim", "serve", a.scenario, "--port",
-                             str(port), "--sessions", str(a.clients)],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "serve",
+            a.scenario,
+            "--port",
+            str(port),
+            "--sessions",
+            str(a.clients),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         line = proc.stdout.readline()
         url = re.search(r"on (http\S+)", line).group(1)
-        server_rss = int(re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{proc.pid}/status")
-                                   .read_text()).group(1)) * 1024
+        server_rss = (
+            int(re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{proc.pid}/status").read_text()).group(1))
+            * 1024
+        )
         results, sessions = asyncio.run(asyncio.wait_for(run(url, a.clients, proc.pid), 300))
         t = time.monotonic()
         proc.send_signal(signal.SIGTERM)
@@ -113,15 +128,22 @@ def main() -> None:
     firsts = [f for f, _ in results]
     turns = [s for _, s in results]
     print(f"{a.clients} concurrent browser sessions on loopback ({a.scenario})")
-    print(f"  time to first screen   median {statistics.median(firsts):.2f} s, "
-          f"max {max(firsts):.2f} s")
-    print(f"  first turn after 'n'   median {statistics.median(turns):.2f} s, "
-          f"max {max(turns):.2f} s")
-    print(f"  memory per session     mean {statistics.mean(sessions) / 1e6:.0f} MB, "
-          f"max {max(sessions) / 1e6:.0f} MB ({len(sessions)} game processes)")
+    print(
+        f"  time to first screen   median {statistics.median(firsts):.2f} s, "
+        f"max {max(firsts):.2f} s"
+    )
+    print(
+        f"  first turn after 'n'   median {statistics.median(turns):.2f} s, max {max(turns):.2f} s"
+    )
+    print(
+        f"  memory per session     mean {statistics.mean(sessions) / 1e6:.0f} MB, "
+        f"max {max(sessions) / 1e6:.0f} MB ({len(sessions)} game processes)"
+    )
     print(f"  server process         {server_rss / 1e6:.0f} MB")
-    print(f"  stop on SIGTERM        {stop:.2f} s with {a.clients} sessions open "
-          f"(goal < 2 s: ratio {stop / 2:.2f})")
+    print(
+        f"  stop on SIGTERM        {stop:.2f} s with {a.clients} sessions open "
+        f"(goal < 2 s: ratio {stop / 2:.2f})"
+    )
 
 
 if __name__ == "__main__":

@@ -53,8 +53,7 @@ def main() -> None:
         venv = work / "venv"
         must([py, "-m", "venv", str(venv)])
         vpy = venv / "bin" / "python"
-        print(f"commit {commit[:12]}, {a.n} fresh clones, shared environment {venv}",
-              flush=True)
+        print(f"commit {commit[:12]}, {a.n} fresh clones, shared environment {venv}", flush=True)
         for i in range(1, a.n + 1):
             clone = work / f"clone-{i}"
             must(["git", "clone", "--quiet", "--no-checkout", str(ROOT), str(clone)])
@@ -63,14 +62,16 @@ def main() -> None:
             # (the first install also brings every dependency of pyproject.toml)
             must([str(vpy), "-m", "pip", "install", "-q", "-e", ".[dev]"], clone)
             t0 = time.monotonic()
-            r = sh([str(vpy), "-m", "pytest", "-n", "2", "-q", "-p", "no:cacheprovider"],
-                   clone)
+            r = sh([str(vpy), "-m", "pytest", "-n", "2", "-q", "-p", "no:cacheprovider"], clone)
             took = time.monotonic() - t0
             failing = sorted(set(FAILED.findall(r.stdout)))
             last = (r.stdout.strip().splitlines() or ["(no output)"])[-1]
             results.append((r.returncode == 0, took, failing))
-            print(f"run {i}: {'pass' if r.returncode == 0 else 'FAIL'} in {took:.0f} s "
-                  f"(exit {r.returncode}): {last}", flush=True)
+            print(
+                f"run {i}: {'pass' if r.returncode == 0 else 'FAIL'} in {took:.0f} s "
+                f"(exit {r.returncode}): {last}",
+                flush=True,
+            )
             for t in failing:
                 print(f"    {t}", flush=True)
             shutil.rmtree(clone, ignore_errors=True)
@@ -82,8 +83,10 @@ def main() -> None:
     passed = sum(ok for ok, _, _ in results)
     durations = [d for _, d, _ in results]
     failing = sorted({t for _, _, f in results for t in f})
-    print(f"{passed}/{len(results)} passed; duration min {min(durations):.0f} s, max "
-          f"{max(durations):.0f} s" + (f"; failing: {', '.join(failing)}" if failing else ""))
+    print(
+        f"{passed}/{len(results)} passed; duration min {min(durations):.0f} s, max "
+        f"{max(durations):.0f} s" + (f"; failing: {', '.join(failing)}" if failing else "")
+    )
     sys.exit(0 if passed == len(results) == a.n else 1)
 
 

@@ -47,14 +47,18 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=7)
     a = ap.parse_args()
     base, base_cpu = median_time([sys.executable, "-c", "pass"], a.repeat)
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; interpreter "
-          f"start-up (python -c pass): {base * 1000:.0f} ms wall, {base_cpu * 1000:.0f} ms CPU")
+    print(
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; interpreter "
+        f"start-up (python -c pass): {base * 1000:.0f} ms wall, {base_cpu * 1000:.0f} ms CPU"
+    )
     for name, args, target in CASES:
         wall, cpu = median_time([sys.executable, "-m", "sim", *args], a.repeat)
         t, c = wall - base, cpu - base_cpu
-        print(f"wargame {name:<14} {t * 1000:6.0f} ms wall beyond it (ratio {t / target:.2f} of "
-              f"the {target * 1000:.0f} ms target); CPU {c * 1000:6.0f} ms beyond it "
-              f"(ratio {c / target:.2f})")
+        print(
+            f"wargame {name:<14} {t * 1000:6.0f} ms wall beyond it (ratio {t / target:.2f} of "
+            f"the {target * 1000:.0f} ms target); CPU {c * 1000:6.0f} ms beyond it "
+            f"(ratio {c / target:.2f})"
+        )
 
 
 if __name__ == "__main__":

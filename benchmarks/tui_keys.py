@@ -29,17 +29,21 @@ def main() -> None:
     os.chdir(tempfile.mkdtemp(prefix="tui-keys-"))  # saves and reports land here
     t0, sent = time.perf_counter(), 0
     for size in SIZES:
-        for j, (seats, scenario) in enumerate([(["JPN", "GBR"], "baseline"), ((), "baseline"),
-                                               ((), None)]):
+        for j, (seats, scenario) in enumerate(
+            [(["JPN", "GBR"], "baseline"), ((), "baseline"), ((), None)]
+        ):
             keys = presses(a.seed * 100 + j + size[0], per)
             t = time.perf_counter()
             turn = asyncio.run(drive(keys, size, seats, scenario))
             sent += len(keys)
-            print(f"{size[0]}x{size[1]} {'picker' if scenario is None else 'seats ' + str(list(seats))}"
-                  f": {len(keys)} keys, reached turn {turn}, {time.perf_counter() - t:.1f} s")
+            print(
+                f"{size[0]}x{size[1]} {'picker' if scenario is None else 'seats ' + str(list(seats))}"
+                f": {len(keys)} keys, reached turn {turn}, {time.perf_counter() - t:.1f} s"
+            )
     took = time.perf_counter() - t0
-    print(f"{sent} keys without a crash or a blank screen in {took:.0f} s "
-          f"({sent / took:.0f} keys/s)")
+    print(
+        f"{sent} keys without a crash or a blank screen in {took:.0f} s ({sent / took:.0f} keys/s)"
+    )
 
 
 if __name__ == "__main__":

@@ -43,9 +43,11 @@ def main() -> None:
     a = ap.parse_args()
     ms = asyncio.run(measure(a.scenario, a.turns))
     med = statistics.median(ms)
-    print(f"tui turn+redraw: median {med:.1f} ms over {len(ms)} turns "
-          f"(p90 {sorted(ms)[int(0.9 * len(ms)) - 1]:.1f} ms); target {TARGET_MS:.0f} ms; "
-          f"ratio {med / TARGET_MS:.2f} of target")
+    print(
+        f"tui turn+redraw: median {med:.1f} ms over {len(ms)} turns "
+        f"(p90 {sorted(ms)[int(0.9 * len(ms)) - 1]:.1f} ms); target {TARGET_MS:.0f} ms; "
+        f"ratio {med / TARGET_MS:.2f} of target"
+    )
 
 
 if __name__ == "__main__":

@@ -36,10 +36,14 @@ def main() -> None:
     cpu = time.process_time() - c0
     print(f"ratings and sensitivity checks ({len(checks)}): {t1 - t0:7.1f} s")
     print(f"claims file read and compiled ({len(doc.claims)} claims): {t2 - t1:7.1f} s")
-    print(f"battery ({sum(o.effect is not None for o in outcomes)} claims run, "
-          f"{a.samples} sampled points): {t3 - t2:7.1f} s")
-    print(f"total {total:.1f} s wall ({cpu:.1f} s CPU: the wall time of an idle core); "
-          f"ratio to the {BUDGET:.0f} s budget: {total / BUDGET:.2f} wall, {cpu / BUDGET:.2f} CPU")
+    print(
+        f"battery ({sum(o.effect is not None for o in outcomes)} claims run, "
+        f"{a.samples} sampled points): {t3 - t2:7.1f} s"
+    )
+    print(
+        f"total {total:.1f} s wall ({cpu:.1f} s CPU: the wall time of an idle core); "
+        f"ratio to the {BUDGET:.0f} s budget: {total / BUDGET:.2f} wall, {cpu / BUDGET:.2f} CPU"
+    )
 
 
 if __name__ == "__main__":

@@ -18,12 +18,26 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["run", "batch", "open_results", "compare", "RunResult", "Results",
-           "WargameModel", "__version__"]
+__all__ = [
+    "run",
+    "batch",
+    "open_results",
+    "compare",
+    "RunResult",
+    "Results",
+    "WargameModel",
+    "__version__",
+]
 
-_LAZY = {"run": "sim.api", "batch": "sim.api", "open_results": "sim.api",
-         "compare": "sim.api", "RunResult": "sim.api", "Results": "sim.api",
-         "WargameModel": "sim.engine.model"}
+_LAZY = {
+    "run": "sim.api",
+    "batch": "sim.api",
+    "open_results": "sim.api",
+    "compare": "sim.api",
+    "RunResult": "sim.api",
+    "Results": "sim.api",
+    "WargameModel": "sim.engine.model",
+}
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.api import Results, RunResult, batch, compare, open_results, run

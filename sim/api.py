@@ -91,13 +91,15 @@ class RunResult:
         hist = self.model.level_history()[:, 0]  # (T+1, D, K)
         T1, D, K = hist.shape
         turn = np.repeat(np.arange(T1), D * K)
-        return pd.DataFrame({
-            "turn": turn,
-            "date": [s.date(int(t)) for t in turn],
-            "dyad": np.tile(np.repeat(np.array(s.dyads), K), T1),
-            "track": np.tile(np.array(TRACKS), T1 * D),
-            "level": hist.reshape(-1),
-        })
+        return pd.DataFrame(
+            {
+                "turn": turn,
+                "date": [s.date(int(t)) for t in turn],
+                "dyad": np.tile(np.repeat(np.array(s.dyads), K), T1),
+                "track": np.tile(np.array(TRACKS), T1 * D),
+                "level": hist.reshape(-1),
+            }
+        )
 
     @cached_property
     def events(self) -> pd.DataFrame:
@@ -115,7 +117,8 @@ class RunResult:
         """Final levels, dyads by tracks."""
         last = self.levels[self.levels.turn == self.levels.turn.max()]
         return last.pivot(index="dyad", columns="track", values="level").loc[
-            list(self.model.setup.dyads)]
+            list(self.model.setup.dyads)
+        ]
 
     def explain(self, dyad: str, track: str, turn: int | None = None) -> pd.Series:
         """The change of `dyad`'s `track` in `turn` (default: over the whole game), split
@@ -156,8 +159,9 @@ class RunResult:
         return run_json(self.model)
 
 
-def run(scenario: str, *, seed: int = 0, overrides: Overrides = None,
-        turns: int | None = None) -> RunResult:
+def run(
+    scenario: str, *, seed: int = 0, overrides: Overrides = None, turns: int | None = None
+) -> RunResult:
     """Play one game of `scenario` (a name in scenarios/ or a path).
 
     `overrides` are `--set` values: {"DEU.china_caution": 0.1} or ["DEU.china_caution=0.1"].
@@ -182,12 +186,25 @@ def open_results(out: Path | str) -> Results:
     return Results(out)
 
 
-def batch(scenario: str, *, runs: int, seed: int = 0, out: Path | str,
-          sample: str | None = None, params: Iterable[str] | None = None,
-          sweeps: Iterable[str] | None = None, overrides: Overrides = None,
-          record: str = "all", tables: Iterable[str] | None = None,
-          turns: int | None = None, workers: int | None = None, chunk_size: int = 1000,
-          engine: str = "local", scheduler: str | None = None, force: bool = False) -> Results:
+def batch(
+    scenario: str,
+    *,
+    runs: int,
+    seed: int = 0,
+    out: Path | str,
+    sample: str | None = None,
+    params: Iterable[str] | None = None,
+    sweeps: Iterable[str] | None = None,
+    overrides: Overrides = None,
+    record: str = "all",
+    tables: Iterable[str] | None = None,
+    turns: int | None = None,
+    workers: int | None = None,
+    chunk_size: int = 1000,
+    engine: str = "local",
+    scheduler: str | None = None,
+    force: bool = False,
+) -> Results:
     """Run (or resume) a batch into `out`, as `wargame batch` does; returns its results.
 
     `sample` is grid, lhs, sobol or morris over `params` (their config ranges); `sweeps`
@@ -207,15 +224,34 @@ def batch(scenario: str, *, runs: int, seed: int = 0, out: Path | str,
 
     ov = _overrides(overrides)
     ov_list = [f"{k}={v!r}" for k, v in ov.items()] if isinstance(ov, dict) else ov
-    req = BatchRequest(scenario, runs, Path(out), seed, ov_list, list(sweeps or []), sample,
-                       list(params or []), turns, chunk_size, record=record,
-                       tables=tuple(tables) if tables is not None else None, force=force)
+    req = BatchRequest(
+        scenario,
+        runs,
+        Path(out),
+        seed,
+        ov_list,
+        list(sweeps or []),
+        sample,
+        list(params or []),
+        turns,
+        chunk_size,
+        record=record,
+        tables=tuple(tables) if tables is not None else None,
+        force=force,
+    )
     run_batch(req, engine, workers, scheduler)
     return Results(out)
 
 
-def compare(scenario: str, *, overrides: Overrides = None, runs: int = 1000, seed: int = 0,
-            against: str | None = None, turns: int | None = None) -> Comparison:
+def compare(
+    scenario: str,
+    *,
+    overrides: Overrides = None,
+    runs: int = 1000,
+    seed: int = 0,
+    against: str | None = None,
+    turns: int | None = None,
+) -> Comparison:
     """Paired what-if runs on common random numbers: the baseline is `scenario`, the
     counterfactual `against` (default the same scenario) with `overrides`.
 

@@ -55,9 +55,15 @@ def standing_moves(policy: dict[str, Any], setup) -> list:
         statement = bool(policy.get(f"{actor}.statement", False))
         if posture == "neutral" and prio == NONE and ex == NONE and not statement:
             continue
-        moves.append(Move(actor=actor, posture=posture,
-                          priorities=[] if prio == NONE else [prio],
-                          propose_exercise=[] if ex == NONE else [ex], statement=statement))
+        moves.append(
+            Move(
+                actor=actor,
+                posture=posture,
+                priorities=[] if prio == NONE else [prio],
+                propose_exercise=[] if ex == NONE else [ex],
+                statement=statement,
+            )
+        )
     return moves
 
 
@@ -74,12 +80,21 @@ def play(setup, seed: int, values: dict[str, float], policy: dict[str, Any]) -> 
         if moves:
             model.submit(moves)
         model.step()
-    return {f"{dy}.{tr}": float(model.levels[0, d, k])
-            for d, dy in enumerate(setup.dyads) for k, tr in enumerate(TRACKS)}
+    return {
+        f"{dy}.{tr}": float(model.levels[0, d, k])
+        for d, dy in enumerate(setup.dyads)
+        for k, tr in enumerate(TRACKS)
+    }
 
 
-def ema_model(scenario: str = "baseline", *, seed: int = 0, turns: int | None = None,
-              params: list[str] | None = None, overrides: dict[str, float] | None = None):
+def ema_model(
+    scenario: str = "baseline",
+    *,
+    seed: int = 0,
+    turns: int | None = None,
+    params: list[str] | None = None,
+    overrides: dict[str, float] | None = None,
+):
     """A ready `ema_workbench.Model` of `scenario` (see the module's docstring).
 
     >>> m = ema_model("baseline", turns=4)
@@ -108,8 +123,11 @@ def ema_model(scenario: str = "baseline", *, seed: int = 0, turns: int | None = 
 
     setup = build(scenario, overrides or {}, turns)
     ranges = uncertainty_ranges(setup, params)
-    lever_names = [f"{a}.{lv}" for a in partners(setup)
-                   for lv in ("posture", "priority", "exercise_with", "statement")]
+    lever_names = [
+        f"{a}.{lv}"
+        for a in partners(setup)
+        for lv in ("posture", "priority", "exercise_with", "statement")
+    ]
 
     def function(**kw: Any) -> dict[str, float]:
         values = {k: kw[k] for k in ranges if k in kw}
@@ -121,10 +139,12 @@ def ema_model(scenario: str = "baseline", *, seed: int = 0, turns: int | None = 
     model.uncertainties = [RealParameter(k, lo, hi) for k, (lo, hi) in ranges.items()]
     levers = []
     for actor, ps in partners(setup).items():
-        levers += [CategoricalParameter(f"{actor}.posture", list(POSTURES)),
-                   CategoricalParameter(f"{actor}.priority", [NONE, *ps]),
-                   CategoricalParameter(f"{actor}.exercise_with", [NONE, *ps]),
-                   BooleanParameter(f"{actor}.statement")]
+        levers += [
+            CategoricalParameter(f"{actor}.posture", list(POSTURES)),
+            CategoricalParameter(f"{actor}.priority", [NONE, *ps]),
+            CategoricalParameter(f"{actor}.exercise_with", [NONE, *ps]),
+            BooleanParameter(f"{actor}.statement"),
+        ]
     model.levers = levers
     model.outcomes = [ScalarOutcome(f"{dy}.{tr}") for dy in setup.dyads for tr in TRACKS]
     model.constants = [Constant("seed", seed)]

@@ -41,8 +41,11 @@ def read_bytes(path: Path | str, limit: int, what: str = "file") -> bytes:
         if stat.S_ISDIR(st.st_mode):
             raise InputError(p, "", f"is a folder, not a {what}")
         if not stat.S_ISREG(st.st_mode):
-            raise InputError(p, "", f"is not a regular file (a device, pipe or socket); "
-                             f"a {what} is a file on disk")
+            raise InputError(
+                p,
+                "",
+                f"is not a regular file (a device, pipe or socket); a {what} is a file on disk",
+            )
         if st.st_size > limit:
             raise InputError(p, "", f"{what} is {_mb(st.st_size)}; the limit is {_mb(limit)}")
         chunks, total = [], 0
@@ -68,8 +71,13 @@ def read_text(path: Path | str, limit: int, what: str = "file") -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(str(path), "", f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at "
-                         f"offset {exc.start}); save the file as UTF-8", line) from None
+        raise InputError(
+            str(path),
+            "",
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at "
+            f"offset {exc.start}); save the file as UTF-8",
+            line,
+        ) from None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise InputError(str(path), "", "contains a NUL byte; a text file was expected", line)

@@ -11,8 +11,13 @@ from sim.vocabulary import AGENT_ACTORS, PARAMS
 @st.composite
 def overrides(draw, max_size: int = 4) -> dict[str, float]:
     """A few valid ACTOR.param overrides anywhere in each parameter's hard domain."""
-    keys = draw(st.lists(st.tuples(st.sampled_from(AGENT_ACTORS), st.sampled_from(PARAMS)),
-                         max_size=max_size, unique=True))
+    keys = draw(
+        st.lists(
+            st.tuples(st.sampled_from(AGENT_ACTORS), st.sampled_from(PARAMS)),
+            max_size=max_size,
+            unique=True,
+        )
+    )
     out = {}
     for a, p in keys:
         lo, hi = PARAM_DOMAIN[p]

@@ -53,8 +53,9 @@ class Case:
 
     def touch(self, path: tuple) -> None:
         """A mutation replaces `path`: earlier certain faults at or under it are gone."""
-        self.must_reject = [(p, why) for p, why in self.must_reject
-                            if p is None or p[:len(path)] != path]
+        self.must_reject = [
+            (p, why) for p, why in self.must_reject if p is None or p[: len(path)] != path
+        ]
 
     def invalid(self, why: str, path: tuple | None = None) -> None:
         self.must_reject.append((path, why))
@@ -108,10 +109,42 @@ def _set(data, path, value):
     _get(data, path[:-1])[path[-1]] = value
 
 
-WILD = [None, True, False, 0, -1, 1, 2**63, 2**64, -(2**64), 10**30, 0.5, -0.0, 1e308,
-        -1e308, 5e-324, "", "x", "nan", "inf", "-Infinity", "1e999", "2020-Q5", "9999-Q4",
-        "JPN-JPN", "[/]", "[bold]x", "x" * 5000, "é✓\u202e", [], {}, [1, 2], {"a": 1},
-        {"add": 0.1}, {"set": 0.5, "mul": 2}]
+WILD = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    1,
+    2**63,
+    2**64,
+    -(2**64),
+    10**30,
+    0.5,
+    -0.0,
+    1e308,
+    -1e308,
+    5e-324,
+    "",
+    "x",
+    "nan",
+    "inf",
+    "-Infinity",
+    "1e999",
+    "2020-Q5",
+    "9999-Q4",
+    "JPN-JPN",
+    "[/]",
+    "[bold]x",
+    "x" * 5000,
+    "é✓\u202e",
+    [],
+    {},
+    [1, 2],
+    {"a": 1},
+    {"add": 0.1},
+    {"set": 0.5, "mul": 2},
+]
 
 
 def _numeric_bounds() -> list[tuple[tuple[str, ...], float, float]]:
@@ -145,8 +178,9 @@ BOUNDS = _numeric_bounds()
 
 
 def _matches(path: tuple, pattern: tuple) -> bool:
-    return len(path) == len(pattern) and all(p == "*" or p == k for k, p in zip(path, pattern,
-                                                                              strict=True))
+    return len(path) == len(pattern) and all(
+        p == "*" or p == k for k, p in zip(path, pattern, strict=True)
+    )
 
 
 # ----------------------------------------------------------------------- mutations
@@ -160,14 +194,20 @@ def m_wild_value(c: Case, r: Chooser) -> None:
     c.touch(p)
     _set(c.data, p, v)
     c.steps.append(f"wild {p} = {str(v)[:40]!r}")
-    if isinstance(v, float) and not math.isfinite(v) or v in ("nan", "inf", "-Infinity",
-                                                              "1e999") and _is_number_at(c, p):
+    if (
+        isinstance(v, float)
+        and not math.isfinite(v)
+        or v in ("nan", "inf", "-Infinity", "1e999")
+        and _is_number_at(c, p)
+    ):
         c.invalid("non-finite number", p)
 
 
 def _is_number_at(c: Case, p: tuple) -> bool:
-    return any(_matches(tuple("*" if isinstance(k, int) else k for k in p), pat) or
-               _matches(p, pat) for pat, _, _ in BOUNDS)
+    return any(
+        _matches(tuple("*" if isinstance(k, int) else k for k in p), pat) or _matches(p, pat)
+        for pat, _, _ in BOUNDS
+    )
 
 
 def m_out_of_range(c: Case, r: Chooser) -> None:
@@ -175,8 +215,11 @@ def m_out_of_range(c: Case, r: Chooser) -> None:
     cands = []
     for p in _paths(c.data):
         for pat, lo, hi in BOUNDS:
-            if _matches(p, pat) and isinstance(_get(c.data, p), int | float) and \
-                    not isinstance(_get(c.data, p), bool):
+            if (
+                _matches(p, pat)
+                and isinstance(_get(c.data, p), int | float)
+                and not isinstance(_get(c.data, p), bool)
+            ):
                 cands.append((p, lo, hi))
     if not cands:
         return m_overrides(c, r)
@@ -195,9 +238,14 @@ def m_out_of_range(c: Case, r: Chooser) -> None:
 
 def m_edge(c: Case, r: Chooser) -> None:
     """A bounded number set exactly to one of its bounds (valid: must run to the end)."""
-    cands = [(p, lo, hi) for p in _paths(c.data) for pat, lo, hi in BOUNDS
-             if _matches(p, pat) and isinstance(_get(c.data, p), int | float)
-             and not isinstance(_get(c.data, p), bool)]
+    cands = [
+        (p, lo, hi)
+        for p in _paths(c.data)
+        for pat, lo, hi in BOUNDS
+        if _matches(p, pat)
+        and isinstance(_get(c.data, p), int | float)
+        and not isinstance(_get(c.data, p), bool)
+    ]
     if not cands:
         return m_shock(c, r)
     p, lo, hi = r.choice(cands)
@@ -238,8 +286,9 @@ def m_drop_key(c: Case, r: Chooser) -> None:
     c.touch(p)
     del _get(c.data, p[:-1])[p[-1]]
     c.steps.append(f"drop {p}")
-    if p in (("name",), ("description",)) or (len(p) == 3 and p[0] == "shocks" and
-                                              p[2] in ("id", "name")):
+    if p in (("name",), ("description",)) or (
+        len(p) == 3 and p[0] == "shocks" and p[2] in ("id", "name")
+    ):
         c.invalid("required field dropped", p)
 
 
@@ -266,26 +315,43 @@ def m_shock(c: Case, r: Chooser) -> None:
     elif timing == "quarter":
         s["at"] = r.choice(["2020-Q2", "2012-Q1", "2099-Q4", "2020-Q0"])
     elif timing == "when":
-        s["when"] = r.choice([{"index": "china_assertiveness", "above": 0.6},
-                              {"index": "budget_pressure", "below": 0.2},
-                              {"index": "nk_provocation", "above": 0.5, "below": 0.1}])
+        s["when"] = r.choice(
+            [
+                {"index": "china_assertiveness", "above": 0.6},
+                {"index": "budget_pressure", "below": 0.2},
+                {"index": "nk_provocation", "above": 0.5, "below": 0.1},
+            ]
+        )
     elif timing == "probability":
         s["probability"] = r.choice([0.0, 0.05, 1.0, 1.2])
     if r.random() < 0.5:
         s["duration"] = r.choice([1, 2, 40, 400, 0, 10**20])
     if r.random() < 0.7:
-        key = r.choice(["DEU.china_caution", "GBR.bandwidth", "JPN.china_threat",
-                        "NATO.consensus_friction", "DEU.nope"])
+        key = r.choice(
+            [
+                "DEU.china_caution",
+                "GBR.bandwidth",
+                "JPN.china_threat",
+                "NATO.consensus_friction",
+                "DEU.nope",
+            ]
+        )
         op = r.choice(["add", "set", "mul"])
         val = r.choice([0.1, -0.5, 2.0, 0.0, 1e6, -1e6, 150.0])
         s["params"] = {key: {op: val}}
     if r.random() < 0.5:
         d = r.choice(["JPN-GBR", "JPN-DEU", "JPN-NATO", "GBR-FRA", "JPN-XYZ"])
-        s["enablers"] = {f"{d}.{r.choice(list(ENABLERS) + ['nope'])}":
-                         r.choice(["sign", "negotiate", "block", "unblock", "explode"])}
+        s["enablers"] = {
+            f"{d}.{r.choice(list(ENABLERS) + ['nope'])}": r.choice(
+                ["sign", "negotiate", "block", "unblock", "explode"]
+            )
+        }
     if r.random() < 0.5:
-        s["indices"] = {r.choice(["china_assertiveness", "us_engagement", "nope"]):
-                        r.choice([0.2, -0.3, 1.0, 1.5])}
+        s["indices"] = {
+            r.choice(["china_assertiveness", "us_engagement", "nope"]): r.choice(
+                [0.2, -0.3, 1.0, 1.5]
+            )
+        }
     c.data.setdefault("shocks", [])
     if not isinstance(c.data["shocks"], list):
         c.touch(("shocks",))
@@ -335,15 +401,30 @@ def m_world(c: Case, r: Chooser) -> None:
     c.steps.append(f"world {idx}.{k} = {v}")
     hi = 0.5 if k == "noise" else 1.0
     if idx == "nope" or k == "drift" or not 0 <= v <= hi:
-        c.invalid("bad world override", ("world", idx) + ((k,) if idx != "nope" and
-                                                           k != "drift" else ()))
+        c.invalid(
+            "bad world override", ("world", idx) + ((k,) if idx != "nope" and k != "drift" else ())
+        )
 
 
 def m_config_folder(c: Case, r: Chooser) -> None:
     """`config:` naming a folder that is missing, not a config folder, or a name too long for
     the file system (only the project's own config folder is valid)."""
-    v = r.choice(["config", str(ROOT / "config"), "nowhere", "x" * 5000, "scenarios", "", ".",
-                  "/", "../config", "é✓\u202e", "/dev/null", "config/actors.yaml"])
+    v = r.choice(
+        [
+            "config",
+            str(ROOT / "config"),
+            "nowhere",
+            "x" * 5000,
+            "scenarios",
+            "",
+            ".",
+            "/",
+            "../config",
+            "é✓\u202e",
+            "/dev/null",
+            "config/actors.yaml",
+        ]
+    )
     c.touch(("config",))
     c.data["config"] = v
     c.steps.append(f"config folder {v[:40]!r}")
@@ -351,8 +432,21 @@ def m_config_folder(c: Case, r: Chooser) -> None:
         c.invalid("bad config folder", ("config",))
 
 
-DATA_MUTATIONS = [m_wild_value, m_out_of_range, m_overrides, m_drop_key, m_unknown_key,
-                  m_shock, m_shock, m_turns, m_initial, m_world, m_edge, m_edge, m_config_folder]
+DATA_MUTATIONS = [
+    m_wild_value,
+    m_out_of_range,
+    m_overrides,
+    m_drop_key,
+    m_unknown_key,
+    m_shock,
+    m_shock,
+    m_turns,
+    m_initial,
+    m_world,
+    m_edge,
+    m_edge,
+    m_config_folder,
+]
 
 
 def t_duplicate_key(c: Case, r: Chooser) -> None:
@@ -364,9 +458,18 @@ def t_duplicate_key(c: Case, r: Chooser) -> None:
 
 
 def t_tag(c: Case, r: Chooser) -> None:
-    tag = r.choice(["!!python/object/apply:os.getcwd []", "!!python/name:os.system",
-                    "!!binary aGVsbG8=", "!custom 1", "!!set {a, b}", "!!timestamp 2001-12-14",
-                    "!!omap [a: 1]", "! x"])
+    tag = r.choice(
+        [
+            "!!python/object/apply:os.getcwd []",
+            "!!python/name:os.system",
+            "!!binary aGVsbG8=",
+            "!custom 1",
+            "!!set {a, b}",
+            "!!timestamp 2001-12-14",
+            "!!omap [a: 1]",
+            "! x",
+        ]
+    )
     c.text = dump(c.data) + f"zz_tagged: {tag}\n"
     c.steps.append(f"tag {tag}")
     c.invalid("tag")
@@ -437,8 +540,11 @@ def t_config(c: Case, r: Chooser) -> None:
         text = text + f"{key}: {{}}\n"
         c.invalid("duplicate key in config")
     elif how == "nan":
-        text = text.replace("value: ", "value: .nan  # ", 1) if "value: " in text else \
-            text + "zz: .nan\n"
+        text = (
+            text.replace("value: ", "value: .nan  # ", 1)
+            if "value: " in text
+            else text + "zz: .nan\n"
+        )
         c.invalid("nan in config")
     else:
         paths = [p for p in _paths(data) if p]
@@ -457,8 +563,16 @@ def t_config(c: Case, r: Chooser) -> None:
     c.steps.append(f"config {name} {how}")
 
 
-TEXT_MUTATIONS = [t_duplicate_key, t_tag, t_alias_bomb, t_deep, t_recursive, t_bytes, t_huge,
-                  t_config]
+TEXT_MUTATIONS = [
+    t_duplicate_key,
+    t_tag,
+    t_alias_bomb,
+    t_deep,
+    t_recursive,
+    t_bytes,
+    t_huge,
+    t_config,
+]
 
 
 def make_case(r: Chooser) -> Case:

@@ -24,8 +24,10 @@ def test_run_shows_the_new_dyads_and_takes_overrides_on_the_new_actor():
     assert r.exit_code == 0, r.output
     assert "JPN-AUS" in r.output and "GBR-AUS" in r.output
     low = build("australia-joins", ["AUS.china_caution=0.9"])
-    assert low.params[low.ai["AUS"], list(low.config.actors["AUS"].params).index(
-        "china_caution")] == 0.9
+    assert (
+        low.params[low.ai["AUS"], list(low.config.actors["AUS"].params).index("china_caution")]
+        == 0.9
+    )
     # a cautious Australia exercises less with Japan (the caution gap weighs on exercises)
     k = 2
     d = low.dyads.index("JPN-AUS")

@@ -15,8 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 #: the calibrated exercise intercept, and where the fixture moves it
-CALIBRATED = yaml.safe_load((ROOT / "config" / "model.yaml").read_text())["tracks"][
-    "exercise"]["bias"]["value"]
+CALIBRATED = yaml.safe_load((ROOT / "config" / "model.yaml").read_text())["tracks"]["exercise"][
+    "bias"
+]["value"]
 MOVED = round(CALIBRATED + 0.5, 2)
 
 

@@ -34,8 +34,11 @@ def test_run_json_is_identical_on_every_call():
 def test_run_options_change_the_result():
     base = json.loads(wargame("run", "--seed", "3", "--turns", "12", "--json").output)
     other = json.loads(wargame("run", "--seed", "4", "--turns", "12", "--json").output)
-    cf = json.loads(wargame("run", "--seed", "3", "--turns", "12", "--json",
-                            "--set", "DEU.china_caution=0.1").output)
+    cf = json.loads(
+        wargame(
+            "run", "--seed", "3", "--turns", "12", "--json", "--set", "DEU.china_caution=0.1"
+        ).output
+    )
     assert len(base["history"]) == 13
     assert base["final"] != other["final"]
     assert cf["overrides"] == {"DEU.china_caution": 0.1}
@@ -60,24 +63,30 @@ def test_validate_accepts_shipped_scenarios():
 
 
 def test_installed_command_prints_one_line_and_exit_code_2_without_traceback():
-    r = subprocess.run([sys.executable, "-m", "sim", "run", "--set", "DEU.china_cation=0.3"],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "sim", "run", "--set", "DEU.china_cation=0.3"],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 2
     assert r.stderr.strip().count("\n") == 0 and "Traceback" not in r.stderr
     assert "did you mean 'china_caution'" in r.stderr
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["run", "--set", "XYZ.china_caution=0.1"], "unknown actor 'XYZ'"),
-    (["run", "--set", "DEU.bandwith=1"], "did you mean 'bandwidth'"),
-    (["run", "--set", "DEU.china_caution=1.5"], "out of range; allowed: 0.0 to 1.0"),
-    (["run", "--set", "DEU.china_caution=abc"], "not a number"),
-    (["run", "--set", "DEU.china_caution"], "ACTOR.param=VALUE"),
-    (["run", "basline"], "did you mean 'baseline'"),
-    (["run", "missing/file.yaml"], "file not found"),
-    (["run", "--turns", "0"], "allowed: 1 to 400"),
-    (["list", "scenario"], "did you mean 'scenarios'"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["run", "--set", "XYZ.china_caution=0.1"], "unknown actor 'XYZ'"),
+        (["run", "--set", "DEU.bandwith=1"], "did you mean 'bandwidth'"),
+        (["run", "--set", "DEU.china_caution=1.5"], "out of range; allowed: 0.0 to 1.0"),
+        (["run", "--set", "DEU.china_caution=abc"], "not a number"),
+        (["run", "--set", "DEU.china_caution"], "ACTOR.param=VALUE"),
+        (["run", "basline"], "did you mean 'baseline'"),
+        (["run", "missing/file.yaml"], "file not found"),
+        (["run", "--turns", "0"], "allowed: 1 to 400"),
+        (["list", "scenario"], "did you mean 'scenarios'"),
+    ],
+)
 def test_bad_command_line_input_gets_one_clear_line_and_exit_2(args, needle):
     r = wargame(*args)
     assert r.exit_code == 2, r.output
@@ -85,10 +94,13 @@ def test_bad_command_line_input_gets_one_clear_line_and_exit_2(args, needle):
     assert "Traceback" not in r.output and r.output.strip().count("\n") == 0
 
 
-@pytest.mark.parametrize("args", [
-    ["schema", "--out", "{tmp}/missing-dir/x.json"],
-    ["batch", "baseline", "--runs", "4", "--out", "/proc/not-writable/out"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["schema", "--out", "{tmp}/missing-dir/x.json"],
+        ["batch", "baseline", "--runs", "4", "--out", "/proc/not-writable/out"],
+    ],
+)
 def test_unwritable_output_is_one_line_and_exit_2(tmp_path, args):
     r = wargame(*[a.format(tmp=tmp_path) for a in args])
     assert r.exit_code == 2, r.output

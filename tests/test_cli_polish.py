@@ -17,15 +17,31 @@ def sim(*args: str) -> subprocess.CompletedProcess:
 
 def test_version_and_completion():
     r = sim("--version")
-    assert r.returncode == 0 and r.stdout.strip() == f"wargame (allied-wargame) {version('allied-wargame')}"
+    assert (
+        r.returncode == 0
+        and r.stdout.strip() == f"wargame (allied-wargame) {version('allied-wargame')}"
+    )
     help_text = sim("--help").stdout
     assert "--install-completion" in help_text and "--show-completion" in help_text
 
 
 def test_python_m_sim_batch_and_verify(tmp_path):
     out = tmp_path / "b"
-    r = sim("batch", "baseline", "--runs", "5", "--turns", "3", "--workers", "1", "--quiet",
-            "--record", "final", "--out", str(out))
+    r = sim(
+        "batch",
+        "baseline",
+        "--runs",
+        "5",
+        "--turns",
+        "3",
+        "--workers",
+        "1",
+        "--quiet",
+        "--record",
+        "final",
+        "--out",
+        str(out),
+    )
     assert r.returncode == 0, r.stderr
     assert sim("verify", str(out)).stdout.strip() == f"OK {out}"
 

@@ -18,8 +18,9 @@ DATA = Path(__file__).parent / "data"
 def test_a_v1_config_folder_loads_and_runs(tmp_path):
     shutil.copytree(DATA / "config_v1", tmp_path / "config")
     sc = tmp_path / "old.yaml"
-    sc.write_text(f"name: old\ndescription: a v1 config\nconfig: {tmp_path / 'config'}\n"
-                  "turns: 12\n")
+    sc.write_text(
+        f"name: old\ndescription: a v1 config\nconfig: {tmp_path / 'config'}\nturns: 12\n"
+    )
     s = build(str(sc))
     assert s.rules["meet.pull"] == 0.0 and s.rules["memory.frustration_decay"] == 1.0
     m = WargameModel(s, seed=1, runs=10).run()
@@ -30,8 +31,11 @@ def test_a_v1_config_folder_loads_and_runs(tmp_path):
 
 def test_the_v1_history_scenario_validates_and_runs(tmp_path):
     sc = tmp_path / "history-v1.yaml"
-    sc.write_text((DATA / "history_v1.yaml").read_text().replace(
-        "# yaml-language-server: $schema=./scenario.schema.json\n", ""))
+    sc.write_text(
+        (DATA / "history_v1.yaml")
+        .read_text()
+        .replace("# yaml-language-server: $schema=./scenario.schema.json\n", "")
+    )
     r = CliRunner().invoke(app, ["validate", str(sc)])
     assert r.exit_code == 0, r.output
     m = WargameModel(build(str(sc)), seed=0, runs=5).run()

@@ -33,9 +33,13 @@ main(sys.argv[2:])
 
 
 def _start(args: list[str], mark: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", WRAPPER, str(mark), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", WRAPPER, str(mark), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def _wait_for(proc: subprocess.Popen, ready, what: str, limit: float = 180) -> None:
@@ -71,8 +75,10 @@ def _assert_stopped(proc: subprocess.Popen, took: float, err: str) -> None:
 
 def test_ctrl_c_stops_compare(tmp_path):
     mark = tmp_path / "started"
-    proc = _start(["compare", "baseline", "--set", "DEU.china_caution=0.1", "--runs", "20000",
-                   "--seed", "3"], mark)
+    proc = _start(
+        ["compare", "baseline", "--set", "DEU.china_caution=0.1", "--runs", "20000", "--seed", "3"],
+        mark,
+    )
     _wait_for(proc, mark.exists, "compare")
     time.sleep(0.2)  # well inside the first game of 20,000 runs
     took, err = _ctrl_c(proc)
@@ -88,10 +94,29 @@ def test_ctrl_c_stops_calibrate(tmp_path):
     _assert_stopped(proc, took, err)
 
 
-SENS = ["sensitivity", "baseline", "--method", "morris", "--params",
-        "DEU.china_caution,JPN.bandwidth", "--outcome", "JPN-DEU.exercise", "--runs", "200",
-        "--replicates", "4", "--chunk-size", "100", "--workers", "2", "--seed", "5",
-        "--turns", "30", "--quiet"]
+SENS = [
+    "sensitivity",
+    "baseline",
+    "--method",
+    "morris",
+    "--params",
+    "DEU.china_caution,JPN.bandwidth",
+    "--outcome",
+    "JPN-DEU.exercise",
+    "--runs",
+    "200",
+    "--replicates",
+    "4",
+    "--chunk-size",
+    "100",
+    "--workers",
+    "2",
+    "--seed",
+    "5",
+    "--turns",
+    "30",
+    "--quiet",
+]
 
 
 def test_ctrl_c_stops_sensitivity_and_the_folder_resumes(tmp_path):
@@ -99,8 +124,9 @@ def test_ctrl_c_stops_sensitivity_and_the_folder_resumes(tmp_path):
     args = [*SENS, "--out", str(out)]
     marks = out / "checksums"
     proc = _start(args, tmp_path / "unused")
-    _wait_for(proc, lambda: marks.is_dir() and len(list(marks.glob("part-*.json"))) >= 2,
-              "sensitivity")
+    _wait_for(
+        proc, lambda: marks.is_dir() and len(list(marks.glob("part-*.json"))) >= 2, "sensitivity"
+    )
     took, err = _ctrl_c(proc)
     _assert_stopped(proc, took, err)
     assert "rerun the same command" in err
@@ -114,5 +140,9 @@ def test_ctrl_c_stops_sensitivity_and_the_folder_resumes(tmp_path):
     res = json.loads((out / "sensitivity.json").read_text())
     assert res["runs"] == 200 * 3 * 4
     assert json.loads((out / "manifest.json").read_text())["complete"] is True
-    assert subprocess.run([sys.executable, "-m", "sim", "verify", str(out)],
-                          capture_output=True).returncode == 0
+    assert (
+        subprocess.run(
+            [sys.executable, "-m", "sim", "verify", str(out)], capture_output=True
+        ).returncode
+        == 0
+    )

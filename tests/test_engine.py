@@ -22,8 +22,10 @@ def test_run_k_of_a_large_ensemble_equals_the_run_computed_alone(baseline):
 
 def test_chunking_does_not_change_runs(baseline):
     whole = WargameModel(baseline, seed=5, runs=range(0, 300)).run().level_history()
-    parts = [WargameModel(baseline, seed=5, runs=range(lo, lo + 100)).run().level_history()
-             for lo in (0, 100, 200)]
+    parts = [
+        WargameModel(baseline, seed=5, runs=range(lo, lo + 100)).run().level_history()
+        for lo in (0, 100, 200)
+    ]
     assert np.array_equal(whole, np.concatenate(parts, axis=1))
 
 
@@ -55,8 +57,9 @@ def test_same_seed_gives_identical_history(ov, seed):
     a = WargameModel(setup, seed=seed, runs=4).run()
     b = WargameModel(setup, seed=seed, runs=4).run()
     assert np.array_equal(a.level_history(), b.level_history())
-    assert all(np.array_equal(x.activity, y.activity) for x, y in zip(a.history, b.history,
-                                                                        strict=True))
+    assert all(
+        np.array_equal(x.activity, y.activity) for x, y in zip(a.history, b.history, strict=True)
+    )
 
 
 def test_levels_never_exceed_enabler_caps(baseline):
@@ -71,5 +74,11 @@ def _snap(m):
     from sim.engine.moves import MoveArrays
 
     R, D, K = m.levels.shape
-    return m.snapshot(m.params, m.world.values, np.zeros((R, D, K)), np.zeros((R, K)),
-                      MoveArrays.neutral(D), np.ones(R))
+    return m.snapshot(
+        m.params,
+        m.world.values,
+        np.zeros((R, D, K)),
+        np.zeros((R, K)),
+        MoveArrays.neutral(D),
+        np.ones(R),
+    )

@@ -12,8 +12,9 @@ def played():
     m = WargameModel(build("china-coercion"), seed=7, keep_snapshots=True)
     for t in range(16):
         if t == 6:
-            m.submit([Move(actor="JPN", priorities=["DEU"], statement=True,
-                           propose_exercise=["GBR"])])
+            m.submit(
+                [Move(actor="JPN", priorities=["DEU"], statement=True, propose_exercise=["GBR"])]
+            )
         m.run(1)
     return m
 
@@ -73,8 +74,14 @@ def test_a_custom_injected_shock_is_logged_by_its_name():
     from sim.inputs.schema import Shock
 
     m = WargameModel(build("baseline"), seed=1)
-    m.inject(Shock(id="drill", name="Snap NATO drill in the Baltic",
-                   indices={"russian_aggression": 0.1}))
+    m.inject(
+        Shock(id="drill", name="Snap NATO drill in the Baltic", indices={"russian_aggression": 0.1})
+    )
     m.step()
-    assert {"kind": "inject", "id": "drill", "text": "Snap NATO drill in the Baltic",
-            "turn": 1, "date": "2020-Q2"} in run_events(m)
+    assert {
+        "kind": "inject",
+        "id": "drill",
+        "text": "Snap NATO drill in the Baltic",
+        "turn": 1,
+        "date": "2020-Q2",
+    } in run_events(m)

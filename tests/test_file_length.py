@@ -18,8 +18,12 @@ def long_without_reason(path: pathlib.Path) -> bool:
 
 
 def test_long_modules_say_why_at_the_top():
-    bad = [str(p.relative_to(ROOT)) for package in PACKAGES
-           for p in sorted((ROOT / package).rglob("*.py")) if long_without_reason(p)]
+    bad = [
+        str(p.relative_to(ROOT))
+        for package in PACKAGES
+        for p in sorted((ROOT / package).rglob("*.py"))
+        if long_without_reason(p)
+    ]
     assert not bad, f"over {LIMIT} lines with no 'Length: ' reason in the docstring: {bad}"
 
 

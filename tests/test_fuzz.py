@@ -40,8 +40,12 @@ def _verdict(case: Case, tmp_path_factory) -> tuple[str, str]:
     return check_case(case, tmp_path_factory.mktemp("case"), runs=1)
 
 
-@settings(max_examples=120, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=120,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(st.data())
 def test_fuzzed_scenarios_are_refused_cleanly_or_run(tmp_path_factory, data):
     case = make_case(Drawn(data))
@@ -49,8 +53,9 @@ def test_fuzzed_scenarios_are_refused_cleanly_or_run(tmp_path_factory, data):
     assert outcome in ("ok", "rejected"), f"{outcome}: {case.steps}\n{detail}"
 
 
-@pytest.mark.parametrize("mutation", TEXT_MUTATIONS + DATA_MUTATIONS[:5] + [m_config_folder],
-                         ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "mutation", TEXT_MUTATIONS + DATA_MUTATIONS[:5] + [m_config_folder], ids=lambda m: m.__name__
+)
 def test_each_mutation_kind(tmp_path_factory, mutation):
     """Every mutation, applied to each of a few shipped scenarios, passes the oracle (and
     those that must break the file are refused)."""

@@ -26,45 +26,65 @@ def test_no_sim_module_imports_the_ui():
 
 def test_importing_every_sim_module_loads_no_ui_package():
     mods = [f"sim.{p.stem}" for p in SIM.glob("*.py") if p.stem not in ("__main__",)]
-    code = ("import importlib, sys\n"
-            f"for m in {mods!r}: importlib.import_module(m)\n"
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'tui')]\n"
-            "print(','.join(bad))")
+    code = (
+        "import importlib, sys\n"
+        f"for m in {mods!r}: importlib.import_module(m)\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'tui')]\n"
+        "print(','.join(bad))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
 
 
 def test_cli_and_its_plugins_do_not_import_heavy_libraries_at_start():
-    code = ("import sys, sim.cli.main\n"
-            "sim.cli.main.load_plugins()\n"
-            "print(','.join(m for m in ('numpy', 'mesa', 'pandas', 'textual', 'dask',"
-            " 'matplotlib', 'scipy', 'pydantic') if m in sys.modules))")
+    code = (
+        "import sys, sim.cli.main\n"
+        "sim.cli.main.load_plugins()\n"
+        "print(','.join(m for m in ('numpy', 'mesa', 'pandas', 'textual', 'dask',"
+        " 'matplotlib', 'scipy', 'pydantic') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
 
 
 #: What `wargame validate` and `wargame list` must not load: the engine's Mesa model and
 #: the libraries only batches, reports and charts need.
-HEAVY = ("mesa", "pandas", "pyarrow", "matplotlib", "scipy", "dask", "networkx",
-         "sim.engine.model", "sim.engine.actors", "sim.engine.world", "sim.engine.moves",
-         "sim.engine.shocks", "sim.engine.results", "sim.engine.reporters")
+HEAVY = (
+    "mesa",
+    "pandas",
+    "pyarrow",
+    "matplotlib",
+    "scipy",
+    "dask",
+    "networkx",
+    "sim.engine.model",
+    "sim.engine.actors",
+    "sim.engine.world",
+    "sim.engine.moves",
+    "sim.engine.shocks",
+    "sim.engine.results",
+    "sim.engine.reporters",
+)
 
 
 def _loaded_by(*args: str) -> tuple[list[str], str]:
-    code = ("import atexit, sys\n"
-            "def report():\n"
-            f"    heavy = {HEAVY!r}\n"
-            "    bad = sorted({h for m in list(sys.modules) for h in heavy\n"
-            "                  if m == h or m.startswith(h + '.')})\n"
-            "    sys.stderr.write('LOADED:' + ','.join(bad) + '\\n')\n"
-            "atexit.register(report)\n"
-            "from sim.cli.main import main\n"
-            f"main({list(args)!r})\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=SIM.parent)
+    code = (
+        "import atexit, sys\n"
+        "def report():\n"
+        f"    heavy = {HEAVY!r}\n"
+        "    bad = sorted({h for m in list(sys.modules) for h in heavy\n"
+        "                  if m == h or m.startswith(h + '.')})\n"
+        "    sys.stderr.write('LOADED:' + ','.join(bad) + '\\n')\n"
+        "atexit.register(report)\n"
+        "from sim.cli.main import main\n"
+        f"main({list(args)!r})\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=SIM.parent
+    )
     line = [ln for ln in out.stderr.splitlines() if ln.startswith("LOADED:")]
     assert out.returncode == 0 and line, out.stderr
-    return [m for m in line[-1][len("LOADED:"):].split(",") if m], out.stdout
+    return [m for m in line[-1][len("LOADED:") :].split(",") if m], out.stdout
 
 
 def test_validate_and_list_load_no_engine_and_no_heavy_library():
@@ -78,5 +98,3 @@ def test_the_import_check_sees_a_heavy_import():
     # a one-turn run plays the Mesa model: the same check must see it
     loaded, _ = _loaded_by("run", "baseline", "--turns", "1", "--json")
     assert "mesa" in loaded and "sim.engine.model" in loaded
-
-

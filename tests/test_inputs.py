@@ -9,21 +9,37 @@ HEAD = "name: x\ndescription: y\n"
 CASES = [
     ("malformed", HEAD + "turns: [1\n", ["malformed YAML", ":4:"]),
     ("unknown-key", HEAD + "turn: 3\n", ["unknown key 'turn'", "did you mean 'turns'", ":3:"]),
-    ("unknown-actor", HEAD + "overrides:\n  XYZ.china_caution: 0.3\n",
-     ["unknown actor 'XYZ'", "allowed: JPN, GBR, FRA, DEU, NATO", ":4:"]),
-    ("unknown-param", HEAD + "overrides:\n  DEU.china_cation: 0.3\n",
-     ["did you mean 'china_caution'", "overrides.DEU.china_cation"]),
+    (
+        "unknown-actor",
+        HEAD + "overrides:\n  XYZ.china_caution: 0.3\n",
+        ["unknown actor 'XYZ'", "allowed: JPN, GBR, FRA, DEU, NATO", ":4:"],
+    ),
+    (
+        "unknown-param",
+        HEAD + "overrides:\n  DEU.china_cation: 0.3\n",
+        ["did you mean 'china_caution'", "overrides.DEU.china_cation"],
+    ),
     ("out-of-range", HEAD + "overrides:\n  DEU.china_caution: 3\n", ["out of range", "0.0 to 1.0"]),
     ("wrong-type", HEAD + "turns: many\n", ["turns", "integer"]),
     ("too-many-turns", HEAD + "turns: 1000\n", ["turns", "400"]),
-    ("bad-index", HEAD + "shocks:\n  - id: a\n    name: b\n    indices: {china_asertiveness: 0.2}\n",
-     ["did you mean 'china_assertiveness'", ":6:"]),
+    (
+        "bad-index",
+        HEAD + "shocks:\n  - id: a\n    name: b\n    indices: {china_asertiveness: 0.2}\n",
+        ["did you mean 'china_assertiveness'", ":6:"],
+    ),
     ("bad-dyad", HEAD + "dyads: [JPN-XYZ]\n", ["JPN-XYZ", "allowed: JPN, GBR"]),
     ("bad-quarter", HEAD + "start: 2020-Q5\n", ["2019-Q3"]),
-    ("bad-effect", HEAD + "shocks:\n  - id: a\n    name: b\n    params: {DEU.china_caution: {add: 1, set: 2}}\n",
-     ["exactly one of add, set, mul"]),
-    ("bad-enabler", HEAD + "shocks:\n  - id: a\n    name: b\n    enablers: {JPN-GBR.rra: sign}\n",
-     ["unknown enabler 'rra'", "did you mean 'raa'"]),
+    (
+        "bad-effect",
+        HEAD
+        + "shocks:\n  - id: a\n    name: b\n    params: {DEU.china_caution: {add: 1, set: 2}}\n",
+        ["exactly one of add, set, mul"],
+    ),
+    (
+        "bad-enabler",
+        HEAD + "shocks:\n  - id: a\n    name: b\n    enablers: {JPN-GBR.rra: sign}\n",
+        ["unknown enabler 'rra'", "did you mean 'raa'"],
+    ),
     ("not-a-mapping", "- just\n- a list\n", ["a scenario file is a mapping"]),
     ("missing-field", "name: x\n", ["description", "required"]),
 ]

@@ -17,8 +17,14 @@ pytestmark = pytest.mark.skipif(not LINT.exists(), reason="import-linter not ins
 
 
 def _lint(cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(LINT), "--no-cache"], cwd=cwd, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(cwd), "PATH": "/usr/bin:/bin"}, timeout=300)
+    return subprocess.run(
+        [str(LINT), "--no-cache"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(cwd), "PATH": "/usr/bin:/bin"},
+        timeout=300,
+    )
 
 
 def test_contracts_are_kept():
@@ -27,16 +33,20 @@ def test_contracts_are_kept():
     assert "3 kept, 0 broken" in r.stdout
 
 
-@pytest.mark.parametrize("module,line,contract", [
-    ("sim/engine/world.py", "import sim.research.batch", "sim is layered"),
-    ("sim/inputs/setup.py", "import sim.engine.model", "sim is layered"),
-    ("sim/research/compare.py", "import tui.app", "never imports the user interface"),
-    ("sim/engine/explain.py", "import rich", "the engine and its inputs"),
-])
+@pytest.mark.parametrize(
+    "module,line,contract",
+    [
+        ("sim/engine/world.py", "import sim.research.batch", "sim is layered"),
+        ("sim/inputs/setup.py", "import sim.engine.model", "sim is layered"),
+        ("sim/research/compare.py", "import tui.app", "never imports the user interface"),
+        ("sim/engine/explain.py", "import rich", "the engine and its inputs"),
+    ],
+)
 def test_a_wrong_way_import_breaks_a_contract(tmp_path, module, line, contract):
     for part in ("sim", "tui"):
-        shutil.copytree(ROOT / part, tmp_path / part,
-                        ignore=shutil.ignore_patterns("__pycache__", "_data"))
+        shutil.copytree(
+            ROOT / part, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__", "_data")
+        )
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     f = tmp_path / module
     f.write_text(f.read_text() + f"\n{line}  # noqa\n")

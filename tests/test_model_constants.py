@@ -34,15 +34,17 @@ def test_per_run_constants_equal_the_same_runs_with_overrides():
     values = np.array([1.0, 2.0, 3.17, 4.0])
     ens = WargameModel(setup, seed=9, runs=4, run_params={KEY: values}).run()
     for r, v in enumerate(values):
-        alone = WargameModel(build("china-coercion", [f"{KEY}={v}"], turns=12), seed=9,
-                             runs=[r]).run()
+        alone = WargameModel(
+            build("china-coercion", [f"{KEY}={v}"], turns=12), seed=9, runs=[r]
+        ).run()
         assert np.array_equal(ens.level_history()[:, r], alone.level_history()[:, 0])
 
 
 def test_explanations_still_sum_with_per_run_constants():
     setup = build("baseline", turns=6)
-    m = WargameModel(setup, seed=2, runs=3, run_params={KEY: np.array([1.0, 2.0, 3.0])},
-                     keep_snapshots=True).run()
+    m = WargameModel(
+        setup, seed=2, runs=3, run_params={KEY: np.array([1.0, 2.0, 3.0])}, keep_snapshots=True
+    ).run()
     h = m.level_history()
     for r in range(3):
         c = explain(m, r, 0, m.turn)
@@ -51,9 +53,29 @@ def test_explanations_still_sum_with_per_run_constants():
 
 def test_batch_sweep_of_a_rule_constant_replays_exactly(tmp_path):
     out = tmp_path / "b"
-    subprocess.run([sys.executable, "-m", "sim", "batch", "baseline", "--runs", "3", "--seed",
-                    "1", "--turns", "6", "--sweep", f"{KEY}=1:3:3", "--out", str(out),
-                    "--workers", "1"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "batch",
+            "baseline",
+            "--runs",
+            "3",
+            "--seed",
+            "1",
+            "--turns",
+            "6",
+            "--sweep",
+            f"{KEY}=1:3:3",
+            "--out",
+            str(out),
+            "--workers",
+            "1",
+        ],
+        check=True,
+        capture_output=True,
+    )
     runs = pd.read_parquet(out / "runs.parquet")
     assert sorted(set(runs[KEY])) == [1.0, 2.0, 3.0]
     load_plugins()
@@ -91,11 +113,13 @@ def test_motivation_weights_are_reachable_by_set_per_run_and_calibrate():
     x = WargameModel(base, seed=4, runs=30).run().levels[:, d, a]
     y = WargameModel(off, seed=4, runs=30).run().levels[:, d, a]
     assert np.all(y < x)  # Japan's wish to show Europe the region feeds exercises
-    per_run = WargameModel(base, seed=4, runs=30,
-                           run_params={key: np.zeros(30)}).run().levels[:, d, a]
+    per_run = (
+        WargameModel(base, seed=4, runs=30, run_params={key: np.zeros(30)}).run().levels[:, d, a]
+    )
     assert np.array_equal(per_run, y)
     free = parse_free([key], base)[0]
     assert free.value == base.relevance[m, a] and free.lo < free.hi
-    r = CliRunner().invoke(app, ["run", "baseline", "--set",
-                                 "MODEL.relevance.protect_ordr.dialogue=1"])
+    r = CliRunner().invoke(
+        app, ["run", "baseline", "--set", "MODEL.relevance.protect_ordr.dialogue=1"]
+    )
     assert r.exit_code == 2 and "MODEL.relevance.motivation.track" in r.output

@@ -13,12 +13,33 @@ from sim.vocabulary import MOTIVATIONS, PARAMS, TRACKS
 KEYS = [
     ("DEU.china_caution", Kind.ACTOR, "DEU", "china_caution", (0.0, 1.0), (0.65, 0.95), 0.8),
     ("NATO.bandwidth", Kind.ACTOR, "NATO", "bandwidth", (0.0, 20.0), (1.5, 3.2), None),
-    ("MODEL.exercise.caution_gap", Kind.TRACK, "exercise", "caution_gap", (0.0, 10.0),
-     (2.0, 5.0), None),
-    ("MODEL.china.coercion_threat", Kind.RULE, "china", "coercion_threat", (0.0, 2.0),
-     (0.2, 0.6), None),
-    ("MODEL.relevance.support_us.exercise", Kind.RELEVANCE, "support_us", "exercise",
-     (0.0, 10.0), (0.0, 3.5), None),
+    (
+        "MODEL.exercise.caution_gap",
+        Kind.TRACK,
+        "exercise",
+        "caution_gap",
+        (0.0, 10.0),
+        (2.0, 5.0),
+        None,
+    ),
+    (
+        "MODEL.china.coercion_threat",
+        Kind.RULE,
+        "china",
+        "coercion_threat",
+        (0.0, 2.0),
+        (0.2, 0.6),
+        None,
+    ),
+    (
+        "MODEL.relevance.support_us.exercise",
+        Kind.RELEVANCE,
+        "support_us",
+        "exercise",
+        (0.0, 10.0),
+        (0.0, 3.5),
+        None,
+    ),
 ]
 
 
@@ -28,8 +49,9 @@ def setup():
 
 
 @pytest.mark.parametrize("text,kind,scope,name,domain,plausible,value", KEYS)
-def test_parse_gives_kind_parts_bounds_and_the_text_back(setup, text, kind, scope, name,
-                                                          domain, plausible, value):
+def test_parse_gives_kind_parts_bounds_and_the_text_back(
+    setup, text, kind, scope, name, domain, plausible, value
+):
     key = ParamKey.parse(text)
     assert (key.kind, key.scope, key.name) == (kind, scope, name)
     assert str(key) == text
@@ -59,25 +81,34 @@ def test_constructors_agree_with_parse():
     assert ParamKey.track_constant("dialogue", "up") == ParamKey.parse("MODEL.dialogue.up")
     assert ParamKey.rule_constant("meet.pull") == ParamKey.parse("MODEL.meet.pull")
     assert ParamKey.rule_constant("meet.pull").rule == "meet.pull"
-    assert (ParamKey.relevance_weight("industrial", "exchange")
-            == ParamKey.parse("MODEL.relevance.industrial.exchange"))
+    assert ParamKey.relevance_weight("industrial", "exchange") == ParamKey.parse(
+        "MODEL.relevance.industrial.exchange"
+    )
     assert ParamKey.last_name("MODEL.exercise.caution_gap") == "caution_gap"
     assert ParamKey.last_name("DEU.future_lever") == "future_lever"
 
 
-@pytest.mark.parametrize("text,message", [
-    ("china_caution", "'china_caution' must be ACTOR.param, e.g. DEU.china_caution"),
-    ("MODEL", "'MODEL' must be ACTOR.param"),
-    ("XYZ.china_caution", "unknown actor 'XYZ'; allowed: JPN, GBR, FRA, DEU, NATO"),
-    ("DEU.china_cation", "unknown parameter 'china_cation' (did you mean 'china_caution'?)"),
-    ("MODEL.exercise.caution_gpa", "must be MODEL.track.name (track one of dialogue, "
-     "exchange, exercise; allowed: bias, caution_gap,"),
-    ("MODEL.exercise.caution_gpa", "(did you mean 'caution_gap'?); see `wargame list`"),
-    ("MODEL.china.coercion_rate", "(did you mean 'china.coercion_threat'?)"),
-    ("MODEL.exercise", "must be MODEL.track.name"),
-    ("MODEL.relevance.support_us.exercize", "must be MODEL.relevance.motivation.track with "
-     "motivation one of protect_order"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("china_caution", "'china_caution' must be ACTOR.param, e.g. DEU.china_caution"),
+        ("MODEL", "'MODEL' must be ACTOR.param"),
+        ("XYZ.china_caution", "unknown actor 'XYZ'; allowed: JPN, GBR, FRA, DEU, NATO"),
+        ("DEU.china_cation", "unknown parameter 'china_cation' (did you mean 'china_caution'?)"),
+        (
+            "MODEL.exercise.caution_gpa",
+            "must be MODEL.track.name (track one of dialogue, "
+            "exchange, exercise; allowed: bias, caution_gap,",
+        ),
+        ("MODEL.exercise.caution_gpa", "(did you mean 'caution_gap'?); see `wargame list`"),
+        ("MODEL.china.coercion_rate", "(did you mean 'china.coercion_threat'?)"),
+        ("MODEL.exercise", "must be MODEL.track.name"),
+        (
+            "MODEL.relevance.support_us.exercize",
+            "must be MODEL.relevance.motivation.track with motivation one of protect_order",
+        ),
+    ],
+)
 def test_bad_keys_raise_one_line_naming_the_allowed_values(text, message):
     with pytest.raises(InputError) as e:
         ParamKey.parse(text, file="--set")
@@ -97,11 +128,14 @@ def test_actors_a_scenario_adds_and_unchecked_actors():
 
 def test_where_only_actor_parameters_are_allowed_a_rule_constant_is_refused():
     with pytest.raises(InputError) as e:
-        ParamKey.parse("MODEL.meet.pull", file="s.yaml", field="shocks[0].params.x", line=9,
-                       model=False)
-    assert str(e.value) == ("s.yaml:9: shocks[0].params.x: 'MODEL.meet.pull': only actor "
-                            "parameters are allowed here (ACTOR.param, e.g. DEU.china_caution),"
-                            " not the rule constants MODEL.*")
+        ParamKey.parse(
+            "MODEL.meet.pull", file="s.yaml", field="shocks[0].params.x", line=9, model=False
+        )
+    assert str(e.value) == (
+        "s.yaml:9: shocks[0].params.x: 'MODEL.meet.pull': only actor "
+        "parameters are allowed here (ACTOR.param, e.g. DEU.china_caution),"
+        " not the rule constants MODEL.*"
+    )
     assert ParamKey.parse("DEU.bandwidth", model=False).name == "bandwidth"
 
 
@@ -117,12 +151,19 @@ def test_values_are_numbers_inside_the_domain(text):
         key.value_of("inf", "--set", text)
     with pytest.raises(InputError) as e:
         key.value_of(hi + 1, "--set", text)
-    assert str(e.value) == f"--set: {text}: {text} = {hi + 1} is out of range; allowed: {lo} to {hi}"
+    assert (
+        str(e.value) == f"--set: {text}: {text} = {hi + 1} is out of range; allowed: {lo} to {hi}"
+    )
 
 
 #: A value inside each key's plausible range but different from the config's.
-NEW = {"DEU.china_caution": 0.7, "NATO.bandwidth": 2.0, "MODEL.exercise.caution_gap": 4.5,
-       "MODEL.china.coercion_threat": 0.25, "MODEL.relevance.support_us.exercise": 3.25}
+NEW = {
+    "DEU.china_caution": 0.7,
+    "NATO.bandwidth": 2.0,
+    "MODEL.exercise.caution_gap": 4.5,
+    "MODEL.china.coercion_threat": 0.25,
+    "MODEL.relevance.support_us.exercise": 3.25,
+}
 
 
 @pytest.mark.parametrize("text", list(NEW))
@@ -134,12 +175,17 @@ def test_an_override_is_applied_to_the_setup_and_read_back(setup, text):
     # nothing else moved
     for name in ("params", "relevance"):
         diff = getattr(changed, name) != getattr(setup, name)
-        assert diff.sum() == (1 if {"params": Kind.ACTOR, "relevance": Kind.RELEVANCE}[name]
-                              is key.kind else 0)
+        assert diff.sum() == (
+            1 if {"params": Kind.ACTOR, "relevance": Kind.RELEVANCE}[name] is key.kind else 0
+        )
     moved = [k for k in setup.rules if setup.rules[k] != changed.rules[k]]
     assert moved == ([key.rule] if key.kind is Kind.RULE else [])
-    moved = [(k, t) for k in setup.track for t in range(len(TRACKS))
-             if setup.track[k][t] != changed.track[k][t]]
+    moved = [
+        (k, t)
+        for k in setup.track
+        for t in range(len(TRACKS))
+        if setup.track[k][t] != changed.track[k][t]
+    ]
     assert moved == ([(key.name, TRACKS.index(key.scope))] if key.kind is Kind.TRACK else [])
 
 

@@ -78,7 +78,7 @@ def test_the_exceptions_are_still_there():
 
 
 def test_the_scan_finds_each_way_of_taking_a_key_apart():
-    code = '''
+    code = """
 def f(key, a):
     x, y = key.split(".")
     d, _, e = key.partition(".")
@@ -87,9 +87,14 @@ def f(key, a):
     k = f"MODEL.{a}.b"
     if a == "MODEL":
         pass
-'''
+"""
     whats = [w for _, _, w in key_handling(ast.parse(code))]
-    assert whats == ["split('.')", "partition('.')", "startswith('MODEL.')", "f'MODEL....'",
-                     "== 'MODEL'"]
+    assert whats == [
+        "split('.')",
+        "partition('.')",
+        "startswith('MODEL.')",
+        "f'MODEL....'",
+        "== 'MODEL'",
+    ]
     assert [f for _, f, _ in key_handling(ast.parse(code))] == ["f"] * 5
     assert key_handling(ast.parse("x = key.split('-')\ny = 'MODEL.x'.upper()")) == []

@@ -6,8 +6,12 @@ from sim.engine.rng import Site, Stream, run_keys
 def test_draws_depend_only_on_run_key_turn_and_site():
     big = Stream(run_keys(11, range(1000)))
     alone = Stream(run_keys(11, [637]))
-    assert np.array_equal(big.uniform(5, Site.EVENTS, (4, 3))[637], alone.uniform(5, Site.EVENTS, (4, 3))[0])
-    assert np.array_equal(big.normal(2, Site.WORLD, (6,))[637], alone.normal(2, Site.WORLD, (6,))[0])
+    assert np.array_equal(
+        big.uniform(5, Site.EVENTS, (4, 3))[637], alone.uniform(5, Site.EVENTS, (4, 3))[0]
+    )
+    assert np.array_equal(
+        big.normal(2, Site.WORLD, (6,))[637], alone.normal(2, Site.WORLD, (6,))[0]
+    )
 
 
 def test_sites_turns_and_seeds_give_different_streams():

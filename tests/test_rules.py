@@ -58,10 +58,12 @@ def test_every_rule_gives_offers_within_desires_and_the_scale(baseline, kind):
 
 
 def test_germany_with_high_caution_facing_china_coercion_keeps_exercise_offer_low(baseline):
-    calm_d, calm = decide(baseline, params={"DEU.china_caution": 0.9},
-                          world={"china_assertiveness": 0.5})
-    _, hot = decide(baseline, params={"DEU.china_caution": 0.9},
-                    world={"china_assertiveness": 0.95})
+    calm_d, calm = decide(
+        baseline, params={"DEU.china_caution": 0.9}, world={"china_assertiveness": 0.5}
+    )
+    _, hot = decide(
+        baseline, params={"DEU.china_caution": 0.9}, world={"china_assertiveness": 0.95}
+    )
     assert hot[("DEU", "JPN")][0, EX] < 1.5
     assert hot[("DEU", "JPN")][0, EX] <= calm[("DEU", "JPN")][0, EX] + 0.05
 
@@ -90,8 +92,14 @@ def test_nato_growth_needs_consensus(baseline):
     m = WargameModel(baseline, seed=0, runs=1)
     R, D, K = m.levels.shape
     nato = next(a for a in m.actors if a.actor == "NATO")
-    snap = m.snapshot(m.params, m.world.values, np.zeros((R, D, K)), np.full((R, K), 0.999),
-                      MoveArrays.neutral(D), np.ones(R))
+    snap = m.snapshot(
+        m.params,
+        m.world.values,
+        np.zeros((R, D, K)),
+        np.full((R, K), 0.999),
+        MoveArrays.neutral(D),
+        np.ones(R),
+    )
     offers = np.full((R, 1, K), 4.5)
     blocked = nato.consent(snap, offers)
     level = m.levels[:, nato.dyad_idx, :]

@@ -67,10 +67,19 @@ def test_every_truncation_and_byte_flip_is_refused(saved, tmp_path):
             assert "checksum" in str(err) or "not a saved game" in str(err) or err.field, err
 
 
-@pytest.mark.parametrize("field, value", [
-    ("seed", 4), ("seed", 2**64), ("turn", 1), ("inputs", []), ("overrides", {"DEU.china_caution": 0.2}),
-    ("scenario_path", "/etc/passwd"), ("engine", "0000"), ("format", 1),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("seed", 4),
+        ("seed", 2**64),
+        ("turn", 1),
+        ("inputs", []),
+        ("overrides", {"DEU.china_caution": 0.2}),
+        ("scenario_path", "/etc/passwd"),
+        ("engine", "0000"),
+        ("format", 1),
+    ],
+)
 def test_tampered_field_is_refused(saved, tmp_path, field, value):
     data = json.loads(saved[1])
     data[field] = value
@@ -80,12 +89,16 @@ def test_tampered_field_is_refused(saved, tmp_path, field, value):
 
 def test_foreign_and_damaged_files(tmp_path):
     for blob, needle in [
-        (b"", "invalid JSON"), (b"[1, 2]", "not a saved game"), (b'{"a": 1}', "not a saved game"),
+        (b"", "invalid JSON"),
+        (b"[1, 2]", "not a saved game"),
+        (b'{"a": 1}', "not a saved game"),
         (b'{"format": 99, "final": {}}', "99 is not supported; allowed: 1, 2"),
         (b'{"format": "x", "final": {}}', "not supported"),
-        (b"\xff\xfe{}", "not UTF-8"), (b"[" * 100_000 + b"]" * 100_000, "not a saved game"),
+        (b"\xff\xfe{}", "not UTF-8"),
+        (b"[" * 100_000 + b"]" * 100_000, "not a saved game"),
         (b'{"format": 2, "seed": ' + b"9" * 5000 + b"}", "not a saved game"),
-        (b"PK\x03\x04" + bytes(100), "NUL byte"), (b"\x00" * 50, "NUL"),
+        (b"PK\x03\x04" + bytes(100), "NUL byte"),
+        (b"\x00" * 50, "NUL"),
     ]:
         assert needle in str(_load(tmp_path, blob))
 
@@ -95,8 +108,12 @@ def test_oversized_and_special_files_fail_fast(tmp_path):
     with open(big, "wb") as fh:
         fh.truncate(SAVE_LIMIT + 1)  # sparse: costs no disk
     t0 = time.perf_counter()
-    for path, needle in [(big, "limit is 5 MB"), ("/dev/zero", "not a regular file"),
-                         (tmp_path, "is a folder"), (tmp_path / "none.json", "not found")]:
+    for path, needle in [
+        (big, "limit is 5 MB"),
+        ("/dev/zero", "not a regular file"),
+        (tmp_path, "is a folder"),
+        (tmp_path / "none.json", "not found"),
+    ]:
         with pytest.raises(InputError, match=needle):
             Game.load(path)
     assert time.perf_counter() - t0 < 2

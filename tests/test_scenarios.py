@@ -9,8 +9,9 @@ from sim.engine.model import WargameModel
 from sim.engine.results import run_json
 from sim.inputs.setup import build
 
-SCENARIOS = sorted(p.stem for p in (pathlib.Path(__file__).resolve().parent.parent
-                                    / "scenarios").glob("*.yaml"))
+SCENARIOS = sorted(
+    p.stem for p in (pathlib.Path(__file__).resolve().parent.parent / "scenarios").glob("*.yaml")
+)
 
 
 def test_the_library_is_not_empty():

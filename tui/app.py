@@ -27,16 +27,23 @@ class WargameApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "Allied wargame"
 
-    def __init__(self, scenario: str | None = None, seed: int = 0,
-                 seats: list[str] | None = None, overrides: list[str] | None = None,
-                 turns: int | None = None, game: Game | None = None) -> None:
+    def __init__(
+        self,
+        scenario: str | None = None,
+        seed: int = 0,
+        seats: list[str] | None = None,
+        overrides: list[str] | None = None,
+        turns: int | None = None,
+        game: Game | None = None,
+    ) -> None:
         super().__init__()
         #: Folder that saves and reports are written under without asking.
         self.workdir = Path.cwd().resolve()
         self.seed, self.seats = seed, list(seats or [])
         self.overrides, self.turns = list(overrides or []), turns
-        self.game = game or (Game(scenario, seed, self.overrides, turns, self.seats)
-                             if scenario else None)
+        self.game = game or (
+            Game(scenario, seed, self.overrides, turns, self.seats) if scenario else None
+        )
 
     def on_mount(self) -> None:
         if self.game is not None:
@@ -91,14 +98,19 @@ class WargameApp(App):
         yield from super().get_system_commands(screen)
         if isinstance(screen, Dashboard):
             for c in palette(DASHBOARD):
-                yield SystemCommand(c.title, f"{c.help[0].upper()}{c.help[1:]} ({c.display})",
-                                    self._on_top(screen, c.action))
+                yield SystemCommand(
+                    c.title,
+                    f"{c.help[0].upper()}{c.help[1:]} ({c.display})",
+                    self._on_top(screen, c.action),
+                )
 
     def _on_top(self, screen: Screen, action: str):
         """The screen's action, run only if that screen is on top when the palette gets to
         run it (not on a dashboard replaced by a loaded game, nor under another popup), and
         through run_action, so that check_action refuses it while a turn runs."""
+
         def run() -> None:
             if self.screen is screen:
                 screen.run_action(action)
+
         return run

@@ -9,10 +9,13 @@ from typing import Annotated
 
 import typer
 
-SeatOpt = Annotated[list[str] | None, typer.Option(
-    "--seat", help="Actor played by people (repeatable): JPN, GBR, FRA, DEU, NATO")]
-SetOpt = Annotated[list[str] | None, typer.Option(
-    "--set", help="Override ACTOR.param=VALUE (repeatable)")]
+SeatOpt = Annotated[
+    list[str] | None,
+    typer.Option("--seat", help="Actor played by people (repeatable): JPN, GBR, FRA, DEU, NATO"),
+]
+SetOpt = Annotated[
+    list[str] | None, typer.Option("--set", help="Override ACTOR.param=VALUE (repeatable)")
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -22,15 +25,18 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @guarded
     def play(
-        scenario: Annotated[str | None, typer.Argument(
-            help="Name in scenarios/ or a path (omit to pick from a list)")] = None,
+        scenario: Annotated[
+            str | None,
+            typer.Argument(help="Name in scenarios/ or a path (omit to pick from a list)"),
+        ] = None,
         seed: Annotated[int, typer.Option(help="Base seed", min=0)] = 0,
         seat: SeatOpt = None,
         set_: SetOpt = None,
         turns: Annotated[int | None, typer.Option(help="Number of turns")] = None,
         load: Annotated[str | None, typer.Option(help="Open a saved game")] = None,
-        batch: Annotated[str | None, typer.Option(
-            help="Open run --run of this batch folder, to step through it")] = None,
+        batch: Annotated[
+            str | None, typer.Option(help="Open run --run of this batch folder, to step through it")
+        ] = None,
         run: Annotated[int, typer.Option(help="Run of --batch to open", min=0)] = 0,
     ) -> None:
         """Open the terminal UI on SCENARIO (classroom seats with --seat), a saved game
@@ -46,28 +52,43 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @guarded
     def serve(
-        scenario: Annotated[str | None, typer.Argument(
-            help="Name in scenarios/ or a path (omit to pick from a list)")] = None,
+        scenario: Annotated[
+            str | None,
+            typer.Argument(help="Name in scenarios/ or a path (omit to pick from a list)"),
+        ] = None,
         seed: Annotated[int, typer.Option(help="Base seed", min=0)] = 0,
         seat: SeatOpt = None,
         set_: SetOpt = None,
         turns: Annotated[int | None, typer.Option(help="Number of turns")] = None,
-        host: Annotated[str, typer.Option(help="Address to listen on (other than loopback: "
-                                          "reachable from the network; the token is "
-                                          "required)")] = "127.0.0.1",
+        host: Annotated[
+            str,
+            typer.Option(
+                help="Address to listen on (other than loopback: "
+                "reachable from the network; the token is "
+                "required)"
+            ),
+        ] = "127.0.0.1",
         port: Annotated[int, typer.Option(help="Port", min=1, max=65535)] = 8000,
-        public_url: Annotated[str | None, typer.Option(
-            help="Address browsers use, e.g. https://games.example.org/wargame behind a "
-                 "proxy or http://192.168.1.20:8000 on a LAN (default: http://HOST:PORT)")]
-        = None,
-        token: Annotated[str | None, typer.Option(
-            help="Access token (default: a new random one, printed in the URL)")] = None,
-        no_token: Annotated[bool, typer.Option(
-            "--no-token", help="Serve without a token (loopback only)")] = False,
-        sessions: Annotated[int, typer.Option(help="Most browser sessions at once (each "
-                                              "runs its own game process)")] = 8,
-        idle_timeout: Annotated[float, typer.Option(
-            help="Close a session after this many seconds without input")] = 1800.0,
+        public_url: Annotated[
+            str | None,
+            typer.Option(
+                help="Address browsers use, e.g. https://games.example.org/wargame behind a "
+                "proxy or http://192.168.1.20:8000 on a LAN (default: http://HOST:PORT)"
+            ),
+        ] = None,
+        token: Annotated[
+            str | None,
+            typer.Option(help="Access token (default: a new random one, printed in the URL)"),
+        ] = None,
+        no_token: Annotated[
+            bool, typer.Option("--no-token", help="Serve without a token (loopback only)")
+        ] = False,
+        sessions: Annotated[
+            int, typer.Option(help="Most browser sessions at once (each runs its own game process)")
+        ] = 8,
+        idle_timeout: Annotated[
+            float, typer.Option(help="Close a session after this many seconds without input")
+        ] = 1800.0,
     ) -> None:
         """Serve the terminal UI to web browsers (textual-serve), on localhost by default,
         behind a random token like a notebook server."""
@@ -79,22 +100,40 @@ def register(app: typer.Typer) -> None:
         if not 1 <= sessions <= 1000:
             raise InputError("--sessions", "", f"{sessions} is out of range; allowed: 1 to 1000")
         if not 1 <= idle_timeout <= 7 * 86400:
-            raise InputError("--idle-timeout", "", f"{idle_timeout:g} is out of range; "
-                             "allowed: 1 to 604800 seconds")
-        if token is not None and (len(token) < 16 or not token.isascii() or
-                                  not token.replace("-", "").replace("_", "").isalnum()):
+            raise InputError(
+                "--idle-timeout",
+                "",
+                f"{idle_timeout:g} is out of range; allowed: 1 to 604800 seconds",
+            )
+        if token is not None and (
+            len(token) < 16
+            or not token.isascii()
+            or not token.replace("-", "").replace("_", "").isalnum()
+        ):
             raise InputError("--token", "", "a token is at least 16 letters, digits, - or _")
         if no_token and not is_loopback(host):
-            raise InputError("--no-token", "", f"refused with --host {host}: anyone on the "
-                             "network could play; keep the token")
+            raise InputError(
+                "--no-token",
+                "",
+                f"refused with --host {host}: anyone on the network could play; keep the token",
+            )
         _game(scenario, seed, seat, set_, turns, None)  # validate before serving
         if not is_loopback(host):
-            typer.echo(f"warning: listening on {host}: reachable from other machines; only "
-                       "people with the token can play", err=True)
-        GuardedServer(serve_command(scenario, seed, seat, set_, turns), host=host, port=port,
-                      title="Allied wargame", public_url=public_url,
-                      token=None if no_token else (token or new_token()),
-                      max_sessions=sessions, idle_timeout=idle_timeout).serve()
+            typer.echo(
+                f"warning: listening on {host}: reachable from other machines; only "
+                "people with the token can play",
+                err=True,
+            )
+        GuardedServer(
+            serve_command(scenario, seed, seat, set_, turns),
+            host=host,
+            port=port,
+            title="Allied wargame",
+            public_url=public_url,
+            token=None if no_token else (token or new_token()),
+            max_sessions=sessions,
+            idle_timeout=idle_timeout,
+        ).serve()
 
 
 def _game(scenario, seed, seat, set_, turns, load):
@@ -119,8 +158,7 @@ def _batch_game(batch: str, run: int, seat):
 
     check_seats(seat or [])
     spec = RunSpec.from_batch(batch, run)
-    return Game(spec.scenario, spec.seed, spec.all_overrides, spec.turns, seat or [],
-                spec.rng_run)
+    return Game(spec.scenario, spec.seed, spec.all_overrides, spec.turns, seat or [], spec.rng_run)
 
 
 def serve_command(scenario, seed, seat, set_, turns) -> str:

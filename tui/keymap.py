@@ -48,23 +48,45 @@ class Command:
 
 #: The dashboard of a local game (tui/screens/dashboard.py).
 DASHBOARD = (
-    Command("n,space", "next_turn", "Next turn",
-            "next turn (with human seats: each team fills its move form first)", "Next turn"),
-    Command("r", "run", "Run/pause", "run / pause",
-            "Run / pause"),
-    Command("b", "back", "Back", "back one turn (replays the game from the start)",
-            "Back one turn"),
-    Command("i", "inject", "Inject", "inject a shock (library or custom), applied next turn",
-            "Inject a shock"),
-    Command("w", "what_if", "What-if",
-            "what-if: set ACTOR.param=VALUE and fork a branch from this turn", "What-if branch"),
+    Command(
+        "n,space",
+        "next_turn",
+        "Next turn",
+        "next turn (with human seats: each team fills its move form first)",
+        "Next turn",
+    ),
+    Command("r", "run", "Run/pause", "run / pause", "Run / pause"),
+    Command(
+        "b", "back", "Back", "back one turn (replays the game from the start)", "Back one turn"
+    ),
+    Command(
+        "i",
+        "inject",
+        "Inject",
+        "inject a shock (library or custom), applied next turn",
+        "Inject a shock",
+    ),
+    Command(
+        "w",
+        "what_if",
+        "What-if",
+        "what-if: set ACTOR.param=VALUE and fork a branch from this turn",
+        "What-if branch",
+    ),
     Command("a", "next_actor", "Actor", "inspect the next actor", "Next actor"),
-    Command("up,down,left,right", "", "", "select a dyad and track in the matrix",
-            bound=False, shown_as="arrows"),
+    Command(
+        "up,down,left,right",
+        "",
+        "",
+        "select a dyad and track in the matrix",
+        bound=False,
+        shown_as="arrows",
+    ),
     Command("s", "save", "Save", "save the game (a replay file)", "Save game"),
     Command("l", "load", "Load", "load a game (a replay file)", "Load game"),
-    Command("e", "export", "Report", "export the after-action report (HTML + Markdown)",
-            "Export report"),
+    Command(
+        "e", "export", "Report", "export the after-action report (HTML + Markdown)", "Export report"
+    ),
     Command("ctrl+p", "", "", "command palette", bound=False),
     Command("question_mark", "help", "Help", "this help", "Help"),
     Command("q", "app.quit", "Quit", "quit"),
@@ -73,8 +95,12 @@ DASHBOARD = (
 
 def tabs(names: tuple[str, ...]) -> tuple[Command, ...]:
     """Digits 1.. switch to the named tabs, from any widget (hidden from the footer)."""
-    return tuple(Command(str(i + 1), f"tab('{t}')", t.title(), f"show the {t} tab",
-                         show=False, priority=True) for i, t in enumerate(names))
+    return tuple(
+        Command(
+            str(i + 1), f"tab('{t}')", t.title(), f"show the {t} tab", show=False, priority=True
+        )
+        for i, t in enumerate(names)
+    )
 
 
 #: A seat's screen of a hosted game (tui/classroom/client_app.py).
@@ -95,8 +121,11 @@ CONSOLE = tabs(CONSOLE_TABS) + (
 
 def bindings(table: tuple[Command, ...]) -> list[Binding]:
     """Textual bindings for the bound commands of `table`, in its order."""
-    return [Binding(c.keys, c.action, c.label, show=c.show, priority=c.priority)
-            for c in table if c.bound]
+    return [
+        Binding(c.keys, c.action, c.label, show=c.show, priority=c.priority)
+        for c in table
+        if c.bound
+    ]
 
 
 def palette(table: tuple[Command, ...]) -> list[Command]:

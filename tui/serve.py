@@ -46,10 +46,19 @@ def is_loopback(host: str) -> bool:
 def check_public_url(url: str) -> str:
     """'http(s)://host[:port][/prefix]' without a trailing slash, or an InputError."""
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in url or \
-            parts.query or parts.fragment:
-        raise InputError("--public-url", "", f"'{url}' is not an http:// or https:// address "
-                         "(e.g. https://games.example.org/wargame)")
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or " " in url
+        or parts.query
+        or parts.fragment
+    ):
+        raise InputError(
+            "--public-url",
+            "",
+            f"'{url}' is not an http:// or https:// address "
+            "(e.g. https://games.example.org/wargame)",
+        )
     return url.rstrip("/")
 
 
@@ -62,16 +71,24 @@ def check_host(host: str) -> str:
 class GuardedServer(Server):
     """textual-serve with a token, a public URL, a session cap and an idle timeout."""
 
-    def __init__(self, command: str, host: str = "127.0.0.1", port: int = 8000,
-                 title: str | None = None, public_url: str | None = None,
-                 token: str | None = None, max_sessions: int = 8,
-                 idle_timeout: float = 1800.0):
+    def __init__(
+        self,
+        command: str,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        title: str | None = None,
+        public_url: str | None = None,
+        token: str | None = None,
+        max_sessions: int = 8,
+        idle_timeout: float = 1800.0,
+    ):
         host = check_host(host)
         if public_url is None:
             shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
             public_url = f"http://{shown}:{port}"
-        super().__init__(command, host=host, port=port, title=title,
-                         public_url=check_public_url(public_url))
+        super().__init__(
+            command, host=host, port=port, title=title, public_url=check_public_url(public_url)
+        )
         self.token = token
         self.max_sessions = max_sessions
         self.idle_timeout = idle_timeout
@@ -87,15 +104,19 @@ class GuardedServer(Server):
     def _allowed(self, request: web.Request) -> bool:
         if self.token is None:
             return True
-        given = request.query.get("token") or request.cookies.get(COOKIE) or \
-            request.match_info.get("token", "")
+        given = (
+            request.query.get("token")
+            or request.cookies.get(COOKIE)
+            or request.match_info.get("token", "")
+        )
         return hmac.compare_digest(given.encode(), self.token.encode())
 
     @web.middleware
     async def _guard(self, request: web.Request, handler):
         if not self._allowed(request):
-            raise web.HTTPForbidden(text="403: open the address with its token, as printed "
-                                         "by `wargame serve`\n")
+            raise web.HTTPForbidden(
+                text="403: open the address with its token, as printed by `wargame serve`\n"
+            )
         response = await handler(request)
         if self.token and request.query.get("token") and isinstance(response, web.Response):
             response.set_cookie(COOKIE, self.token, httponly=True, samesite="Strict")
@@ -121,8 +142,9 @@ class GuardedServer(Server):
         """One browser session: textual-serve's handler plus the cap, activity stamps for
         the idle timeout, and a record for shutdown."""
         if len(self.sessions) >= self.max_sessions:
-            raise web.HTTPServiceUnavailable(text=f"503: all {self.max_sessions} sessions are "
-                                                  "in use; try again later\n")
+            raise web.HTTPServiceUnavailable(
+                text=f"503: all {self.max_sessions} sessions are in use; try again later\n"
+            )
         websocket = web.WebSocketResponse(heartbeat=15)
         width = to_int(request.query.get("width", "80"), 80)
         height = to_int(request.query.get("height", "24"), 24)
@@ -133,9 +155,13 @@ class GuardedServer(Server):
         try:
             await websocket.prepare(request)
             session["service"] = service = AppService(
-                self.command, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
-                close=websocket.close, download_manager=self.download_manager,
-                debug=self.debug)
+                self.command,
+                write_bytes=websocket.send_bytes,
+                write_str=websocket.send_str,
+                close=websocket.close,
+                download_manager=self.download_manager,
+                debug=self.debug,
+            )
             await service.start(max(20, min(width, 500)), max(10, min(height, 300)))
             await self._process_messages(_Touching(websocket, session), service)
         except asyncio.CancelledError:
@@ -183,8 +209,15 @@ class GuardedServer(Server):
         asyncio.set_event_loop(loop)
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, self.request_exit)
-        web.run_app(self._make_app(), host=self.host, port=self.port, handle_signals=False,
-                    loop=loop, print=self._announce, shutdown_timeout=0.5)
+        web.run_app(
+            self._make_app(),
+            host=self.host,
+            port=self.port,
+            handle_signals=False,
+            loop=loop,
+            print=self._announce,
+            shutdown_timeout=0.5,
+        )
         # Every session's process is gone and the port is closed; skip the interpreter's
         # slow teardown (seconds, joining executor threads) so a signal stops us at once.
         sys.stdout.flush()

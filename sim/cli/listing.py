@@ -34,19 +34,28 @@ def parameter_rows(config: str = "config") -> list[dict[str, Any]]:
     for tr, consts in cfg.model.tracks.items():
         for name, field in TrackConstants.model_fields.items():
             if getattr(consts, name) is not None:
-                rows.append(_row(ParamKey.track_constant(tr, name), cfg,
-                                 field.description or ""))
+                rows.append(_row(ParamKey.track_constant(tr, name), cfg, field.description or ""))
     for group, consts in cfg.model.rules.items():
         for name in consts:
             rows.append(_row(ParamKey.rule_constant(f"{group}.{name}"), cfg, ""))
     for mot, rel in cfg.model.relevance.items():
         for tr in rel.value:
-            rows.append(_row(ParamKey.relevance_weight(mot, tr), cfg,
-                             f"weight of the {mot} motivation on the {tr} track"))
+            rows.append(
+                _row(
+                    ParamKey.relevance_weight(mot, tr),
+                    cfg,
+                    f"weight of the {mot} motivation on the {tr} track",
+                )
+            )
     return rows
 
 
 def _row(key, cfg, description: str) -> dict[str, Any]:
     value, (lo, hi), source = key.sourced(cfg)
-    return {"key": str(key), "value": float(value), "range": [float(lo), float(hi)],
-            "source": " ".join(source.split()), "description": " ".join(description.split())}
+    return {
+        "key": str(key),
+        "value": float(value),
+        "range": [float(lo), float(hi)],
+        "source": " ".join(source.split()),
+        "description": " ".join(description.split()),
+    }

@@ -12,12 +12,20 @@ import typer
 
 from sim.errors import InputError
 
-app = typer.Typer(add_completion=True, no_args_is_help=True, rich_markup_mode=None,
-                  help="Allied-cooperation wargame: Japan, the UK, France, Germany and NATO "
-                       "under shocks, calibrated on RAND's Allies Growing Closer.")
+app = typer.Typer(
+    add_completion=True,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="Allied-cooperation wargame: Japan, the UK, France, Germany and NATO "
+    "under shocks, calibrated on RAND's Allies Growing Closer.",
+)
 
-SetOpt = Annotated[list[str], typer.Option("--set", help="Override ACTOR.param=VALUE "
-                                           "(repeatable), e.g. DEU.china_caution=0.1")]
+SetOpt = Annotated[
+    list[str],
+    typer.Option(
+        "--set", help="Override ACTOR.param=VALUE (repeatable), e.g. DEU.china_caution=0.1"
+    ),
+]
 
 
 def fail(msg: str) -> None:
@@ -36,8 +44,12 @@ LIMITS: dict[str, tuple[int, int, str]] = {
     "run": (0, 2**63 - 1, "--run"),
 }
 #: Upper bound of --runs per command (the batch command checks its own against disk space).
-RUNS_LIMIT = {"compare": 1_000_000, "sensitivity": 100_000, "calibrate": 100_000,
-              "validate_model": 100_000}
+RUNS_LIMIT = {
+    "compare": 1_000_000,
+    "sensitivity": 100_000,
+    "calibrate": 100_000,
+    "validate_model": 100_000,
+}
 
 
 def check_args(command: str, kwargs: dict) -> None:
@@ -45,13 +57,21 @@ def check_args(command: str, kwargs: dict) -> None:
     for name, (lo, hi, flag) in LIMITS.items():
         v = kwargs.get(name)
         if isinstance(v, int) and not isinstance(v, bool) and not lo <= v <= hi:
-            raise InputError(flag, name, f"{v} is out of range; allowed: {lo} to "
-                             f"{'2**64 - 1' if hi == SEED_LIMIT - 1 else hi}")
+            raise InputError(
+                flag,
+                name,
+                f"{v} is out of range; allowed: {lo} to "
+                f"{'2**64 - 1' if hi == SEED_LIMIT - 1 else hi}",
+            )
     runs = kwargs.get("runs")
     if command in RUNS_LIMIT and isinstance(runs, int) and not 1 <= runs <= RUNS_LIMIT[command]:
-        raise InputError("--runs", "", f"{runs} is out of range (a positive number of runs); "
-                         "allowed: 1 to "
-                         f"{RUNS_LIMIT[command]}")
+        raise InputError(
+            "--runs",
+            "",
+            f"{runs} is out of range (a positive number of runs); "
+            "allowed: 1 to "
+            f"{RUNS_LIMIT[command]}",
+        )
 
 
 def guarded(fn):
@@ -73,6 +93,7 @@ def guarded(fn):
             fail(f"{fn.__name__}: out of memory; try fewer --runs or --turns")
         except KeyboardInterrupt as exc:
             interrupted(exc)
+
     return wrapper
 
 
@@ -81,8 +102,7 @@ def interrupted(exc: BaseException) -> None:
     import os
 
     text = str(exc) or "interrupted"
-    typer.echo(f"{text if text.startswith('interrupted') else 'interrupted: ' + text}",
-               err=True)
+    typer.echo(f"{text if text.startswith('interrupted') else 'interrupted: ' + text}", err=True)
     # everything is written (atomically) by now: leave without the interpreter's final
     # garbage collection, which alone can take seconds on a loaded machine; but unlink a
     # worker pool's semaphores as a normal exit would, or multiprocessing's resource tracker
@@ -106,12 +126,15 @@ def os_error(exc: OSError) -> str:
 def run(
     scenario: Annotated[str, typer.Argument(help="Name in scenarios/ or a path")] = "baseline",
     seed: Annotated[int, typer.Option(help="Base seed", min=0)] = 0,
-    turns: Annotated[int | None, typer.Option(help="Number of turns (default: the "
-                                              "scenario's)")] = None,
+    turns: Annotated[
+        int | None, typer.Option(help="Number of turns (default: the scenario's)")
+    ] = None,
     set_: SetOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run as JSON")] = False,
-    explain: Annotated[bool, typer.Option(
-        "--explain", help="Also print each change split exactly into its drivers")] = False,
+    explain: Annotated[
+        bool,
+        typer.Option("--explain", help="Also print each change split exactly into its drivers"),
+    ] = False,
 ) -> None:
     """Run one game of SCENARIO and explain what happened."""
     from sim.engine.model import WargameModel
@@ -175,8 +198,14 @@ def table(con, title: str | None = None, **kw):
     from rich import box
     from rich.table import Table
 
-    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False,
-                 pad_edge=False, **kw)
+    return Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        **kw,
+    )
 
 
 @app.command("list")
@@ -191,8 +220,10 @@ def list_(
     from sim.errors import allowed, did_you_mean
 
     if what not in ("scenarios", "params", "all"):
-        fail(f"list: '{what}' is not a listing{did_you_mean(what, ['scenarios', 'params'])}; "
-             f"{allowed(['scenarios', 'params', 'all'])}")
+        fail(
+            f"list: '{what}' is not a listing{did_you_mean(what, ['scenarios', 'params'])}; "
+            f"{allowed(['scenarios', 'params', 'all'])}"
+        )
     scen = scenario_rows() if what in ("scenarios", "all") else None
     params = parameter_rows() if what in ("params", "all") else None
     if as_json:
@@ -214,10 +245,10 @@ def list_(
         t.add_column("range", no_wrap=True)
         t.add_column("description and source", overflow="fold")
         for r in params:
-            text = (f"{r['description']} (source: {r['source']})" if r["description"]
-                    else r["source"])
-            t.add_row(r["key"], f"{r['value']:g}", f"[{r['range'][0]:g}, {r['range'][1]:g}]",
-                      text)
+            text = (
+                f"{r['description']} (source: {r['source']})" if r["description"] else r["source"]
+            )
+            t.add_row(r["key"], f"{r['value']:g}", f"[{r['range'][0]:g}, {r['range'][1]:g}]", text)
         show(con, t)
 
 
@@ -247,9 +278,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _options(
-    version: Annotated[bool | None, typer.Option(
-        "--version", callback=_version, is_eager=True,
-        help="Print the version and exit")] = None,
+    version: Annotated[
+        bool | None,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit"
+        ),
+    ] = None,
 ) -> None:
     """Allied-cooperation wargame: Japan, the UK, France, Germany and NATO under shocks,
     calibrated on RAND's Allies Growing Closer."""

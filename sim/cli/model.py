@@ -22,21 +22,39 @@ def register(app: typer.Typer) -> None:
     @app.command("validate-model")
     @guarded
     def validate_model(
-        runs: Annotated[int, typer.Option(help="Seeded runs per ensemble (at least 200 for "
-                                          "the report's checks); also the battery's runs at "
-                                          "the point estimates", min=1, max=100000)] = 200,
+        runs: Annotated[
+            int,
+            typer.Option(
+                help="Seeded runs per ensemble (at least 200 for "
+                "the report's checks); also the battery's runs at "
+                "the point estimates",
+                min=1,
+                max=100000,
+            ),
+        ] = 200,
         seed: Annotated[int, typer.Option(help="Base seed", min=0)] = 0,
-        samples: Annotated[int, typer.Option(
-            "--samples", help="Latin-hypercube points of the config's plausible ranges for the "
-            "battery's robust verdict", min=1, max=10000)] = 64,
-        battery_only: Annotated[bool, typer.Option(
-            "--battery-only", help="Run only the directional battery")] = False,
-        no_battery: Annotated[bool, typer.Option(
-            "--no-battery", help="Run only the ratings and sensitivity checks")] = False,
-        strict: Annotated[bool, typer.Option(
-            "--strict", help="Exit 1 also when a claim of the battery fails")] = False,
-        claims: Annotated[Path | None, typer.Option(
-            "--claims", help="Claims file (default: config/claims.yaml)")] = None,
+        samples: Annotated[
+            int,
+            typer.Option(
+                "--samples",
+                help="Latin-hypercube points of the config's plausible ranges for the "
+                "battery's robust verdict",
+                min=1,
+                max=10000,
+            ),
+        ] = 64,
+        battery_only: Annotated[
+            bool, typer.Option("--battery-only", help="Run only the directional battery")
+        ] = False,
+        no_battery: Annotated[
+            bool, typer.Option("--no-battery", help="Run only the ratings and sensitivity checks")
+        ] = False,
+        strict: Annotated[
+            bool, typer.Option("--strict", help="Exit 1 also when a claim of the battery fails")
+        ] = False,
+        claims: Annotated[
+            Path | None, typer.Option("--claims", help="Claims file (default: config/claims.yaml)")
+        ] = None,
     ) -> None:
         """Check the calibrated model against the report: 2019 ratings and enablers of the
         2012–2019 replay, the timing of exercises and the report's sensitivities, then the
@@ -46,8 +64,9 @@ def register(app: typer.Typer) -> None:
         Exit code 1 when a ratings or sensitivity check fails; the battery's failures are
         reported without changing the exit code unless --strict."""
         if battery_only and no_battery:
-            raise InputError("--battery-only", "", "--battery-only and --no-battery exclude "
-                             "each other; give one")
+            raise InputError(
+                "--battery-only", "", "--battery-only and --no-battery exclude each other; give one"
+            )
         failed = False
         doc = None
         if not no_battery:
@@ -66,14 +85,18 @@ def register(app: typer.Typer) -> None:
 
             if not battery_only:
                 typer.echo("")
-            typer.echo(f"Directional battery: {len(doc.claims)} claims of the report "
-                       f"(config/claims.yaml)")
+            typer.echo(
+                f"Directional battery: {len(doc.claims)} claims of the report (config/claims.yaml)"
+            )
             done = []
 
             def progress(outcome) -> None:  # a line on a terminal, nothing in a pipe
                 done.append(outcome)
-                typer.echo(f"\r  claim {len(done)}/{len(doc.claims)} {outcome.claim.id:<40}",
-                           err=True, nl=len(done) == len(doc.claims))
+                typer.echo(
+                    f"\r  claim {len(done)}/{len(doc.claims)} {outcome.claim.id:<40}",
+                    err=True,
+                    nl=len(done) == len(doc.claims),
+                )
 
             show = progress if sys.stderr.isatty() else None
             outcomes = Battery(doc, runs=runs, samples=samples, seed=seed).run(show)
@@ -86,8 +109,12 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @guarded
     def calibrate(
-        free: Annotated[list[str], typer.Option(
-            "--free", help="Constant to fit (repeatable): ACTOR.param or MODEL.track.name")],
+        free: Annotated[
+            list[str],
+            typer.Option(
+                "--free", help="Constant to fit (repeatable): ACTOR.param or MODEL.track.name"
+            ),
+        ],
         runs: Annotated[int, typer.Option(help="Runs per evaluation", min=8)] = 64,
         seed: Annotated[int, typer.Option(help="Base seed", min=0)] = 0,
     ) -> None:
@@ -102,9 +129,13 @@ def register(app: typer.Typer) -> None:
         for f, v in zip(fr, x, strict=True):
             typer.echo(f"{f.key:<28}{f.value:>9.3f}{v:>9.3f}   [{f.lo:g}, {f.hi:g}]")
         n = len(before) // 2
-        for name, sl in (("2019-Q4 of the replay", slice(0, n)),
-                         ("end of the baseline", slice(n, None))):
-            typer.echo(f"{name:<24} mean |gap| {np.abs(before[sl]).mean():.3f} -> "
-                       f"{np.abs(after[sl]).mean():.3f}   max |gap| "
-                       f"{np.abs(before[sl]).max():.3f} -> {np.abs(after[sl]).max():.3f}")
+        for name, sl in (
+            ("2019-Q4 of the replay", slice(0, n)),
+            ("end of the baseline", slice(n, None)),
+        ):
+            typer.echo(
+                f"{name:<24} mean |gap| {np.abs(before[sl]).mean():.3f} -> "
+                f"{np.abs(after[sl]).mean():.3f}   max |gap| "
+                f"{np.abs(before[sl]).max():.3f} -> {np.abs(after[sl]).max():.3f}"
+            )
         typer.echo("Write the fitted values into config/ and rerun `wargame validate-model`.")

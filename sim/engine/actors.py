@@ -27,9 +27,17 @@ from sim.engine.moves import MoveArrays
 from sim.inputs.setup import II, PI
 from sim.vocabulary import MOTIVATIONS
 
-CA, RA, NK, US, BP, JA = (II[k] for k in ("china_assertiveness", "russian_aggression",
-                                          "nk_provocation", "us_engagement",
-                                          "budget_pressure", "japan_activism"))
+CA, RA, NK, US, BP, JA = (
+    II[k]
+    for k in (
+        "china_assertiveness",
+        "russian_aggression",
+        "nk_provocation",
+        "us_engagement",
+        "budget_pressure",
+        "japan_activism",
+    )
+)
 MOTIVE_COLS = [PI[m] for m in MOTIVATIONS]
 SCALE = 5.0  # top of the report's 0–5 scale (digest §3)
 
@@ -112,8 +120,9 @@ class Slots:
         partner = pairs[dyad, 1 - side]
         indo = setup.indo
         # the European side's presence in the Indo-Pacific creates occasions to exercise
-        presence_of = np.where(indo[actor] & ~indo[partner], partner,
-                               np.where(indo[partner] & ~indo[actor], actor, -1))
+        presence_of = np.where(
+            indo[actor] & ~indo[partner], partner, np.where(indo[partner] & ~indo[actor], actor, -1)
+        )
         A = len(setup.actors)
         lists = [np.flatnonzero(actor == a) for a in range(A)]
         n = max([len(x) for x in lists] + [1])
@@ -131,8 +140,7 @@ def perceive(snap: Snapshot) -> Perception:
     p = snap.params
     w, ru, mv = snap.world, snap.rules, snap.moves
     on = snap.moves_on[:, None]
-    coerced = (ru["china.coercion_threat"][:, None] * p[:, :, PI["coercion_resolve"]]
-               * snap.coerced)
+    coerced = ru["china.coercion_threat"][:, None] * p[:, :, PI["coercion_resolve"]] * snap.coerced
     china = np.clip(p[:, :, PI["china_threat"]] + mv.threat_boost[None] * on + coerced, 0, 1)
     russia = np.clip(p[:, :, PI["russia_threat"]] + mv.russia_boost[None] * on, 0, 1)
     return Perception(
@@ -152,9 +160,11 @@ def activism(snap: Snapshot, indo: np.ndarray) -> np.ndarray:
     Abe-era 'window of opportunity'); Japan's own drive rises with its activism. The index
     drives the actors of the Indo-Pacific region (config: `region:`)."""
     ru, ja = snap.rules, snap.world[:, JA, None]
-    return np.where(indo[None], ru["activism.japan_base"][:, None] + ja,
-                    ru["activism.partner_base"][:, None] + ru["activism.partner_slope"][:, None]
-                    * ja)
+    return np.where(
+        indo[None],
+        ru["activism.japan_base"][:, None] + ja,
+        ru["activism.partner_base"][:, None] + ru["activism.partner_slope"][:, None] * ja,
+    )
 
 
 def salience(snap: Snapshot, per: Perception) -> np.ndarray:
@@ -172,12 +182,17 @@ def salience(snap: Snapshot, per: Perception) -> np.ndarray:
     nk, asr = per.nk[:, None], per.assertive[:, None]
     sal = np.empty(p.shape[:2] + (len(MOTIVATIONS),))
     link = p[:, :, PI["theatre_linkage"]] * c["russia.linkage"]
-    sal[:, :, 0] = np.clip(per.china + link * per.russia + c["salience.nk"] * nk, 0,
-                           c["salience.cap"])
-    sal[:, :, 1] = (c["us.floor"] + p[:, :, PI["us_sponsorship"]] * us
-                    + p[:, :, PI["us_hedging"]] * (1 - us))
-    sal[:, :, 2] = (c["salience.regional_base"] + c["salience.regional_china"] * asr
-                    + c["salience.regional_nk"] * nk)
+    sal[:, :, 0] = np.clip(
+        per.china + link * per.russia + c["salience.nk"] * nk, 0, c["salience.cap"]
+    )
+    sal[:, :, 1] = (
+        c["us.floor"] + p[:, :, PI["us_sponsorship"]] * us + p[:, :, PI["us_hedging"]] * (1 - us)
+    )
+    sal[:, :, 2] = (
+        c["salience.regional_base"]
+        + c["salience.regional_china"] * asr
+        + c["salience.regional_nk"] * nk
+    )
     sal[:, :, 3] = 0.0  # per partner: industrial_outlet
     sal[:, :, 4] = c["salience.knowledge_base"] + c["salience.knowledge_nk"] * nk
     sal[:, :, 5] = c["salience.image"]
@@ -219,23 +234,27 @@ def desire(snap: Snapshot, per: Perception, sl: Slots, setup) -> np.ndarray:
     act = activism(snap, setup.indo)  # (R, A)
     motive = ((weights * salience(snap, per)) @ snap.relevance)[:, a]  # (R, S, K)
     ind = MOTIVATIONS.index("industrial")
-    motive += ((weights[:, a, ind] * industrial_outlet(snap, per, sl, setup))[..., None]
-               * snap.relevance[:, None, ind])
+    motive += (weights[:, a, ind] * industrial_outlet(snap, per, sl, setup))[
+        ..., None
+    ] * snap.relevance[:, None, ind]
     motive *= act[:, a, None]
     caution = per.caution
     gap_c = np.abs(caution[:, a] - caution[:, q])  # (R, S)
     x = tr["bias"] + motive
     x -= tr["caution_gap"] * gap_c[..., None] + tr["own_caution"] * caution[:, a, None]
     rp = per.russia_priority
-    gap_r = np.abs(rp[:, a] - rp[:, q]) * (ru["russia.gap_base"][:, None]
-                                           + per.aggression[:, None])
+    gap_r = np.abs(rp[:, a] - rp[:, q]) * (ru["russia.gap_base"][:, None] + per.aggression[:, None])
     x -= tr["russia_gap"] * gap_r[..., None]
     x -= tr["domestic"] * p[:, a, PI["domestic_constraint"], None]
     x -= tr["missing_enabler"] * (snap.caps[:, d, :] < setup.max_level[d])
     pres = np.where(sl.presence_of >= 0, snap.presence[:, np.maximum(sl.presence_of, 0)], 0.0)
-    x += (tr["interop"] * snap.interop[:, d, None] + tr["trust"] * snap.trust[:, d, None]
-          - tr["frustration"] * snap.frustration[:, d, s][..., None]
-          + tr["missions"] * snap.missions[:, d, None] + tr["presence"] * pres[..., None])
+    x += (
+        tr["interop"] * snap.interop[:, d, None]
+        + tr["trust"] * snap.trust[:, d, None]
+        - tr["frustration"] * snap.frustration[:, d, s][..., None]
+        + tr["missions"] * snap.missions[:, d, None]
+        + tr["presence"] * pres[..., None]
+    )
     x += (ru["moves.priority_attention"][:, None] * attention_now(snap)[:, d, s])[..., None]
     return SCALE / (1.0 + np.exp(-x))
 
@@ -247,8 +266,11 @@ def effective_bandwidth(snap: Snapshot) -> np.ndarray:
     the Indo-Pacific and the turn's moves are paid first."""
     p, w, ru = snap.params, snap.world, snap.rules
     pull = ru["russia.pull"][:, None] * p[:, :, PI["europe_pull"]] * w[:, RA, None]
-    b = (p[:, :, PI["bandwidth"]] * (1 - ru["bandwidth.budget"][:, None] * w[:, BP, None])
-         * (1 - pull))
+    b = (
+        p[:, :, PI["bandwidth"]]
+        * (1 - ru["bandwidth.budget"][:, None] * w[:, BP, None])
+        * (1 - pull)
+    )
     b = b - ru["presence.cost"][:, None] * snap.presence
     return np.maximum(b - snap.moves.cost[None] * snap.moves_on[:, None], 0.0)
 
@@ -344,13 +366,19 @@ def attention_now(snap: Snapshot) -> np.ndarray:
     """Each side's attention to each partner this turn (R, D, 2), -1 to 1: the priorities it
     sets now (+1 a priority partner, -1 the others) on top of those it still remembers."""
     pr = snap.moves.priority
-    mark = np.where(pr > 1.0, 1.0, np.where(pr < 1.0, -1.0, 0.0))[None] * snap.moves_on[
-        :, None, None]
+    mark = (
+        np.where(pr > 1.0, 1.0, np.where(pr < 1.0, -1.0, 0.0))[None] * snap.moves_on[:, None, None]
+    )
     return np.clip(snap.attention + mark, -1.0, 1.0)
 
 
-def meet(mine: np.ndarray, theirs: np.ndarray, trust: np.ndarray, rules: dict,
-         pull_extra: np.ndarray | float = 0.0) -> np.ndarray:
+def meet(
+    mine: np.ndarray,
+    theirs: np.ndarray,
+    trust: np.ndarray,
+    rules: dict,
+    pull_extra: np.ndarray | float = 0.0,
+) -> np.ndarray:
     """Where two offers meet: the lower offer plus the share of the gap the keener side
     wins, with diminishing returns, lo + pull·g / (1 + g / saturation). Both sides count:
     the keener side pulls its partner in (Ch2 Japan › Motivations; Ch7 › Similarities),
@@ -359,13 +387,19 @@ def meet(mine: np.ndarray, theirs: np.ndarray, trust: np.ndarray, rules: dict,
     lo = np.minimum(mine, theirs)
     g = np.abs(mine - theirs)
     shape = (-1,) + (1,) * (lo.ndim - 1)
-    pull = np.clip(rules["meet.pull"].reshape(shape) + rules["meet.trust_pull"].reshape(shape)
-                   * trust + pull_extra, 0.0, 1.0)
+    pull = np.clip(
+        rules["meet.pull"].reshape(shape)
+        + rules["meet.trust_pull"].reshape(shape) * trust
+        + pull_extra,
+        0.0,
+        1.0,
+    )
     return lo + pull * g / (1.0 + g / rules["meet.saturation"].reshape(shape))
 
 
-def fund_by_actor(cost: np.ndarray, weight: np.ndarray, budget: np.ndarray,
-                  own: np.ndarray) -> np.ndarray:
+def fund_by_actor(
+    cost: np.ndarray, weight: np.ndarray, budget: np.ndarray, own: np.ndarray
+) -> np.ndarray:
     """`fund` for every actor at once: cost and weight (R, S, K) per slot, budget (R, A),
     `own` (A, N) each actor's slots padded with the empty slot S. Returns shares (R, S, K)."""
     R, S, K = cost.shape

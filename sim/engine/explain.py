@@ -39,23 +39,45 @@ NAMES = (MOMENTUM,) + DRIVERS
 
 _P = {p: i for i, p in enumerate(PARAMS)}
 _I = {x: i for i, x in enumerate(INDICES)}
-PARAM_GROUP = {**{m: "motivations" for m in MOTIVATIONS},
-               "china_threat": "threats", "russia_threat": "threats",
-               "china_caution": "china_caution", "russia_priority": "russia_divergence",
-               "domestic_constraint": "constraints", "consensus_friction": "constraints",
-               "us_equipment_dependence": "constraints", "bandwidth": "bandwidth",
-               "coercion_resolve": "china_caution", "retaliation_sensitivity": "china_caution",
-               "theatre_linkage": "threats", "europe_pull": "bandwidth",
-               "us_sponsorship": "motivations", "us_hedging": "motivations",
-               "presence_appetite": "motivations"}
+PARAM_GROUP = {
+    **{m: "motivations" for m in MOTIVATIONS},
+    "china_threat": "threats",
+    "russia_threat": "threats",
+    "china_caution": "china_caution",
+    "russia_priority": "russia_divergence",
+    "domestic_constraint": "constraints",
+    "consensus_friction": "constraints",
+    "us_equipment_dependence": "constraints",
+    "bandwidth": "bandwidth",
+    "coercion_resolve": "china_caution",
+    "retaliation_sensitivity": "china_caution",
+    "theatre_linkage": "threats",
+    "europe_pull": "bandwidth",
+    "us_sponsorship": "motivations",
+    "us_hedging": "motivations",
+    "presence_appetite": "motivations",
+}
 #: State the rules read, by driver group (sim/engine/actors.py Snapshot)
-STATE_GROUP = {"interop": "ties", "trust": "ties", "frustration": "ties", "missions": "ties",
-               "presence": "ties", "offered": "ties", "caution": "china_caution",
-               "coerced": "china_caution", "russia_stance": "russia_divergence",
-               "attention": "ties"}
-INDEX_GROUP = {"china_assertiveness": "threats", "russian_aggression": "threats",
-               "nk_provocation": "threats", "us_engagement": "motivations",
-               "japan_activism": "motivations", "budget_pressure": "bandwidth"}
+STATE_GROUP = {
+    "interop": "ties",
+    "trust": "ties",
+    "frustration": "ties",
+    "missions": "ties",
+    "presence": "ties",
+    "offered": "ties",
+    "caution": "china_caution",
+    "coerced": "china_caution",
+    "russia_stance": "russia_divergence",
+    "attention": "ties",
+}
+INDEX_GROUP = {
+    "china_assertiveness": "threats",
+    "russian_aggression": "threats",
+    "nk_provocation": "threats",
+    "us_engagement": "motivations",
+    "japan_activism": "motivations",
+    "budget_pressure": "bandwidth",
+}
 
 
 def _on(group: str) -> np.ndarray:
@@ -119,14 +141,20 @@ def top_drivers(contrib: np.ndarray, d: int, k: int, n: int = 3) -> list[tuple[s
     and always the largest one when it is not zero (so every change shown has a reason)."""
     vals = contrib[:, d, k]
     order = np.argsort(-np.abs(vals), kind="stable")[:n]
-    return [(NAMES[i], float(vals[i])) for j, i in enumerate(order)
-            if abs(vals[i]) >= 5e-3 or (j == 0 and vals[i] != 0)]
+    return [
+        (NAMES[i], float(vals[i]))
+        for j, i in enumerate(order)
+        if abs(vals[i]) >= 5e-3 or (j == 0 and vals[i] != 0)
+    ]
 
 
 def sentence(dyad: str, track: str, change: float, drivers: list[tuple[str, float]]) -> str:
     """Plain-language reason: 'JPN-DEU exercise fell 0.12: the gap in caution ... (-0.07)'."""
-    verb = "held steady" if abs(change) < 5e-4 else (
-        f"{'rose' if change > 0 else 'fell'} {abs(change):.2f}")
+    verb = (
+        "held steady"
+        if abs(change) < 5e-4
+        else (f"{'rose' if change > 0 else 'fell'} {abs(change):.2f}")
+    )
     if not drivers:
         return f"{dyad} {track} {verb}."
     main = [f"{DRIVER_LABELS[name]} ({v:+.2f})" for name, v in drivers]
@@ -135,6 +163,9 @@ def sentence(dyad: str, track: str, change: float, drivers: list[tuple[str, floa
 
 def formula(dyad: str, track: str, change: float, contrib: np.ndarray, d: int, k: int) -> str:
     """'JPN-DEU exercise -0.120 = china_caution -0.070 + russia_divergence -0.040 + ...'."""
-    parts = [f"{NAMES[i]} {contrib[i, d, k]:+.3f}" for i in range(len(NAMES))
-             if abs(contrib[i, d, k]) >= 5e-4]
+    parts = [
+        f"{NAMES[i]} {contrib[i, d, k]:+.3f}"
+        for i in range(len(NAMES))
+        if abs(contrib[i, d, k]) >= 5e-4
+    ]
     return f"{dyad} {track} {change:+.3f} = " + " + ".join(parts or ["0"])

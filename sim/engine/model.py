@@ -80,11 +80,20 @@ class WargameModel(mesa.Model):
     'ACTOR.param' or 'MODEL.x.name' are overrides, like `--set`.
     """
 
-    def __init__(self, scenario: Setup | str = "baseline", seed: int | None = None,
-                 runs: int | np.ndarray | range = 1,
-                 run_params: dict[str, np.ndarray] | None = None, keep_snapshots: bool = False,
-                 *, rng: int | None = None, overrides: dict[str, float] | None = None,
-                 turns: int | None = None, collect: bool = True, **params: float):
+    def __init__(
+        self,
+        scenario: Setup | str = "baseline",
+        seed: int | None = None,
+        runs: int | np.ndarray | range = 1,
+        run_params: dict[str, np.ndarray] | None = None,
+        keep_snapshots: bool = False,
+        *,
+        rng: int | None = None,
+        overrides: dict[str, float] | None = None,
+        turns: int | None = None,
+        collect: bool = True,
+        **params: float,
+    ):
         # Mesa's conventions: WargameModel("baseline", rng=7), and batch_run's parameters
         # (e.g. {"DEU.china_caution": [0.1, 0.5]}) arrive as keyword overrides
         setup, seed = _mesa_arguments(scenario, seed, rng, overrides, turns, params)
@@ -128,22 +137,32 @@ class WargameModel(mesa.Model):
         self.shocks = ShockBook(setup, R)
         self.actors: list[SovereignState] = []
         for a, actor in enumerate(setup.actors):
-            slots = [(d, int(np.where(setup.pairs[d] == a)[0][0]), int(setup.pairs[d][1 - s]))
-                     for d in range(D) for s in (0, 1) if setup.pairs[d][s] == a]
+            slots = [
+                (d, int(np.where(setup.pairs[d] == a)[0][0]), int(setup.pairs[d][1 - s]))
+                for d in range(D)
+                for s in (0, 1)
+                if setup.pairs[d][s] == a
+            ]
             self.actors.append(RULES[setup.kinds[a]](self, actor, slots))
         self.slots = Slots.of(setup)
         #: actors whose decision style needs approval (alliances): their consent applies
-        self.consenting = [x for x in self.actors
-                           if type(x).consent is not SovereignState.consent and x.slots]
+        self.consenting = [
+            x for x in self.actors if type(x).consent is not SovereignState.consent and x.slots
+        ]
         self.history: list[Record] = []
         self.pending_moves: list[Move] = []
         self.keep_snapshots = keep_snapshots
         self.snapshots: list[Snapshot] = []
         self.initial_levels = self.levels.copy()
         #: inputs before the first turn: the reference of the first turn's explanation
-        self.reference = self.snapshot(self.params.copy(), self.world.values.copy(),
-                                       np.zeros_like(self.levels), np.zeros((R, len(TRACKS))),
-                                       MoveArrays.neutral(D, A), np.zeros(R))
+        self.reference = self.snapshot(
+            self.params.copy(),
+            self.world.values.copy(),
+            np.zeros_like(self.levels),
+            np.zeros((R, len(TRACKS))),
+            MoveArrays.neutral(D, A),
+            np.zeros(R),
+        )
         if collect:
             _collect_each_step(self)
 
@@ -175,13 +194,28 @@ class WargameModel(mesa.Model):
         """The state the turn's decisions read (state arrays are replaced, never changed in
         place, after a snapshot is taken; params are copied by the caller when kept)."""
         return Snapshot(
-            levels=self.levels, params=params, world=world, caps=self.caps(), noise=noise,
-            consent=consent, moves=moves, moves_on=moves_on, track=self.track,
-            rules=self.rules, interop=self.interop, trust=self.trust,
-            frustration=self.frustration, missions=self.missions, presence=self.presence,
-            offered=self.offered, caution=self.caution, coerced=self.coerced,
-            russia_stance=self.russia_stance, attention=self.attention,
-            relevance=self.relevance)
+            levels=self.levels,
+            params=params,
+            world=world,
+            caps=self.caps(),
+            noise=noise,
+            consent=consent,
+            moves=moves,
+            moves_on=moves_on,
+            track=self.track,
+            rules=self.rules,
+            interop=self.interop,
+            trust=self.trust,
+            frustration=self.frustration,
+            missions=self.missions,
+            presence=self.presence,
+            offered=self.offered,
+            caution=self.caution,
+            coerced=self.coerced,
+            russia_stance=self.russia_stance,
+            attention=self.attention,
+            relevance=self.relevance,
+        )
 
     # ------------------------------------------------------------------------- one turn
     def step(self) -> None:
@@ -196,10 +230,13 @@ class WargameModel(mesa.Model):
         # state arrays are replaced, never changed in place
         params = self.params.copy() if self.keep_snapshots else self.params
         snap = self.snapshot(
-            params, self.world.values,
+            params,
+            self.world.values,
             self.stream.normal(t, Site.LEVEL_NOISE, self.levels.shape[1:]),
-            self.stream.uniform(t, Site.CONSENSUS, (len(TRACKS),)), moves,
-            np.ones(self.n_runs))
+            self.stream.uniform(t, Site.CONSENSUS, (len(TRACKS),)),
+            moves,
+            np.ones(self.n_runs),
+        )
         # 2–6. perceive, desire, allocate, meet (simultaneous: all read the same snapshot)
         new_levels, desired, offers, target, perception = self.resolve(snap, full=True)
         # 7. discrete events: activities, negotiations, signatures, China's retaliation
@@ -215,10 +252,24 @@ class WargameModel(mesa.Model):
         self.offered = offers
         self.turn = t
         spent = (target * self.track["cost"]).sum(axis=2)[:, :, None].repeat(2, axis=2)
-        self.history.append(Record(new_levels, activity, opened, signed | signed_now, stalled,
-                                   fired, spent, desired, self.world.values.copy(), injected,
-                                   list(self.pending_moves), self.presence, self.caution,
-                                   retaliated))
+        self.history.append(
+            Record(
+                new_levels,
+                activity,
+                opened,
+                signed | signed_now,
+                stalled,
+                fired,
+                spent,
+                desired,
+                self.world.values.copy(),
+                injected,
+                list(self.pending_moves),
+                self.presence,
+                self.caution,
+                retaliated,
+            )
+        )
         self.pending_moves = []
 
     def resolve(self, snap: Snapshot, full: bool = False):
@@ -234,8 +285,10 @@ class WargameModel(mesa.Model):
         a, b = offers[:, :, 0], offers[:, :, 1]
         att = attention_now(snap)  # (R, D, 2)
         keen = np.where(a >= b, att[:, :, 0, None], att[:, :, 1, None])
-        extra = (snap.rules["meet.priority_pull"][:, None, None] * np.maximum(keen, 0.0)
-                 + snap.moves.pull[None] * snap.moves_on[:, None, None])
+        extra = (
+            snap.rules["meet.priority_pull"][:, None, None] * np.maximum(keen, 0.0)
+            + snap.moves.pull[None] * snap.moves_on[:, None, None]
+        )
         target = np.minimum(meet(a, b, snap.trust[:, :, None], snap.rules, extra), snap.caps)
         gap = target - snap.levels
         tr = snap.track
@@ -276,48 +329,77 @@ class WargameModel(mesa.Model):
         to coercion and retaliation fades. Returns who was retaliated against (R, A)."""
         ru, w = self.rules, snap.world
         ex = TRACKS.index("exercise")
-        self.interop = np.clip(self.interop + ru["memory.interop_gain"][:, None]
-                               * (new_levels[:, :, ex] / SCALE) * (1 - self.interop)
-                               - ru["memory.interop_decay"][:, None] * self.interop, 0, 1)
+        self.interop = np.clip(
+            self.interop
+            + ru["memory.interop_gain"][:, None]
+            * (new_levels[:, :, ex] / SCALE)
+            * (1 - self.interop)
+            - ru["memory.interop_decay"][:, None] * self.interop,
+            0,
+            1,
+        )
         lo = offers.min(axis=2)
         hi = offers.max(axis=2)
         recip = np.where(hi > 0, lo / np.maximum(hi, 1e-9), 1.0).mean(axis=2)  # (R, D)
         self.trust = self.trust + ru["memory.trust_rate"][:, None] * (recip - self.trust)
         unmatched = (np.maximum(offers - target[:, :, None, :], 0) / SCALE).mean(axis=3)
         self.frustration = np.clip(
-            self.frustration + ru["memory.frustration_gain"][:, None, None] * unmatched
-            - ru["memory.frustration_decay"][:, None, None] * self.frustration, 0, 1)
+            self.frustration
+            + ru["memory.frustration_gain"][:, None, None] * unmatched
+            - ru["memory.frustration_decay"][:, None, None] * self.frustration,
+            0,
+            1,
+        )
         p = snap.params
         china = perception.china  # (R, A)
         pull = ru["russia.pull"][:, None] * p[:, :, PI["europe_pull"]] * w[:, RA, None]
-        aim = p[:, :, PI["presence_appetite"]] * np.clip(
-            ru["presence.threat"][:, None] * china, 0, 1) * (1 - pull)
+        aim = (
+            p[:, :, PI["presence_appetite"]]
+            * np.clip(ru["presence.threat"][:, None] * china, 0, 1)
+            * (1 - pull)
+        )
         deployed = snap.moves.deploy[None, :] * snap.moves_on[:, None]
-        self.presence = np.clip(self.presence + ru["presence.rate"][:, None]
-                                * (aim - self.presence) + deployed, 0, 1)
+        self.presence = np.clip(
+            self.presence + ru["presence.rate"][:, None] * (aim - self.presence) + deployed, 0, 1
+        )
         # China's behaviour toward each actor
-        risk = ru["china.retaliation_rate"][:, None] * w[:, CA, None] * (
-            self.presence + snap.moves.provocation[None, :] * snap.moves_on[:, None])
+        risk = (
+            ru["china.retaliation_rate"][:, None]
+            * w[:, CA, None]
+            * (self.presence + snap.moves.provocation[None, :] * snap.moves_on[:, None])
+        )
         hit = self.stream.uniform(t, Site.RETALIATION, (len(self.setup.actors),)) < risk
         decay = 1 - ru["china.coercion_decay"][:, None]
-        self.retaliated = np.clip(self.retaliated * decay
-                                  + hit * ru["china.retaliation_size"][:, None], 0, 1)
+        self.retaliated = np.clip(
+            self.retaliated * decay + hit * ru["china.retaliation_size"][:, None], 0, 1
+        )
         self.coerced = self.coerced * decay
-        aim_c = np.clip(p[:, :, PI["china_caution"]]
-                        + ru["china.retaliation_caution"][:, None]
-                        * p[:, :, PI["retaliation_sensitivity"]] * self.retaliated
-                        - ru["china.coercion_caution"][:, None]
-                        * p[:, :, PI["coercion_resolve"]] * self.coerced, 0, 1)
-        self.caution = np.clip(self.caution + ru["china.caution_rate"][:, None]
-                               * (aim_c - self.caution) + snap.moves.stance[None, :]
-                               * snap.moves_on[:, None], 0, 1)
+        aim_c = np.clip(
+            p[:, :, PI["china_caution"]]
+            + ru["china.retaliation_caution"][:, None]
+            * p[:, :, PI["retaliation_sensitivity"]]
+            * self.retaliated
+            - ru["china.coercion_caution"][:, None]
+            * p[:, :, PI["coercion_resolve"]]
+            * self.coerced,
+            0,
+            1,
+        )
+        self.caution = np.clip(
+            self.caution
+            + ru["china.caution_rate"][:, None] * (aim_c - self.caution)
+            + snap.moves.stance[None, :] * snap.moves_on[:, None],
+            0,
+            1,
+        )
         self.attention = attention_now(snap) * (1 - ru["memory.stance_decay"][:, None, None])
-        self.russia_stance = (self.russia_stance * (1 - ru["memory.stance_decay"][:, None])
-                              + snap.moves.russia_shift[None, :] * snap.moves_on[:, None])
+        self.russia_stance = (
+            self.russia_stance * (1 - ru["memory.stance_decay"][:, None])
+            + snap.moves.russia_shift[None, :] * snap.moves_on[:, None]
+        )
         return hit
 
-    def negotiate(self, t: int, snap: Snapshot, desired: np.ndarray, perception,
-                  moves: MoveArrays):
+    def negotiate(self, t: int, snap: Snapshot, desired: np.ndarray, perception, moves: MoveArrays):
         """Agreements as politics. Talks open when both sides press against a cap for
         several turns (or a player proposes them), and conclude each turn with a chance
         that grows with how hard both press, the China threat they perceive, Japanese
@@ -347,24 +429,35 @@ class WargameModel(mesa.Model):
         dom = snap.params[:, s.pairs, PI["domestic_constraint"]].max(axis=2)  # (R, D)
         japan = s.indo[s.pairs].any(axis=1)  # (D,)
         tpt = self.signed[:, :, ENABLERS.index("two_plus_two")]
-        drive = (1.0 + ru["agreements.threat_drive"][:, None] * threat
-                 + ru["agreements.activism_drive"][:, None] * snap.world[:, JA, None] * japan
-                 + ru["agreements.two_plus_two_drive"][:, None] * tpt)
+        drive = (
+            1.0
+            + ru["agreements.threat_drive"][:, None] * threat
+            + ru["agreements.activism_drive"][:, None] * snap.world[:, JA, None] * japan
+            + ru["agreements.two_plus_two_drive"][:, None] * tpt
+        )
         consent = np.ones((R, len(s.dyads)))
         for actor in self.consenting:
             consent[:, actor.dyad_idx] *= consensus_chance(snap, actor.index, s.members)[:, :1]
         on = snap.moves_on[:, None, None] * pushed
-        blocker = (self.blockers * (1 - ru["agreements.blocker_relief"][:, None, None]
-                                    * threat[..., None])
-                   * (1 - ru["moves.proposal_relief"][:, None, None] * on))
+        blocker = (
+            self.blockers
+            * (1 - ru["agreements.blocker_relief"][:, None, None] * threat[..., None])
+            * (1 - ru["moves.proposal_relief"][:, None, None] * on)
+        )
         push = 1.0 + ru["moves.agreement_push"][:, None, None] * on
-        strength = np.minimum(1.0, np.maximum(pressure, 0)
-                              / ru["agreements.pressure_scale"][:, None, None])
+        strength = np.minimum(
+            1.0, np.maximum(pressure, 0) / ru["agreements.pressure_scale"][:, None, None]
+        )
         strength = np.maximum(strength, ru["agreements.open_strength"][:, None, None])
         strength = np.where(on > 0, 1.0, strength)
-        chance = (s.success[None, None, :] * strength * (drive * consent)[..., None]
-                  * (1 - blocker) * (1 - ru["agreements.blocker_politics"][:, None, None]
-                                     * dom[..., None]) * push)
+        chance = (
+            s.success[None, None, :]
+            * strength
+            * (drive * consent)[..., None]
+            * (1 - blocker)
+            * (1 - ru["agreements.blocker_politics"][:, None, None] * dom[..., None])
+            * push
+        )
         u = self.stream.uniform(t, Site.NEGOTIATION, self.signed.shape[1:])
         signed = self.negotiating & ~start & (u < chance)
         self.signed |= signed
@@ -427,8 +520,10 @@ def _mesa_arguments(setup, seed, rng, overrides, turns, params):
     extra = dict(overrides or {}) | {k: float(v) for k, v in params.items()}
     if isinstance(setup, Setup):
         if extra or turns is not None:
-            raise ValueError("overrides and turns apply to a scenario name or path; build "
-                             "the Setup with them instead")
+            raise ValueError(
+                "overrides and turns apply to a scenario name or path; build "
+                "the Setup with them instead"
+            )
         return setup, seed
     from sim.inputs.setup import build
 

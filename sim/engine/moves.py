@@ -103,9 +103,23 @@ class MoveArrays:
     def neutral(cls, n_dyads: int, n_actors: int = len(AGENT_ACTORS)) -> MoveArrays:
         a = n_actors
         z = np.zeros
-        return cls(z(a), z(a), z(a), z(a), z(a), z(a), z(a), z(a), np.ones((n_dyads, 2)),
-                   z((n_dyads, 2)), z(n_dyads), z((n_dyads, 2)), z((n_dyads, 2)),
-                   z((n_dyads, len(TRACKS))), [])
+        return cls(
+            z(a),
+            z(a),
+            z(a),
+            z(a),
+            z(a),
+            z(a),
+            z(a),
+            z(a),
+            np.ones((n_dyads, 2)),
+            z((n_dyads, 2)),
+            z(n_dyads),
+            z((n_dyads, 2)),
+            z((n_dyads, 2)),
+            z((n_dyads, len(TRACKS))),
+            [],
+        )
 
 
 def compile_moves(moves: list[Move], setup) -> MoveArrays:
@@ -129,14 +143,16 @@ def compile_moves(moves: list[Move], setup) -> MoveArrays:
             m.deploy[a] += ru["moves.deploy_presence"]
             m.cost[a] += ru["moves.deploy_presence"] * ru["presence.cost"]
             m.provocation[a] += 1.0
-        mine = [(d, int(np.where(pairs[d] == a)[0][0])) for d in range(len(dyads))
-                if a in pairs[d]]
+        mine = [(d, int(np.where(pairs[d] == a)[0][0])) for d in range(len(dyads)) if a in pairs[d]]
         partner = {actors[pairs[d][1 - s]]: (d, s) for d, s in mine}
 
         def slot(p: str, field: str, mv=mv, partner=partner) -> tuple[int, int]:
             if p not in partner:
-                raise InputError("move", f"{mv.actor}.{field}",
-                                 f"{p} is not a partner of {mv.actor}; {allowed(partner)}")
+                raise InputError(
+                    "move",
+                    f"{mv.actor}.{field}",
+                    f"{p} is not a partner of {mv.actor}; {allowed(partner)}",
+                )
             return partner[p]
 
         if mv.priorities:
@@ -165,9 +181,12 @@ def compile_moves(moves: list[Move], setup) -> MoveArrays:
         for key in mv.propose_agreement:
             dy, _, en = key.partition(".")
             if dy not in dyads or en not in ENABLERS or mv.actor not in dy.split("-"):
-                raise InputError("move", f"{mv.actor}.propose_agreement",
-                                 f"'{key}' must be one of your dyads and an agreement; dyads: "
-                                 f"{', '.join(d for d in dyads if mv.actor in d.split('-'))}; "
-                                 f"{allowed(ENABLERS)}")
+                raise InputError(
+                    "move",
+                    f"{mv.actor}.propose_agreement",
+                    f"'{key}' must be one of your dyads and an agreement; dyads: "
+                    f"{', '.join(d for d in dyads if mv.actor in d.split('-'))}; "
+                    f"{allowed(ENABLERS)}",
+                )
             m.negotiate.append((dyads.index(dy), ENABLERS.index(en)))
     return m

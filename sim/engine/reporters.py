@@ -58,6 +58,4 @@ def data_collector(model):
     """A `mesa.DataCollector` with the reporters above."""
     from mesa import DataCollector
 
-    return DataCollector(model_reporters=model_reporters(model),
-                         agent_reporters=AGENT_REPORTERS)
-
+    return DataCollector(model_reporters=model_reporters(model), agent_reporters=AGENT_REPORTERS)

@@ -26,16 +26,30 @@ class EventKind(StrEnum):
 
 #: The kinds every run of an ensemble records (injects and moves happen only in a game), in
 #: the order of the codes of a batch's `kind` column.
-ENSEMBLE_KINDS = (EventKind.SHOCK, EventKind.NEGOTIATION, EventKind.AGREEMENT,
-                  EventKind.STALLED, EventKind.ACTIVITY)
+ENSEMBLE_KINDS = (
+    EventKind.SHOCK,
+    EventKind.NEGOTIATION,
+    EventKind.AGREEMENT,
+    EventKind.STALLED,
+    EventKind.ACTIVITY,
+)
 
 ACTIVITY = {
-    "dialogue": ((3.5, "ministerial meeting (2+2 or leaders)"),
-                 (2.5, "strategic dialogue"), (0.0, "working-level pol-mil talks")),
-    "exchange": ((3.5, "joint development step"), (2.5, "staff talks and officer exchange"),
-                 (0.0, "service-chief visit")),
-    "exercise": ((3.5, "multi-service joint exercise"), (2.0, "bilateral naval exercise"),
-                 (0.0, "goodwill training or port visit")),
+    "dialogue": (
+        (3.5, "ministerial meeting (2+2 or leaders)"),
+        (2.5, "strategic dialogue"),
+        (0.0, "working-level pol-mil talks"),
+    ),
+    "exchange": (
+        (3.5, "joint development step"),
+        (2.5, "staff talks and officer exchange"),
+        (0.0, "service-chief visit"),
+    ),
+    "exercise": (
+        (3.5, "multi-service joint exercise"),
+        (2.0, "bilateral naval exercise"),
+        (0.0, "goodwill training or port visit"),
+    ),
 }
 
 
@@ -50,9 +64,11 @@ def agreement_texts(setup, d: int, e: int) -> dict[EventKind, str]:
     name = f"{'an' if kind.name[0].lower() in 'aeio' else 'a'} {kind.name}"
     st = setup.config.dyads[dy].enablers.get(en) if dy in setup.config.dyads else None
     why = f" over {st.blocker_reason}" if st is not None and st.blocker_reason else ""
-    return {EventKind.NEGOTIATION: f"{dy} open negotiations on {name}",
-            EventKind.AGREEMENT: f"{dy} {kind.verb} {name}",
-            EventKind.STALLED: f"{dy} talks on {name} stall{why}"}
+    return {
+        EventKind.NEGOTIATION: f"{dy} open negotiations on {name}",
+        EventKind.AGREEMENT: f"{dy} {kind.verb} {name}",
+        EventKind.STALLED: f"{dy} talks on {name} stall{why}",
+    }
 
 
 def run_events(model, run: int = 0) -> list[dict[str, Any]]:
@@ -63,31 +79,66 @@ def run_events(model, run: int = 0) -> list[dict[str, Any]]:
         date = s.date(t)
         for j in np.flatnonzero(rec.fired[run]):
             sh = s.shocks[j].shock
-            out.append({"turn": t, "date": date, "kind": EventKind.SHOCK, "id": sh.id,
-                        "text": sh.name})
+            out.append(
+                {"turn": t, "date": date, "kind": EventKind.SHOCK, "id": sh.id, "text": sh.name}
+            )
         for sid in rec.injected:
-            out.append({"turn": t, "date": date, "kind": EventKind.INJECT, "id": sid,
-                        "text": model.shocks.names.get(sid, sid)})
+            out.append(
+                {
+                    "turn": t,
+                    "date": date,
+                    "kind": EventKind.INJECT,
+                    "id": sid,
+                    "text": model.shocks.names.get(sid, sid),
+                }
+            )
         for mv in rec.moves:
-            out.append({"turn": t, "date": date, "kind": EventKind.MOVE, "actor": mv.actor,
-                        "text": mv.describe()})
-        for kind, arr in ((EventKind.NEGOTIATION, rec.opened), (EventKind.AGREEMENT, rec.signed),
-                          (EventKind.STALLED, rec.stalled)):
+            out.append(
+                {
+                    "turn": t,
+                    "date": date,
+                    "kind": EventKind.MOVE,
+                    "actor": mv.actor,
+                    "text": mv.describe(),
+                }
+            )
+        for kind, arr in (
+            (EventKind.NEGOTIATION, rec.opened),
+            (EventKind.AGREEMENT, rec.signed),
+            (EventKind.STALLED, rec.stalled),
+        ):
             for d, e in zip(*np.nonzero(arr[run]), strict=True):
-                out.append({"turn": t, "date": date, "kind": kind, "dyad": s.dyads[d],
-                            "enabler": ENABLERS[e], "text": agreement_texts(s, d, e)[kind]})
+                out.append(
+                    {
+                        "turn": t,
+                        "date": date,
+                        "kind": kind,
+                        "dyad": s.dyads[d],
+                        "enabler": ENABLERS[e],
+                        "text": agreement_texts(s, d, e)[kind],
+                    }
+                )
         for d, k in zip(*np.nonzero(rec.activity[run]), strict=True):
             lvl = float(rec.levels[run, d, k])
-            out.append({"turn": t, "date": date, "kind": EventKind.ACTIVITY, "dyad": s.dyads[d],
-                        "track": TRACKS[k], "text": f"{s.dyads[d]}: "
-                        f"{activity_name(TRACKS[k], lvl)}"})
+            out.append(
+                {
+                    "turn": t,
+                    "date": date,
+                    "kind": EventKind.ACTIVITY,
+                    "dyad": s.dyads[d],
+                    "track": TRACKS[k],
+                    "text": f"{s.dyads[d]}: {activity_name(TRACKS[k], lvl)}",
+                }
+            )
     return out
 
 
 def levels_dict(dyads, arr) -> dict[str, dict[str, float]]:
     """Levels (D, K) as {dyad: {track: level}}, rounded to 6 decimals."""
-    return {dy: {tr: round(float(arr[d, k]), 6) for k, tr in enumerate(TRACKS)}
-            for d, dy in enumerate(dyads)}
+    return {
+        dy: {tr: round(float(arr[d, k]), 6) for k, tr in enumerate(TRACKS)}
+        for d, dy in enumerate(dyads)
+    }
 
 
 def run_json(model, run: int = 0, seed: int | None = None) -> dict[str, Any]:
@@ -100,8 +151,10 @@ def run_json(model, run: int = 0, seed: int | None = None) -> dict[str, Any]:
         "run": int(model.run_index[run]),
         "overrides": s.overrides,
         "final": levels_dict(s.dyads, hist[-1]),
-        "history": [{"turn": t, "date": s.date(t), "levels": levels_dict(s.dyads, hist[t])}
-                    for t in range(len(hist))],
+        "history": [
+            {"turn": t, "date": s.date(t), "levels": levels_dict(s.dyads, hist[t])}
+            for t in range(len(hist))
+        ],
         "events": run_events(model, run),
     }
 
@@ -115,8 +168,15 @@ def drivers_summary(model, run: int = 0, n: int = 3) -> list[dict[str, Any]]:
         for k, tr in enumerate(TRACKS):
             change = float(hist[-1, d, k] - hist[0, d, k])
             top = top_drivers(contrib, d, k, n)
-            out.append({"dyad": dy, "track": tr, "change": change, "drivers": top,
-                        "sentence": sentence(dy, tr, change, top)})
+            out.append(
+                {
+                    "dyad": dy,
+                    "track": tr,
+                    "change": change,
+                    "drivers": top,
+                    "sentence": sentence(dy, tr, change, top),
+                }
+            )
     return out
 
 
@@ -125,15 +185,21 @@ def decompositions(model, run: int = 0) -> list[str]:
     dyad and track, over the whole game."""
     contrib = explain(model, run, 0, model.turn)
     hist = model.level_history()[:, run]
-    return [formula(dy, tr, float(hist[-1, d, k] - hist[0, d, k]), contrib, d, k)
-            for d, dy in enumerate(model.setup.dyads) for k, tr in enumerate(TRACKS)]
+    return [
+        formula(dy, tr, float(hist[-1, d, k] - hist[0, d, k]), contrib, d, k)
+        for d, dy in enumerate(model.setup.dyads)
+        for k, tr in enumerate(TRACKS)
+    ]
 
 
 def human_report(model, run: int = 0) -> str:
     s = model.setup
     hist = model.level_history()[:, run]
-    lines = [f"{s.name}: {s.date(0)} to {s.date(model.turn)} ({model.turn} turns), "
-             f"seed {model.seed}" + (f", overrides {s.overrides}" if s.overrides else ""), ""]
+    lines = [
+        f"{s.name}: {s.date(0)} to {s.date(model.turn)} ({model.turn} turns), "
+        f"seed {model.seed}" + (f", overrides {s.overrides}" if s.overrides else ""),
+        "",
+    ]
     lines.append(f"{'dyad':<10}{'track':<10}{'start':>6}{'final':>7}  anchor")
     for d, dy in enumerate(s.dyads):
         for k, tr in enumerate(TRACKS):
@@ -151,5 +217,7 @@ def human_report(model, run: int = 0) -> str:
         lines.append("  activities: " + ", ".join(f"{k} x{v}" for k, v in sorted(counts.items())))
     lines += ["", "Why (largest drivers of each change over the game):"]
     moved = [r for r in drivers_summary(model, run) if abs(r["change"]) >= 0.05]
-    lines += ["  " + r["sentence"] for r in moved] or ["  every level stayed within 0.05 of its start"]
+    lines += ["  " + r["sentence"] for r in moved] or [
+        "  every level stayed within 0.05 of its start"
+    ]
     return "\n".join(lines)

@@ -32,8 +32,9 @@ class ShockBook:
             if shock not in self.setup.library:
                 from sim.errors import InputError, allowed
 
-                raise InputError("inject", "shock", f"unknown shock '{shock}'; "
-                                 f"{allowed(self.setup.library)}")
+                raise InputError(
+                    "inject", "shock", f"unknown shock '{shock}'; {allowed(self.setup.library)}"
+                )
             shock = self.setup.library[shock]
         if isinstance(shock, Shock):
             shock = self.setup.compile_shock(shock)
@@ -51,8 +52,9 @@ class ShockBook:
             # the shock's change back out of whatever the value became
             lo, hi = PARAM_DOMAIN[_param_name(p)]
             now = model.params[:, a, p]
-            model.params[:, a, p] = np.where(now == after, before,
-                                             np.clip(now - (after - before), lo, hi))
+            model.params[:, a, p] = np.where(
+                now == after, before, np.clip(now - (after - before), lo, hi)
+            )
         self.reverts = [r for r in self.reverts if r[0] != turn]
         for j, cs in enumerate(self.setup.shocks):
             s = cs.shock
@@ -91,8 +93,11 @@ class ShockBook:
             model.missions = np.clip(model.missions + f * cs.missions, 0.0, 1.0)
         for a, p, op, value in cs.params:
             old = model.params[:, a, p].copy()
-            new = old + value if op == "add" else (old * value if op == "mul" else
-                                                  np.full_like(old, value))
+            new = (
+                old + value
+                if op == "add"
+                else (old * value if op == "mul" else np.full_like(old, value))
+            )
             lo, hi = PARAM_DOMAIN[_param_name(p)]
             new = np.where(hit, np.clip(new, lo, hi), old)
             model.params[:, a, p] = new

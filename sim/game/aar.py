@@ -52,8 +52,14 @@ def dyad_chart(game: Game, d: int) -> bytes:
     if game.branch is not None:
         bh = game.branch.model.level_history()[:, 0, d]
         for k, tr in enumerate(TRACKS):
-            ax.plot(x[game.fork_at:], bh[game.fork_at:, k], color=COLORS[tr], linestyle="--",
-                    linewidth=1.4, label=f"{tr} (what-if)")
+            ax.plot(
+                x[game.fork_at :],
+                bh[game.fork_at :, k],
+                color=COLORS[tr],
+                linestyle="--",
+                linewidth=1.4,
+                label=f"{tr} (what-if)",
+            )
         ax.axvline(game.fork_at, color="grey", linewidth=0.8)
     ticks = x[:: max(1, -(-len(x) // 6))]
     ax.set_xticks(ticks, [s.date(int(t)) for t in ticks], fontsize=7)
@@ -72,15 +78,25 @@ def _tables(game: Game) -> dict[str, list[list[str]]]:
     m = game.model
     events = run_events(m)
     names = game.shock_names()
-    timeline = [[e["date"], e["kind"], names.get(e["id"], e["text"]) if e["kind"] == "inject"
-                 else e["text"]] for e in events if e["kind"] in MAJOR]
+    timeline = [
+        [
+            e["date"],
+            e["kind"],
+            names.get(e["id"], e["text"]) if e["kind"] == "inject" else e["text"],
+        ]
+        for e in events
+        if e["kind"] in MAJOR
+    ]
     counts: dict[str, int] = {}
     for e in events:
         if e["kind"] == "activity":
             counts[f"{e['dyad']} {e['track']}"] = counts.get(f"{e['dyad']} {e['track']}", 0) + 1
     hist = m.level_history()[:, 0]
-    final = [[dy, tr, f"{hist[0, d, k]:.2f}", f"{hist[-1, d, k]:.2f}", anchor(tr, hist[-1, d, k])]
-             for d, dy in enumerate(s.dyads) for k, tr in enumerate(TRACKS)]
+    final = [
+        [dy, tr, f"{hist[0, d, k]:.2f}", f"{hist[-1, d, k]:.2f}", anchor(tr, hist[-1, d, k])]
+        for d, dy in enumerate(s.dyads)
+        for k, tr in enumerate(TRACKS)
+    ]
     changes: list[list[str]] = []
     if m.turn:
         from sim.engine.explain import explain
@@ -89,8 +105,9 @@ def _tables(game: Game) -> dict[str, list[list[str]]]:
         rows = sorted(drivers_summary(m), key=lambda r: -abs(r["change"]))[:6]
         for r in rows:
             d, k = s.dyads.index(r["dyad"]), TRACKS.index(r["track"])
-            changes.append([r["sentence"], formula(r["dyad"], r["track"], r["change"],
-                                                   contrib, d, k)])
+            changes.append(
+                [r["sentence"], formula(r["dyad"], r["track"], r["change"], contrib, d, k)]
+            )
     branch: list[list[str]] = []
     if game.branch is not None:
         bl = game.branch.model.levels[0]
@@ -98,21 +115,30 @@ def _tables(game: Game) -> dict[str, list[list[str]]]:
             for k, tr in enumerate(TRACKS):
                 a, b = m.levels[0, d, k], bl[d, k]
                 branch.append([dy, tr, f"{a:.2f}", f"{b:.2f}", f"{b - a:+.2f}"])
-    return {"timeline": timeline, "activities": [[k, str(v)] for k, v in sorted(counts.items())],
-            "final": final, "changes": changes, "branch": branch}
+    return {
+        "timeline": timeline,
+        "activities": [[k, str(v)] for k, v in sorted(counts.items())],
+        "final": final,
+        "changes": changes,
+        "branch": branch,
+    }
 
 
 def _head(game: Game) -> list[str]:
     s = game.setup
-    lines = [f"Scenario **{s.name}**, seed {game.seed}, {s.date(0)} to {game.date} "
-             f"({game.turn} of {s.turns} turns)."]
+    lines = [
+        f"Scenario **{s.name}**, seed {game.seed}, {s.date(0)} to {game.date} "
+        f"({game.turn} of {s.turns} turns)."
+    ]
     if game.overrides:
         lines.append("Overrides: " + ", ".join(f"{k} = {v:g}" for k, v in game.overrides.items()))
     if game.seats:
         lines.append("Human seats: " + ", ".join(game.seats))
     if game.branch is not None:
-        lines.append(f"What-if branch forked at {s.date(game.fork_at)} (turn {game.fork_at}): "
-                     + ", ".join(f"{k} = {v:g}" for k, v in game.fork_set.items()))
+        lines.append(
+            f"What-if branch forked at {s.date(game.fork_at)} (turn {game.fork_at}): "
+            + ", ".join(f"{k} = {v:g}" for k, v in game.fork_set.items())
+        )
     return lines
 
 
@@ -121,8 +147,11 @@ SECTIONS = (
     ("activities", "Concrete activities (count)", ["dyad and track", "count"]),
     ("final", "Cooperation at the end", ["dyad", "track", "start", "end", "meaning"]),
     ("changes", "Biggest changes and their drivers", ["why", "contributions"]),
-    ("branch", "What-if branch compared (end levels)", ["dyad", "track", "main", "what-if",
-                                                         "difference"]),
+    (
+        "branch",
+        "What-if branch compared (end levels)",
+        ["dyad", "track", "main", "what-if", "difference"],
+    ),
 )
 
 
@@ -160,7 +189,8 @@ def write_report(game: Game, path: str | Path | None = None) -> tuple[Path, Path
 
     e = html.escape
     body = [f"<h1>{e(title)}</h1>"] + [
-        "<p>" + e(ln).replace("**", "") + "</p>" for ln in _head(game)]
+        "<p>" + e(ln).replace("**", "") + "</p>" for ln in _head(game)
+    ]
     body.append("<h2>Cooperation over time</h2><div class='charts'>")
     for dy, data in charts.items():
         b64 = base64.b64encode(data).decode("ascii")
@@ -177,9 +207,12 @@ def write_report(game: Game, path: str | Path | None = None) -> tuple[Path, Path
         body.append("<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in header) + "</tr>")
         body += ["<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>" for r in rows]
         body.append("</table>")
-    page = ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            f"<title>{e(title)}</title><style>{CSS}</style></head><body>"
-            + "\n".join(body) + "</body></html>\n")
+    page = (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{e(title)}</title><style>{CSS}</style></head><body>"
+        + "\n".join(body)
+        + "</body></html>\n"
+    )
 
     for dy, data in charts.items():
         write_file(charts_dir / f"{dy}.png", data)

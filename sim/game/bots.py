@@ -28,13 +28,16 @@ def _partner(dyad: str, seat: str) -> str:
 
 
 def _limits_exercise(objectives: list[dict], dyad: str) -> bool:
-    return any(o["kind"] == "limit" and o.get("dyad") == dyad and o.get("track") == "exercise"
-               for o in objectives)
+    return any(
+        o["kind"] == "limit" and o.get("dyad") == dyad and o.get("track") == "exercise"
+        for o in objectives
+    )
 
 
 def _restrained(objectives: list[dict], move: str) -> bool:
-    return any(o["kind"] == "restraint" and o.get("move") == move and o["at_most"] == 0
-               for o in objectives)
+    return any(
+        o["kind"] == "restraint" and o.get("move") == move and o["at_most"] == 0 for o in objectives
+    )
 
 
 def _concedes(objectives: list[dict]) -> bool:
@@ -48,14 +51,15 @@ def choose(seat: str, objectives: list[dict], state: dict) -> dict:
         p = _partner(o["dyad"], seat)
         if p not in pri:
             pri.append(p)
-        if o["track"] == "exercise" and not _limits_exercise(objectives, o["dyad"]) \
-                and p not in ex:
+        if o["track"] == "exercise" and not _limits_exercise(objectives, o["dyad"]) and p not in ex:
             ex.append(p)
     posture = "cautious" if _restrained(objectives, "statement") else "neutral"
     return {"priorities": pri, "propose_exercise": ex, "posture": posture}
 
 
-def answer(seat: str, objectives: list[dict], state: dict, proposal: dict) -> tuple[str, dict | None]:
+def answer(
+    seat: str, objectives: list[dict], state: dict, proposal: dict
+) -> tuple[str, dict | None]:
     """('accept' | 'reject' | 'counter', counter terms) for a proposal addressed to `seat`."""
     kind, terms, dyad = proposal["kind"], proposal["terms"], proposal["dyad"]
     if kind == "exercise":
@@ -64,8 +68,9 @@ def answer(seat: str, objectives: list[dict], state: dict, proposal: dict) -> tu
         return ("reject", None) if _restrained(objectives, "statement") else ("accept", None)
     if kind == "agreement" and terms.get("enabler") == "raa":
         j = terms.get("jurisdiction")
-        mine_conceded = (j == "host_state" and seat != "JPN") or \
-                        (j == "sending_state" and seat == "JPN")
+        mine_conceded = (j == "host_state" and seat != "JPN") or (
+            j == "sending_state" and seat == "JPN"
+        )
         if mine_conceded and _concedes(objectives):
             return "counter", {"enabler": "raa", "jurisdiction": "unresolved"}
     return "accept", None
@@ -79,9 +84,15 @@ def proposals(seat: str, objectives: list[dict], state: dict) -> list[dict]:
         if o["kind"] != "agreement" or o["enabler"] in state["signed"].get(o["dyad"], []):
             continue
         to = _partner(o["dyad"], seat)
-        recent = [p for p in state["proposals"] if p["frm"] == seat and p["to"] == to
-                  and p["kind"] == "agreement" and p["terms"].get("enabler") == o["enabler"]
-                  and turn - p["turn"] < PROPOSE_EVERY]
+        recent = [
+            p
+            for p in state["proposals"]
+            if p["frm"] == seat
+            and p["to"] == to
+            and p["kind"] == "agreement"
+            and p["terms"].get("enabler") == o["enabler"]
+            and turn - p["turn"] < PROPOSE_EVERY
+        ]
         if not recent and seat < to:  # one side of each pair proposes, so offers do not cross
             out.append({"to": to, "kind": "agreement", "terms": {"enabler": o["enabler"]}})
     return out

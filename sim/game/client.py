@@ -32,21 +32,30 @@ the token stays out of the command line, which every user of the machine can rea
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{4,256}$")
 
 
-def join_url(address: str, seat: str | None = None, token: str | None = None,
-             token_file: str | None = None, environ: Mapping[str, str] | None = None,
-             prompt: Callable[[str], str] | None = None) -> str:
+def join_url(
+    address: str,
+    seat: str | None = None,
+    token: str | None = None,
+    token_file: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    prompt: Callable[[str], str] | None = None,
+) -> str:
     """The full join address. The token comes from the first of: `token` (--token), the
     address (?token=...), `token_file`, the WARGAME_TOKEN variable of `environ`, (on this
     machine only) the host's own registry of tokens, or `prompt`."""
     parts = urlsplit(address)
     if parts.scheme not in ("ws", "wss") or not parts.hostname:
-        raise InputError("address", "", f"'{address}' is not a join address; expected "
-                         "ws://HOST:PORT/?seat=JPN&token=...")
+        raise InputError(
+            "address",
+            "",
+            f"'{address}' is not a join address; expected ws://HOST:PORT/?seat=JPN&token=...",
+        )
     q = {k: v[0] for k, v in parse_qs(parts.query).items()}
     seat = seat or q.get("seat")
     if seat is None:
-        raise InputError("--seat", "", "give the seat (JPN, GBR, FRA, DEU, NATO, observer or "
-                         "facilitator)")
+        raise InputError(
+            "--seat", "", "give the seat (JPN, GBR, FRA, DEU, NATO, observer or facilitator)"
+        )
     token = token or (q.get("token") if q.get("seat", seat) == seat else None)
     if token is None and token_file:
         token = _token_from(Path(token_file), seat)
@@ -63,9 +72,13 @@ def join_url(address: str, seat: str | None = None, token: str | None = None,
     if token is None and prompt is not None:
         token = _token_in(prompt(f"token (or join address) for {seat}"), seat, "the prompt")
     if token is None:
-        raise InputError("address", "token", f"no token for seat {seat}: use the join address "
-                         f"the host printed (it carries ?seat=...&token=...), {TOKEN_ENV} "
-                         "or --token-file")
+        raise InputError(
+            "address",
+            "token",
+            f"no token for seat {seat}: use the join address "
+            f"the host printed (it carries ?seat=...&token=...), {TOKEN_ENV} "
+            "or --token-file",
+        )
     q.update(seat=seat, token=token)
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(q), ""))
 
@@ -81,8 +94,9 @@ def _token_from(path: Path, seat: str) -> str | None:
         try:
             data = json.loads(text)
         except ValueError as exc:
-            raise InputError(str(path), "", f"cannot read tokens: {exc.__class__.__name__}") \
-                from None
+            raise InputError(
+                str(path), "", f"cannot read tokens: {exc.__class__.__name__}"
+            ) from None
         tokens = data.get("tokens", data) if isinstance(data, dict) else {}
         return tokens.get(seat) if isinstance(tokens, dict) else None
     return _token_in(text, seat, str(path))
@@ -98,8 +112,9 @@ def _token_in(text: str, seat: str, where: str) -> str | None:
             return None
         text = q.get("token", "")
     if not _TOKEN_RE.match(text):
-        raise InputError(where, "", "not a token or a join address (a token is letters, "
-                         "digits, - and _)")
+        raise InputError(
+            where, "", "not a token or a join address (a token is letters, digits, - and _)"
+        )
     return text
 
 
@@ -128,7 +143,7 @@ class Connection:
         last: Exception | None = None
         for _ in range(self.retries):
             try:
-                self.ws = await connect(self.url, max_size=2 ** 22, open_timeout=5)
+                self.ws = await connect(self.url, max_size=2**22, open_timeout=5)
                 return
             except (OSError, InvalidStatus, InvalidURI, TimeoutError) as exc:
                 last = exc
@@ -199,18 +214,25 @@ async def run_bot(url: str, log=print, timeout: float | None = None) -> dict:
                     if p["to"] == seat and p["status"] == "open" and p["id"] not in answered:
                         answered.add(p["id"])
                         ans, terms = bots.answer(seat, objs, st, p)
-                        await conn.send(P.Respond(proposal=p["id"], answer=ans,
-                                                  terms=P.Terms(**terms) if terms else None))
+                        await conn.send(
+                            P.Respond(
+                                proposal=p["id"],
+                                answer=ans,
+                                terms=P.Terms(**terms) if terms else None,
+                            )
+                        )
                 playing = msg.turn + 1
                 if proposed_turn < playing:
                     proposed_turn = playing
                     for pr in bots.proposals(seat, objs, st):
-                        await conn.send(P.Propose(to=pr["to"], kind=pr["kind"],
-                                                  terms=P.Terms(**pr["terms"])))
+                        await conn.send(
+                            P.Propose(to=pr["to"], kind=pr["kind"], terms=P.Terms(**pr["terms"]))
+                        )
                 if seat not in msg.submitted and done_turn < playing:
                     done_turn = playing
-                    await conn.send(P.Submit(turn=playing, move=P.MovePayload(
-                        **bots.choose(seat, objs, st))))
+                    await conn.send(
+                        P.Submit(turn=playing, move=P.MovePayload(**bots.choose(seat, objs, st)))
+                    )
                     log(f"{msg.date}: {seat} submitted its move for turn {playing}")
 
     try:
@@ -218,4 +240,3 @@ async def run_bot(url: str, log=print, timeout: float | None = None) -> dict:
     finally:
         await conn.close()
     return result
-

@@ -19,11 +19,14 @@ from sim.vocabulary import ENABLERS
 #: Move fields the engine knows (new instruments are used when the engine has them).
 ENGINE_FIELDS = set(Move.model_fields)
 CONCESSION_COST = 0.05
-AGREEMENTS = {"isa": "an Information Security Agreement",
-              "acsa": "an Acquisition and Cross-Servicing Agreement",
-              "equipment": "an equipment and technology transfer agreement",
-              "two_plus_two": "a 2+2 ministerial format", "raa": "a Reciprocal Access Agreement",
-              "partnership": "a partnership programme"}  # rise of the conceding side's domestic constraint (Ch3 UK › Constraints)
+AGREEMENTS = {
+    "isa": "an Information Security Agreement",
+    "acsa": "an Acquisition and Cross-Servicing Agreement",
+    "equipment": "an equipment and technology transfer agreement",
+    "two_plus_two": "a 2+2 ministerial format",
+    "raa": "a Reciprocal Access Agreement",
+    "partnership": "a partnership programme",
+}  # rise of the conceding side's domestic constraint (Ch3 UK › Constraints)
 
 
 @dataclass
@@ -42,16 +45,20 @@ class Proposal:
 
     def text(self) -> str:
         t = self.terms
-        what = {"exercise": "a joint exercise", "equipment": "an equipment project",
-                "statement_china": "a joint statement on China",
-                "statement_russia": "a joint statement on Russia",
-                "two_plus_two": "2+2 ministerial talks"}.get(self.kind)
+        what = {
+            "exercise": "a joint exercise",
+            "equipment": "an equipment project",
+            "statement_china": "a joint statement on China",
+            "statement_russia": "a joint statement on Russia",
+            "two_plus_two": "2+2 ministerial talks",
+        }.get(self.kind)
         if self.kind == "agreement":
             what = f"negotiations on {AGREEMENTS.get(t.get('enabler'), 'an agreement')}"
             if t.get("jurisdiction") and t["jurisdiction"] != "unresolved":
                 what += f" (criminal jurisdiction: {t['jurisdiction'].replace('_', ' ')})"
         return f"{self.frm} proposes to {self.to}: {what}" + (
-            f" — {t['text']}" if t.get("text") else "")
+            f" — {t['text']}" if t.get("text") else ""
+        )
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -106,12 +113,14 @@ def terms_shock(p: Proposal, dyad: str, turn: int) -> Shock | None:
         return None
     japan, partner = dyad.split("-")
     conceder = partner if j == "host_state" else japan
-    return Shock(id=f"deal-{p.id}", name=f"{dyad} settle the RAA's criminal jurisdiction "
-                 f"({j.replace('_', ' ')} courts)",
-                 description=f"turn {turn}: {conceder} concedes; domestic critics react",
-                 source="Ch3 UK › Training and Exercises",
-                 enablers={f"{dyad}.raa": "unblock"},
-                 params={f"{conceder}.domestic_constraint": ParamEffect(add=CONCESSION_COST)})
+    return Shock(
+        id=f"deal-{p.id}",
+        name=f"{dyad} settle the RAA's criminal jurisdiction ({j.replace('_', ' ')} courts)",
+        description=f"turn {turn}: {conceder} concedes; domestic critics react",
+        source="Ch3 UK › Training and Exercises",
+        enablers={f"{dyad}.raa": "unblock"},
+        params={f"{conceder}.domestic_constraint": ParamEffect(add=CONCESSION_COST)},
+    )
 
 
 def merge(payloads: list[MovePayload]) -> MovePayload:

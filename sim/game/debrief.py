@@ -21,8 +21,13 @@ from sim.inputs.params import ParamKey
 from sim.vocabulary import ENABLERS, INDICES, TRACKS
 
 REPORT_FILE = "report.html"
-SEAT_COLORS = {"JPN": "#d62728", "GBR": "#1f77b4", "FRA": "#9467bd", "DEU": "#7f7f7f",
-               "NATO": "#2ca02c"}
+SEAT_COLORS = {
+    "JPN": "#d62728",
+    "GBR": "#1f77b4",
+    "FRA": "#9467bd",
+    "DEU": "#7f7f7f",
+    "NATO": "#2ca02c",
+}
 
 
 def without(game: Game, seat: str) -> Game:
@@ -32,11 +37,18 @@ def without(game: Game, seat: str) -> Game:
     g.branch, g.fork_at, g.fork_set = None, None, {}
     g.inputs = {}
     for t, v in game.inputs.items():
-        inj = [x for x in v.inject if isinstance(x, str) or not (
-            x.id.startswith("deal-")
-            and any(ParamKey.parse(k, None).actor == seat for k in x.params))]
-        g.inputs[t] = v.model_copy(update={"inject": inj,
-                                           "moves": [m for m in v.moves if m.actor != seat]})
+        inj = [
+            x
+            for x in v.inject
+            if isinstance(x, str)
+            or not (
+                x.id.startswith("deal-")
+                and any(ParamKey.parse(k, None).actor == seat for k in x.params)
+            )
+        ]
+        g.inputs[t] = v.model_copy(
+            update={"inject": inj, "moves": [m for m in v.moves if m.actor != seat]}
+        )
     g._replay(game.turn)
     return g
 
@@ -61,8 +73,15 @@ def score_chart(game: Game, scores: dict[str, list[float]]) -> str:
     fig, ax = plt.subplots(figsize=(7, 3))
     x = np.arange(0, game.turn + 1)
     for a, v in scores.items():
-        ax.plot(x, np.concatenate([[0.0], np.cumsum(v)]), label=a,
-                color=SEAT_COLORS.get(a), linewidth=1.8, marker="o", markersize=3)
+        ax.plot(
+            x,
+            np.concatenate([[0.0], np.cumsum(v)]),
+            label=a,
+            color=SEAT_COLORS.get(a),
+            linewidth=1.8,
+            marker="o",
+            markersize=3,
+        )
     step = max(1, -(-len(x) // 8))
     ax.set_xticks(x[::step], [game.setup.date(int(t)) for t in x[::step]], fontsize=7)
     ax.set_ylabel("score (cumulative)")
@@ -87,13 +106,23 @@ def claims(game: Game, cf: dict[str, Game]) -> list[Claim]:
     out = []
     sums = hist[-1].sum(axis=1)
     best = s.dyads[int(np.argmax(sums))]
-    out.append(Claim("Ties with the UK are the most robust of the four.",
-                     "Summary; Ch7 › Differences", best == "JPN-GBR",
-                     f"highest total at the end: {best} ({sums.max():.1f} of 15)"))
+    out.append(
+        Claim(
+            "Ties with the UK are the most robust of the four.",
+            "Summary; Ch7 › Differences",
+            best == "JPN-GBR",
+            f"highest total at the end: {best} ({sums.max():.1f} of 15)",
+        )
+    )
     worst = s.dyads[int(np.argmin(sums))]
-    out.append(Claim("Germany's ties lag behind: caution toward China and no ISA keep them "
-                     "shallow.", "Ch5 Germany › Conclusion", worst == "JPN-DEU",
-                     f"lowest total at the end: {worst} ({sums.min():.1f} of 15)"))
+    out.append(
+        Claim(
+            "Germany's ties lag behind: caution toward China and no ISA keep them shallow.",
+            "Ch5 Germany › Conclusion",
+            worst == "JPN-DEU",
+            f"lowest total at the end: {worst} ({sums.min():.1f} of 15)",
+        )
+    )
     e = ENABLERS.index("raa")
     ev, seen = "no RAA was signed", False
     for d, dy in enumerate(s.dyads):
@@ -103,33 +132,58 @@ def claims(game: Game, cf: dict[str, Game]) -> list[Claim]:
                 rise = hist[-1, d, k] - hist[t - 1, d, k]
                 seen = seen or rise > 0
                 ev = f"{dy} signed an RAA in {s.date(t)}; exercises {rise:+.2f} since"
-    out.append(Claim("Without an RAA the UK and France are reluctant to exercise in Japan; "
-                     "with one, exercises can grow.", "Ch7 › Recommendations › Temper "
-                     "Expectations", seen, ev))
+    out.append(
+        Claim(
+            "Without an RAA the UK and France are reluctant to exercise in Japan; "
+            "with one, exercises can grow.",
+            "Ch7 › Recommendations › Temper Expectations",
+            seen,
+            ev,
+        )
+    )
     ra = np.array([r.world[0, INDICES.index("russian_aggression")] for r in m.history])
     nato = [d for d, dy in enumerate(s.dyads) if "NATO" in dy]
     if len(ra) and ra.max() - ra[0] >= 0.1 and nato:
         t = int(np.argmax(ra))
         spent = [float(r.spent[0, nato[0], 1]) for r in m.history]
         seen = spent[t] < spent[0]
-        ev = (f"Russian aggression peaked at {ra.max():.2f} in {s.date(t + 1)}; NATO's "
-              f"bandwidth for Japan {spent[0]:.2f} → {spent[t]:.2f}")
+        ev = (
+            f"Russian aggression peaked at {ra.max():.2f} in {s.date(t + 1)}; NATO's "
+            f"bandwidth for Japan {spent[0]:.2f} → {spent[t]:.2f}"
+        )
     else:
         seen, ev = False, "Russian aggression did not rise by 0.1 or more"
-    out.append(Claim("Russia's resurgence pulls NATO's bandwidth back to Europe.",
-                     "Ch7 › Recommendations › Temper Expectations", seen, ev))
+    out.append(
+        Claim(
+            "Russia's resurgence pulls NATO's bandwidth back to Europe.",
+            "Ch7 › Recommendations › Temper Expectations",
+            seen,
+            ev,
+        )
+    )
     said = sum(1 for r in m.history for mv in r.moves if mv.actor == "JPN" and mv.statement)
     if said and "JPN" in cf:
         alt = cf["JPN"].model.levels[0]
-        gaps = [f"{dy} {hist[-1, d].sum() - alt[d].sum():+.2f}" for d, dy in enumerate(s.dyads)
-                if dy != "JPN-GBR"]
-        seen = any(hist[-1, d].sum() < alt[d].sum() for d, dy in enumerate(s.dyads)
-                   if dy != "JPN-GBR")
+        gaps = [
+            f"{dy} {hist[-1, d].sum() - alt[d].sum():+.2f}"
+            for d, dy in enumerate(s.dyads)
+            if dy != "JPN-GBR"
+        ]
+        seen = any(
+            hist[-1, d].sum() < alt[d].sum() for d, dy in enumerate(s.dyads) if dy != "JPN-GBR"
+        )
         ev = f"Japan spoke out {said} time(s); versus Japan not moving: " + ", ".join(gaps)
     else:
         seen, ev = False, "Japan made no statement on China"
-    out.append(Claim("Japan's naming and shaming of China widens the gap with cautious "
-                     "partners (France, Germany, NATO).", "Ch7 › Approaches to China", seen, ev))
+    out.append(
+        Claim(
+            "Japan's naming and shaming of China widens the gap with cautious "
+            "partners (France, Germany, NATO).",
+            "Ch7 › Approaches to China",
+            seen,
+            ev,
+        )
+    )
     return out
 
 
@@ -152,13 +206,23 @@ def write_debrief(session, path: str | Path | None = None) -> Path:
     effects = []
     for a in seats:
         lv = game.model.levels[0] - cf[a].model.levels[0]
-        changed = [f"{dy} {tr} {lv[d, k]:+.2f}" for d, dy in enumerate(s.dyads)
-                   for k, tr in enumerate(TRACKS) if abs(lv[d, k]) >= 0.005]
+        changed = [
+            f"{dy} {tr} {lv[d, k]:+.2f}"
+            for d, dy in enumerate(s.dyads)
+            for k, tr in enumerate(TRACKS)
+            if abs(lv[d, k]) >= 0.005
+        ]
         moves = sum(1 for v in game.inputs.values() for mv in v.moves if mv.actor == a)
-        effects.append({"seat": a, "moves": moves,
-                        "levels": ", ".join(changed) or "nothing measurable",
-                        "scores": ", ".join(f"{b} {sum(scores[b]) - sum(cf_scores[a][b]):+g}"
-                                            for b in seats)})
+        effects.append(
+            {
+                "seat": a,
+                "moves": moves,
+                "levels": ", ".join(changed) or "nothing measurable",
+                "scores": ", ".join(
+                    f"{b} {sum(scores[b]) - sum(cf_scores[a][b]):+g}" for b in seats
+                ),
+            }
+        )
     objectives = []
     from sim.game.objectives import objective_values
 
@@ -167,25 +231,40 @@ def write_debrief(session, path: str | Path | None = None) -> Path:
         if plan is None or not game.turn:
             continue
         for o, v, ok in objective_values(game.model, a, plan, game.turn):
-            objectives.append({"seat": a, "text": o.text, "value": f"{v:.2f}",
-                               "met": "yes" if ok else "no", "source": o.source})
+            objectives.append(
+                {
+                    "seat": a,
+                    "text": o.text,
+                    "value": f"{v:.2f}",
+                    "met": "yes" if ok else "no",
+                    "source": o.source,
+                }
+            )
     deals = [p for p in session.proposals if p.status == "accepted"]
     ctx = {
         "title": f"Debrief: {s.name}",
         "head": f"Seed {game.seed}, {s.date(0)} to {game.date}, {game.turn} of {s.turns} "
-                f"turns; seats {', '.join(seats)}.",
+        f"turns; seats {', '.join(seats)}.",
         "totals": [(a, sum(v)) for a, v in sorted(scores.items(), key=lambda kv: -sum(kv[1]))],
         "score_chart": score_chart(game, scores) if game.turn else None,
         "effects": effects,
         "objectives": objectives,
         "deals": [{"date": s.date(p.turn), "text": p.text(), "by": p.to} for p in deals],
-        "proposals": [{"date": s.date(p.turn), "text": p.text(), "status": p.status}
-                      for p in session.proposals],
-        "injects": [{"date": s.date(n.turn), "to": n.to or "everyone", "text": n.text}
-                    for n in session.notices],
+        "proposals": [
+            {"date": s.date(p.turn), "text": p.text(), "status": p.status}
+            for p in session.proposals
+        ],
+        "injects": [
+            {"date": s.date(n.turn), "to": n.to or "everyone", "text": n.text}
+            for n in session.notices
+        ],
         "claims": claims(game, cf),
-        "dyad_charts": [(dy, base64.b64encode(dyad_chart(game, d)).decode("ascii"))
-                        for d, dy in enumerate(s.dyads)] if game.turn else [],
+        "dyad_charts": [
+            (dy, base64.b64encode(dyad_chart(game, d)).decode("ascii"))
+            for d, dy in enumerate(s.dyads)
+        ]
+        if game.turn
+        else [],
         "log": session.log,
     }
     env = Environment(autoescape=select_autoescape(default=True))

@@ -50,8 +50,11 @@ class Branch:
 def what_if_shock(values: dict[str, float]) -> Shock:
     """The custom shock a what-if branch starts with: each parameter set to its new value."""
     text = ", ".join(f"{k} = {v:g}" for k, v in values.items())
-    return Shock(id=WHAT_IF_ID, name=f"What-if: {text}",
-                 params={k: ParamEffect(set=v) for k, v in values.items()})
+    return Shock(
+        id=WHAT_IF_ID,
+        name=f"What-if: {text}",
+        params={k: ParamEffect(set=v) for k, v in values.items()},
+    )
 
 
 def frozen(a: Any) -> np.ndarray:
@@ -64,9 +67,15 @@ def frozen(a: Any) -> np.ndarray:
 class Game:
     """One interactive game: a single run with keep_snapshots, plus its inputs per turn."""
 
-    def __init__(self, scenario: str, seed: int = 0, overrides: list[str] | dict | None = None,
-                 turns: int | None = None, seats: list[str] | tuple[str, ...] = (),
-                 run: int = 0):
+    def __init__(
+        self,
+        scenario: str,
+        seed: int = 0,
+        overrides: list[str] | dict | None = None,
+        turns: int | None = None,
+        seats: list[str] | tuple[str, ...] = (),
+        run: int = 0,
+    ):
         self.scenario = scenario
         self.seed = int(seed)
         self.run = int(run)  # run index of the random stream (run k of a batch)
@@ -141,8 +150,9 @@ class Game:
             return self.model
         if branch == WHAT_IF_ID and self.branch is not None:
             return self.branch.model
-        raise KeyError(f"no branch {branch!r}; branches: "
-                       f"{', '.join(b.name for b in self.branches())}")
+        raise KeyError(
+            f"no branch {branch!r}; branches: {', '.join(b.name for b in self.branches())}"
+        )
 
     def dyads(self) -> tuple[str, ...]:
         """The game's dyads ('JPN-GBR', ...), in the order of every array of the view."""
@@ -155,8 +165,7 @@ class Game:
     def partners(self, actor: str) -> list[str]:
         """The actors `actor` has a dyad with, in dyad order."""
         a = AGENT_ACTORS.index(actor)
-        return [AGENT_ACTORS[int(y if x == a else x)] for x, y in self.setup.pairs
-                if a in (x, y)]
+        return [AGENT_ACTORS[int(y if x == a else x)] for x, y in self.setup.pairs if a in (x, y)]
 
     def branches(self) -> tuple[Branch, ...]:
         """The lines of play: the main game, then the what-if branch if one was forked."""
@@ -175,8 +184,9 @@ class Game:
         m = self._line(branch)
         return frozen(m.levels[0] if turn is None else m.level_history()[turn, 0])
 
-    def history(self, dyad: str | int, track: str | int | None = None,
-                branch: str | None = None) -> np.ndarray:
+    def history(
+        self, dyad: str | int, track: str | int | None = None, branch: str | None = None
+    ) -> np.ndarray:
         """Levels of one dyad from the start to now: (turns+1, tracks), or (turns+1,) for
         one track; read-only."""
         d = dyad if isinstance(dyad, int) else self.setup.dyads.index(dyad)
@@ -205,15 +215,18 @@ class Game:
             if a in (x, y):
                 side = 0 if x == a else 1
                 out[AGENT_ACTORS[int(y if side == 0 else x)]] = (
-                    float(rec.spent[0, d, side]) if rec is not None else 0.0)
+                    float(rec.spent[0, d, side]) if rec is not None else 0.0
+                )
         return out
 
     def agreements(self, branch: str | None = None) -> dict[str, dict[str, bool]]:
         """Per dyad, each agreement that applies to it and whether it is signed now."""
         signed = self._line(branch).signed[0]
         s = self.setup
-        return {dy: {en: bool(signed[d, e]) for e, en in enumerate(ENABLERS)
-                     if s.applicable[d, e]} for d, dy in enumerate(s.dyads)}
+        return {
+            dy: {en: bool(signed[d, e]) for e, en in enumerate(ENABLERS) if s.applicable[d, e]}
+            for d, dy in enumerate(s.dyads)
+        }
 
     def explain(self, turn: int | None = None) -> np.ndarray:
         """Contributions (1 + drivers, dyads, tracks) to the change of the main game's levels
@@ -298,9 +311,10 @@ class Game:
     def _branch(self, values: dict[str, float], at: int, target: int) -> Game:
         branch = Game.__new__(Game)
         branch.__dict__.update(self.__dict__)
-        branch.inputs = {t: v.model_copy(update={"inject": list(v.inject),
-                                                 "moves": list(v.moves)})
-                         for t, v in self.inputs.items()}
+        branch.inputs = {
+            t: v.model_copy(update={"inject": list(v.inject), "moves": list(v.moves)})
+            for t, v in self.inputs.items()
+        }
         branch.branch, branch.fork_at, branch.fork_set = None, None, {}
         branch._slot(at + 1).inject.insert(0, what_if_shock(values))
         branch._replay(target)
@@ -311,14 +325,25 @@ class Game:
         inputs = [v for _, v in sorted(self.inputs.items()) if v.inject or v.moves]
         branch = None
         if self.branch is not None and self.fork_at is not None:
-            branch = BranchSpec(at=self.fork_at, set=self.fork_set,
-                                final=levels_dict(self.setup.dyads, self.branch.model.levels[0]))
-        return SavedGame(scenario=self.setup.name, scenario_path=str(self.setup.path),
-                         digest=self.setup.digest, seed=self.seed, run=self.run,
-                         overrides=self.overrides,
-                         turns=self.turns_opt, seats=self.seats, turn=self.turn, inputs=inputs,
-                         final=levels_dict(self.setup.dyads, self.model.levels[0]),
-                         branch=branch)
+            branch = BranchSpec(
+                at=self.fork_at,
+                set=self.fork_set,
+                final=levels_dict(self.setup.dyads, self.branch.model.levels[0]),
+            )
+        return SavedGame(
+            scenario=self.setup.name,
+            scenario_path=str(self.setup.path),
+            digest=self.setup.digest,
+            seed=self.seed,
+            run=self.run,
+            overrides=self.overrides,
+            turns=self.turns_opt,
+            seats=self.seats,
+            turn=self.turn,
+            inputs=inputs,
+            final=levels_dict(self.setup.dyads, self.model.levels[0]),
+            branch=branch,
+        )
 
     def save(self, path: str | Path) -> Path:
         """Write the replay file (`sim.game.savefile.write`)."""
@@ -327,17 +352,22 @@ class Game:
     @classmethod
     def from_saved(cls, saved: SavedGame, file: str = "savegame") -> Game:
         scenario = saved.scenario_path if Path(saved.scenario_path).exists() else saved.scenario
-        game = cls(scenario, saved.seed, dict(saved.overrides), saved.turns, saved.seats,
-                   saved.run)
+        game = cls(scenario, saved.seed, dict(saved.overrides), saved.turns, saved.seats, saved.run)
         if game.setup.digest != saved.digest:
-            raise InputError(file, "digest", f"scenario file {game.setup.path} has changed since "
-                             "the game was saved; it would not replay identically")
+            raise InputError(
+                file,
+                "digest",
+                f"scenario file {game.setup.path} has changed since "
+                "the game was saved; it would not replay identically",
+            )
         if not 0 <= saved.turn <= game.setup.turns:
-            raise InputError(file, "turn", f"{saved.turn} is out of range; allowed: 0 to "
-                             f"{game.setup.turns}")
-        game.inputs = {i.turn: i.model_copy(update={"inject": list(i.inject),
-                                                    "moves": list(i.moves)})
-                       for i in saved.inputs}
+            raise InputError(
+                file, "turn", f"{saved.turn} is out of range; allowed: 0 to {game.setup.turns}"
+            )
+        game.inputs = {
+            i.turn: i.model_copy(update={"inject": list(i.inject), "moves": list(i.moves)})
+            for i in saved.inputs
+        }
         bad = [t for t in game.inputs if not 1 <= t <= saved.turn + 1]
         if bad:
             raise InputError(file, "inputs", f"turn {bad[0]} is outside 1 to {saved.turn + 1}")
@@ -346,8 +376,9 @@ class Game:
             b = saved.branch
             if b is not None:
                 if not 0 <= b.at <= saved.turn:
-                    raise InputError(file, "branch.at", f"{b.at} is out of range; allowed: 0 "
-                                     f"to {saved.turn}")
+                    raise InputError(
+                        file, "branch.at", f"{b.at} is out of range; allowed: 0 to {saved.turn}"
+                    )
                 values = parse_overrides(dict(b.set), source=f"{file} branch.set")
                 game.branch = game._branch(values, b.at, saved.turn)
                 game.fork_at, game.fork_set = b.at, values
@@ -357,13 +388,18 @@ class Game:
             raise InputError(file, "inputs", str(exc)) from None
         got = levels_dict(game.setup.dyads, game.model.levels[0])
         if got != saved.final:
-            raise InputError(file, "final", "replay does not reproduce the saved levels "
-                             "(engine or config changed since the game was saved)")
+            raise InputError(
+                file,
+                "final",
+                "replay does not reproduce the saved levels "
+                "(engine or config changed since the game was saved)",
+            )
         if saved.branch is not None and saved.branch.final:
             got_b = levels_dict(game.setup.dyads, game.branch.model.levels[0])
             if got_b != saved.branch.final:
-                raise InputError(file, "branch.final", "replay does not reproduce the "
-                                 "branch's saved levels")
+                raise InputError(
+                    file, "branch.final", "replay does not reproduce the branch's saved levels"
+                )
         return game
 
     @classmethod
@@ -378,14 +414,21 @@ class Game:
             game = cls.from_saved(saved, p)
         except InputError as exc:
             if exc.field in ("final", "branch.final") and saved.engine != here:
-                raise InputError(p, exc.field, f"saved by engine {saved.engine or '(older)'}, "
-                                 f"this is {here}: the replay gives different levels, so it "
-                                 "is refused") from None
+                raise InputError(
+                    p,
+                    exc.field,
+                    f"saved by engine {saved.engine or '(older)'}, "
+                    f"this is {here}: the replay gives different levels, so it "
+                    "is refused",
+                ) from None
             raise
         if saved.engine != here:
-            game.note = (f"{p} was saved by " + (f"engine {saved.engine}" if saved.engine
-                         else "an older version") + f" (this is {here}); its replay "
-                         "reproduces the saved levels exactly")
+            game.note = (
+                f"{p} was saved by "
+                + (f"engine {saved.engine}" if saved.engine else "an older version")
+                + f" (this is {here}); its replay "
+                "reproduces the saved levels exactly"
+            )
         return game
 
 

@@ -43,10 +43,19 @@ def registry_file(port: int) -> Path:
 class Host:
     """The server of one hosted game."""
 
-    def __init__(self, session: Session, *, headless: bool = True, timer: float | None = None,
-                 wait: float = 60.0, host: str = "127.0.0.1", port: int = 0,
-                 report: bool = True, linger: float = 1.0,
-                 on_change: Callable[[], None] | None = None):
+    def __init__(
+        self,
+        session: Session,
+        *,
+        headless: bool = True,
+        timer: float | None = None,
+        wait: float = 60.0,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        report: bool = True,
+        linger: float = 1.0,
+        on_change: Callable[[], None] | None = None,
+    ):
         self.session = session
         self.headless, self.timer, self.wait = headless, timer, wait
         self.address, self.port = host, port
@@ -75,8 +84,10 @@ class Host:
         f.parent.mkdir(parents=True, exist_ok=True)
         f.parent.chmod(0o700)
         tmp = f.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"tokens": self.session.tokens,
-                                   "out": str(self.session.out)}), encoding="utf-8")
+        tmp.write_text(
+            json.dumps({"tokens": self.session.tokens, "out": str(self.session.out)}),
+            encoding="utf-8",
+        )
         tmp.chmod(0o600)
         tmp.replace(f)
 
@@ -125,15 +136,24 @@ class Host:
 
     async def broadcast(self) -> None:
         cache: dict = {}
-        await asyncio.gather(*(self._send(ws, self._state_text(r, s, cache))
-                               for ws, (r, s) in list(self.clients.items())))
+        await asyncio.gather(
+            *(
+                self._send(ws, self._state_text(r, s, cache))
+                for ws, (r, s) in list(self.clients.items())
+            )
+        )
         if self.on_change:
             self.on_change()
 
     async def send_notice(self, n) -> None:
         msg = P.dump(P.Notice(turn=n.turn, text=n.text, private=n.to is not None, to=n.to))
-        await asyncio.gather(*(self._send(ws, msg) for ws, (r, s) in list(self.clients.items())
-                               if n.to is None or r == "facilitator" or s == n.to))
+        await asyncio.gather(
+            *(
+                self._send(ws, msg)
+                for ws, (r, s) in list(self.clients.items())
+                if n.to is None or r == "facilitator" or s == n.to
+            )
+        )
 
     # ----------------------------------------------------------------- connections
     async def handler(self, ws: ServerConnection) -> None:
@@ -151,8 +171,9 @@ class Host:
             info["params"] = self.session.view(role, seat, []).params.get(seat, {})
         await self._send(ws, P.dump(P.Welcome(role=role, seat=seat, **info)))
         self.clients[ws] = (role, seat)
-        await self._send(ws, P.dump(self.session.view(role, seat, self.connected(),
-                                                      self.deadline())))
+        await self._send(
+            ws, P.dump(self.session.view(role, seat, self.connected(), self.deadline()))
+        )
         await self.broadcast()
         try:
             async for raw in ws:
@@ -181,9 +202,11 @@ class Host:
                 await self.tell(p.to, f"{p.text()} (answer with its id {p.id})")
             elif msg.type == "respond":
                 p = ses.respond(seat, msg)
-                await self.tell(p.to if p.counter_of else p.frm,
-                                f"{seat} {'counters: ' + p.text() if p.counter_of else p.status}"
-                                f" ({msg.proposal})")
+                await self.tell(
+                    p.to if p.counter_of else p.frm,
+                    f"{seat} {'counters: ' + p.text() if p.counter_of else p.status}"
+                    f" ({msg.proposal})",
+                )
             elif msg.type == "inject":
                 n = ses.inject(msg.shock, msg.to, msg.text)
                 await self.send_notice(n)
@@ -206,8 +229,13 @@ class Host:
 
     async def tell(self, seat: str, text: str) -> None:
         msg = P.dump(P.Notice(turn=self.session.playing, text=text, private=True, to=seat))
-        await asyncio.gather(*(self._send(ws, msg) for ws, (r, s) in list(self.clients.items())
-                               if s == seat or r == "facilitator"))
+        await asyncio.gather(
+            *(
+                self._send(ws, msg)
+                for ws, (r, s) in list(self.clients.items())
+                if s == seat or r == "facilitator"
+            )
+        )
 
     # ----------------------------------------------------------------- facilitator actions
     def set_paused(self, paused: bool) -> None:
@@ -261,8 +289,9 @@ class Host:
 
             self.report_path = await asyncio.to_thread(write_debrief, ses)
         totals = {a: float(sum(v)) for a, v in ses.scores().items()}
-        msg = P.dump(P.Over(report=str(self.report_path) if self.report_path else None,
-                            scores=totals))
+        msg = P.dump(
+            P.Over(report=str(self.report_path) if self.report_path else None, scores=totals)
+        )
         await asyncio.gather(*(self._send(ws, msg) for ws in list(self.clients)))
         if self.on_change:
             self.on_change()
@@ -284,8 +313,9 @@ class Host:
 
     # ----------------------------------------------------------------- running
     async def start(self) -> None:
-        self.server = await serve(self.handler, self.address, self.port, max_size=2 ** 16,
-                                  ping_interval=20, ping_timeout=20)
+        self.server = await serve(
+            self.handler, self.address, self.port, max_size=2**16, ping_interval=20, ping_timeout=20
+        )
         self.port = self.server.sockets[0].getsockname()[1]
         self.session.save()
         self.write_registry()

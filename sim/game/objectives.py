@@ -30,8 +30,10 @@ class SeatPlan(Strict):
     def _unique(self) -> SeatPlan:
         i = duplicate_objective(self.objectives)
         if i is not None:
-            raise ValueError(f"objectives[{i}]: id '{self.objectives[i].id}' is used twice; "
-                             "an objective's id is unique within the seat")
+            raise ValueError(
+                f"objectives[{i}]: id '{self.objectives[i].id}' is used twice; "
+                "an objective's id is unique within the seat"
+            )
         return self
 
 
@@ -62,9 +64,12 @@ def scenario_objectives(scenario_path: str | Path) -> Path | None:
     return f if f.is_file() else None
 
 
-def load_plans(override: str | Path | None = None, dyads: tuple[str, ...] | None = None,
-               scenario_path: str | Path | None = None,
-               scenario: Scenario | None = None) -> dict[str, SeatPlan]:
+def load_plans(
+    override: str | Path | None = None,
+    dyads: tuple[str, ...] | None = None,
+    scenario_path: str | Path | None = None,
+    scenario: Scenario | None = None,
+) -> dict[str, SeatPlan]:
     """The seats' plans, each layer replacing what the one before says about the seats it
     names (lowest first):
 
@@ -79,15 +84,23 @@ def load_plans(override: str | Path | None = None, dyads: tuple[str, ...] | None
     data, node = read_yaml(path)
     cfg = validate(ClassroomConfig, data, path, node)
     # default objectives on dyads a scenario does not have are left out
-    plans = {a: p if dyads is None else p.model_copy(update={"objectives": [
-        o for o in p.objectives if o.dyad is None or o.dyad in dyads]})
-        for a, p in cfg.seats.items()}
+    plans = {
+        a: p
+        if dyads is None
+        else p.model_copy(
+            update={"objectives": [o for o in p.objectives if o.dyad is None or o.dyad in dyads]}
+        )
+        for a, p in cfg.seats.items()
+    }
     plans.update(_layer(scenario_objectives(scenario_path) if scenario_path else None, dyads))
     if scenario is not None:
         for a in sorted(set(scenario.briefs) | set(scenario.objectives)):
-            plans[a] = plans[a].model_copy(update={
-                "brief": scenario.briefs.get(a, plans[a].brief),
-                "objectives": scenario.objectives.get(a, plans[a].objectives)})
+            plans[a] = plans[a].model_copy(
+                update={
+                    "brief": scenario.briefs.get(a, plans[a].brief),
+                    "objectives": scenario.objectives.get(a, plans[a].objectives),
+                }
+            )
     plans.update(_layer(override, dyads))
     return plans
 
@@ -110,25 +123,38 @@ def _check_dyads(path: Path, plans: dict[str, SeatPlan], dyads) -> None:
     for seat, plan in plans.items():
         for i, o in enumerate(plan.objectives):
             if o.dyad is not None and o.dyad not in dyads:
-                raise InputError(str(path), f"seats.{seat}.objectives[{i}].dyad",
-                                 f"'{o.dyad}' is not a dyad of this game; {allowed(dyads)}")
+                raise InputError(
+                    str(path),
+                    f"seats.{seat}.objectives[{i}].dyad",
+                    f"'{o.dyad}' is not a dyad of this game; {allowed(dyads)}",
+                )
 
 
 # ------------------------------------------------------------------------- scoring
 def _spent(model, seat: str, rec) -> float:
     a = AGENT_ACTORS.index(seat)
     pairs = model.setup.pairs
-    return float(sum(rec.spent[0, d, int(np.where(pairs[d] == a)[0][0])]
-                     for d in range(len(pairs)) if a in pairs[d]))
+    return float(
+        sum(
+            rec.spent[0, d, int(np.where(pairs[d] == a)[0][0])]
+            for d in range(len(pairs))
+            if a in pairs[d]
+        )
+    )
 
 
 def _move_count(history, seat: str, upto: int, move: str) -> int:
-    return sum(1 for rec in history[:upto] for m in rec.moves
-               if m.actor == seat and getattr(m, move, False))
+    return sum(
+        1
+        for rec in history[:upto]
+        for m in rec.moves
+        if m.actor == seat and getattr(m, move, False)
+    )
 
 
-def objective_values(model, seat: str, plan: SeatPlan, turn: int) -> list[tuple[Objective, float,
-                                                                                 bool]]:
+def objective_values(
+    model, seat: str, plan: SeatPlan, turn: int
+) -> list[tuple[Objective, float, bool]]:
     """(objective, the value it reads, met) for every objective of `seat` at `turn` (>= 1)."""
     s = model.setup
     rec = model.history[turn - 1]
@@ -144,8 +170,11 @@ def objective_values(model, seat: str, plan: SeatPlan, turn: int) -> list[tuple[
             v = float(signed[s.dyads.index(o.dyad), ENABLERS.index(o.enabler)])
             ok = v > 0
         elif o.kind == "limit":
-            v = (float(rec.world[0, INDICES.index(o.index)]) if o.index else
-                 float(rec.levels[0, s.dyads.index(o.dyad), TRACKS.index(o.track)]))
+            v = (
+                float(rec.world[0, INDICES.index(o.index)])
+                if o.index
+                else float(rec.levels[0, s.dyads.index(o.dyad), TRACKS.index(o.track)])
+            )
             ok = v <= o.at_most
         elif o.kind == "cost":
             v = _spent(model, seat, rec)
@@ -177,5 +206,8 @@ def turn_score(model, seat: str, plan: SeatPlan, turn: int) -> float:
 def score_history(model, plans: dict[str, SeatPlan], seats=None) -> dict[str, list[float]]:
     """Score per turn of every seat (turn 1 first)."""
     seats = seats or list(plans)
-    return {a: [turn_score(model, a, plans[a], t) for t in range(1, len(model.history) + 1)]
-            for a in seats if a in plans}
+    return {
+        a: [turn_score(model, a, plans[a], t) for t in range(1, len(model.history) + 1)]
+        for a in seats
+        if a in plans
+    }

@@ -17,23 +17,28 @@ def policies(partners: list[str]) -> dict[str, dict]:
     return {
         "idle": {},
         "engage": {"priorities": partners, "propose_exercise": partners},
-        "engage-cautious": {"priorities": partners, "propose_exercise": partners,
-                            "posture": "cautious"},
+        "engage-cautious": {
+            "priorities": partners,
+            "propose_exercise": partners,
+            "posture": "cautious",
+        },
         "cautious": {"posture": "cautious"},
         "firm": {"posture": "firm", "statement": True, "deploy": True},
         "talks": {"request_two_plus_two": partners, "buy_equipment": partners},
     }
 
 
-def standing_scores(scenario: str, plans: dict[str, SeatPlan], seeds: range, turns: int,
-                    seats: list[str]) -> dict[str, dict[str, float]]:
+def standing_scores(
+    scenario: str, plans: dict[str, SeatPlan], seeds: range, turns: int, seats: list[str]
+) -> dict[str, dict[str, float]]:
     """Mean game score of each seat under each standing policy it plays alone (the other
     seats keep the model's choice), over `seeds`."""
     out: dict[str, dict[str, float]] = {}
     for seat in seats:
         base = Game(scenario, 0, [], turns, [seat])
-        partners = [p for d in base.setup.dyads for p in d.split("-") if seat in d.split("-")
-                    and p != seat]
+        partners = [
+            p for d in base.setup.dyads for p in d.split("-") if seat in d.split("-") and p != seat
+        ]
         out[seat] = {}
         for name, payload in policies(partners).items():
             totals = []

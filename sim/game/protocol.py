@@ -15,8 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 VERSION = 1
 Role = Literal["seat", "observer", "facilitator"]
-DealKind = Literal["exercise", "agreement", "equipment", "statement_china", "statement_russia",
-                   "two_plus_two"]
+DealKind = Literal[
+    "exercise", "agreement", "equipment", "statement_china", "statement_russia", "two_plus_two"
+]
 Answer = Literal["accept", "reject", "counter"]
 
 
@@ -106,8 +107,10 @@ class Reseat(Msg):
     """Issue the seat a new token and disconnect whoever holds it."""
 
 
-ClientMsg = Annotated[Submit | Propose | Respond | Ping | Inject | Advance | Pause | Reseat,
-                      Field(discriminator="type")]
+ClientMsg = Annotated[
+    Submit | Propose | Respond | Ping | Inject | Advance | Pause | Reseat,
+    Field(discriminator="type"),
+]
 FACILITATOR_ONLY = {"inject", "advance", "pause", "reseat"}
 SEAT_ONLY = {"submit", "propose", "respond"}
 
@@ -195,8 +198,10 @@ def _parse(adapter: TypeAdapter, raw: str | bytes):
     if not isinstance(data, dict):
         raise ProtocolError("bad-message", "a message is a JSON object")
     if data.get("v") != VERSION:
-        raise ProtocolError("bad-version", f"protocol version {data.get('v')!r} is not "
-                            f"supported; allowed: {VERSION}")
+        raise ProtocolError(
+            "bad-version",
+            f"protocol version {data.get('v')!r} is not supported; allowed: {VERSION}",
+        )
     try:
         return adapter.validate_python(data)
     except ValidationError as exc:

@@ -119,21 +119,30 @@ def read(path: str | Path) -> SavedGame:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(p, "", f"not a saved game (invalid JSON: {exc.msg})",
-                         exc.lineno) from None
+        raise InputError(p, "", f"not a saved game (invalid JSON: {exc.msg})", exc.lineno) from None
     except (RecursionError, ValueError) as exc:
         raise InputError(p, "", f"not a saved game ({exc.__class__.__name__})") from None
     if not isinstance(data, dict) or "format" not in data and "final" not in data:
-        raise InputError(p, "", "not a saved game of this wargame (no format or final "
-                         "levels)")
+        raise InputError(p, "", "not a saved game of this wargame (no format or final levels)")
     fmt = data.get("format", 1)
     if fmt not in FORMATS:
-        raise InputError(p, "format", f"{fmt!r} is not supported; allowed: "
-                         f"{', '.join(map(str, FORMATS))} (saved by a newer version?)")
-    if fmt >= 2 and data.get("checksum") != checksum(data) or fmt == 1 and (
-            "checksum" in data or "engine" in data):
-        raise InputError(p, "checksum", "does not match the content: the file was changed "
-                         "or damaged after it was saved")
+        raise InputError(
+            p,
+            "format",
+            f"{fmt!r} is not supported; allowed: "
+            f"{', '.join(map(str, FORMATS))} (saved by a newer version?)",
+        )
+    if (
+        fmt >= 2
+        and data.get("checksum") != checksum(data)
+        or fmt == 1
+        and ("checksum" in data or "engine" in data)
+    ):
+        raise InputError(
+            p,
+            "checksum",
+            "does not match the content: the file was changed or damaged after it was saved",
+        )
     try:
         return SavedGame.model_validate(data)
     except RecursionError:

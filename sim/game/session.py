@@ -78,13 +78,17 @@ def load_timetable(path: str | Path, game: Game) -> list[TimedInject]:
     lib = game.library()
     for i, e in enumerate(tt.injects):
         if e.shock is not None and e.shock not in lib:
-            raise InputError(str(p), f"injects[{i}].shock", f"unknown shock '{e.shock}'; "
-                             f"{allowed(lib)}")
+            raise InputError(
+                str(p), f"injects[{i}].shock", f"unknown shock '{e.shock}'; {allowed(lib)}"
+            )
         if e.shock is None and not e.text:
             raise InputError(str(p), f"injects[{i}]", "give a shock, a text or both")
         if e.turn > game.setup.turns:
-            raise InputError(str(p), f"injects[{i}].turn", f"{e.turn} is after the last turn "
-                             f"({game.setup.turns})")
+            raise InputError(
+                str(p),
+                f"injects[{i}].turn",
+                f"{e.turn} is after the last turn ({game.setup.turns})",
+            )
     return list(tt.injects)
 
 
@@ -95,17 +99,25 @@ def new_tokens(seats: list[str]) -> dict[str, str]:
 class Session:
     """One hosted classroom game."""
 
-    def __init__(self, scenario: str, out: str | Path, seed: int = 0, turns: int | None = None,
-                 objectives: str | None = None, injects: str | None = None,
-                 game: Game | None = None):
+    def __init__(
+        self,
+        scenario: str,
+        out: str | Path,
+        seed: int = 0,
+        turns: int | None = None,
+        objectives: str | None = None,
+        injects: str | None = None,
+        game: Game | None = None,
+    ):
         self.out = Path(out)
         self.game = game or Game(scenario, seed, [], turns, [])
         self.seats = list(self.game.setup.scenario.seats) or list(AGENT_ACTORS)
         if not self.game.seats:
             self.game.seats = list(self.seats)
         self.objectives_path = str(Path(objectives).resolve()) if objectives else None
-        self.plans = load_plans(objectives, self.game.setup.dyads, self.game.setup.path,
-                                self.game.setup.scenario)
+        self.plans = load_plans(
+            objectives, self.game.setup.dyads, self.game.setup.path, self.game.setup.scenario
+        )
         self.timetable_path = injects
         self.timetable = load_timetable(injects, self.game) if injects else []
         self.timetable_done: list[int] = []
@@ -177,8 +189,9 @@ class Session:
         """A seat's move for the turn being played (again to change it)."""
         self._live()
         if turn != self.playing:
-            raise SessionError("stale", f"turn {turn} is not the turn being played "
-                               f"({self.playing})")
+            raise SessionError(
+                "stale", f"turn {turn} is not the turn being played ({self.playing})"
+            )
         try:
             mv = D.to_move(seat, move, self.game.setup, self.game.model.signed[0])
             self.game.check_moves([mv])
@@ -189,21 +202,34 @@ class Session:
     def propose(self, seat: str, msg: Propose, counter_of: str | None = None) -> D.Proposal:
         self._live()
         if msg.to not in self.seats or msg.to == seat:
-            raise SessionError("bad-proposal", f"'{msg.to}' is not another seat; "
-                               f"{allowed([s for s in self.seats if s != seat])}")
+            raise SessionError(
+                "bad-proposal",
+                f"'{msg.to}' is not another seat; {allowed([s for s in self.seats if s != seat])}",
+            )
         s = self.game.setup
         dyad = D.dyad_of(s.dyads, seat, msg.to)
         if dyad is None:
-            raise SessionError("bad-proposal", f"{seat} and {msg.to} have no relationship in "
-                               f"this game; partners: {', '.join(self.partners(seat))}")
+            raise SessionError(
+                "bad-proposal",
+                f"{seat} and {msg.to} have no relationship in "
+                f"this game; partners: {', '.join(self.partners(seat))}",
+            )
         d = s.dyads.index(dyad)
-        why = D.check_terms(msg.kind, msg.terms, dyad,
-                            {e: bool(s.applicable[d, i]) for i, e in enumerate(ENABLERS)})
+        why = D.check_terms(
+            msg.kind, msg.terms, dyad, {e: bool(s.applicable[d, i]) for i, e in enumerate(ENABLERS)}
+        )
         if why:
             raise SessionError("bad-proposal", why)
-        p = D.Proposal(id=f"p{len(self.proposals) + 1}", turn=self.playing, frm=seat, to=msg.to,
-                       kind=msg.kind, terms=msg.terms.model_dump(exclude_defaults=True),
-                       dyad=dyad, counter_of=counter_of)
+        p = D.Proposal(
+            id=f"p{len(self.proposals) + 1}",
+            turn=self.playing,
+            frm=seat,
+            to=msg.to,
+            kind=msg.kind,
+            terms=msg.terms.model_dump(exclude_defaults=True),
+            dyad=dyad,
+            counter_of=counter_of,
+        )
         self.proposals.append(p)
         return p
 
@@ -224,8 +250,9 @@ class Session:
             return new
         p.status = "accepted" if msg.answer == "accept" else "rejected"
         if p.status == "accepted":
-            self.log.append(f"{self.game.setup.date(self.playing)}: deal — {p.text()} "
-                            f"(accepted by {p.to})")
+            self.log.append(
+                f"{self.game.setup.date(self.playing)}: deal — {p.text()} (accepted by {p.to})"
+            )
         return p
 
     def open_for(self, seat: str) -> list[D.Proposal]:
@@ -269,8 +296,9 @@ class Session:
                 for a, pl in D.deal_payloads(p).items():
                     per.setdefault(a, []).append(pl)
         signed = self.game.model.signed[0]
-        return [D.to_move(a, D.merge(per[a]), self.game.setup, signed)
-                for a in self.seats if a in per]
+        return [
+            D.to_move(a, D.merge(per[a]), self.game.setup, signed) for a in self.seats if a in per
+        ]
 
     def advance(self) -> list[str]:
         """Play the turn: deals' terms as shocks, every move through the engine; lapse open
@@ -307,45 +335,65 @@ class Session:
         return self._scores
 
     # ----------------------------------------------------------------- views
-    def view(self, role: str, seat: str | None, connected: list[str],
-             deadline: float | None = None) -> State:
+    def view(
+        self, role: str, seat: str | None, connected: list[str], deadline: float | None = None
+    ) -> State:
         """What a client may see: a seat its own score, parameters, proposals and private
         notices; the facilitator everything; an observer the public picture."""
         g = self.game
         s = g.setup
-        signed = {dy: [e for i, e in enumerate(ENABLERS) if g.model.signed[0, d, i]]
-                  for d, dy in enumerate(s.dyads)}
+        signed = {
+            dy: [e for i, e in enumerate(ENABLERS) if g.model.signed[0, d, i]]
+            for d, dy in enumerate(s.dyads)
+        }
         sc = self.scores()
         everything = role == "facilitator"
         log = list(self.log)
         for n in self.notices:
             if n.to is None or everything or n.to == seat:
-                tag = "" if n.to is None else f"[private to {n.to}] " if everything else \
-                    "[private] "
+                tag = (
+                    "" if n.to is None else f"[private to {n.to}] " if everything else "[private] "
+                )
                 log.append(f"{s.date(n.turn)}: inject: {tag}{n.text}")
-        props = [p.to_dict() for p in self.proposals
-                 if everything or seat in (p.frm, p.to)]
+        props = [p.to_dict() for p in self.proposals if everything or seat in (p.frm, p.to)]
         params = {}
         for a in self.seats:
             if everything or a == seat:
-                params[a] = {p: round(float(g.model.params[0, AGENT_ACTORS.index(a), i]), 4)
-                             for i, p in enumerate(PARAMS)}
+                params[a] = {
+                    p: round(float(g.model.params[0, AGENT_ACTORS.index(a), i]), 4)
+                    for i, p in enumerate(PARAMS)
+                }
         progress = {}
         if g.turn:
             for a in params:
                 if a in self.plans:
-                    progress[a] = [(o.id, round(v, 4), ok) for o, v, ok in objective_values(
-                        g.model, a, self.plans[a], g.turn)]
-        return State(turn=g.turn, date=g.date, done=g.done, paused=self.paused,
-                     deadline=deadline, levels=levels_dict(s.dyads, g.model.levels[0]),
-                     signed=signed, submitted=sorted(self.submitted),
-                     connected=sorted(connected),
-                     scores={a: v for a, v in sc.items() if everything or a == seat},
-                     log=log[-200:], proposals=props, params=params, progress=progress)
+                    progress[a] = [
+                        (o.id, round(v, 4), ok)
+                        for o, v, ok in objective_values(g.model, a, self.plans[a], g.turn)
+                    ]
+        return State(
+            turn=g.turn,
+            date=g.date,
+            done=g.done,
+            paused=self.paused,
+            deadline=deadline,
+            levels=levels_dict(s.dyads, g.model.levels[0]),
+            signed=signed,
+            submitted=sorted(self.submitted),
+            connected=sorted(connected),
+            scores={a: v for a, v in sc.items() if everything or a == seat},
+            log=log[-200:],
+            proposals=props,
+            params=params,
+            progress=progress,
+        )
 
     def welcome_info(self, role: str, seat: str | None) -> dict:
-        info: dict = {"scenario": self.game.setup.name, "turns": self.game.setup.turns,
-                      "seats": self.seats}
+        info: dict = {
+            "scenario": self.game.setup.name,
+            "turns": self.game.setup.turns,
+            "seats": self.seats,
+        }
         if seat is not None:
             plan = self.plans.get(seat)
             info["partners"] = self.partners(seat)
@@ -359,15 +407,23 @@ class Session:
     # ----------------------------------------------------------------- files
     def to_json(self) -> dict:
         g = self.game
-        return {"format": SESSION_FORMAT, "scenario": str(g.setup.path), "seed": g.seed,
-                "turns": g.turns_opt, "objectives": self.objectives_path,
-                "timetable": [e.model_dump() for e in self.timetable],
-                "timetable_done": self.timetable_done, "tokens": self.tokens,
-                "proposals": [asdict(p) for p in self.proposals],
-                "notices": [asdict(n) for n in self.notices], "log": self.log,
-                "paused": self.paused, "turn": g.turn,
-                "submitted": {a: m.model_dump() for a, m in self.submitted.items()},
-                "levels_hex": [float(x).hex() for x in g.model.level_history().ravel()]}
+        return {
+            "format": SESSION_FORMAT,
+            "scenario": str(g.setup.path),
+            "seed": g.seed,
+            "turns": g.turns_opt,
+            "objectives": self.objectives_path,
+            "timetable": [e.model_dump() for e in self.timetable],
+            "timetable_done": self.timetable_done,
+            "tokens": self.tokens,
+            "proposals": [asdict(p) for p in self.proposals],
+            "notices": [asdict(n) for n in self.notices],
+            "log": self.log,
+            "paused": self.paused,
+            "turn": g.turn,
+            "submitted": {a: m.model_dump() for a, m in self.submitted.items()},
+            "levels_hex": [float(x).hex() for x in g.model.level_history().ravel()],
+        }
 
     def save(self) -> None:
         self.out.mkdir(parents=True, exist_ok=True)
@@ -400,11 +456,13 @@ class Session:
             ses.notices = [Notice(**n) for n in data.get("notices", [])]
             ses.log = list(data.get("log", []))
             ses.paused = bool(data.get("paused", False))
-            ses.submitted = {a: MovePayload(**m)
-                             for a, m in data.get("submitted", {}).items() if a in ses.seats}
+            ses.submitted = {
+                a: MovePayload(**m) for a, m in data.get("submitted", {}).items() if a in ses.seats
+            }
         except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(str(f), "", f"damaged session file ({exc.__class__.__name__}: "
-                             f"{exc})") from None
+            raise InputError(
+                str(f), "", f"damaged session file ({exc.__class__.__name__}: {exc})"
+            ) from None
         return ses
 
 

@@ -39,9 +39,6 @@ def project_root() -> Path:
     return package / "_data"
 
 
-
-
-
 @dataclass(frozen=True)
 class Config:
     """The contents of one config folder, validated."""
@@ -68,16 +65,19 @@ class Config:
 def agent_ids(actors: dict[str, ActorConfig]) -> tuple[str, ...]:
     """The agent actors in array order: the report's five first (their positions are fixed),
     then any other state or alliance the config or scenario declares, in file order."""
-    return AGENT_ACTORS + tuple(a for a, c in actors.items()
-                                if a not in AGENT_ACTORS and c.kind != "context")
+    return AGENT_ACTORS + tuple(
+        a for a, c in actors.items() if a not in AGENT_ACTORS and c.kind != "context"
+    )
 
 
 def _mapping(path: Path, data: Any, node, model, key: str | None = None) -> dict[str, Any]:
     body = data.get(key) if isinstance(data, dict) and key else data
     if not isinstance(body, dict):
         raise InputError(str(path), key or "", "expected a mapping")
-    return {name: validate(model, v, path, node, ((key,) if key else ()) + (name,))
-            for name, v in body.items()}
+    return {
+        name: validate(model, v, path, node, ((key,) if key else ()) + (name,))
+        for name, v in body.items()
+    }
 
 
 CONFIG_FILES = ("actors", "world", "dyads", "enablers", "model")
@@ -111,8 +111,12 @@ def _load_config(folder: Path, stamp: tuple) -> Config:
     actors = _mapping(p, data, node, ActorConfig, "actors")
     for a in actors:
         if not (2 <= len(a) <= 5 and a.isalpha() and a.isupper()):
-            raise InputError(str(p), f"actors.{a}", "an actor id is 2 to 5 capital letters "
-                             "(e.g. AUS)", node_line(node, ("actors", a)))
+            raise InputError(
+                str(p),
+                f"actors.{a}",
+                "an actor id is 2 to 5 capital letters (e.g. AUS)",
+                node_line(node, ("actors", a)),
+            )
     for a in AGENT_ACTORS:
         if a not in actors:
             raise InputError(str(p), "actors", f"actor {a} is missing")
@@ -121,9 +125,12 @@ def _load_config(folder: Path, stamp: tuple) -> Config:
     world = _mapping(p, data, node, IndexConfig, "indices")
     for name in world:
         if name not in INDICES:
-            raise InputError(str(p), f"indices.{name}",
-                             f"unknown index{did_you_mean(name, INDICES)}; {allowed(INDICES)}",
-                             node_line(node, ("indices", name)))
+            raise InputError(
+                str(p),
+                f"indices.{name}",
+                f"unknown index{did_you_mean(name, INDICES)}; {allowed(INDICES)}",
+                node_line(node, ("indices", name)),
+            )
     for name in INDICES:
         if name not in world:
             raise InputError(str(p), "indices", f"index {name} is missing")
@@ -141,22 +148,34 @@ def _load_config(folder: Path, stamp: tuple) -> Config:
         check_dyad_id(d, p, node_line(node, ("dyads", d)), agents)
         for t, v in dc.levels.items():
             if not (v.range[0] >= 0.0 and v.range[1] <= 5.0):
-                raise InputError(str(p), f"dyads.{d}.levels.{t}.range", f"[{v.range[0]:g}, "
-                                 f"{v.range[1]:g}] must lie within the 0-5 scale",
-                                 node_line(node, ("dyads", d, "levels", t)))
+                raise InputError(
+                    str(p),
+                    f"dyads.{d}.levels.{t}.range",
+                    f"[{v.range[0]:g}, {v.range[1]:g}] must lie within the 0-5 scale",
+                    node_line(node, ("dyads", d, "levels", t)),
+                )
 
     p, (data, node) = files["model"], loaded["model"]
     model = validate(ModelConstants, data, p, node)
     if model.negotiation_start > MAX_TURNS:
-        raise InputError(str(p), "negotiation_start", f"{model.negotiation_start} is out of "
-                         f"range; allowed: 1 to {MAX_TURNS}", node_line(node, ("negotiation_start",)))
+        raise InputError(
+            str(p),
+            "negotiation_start",
+            f"{model.negotiation_start} is out of range; allowed: 1 to {MAX_TURNS}",
+            node_line(node, ("negotiation_start",)),
+        )
     return Config(folder, actors, world, dyads, enablers, model)
 
 
-def check_dyad_id(d: str, path: Path | str, line: int | None = None,
-                  agents: tuple[str, ...] = AGENT_ACTORS) -> tuple[str, str]:
+def check_dyad_id(
+    d: str, path: Path | str, line: int | None = None, agents: tuple[str, ...] = AGENT_ACTORS
+) -> tuple[str, str]:
     parts = d.split("-")
     if len(parts) != 2 or parts[0] == parts[1] or any(x not in agents for x in parts):
-        raise InputError(str(path), d, "a dyad is two different actors joined by '-', "
-                         f"e.g. JPN-GBR; {allowed(agents)}", line)
+        raise InputError(
+            str(path),
+            d,
+            f"a dyad is two different actors joined by '-', e.g. JPN-GBR; {allowed(agents)}",
+            line,
+        )
     return parts[0], parts[1]

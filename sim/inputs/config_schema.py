@@ -39,8 +39,9 @@ assert tuple(AgentId.__args__) == AGENT_ACTORS  # noqa: S101
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True,
-                              allow_inf_nan=False)
+    model_config = ConfigDict(
+        extra="forbid", use_attribute_docstrings=True, frozen=True, allow_inf_nan=False
+    )
 
 
 class Sourced(Strict):
@@ -85,12 +86,16 @@ class ActorConfig(Strict):
     @classmethod
     def _defaults(cls, data):
         """Config folders written before a parameter existed get its neutral default."""
-        if isinstance(data, dict) and data.get("kind") != "context" and isinstance(
-                data.get("params"), dict):
+        if (
+            isinstance(data, dict)
+            and data.get("kind") != "context"
+            and isinstance(data.get("params"), dict)
+        ):
             params = dict(data["params"])
             for name, v in PARAM_DEFAULTS.items():
-                params.setdefault(name, {"value": v, "range": [v, v],
-                                         "source": "default: the mechanism is off"})
+                params.setdefault(
+                    name, {"value": v, "range": [v, v], "source": "default: the mechanism is off"}
+                )
             data = {**data, "params": params}
         return data
 
@@ -217,8 +222,9 @@ class ModelConstants(Strict):
                 if key not in RULE_DOMAIN:
                     from sim.errors import did_you_mean
 
-                    raise ValueError(f"unknown rule constant rules.{key}"
-                                     f"{did_you_mean(key, RULE_DOMAIN)}")
+                    raise ValueError(
+                        f"unknown rule constant rules.{key}{did_you_mean(key, RULE_DOMAIN)}"
+                    )
                 lo, hi, _ = RULE_DOMAIN[key]
                 if not (lo <= v.range[0] and v.range[1] <= hi):
                     raise ValueError(f"rules.{key}.range must lie within [{lo:g}, {hi:g}]")
@@ -239,6 +245,7 @@ class ModelConstants(Strict):
             return got
         v = TRACK_DEFAULTS[name]
         return Sourced(value=v, range=(v, v), source="default: not in this config")
+
     sources: list[str] = []
     """Report sections the structure rests on."""
 
@@ -285,5 +292,3 @@ class DyadConfig(Strict):
     missions: Sourced | None = None
     """Shared operations at the start, 0–1 (counter-piracy, sanctions patrols, peacekeeping):
     occasions and reasons to work together; 0 when not given."""
-
-

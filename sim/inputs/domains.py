@@ -18,17 +18,35 @@ PARAM_DOMAIN: dict[str, tuple[float, float]] = {p: (0.0, 1.0) for p in PARAMS} |
 
 #: Hard bounds of each per-track constant (a value or range outside is an error).
 TRACK_DOMAIN: dict[str, tuple[float, float]] = {
-    "bias": (-10.0, 10.0), "caution_gap": (0.0, 10.0), "own_caution": (0.0, 10.0),
-    "russia_gap": (0.0, 10.0), "domestic": (0.0, 10.0), "visibility": (0.0, 1.0),
-    "cost": (1e-6, 5.0), "bandwidth_priority": (1e-6, 10.0), "up": (0.0, 1.0),
-    "down": (0.0, 1.0), "noise": (0.0, 1.0), "event_rate": (0.0, 1.0),
-    "missing_enabler": (0.0, 5.0), "interop": (0.0, 5.0), "trust": (0.0, 5.0),
-    "frustration": (0.0, 5.0), "missions": (0.0, 5.0), "presence": (0.0, 5.0),
+    "bias": (-10.0, 10.0),
+    "caution_gap": (0.0, 10.0),
+    "own_caution": (0.0, 10.0),
+    "russia_gap": (0.0, 10.0),
+    "domestic": (0.0, 10.0),
+    "visibility": (0.0, 1.0),
+    "cost": (1e-6, 5.0),
+    "bandwidth_priority": (1e-6, 10.0),
+    "up": (0.0, 1.0),
+    "down": (0.0, 1.0),
+    "noise": (0.0, 1.0),
+    "event_rate": (0.0, 1.0),
+    "missing_enabler": (0.0, 5.0),
+    "interop": (0.0, 5.0),
+    "trust": (0.0, 5.0),
+    "frustration": (0.0, 5.0),
+    "missions": (0.0, 5.0),
+    "presence": (0.0, 5.0),
 }
 #: Per-track constants added with model v2, and their value in a config folder written
 #: before them (the mechanism off).
-TRACK_DEFAULTS: dict[str, float] = {"missing_enabler": 0.0, "interop": 0.0, "trust": 0.0,
-                                    "frustration": 0.0, "missions": 0.0, "presence": 0.0}
+TRACK_DEFAULTS: dict[str, float] = {
+    "missing_enabler": 0.0,
+    "interop": 0.0,
+    "trust": 0.0,
+    "frustration": 0.0,
+    "missions": 0.0,
+    "presence": 0.0,
+}
 
 #: Scalar rule constants (config/model.yaml `rules:`), keyed 'group.name': hard bounds and
 #: the value a config folder written before them gets (which switches the mechanism off or

@@ -43,8 +43,11 @@ def resolve_scenario(name_or_path: str) -> Path:
     if cand.exists():
         return cand
     names = list_scenarios()
-    raise InputError(name_or_path, "scenario",
-                     f"no such scenario{did_you_mean(name_or_path, names)}; {allowed(names, 40)}")
+    raise InputError(
+        name_or_path,
+        "scenario",
+        f"no such scenario{did_you_mean(name_or_path, names)}; {allowed(names, 40)}",
+    )
 
 
 def list_scenarios() -> list[str]:
@@ -63,8 +66,9 @@ def check_effect(key: ParamKey, eff, file: str, field: str, line: int | None = N
     for op, (a, b) in (("set", (lo, hi)), ("add", (-width, width)), ("mul", (0.0, MAX_FACTOR))):
         v = getattr(eff, op)
         if v is not None and not a <= v <= b:
-            raise InputError(file, f"{field}.{op}", f"{v} is out of range; allowed: {a:g} "
-                             f"to {b:g}", line)
+            raise InputError(
+                file, f"{field}.{op}", f"{v} is out of range; allowed: {a:g} to {b:g}", line
+            )
 
 
 def load_scenario(name_or_path: str) -> tuple[Scenario, Config, Path]:
@@ -74,8 +78,7 @@ def load_scenario(name_or_path: str) -> tuple[Scenario, Config, Path]:
     if not isinstance(data, dict):
         raise InputError(str(path), "", "a scenario file is a mapping (name:, description:, ...)")
     sc: Scenario = validate(Scenario, data, path, node)
-    cfg = with_scenario_actors(load_config(config_folder(sc.config, path, node)), sc, path,
-                               node)
+    cfg = with_scenario_actors(load_config(config_folder(sc.config, path, node)), sc, path, node)
     check_scenario(sc, cfg, path, node)
     return sc, cfg, path
 
@@ -85,8 +88,7 @@ def config_folder(value: str, path: Path, node=None) -> Path:
     folder, then to the project. One that is missing, or lacks a config file, is an error of
     the scenario (its file, line and `config:`), not of a file it never meant to name."""
     folder = Path(value)
-    tried = [folder] if folder.is_absolute() else [path.parent / folder,
-                                                   project_root() / folder]
+    tried = [folder] if folder.is_absolute() else [path.parent / folder, project_root() / folder]
     shown = value if len(value) <= 80 else value[:77] + "..."
     for where in tried:
         try:
@@ -96,15 +98,24 @@ def config_folder(value: str, path: Path, node=None) -> Path:
         except OSError:  # a name too long for the file system, a folder we may not read
             continue
         if missing:
-            raise InputError(str(path), "config", f"'{shown}' is not a config folder (no "
-                             f"{', '.join(missing)}); allowed: a folder holding "
-                             f"{', '.join(f'{n}.yaml' for n in CONFIG_FILES)}",
-                             node_line(node, ("config",)))
+            raise InputError(
+                str(path),
+                "config",
+                f"'{shown}' is not a config folder (no "
+                f"{', '.join(missing)}); allowed: a folder holding "
+                f"{', '.join(f'{n}.yaml' for n in CONFIG_FILES)}",
+                node_line(node, ("config",)),
+            )
         return where
-    raise InputError(str(path), "config", f"config folder '{shown}' not found (looked in "
-                     f"{' and '.join(str(t.parent) for t in tried)}); allowed: a folder "
-                     "holding the config files, relative to the scenario, the project or "
-                     "absolute", node_line(node, ("config",)))
+    raise InputError(
+        str(path),
+        "config",
+        f"config folder '{shown}' not found (looked in "
+        f"{' and '.join(str(t.parent) for t in tried)}); allowed: a folder "
+        "holding the config files, relative to the scenario, the project or "
+        "absolute",
+        node_line(node, ("config",)),
+    )
 
 
 def with_scenario_actors(cfg: Config, sc: Scenario, path: Path, node) -> Config:
@@ -116,9 +127,13 @@ def with_scenario_actors(cfg: Config, sc: Scenario, path: Path, node) -> Config:
     f = str(path)
     for a, ac in sc.actors.items():
         if a in AGENT_ACTORS and ac.kind != cfg.actors[a].kind:
-            raise InputError(f, f"actors.{a}.kind", f"{a} is a {cfg.actors[a].kind} in the "
-                             "config; a scenario may change its parameters, not its kind",
-                             node_line(node, ("actors", a, "kind")))
+            raise InputError(
+                f,
+                f"actors.{a}.kind",
+                f"{a} is a {cfg.actors[a].kind} in the "
+                "config; a scenario may change its parameters, not its kind",
+                node_line(node, ("actors", a, "kind")),
+            )
     out = replace(cfg, actors={**cfg.actors, **sc.actors})
     for d in sc.add_dyads:
         check_dyad_id(d, f, node_line(node, ("add_dyads", d)), out.agents)
@@ -132,14 +147,21 @@ def check_scenario(sc: Scenario, cfg: Config, path: Path, node: yaml.Node | None
     for i, d in enumerate(dyads):
         check_dyad_id(d, f, node_line(node, ("dyads", i)), agents)
         if d not in cfg.dyads:
-            raise InputError(f, f"dyads[{i}]", f"dyad {d} is not declared in "
-                             f"{cfg.folder}/dyads.yaml; {allowed(cfg.dyads)}",
-                             node_line(node, ("dyads", i)))
+            raise InputError(
+                f,
+                f"dyads[{i}]",
+                f"dyad {d} is not declared in {cfg.folder}/dyads.yaml; {allowed(cfg.dyads)}",
+                node_line(node, ("dyads", i)),
+            )
     for part in ("levels", "enablers"):
         for d in getattr(sc.initial, part):
             if d not in dyads:
-                raise InputError(f, f"initial.{part}.{d}", f"unknown dyad{did_you_mean(d, dyads)};"
-                                 f" {allowed(dyads)}", node_line(node, ("initial", part, d)))
+                raise InputError(
+                    f,
+                    f"initial.{part}.{d}",
+                    f"unknown dyad{did_you_mean(d, dyads)}; {allowed(dyads)}",
+                    node_line(node, ("initial", part, d)),
+                )
     for key, value in sc.overrides.items():
         line = node_line(node, ("overrides", key))
         pk = ParamKey.parse(key, agents, file=f, field=f"overrides.{key}", line=line)
@@ -147,42 +169,67 @@ def check_scenario(sc: Scenario, cfg: Config, path: Path, node: yaml.Node | None
     ids = set()
     for i, s in enumerate(sc.shocks):
         if s.id in ids:
-            raise InputError(f, f"shocks[{i}].id", f"duplicate shock id '{s.id}'",
-                             node_line(node, ("shocks", i, "id")))
+            raise InputError(
+                f,
+                f"shocks[{i}].id",
+                f"duplicate shock id '{s.id}'",
+                node_line(node, ("shocks", i, "id")),
+            )
         ids.add(s.id)
         for key, eff in s.params.items():
             line = node_line(node, ("shocks", i, "params", key))
-            pk = ParamKey.parse(key, agents, file=f, field=f"shocks[{i}].params.{key}",
-                                line=line, model=False)
+            pk = ParamKey.parse(
+                key, agents, file=f, field=f"shocks[{i}].params.{key}", line=line, model=False
+            )
             check_effect(pk, eff, f, f"shocks[{i}].params.{key}", line)
         if s.duration is not None and s.duration > MAX_TURNS:
-            raise InputError(f, f"shocks[{i}].duration", f"{s.duration} turns is out of range; "
-                             f"allowed: 1 to {MAX_TURNS}", node_line(node, ("shocks", i, "duration")))
+            raise InputError(
+                f,
+                f"shocks[{i}].duration",
+                f"{s.duration} turns is out of range; allowed: 1 to {MAX_TURNS}",
+                node_line(node, ("shocks", i, "duration")),
+            )
         for key in s.enablers:
             d, dot, e = key.partition(".")
             line = node_line(node, ("shocks", i, "enablers", key))
             if d not in dyads:
-                raise InputError(f, f"shocks[{i}].enablers.{key}",
-                                 f"unknown dyad '{d}'{did_you_mean(d, dyads)}; {allowed(dyads)}", line)
+                raise InputError(
+                    f,
+                    f"shocks[{i}].enablers.{key}",
+                    f"unknown dyad '{d}'{did_you_mean(d, dyads)}; {allowed(dyads)}",
+                    line,
+                )
             if e not in ENABLERS:
-                raise InputError(f, f"shocks[{i}].enablers.{key}",
-                                 f"unknown enabler '{e}'{did_you_mean(e, ENABLERS)}; "
-                                 f"{allowed(ENABLERS)}", line)
+                raise InputError(
+                    f,
+                    f"shocks[{i}].enablers.{key}",
+                    f"unknown enabler '{e}'{did_you_mean(e, ENABLERS)}; {allowed(ENABLERS)}",
+                    line,
+                )
         for part in ("coercion", "retaliation"):
             for a in getattr(s, part):
                 if a not in agents:
-                    raise InputError(f, f"shocks[{i}].{part}.{a}",
-                                     f"unknown actor '{a}'{did_you_mean(a, agents)}; "
-                                     f"{allowed(agents)}",
-                                     node_line(node, ("shocks", i, part, a)))
+                    raise InputError(
+                        f,
+                        f"shocks[{i}].{part}.{a}",
+                        f"unknown actor '{a}'{did_you_mean(a, agents)}; {allowed(agents)}",
+                        node_line(node, ("shocks", i, part, a)),
+                    )
         for d in s.missions:
             if d not in dyads:
-                raise InputError(f, f"shocks[{i}].missions.{d}",
-                                 f"unknown dyad '{d}'{did_you_mean(d, dyads)}; {allowed(dyads)}",
-                                 node_line(node, ("shocks", i, "missions", d)))
+                raise InputError(
+                    f,
+                    f"shocks[{i}].missions.{d}",
+                    f"unknown dyad '{d}'{did_you_mean(d, dyads)}; {allowed(dyads)}",
+                    node_line(node, ("shocks", i, "missions", d)),
+                )
         if isinstance(s.at, int) and s.at > sc.turns:
-            raise InputError(f, f"shocks[{i}].at", f"turn {s.at} is after the last turn "
-                             f"({sc.turns})", node_line(node, ("shocks", i, "at")))
+            raise InputError(
+                f,
+                f"shocks[{i}].at",
+                f"turn {s.at} is after the last turn ({sc.turns})",
+                node_line(node, ("shocks", i, "at")),
+            )
     check_classroom(sc, dyads, f, node)
 
 
@@ -193,17 +240,27 @@ def check_classroom(sc: Scenario, dyads: list[str], f: str, node: yaml.Node | No
     for part in ("briefs", "objectives"):
         for a in getattr(sc, part):
             if a not in seats:
-                raise InputError(f, f"{part}.{a}", f"{a} is not a seat of this scenario; "
-                                 f"{allowed(seats)}", node_line(node, (part, a)))
+                raise InputError(
+                    f,
+                    f"{part}.{a}",
+                    f"{a} is not a seat of this scenario; {allowed(seats)}",
+                    node_line(node, (part, a)),
+                )
     for a, objectives in sc.objectives.items():
         i = duplicate_objective(objectives)
         if i is not None:
-            raise InputError(f, f"objectives.{a}[{i}].id", f"'{objectives[i].id}' is used "
-                             "twice; an objective's id is unique within the seat",
-                             node_line(node, ("objectives", a, i, "id")))
+            raise InputError(
+                f,
+                f"objectives.{a}[{i}].id",
+                f"'{objectives[i].id}' is used twice; an objective's id is unique within the seat",
+                node_line(node, ("objectives", a, i, "id")),
+            )
         for i, o in enumerate(objectives):
             if o.dyad is not None and o.dyad not in dyads:
-                raise InputError(f, f"objectives.{a}[{i}].dyad",
-                                 f"'{o.dyad}' is not a dyad of this scenario"
-                                 f"{did_you_mean(o.dyad, dyads)}; {allowed(dyads)}",
-                                 node_line(node, ("objectives", a, i, "dyad")))
+                raise InputError(
+                    f,
+                    f"objectives.{a}[{i}].dyad",
+                    f"'{o.dyad}' is not a dyad of this scenario"
+                    f"{did_you_mean(o.dyad, dyads)}; {allowed(dyads)}",
+                    node_line(node, ("objectives", a, i, "dyad")),
+                )

@@ -77,9 +77,16 @@ class ParamKey:
         return cls(Kind.RELEVANCE, motivation, track)
 
     @classmethod
-    def parse(cls, text: str, actors: tuple[str, ...] | None = AGENT_ACTORS, *,
-              file: str = "--set", field: str | None = None, line: int | None = None,
-              model: bool = True) -> ParamKey:
+    def parse(
+        cls,
+        text: str,
+        actors: tuple[str, ...] | None = AGENT_ACTORS,
+        *,
+        file: str = "--set",
+        field: str | None = None,
+        line: int | None = None,
+        model: bool = True,
+    ) -> ParamKey:
         """Read `text` or raise a one-line InputError at `file`(:`line`) `field` (default:
         the text) naming the allowed values.
 
@@ -89,20 +96,34 @@ class ParamKey:
         field = text if field is None else field
         if text.startswith(f"{MODEL}."):
             if not model:
-                raise InputError(file, field, f"'{text}': only actor parameters are allowed "
-                                 "here (ACTOR.param, e.g. DEU.china_caution), not the rule "
-                                 "constants MODEL.*", line)
+                raise InputError(
+                    file,
+                    field,
+                    f"'{text}': only actor parameters are allowed "
+                    "here (ACTOR.param, e.g. DEU.china_caution), not the rule "
+                    "constants MODEL.*",
+                    line,
+                )
             return cls._parse_model(text, file, field, line)
         actor, dot, param = text.partition(".")
         if not dot:
-            raise InputError(file, field, f"'{text}' must be ACTOR.param, e.g. DEU.china_caution",
-                             line)
+            raise InputError(
+                file, field, f"'{text}' must be ACTOR.param, e.g. DEU.china_caution", line
+            )
         if actors is not None and actor not in actors:
-            raise InputError(file, field, f"unknown actor '{actor}'"
-                             f"{did_you_mean(actor, actors)}; {allowed(actors)}", line)
+            raise InputError(
+                file,
+                field,
+                f"unknown actor '{actor}'{did_you_mean(actor, actors)}; {allowed(actors)}",
+                line,
+            )
         if param not in PARAMS:
-            raise InputError(file, field, f"unknown parameter '{param}'"
-                             f"{did_you_mean(param, PARAMS)}; {allowed(PARAMS)}", line)
+            raise InputError(
+                file,
+                field,
+                f"unknown parameter '{param}'{did_you_mean(param, PARAMS)}; {allowed(PARAMS)}",
+                line,
+            )
         return cls(Kind.ACTOR, actor, param)
 
     @classmethod
@@ -111,9 +132,14 @@ class ParamKey:
         if len(parts) == 4 and parts[1] == "relevance":
             if parts[2] in MOTIVATIONS and parts[3] in TRACKS:
                 return cls(Kind.RELEVANCE, parts[2], parts[3])
-            raise InputError(file, field, f"'{text}' must be MODEL.relevance.motivation.track "
-                             f"with motivation one of {', '.join(MOTIVATIONS)} and track one "
-                             f"of {', '.join(TRACKS)}", line)
+            raise InputError(
+                file,
+                field,
+                f"'{text}' must be MODEL.relevance.motivation.track "
+                f"with motivation one of {', '.join(MOTIVATIONS)} and track one "
+                f"of {', '.join(TRACKS)}",
+                line,
+            )
         if len(parts) == 3 and parts[1] in TRACKS and parts[2] in TRACK_DOMAIN:
             return cls(Kind.TRACK, parts[1], parts[2])
         if len(parts) == 3 and f"{parts[1]}.{parts[2]}" in RULE_DOMAIN:
@@ -122,9 +148,14 @@ class ParamKey:
             hint = did_you_mean(parts[2], TRACK_DOMAIN)
         else:
             hint = did_you_mean(text.removeprefix(f"{MODEL}."), list(RULE_DOMAIN))
-        raise InputError(file, field, f"'{text}' must be MODEL.track.name (track one of "
-                         f"{', '.join(TRACKS)}; {allowed(TRACK_DOMAIN)}) or MODEL.group.name "
-                         f"for a rule constant{hint}; see `wargame list`", line)
+        raise InputError(
+            file,
+            field,
+            f"'{text}' must be MODEL.track.name (track one of "
+            f"{', '.join(TRACKS)}; {allowed(TRACK_DOMAIN)}) or MODEL.group.name "
+            f"for a rule constant{hint}; see `wargame list`",
+            line,
+        )
 
     @staticmethod
     def last_name(text: str) -> str:
@@ -200,8 +231,9 @@ class ParamKey:
         """InputError unless `value` lies in the domain."""
         lo, hi = self.domain
         if not lo <= value <= hi:
-            raise InputError(file, field, f"{self} = {value} is out of range; "
-                             f"allowed: {lo} to {hi}", line)
+            raise InputError(
+                file, field, f"{self} = {value} is out of range; allowed: {lo} to {hi}", line
+            )
 
     def value_of(self, raw: Any, file: str, field: str, line: int | None = None) -> float:
         """`raw` (text or number) as a finite float inside the domain, or an InputError."""
@@ -209,8 +241,9 @@ class ParamKey:
             value = float(raw)
         except (TypeError, ValueError):
             lo, hi = self.domain
-            raise InputError(file, field, f"'{raw}' is not a number; allowed: {lo} to {hi}",
-                             line) from None
+            raise InputError(
+                file, field, f"'{raw}' is not a number; allowed: {lo} to {hi}", line
+            ) from None
         if not np.isfinite(value):
             raise InputError(file, field, f"'{raw}' is not a finite number", line)
         self.check(value, file, field, line)
@@ -243,8 +276,9 @@ class ParamKey:
             target.track[self.name][(slice(None), 0, k) if runs else k] = _float(value, runs)
         elif self.kind is Kind.RULE:
             n = len(target.params)
-            target.rules[self.rule] = (np.asarray(value, dtype=float) * np.ones(n) if runs
-                                       else float(value))
+            target.rules[self.rule] = (
+                np.asarray(value, dtype=float) * np.ones(n) if runs else float(value)
+            )
         else:
             where = (MOTIVATIONS.index(self.scope), TRACKS.index(self.name))
             target.relevance[(slice(None), *where) if runs else where] = _float(value, runs)

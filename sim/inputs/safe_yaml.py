@@ -49,8 +49,9 @@ MAX_DEPTH = 40  # nesting of mappings and lists
 MAX_ALIASES = 100  # `*name` references
 MAX_NODES = 100_000  # values after aliases are expanded
 #: Explicit tags allowed: YAML's core schema only (no Python objects, sets, binary, dates).
-CORE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null",
-                                                "seq", "map")}
+CORE_TAGS = {
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")
+}
 
 
 #: libyaml's scanner and parser where PyYAML was built with it (several times faster than
@@ -61,8 +62,9 @@ except ImportError:  # PyYAML built without libyaml
     _Parser = None
 
 
-class _StrictLoader(yaml.composer.Composer, yaml.constructor.SafeConstructor,
-                    yaml.resolver.Resolver):
+class _StrictLoader(
+    yaml.composer.Composer, yaml.constructor.SafeConstructor, yaml.resolver.Resolver
+):
     """`yaml.SafeLoader` that also bounds nesting depth and alias count while composing and
     refuses explicit tags outside the core schema (checked per node, before construction)."""
 
@@ -80,15 +82,19 @@ class _StrictLoader(yaml.composer.Composer, yaml.constructor.SafeConstructor,
         if self.check_event(yaml.AliasEvent):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
-                raise _Refused(f"more than {MAX_ALIASES} aliases (*name)",
-                               self.peek_event().start_mark)
+                raise _Refused(
+                    f"more than {MAX_ALIASES} aliases (*name)", self.peek_event().start_mark
+                )
             return super().compose_node(parent, index)
         event = self.peek_event()
         tag = getattr(event, "tag", None)
         if tag is not None and tag not in ("!",) and tag not in CORE_TAGS:
             shown = tag.replace("tag:yaml.org,2002:", "!!")
-            raise _Refused(f"YAML tag '{shown}' is not allowed; plain values only "
-                           "(text, numbers, true/false, lists, mappings)", event.start_mark)
+            raise _Refused(
+                f"YAML tag '{shown}' is not allowed; plain values only "
+                "(text, numbers, true/false, lists, mappings)",
+                event.start_mark,
+            )
         if tag == "!":
             raise _Refused("the non-specific tag '!' is not allowed", event.start_mark)
         self._depth += 1
@@ -100,8 +106,7 @@ class _StrictLoader(yaml.composer.Composer, yaml.constructor.SafeConstructor,
             self._depth -= 1
 
 
-class _PyStrictLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
-                      _StrictLoader):
+class _PyStrictLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, _StrictLoader):
     def __init__(self, stream):
         yaml.reader.Reader.__init__(self, stream)
         yaml.scanner.Scanner.__init__(self)
@@ -110,6 +115,7 @@ class _PyStrictLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Pars
 
 
 if _Parser is not None:
+
     class _CStrictLoader(_StrictLoader, _Parser):
         """Python composer over libyaml's events (the composer's methods come first)."""
 
@@ -151,8 +157,10 @@ def _check_tree(root: yaml.Node) -> None:
             if node.tag == _FLOAT and _non_finite(node.value):
                 raise _Refused(f"'{node.value}' is not a finite number", node.start_mark)
             if node.tag in (_FLOAT, _INT) and len(node.value) > 64:
-                raise _Refused(f"a number of {len(node.value)} characters is too long "
-                               "(at most 64)", node.start_mark)
+                raise _Refused(
+                    f"a number of {len(node.value)} characters is too long (at most 64)",
+                    node.start_mark,
+                )
         elif isinstance(node, yaml.SequenceNode):
             n += sum(walk(v) for v in node.value)
         elif isinstance(node, yaml.MappingNode):
@@ -162,19 +170,21 @@ def _check_tree(root: yaml.Node) -> None:
                     n += walk(v)
                     continue
                 if not isinstance(k, yaml.ScalarNode):
-                    raise _Refused("a key must be plain text or a number, not a list or "
-                                   "mapping", k.start_mark)
+                    raise _Refused(
+                        "a key must be plain text or a number, not a list or mapping", k.start_mark
+                    )
                 ident = (k.tag, k.value)
                 if ident in seen:
-                    raise _Refused(f"duplicate key '{k.value}' (first at line "
-                                   f"{seen[ident].line + 1})", k.start_mark)
+                    raise _Refused(
+                        f"duplicate key '{k.value}' (first at line {seen[ident].line + 1})",
+                        k.start_mark,
+                    )
                 seen[ident] = k.start_mark
                 n += walk(k) + walk(v)
         busy.discard(key)
         size[key] = n
         if n > MAX_NODES:
-            raise _Refused(f"expands to more than {MAX_NODES} values (aliases?)",
-                           node.start_mark)
+            raise _Refused(f"expands to more than {MAX_NODES} values (aliases?)", node.start_mark)
         return n
 
     walk(root)
@@ -207,8 +217,12 @@ def parse_yaml(text: str, file: str) -> tuple[Any, yaml.Node | None]:
         context = getattr(exc, "context", None)
         if context and not isinstance(exc, _Refused):
             problem = f"{context} {problem}"
-        raise InputError(file, "", f"malformed YAML: {problem}" if not isinstance(exc, _Refused)
-                         else problem, line) from None
+        raise InputError(
+            file,
+            "",
+            f"malformed YAML: {problem}" if not isinstance(exc, _Refused) else problem,
+            line,
+        ) from None
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. an impossible !!int
         raise InputError(file, "", f"malformed YAML: {exc}") from None
     _check_values(data, node, file)
@@ -223,8 +237,9 @@ def _check_values(data: Any, node: yaml.Node, file: str) -> None:
     while stack:
         value, loc = stack.pop()
         if isinstance(value, float) and not math.isfinite(value):
-            raise InputError(file, field_name(loc), f"{value} is not a finite number",
-                             node_line(node, loc))
+            raise InputError(
+                file, field_name(loc), f"{value} is not a finite number", node_line(node, loc)
+            )
         if isinstance(value, dict):
             stack.extend((v, loc + (k,)) for k, v in value.items())
         elif isinstance(value, list):

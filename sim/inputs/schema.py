@@ -195,14 +195,19 @@ class Objective(Strict):
 
     @model_validator(mode="after")
     def _fields(self) -> Objective:
-        need = {"level": ("dyad", "track", "at_least"), "agreement": ("dyad", "enabler"),
-                "cost": ("at_most",), "restraint": ("move", "at_most"),
-                "domestic": ("at_most",)}.get(self.kind, ("at_most",))
+        need = {
+            "level": ("dyad", "track", "at_least"),
+            "agreement": ("dyad", "enabler"),
+            "cost": ("at_most",),
+            "restraint": ("move", "at_most"),
+            "domestic": ("at_most",),
+        }.get(self.kind, ("at_most",))
         missing = [f for f in need if getattr(self, f) is None]
         if missing:
             raise ValueError(f"a {self.kind} objective needs {', '.join(missing)}")
-        if self.kind == "limit" and (self.index is None) == (self.dyad is None or
-                                                             self.track is None):
+        if self.kind == "limit" and (self.index is None) == (
+            self.dyad is None or self.track is None
+        ):
             raise ValueError("a limit objective needs either index, or dyad and track")
         return self
 

@@ -104,8 +104,11 @@ def scenario_digest(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def parse_overrides(items: list[str] | dict[str, float], source: str = "--set",
-                    agents: tuple[str, ...] = AGENT_ACTORS) -> dict[str, float]:
+def parse_overrides(
+    items: list[str] | dict[str, float],
+    source: str = "--set",
+    agents: tuple[str, ...] = AGENT_ACTORS,
+) -> dict[str, float]:
     """'DEU.china_caution=0.1' items (or a mapping) -> validated {key: value}; `agents` are
     the actors that may be named (a scenario may add some)."""
     out: dict[str, float] = {}
@@ -123,8 +126,9 @@ def _split(item: str, source: str) -> tuple[str, str]:
     return key.strip(), value.strip()
 
 
-def build(scenario: str, overrides: list[str] | dict[str, float] | None = None,
-          turns: int | None = None) -> Setup:
+def build(
+    scenario: str, overrides: list[str] | dict[str, float] | None = None, turns: int | None = None
+) -> Setup:
     """Load `scenario` (name or path) and compile it with `--set` style overrides."""
     sc, cfg, path = load_scenario(scenario)
     extra = parse_overrides(overrides or [], agents=cfg.agents)
@@ -133,8 +137,9 @@ def build(scenario: str, overrides: list[str] | dict[str, float] | None = None,
     return compile_setup(sc, cfg, path, extra, turns)
 
 
-def compile_setup(sc: Scenario, cfg: Config, path: Path, extra: dict[str, float],
-                  turns: int | None = None) -> Setup:
+def compile_setup(
+    sc: Scenario, cfg: Config, path: Path, extra: dict[str, float], turns: int | None = None
+) -> Setup:
     f = str(path)
     actors = cfg.agents
     ai = {a: i for i, a in enumerate(actors)}
@@ -180,8 +185,11 @@ def compile_setup(sc: Scenario, cfg: Config, path: Path, extra: dict[str, float]
             levels[d, KI[t]] = v
         for en, st in sc.initial.enablers.get(name, {}).items():
             if not applicable[d, EI[en]]:
-                raise InputError(f, f"initial.enablers.{name}.{en}",
-                                 f"{en} does not apply to {name} (n/a in dyads.yaml)")
+                raise InputError(
+                    f,
+                    f"initial.enablers.{name}.{en}",
+                    f"{en} does not apply to {name} (n/a in dyads.yaml)",
+                )
             signed[d, EI[en]] = st == "signed"
             talks[d, EI[en]] = st == "negotiating"
     gate_caps = np.full((E, K), 5.0)
@@ -189,22 +197,29 @@ def compile_setup(sc: Scenario, cfg: Config, path: Path, extra: dict[str, float]
         for t, cap in cfg.enablers[en].gates.items():
             gate_caps[e, KI[t]] = cap
     success = np.array([cfg.enablers[en].success_rate for en in ENABLERS])
-    track = {name: np.array([cfg.model.track_constant(t, name).value for t in TRACKS])
-             for name in TRACK_DOMAIN}
+    track = {
+        name: np.array([cfg.model.track_constant(t, name).value for t in TRACKS])
+        for name in TRACK_DOMAIN
+    }
     rules = {key: float(cfg.model.rule(key).value) for key in RULE_DOMAIN}
-    missions = np.array([cfg.dyads[d].missions.value if cfg.dyads[d].missions else 0.0
-                         for d in dyads])
+    missions = np.array(
+        [cfg.dyads[d].missions.value if cfg.dyads[d].missions else 0.0 for d in dyads]
+    )
     indo = np.array([cfg.actors[a].region == "indo-pacific" for a in actors])
     members = np.zeros((len(actors), len(actors)), bool)
     for a, actor in enumerate(actors):
         for m in cfg.actors[actor].members:
             if m not in ai:
-                raise InputError(str(cfg.folder / "actors.yaml"), f"actors.{actor}.members",
-                                 f"unknown member '{m}'; {', '.join(actors)}")
+                raise InputError(
+                    str(cfg.folder / "actors.yaml"),
+                    f"actors.{actor}.members",
+                    f"unknown member '{m}'; {', '.join(actors)}",
+                )
             members[a, ai[m]] = True
     rel = cfg.model.relevance
-    relevance = np.array([[rel[m].value.get(t, 0.0) if m in rel else 0.0 for t in TRACKS]
-                          for m in MOTIVATIONS])
+    relevance = np.array(
+        [[rel[m].value.get(t, 0.0) if m in rel else 0.0 for t in TRACKS] for m in MOTIVATIONS]
+    )
     arrays = ParamArrays(params, track, rules, relevance)
     for key, v in overrides.items():
         keys[key].apply(arrays, v, actors)
@@ -212,19 +227,45 @@ def compile_setup(sc: Scenario, cfg: Config, path: Path, extra: dict[str, float]
     shocks = tuple(_compile_shock(s, sc.start, dyads, f, actors) for s in sc.shocks)
     kinds = tuple(cfg.actors[a].kind for a in actors)
     return Setup(
-        scenario=sc, config=cfg, path=path, digest=scenario_digest(path), overrides=overrides,
-        turns=n_turns, actors=actors, dyads=dyads, pairs=pairs, kinds=kinds, params=params,
-        param_ranges=ranges, world_initial=wi, world_mean=wm, world_reversion=wr,
-        world_noise=wn, levels=levels, signed=signed, negotiating=talks, applicable=applicable,
-        blockers=blockers, max_level=max_level, gate_caps=gate_caps, success=success,
-        track=track, rules=rules, missions=missions, indo=indo, members=members,
-        relevance=relevance, negotiation_start=cfg.model.negotiation_start,
-        shocks=shocks, library={s.id: s for s in sc.shocks},
+        scenario=sc,
+        config=cfg,
+        path=path,
+        digest=scenario_digest(path),
+        overrides=overrides,
+        turns=n_turns,
+        actors=actors,
+        dyads=dyads,
+        pairs=pairs,
+        kinds=kinds,
+        params=params,
+        param_ranges=ranges,
+        world_initial=wi,
+        world_mean=wm,
+        world_reversion=wr,
+        world_noise=wn,
+        levels=levels,
+        signed=signed,
+        negotiating=talks,
+        applicable=applicable,
+        blockers=blockers,
+        max_level=max_level,
+        gate_caps=gate_caps,
+        success=success,
+        track=track,
+        rules=rules,
+        missions=missions,
+        indo=indo,
+        members=members,
+        relevance=relevance,
+        negotiation_start=cfg.model.negotiation_start,
+        shocks=shocks,
+        library={s.id: s for s in sc.shocks},
     )
 
 
-def _compile_shock(s: Shock, start: str, dyads: tuple[str, ...], file: str,
-                   actors: tuple[str, ...] = AGENT_ACTORS) -> CompiledShock:
+def _compile_shock(
+    s: Shock, start: str, dyads: tuple[str, ...], file: str, actors: tuple[str, ...] = AGENT_ACTORS
+) -> CompiledShock:
     ai = {a: i for i, a in enumerate(actors)}
     turn = None
     if isinstance(s.at, str):
@@ -239,41 +280,54 @@ def _compile_shock(s: Shock, start: str, dyads: tuple[str, ...], file: str,
         shift[II[k]] = v
     params = []
     for key, eff in s.params.items():
-        pk = ParamKey.parse(key, actors, file=file, field=f"shocks.{s.id}.params.{key}",
-                            model=False)
+        pk = ParamKey.parse(
+            key, actors, file=file, field=f"shocks.{s.id}.params.{key}", model=False
+        )
         op = next(o for o in ("add", "set", "mul") if getattr(eff, o) is not None)
         params.append((ai[pk.scope], PI[pk.name], op, float(getattr(eff, op))))
     enablers = []
     for key, action in s.enablers.items():
         d, _, e = key.partition(".")
         if d not in dyads or e not in EI:
-            raise InputError(file, f"shocks.{s.id}.enablers.{key}",
-                             f"unknown dyad or enabler; dyads: {', '.join(dyads)}; "
-                             f"enablers: {', '.join(ENABLERS)}")
+            raise InputError(
+                file,
+                f"shocks.{s.id}.enablers.{key}",
+                f"unknown dyad or enabler; dyads: {', '.join(dyads)}; "
+                f"enablers: {', '.join(ENABLERS)}",
+            )
         enablers.append((dyads.index(d), EI[e], action))
     coercion = np.zeros(len(actors))
     retaliation = np.zeros(len(actors))
     for part, arr in (("coercion", coercion), ("retaliation", retaliation)):
         for a, v in getattr(s, part).items():
             if a not in ai:
-                raise InputError(file, f"shocks.{s.id}.{part}.{a}",
-                                 f"unknown actor; {', '.join(actors)}")
+                raise InputError(
+                    file, f"shocks.{s.id}.{part}.{a}", f"unknown actor; {', '.join(actors)}"
+                )
             arr[ai[a]] = v
     missions = np.zeros(len(dyads))
     for d, v in s.missions.items():
         if d not in dyads:
-            raise InputError(file, f"shocks.{s.id}.missions.{d}",
-                             f"unknown dyad; dyads: {', '.join(dyads)}")
+            raise InputError(
+                file, f"shocks.{s.id}.missions.{d}", f"unknown dyad; dyads: {', '.join(dyads)}"
+            )
         missions[dyads.index(d)] = v
-    return CompiledShock(s, turn, delta, shift, tuple(params), tuple(enablers), coercion,
-                         retaliation, missions)
+    return CompiledShock(
+        s, turn, delta, shift, tuple(params), tuple(enablers), coercion, retaliation, missions
+    )
 
 
 def setup_fingerprint(setup: Setup) -> str:
     """Hash of everything that determines results besides seed and run indices."""
-    blob = json.dumps({"scenario": setup.digest, "overrides": setup.overrides,
-                       "turns": setup.turns, "config": _config_digest(setup.config.folder)},
-                      sort_keys=True)
+    blob = json.dumps(
+        {
+            "scenario": setup.digest,
+            "overrides": setup.overrides,
+            "turns": setup.turns,
+            "config": _config_digest(setup.config.folder),
+        },
+        sort_keys=True,
+    )
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 

@@ -74,8 +74,10 @@ class Prepared:
         """The chunks still to compute, with their parameter values and random streams."""
         vals = self.design.values
         rng_all = self.design.rng_runs()
-        return [ChunkTask(i, lo, hi, {k: v[lo:hi] for k, v in vals.items()}, rng_all[lo:hi])
-                for i, lo, hi in ((i, *self.chunks[i]) for i in self.todo)]
+        return [
+            ChunkTask(i, lo, hi, {k: v[lo:hi] for k, v in vals.items()}, rng_all[lo:hi])
+            for i, lo, hi in ((i, *self.chunks[i]) for i in self.todo)
+        ]
 
 
 def prepare(req: BatchRequest, workers: int | None = None) -> Prepared:
@@ -93,8 +95,7 @@ def prepare(req: BatchRequest, workers: int | None = None) -> Prepared:
         design = design.common_random_numbers(req.replicates)
     n = design.runs
     if n > MAX_RUNS:
-        raise InputError("--runs", "runs", f"the design has {n} runs; allowed: up to "
-                         f"{MAX_RUNS}")
+        raise InputError("--runs", "runs", f"the design has {n} runs; allowed: up to {MAX_RUNS}")
     chunks = [(lo, min(lo + req.chunk_size, n)) for lo in range(0, n, req.chunk_size)]
     ident = identity(req, setup)
     out = Path(req.out)
@@ -104,49 +105,74 @@ def prepare(req: BatchRequest, workers: int | None = None) -> Prepared:
     resuming = out.is_dir() and any(out.iterdir())
     if resuming:
         if not man_path.exists():
-            raise InputError("--out", str(out), "exists and is not a batch directory (no "
-                             "manifest.json); choose a new or empty directory")
+            raise InputError(
+                "--out",
+                str(out),
+                "exists and is not a batch directory (no "
+                "manifest.json); choose a new or empty directory",
+            )
         try:
             old = json.loads(man_path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
-            raise InputError(str(man_path), "", "unreadable manifest; choose a new "
-                             "directory") from None
+            raise InputError(
+                str(man_path), "", "unreadable manifest; choose a new directory"
+            ) from None
         if old.get("arguments") != json.loads(json.dumps(ident)):
-            diff = sorted(k for k in set(ident) | set(old.get("arguments", {}))
-                          if json.loads(json.dumps(ident.get(k)))
-                          != old.get("arguments", {}).get(k))
-            raise InputError("--out", str(out), "holds a different batch (differs in: "
-                             f"{', '.join(diff)}); rerun with the same arguments to resume "
-                             "or choose a new directory")
+            diff = sorted(
+                k
+                for k in set(ident) | set(old.get("arguments", {}))
+                if json.loads(json.dumps(ident.get(k))) != old.get("arguments", {}).get(k)
+            )
+            raise InputError(
+                "--out",
+                str(out),
+                "holds a different batch (differs in: "
+                f"{', '.join(diff)}); rerun with the same arguments to resume "
+                "or choose a new directory",
+            )
         manifest = old
     else:
         manifest = {"arguments": ident}
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)  # a folder that cannot be made fails here
-    est = estimate(n, setup.turns, req.record, req.chosen_tables(), workers or os.cpu_count()
-                   or 1, out)
+    est = estimate(
+        n, setup.turns, req.record, req.chosen_tables(), workers or os.cpu_count() or 1, out
+    )
     if not resuming and est.free is not None and est.bytes > est.free and not req.force:
         if created:
             out.rmdir()
-        raise InputError("--runs", str(req.runs), f"the output needs {est.describe()}: it "
-                         "will not fit; fewer runs, --record final, or --force to try anyway")
-    manifest.update({
-        "versions": versions(),
-        "scenario": {"name": setup.name, "file": str(setup.path), "sha256": setup.digest},
-        "overrides": setup.overrides, "seed": req.seed, "turns": setup.turns,
-        "dates": [setup.date(t) for t in range(setup.turns + 1)],
-        "record": req.record, "recorded_turns": recorded_turns(req.record, setup.turns),
-        "tables": list(req.chosen_tables()),
-        "design": design.describe(), "runs": n,
-        "chunks": {"size": req.chunk_size, "count": len(chunks)},
-    })
+        raise InputError(
+            "--runs",
+            str(req.runs),
+            f"the output needs {est.describe()}: it "
+            "will not fit; fewer runs, --record final, or --force to try anyway",
+        )
+    manifest.update(
+        {
+            "versions": versions(),
+            "scenario": {"name": setup.name, "file": str(setup.path), "sha256": setup.digest},
+            "overrides": setup.overrides,
+            "seed": req.seed,
+            "turns": setup.turns,
+            "dates": [setup.date(t) for t in range(setup.turns + 1)],
+            "record": req.record,
+            "recorded_turns": recorded_turns(req.record, setup.turns),
+            "tables": list(req.chosen_tables()),
+            "design": design.describe(),
+            "runs": n,
+            "chunks": {"size": req.chunk_size, "count": len(chunks)},
+        }
+    )
     manifest.setdefault("complete", False)
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.rglob(".*.tmp"):
         stale.unlink(missing_ok=True)
     checks = manifest.setdefault("checksums", {})
-    if "runs" not in checks or not (out / RUNS).is_file() or \
-            file_sha256(out / RUNS) != checks["runs"]:
+    if (
+        "runs" not in checks
+        or not (out / RUNS).is_file()
+        or file_sha256(out / RUNS) != checks["runs"]
+    ):
         data = encode(runs_table(req.seed, n, design))
         atomic_write(out / RUNS, data)
         checks["runs"] = sha256(data)
@@ -174,18 +200,24 @@ class Interrupted(KeyboardInterrupt):
     """A batch stopped by Ctrl+C (or SIGTERM); its folder resumes with the same command."""
 
     def __init__(self, done: int, total: int):
-        super().__init__(f"interrupted after {done} of {total} runs; rerun the same command "
-                         "to resume")
+        super().__init__(
+            f"interrupted after {done} of {total} runs; rerun the same command to resume"
+        )
         self.done, self.total = done, total
 
 
 ProgressFn = Callable[[int, int], None]
 
 
-def run_batch(req: BatchRequest, engine: str = "local", workers: int | None = None,
-              scheduler: str | None = None, progress: ProgressFn | bool | None = None,
-              on_chunk: Callable[[int], None] | None = None,
-              announce: Callable[[Prepared], None] | None = None) -> Prepared:
+def run_batch(
+    req: BatchRequest,
+    engine: str = "local",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: ProgressFn | bool | None = None,
+    on_chunk: Callable[[int], None] | None = None,
+    announce: Callable[[Prepared], None] | None = None,
+) -> Prepared:
     """Run (or resume) a batch; returns the prepared batch with its manifest completed.
 
     `engine` names the executor (sim.research.executors.ENGINES). `progress(done_runs,
@@ -229,10 +261,16 @@ def _end_session(prep: Prepared, engine: str, ex: Executor, t0: float, computed:
     out, man = Path(prep.request.out), prep.manifest
     merge_checksums(out, man)
     timings = man.setdefault("timings", {"sessions": []})
-    timings["sessions"].append({
-        "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "engine": engine,
-        "workers": ex.workers, "runs_run": computed,
-        "seconds": round(wall, 3), "runs_per_second": round(computed / wall, 1) if wall else None})
+    timings["sessions"].append(
+        {
+            "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "engine": engine,
+            "workers": ex.workers,
+            "runs_run": computed,
+            "seconds": round(wall, 3),
+            "runs_per_second": round(computed / wall, 1) if wall else None,
+        }
+    )
     timings["total_seconds"] = round(sum(s["seconds"] for s in timings["sessions"]), 3)
     man["complete"] = len(man["checksums"]["chunks"]) == len(prep.chunks)
     write_manifest(out, man)

@@ -59,8 +59,13 @@ from sim.research.claims import (  # noqa: F401  (the battery's public names)
 from sim.vocabulary import ENABLERS, TRACKS
 
 #: Size an effect must exceed, per metric (levels on the 0–5 scale, bandwidth units, shares).
-THRESHOLDS: dict[str, float] = {"level": 0.02, "spent": 0.02, "signed": 0.05,
-                                "presence": 0.01, "caution": 0.01}
+THRESHOLDS: dict[str, float] = {
+    "level": 0.02,
+    "spent": 0.02,
+    "signed": 0.05,
+    "presence": 0.01,
+    "caution": 0.01,
+}
 ROBUST_SHARE = 0.8
 RUNS_PER_POINT = 8
 DEFAULT_SAMPLES = 64
@@ -101,20 +106,35 @@ class Outcome:
 
     def as_dict(self) -> dict[str, Any]:
         c = self.claim
-        return {"id": c.id, "source": c.source, "rule": rule_text(c), "effect": self.effect,
-                "low": self.low, "high": self.high, "robust_share": self.robust_share,
-                "holds_point": self.holds_point, "holds_robust": self.holds_robust,
-                "reason": self.reason}
+        return {
+            "id": c.id,
+            "source": c.source,
+            "rule": rule_text(c),
+            "effect": self.effect,
+            "low": self.low,
+            "high": self.high,
+            "robust_share": self.robust_share,
+            "holds_point": self.holds_point,
+            "holds_robust": self.holds_robust,
+            "reason": self.reason,
+        }
 
 
 class Battery:
     """Runs claims on paired ensembles, sharing the ensemble of an arm used by several."""
 
-    def __init__(self, doc: ClaimsFile, runs: int = 200, samples: int = DEFAULT_SAMPLES,
-                 seed: int = 0, runs_per_point: int = RUNS_PER_POINT):
+    def __init__(
+        self,
+        doc: ClaimsFile,
+        runs: int = 200,
+        samples: int = DEFAULT_SAMPLES,
+        seed: int = 0,
+        runs_per_point: int = RUNS_PER_POINT,
+    ):
         if runs < 1 or samples < 1 or runs_per_point < 1:
-            raise InputError("battery", "runs", "runs, samples and runs per point must be "
-                             "at least 1")
+            raise InputError(
+                "battery", "runs", "runs, samples and runs per point must be at least 1"
+            )
         self.doc, self.runs, self.samples, self.seed = doc, runs, samples, seed
         self.runs_per_point = runs_per_point
         self._cache: dict[str, ArmResult] = {}
@@ -143,11 +163,11 @@ class Battery:
         moves = arm_moves(claim, side, self.doc._source)
         ps = self.parameter_sample(setup)
         runs = np.arange(self.runs + ps.runs)
-        m = WargameModel(setup, seed=self.seed, runs=runs,
-                         run_params=ps.run_params(setup, prefix=self.runs))
+        m = WargameModel(
+            setup, seed=self.seed, runs=runs, run_params=ps.run_params(setup, prefix=self.runs)
+        )
         for t in range(1, setup.turns + 1):
-            m.submit([mv for start, end, mv in moves
-                      if start <= t and (end is None or t <= end)])
+            m.submit([mv for start, end, mv in moves if start <= t and (end is None or t <= end)])
             m.step()
         in_force = [np.repeat(setup.signed[None], len(runs), axis=0)]
         for r in m.history:
@@ -156,8 +176,15 @@ class Battery:
         for name in ("presence", "caution"):
             if m.history and getattr(m.history[0], name, None) is not None:
                 records[name] = np.stack([np.asarray(getattr(r, name)) for r in m.history])
-        res = ArmResult(tuple(setup.actors), setup.dyads, setup.pairs, m.level_history(),
-                        np.stack([r.spent for r in m.history]), np.stack(in_force), records)
+        res = ArmResult(
+            tuple(setup.actors),
+            setup.dyads,
+            setup.pairs,
+            m.level_history(),
+            np.stack([r.spent for r in m.history]),
+            np.stack(in_force),
+            records,
+        )
         if self._uses.get(key, 0) > 1:
             self._cache[key] = res
         return res
@@ -175,14 +202,19 @@ class Battery:
         mt, w = claim.metric, claim.window
         T = res.levels.shape[0] - 1
         if w.end > T:
-            raise InputError(self.doc._source, f"{claim.id}.window.end",
-                             f"turn {w.end} is after the last turn ({T})")
+            raise InputError(
+                self.doc._source,
+                f"{claim.id}.window.end",
+                f"turn {w.end} is after the last turn ({T})",
+            )
         didx = []
         for d in mt.dyads:
             if d not in res.dyads:
-                raise InputError(self.doc._source, f"{claim.id}.metric.dyads",
-                                 f"unknown dyad '{d}'{did_you_mean(d, res.dyads)}; "
-                                 f"{allowed(res.dyads)}")
+                raise InputError(
+                    self.doc._source,
+                    f"{claim.id}.metric.dyads",
+                    f"unknown dyad '{d}'{did_you_mean(d, res.dyads)}; {allowed(res.dyads)}",
+                )
             didx.append(res.dyads.index(d))
         turns = slice(w.start, w.end + 1)
         if mt.kind == "level":
@@ -196,8 +228,7 @@ class Battery:
             a = res.actors.index(mt.actor)
             side = [int(np.flatnonzero(res.pairs[d] == a)[0]) for d in didx]
             sp = res.spent[step_turns]  # (T', R, D, 2)
-            return np.mean([sp[:, :, d, s] for d, s in zip(didx, side, strict=True)],
-                           axis=(0, 1))
+            return np.mean([sp[:, :, d, s] for d, s in zip(didx, side, strict=True)], axis=(0, 1))
         rec = res.records[mt.kind][step_turns]  # (T', R, A)
         aidx = [res.actors.index(a) for a in mt.actors]
         return rec[:, :, aidx].mean(axis=(0, 2))
@@ -217,7 +248,7 @@ class Battery:
         sign = 1.0 if claim.direction == "up" else -1.0
         thr = THRESHOLDS[claim.metric.kind]
         share_metric = claim.metric.kind == "signed"
-        point, sampled = diff[: self.runs], diff[self.runs:]
+        point, sampled = diff[: self.runs], diff[self.runs :]
         if share_metric:
             from sim.research.compare import bootstrap_interval
 
@@ -258,8 +289,10 @@ def _reason(out: Outcome, point: np.ndarray, sign: float, thr: float) -> str:
     bits = []
     if not out.holds_point:
         if not np.any(point):
-            bits.append("no effect: every paired difference is exactly 0 (the lever does not "
-                        "reach the metric)")
+            bits.append(
+                "no effect: every paired difference is exactly 0 (the lever does not "
+                "reach the metric)"
+            )
         elif sign * out.effect < -thr:
             bits.append(f"wrong sign at the point estimates ({out.effect:+.3f})")
         else:
@@ -273,8 +306,10 @@ def _reason(out: Outcome, point: np.ndarray, sign: float, thr: float) -> str:
 
 
 def table(outcomes: list[Outcome], runs: int, samples: int, runs_per_point: int) -> str:
-    head = (f"{'claim':<38} {'source':<30} {'rule':<42} {'effect':>7} {'90% range':<17} "
-            f"{'robust':>7}  result")
+    head = (
+        f"{'claim':<38} {'source':<30} {'rule':<42} {'effect':>7} {'90% range':<17} "
+        f"{'robust':>7}  result"
+    )
     lines = [head, "-" * len(head)]
     for o in outcomes:
         c = o.claim

@@ -41,8 +41,9 @@ class Free:
 def parse_free(keys: list[str], setup: Setup) -> list[Free]:
     """The constants to fit, with their config ranges as bounds (same keys as sweeps)."""
     if not keys:
-        raise InputError("--free", "", "name at least one constant to fit, e.g. "
-                         "--free MODEL.exercise.bias")
+        raise InputError(
+            "--free", "", "name at least one constant to fit, e.g. --free MODEL.exercise.bias"
+        )
     out = []
     for key in keys:
         key, (lo, hi) = param_bounds(setup, key, "--free")
@@ -50,8 +51,9 @@ def parse_free(keys: list[str], setup: Setup) -> list[Free]:
     return out
 
 
-def gaps(setups: tuple[Setup, ...], free: list[Free], x: np.ndarray, runs: int,
-         seed: int) -> np.ndarray:
+def gaps(
+    setups: tuple[Setup, ...], free: list[Free], x: np.ndarray, runs: int, seed: int
+) -> np.ndarray:
     """Median end levels minus the ratings, with the free constants at `x` (set for every
     run through the engine's per-run parameters): history (D*K) then baseline (D*K)."""
     from sim.engine.model import WargameModel
@@ -66,8 +68,12 @@ def gaps(setups: tuple[Setup, ...], free: list[Free], x: np.ndarray, runs: int,
     return np.concatenate(out)
 
 
-def fit(free_keys: list[str], runs: int = 64, seed: int = 0,
-        scenarios: tuple[str, str] = (HISTORY, BASELINE)):
+def fit(
+    free_keys: list[str],
+    runs: int = 64,
+    seed: int = 0,
+    scenarios: tuple[str, str] = (HISTORY, BASELINE),
+):
     """Fit; returns (free, fitted values, gaps before, gaps after)."""
     from scipy.optimize import least_squares
 
@@ -75,8 +81,12 @@ def fit(free_keys: list[str], runs: int = 64, seed: int = 0,
     for s in base:
         missing = [d for d in s.dyads if d not in RATINGS]
         if missing:
-            raise InputError(str(s.path), "dyads", f"no 2019 rating for {', '.join(missing)}; "
-                             f"calibration targets: {', '.join(RATINGS)}")
+            raise InputError(
+                str(s.path),
+                "dyads",
+                f"no 2019 rating for {', '.join(missing)}; "
+                f"calibration targets: {', '.join(RATINGS)}",
+            )
     free = parse_free(free_keys, base[0])
     x0 = np.array([f.value for f in free])
     lo = np.array([f.lo for f in free])
@@ -86,6 +96,7 @@ def fit(free_keys: list[str], runs: int = 64, seed: int = 0,
         return gaps(base, free, x, runs, seed)
 
     before = residuals(x0)
-    res = least_squares(residuals, np.clip(x0, lo, hi), bounds=(lo, hi), diff_step=0.05,
-                        max_nfev=40 * len(free))
+    res = least_squares(
+        residuals, np.clip(x0, lo, hi), bounds=(lo, hi), diff_step=0.05, max_nfev=40 * len(free)
+    )
     return free, res.x, before, residuals(res.x)

@@ -71,9 +71,13 @@ class Metric(Strict):
 
     @model_validator(mode="after")
     def _complete(self) -> Metric:
-        need = {"level": ("dyads", "tracks"), "spent": ("dyads", "actor"),
-                "signed": ("dyads", "enabler"), "presence": ("actors",),
-                "caution": ("actors",)}[self.kind]
+        need = {
+            "level": ("dyads", "tracks"),
+            "spent": ("dyads", "actor"),
+            "signed": ("dyads", "enabler"),
+            "presence": ("actors",),
+            "caution": ("actors",),
+        }[self.kind]
         for name in need:
             if not getattr(self, name):
                 raise ValueError(f"a {self.kind} metric needs {', '.join(need)}")
@@ -176,32 +180,46 @@ def load_claims(path: Path | str | None = None) -> ClaimsFile:
     seen = set()
     for i, c in enumerate(doc.claims):
         if c.id in seen:
-            raise InputError(f, f"claims[{i}].id", f"duplicate claim id '{c.id}'",
-                             _line(node, ("claims", i, "id")))
+            raise InputError(
+                f,
+                f"claims[{i}].id",
+                f"duplicate claim id '{c.id}'",
+                _line(node, ("claims", i, "id")),
+            )
         seen.add(c.id)
         for side in ("control", "treatment"):
             arm = getattr(c, side)
             try:
                 resolve_scenario(arm.scenario)
             except InputError:
-                raise InputError(f, f"claims[{i}].{side}.scenario",
-                                 f"no such scenario '{arm.scenario}'"
-                                 f"{did_you_mean(arm.scenario, list_scenarios())}; "
-                                 f"{allowed(list_scenarios(), 40)}",
-                                 _line(node, ("claims", i, side, "scenario"))) from None
+                raise InputError(
+                    f,
+                    f"claims[{i}].{side}.scenario",
+                    f"no such scenario '{arm.scenario}'"
+                    f"{did_you_mean(arm.scenario, list_scenarios())}; "
+                    f"{allowed(list_scenarios(), 40)}",
+                    _line(node, ("claims", i, side, "scenario")),
+                ) from None
             for name in _lever_names(arm):
                 if not _engine_has(name) and name not in doc.pending_levers:
-                    raise InputError(f, f"claims[{i}].{side}",
-                                     f"unknown lever '{display_lever(name)}'"
-                                     f"{did_you_mean(display_lever(name), _known_levers())}; list "
-                                     f"'{name}' under pending_levers if the engine is to gain "
-                                     "it", _line(node, ("claims", i, side)))
+                    raise InputError(
+                        f,
+                        f"claims[{i}].{side}",
+                        f"unknown lever '{display_lever(name)}'"
+                        f"{did_you_mean(display_lever(name), _known_levers())}; list "
+                        f"'{name}' under pending_levers if the engine is to gain "
+                        "it",
+                        _line(node, ("claims", i, side)),
+                    )
         if c.metric.kind in ("presence", "caution"):
             rec = f"history.{c.metric.kind}"
             if not _engine_has(rec) and rec not in doc.pending_levers:
-                raise InputError(f, f"claims[{i}].metric.kind",
-                                 f"the engine records no {c.metric.kind}; list '{rec}' under "
-                                 "pending_levers", _line(node, ("claims", i, "metric", "kind")))
+                raise InputError(
+                    f,
+                    f"claims[{i}].metric.kind",
+                    f"the engine records no {c.metric.kind}; list '{rec}' under pending_levers",
+                    _line(node, ("claims", i, "metric", "kind")),
+                )
         if not missing_levers(c):
             for side in ("control", "treatment"):
                 at = ("claims", i, side)
@@ -230,8 +248,12 @@ def arm_setup(claim: Claim, side: str, path: Path | str = "claims", node=None, a
     try:
         extra = parse_overrides(dict(arm.set), source=f)
     except InputError as exc:
-        raise InputError(f, field_name((*at, "set", exc.field)), exc.message,
-                         _line(node, (*at, "set", exc.field))) from None
+        raise InputError(
+            f,
+            field_name((*at, "set", exc.field)),
+            exc.message,
+            _line(node, (*at, "set", exc.field)),
+        ) from None
     if arm.shocks:
         shocks = []
         for j, raw in enumerate(arm.shocks):
@@ -242,8 +264,12 @@ def arm_setup(claim: Claim, side: str, path: Path | str = "claims", node=None, a
         try:
             check_scenario(sc, cfg, spath, None)
         except InputError as exc:
-            raise InputError(f, f"{field_name((*at, 'shocks'))} ({exc.field})",
-                             exc.message, _line(node, (*at, "shocks"))) from None
+            raise InputError(
+                f,
+                f"{field_name((*at, 'shocks'))} ({exc.field})",
+                exc.message,
+                _line(node, (*at, "shocks")),
+            ) from None
     return compile_setup(sc, cfg, spath, extra)
 
 
@@ -253,20 +279,33 @@ def arm_moves(claim: Claim, side: str, path: Path | str = "claims", node=None, a
     from sim.inputs.safe_yaml import validate
 
     arm: Arm = getattr(claim, side)
-    return [(sm.start, sm.end,
-             validate(Move, sm.move, Path(str(path)), node, at=(*at, "moves", j, "move")))
-            for j, sm in enumerate(arm.moves)]
+    return [
+        (
+            sm.start,
+            sm.end,
+            validate(Move, sm.move, Path(str(path)), node, at=(*at, "moves", j, "move")),
+        )
+        for j, sm in enumerate(arm.moves)
+    ]
 
 
 def _check_metric(claim: Claim, setup, f: str, line: int | None, i: int) -> None:
     mt, w = claim.metric, claim.window
     if w.end > setup.turns:
-        raise InputError(f, f"claims[{i}].window.end", f"turn {w.end} is after the last turn "
-                         f"of {setup.name} ({setup.turns})", line)
+        raise InputError(
+            f,
+            f"claims[{i}].window.end",
+            f"turn {w.end} is after the last turn of {setup.name} ({setup.turns})",
+            line,
+        )
     for d in mt.dyads:
         if d not in setup.dyads:
-            raise InputError(f, f"claims[{i}].metric.dyads", f"unknown dyad '{d}'"
-                             f"{did_you_mean(d, setup.dyads)}; {allowed(setup.dyads)}", line)
+            raise InputError(
+                f,
+                f"claims[{i}].metric.dyads",
+                f"unknown dyad '{d}'{did_you_mean(d, setup.dyads)}; {allowed(setup.dyads)}",
+                line,
+            )
 
 
 # ------------------------------------------------------------------------ levers
@@ -295,9 +334,13 @@ def _known_levers() -> tuple[str, ...]:
     from sim.inputs.domains import TRACK_DOMAIN
     from sim.inputs.schema import Shock
 
-    return tuple(list(PARAMS) + list(TRACK_DOMAIN) + [f"shock.{k}" for k in Shock.model_fields]
-                 + [f"move.{k}" for k in Move.model_fields]
-                 + [f"history.{f.name}" for f in dataclasses.fields(_record())])
+    return tuple(
+        list(PARAMS)
+        + list(TRACK_DOMAIN)
+        + [f"shock.{k}" for k in Shock.model_fields]
+        + [f"move.{k}" for k in Move.model_fields]
+        + [f"history.{f.name}" for f in dataclasses.fields(_record())]
+    )
 
 
 def _record():

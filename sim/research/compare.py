@@ -93,11 +93,15 @@ class Comparison:
             plo, phi = np.quantile(self.ucf - self.ubase, [a, 1 - a], axis=1)  # (T1, D, K)
 
         def row(t, d, k):
-            out = {"dyad": self.dyads[d], "track": TRACKS[k],
-                   "baseline": round(float(bmean[t, d, k]), 6),
-                   "counterfactual": round(float(cmean[t, d, k]), 6),
-                   "difference": round(float(mean[t, d, k]), 6),
-                   "low": round(float(lo[t, d, k]), 6), "high": round(float(hi[t, d, k]), 6)}
+            out = {
+                "dyad": self.dyads[d],
+                "track": TRACKS[k],
+                "baseline": round(float(bmean[t, d, k]), 6),
+                "counterfactual": round(float(cmean[t, d, k]), 6),
+                "difference": round(float(mean[t, d, k]), 6),
+                "low": round(float(lo[t, d, k]), 6),
+                "high": round(float(hi[t, d, k]), 6),
+            }
             if plo is not None:
                 out["param_low"] = round(float(plo[t, d, k]), 6)
                 out["param_high"] = round(float(phi[t, d, k]), 6)
@@ -107,29 +111,44 @@ class Comparison:
         if plo is not None:
             intervals["param_low_high"] = param_note(self.points, self.runs_per_point)
         doc = {
-            "baseline": self.baseline, "counterfactual": self.counterfactual,
-            "overrides": self.overrides, "runs": self.runs, "seed": self.seed,
-            "interval": LEVEL, "method": f"paired differences on common random numbers; "
-                                        f"percentile bootstrap ({BOOTSTRAP} resamples, "
-                                        f"scipy.stats.bootstrap)",
+            "baseline": self.baseline,
+            "counterfactual": self.counterfactual,
+            "overrides": self.overrides,
+            "runs": self.runs,
+            "seed": self.seed,
+            "interval": LEVEL,
+            "method": f"paired differences on common random numbers; "
+            f"percentile bootstrap ({BOOTSTRAP} resamples, "
+            f"scipy.stats.bootstrap)",
             "intervals": intervals,
         }
         if plo is not None:
-            doc["uncertainty"] = {"points": self.points, "runs_per_point": self.runs_per_point,
-                                  "design": "Latin hypercube of the config's plausible ranges"}
+            doc["uncertainty"] = {
+                "points": self.points,
+                "runs_per_point": self.runs_per_point,
+                "design": "Latin hypercube of the config's plausible ranges",
+            }
         doc["final"] = [row(T1 - 1, d, k) for d in range(D) for k in range(K)]
-        doc["over_time"] = [{"turn": t, "date": self.dates[t], **row(t, d, k)}
-                            for t in range(T1) for d in range(D) for k in range(K)]
+        doc["over_time"] = [
+            {"turn": t, "date": self.dates[t], **row(t, d, k)}
+            for t in range(T1)
+            for d in range(D)
+            for k in range(K)
+        ]
         return doc
 
 
-MC_NOTE = ("Monte Carlo precision: 90% bootstrap interval of the mean paired difference at "
-           "the config's values; it shrinks with more runs")
+MC_NOTE = (
+    "Monte Carlo precision: 90% bootstrap interval of the mean paired difference at "
+    "the config's values; it shrinks with more runs"
+)
 
 
 def param_note(points: int, per_point: int) -> str:
-    return (f"with parameter uncertainty: 5-95% range of paired differences over {points} "
-            f"Latin-hypercube points of the config's plausible ranges x {per_point} runs each")
+    return (
+        f"with parameter uncertainty: 5-95% range of paired differences over {points} "
+        f"Latin-hypercube points of the config's plausible ranges x {per_point} runs each"
+    )
 
 
 def differences(summary: dict[str, Any]):
@@ -148,16 +167,28 @@ def difference_chart(summary: dict[str, Any]):
     plt = pyplot()
     df = differences(summary)
     dyads = list(dict.fromkeys(df["dyad"]))
-    fig, axes = plt.subplots(len(dyads), len(TRACKS), figsize=(11, 1.9 * len(dyads) + 1.0),
-                             sharex=True, sharey=True, squeeze=False)
+    fig, axes = plt.subplots(
+        len(dyads),
+        len(TRACKS),
+        figsize=(11, 1.9 * len(dyads) + 1.0),
+        sharex=True,
+        sharey=True,
+        squeeze=False,
+    )
     pct = int(round(summary["interval"] * 100))
     for d, dy in enumerate(dyads):
         for k, tr in enumerate(TRACKS):
             ax = axes[d][k]
             sel = df[(df["dyad"] == dy) & (df["track"] == tr)]
             ax.axhline(0, color="black", lw=0.6)
-            ax.fill_between(sel["turn"], sel["low"], sel["high"], alpha=0.3,
-                            color="tab:orange", label=f"{pct}% interval")
+            ax.fill_between(
+                sel["turn"],
+                sel["low"],
+                sel["high"],
+                alpha=0.3,
+                color="tab:orange",
+                label=f"{pct}% interval",
+            )
             ax.plot(sel["turn"], sel["difference"], color="tab:orange", label="mean difference")
             ax.grid(alpha=0.3)
             ax.yaxis.set_major_formatter("{x:+.1f}")
@@ -168,15 +199,18 @@ def difference_chart(summary: dict[str, Any]):
             ticks = sel["turn"].to_numpy()[:: max(1, len(sel) // 5)]
             ax.set_xticks(ticks, sel.set_index("turn").loc[ticks, "date"], fontsize=7)
     axes[0][0].legend(fontsize=7, loc="upper left")
-    fig.suptitle(f"{summary['counterfactual']} {summary['overrides']} minus "
-                 f"{summary['baseline']}: {summary['runs']} paired runs (level points)",
-                 fontsize=10)
+    fig.suptitle(
+        f"{summary['counterfactual']} {summary['overrides']} minus "
+        f"{summary['baseline']}: {summary['runs']} paired runs (level points)",
+        fontsize=10,
+    )
     fig.tight_layout()
     return fig
 
 
-def bootstrap_interval(x: np.ndarray, seed: int, b: int = BOOTSTRAP,
-                       level: float = LEVEL) -> tuple[np.ndarray, np.ndarray]:
+def bootstrap_interval(
+    x: np.ndarray, seed: int, b: int = BOOTSTRAP, level: float = LEVEL
+) -> tuple[np.ndarray, np.ndarray]:
     """Percentile bootstrap interval of the column means of x (R runs, C columns): x holds
     the paired differences (counterfactual minus baseline) of each run, so resampling runs
     resamples pairs.
@@ -195,16 +229,21 @@ def bootstrap_interval(x: np.ndarray, seed: int, b: int = BOOTSTRAP,
     def mean_of_runs(idx: np.ndarray, axis: int = -1) -> np.ndarray:
         flat = np.asarray(idx).reshape(-1, R)  # (n, R) run indices of n resamples
         n = len(flat)
-        w = np.bincount((flat + (np.arange(n) * R)[:, None]).ravel(),
-                        minlength=n * R).reshape(n, R)
+        w = np.bincount((flat + (np.arange(n) * R)[:, None]).ravel(), minlength=n * R).reshape(n, R)
         means = (w @ x) / R  # (n, C)
         # columns first, resamples last, as scipy expects of a vectorized statistic
         return np.moveaxis(means.reshape(*np.shape(idx)[:-1], C), -1, 0)
 
-    res = bootstrap((np.arange(R),), mean_of_runs, n_resamples=b, confidence_level=level,
-                    method="percentile", vectorized=True,
-                    batch=max(1, 4_000_000 // (R + C)),  # resamples per call: bounds memory
-                    rng=np.random.default_rng(seed))
+    res = bootstrap(
+        (np.arange(R),),
+        mean_of_runs,
+        n_resamples=b,
+        confidence_level=level,
+        method="percentile",
+        vectorized=True,
+        batch=max(1, 4_000_000 // (R + C)),  # resamples per call: bounds memory
+        rng=np.random.default_rng(seed),
+    )
     return res.confidence_interval.low, res.confidence_interval.high
 
 
@@ -231,14 +270,24 @@ def check_memory(runs: int, sampled: int, turns: int) -> None:
     need = 2 * (runs + sampled) * (turns + 1) * BYTES_PER_RUN_TURN
     free = available_memory()
     if free is not None and need > free:
-        raise InputError("--runs", str(runs), f"{runs + sampled} runs of {turns} turns need about "
-                         f"{need / 1e9:.1f} GB of memory, {free / 1e9:.1f} GB is available; "
-                         "allowed: fewer --runs or --turns")
+        raise InputError(
+            "--runs",
+            str(runs),
+            f"{runs + sampled} runs of {turns} turns need about "
+            f"{need / 1e9:.1f} GB of memory, {free / 1e9:.1f} GB is available; "
+            "allowed: fewer --runs or --turns",
+        )
 
 
-def compare(scenario: str, overrides: list[str], runs: int, seed: int = 0,
-            against: str | None = None, turns: int | None = None,
-            uncertainty: int = 0) -> Comparison:
+def compare(
+    scenario: str,
+    overrides: list[str],
+    runs: int,
+    seed: int = 0,
+    against: str | None = None,
+    turns: int | None = None,
+    uncertainty: int = 0,
+) -> Comparison:
     """Baseline = SCENARIO as written; counterfactual = AGAINST (default SCENARIO) with the
     overrides. Only dyads present in both are compared, over the shorter horizon.
 
@@ -248,14 +297,21 @@ def compare(scenario: str, overrides: list[str], runs: int, seed: int = 0,
     from sim.inputs.setup import build, parse_overrides
 
     if runs <= 0:
-        raise InputError("--runs", "runs", f"{runs} is not a positive number of runs; "
-                         "allowed: 1 or more")
+        raise InputError(
+            "--runs", "runs", f"{runs} is not a positive number of runs; allowed: 1 or more"
+        )
     if not 0 <= uncertainty <= 10_000:
-        raise InputError("--uncertainty", "uncertainty", f"{uncertainty} is out of range; "
-                         "allowed: 0 (off) to 10000 sampled points")
+        raise InputError(
+            "--uncertainty",
+            "uncertainty",
+            f"{uncertainty} is out of range; allowed: 0 (off) to 10000 sampled points",
+        )
     if not overrides and against is None:
-        raise InputError("--set", "", "nothing to compare: give --set ACTOR.param=VALUE "
-                         "and/or --against SCENARIO")
+        raise InputError(
+            "--set",
+            "",
+            "nothing to compare: give --set ACTOR.param=VALUE and/or --against SCENARIO",
+        )
     parse_overrides(overrides)
     base_setup = build(scenario, [], turns)
     cf_setup = build(against or scenario, overrides, turns)
@@ -277,11 +333,24 @@ def compare(scenario: str, overrides: list[str], runs: int, seed: int = 0,
         out.append(m.level_history()[:, :, sel])
         if ps is not None:
             # sampled runs draw their own streams (indices after the point-estimate runs)
-            m = WargameModel(setup, seed=seed, runs=np.arange(runs, runs + ps.runs),
-                             run_params=ps.run_params(setup)).run(T)
+            m = WargameModel(
+                setup,
+                seed=seed,
+                runs=np.arange(runs, runs + ps.runs),
+                run_params=ps.run_params(setup),
+            ).run(T)
             sampled.append(m.level_history()[:, :, sel])
-    c = Comparison(base_setup.name, cf_setup.name, cf_setup.overrides, runs, seed, common,
-                   [base_setup.date(t) for t in range(T + 1)], out[0], out[1])
+    c = Comparison(
+        base_setup.name,
+        cf_setup.name,
+        cf_setup.overrides,
+        runs,
+        seed,
+        common,
+        [base_setup.date(t) for t in range(T + 1)],
+        out[0],
+        out[1],
+    )
     if ps is not None:
         c.ubase, c.ucf = sampled
         c.points, c.runs_per_point = ps.points, ps.runs_per_point

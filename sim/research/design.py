@@ -55,18 +55,36 @@ class Design:
         given those streams, so variance-based indices measure parameters, not noise."""
         values = {k: np.repeat(v, reps) for k, v in self.values.items()}
         extra = dict(self.extra, common_random_numbers=reps)
-        return Design(self.kind, self.runs * reps, self.params, self.bounds, values,
-                      self.points, reps, extra, np.tile(np.arange(reps), self.runs))
+        return Design(
+            self.kind,
+            self.runs * reps,
+            self.params,
+            self.bounds,
+            values,
+            self.points,
+            reps,
+            extra,
+            np.tile(np.arange(reps), self.runs),
+        )
 
     def describe(self) -> dict[str, Any]:
-        return {"kind": self.kind, "params": self.params,
-                "bounds": [list(b) for b in self.bounds], "points": self.points,
-                "replicates": self.replicates, "runs": self.runs, **self.extra}
+        return {
+            "kind": self.kind,
+            "params": self.params,
+            "bounds": [list(b) for b in self.bounds],
+            "points": self.points,
+            "replicates": self.replicates,
+            "runs": self.runs,
+            **self.extra,
+        }
 
     def problem(self) -> dict[str, Any]:
         """The SALib problem dictionary of the design's parameters."""
-        return {"num_vars": len(self.params), "names": list(self.params),
-                "bounds": [list(b) for b in self.bounds]}
+        return {
+            "num_vars": len(self.params),
+            "names": list(self.params),
+            "bounds": [list(b) for b in self.bounds],
+        }
 
 
 def param_bounds(setup: Setup, key: str, source: str) -> tuple[str, tuple[float, float]]:
@@ -74,8 +92,12 @@ def param_bounds(setup: Setup, key: str, source: str) -> tuple[str, tuple[float,
     pk = ParamKey.parse(key, setup.actors, file=source)
     lo, hi = (float(x) for x in pk.plausible_range(setup.config))
     if not lo < hi:
-        raise InputError(source, key, f"{pk} has an empty range [{lo:g}, {hi:g}] in "
-                         f"{pk.config_file}; give explicit bounds LO:HI:STEPS with LO < HI")
+        raise InputError(
+            source,
+            key,
+            f"{pk} has an empty range [{lo:g}, {hi:g}] in "
+            f"{pk.config_file}; give explicit bounds LO:HI:STEPS with LO < HI",
+        )
     return str(pk), (lo, hi)
 
 
@@ -96,13 +118,21 @@ def parse_sweep(setup: Setup, item: str) -> tuple[str, np.ndarray]:
         else:
             raise ValueError
     except ValueError:
-        raise InputError(src, item, "write ACTOR.param=LO:HI:STEPS (e.g. DEU.china_caution="
-                         "0.1:0.7:4), ACTOR.param=STEPS or ACTOR.param") from None
+        raise InputError(
+            src,
+            item,
+            "write ACTOR.param=LO:HI:STEPS (e.g. DEU.china_caution="
+            "0.1:0.7:4), ACTOR.param=STEPS or ACTOR.param",
+        ) from None
     if not (np.isfinite(lo) and np.isfinite(hi)):
         raise InputError(src, item, "bounds must be finite numbers")
     if steps < 1 or lo > hi or (lo == hi and steps > 1):
-        raise InputError(src, item, f"empty range {lo:g}:{hi:g}:{steps}; need LO < HI and "
-                         "STEPS >= 2 (or LO = HI with STEPS = 1)")
+        raise InputError(
+            src,
+            item,
+            f"empty range {lo:g}:{hi:g}:{steps}; need LO < HI and "
+            "STEPS >= 2 (or LO = HI with STEPS = 1)",
+        )
     if steps > 10_000:
         raise InputError(src, item, f"{steps} steps is too many; allowed: 1 to 10000")
     for v in (lo, hi):
@@ -117,18 +147,26 @@ def _salib_seed(seed: int) -> int:
     return int(run_keys(seed, np.array([0]))[0] % np.uint64(2**31 - 1)) + 1
 
 
-def make_design(setup: Setup, runs: int, seed: int, sweeps: list[str] | None = None,
-                sample: str | None = None, params: list[str] | None = None) -> Design:
+def make_design(
+    setup: Setup,
+    runs: int,
+    seed: int,
+    sweeps: list[str] | None = None,
+    sample: str | None = None,
+    params: list[str] | None = None,
+) -> Design:
     """Build the design of a batch (see `wargame batch --help` for the meaning of --runs)."""
     if runs <= 0:
-        raise InputError("--runs", "runs", f"{runs} is not a positive number of runs; "
-                         "allowed: 1 or more")
+        raise InputError(
+            "--runs", "runs", f"{runs} is not a positive number of runs; allowed: 1 or more"
+        )
     sweeps = list(sweeps or [])
     if sweeps and sample:
         raise InputError("--sample", sample, "use either --sweep or --sample, not both")
     if sample is None and params:
-        raise InputError("--params", ",".join(params), "--params needs --sample "
-                         "grid|lhs|sobol|morris")
+        raise InputError(
+            "--params", ",".join(params), "--params needs --sample grid|lhs|sobol|morris"
+        )
     if sweeps:
         axes = [parse_sweep(setup, s) for s in sweeps]
         keys = [k for k, _ in axes]
@@ -136,14 +174,17 @@ def make_design(setup: Setup, runs: int, seed: int, sweeps: list[str] | None = N
             raise InputError("--sweep", ",".join(keys), "a parameter is swept twice")
         grid = np.array(list(itertools.product(*[v for _, v in axes])), dtype=float)
         bounds = [(float(v[0]), float(v[-1])) for _, v in axes]
-        return _replicated("sweep", keys, bounds, grid, runs,
-                           {"steps": [len(v) for _, v in axes]})
+        return _replicated("sweep", keys, bounds, grid, runs, {"steps": [len(v) for _, v in axes]})
     if sample is None:
         return Design("none", runs)
     if sample not in SAMPLES:
         from sim.errors import allowed, did_you_mean
-        raise InputError("--sample", sample, f"unknown design '{sample}'"
-                         f"{did_you_mean(sample, SAMPLES)}; {allowed(SAMPLES)}")
+
+        raise InputError(
+            "--sample",
+            sample,
+            f"unknown design '{sample}'{did_you_mean(sample, SAMPLES)}; {allowed(SAMPLES)}",
+        )
     if not params:
         raise InputError("--params", "", f"--sample {sample} needs --params ACTOR.param,...")
     pairs = [param_bounds(setup, k, "--params") for k in params]
@@ -158,8 +199,15 @@ def make_design(setup: Setup, runs: int, seed: int, sweeps: list[str] | None = N
         steps = max(2, int(np.floor(runs ** (1.0 / D) + 1e-9)))
         axes = [np.linspace(a, b, steps) for a, b in bounds]
         grid = np.array(list(itertools.product(*axes)), dtype=float)
-        return Design("grid", len(grid), keys, bounds, {k: grid[:, i] for i, k in enumerate(keys)},
-                      points=len(grid), extra={"steps": [steps] * D})
+        return Design(
+            "grid",
+            len(grid),
+            keys,
+            bounds,
+            {k: grid[:, i] for i, k in enumerate(keys)},
+            points=len(grid),
+            extra={"steps": [steps] * D},
+        )
     if sample == "lhs":
         from scipy.stats import qmc
 
@@ -167,33 +215,51 @@ def make_design(setup: Setup, runs: int, seed: int, sweeps: list[str] | None = N
         # the batch seed
         unit = qmc.LatinHypercube(d=D, rng=np.random.default_rng(_salib_seed(seed))).random(runs)
         x = qmc.scale(unit, lo, hi).T  # (D, runs)
-        return Design("lhs", runs, keys, bounds, {k: x[i] for i, k in enumerate(keys)},
-                      points=runs, extra={"sampler": "scipy.stats.qmc.LatinHypercube"})
+        return Design(
+            "lhs",
+            runs,
+            keys,
+            bounds,
+            {k: x[i] for i, k in enumerate(keys)},
+            points=runs,
+            extra={"sampler": "scipy.stats.qmc.LatinHypercube"},
+        )
     problem = {"num_vars": D, "names": keys, "bounds": [list(b) for b in bounds]}
     sseed = _salib_seed(seed)
     if sample == "sobol":
         import warnings
 
         from SALib.sample import sobol
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # SALib warns when N is not a power of 2
             x = sobol.sample(problem, runs, calc_second_order=False, scramble=True, seed=sseed)
         extra = {"base_samples": runs, "calc_second_order": False, "salib_seed": sseed}
     else:
         from SALib.sample import morris
+
         x = morris.sample(problem, runs, num_levels=MORRIS_LEVELS, seed=sseed)
         extra = {"trajectories": runs, "num_levels": MORRIS_LEVELS, "salib_seed": sseed}
     x = np.asarray(x, dtype=float)
-    return Design(sample, len(x), keys, bounds, {k: x[:, i].copy() for i, k in enumerate(keys)},
-                  points=len(x), extra=extra)
+    return Design(
+        sample,
+        len(x),
+        keys,
+        bounds,
+        {k: x[:, i].copy() for i, k in enumerate(keys)},
+        points=len(x),
+        extra=extra,
+    )
 
 
-def _replicated(kind: str, keys: list[str], bounds, grid: np.ndarray, reps: int,
-                extra: dict[str, Any]) -> Design:
+def _replicated(
+    kind: str, keys: list[str], bounds, grid: np.ndarray, reps: int, extra: dict[str, Any]
+) -> Design:
     """Every grid point repeated `reps` times: run = point * reps + replicate."""
     values = {k: np.repeat(grid[:, i], reps) for i, k in enumerate(keys)}
-    return Design(kind, len(grid) * reps, keys, bounds, values, points=len(grid),
-                  replicates=reps, extra=extra)
+    return Design(
+        kind, len(grid) * reps, keys, bounds, values, points=len(grid), replicates=reps, extra=extra
+    )
 
 
 def uncertainty_ranges(setup, params: list[str] | None = None) -> dict[str, tuple[float, float]]:

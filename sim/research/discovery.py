@@ -34,8 +34,10 @@ from sim.research.sensitivity import parse_outcome
 DENSITY = 0.8
 QP = 0.05
 OPS = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
-_COND = re.compile(r"^\s*([A-Za-z]+-[A-Za-z]+)\.([a-z]+)\s*(<=|>=|<|>)\s*"
-                   r"([-+]?(?:\d+\.?\d*|\.\d+))\s*$")
+_COND = re.compile(
+    r"^\s*([A-Za-z]+-[A-Za-z]+)\.([a-z]+)\s*(<=|>=|<|>)\s*"
+    r"([-+]?(?:\d+\.?\d*|\.\d+))\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,13 @@ def parse_where(text: str, dyads: tuple[str, ...]) -> list[Condition]:
     for part in re.split(r"\s+and\s+", text.strip()):
         m = _COND.match(part)
         if not m:
-            raise InputError("--where", text, "write DYAD.track OP NUMBER (OP one of <, <=, "
-                             ">, >=), conditions joined by 'and', e.g. \"JPN-DEU.exercise "
-                             "< 1.5\"")
+            raise InputError(
+                "--where",
+                text,
+                "write DYAD.track OP NUMBER (OP one of <, <=, "
+                ">, >=), conditions joined by 'and', e.g. \"JPN-DEU.exercise "
+                '< 1.5"',
+            )
         dyad, track, op, value = m.groups()
         parse_outcome(f"{dyad}.{track}", dyads, "--where", text)
         v = float(value)
@@ -79,8 +85,16 @@ def _box_rows(lims, initial, names) -> list[dict[str, Any]]:
         lo, hi = float(lims[p].iloc[0]), float(lims[p].iloc[1])
         lo0, hi0 = float(initial[p].iloc[0]), float(initial[p].iloc[1])
         if lo > lo0 + 1e-12 or hi < hi0 - 1e-12:
-            rows.append({"param": p, "low": lo, "high": hi, "range low": lo0,
-                         "range high": hi0, "kept": (hi - lo) / (hi0 - lo0)})
+            rows.append(
+                {
+                    "param": p,
+                    "low": lo,
+                    "high": hi,
+                    "range low": lo0,
+                    "range high": hi0,
+                    "kept": (hi - lo) / (hi0 - lo0),
+                }
+            )
     return sorted(rows, key=lambda r: r["kept"])
 
 
@@ -104,8 +118,11 @@ def prim_box(x, y: np.ndarray, density: float = DENSITY) -> dict[str, Any]:
     # drop restrictions that are not significant (quasi-p above QP, Bryant and Lempert
     # 2010): peeling also trims parameters that barely matter
     qp = box.p_values[i]
-    weak = [d for d, v in qp.items()  # -1 marks a side left unrestricted
-            if min((q for q in v if q >= 0), default=0.0) > QP]
+    weak = [
+        d
+        for d, v in qp.items()  # -1 marks a side left unrestricted
+        if min((q for q in v if q >= 0), default=0.0) > QP
+    ]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for d in weak:
@@ -113,11 +130,18 @@ def prim_box(x, y: np.ndarray, density: float = DENSITY) -> dict[str, Any]:
     traj = box.peeling_trajectory
     j = len(traj) - 1 if weak else i
     row = traj.loc[j]
-    return {"trajectory": traj[["coverage", "density", "mass", "res_dim"]].iloc[:len(
-                box.peeling_trajectory) - len(weak)].to_dict("list"),
-            "chosen": i, "coverage": float(row["coverage"]), "density": float(row["density"]),
-            "mass": float(row["mass"]), "n": int(row["n"]), "dropped": weak,
-            "limits": _box_rows(box.box_lims[j], box.box_lims[0], list(x.columns))}
+    return {
+        "trajectory": traj[["coverage", "density", "mass", "res_dim"]]
+        .iloc[: len(box.peeling_trajectory) - len(weak)]
+        .to_dict("list"),
+        "chosen": i,
+        "coverage": float(row["coverage"]),
+        "density": float(row["density"]),
+        "mass": float(row["mass"]),
+        "n": int(row["n"]),
+        "dropped": weak,
+        "limits": _box_rows(box.box_lims[j], box.box_lims[0], list(x.columns)),
+    }
 
 
 def cart_boxes(x, y: np.ndarray, mass_min: float = 0.05) -> list[dict[str, Any]]:
@@ -135,18 +159,33 @@ def cart_boxes(x, y: np.ndarray, mass_min: float = 0.05) -> list[dict[str, Any]]
     out = []
     for lims, st in zip(tree.boxes, tree.stats, strict=True):
         if float(st["density"]) >= 0.5:
-            out.append({"coverage": float(st["coverage"]), "density": float(st["density"]),
-                        "mass": float(st["mass"]),
-                        "limits": _box_rows(lims.reset_index(drop=True), initial,
-                                            list(x.columns))})
+            out.append(
+                {
+                    "coverage": float(st["coverage"]),
+                    "density": float(st["density"]),
+                    "mass": float(st["mass"]),
+                    "limits": _box_rows(lims.reset_index(drop=True), initial, list(x.columns)),
+                }
+            )
     return sorted(out, key=lambda b: -b["coverage"])
 
 
-def discover(scenario: str, where: str, runs: int, out: Path, seed: int = 0,
-             params: list[str] | None = None, overrides: list[str] | None = None,
-             turns: int | None = None, workers: int | None = None, engine: str = "local",
-             scheduler: str | None = None, chunk_size: int | None = None, progress=None,
-             density: float = DENSITY) -> dict[str, Any]:
+def discover(
+    scenario: str,
+    where: str,
+    runs: int,
+    out: Path,
+    seed: int = 0,
+    params: list[str] | None = None,
+    overrides: list[str] | None = None,
+    turns: int | None = None,
+    workers: int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    chunk_size: int | None = None,
+    progress=None,
+    density: float = DENSITY,
+) -> dict[str, Any]:
     """Run the sample as a batch in `out` (resumable) and find the boxes."""
     from sim.inputs.setup import build
     from sim.research.batch import run_batch
@@ -159,18 +198,38 @@ def discover(scenario: str, where: str, runs: int, out: Path, seed: int = 0,
     if not 0 < density <= 1:
         raise InputError("--density", str(density), "allowed: above 0, up to 1")
     keys = list(uncertainty_ranges(setup, params))
-    req = BatchRequest(scenario, runs, Path(out), seed, list(overrides or []), [], "lhs",
-                       keys, turns, DEFAULT_CHUNK if chunk_size is None else chunk_size,
-                       command="discover", record="final", tables=("levels",))
+    req = BatchRequest(
+        scenario,
+        runs,
+        Path(out),
+        seed,
+        list(overrides or []),
+        [],
+        "lhs",
+        keys,
+        turns,
+        DEFAULT_CHUNK if chunk_size is None else chunk_size,
+        command="discover",
+        record="final",
+        tables=("levels",),
+    )
     run_batch(req, engine, workers, scheduler, progress)
     res = Results(out)
     final = res.final_levels()
     x = res.params().set_index("run").loc[final.index, keys].reset_index(drop=True)
     y = np.logical_and.reduce([c.holds(final) for c in conds])
-    result = {"scenario": setup.name, "where": " and ".join(str(c) for c in conds),
-              "turn": setup.turns, "date": setup.date(setup.turns), "runs": int(len(y)),
-              "cases": int(y.sum()), "share": float(y.mean()), "params": keys,
-              "density_threshold": density, "seed": seed}
+    result = {
+        "scenario": setup.name,
+        "where": " and ".join(str(c) for c in conds),
+        "turn": setup.turns,
+        "date": setup.date(setup.turns),
+        "runs": int(len(y)),
+        "cases": int(y.sum()),
+        "share": float(y.mean()),
+        "params": keys,
+        "density_threshold": density,
+        "seed": seed,
+    }
     if 0 < y.sum() < len(y):
         result["prim"] = prim_box(x, y, density)
         result["cart"] = cart_boxes(x, y)
@@ -188,8 +247,14 @@ def trajectory_chart(result: dict[str, Any]):
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
     sc = ax.scatter(tr["coverage"], tr["density"], c=tr["res_dim"], cmap="viridis", s=18)
     i = result["prim"]["chosen"]
-    ax.scatter([tr["coverage"][i]], [tr["density"][i]], s=160, facecolors="none",
-               edgecolors="red", label=f"chosen box (#{i})")
+    ax.scatter(
+        [tr["coverage"][i]],
+        [tr["density"][i]],
+        s=160,
+        facecolors="none",
+        edgecolors="red",
+        label=f"chosen box (#{i})",
+    )
     fig.colorbar(sc, ax=ax, label="restricted parameters")
     ax.set_xlabel("coverage (share of the cases inside the box)")
     ax.set_ylabel("density (share of the box that are cases)")
@@ -231,41 +296,71 @@ def write_results(out: Path, result: dict[str, Any]) -> None:
     from sim.research.pages import image, render, table
 
     atomic_write(out / "discovery.json", (json.dumps(result, indent=1) + "\n").encode())
-    sections: list[dict[str, Any]] = [{
-        "title": "The question",
-        "note": f"{result['cases']} of {result['runs']} runs ({result['share']:.1%}) end with "
-                f"{result['where']} at {result['date']}, sampling {len(result['params'])} "
-                "parameters by Latin hypercube over their plausible ranges (config/)."}]
+    sections: list[dict[str, Any]] = [
+        {
+            "title": "The question",
+            "note": f"{result['cases']} of {result['runs']} runs ({result['share']:.1%}) end with "
+            f"{result['where']} at {result['date']}, sampling {len(result['params'])} "
+            "parameters by Latin hypercube over their plausible ranges (config/).",
+        }
+    ]
     cols = ["param", "low", "high", "range low", "range high", "kept"]
     fmt = {"low": ".3f", "high": ".3f", "range low": ".3f", "range high": ".3f", "kept": ".0%"}
     if "prim" in result:
         p = result["prim"]
         sections += [
-            {"title": "PRIM", "note": "Patient rule induction: boxes peeled step by step from "
-             "the whole parameter space, each step trading coverage for density. "
-             f"Chosen box #{p['chosen']}"
-             + (f" without {len(p['dropped'])} restrictions that are not significant "
-                f"(quasi-p > {QP})" if p["dropped"] else "")
-             + f": coverage {p['coverage']:.1%}, density "
-             f"{p['density']:.1%}, {p['n']} runs ({p['mass']:.1%} of all), "
-             f"{len(p['limits'])} restricted parameters.",
-             "images": [image(trajectory_chart(result), "peeling trajectory"),
-                        image(box_chart(p["limits"], f"PRIM box #{p['chosen']}"),
-                              "PRIM box limits")],
-             "tables": [table(p["limits"], cols, fmt)]}]
+            {
+                "title": "PRIM",
+                "note": "Patient rule induction: boxes peeled step by step from "
+                "the whole parameter space, each step trading coverage for density. "
+                f"Chosen box #{p['chosen']}"
+                + (
+                    f" without {len(p['dropped'])} restrictions that are not significant "
+                    f"(quasi-p > {QP})"
+                    if p["dropped"]
+                    else ""
+                )
+                + f": coverage {p['coverage']:.1%}, density "
+                f"{p['density']:.1%}, {p['n']} runs ({p['mass']:.1%} of all), "
+                f"{len(p['limits'])} restricted parameters.",
+                "images": [
+                    image(trajectory_chart(result), "peeling trajectory"),
+                    image(box_chart(p["limits"], f"PRIM box #{p['chosen']}"), "PRIM box limits"),
+                ],
+                "tables": [table(p["limits"], cols, fmt)],
+            }
+        ]
         for n, b in enumerate(result["cart"][:3], start=1):
-            sections.append({
-                "title": f"CART leaf {n}", "level": 3,
-                "note": f"coverage {b['coverage']:.1%}, density {b['density']:.1%}, "
-                        f"mass {b['mass']:.1%}",
-                "images": [image(box_chart(b["limits"], f"CART leaf {n}"), "CART box")],
-                "tables": [table(b["limits"], cols, fmt)]})
+            sections.append(
+                {
+                    "title": f"CART leaf {n}",
+                    "level": 3,
+                    "note": f"coverage {b['coverage']:.1%}, density {b['density']:.1%}, "
+                    f"mass {b['mass']:.1%}",
+                    "images": [image(box_chart(b["limits"], f"CART leaf {n}"), "CART box")],
+                    "tables": [table(b["limits"], cols, fmt)],
+                }
+            )
         if not result["cart"]:
-            sections.append({"title": "CART", "note": "No leaf of the tree has a majority "
-                             "of cases of interest."})
+            sections.append(
+                {
+                    "title": "CART",
+                    "note": "No leaf of the tree has a majority of cases of interest.",
+                }
+            )
     else:
-        sections.append({"title": "No boxes", "note": "The condition holds in every run or "
-                         "in none: there is nothing to separate."})
-    html = render("report.html.j2", title=f"Scenario discovery: {result['where']} in "
-                  f"{result['scenario']}", intro=None, sections=sections, footer=None)
+        sections.append(
+            {
+                "title": "No boxes",
+                "note": "The condition holds in every run or "
+                "in none: there is nothing to separate.",
+            }
+        )
+    html = render(
+        "report.html.j2",
+        title=f"Scenario discovery: {result['where']} in {result['scenario']}",
+        intro=None,
+        sections=sections,
+        footer=None,
+    )
     atomic_write(out / "discovery.html", html.encode("utf-8"))

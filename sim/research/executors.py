@@ -55,8 +55,16 @@ def chunk_files(work: ChunkWork, task: ChunkTask) -> dict[str, bytes]:
     """The encoded files of one chunk, by path relative to the batch folder."""
     import pyarrow as pa
 
-    tables = compute_chunk(work.setup, work.seed, task.lo, task.hi, task.values, task.rng_runs,
-                           work.record, work.tables)
+    tables = compute_chunk(
+        work.setup,
+        work.seed,
+        task.lo,
+        task.hi,
+        task.values,
+        task.rng_runs,
+        work.record,
+        work.tables,
+    )
     files = {f"{folder}/{part_name(task.chunk)}": encode(t) for folder, t in tables.items()}
     del tables
     # the model and its agents reference each other: collect them now, and hand Arrow's
@@ -132,12 +140,12 @@ class ProcessExecutor:
         # engine once (forking this process could copy locks held by pyarrow or Dask threads)
         if "forkserver" in mp.get_all_start_methods():
             ctx = mp.get_context("forkserver")
-            ctx.set_forkserver_preload(["sim.engine.model", "sim.research.executors",
-                                        "pyarrow.parquet"])
+            ctx.set_forkserver_preload(
+                ["sim.engine.model", "sim.research.executors", "pyarrow.parquet"]
+            )
         else:
             ctx = mp.get_context("spawn")
-        pool = ctx.Pool(min(self.workers, len(tasks)), initializer=_init_worker,
-                        initargs=(work,))
+        pool = ctx.Pool(min(self.workers, len(tasks)), initializer=_init_worker, initargs=(work,))
         try:
             for chunk, n in pool.imap_unordered(_worker_task, tasks):
                 on_done(chunk, n)
@@ -191,12 +199,17 @@ class DaskExecutor:
                 self.client = Client(self.scheduler, timeout="3s")
             except Exception as exc:  # noqa: BLE001 - any failure to connect is a bad address
                 msg = " ".join(str(exc).split())[:160] or type(exc).__name__
-                raise InputError("--scheduler", self.scheduler, "cannot reach the Dask "
-                                 f"scheduler ({msg})") from None
+                raise InputError(
+                    "--scheduler", self.scheduler, f"cannot reach the Dask scheduler ({msg})"
+                ) from None
         else:
-            cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
-                                   processes=True, dashboard_address=None,
-                                   silence_logs=logging.ERROR)
+            cluster = LocalCluster(
+                n_workers=self.workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
             self.client = Client(cluster)
         return self
 
@@ -236,11 +249,12 @@ def _no_scheduler(scheduler: str | None) -> None:
 
 #: the executors `--engine` names
 ENGINES: dict[str, type[SerialExecutor | ProcessExecutor | DaskExecutor]] = {
-    "local": ProcessExecutor, "dask": DaskExecutor}
+    "local": ProcessExecutor,
+    "dask": DaskExecutor,
+}
 
 
-def executor(engine: str, workers: int | None = None,
-             scheduler: str | None = None) -> Executor:
+def executor(engine: str, workers: int | None = None, scheduler: str | None = None) -> Executor:
     """The executor `--engine` names (not yet started: use it in a `with` block)."""
     from sim.errors import allowed
 

@@ -33,8 +33,10 @@ class Results:
         self.manifest: dict[str, Any] = read_manifest(self.path)
 
     def __repr__(self) -> str:
-        return (f"Results({str(self.path)!r}: {self.runs} runs of {self.scenario}, "
-                f"record {self.record})")
+        return (
+            f"Results({str(self.path)!r}: {self.runs} runs of {self.scenario}, "
+            f"record {self.record})"
+        )
 
     @property
     def scenario(self) -> str:
@@ -65,9 +67,11 @@ class Results:
         """A glob of the table's Parquet files, for DuckDB SQL or polars."""
         from sim.research.tables import EVENTS, LEVELS, RUNS
 
-        return {"levels": str(self.path / LEVELS / "**" / "*.parquet"),
-                "events": str(self.path / EVENTS / "*.parquet"),
-                "runs": str(self.path / RUNS)}[table]
+        return {
+            "levels": str(self.path / LEVELS / "**" / "*.parquet"),
+            "events": str(self.path / EVENTS / "*.parquet"),
+            "runs": str(self.path / RUNS),
+        }[table]
 
     def dataset(self, table: str = "levels"):
         """A lazy pyarrow dataset of the table."""

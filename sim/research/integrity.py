@@ -49,14 +49,18 @@ def read_manifest(out: Path | str, command: str | None = None) -> dict[str, Any]
     if not isinstance(man, dict):
         raise InputError(str(path), "", "unreadable manifest (not a JSON object)")
     if command and man.get("arguments", {}).get("command") != command:
-        raise InputError(str(out), "", f"holds a '{man.get('arguments', {}).get('command')}' "
-                         f"result, not a '{command}' one")
+        raise InputError(
+            str(out),
+            "",
+            f"holds a '{man.get('arguments', {}).get('command')}' result, not a '{command}' one",
+        )
     return man
 
 
 def write_manifest(out: Path, manifest: dict[str, Any]) -> None:
-    atomic_write(out / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=False) + "\n")
-                 .encode("utf-8"))
+    atomic_write(
+        out / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=False) + "\n").encode("utf-8")
+    )
 
 
 # --------------------------------------------------------------------------- checksums
@@ -68,8 +72,9 @@ def store_chunk(out: Path, chunk: int, lo: int, hi: int, files: dict[str, bytes]
         atomic_write(path, data)
     entry = {"runs": [lo, hi], "sha256": {rel: sha256(data) for rel, data in files.items()}}
     (out / CHECKSUMS).mkdir(exist_ok=True)
-    atomic_write(out / CHECKSUMS / f"{part_name(chunk)[:-8]}.json",
-                 json.dumps(entry).encode("utf-8"))
+    atomic_write(
+        out / CHECKSUMS / f"{part_name(chunk)[:-8]}.json", json.dumps(entry).encode("utf-8")
+    )
     return entry
 
 
@@ -106,8 +111,7 @@ def chunk_problems(out: Path, chunk: int, entry: dict, expected: set[str]) -> li
     problems = []
     files = entry.get("sha256", {}) if isinstance(entry, dict) else {}
     if set(files) != expected:
-        return [f"{part_name(chunk)}: its checksum entry lists other files than the batch "
-                "records"]
+        return [f"{part_name(chunk)}: its checksum entry lists other files than the batch records"]
     for rel, digest in sorted(files.items()):
         path = out / rel
         if not path.is_file():
@@ -119,8 +123,9 @@ def chunk_problems(out: Path, chunk: int, entry: dict, expected: set[str]) -> li
 
 def expected_files(chunk: int, args: dict[str, Any]) -> set[str]:
     """Files chunk `chunk` writes, from the batch's arguments."""
-    return chunk_paths(chunk, int(args["turns"]), args.get("record", "all"),
-                       args.get("tables", list(TABLES)))
+    return chunk_paths(
+        chunk, int(args["turns"]), args.get("record", "all"), args.get("tables", list(TABLES))
+    )
 
 
 # --------------------------------------------------------------------------- checks
@@ -150,8 +155,10 @@ def verify(out: Path | str, check_inputs: bool = True) -> list[str]:
         expected = expected_files(chunk, args)
         known |= expected
         if chunk not in done:
-            problems.append(f"{part_name(chunk)}: chunk {chunk} not computed (the batch is "
-                            "unfinished: rerun its command to resume)")
+            problems.append(
+                f"{part_name(chunk)}: chunk {chunk} not computed (the batch is "
+                "unfinished: rerun its command to resume)"
+            )
             continue
         problems += chunk_problems(out, chunk, done[chunk], expected)
     for folder in (LEVELS, EVENTS):
@@ -169,15 +176,18 @@ def _input_problems(args: dict[str, Any]) -> list[str]:
 
     problems = []
     if args.get("engine_source") != engine_digest():
-        problems.append(f"engine: the batch was run by engine {args.get('engine_source')}, "
-                        f"this is {engine_digest()} (results may differ)")
+        problems.append(
+            f"engine: the batch was run by engine {args.get('engine_source')}, "
+            f"this is {engine_digest()} (results may differ)"
+        )
     try:
         setup = build(args["scenario_file"], dict(args["overrides"]), args["turns"])
     except InputError as exc:
         return problems + [f"scenario: {exc}"]
     if setup.digest != args.get("scenario_sha256"):
-        problems.append(f"{args['scenario_file']}: changed since the batch was run "
-                        "(sha256 differs)")
+        problems.append(
+            f"{args['scenario_file']}: changed since the batch was run (sha256 differs)"
+        )
     if setup_fingerprint(setup) != args.get("fingerprint"):
         problems.append("config: the scenario's config changed since the batch was run")
     return problems
@@ -189,6 +199,10 @@ def check_intact(out: Path | str) -> None:
     damaged = [p for p in problems if "not computed" not in p]
     if damaged:
         more = f" (and {len(damaged) - 1} more)" if len(damaged) > 1 else ""
-        raise InputError(str(out), "", f"damaged batch folder: {damaged[0]}{more}; "
-                         "`wargame verify` lists every problem, rerunning the batch's "
-                         "command recomputes damaged chunks")
+        raise InputError(
+            str(out),
+            "",
+            f"damaged batch folder: {damaged[0]}{more}; "
+            "`wargame verify` lists every problem, rerunning the batch's "
+            "command recomputes damaged chunks",
+        )

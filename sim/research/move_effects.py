@@ -36,46 +36,94 @@ class MoveCase:
 
 
 CASES: tuple[MoveCase, ...] = (
-    MoveCase("Japan makes Germany a priority", {"priorities": ["DEU"]}, "JPN", "JPN-DEU",
-             "dialogue"),
-    MoveCase("the UK makes Japan a priority", {"priorities": ["JPN"]}, "GBR", "JPN-GBR",
-             "dialogue"),
-    MoveCase("NATO makes Japan a priority", {"priorities": ["JPN"]}, "NATO", "JPN-NATO",
-             "dialogue"),
-    MoveCase("Germany takes a firm line on China", {"posture": "firm"}, "DEU", "JPN-DEU",
-             "exercise"),
-    MoveCase("France takes a cautious line on China", {"posture": "cautious"}, "FRA",
-             "JPN-FRA", "exercise", -1),
-    MoveCase("Japan proposes an exercise to Germany", {"propose_exercise": ["DEU"]}, "JPN",
-             "JPN-DEU", "exercise"),
+    MoveCase(
+        "Japan makes Germany a priority", {"priorities": ["DEU"]}, "JPN", "JPN-DEU", "dialogue"
+    ),
+    MoveCase(
+        "the UK makes Japan a priority", {"priorities": ["JPN"]}, "GBR", "JPN-GBR", "dialogue"
+    ),
+    MoveCase(
+        "NATO makes Japan a priority", {"priorities": ["JPN"]}, "NATO", "JPN-NATO", "dialogue"
+    ),
+    MoveCase(
+        "Germany takes a firm line on China", {"posture": "firm"}, "DEU", "JPN-DEU", "exercise"
+    ),
+    MoveCase(
+        "France takes a cautious line on China",
+        {"posture": "cautious"},
+        "FRA",
+        "JPN-FRA",
+        "exercise",
+        -1,
+    ),
+    MoveCase(
+        "Japan proposes an exercise to Germany",
+        {"propose_exercise": ["DEU"]},
+        "JPN",
+        "JPN-DEU",
+        "exercise",
+    ),
     # without an RAA the UK's exercises with Japan stay at the level's cap (Ch7 › Temper
     # Expectations: arranged one by one): its proposals make exercises take place
-    MoveCase("the UK proposes an exercise to Japan", {"propose_exercise": ["JPN"]}, "GBR",
-             "JPN-GBR", "events:exercise",
-             exempt="without an RAA the level stays at its cap (Ch7 › Temper Expectations); one "
-             "proposal adds about one exercise, inside the spread of four turns' activity",
-             exempt_one_off=True),
-    MoveCase("France proposes an exercise to Japan", {"propose_exercise": ["JPN"]}, "FRA",
-             "JPN-FRA", "exercise"),
-    MoveCase("Japan proposes an RAA to France", {"propose_agreement": ["JPN-FRA.raa"]}, "JPN",
-             "JPN-FRA", "talks:raa"),
-    MoveCase("Germany proposes an ISA to Japan", {"propose_agreement": ["JPN-DEU.isa"]}, "DEU",
-             "JPN-DEU", "signed:isa"),
-    MoveCase("France makes a statement on China", {"statement": True}, "FRA", "JPN-FRA",
-             "exercise"),
+    MoveCase(
+        "the UK proposes an exercise to Japan",
+        {"propose_exercise": ["JPN"]},
+        "GBR",
+        "JPN-GBR",
+        "events:exercise",
+        exempt="without an RAA the level stays at its cap (Ch7 › Temper Expectations); one "
+        "proposal adds about one exercise, inside the spread of four turns' activity",
+        exempt_one_off=True,
+    ),
+    MoveCase(
+        "France proposes an exercise to Japan",
+        {"propose_exercise": ["JPN"]},
+        "FRA",
+        "JPN-FRA",
+        "exercise",
+    ),
+    MoveCase(
+        "Japan proposes an RAA to France",
+        {"propose_agreement": ["JPN-FRA.raa"]},
+        "JPN",
+        "JPN-FRA",
+        "talks:raa",
+    ),
+    MoveCase(
+        "Germany proposes an ISA to Japan",
+        {"propose_agreement": ["JPN-DEU.isa"]},
+        "DEU",
+        "JPN-DEU",
+        "signed:isa",
+    ),
+    MoveCase(
+        "France makes a statement on China", {"statement": True}, "FRA", "JPN-FRA", "exercise"
+    ),
     # naming and shaming widens the gap with cautious partners (Ch6 NATO › Divergence)
-    MoveCase("Japan makes a statement on China", {"statement": True}, "JPN", "JPN-DEU",
-             "exercise", -1),
-    MoveCase("Japan makes a statement on Russia", {"statement_russia": True}, "JPN",
-             "JPN-DEU", "dialogue"),
-    MoveCase("France deploys to the Indo-Pacific", {"deploy": True}, "FRA", "JPN-FRA",
-             "exercise"),
-    MoveCase("the UK deploys to the Indo-Pacific", {"deploy": True}, "GBR", "JPN-GBR",
-             "presence:GBR"),
-    MoveCase("Germany asks Japan for 2+2 talks", {"request_two_plus_two": ["JPN"]}, "DEU",
-             "JPN-DEU", "dialogue"),
-    MoveCase("Japan buys equipment from France", {"buy_equipment": ["FRA"]}, "JPN", "JPN-FRA",
-             "exchange"),
+    MoveCase(
+        "Japan makes a statement on China", {"statement": True}, "JPN", "JPN-DEU", "exercise", -1
+    ),
+    MoveCase(
+        "Japan makes a statement on Russia",
+        {"statement_russia": True},
+        "JPN",
+        "JPN-DEU",
+        "dialogue",
+    ),
+    MoveCase("France deploys to the Indo-Pacific", {"deploy": True}, "FRA", "JPN-FRA", "exercise"),
+    MoveCase(
+        "the UK deploys to the Indo-Pacific", {"deploy": True}, "GBR", "JPN-GBR", "presence:GBR"
+    ),
+    MoveCase(
+        "Germany asks Japan for 2+2 talks",
+        {"request_two_plus_two": ["JPN"]},
+        "DEU",
+        "JPN-DEU",
+        "dialogue",
+    ),
+    MoveCase(
+        "Japan buys equipment from France", {"buy_equipment": ["FRA"]}, "JPN", "JPN-FRA", "exchange"
+    ),
 )
 
 
@@ -137,8 +185,16 @@ def measure(runs: int = 200, seed: int = 0, cases=CASES) -> list[Effect]:
         for standing in (False, True):
             diff = _target(play(case, standing, runs, seed), case) - base
             eff = float(diff.mean())
-            out.append(Effect(case, standing, eff, sd, case.sign * eff > max(sd, 1e-9),
-                              bool(case.exempt) and not standing and case.exempt_one_off))
+            out.append(
+                Effect(
+                    case,
+                    standing,
+                    eff,
+                    sd,
+                    case.sign * eff > max(sd, 1e-9),
+                    bool(case.exempt) and not standing and case.exempt_one_off,
+                )
+            )
     return out
 
 
@@ -147,13 +203,18 @@ def table(effects: list[Effect]) -> str:
     lines = [head, "-" * len(head)]
     for e in effects:
         c = e.case
-        lines.append(f"{c.name:<42} {'standing' if e.standing else 'one-off':<9} "
-                     f"{c.dyad + ' ' + c.target:<22} {e.effect:>+8.3f} {e.chance_sd:>9.3f} "
-                     f"{e.in_sd:>+7.1f} "
-                     f"{'pass' if e.passed else 'exempt' if e.exempt else 'FAIL'}")
-    lines.append(f"{sum(e.passed for e in effects)}/{len(effects)} moves move their target "
-                 f"by more than one SD of chance in {TURNS} turns "
-                 f"({sum(e.exempt and not e.passed for e in effects)} exempt by the report)")
-    lines += [f"  exempt: {e.case.name}: {e.case.exempt}" for e in effects
-              if e.exempt and not e.passed]
+        lines.append(
+            f"{c.name:<42} {'standing' if e.standing else 'one-off':<9} "
+            f"{c.dyad + ' ' + c.target:<22} {e.effect:>+8.3f} {e.chance_sd:>9.3f} "
+            f"{e.in_sd:>+7.1f} "
+            f"{'pass' if e.passed else 'exempt' if e.exempt else 'FAIL'}"
+        )
+    lines.append(
+        f"{sum(e.passed for e in effects)}/{len(effects)} moves move their target "
+        f"by more than one SD of chance in {TURNS} turns "
+        f"({sum(e.exempt and not e.passed for e in effects)} exempt by the report)"
+    )
+    lines += [
+        f"  exempt: {e.case.name}: {e.case.exempt}" for e in effects if e.exempt and not e.passed
+    ]
     return "\n".join(lines)

@@ -56,8 +56,9 @@ def level_axis(ax, label: str | None = None) -> None:
         ax.set_ylabel(label)
 
 
-def table(rows: list[dict[str, Any]], columns: list[str],
-          fmt: dict[str, str] | None = None) -> dict[str, Any]:
+def table(
+    rows: list[dict[str, Any]], columns: list[str], fmt: dict[str, str] | None = None
+) -> dict[str, Any]:
     """A table for a template: cells as text, numbers formatted and right-aligned."""
     fmt = fmt or {}
     out = []
@@ -76,7 +77,10 @@ def render(template: str, **context: Any) -> str:
     """Render one of sim/research/templates/ with autoescaping."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
-    env = Environment(loader=PackageLoader("sim.research", "templates"),
-                      autoescape=select_autoescape(["html", "j2"]),
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("sim.research", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     return env.get_template(template).render(**context)

@@ -59,17 +59,29 @@ class RunSpec:
             raise InputError("--run", str(run), f"out of range; allowed: 0 to {n - 1}")
         setup = build(args["scenario_file"], dict(args["overrides"]), args["turns"])
         if setup.digest != args["scenario_sha256"]:
-            raise InputError(args["scenario_file"], "", "the scenario file changed since the "
-                             "batch was run (sha256 differs); replay needs the original file")
+            raise InputError(
+                args["scenario_file"],
+                "",
+                "the scenario file changed since the "
+                "batch was run (sha256 differs); replay needs the original file",
+            )
         if args.get("engine_source") not in (None, engine_digest()):
-            sys.stderr.write("warning: the engine's source changed since this batch was run; "
-                             "the replay may differ from its rows\n")
+            sys.stderr.write(
+                "warning: the engine's source changed since this batch was run; "
+                "the replay may differ from its rows\n"
+            )
         row = pd.read_parquet(Path(out) / RUNS, filters=[("run", "==", run)])
         params = {c: float(row[c].iloc[0]) for c in row.columns if c not in RUN_COLUMNS}
         rng_run = int(row["rng_run"].iloc[0]) if "rng_run" in row.columns else run
-        return cls(scenario=args["scenario_file"], overrides=dict(args["overrides"]),
-                   params=params, seed=int(args["seed"]), run=run, rng_run=rng_run,
-                   turns=args["turns"])
+        return cls(
+            scenario=args["scenario_file"],
+            overrides=dict(args["overrides"]),
+            params=params,
+            seed=int(args["seed"]),
+            run=run,
+            rng_run=rng_run,
+            turns=args["turns"],
+        )
 
 
 def rebuild_model(spec: RunSpec, keep_snapshots: bool = False):
@@ -79,8 +91,9 @@ def rebuild_model(spec: RunSpec, keep_snapshots: bool = False):
     from sim.inputs.setup import build
 
     setup = build(spec.scenario, spec.all_overrides, spec.turns)
-    model = WargameModel(setup, seed=spec.seed, runs=np.array([spec.rng_run]),
-                         keep_snapshots=keep_snapshots).run()
+    model = WargameModel(
+        setup, seed=spec.seed, runs=np.array([spec.rng_run]), keep_snapshots=keep_snapshots
+    ).run()
     model.run_index = np.array([spec.run])
     return model
 

@@ -14,8 +14,18 @@ from sim.research.tables import RECORDS, TABLES, recorded_turns
 
 DEFAULT_CHUNK = 1000
 MAX_RUNS = 100_000_000
-DEPENDENCIES = ("numpy", "pandas", "pyarrow", "mesa", "pydantic", "PyYAML", "SALib", "dask",
-                "distributed", "typer")
+DEPENDENCIES = (
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "mesa",
+    "pydantic",
+    "PyYAML",
+    "SALib",
+    "dask",
+    "distributed",
+    "typer",
+)
 
 
 @dataclass
@@ -50,14 +60,13 @@ def check_request(req: BatchRequest, workers: int | None = None) -> None:
     from sim.errors import allowed
 
     if not 1 <= req.runs <= MAX_RUNS:
-        raise InputError("--runs", "runs", f"{req.runs} is out of range; allowed: 1 to "
-                         f"{MAX_RUNS}")
+        raise InputError("--runs", "runs", f"{req.runs} is out of range; allowed: 1 to {MAX_RUNS}")
     if req.chunk_size <= 0:
-        raise InputError("--chunk-size", "chunk_size", f"{req.chunk_size} is not positive; "
-                         "allowed: 1 or more")
+        raise InputError(
+            "--chunk-size", "chunk_size", f"{req.chunk_size} is not positive; allowed: 1 or more"
+        )
     if not 0 <= req.seed < 2**63:
-        raise InputError("--seed", "seed", f"{req.seed} is out of range; allowed: 0 to "
-                         f"{2**63 - 1}")
+        raise InputError("--seed", "seed", f"{req.seed} is out of range; allowed: 0 to {2**63 - 1}")
     if req.record not in RECORDS:
         raise InputError("--record", req.record, f"unknown record mode; {allowed(RECORDS)}")
     for t in req.tables or ():
@@ -66,8 +75,7 @@ def check_request(req: BatchRequest, workers: int | None = None) -> None:
     if req.tables is not None and not req.chosen_tables():
         raise InputError("--tables", "", f"no table chosen; {allowed(TABLES)}")
     if workers is not None and not 1 <= workers <= 1024:
-        raise InputError("--workers", "workers", f"{workers} is out of range; allowed: 1 to "
-                         "1024")
+        raise InputError("--workers", "workers", f"{workers} is out of range; allowed: 1 to 1024")
 
 
 # --------------------------------------------------------------------------- identity
@@ -75,13 +83,26 @@ def identity(req: BatchRequest, setup: Setup) -> dict[str, Any]:
     """The manifest's `arguments`: what a rerun must repeat for the folder to resume."""
     from sim.inputs.setup import setup_fingerprint
 
-    return {"command": req.command, "scenario": req.scenario, "scenario_file": str(setup.path),
-            "scenario_sha256": setup.digest, "fingerprint": setup_fingerprint(setup),
-            "overrides": setup.overrides, "seed": req.seed, "runs": req.runs,
-            "turns": setup.turns, "sweeps": list(req.sweeps), "sample": req.sample,
-            "params": list(req.params), "chunk_size": req.chunk_size,
-            "replicates": req.replicates, "record": req.record,
-            "tables": list(req.chosen_tables()), "engine_source": engine_digest(), **req.extra}
+    return {
+        "command": req.command,
+        "scenario": req.scenario,
+        "scenario_file": str(setup.path),
+        "scenario_sha256": setup.digest,
+        "fingerprint": setup_fingerprint(setup),
+        "overrides": setup.overrides,
+        "seed": req.seed,
+        "runs": req.runs,
+        "turns": setup.turns,
+        "sweeps": list(req.sweeps),
+        "sample": req.sample,
+        "params": list(req.params),
+        "chunk_size": req.chunk_size,
+        "replicates": req.replicates,
+        "record": req.record,
+        "tables": list(req.chosen_tables()),
+        "engine_source": engine_digest(),
+        **req.extra,
+    }
 
 
 def engine_digest() -> str:
@@ -141,8 +162,9 @@ def _duration(s: float) -> str:
     return f"{s / 3600:.1f} h"
 
 
-def estimate(runs: int, turns: int, record: str, tables: tuple[str, ...], workers: int,
-             out: Path) -> Estimate:
+def estimate(
+    runs: int, turns: int, record: str, tables: tuple[str, ...], workers: int, out: Path
+) -> Estimate:
     """Rough size and duration of a batch, and the free space where it will be written."""
     import shutil
 

@@ -23,8 +23,9 @@ METHODS = ("sobol", "morris")
 RESULT = "sensitivity.json"
 
 
-def parse_outcome(outcome: str, dyads: tuple[str, ...], source: str = "--outcome",
-                  field: str | None = None) -> tuple[int, int]:
+def parse_outcome(
+    outcome: str, dyads: tuple[str, ...], source: str = "--outcome", field: str | None = None
+) -> tuple[int, int]:
     """'DYAD.track' -> (dyad index, track index), or a one-line error naming `source` and
     `field` (default: the outcome itself) with the allowed dyads and tracks."""
     field = outcome if field is None else field
@@ -32,11 +33,15 @@ def parse_outcome(outcome: str, dyads: tuple[str, ...], source: str = "--outcome
     if not dot or not dyad:
         raise InputError(source, field, "write DYAD.TRACK, e.g. JPN-DEU.exercise")
     if dyad not in dyads:
-        raise InputError(source, field, f"unknown dyad '{dyad}'"
-                         f"{did_you_mean(dyad, dyads)}; {allowed(dyads)}")
+        raise InputError(
+            source, field, f"unknown dyad '{dyad}'{did_you_mean(dyad, dyads)}; {allowed(dyads)}"
+        )
     if track not in TRACKS:
-        raise InputError(source, field, f"unknown track '{track}'"
-                         f"{did_you_mean(track, TRACKS)}; {allowed(TRACKS)}")
+        raise InputError(
+            source,
+            field,
+            f"unknown track '{track}'{did_you_mean(track, TRACKS)}; {allowed(TRACKS)}",
+        )
     return dyads.index(dyad), TRACKS.index(track)
 
 
@@ -61,24 +66,55 @@ def analyze(method: str, design, y: np.ndarray, seed: int) -> list[dict[str, Any
         warnings.simplefilter("ignore")
         if method == "sobol":
             from SALib.analyze import sobol
-            si = sobol.analyze(problem, y, calc_second_order=False, conf_level=0.95,
-                               print_to_console=False, seed=sseed)
-            rows = [{"param": p, "S1": float(si["S1"][i]), "S1_conf": float(si["S1_conf"][i]),
-                     "ST": float(si["ST"][i]), "ST_conf": float(si["ST_conf"][i])}
-                    for i, p in enumerate(problem["names"])]
+
+            si = sobol.analyze(
+                problem,
+                y,
+                calc_second_order=False,
+                conf_level=0.95,
+                print_to_console=False,
+                seed=sseed,
+            )
+            rows = [
+                {
+                    "param": p,
+                    "S1": float(si["S1"][i]),
+                    "S1_conf": float(si["S1_conf"][i]),
+                    "ST": float(si["ST"][i]),
+                    "ST_conf": float(si["ST_conf"][i]),
+                }
+                for i, p in enumerate(problem["names"])
+            ]
             key = "ST"
         else:
             from SALib.analyze import morris
+
             reps = max(design.replicates, 1)
             x = np.column_stack([design.values[p][::reps] for p in problem["names"]])
-            si = morris.analyze(problem, x, y, num_levels=design.extra["num_levels"],
-                                conf_level=0.95, print_to_console=False, seed=sseed)
-            rows = [{"param": p, "mu": float(si["mu"][i]), "mu_star": float(si["mu_star"][i]),
-                     "mu_star_conf": float(si["mu_star_conf"][i]),
-                     "sigma": float(si["sigma"][i])} for i, p in enumerate(problem["names"])]
+            si = morris.analyze(
+                problem,
+                x,
+                y,
+                num_levels=design.extra["num_levels"],
+                conf_level=0.95,
+                print_to_console=False,
+                seed=sseed,
+            )
+            rows = [
+                {
+                    "param": p,
+                    "mu": float(si["mu"][i]),
+                    "mu_star": float(si["mu_star"][i]),
+                    "mu_star_conf": float(si["mu_star_conf"][i]),
+                    "sigma": float(si["sigma"][i]),
+                }
+                for i, p in enumerate(problem["names"])
+            ]
             key = "mu_star"
-    clean = [{k: (None if isinstance(v, float) and not np.isfinite(v) else v)
-              for k, v in r.items()} for r in rows]
+    clean = [
+        {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in r.items()}
+        for r in rows
+    ]
     return sorted(clean, key=lambda r: -(r[key] or 0.0))
 
 
@@ -112,26 +148,45 @@ def chart(result: dict[str, Any]):
             ax.barh(y + off, vals, height=h, xerr=err, label=label, capsize=2)
         ax.set_xlabel("Sobol index: share of the outcome's variance (bars: 95% interval)")
     else:
-        ax.barh(y, [r["mu_star"] for r in rows], xerr=[r["mu_star_conf"] for r in rows],
-                height=0.5, label="mu*", capsize=2)
+        ax.barh(
+            y,
+            [r["mu_star"] for r in rows],
+            xerr=[r["mu_star_conf"] for r in rows],
+            height=0.5,
+            label="mu*",
+            capsize=2,
+        )
         ax.plot([r["sigma"] for r in rows], y, "kd", label="sigma")
         ax.set_xlabel("Morris elementary effects, level points (bars: 95% interval of mu*)")
     ax.xaxis.set_major_formatter("{x:.2f}")
     ax.set_yticks(y, names)
     ax.axvline(0, color="black", lw=0.6)
     ax.grid(alpha=0.3, axis="x")
-    ax.set_title(f"{result['method'].capitalize()} sensitivity of {result['outcome']} at "
-                 f"{result['date']}")
+    ax.set_title(
+        f"{result['method'].capitalize()} sensitivity of {result['outcome']} at {result['date']}"
+    )
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     return fig
 
 
-def run_study(scenario: str, method: str, params: list[str], runs: int, outcome: str,
-              out: Path, seed: int = 0, overrides: list[str] | None = None,
-              turns: int | None = None, engine: str = "local", workers: int | None = None,
-              scheduler: str | None = None, chunk_size: int | None = None,
-              progress=None, replicates: int = 4) -> dict[str, Any]:
+def run_study(
+    scenario: str,
+    method: str,
+    params: list[str],
+    runs: int,
+    outcome: str,
+    out: Path,
+    seed: int = 0,
+    overrides: list[str] | None = None,
+    turns: int | None = None,
+    engine: str = "local",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    chunk_size: int | None = None,
+    progress=None,
+    replicates: int = 4,
+) -> dict[str, Any]:
     """Run the study's batch in `out` (resumable) and write its indices there.
 
     Every design point is run `replicates` times on common random numbers (replicate i of
@@ -142,32 +197,57 @@ def run_study(scenario: str, method: str, params: list[str], runs: int, outcome:
     from sim.research.request import DEFAULT_CHUNK, BatchRequest
 
     if method not in METHODS:
-        raise InputError("--method", method, f"unknown method '{method}'"
-                         f"{did_you_mean(method, METHODS)}; {allowed(METHODS)}")
+        raise InputError(
+            "--method",
+            method,
+            f"unknown method '{method}'{did_you_mean(method, METHODS)}; {allowed(METHODS)}",
+        )
     if not params:
-        raise InputError("--params", "", "give the parameters to study, e.g. "
-                         "--params DEU.china_caution,JPN.bandwidth")
+        raise InputError(
+            "--params",
+            "",
+            "give the parameters to study, e.g. --params DEU.china_caution,JPN.bandwidth",
+        )
     if len(params) < 2 and method == "sobol":
-        raise InputError("--params", ",".join(params), "a Sobol study needs at least 2 "
-                         "parameters")
+        raise InputError("--params", ",".join(params), "a Sobol study needs at least 2 parameters")
     if replicates <= 0:
         raise InputError("--replicates", str(replicates), "allowed: 1 or more")
     setup = build(scenario, overrides or [], turns)
     parse_outcome(outcome, setup.dyads)
-    req = BatchRequest(scenario, runs, Path(out), seed, list(overrides or []), [], method,
-                       list(params), turns,
-                       DEFAULT_CHUNK if chunk_size is None else chunk_size, command="sensitivity",
-                       replicates=replicates, extra={"outcome": outcome}, record="final",
-                       tables=("levels",))
+    req = BatchRequest(
+        scenario,
+        runs,
+        Path(out),
+        seed,
+        list(overrides or []),
+        [],
+        method,
+        list(params),
+        turns,
+        DEFAULT_CHUNK if chunk_size is None else chunk_size,
+        command="sensitivity",
+        replicates=replicates,
+        extra={"outcome": outcome},
+        record="final",
+        tables=("levels",),
+    )
     prep = run_batch(req, engine, workers, scheduler, progress)
     dyad, _, track = outcome.rpartition(".")
     T = prep.setup.turns
     y_runs = outcome_values(Path(out), dyad, track, T)
     y = y_runs.reshape(-1, replicates).mean(axis=1)
-    result = {"scenario": prep.setup.name, "method": method, "outcome": outcome,
-              "turn": T, "date": prep.setup.date(T), "runs": int(len(y_runs)),
-              "points": int(len(y)), "replicates": replicates, "seed": seed,
-              "design": prep.design.describe(),
-              "indices": analyze(method, prep.design, y, seed)}
+    result = {
+        "scenario": prep.setup.name,
+        "method": method,
+        "outcome": outcome,
+        "turn": T,
+        "date": prep.setup.date(T),
+        "runs": int(len(y_runs)),
+        "points": int(len(y)),
+        "replicates": replicates,
+        "seed": seed,
+        "design": prep.design.describe(),
+        "indices": analyze(method, prep.design, y, seed),
+    }
     write_results(Path(out), result)
     return result

@@ -71,9 +71,11 @@ class Tidy:
         for d in range(len(s.dyads)):
             for e in range(len(ENABLERS)):
                 lines = agreement_texts(s, d, e)
-                for table, kind in ((self.neg_text, EventKind.NEGOTIATION),
-                                    (self.sign_text, EventKind.AGREEMENT),
-                                    (self.stall_text, EventKind.STALLED)):
+                for table, kind in (
+                    (self.neg_text, EventKind.NEGOTIATION),
+                    (self.sign_text, EventKind.AGREEMENT),
+                    (self.stall_text, EventKind.STALLED),
+                ):
                     table[d, e] = len(texts)
                     texts.append(lines[kind])
         # activity text: dyad, track and the rung of ACTIVITY the level reaches
@@ -99,21 +101,24 @@ class Tidy:
         import pyarrow as pa
 
         R, D, K = levels.shape
-        return pa.table({
-            "run": pa.array(np.repeat(run_index.astype(np.int64), D * K)),
-            "date": self._dict(np.full(R * D * K, turn), self.dates),
-            "dyad": self._dict(np.tile(np.repeat(np.arange(D), K), R), list(self.setup.dyads)),
-            "track": self._dict(np.tile(np.arange(K), R * D), list(TRACKS)),
-            "level": pa.array(np.ascontiguousarray(levels).reshape(-1)),
-        })
+        return pa.table(
+            {
+                "run": pa.array(np.repeat(run_index.astype(np.int64), D * K)),
+                "date": self._dict(np.full(R * D * K, turn), self.dates),
+                "dyad": self._dict(np.tile(np.repeat(np.arange(D), K), R), list(self.setup.dyads)),
+                "track": self._dict(np.tile(np.arange(K), R * D), list(TRACKS)),
+                "level": pa.array(np.ascontiguousarray(levels).reshape(-1)),
+            }
+        )
 
     def events(self, model, runs: np.ndarray):
         """Events of every run of `model` (batch run numbers `runs`), in the order of
         sim.engine.results.run_events."""
         import pyarrow as pa
 
-        cols: dict[str, list[np.ndarray]] = {c: [] for c in
-                                             ("r", "t", "kind", "d", "k", "e", "j", "text")}
+        cols: dict[str, list[np.ndarray]] = {
+            c: [] for c in ("r", "t", "kind", "d", "k", "e", "j", "text")
+        }
 
         def add(t, kind: EventKind, r, d=None, k=None, e=None, j=None, text=None):
             n = len(r)
@@ -128,9 +133,11 @@ class Tidy:
         for t, rec in enumerate(model.history, start=1):
             r, j = np.nonzero(rec.fired)
             add(t, EventKind.SHOCK, r, j=j, text=j)
-            for kind, arr, texts in ((EventKind.NEGOTIATION, rec.opened, self.neg_text),
-                                     (EventKind.AGREEMENT, rec.signed, self.sign_text),
-                                     (EventKind.STALLED, rec.stalled, self.stall_text)):
+            for kind, arr, texts in (
+                (EventKind.NEGOTIATION, rec.opened, self.neg_text),
+                (EventKind.AGREEMENT, rec.signed, self.sign_text),
+                (EventKind.STALLED, rec.stalled, self.stall_text),
+            ):
                 r, d, e = np.nonzero(arr)
                 add(t, kind, r, d=d, e=e, text=texts[d, e])
             r, d, k = np.nonzero(rec.activity)
@@ -144,22 +151,31 @@ class Tidy:
         c = {name: np.concatenate(v) if v else np.zeros(0, np.int32) for name, v in cols.items()}
         order = np.lexsort((np.arange(len(c["r"])), c["kind"], c["t"], c["r"]))
         c = {name: v[order] for name, v in c.items()}
-        return pa.table({
-            "run": pa.array(runs.astype(np.int64)[c["r"]]),
-            "turn": pa.array(c["t"]),
-            "date": self._dict(c["t"], self.dates),
-            "kind": self._dict(c["kind"], [str(k) for k in ENSEMBLE_KINDS]),
-            "dyad": self._dict(np.maximum(c["d"], 0), list(self.setup.dyads), c["d"] < 0),
-            "track": self._dict(np.maximum(c["k"], 0), list(TRACKS), c["k"] < 0),
-            "enabler": self._dict(np.maximum(c["e"], 0), list(ENABLERS), c["e"] < 0),
-            "id": self._dict(np.maximum(c["j"], 0), self.shock_ids or [""], c["j"] < 0),
-            "text": self._dict(c["text"], self.texts),
-        })
+        return pa.table(
+            {
+                "run": pa.array(runs.astype(np.int64)[c["r"]]),
+                "turn": pa.array(c["t"]),
+                "date": self._dict(c["t"], self.dates),
+                "kind": self._dict(c["kind"], [str(k) for k in ENSEMBLE_KINDS]),
+                "dyad": self._dict(np.maximum(c["d"], 0), list(self.setup.dyads), c["d"] < 0),
+                "track": self._dict(np.maximum(c["k"], 0), list(TRACKS), c["k"] < 0),
+                "enabler": self._dict(np.maximum(c["e"], 0), list(ENABLERS), c["e"] < 0),
+                "id": self._dict(np.maximum(c["j"], 0), self.shock_ids or [""], c["j"] < 0),
+                "text": self._dict(c["text"], self.texts),
+            }
+        )
 
 
-def compute_chunk(setup: Setup, seed: int, lo: int, hi: int, values: dict[str, np.ndarray],
-                  rng_runs: np.ndarray | None = None, record: str = "all",
-                  tables: tuple[str, ...] = TABLES) -> dict[str, Any]:
+def compute_chunk(
+    setup: Setup,
+    seed: int,
+    lo: int,
+    hi: int,
+    values: dict[str, np.ndarray],
+    rng_runs: np.ndarray | None = None,
+    record: str = "all",
+    tables: tuple[str, ...] = TABLES,
+) -> dict[str, Any]:
     """Run runs lo..hi-1 as one ensemble; returns {folder: Arrow table} for the chunk's
     files: `levels.parquet/turn=T` per recorded turn and `events.parquet`.
 
@@ -167,8 +183,13 @@ def compute_chunk(setup: Setup, seed: int, lo: int, hi: int, values: dict[str, n
     from sim.engine.model import WargameModel
 
     runs = np.arange(lo, hi)
-    model = WargameModel(setup, seed=seed, runs=runs if rng_runs is None else rng_runs,
-                         run_params=values, collect=False).run()
+    model = WargameModel(
+        setup,
+        seed=seed,
+        runs=runs if rng_runs is None else rng_runs,
+        run_params=values,
+        collect=False,
+    ).run()
     tidy = Tidy(setup)
     out: dict[str, Any] = {}
     if "levels" in tables:
@@ -187,8 +208,10 @@ def runs_table(seed: int, n: int, design):
 
     idx = np.arange(n)
     rng = design.rng_runs()
-    cols = {"run": pa.array(idx.astype(np.int64)),
-            "seed_key": pa.array(run_keys(seed, rng).astype(np.uint64))}
+    cols = {
+        "run": pa.array(idx.astype(np.int64)),
+        "seed_key": pa.array(run_keys(seed, rng).astype(np.uint64)),
+    }
     if design.rng_index is not None:
         cols["point"] = pa.array((idx // design.replicates).astype(np.int64))
         cols["rng_run"] = pa.array(rng.astype(np.int64))
@@ -212,8 +235,9 @@ def levels_dataset(out: Path | str):
     """The levels table as a lazy pyarrow dataset (turn from the Hive partition)."""
     import pyarrow.dataset as ds
 
-    return ds.dataset(Path(out) / LEVELS, format="parquet", partitioning="hive",
-                      exclude_invalid_files=False)
+    return ds.dataset(
+        Path(out) / LEVELS, format="parquet", partitioning="hive", exclude_invalid_files=False
+    )
 
 
 def read_levels(out: Path | str, filters=None, columns=None):

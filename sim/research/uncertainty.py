@@ -32,9 +32,11 @@ MIN_WIDTH = 1e-12
 def plausible_ranges(setup: Setup) -> list[tuple[str, float, float]]:
     """(key, low, high) of every actor parameter and rule constant with a non-empty range,
     in a fixed order (actors × parameters, tracks × per-track constants, scalar rules)."""
-    keys = ([ParamKey.actor_param(a, p) for a in setup.actors for p in PARAMS]
-            + [ParamKey.track_constant(tr, name) for tr in TRACKS for name in TRACK_DOMAIN]
-            + [ParamKey.rule_constant(rule) for rule in RULE_DOMAIN])
+    keys = (
+        [ParamKey.actor_param(a, p) for a in setup.actors for p in PARAMS]
+        + [ParamKey.track_constant(tr, name) for tr in TRACKS for name in TRACK_DOMAIN]
+        + [ParamKey.rule_constant(rule) for rule in RULE_DOMAIN]
+    )
     out = []
     for key in keys:
         lo, hi = (float(x) for x in key.plausible_range(setup.config))
@@ -43,8 +45,9 @@ def plausible_ranges(setup: Setup) -> list[tuple[str, float, float]]:
     return out
 
 
-def latin_hypercube(ranges: list[tuple[str, float, float]], points: int,
-                    seed: int) -> dict[str, np.ndarray]:
+def latin_hypercube(
+    ranges: list[tuple[str, float, float]], points: int, seed: int
+) -> dict[str, np.ndarray]:
     """`points` values per key, one per stratum of every range (scipy.stats.qmc), seeded."""
     from scipy.stats import qmc
 
@@ -98,8 +101,9 @@ def sample(setup: Setup, points: int, runs_per_point: int, seed: int) -> Paramet
     if runs_per_point < 1:
         raise ValueError("runs_per_point must be at least 1")
     lhs = latin_hypercube(plausible_ranges(setup), points, seed)
-    return ParameterSample(points, runs_per_point, seed,
-                           {k: np.repeat(v, runs_per_point) for k, v in lhs.items()})
+    return ParameterSample(
+        points, runs_per_point, seed, {k: np.repeat(v, runs_per_point) for k, v in lhs.items()}
+    )
 
 
 def point_value(setup: Setup, key: str) -> float:

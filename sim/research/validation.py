@@ -33,10 +33,8 @@ TOLERANCE = 0.5
 
 #: The 2019 enabler matrix (digest §3): True signed, False absent; n/a cells are left out.
 ENABLER_MATRIX: dict[str, dict[str, bool]] = {
-    "JPN-GBR": {"isa": True, "acsa": True, "equipment": True, "two_plus_two": True,
-                "raa": False},
-    "JPN-FRA": {"isa": True, "acsa": True, "equipment": True, "two_plus_two": True,
-                "raa": False},
+    "JPN-GBR": {"isa": True, "acsa": True, "equipment": True, "two_plus_two": True, "raa": False},
+    "JPN-FRA": {"isa": True, "acsa": True, "equipment": True, "two_plus_two": True, "raa": False},
     "JPN-DEU": {"isa": False, "equipment": True, "two_plus_two": False},
     "JPN-NATO": {"isa": True, "partnership": True},
 }
@@ -68,8 +66,10 @@ class Check:
 
     def row(self) -> str:
         mark = "pass" if self.passed else "FAIL"
-        return (f"{self.name:<38} {self.target:<24} {self.median:>7.2f}  "
-                f"[{self.lo:>6.2f}, {self.hi:>6.2f}]  {mark}")
+        return (
+            f"{self.name:<38} {self.target:<24} {self.median:>7.2f}  "
+            f"[{self.lo:>6.2f}, {self.hi:>6.2f}]  {mark}"
+        )
 
 
 def _stats(x: np.ndarray) -> tuple[float, float, float]:
@@ -102,13 +102,23 @@ def end_state_checks(model) -> list[Check]:
         d = model.setup.dyads.index(dyad)
         for k, track in enumerate(TRACKS):
             med, lo, hi = _stats(end[:, d, k])
-            out.append(Check(f"2019-Q4 {dyad} {track}", f"{rating[k]:g} ± {TOLERANCE:g}",
-                             med, lo, hi, abs(med - rating[k]) <= TOLERANCE))
+            out.append(
+                Check(
+                    f"2019-Q4 {dyad} {track}",
+                    f"{rating[k]:g} ± {TOLERANCE:g}",
+                    med,
+                    lo,
+                    hi,
+                    abs(med - rating[k]) <= TOLERANCE,
+                )
+            )
     comp = {dy: end[:, model.setup.dyads.index(dy), :].sum(axis=1) for dy in RATINGS}
     uk_fr = comp["JPN-GBR"] - comp["JPN-FRA"]
     fr_rest = comp["JPN-FRA"] - np.maximum(comp["JPN-NATO"], comp["JPN-DEU"])
-    for name, diff in (("composite UK - France", uk_fr),
-                       ("composite France - max(NATO, Germany)", fr_rest)):
+    for name, diff in (
+        ("composite UK - France", uk_fr),
+        ("composite France - max(NATO, Germany)", fr_rest),
+    ):
         med, lo, hi = _stats(diff)
         out.append(Check(name, "> 0 (UK > FRA > NATO, DEU)", med, lo, hi, med > 0))
     return out
@@ -128,8 +138,14 @@ def matrix_match(model) -> np.ndarray:
 
 def enabler_check(model) -> Check:
     share = float(matrix_match(model).mean())
-    return Check("2019 enabler matrix", f">= {MATRIX_SHARE:.0%} of runs", share, share, share,
-                 share >= MATRIX_SHARE)
+    return Check(
+        "2019 enabler matrix",
+        f">= {MATRIX_SHARE:.0%} of runs",
+        share,
+        share,
+        share,
+        share >= MATRIX_SHARE,
+    )
 
 
 def late_exercise_share(model, dyads: list[str] | None = None) -> np.ndarray:
@@ -151,16 +167,26 @@ def timing_checks(model) -> list[Check]:
     lies on the same side of one half as the report's (overall and for the UK and France,
     whose counts rise; digest §9)."""
     out = []
-    for label, dyads in (("all dyads", list(EXERCISE_ROWS)), ("JPN-GBR", ["JPN-GBR"]),
-                         ("JPN-FRA", ["JPN-FRA"])):
+    for label, dyads in (
+        ("all dyads", list(EXERCISE_ROWS)),
+        ("JPN-GBR", ["JPN-GBR"]),
+        ("JPN-FRA", ["JPN-FRA"]),
+    ):
         early = sum(EXERCISE_ROWS[d][0] for d in dyads)
         late = sum(EXERCISE_ROWS[d][1] for d in dyads)
         report = late / (early + late)
         med, lo, hi = _stats(late_exercise_share(model, dyads))
         same_way = (med > 0.5) == (report > 0.5) and med != 0.5
-        out.append(Check(f"exercise events 2016-19 share, {label}",
-                         f"{'>' if report > 0.5 else '<'} 0.5 (report {report:.2f})",
-                         med, lo, hi, same_way))
+        out.append(
+            Check(
+                f"exercise events 2016-19 share, {label}",
+                f"{'>' if report > 0.5 else '<'} 0.5 (report {report:.2f})",
+                med,
+                lo,
+                hi,
+                same_way,
+            )
+        )
     return out
 
 
@@ -178,6 +204,7 @@ def _level(dyad: str, track: str, turns: slice):
     def f(model):
         d, k = model.setup.dyads.index(dyad), TRACKS.index(track)
         return model.level_history()[turns, :, d, k].mean(axis=0)
+
     return f
 
 
@@ -185,6 +212,7 @@ def _spent(dyad: str, side: int, turns: slice):
     def f(model):
         d = model.setup.dyads.index(dyad)
         return np.stack([r.spent[:, d, side] for r in model.history[turns]]).mean(axis=0)
+
     return f
 
 
@@ -194,20 +222,48 @@ def sensitivity_checks(runs: int = 200, seed: int = 0, base=None) -> list[Check]
     last = slice(-8, None)  # the last two years of the ten
     after = slice(SHOCK_TURN, SHOCK_TURN + 8)  # two years after a 2021-Q1 shock
     cases = [
-        ("DEU.china_caution 0.3: JPN-DEU exercise", (BASELINE, ["DEU.china_caution=0.3"]),
-         _level("JPN-DEU", "exercise", last), +1),
-        ("DEU.china_caution 0.3: JPN-DEU exchange", (BASELINE, ["DEU.china_caution=0.3"]),
-         _level("JPN-DEU", "exchange", last), +1),
-        ("UK RAA signed: JPN-GBR exercise", ("uk-raa-signed", []),
-         _level("JPN-GBR", "exercise", last), +1),
-        ("Russian aggression: NATO bandwidth", ("russia-aggression", []),
-         _spent("JPN-NATO", 1, slice(SHOCK_TURN - 1, None)), -1),
-        ("Russian aggression: DEU bandwidth", ("russia-aggression", []),
-         _spent("JPN-DEU", 1, slice(SHOCK_TURN - 1, None)), -1),
-        ("Brexit squeeze: JPN-GBR dialogue 2y", ("brexit-bandwidth", []),
-         _level("JPN-GBR", "dialogue", after), -1),
-        ("DEU ISA concluded: JPN-DEU exchange 2y", ("germany-isa-concluded", []),
-         _level("JPN-DEU", "exchange", after), +1),
+        (
+            "DEU.china_caution 0.3: JPN-DEU exercise",
+            (BASELINE, ["DEU.china_caution=0.3"]),
+            _level("JPN-DEU", "exercise", last),
+            +1,
+        ),
+        (
+            "DEU.china_caution 0.3: JPN-DEU exchange",
+            (BASELINE, ["DEU.china_caution=0.3"]),
+            _level("JPN-DEU", "exchange", last),
+            +1,
+        ),
+        (
+            "UK RAA signed: JPN-GBR exercise",
+            ("uk-raa-signed", []),
+            _level("JPN-GBR", "exercise", last),
+            +1,
+        ),
+        (
+            "Russian aggression: NATO bandwidth",
+            ("russia-aggression", []),
+            _spent("JPN-NATO", 1, slice(SHOCK_TURN - 1, None)),
+            -1,
+        ),
+        (
+            "Russian aggression: DEU bandwidth",
+            ("russia-aggression", []),
+            _spent("JPN-DEU", 1, slice(SHOCK_TURN - 1, None)),
+            -1,
+        ),
+        (
+            "Brexit squeeze: JPN-GBR dialogue 2y",
+            ("brexit-bandwidth", []),
+            _level("JPN-GBR", "dialogue", after),
+            -1,
+        ),
+        (
+            "DEU ISA concluded: JPN-DEU exchange 2y",
+            ("germany-isa-concluded", []),
+            _level("JPN-DEU", "exchange", after),
+            +1,
+        ),
     ]
     out = []
     cache: dict[tuple[str, tuple[str, ...]], object] = {}
@@ -217,20 +273,25 @@ def sensitivity_checks(runs: int = 200, seed: int = 0, base=None) -> list[Check]
             cache[key] = _ensemble(scenario, runs, seed, overrides)
         diff = _paired(base, cache[key], fn)
         med, lo, hi = _stats(diff)
-        out.append(Check(name, f"paired diff {'> 0' if sign > 0 else '< 0'}", med, lo, hi,
-                         sign * med > 0))
+        out.append(
+            Check(name, f"paired diff {'> 0' if sign > 0 else '< 0'}", med, lo, hi, sign * med > 0)
+        )
     return out
 
 
 def run_checks(runs: int = 200, seed: int = 0) -> list[Check]:
     """Every check, each on one ensemble of `runs` seeded runs."""
     model = replay(runs, seed)
-    return (end_state_checks(model) + [enabler_check(model)] + timing_checks(model)
-            + sensitivity_checks(runs, seed))
+    return (
+        end_state_checks(model)
+        + [enabler_check(model)]
+        + timing_checks(model)
+        + sensitivity_checks(runs, seed)
+    )
 
 
 def table(checks: list[Check]) -> str:
-    head = (f"{'check':<38} {'target':<24} {'median':>7}  {'90% interval':<16}  result")
+    head = f"{'check':<38} {'target':<24} {'median':>7}  {'90% interval':<16}  result"
     lines = [head, "-" * len(head)] + [c.row() for c in checks]
     failed = sum(not c.passed for c in checks)
     lines.append(f"{len(checks) - failed}/{len(checks)} checks pass")

@@ -25,10 +25,13 @@ def test_docstring_examples_run(module):
 
 
 def test_import_sim_is_light():
-    code = ("import sys, sim; heavy = [m for m in ('numpy', 'pandas', 'mesa', 'pydantic') "
-            "if m in sys.modules]; print(heavy)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
+    code = (
+        "import sys, sim; heavy = [m for m in ('numpy', 'pandas', 'mesa', 'pydantic') "
+        "if m in sys.modules]; print(heavy)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == "[]"
 
 
@@ -55,16 +58,31 @@ def test_results_readable_by_pandas_polars_and_duckdb(tmp_path):
     import polars as pl
 
     out = tmp_path / "b"
-    res = sim.batch("baseline", runs=30, seed=2, out=out, turns=6, workers=1, chunk_size=7,
-                    sweeps=["DEU.china_caution=0.1:0.7:3"])
+    res = sim.batch(
+        "baseline",
+        runs=30,
+        seed=2,
+        out=out,
+        turns=6,
+        workers=1,
+        chunk_size=7,
+        sweeps=["DEU.china_caution=0.1:0.7:3"],
+    )
     assert res.runs == 90 and res.complete
     lv = res.levels()
     pdf = pd.read_parquet(out / "levels.parquet")
     assert len(pdf) == len(lv) == 90 * 7 * 12
-    pol = (pl.scan_parquet(f"{out}/levels.parquet/**/*.parquet", hive_partitioning=True)
-           .filter(pl.col("turn") == 6).select(pl.col("level").sum()).collect().item())
-    duck = duckdb.sql(f"select sum(level) from read_parquet('{out}/levels.parquet/**/*.parquet',"
-                      " hive_partitioning=true) where turn = 6").fetchall()[0][0]
+    pol = (
+        pl.scan_parquet(f"{out}/levels.parquet/**/*.parquet", hive_partitioning=True)
+        .filter(pl.col("turn") == 6)
+        .select(pl.col("level").sum())
+        .collect()
+        .item()
+    )
+    duck = duckdb.sql(
+        f"select sum(level) from read_parquet('{out}/levels.parquet/**/*.parquet',"
+        " hive_partitioning=true) where turn = 6"
+    ).fetchall()[0][0]
     ref = lv[lv.turn == 6].level.sum()
     assert res.dataset("levels").count_rows() == len(lv)
     assert res.dataset("runs").count_rows() == 90
@@ -96,13 +114,19 @@ def test_mesa_conventions():
     ref = WargameModel(build("baseline"), seed=7).run()
     assert np.array_equal(ref.level_history(), m.level_history())
     params = {"scenario": "baseline", "turns": 8, "DEU.china_caution": [0.1, 0.7]}
-    rows = mesa.batch_run(sim.WargameModel, parameters=params, iterations=2,
-                          number_processes=1, display_progress=False)
+    rows = mesa.batch_run(
+        sim.WargameModel,
+        parameters=params,
+        iterations=2,
+        number_processes=1,
+        display_progress=False,
+    )
     model_rows = [r for r in rows if r["AgentID"] == 1]
     assert len(model_rows) == 4 and {r["Step"] for r in model_rows} == {8}
     assert len({r["seed"] for r in model_rows}) == 4  # each model draws a seed, recorded
-    rows = mesa.batch_run(sim.WargameModel, parameters=params, rng=[1, 2],
-                          number_processes=1, display_progress=False)
+    rows = mesa.batch_run(
+        sim.WargameModel, parameters=params, rng=[1, 2], number_processes=1, display_progress=False
+    )
     model_rows = [r for r in rows if r["AgentID"] == 1]
     low = np.mean([r["JPN-DEU.exercise"] for r in model_rows if r["DEU.china_caution"] == 0.1])
     high = np.mean([r["JPN-DEU.exercise"] for r in model_rows if r["DEU.china_caution"] == 0.7])
@@ -112,17 +136,34 @@ def test_mesa_conventions():
 def test_mesa_batch_run_with_explicit_seeds_is_reproducible():
     import mesa
 
-    kw = dict(parameters={"scenario": "baseline", "turns": 4}, rng=[3, 3, 5],
-              number_processes=1, display_progress=False)
+    kw = dict(
+        parameters={"scenario": "baseline", "turns": 4},
+        rng=[3, 3, 5],
+        number_processes=1,
+        display_progress=False,
+    )
     rows = [r for r in mesa.batch_run(sim.WargameModel, **kw) if r["AgentID"] == 1]
     assert rows[0]["JPN-GBR.exercise"] == rows[1]["JPN-GBR.exercise"]
     assert rows[0]["seed"] == 3 and rows[2]["seed"] == 5
 
 
 def test_api_reference_builds(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "pdoc", "sim", "sim.api", "sim.ema",
-                        "sim.research.discovery", "sim.engine.model", "-o", str(tmp_path)],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pdoc",
+            "sim",
+            "sim.api",
+            "sim.ema",
+            "sim.research.discovery",
+            "sim.engine.model",
+            "-o",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stderr
     page = (tmp_path / "sim" / "api.html").read_text()
     for name in ("run", "batch", "open_results", "compare", "Results", "RunResult.explain"):

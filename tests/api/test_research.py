@@ -35,21 +35,27 @@ def test_perform_experiments_works_as_is_and_analyses_run():
 
     row = experiments.iloc[5]
     names = [u.name for u in model.uncertainties]
-    m = WargameModel(build("baseline", turns=6), seed=0,
-                     run_params={k: np.array([row[k]]) for k in names}).run()
+    m = WargameModel(
+        build("baseline", turns=6), seed=0, run_params={k: np.array([row[k]]) for k in names}
+    ).run()
     assert outcomes["JPN-DEU.exercise"][5] == m.levels[0, 2, 2]
     scores = feature_scoring.get_feature_scores_all(experiments[names], outcomes)
     assert "DEU.china_caution" in scores.index
     # SALib on a Sobol sample drawn by EMA's sampler
-    small = sim.ema.ema_model("baseline", turns=4, params=["DEU.china_caution",
-                                                           "JPN.china_caution"])
+    small = sim.ema.ema_model(
+        "baseline", turns=4, params=["DEU.china_caution", "JPN.china_caution"]
+    )
     from ema_workbench import Samplers
 
     exp, out = perform_experiments(small, scenarios=32, uncertainty_sampling=Samplers.SOBOL)
     from ema_workbench.em_framework.salib_samplers import get_SALib_problem
 
-    si = sobol.analyze(get_SALib_problem(small.uncertainties), out["JPN-DEU.exercise"],
-                       calc_second_order=True, seed=1)
+    si = sobol.analyze(
+        get_SALib_problem(small.uncertainties),
+        out["JPN-DEU.exercise"],
+        calc_second_order=True,
+        seed=1,
+    )
     assert np.isfinite(si["ST"]).all()
 
 
@@ -60,8 +66,10 @@ def test_levers_are_move_policies():
 
     model = sim.ema.ema_model("baseline", turns=8, params=["DEU.china_caution"])
     scen = Sample("mid", **{"DEU.china_caution": 0.8})
-    pols = [Sample("none"), Sample("push", **{"JPN.exercise_with": "DEU",
-                                               "DEU.exercise_with": "JPN"})]
+    pols = [
+        Sample("none"),
+        Sample("push", **{"JPN.exercise_with": "DEU", "DEU.exercise_with": "JPN"}),
+    ]
     exp, out = perform_experiments(model, scenarios=[scen], policies=pols)
     assert out["JPN-DEU.exercise"][1] > out["JPN-DEU.exercise"][0]
 
@@ -70,9 +78,21 @@ def test_discover_finds_germanys_china_caution(tmp_path, wargame):
     import sim
 
     out = tmp_path / "d"
-    args = ["discover", "baseline", "--runs", "400", "--turns", "20", "--params",
-            "DEU.china_caution,GBR.bandwidth,FRA.bandwidth", "--workers", "1", "--quiet",
-            "--out", out]
+    args = [
+        "discover",
+        "baseline",
+        "--runs",
+        "400",
+        "--turns",
+        "20",
+        "--params",
+        "DEU.china_caution,GBR.bandwidth,FRA.bandwidth",
+        "--workers",
+        "1",
+        "--quiet",
+        "--out",
+        out,
+    ]
     r = wargame(*args, "--where", "JPN-DEU.exercise < 5")
     assert r.exit_code == 0, r.output
     assert "400 of 400 runs" in r.output and "no boxes" in r.output
@@ -92,15 +112,19 @@ def test_discover_finds_germanys_china_caution(tmp_path, wargame):
     assert "peeling trajectory" in html and html.count("data:image/png;base64,") >= 3
 
 
-@pytest.mark.parametrize("where,expect", [
-    ("JPN-DEU.exercise = 1", "DYAD.track OP NUMBER"),
-    ("JPN-ITA.exercise < 1", "unknown dyad"),
-    ("JPN-DEU.exercize < 1", "unknown track"),
-    ("JPN-DEU.exercise < 9", "off the 0–5 scale"),
-    ("__import__('os') < 1", "DYAD.track OP NUMBER"),
-])
+@pytest.mark.parametrize(
+    "where,expect",
+    [
+        ("JPN-DEU.exercise = 1", "DYAD.track OP NUMBER"),
+        ("JPN-ITA.exercise < 1", "unknown dyad"),
+        ("JPN-DEU.exercize < 1", "unknown track"),
+        ("JPN-DEU.exercise < 9", "off the 0–5 scale"),
+        ("__import__('os') < 1", "DYAD.track OP NUMBER"),
+    ],
+)
 def test_discover_rejects_bad_conditions(tmp_path, wargame, where, expect):
     out = tmp_path / "d"
-    msg = one_error_line(wargame("discover", "baseline", "--where", where, "--runs", "10",
-                                 "--quiet", "--out", out))
+    msg = one_error_line(
+        wargame("discover", "baseline", "--where", where, "--runs", "10", "--quiet", "--out", out)
+    )
     assert expect in msg and not out.exists()

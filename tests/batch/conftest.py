@@ -26,6 +26,7 @@ def wargame(app):
 
     def invoke(*args: str):
         return runner.invoke(app, [str(x) for x in args])
+
     return invoke
 
 

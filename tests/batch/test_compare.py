@@ -16,8 +16,17 @@ from .conftest import one_error_line
 def test_no_change_gives_exactly_zero_difference(wargame):
     # setting a parameter to its own value: common random numbers make every pair identical
     v = float(build("baseline").config.param_value("DEU", "china_caution"))
-    r = wargame("compare", "baseline", "--set", f"DEU.china_caution={v!r}", "--runs", "40",
-                "--turns", "10", "--json")
+    r = wargame(
+        "compare",
+        "baseline",
+        "--set",
+        f"DEU.china_caution={v!r}",
+        "--runs",
+        "40",
+        "--turns",
+        "10",
+        "--json",
+    )
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
     assert len(doc["final"]) == 12
@@ -26,13 +35,25 @@ def test_no_change_gives_exactly_zero_difference(wargame):
 
 
 def test_germany_dropping_china_caution_matches_paired_runs(wargame):
-    r = wargame("compare", "baseline", "--set", "DEU.china_caution=0.1", "--runs", "200",
-                "--seed", "3", "--json")
+    r = wargame(
+        "compare",
+        "baseline",
+        "--set",
+        "DEU.china_caution=0.1",
+        "--runs",
+        "200",
+        "--seed",
+        "3",
+        "--json",
+    )
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
     base = WargameModel(build("baseline"), seed=3, runs=200).run().level_history()[-1]
-    cf = WargameModel(build("baseline", ["DEU.china_caution=0.1"]), seed=3,
-                      runs=200).run().level_history()[-1]
+    cf = (
+        WargameModel(build("baseline", ["DEU.china_caution=0.1"]), seed=3, runs=200)
+        .run()
+        .level_history()[-1]
+    )
     rows = {(x["dyad"], x["track"]): x for x in doc["final"]}
     for d, dy in enumerate(("JPN-GBR", "JPN-FRA", "JPN-DEU", "JPN-NATO")):
         for k, tr in enumerate(("dialogue", "exchange", "exercise")):
@@ -61,8 +82,15 @@ def test_bootstrap_interval_is_scipys_percentile_interval_of_the_mean():
 
     x = np.random.default_rng(5).normal(0.3, 1.0, (60, 4))
     lo, hi = bootstrap_interval(x, seed=9)
-    ref = bootstrap((x,), np.mean, n_resamples=2000, confidence_level=0.9,
-                    method="percentile", axis=0, rng=np.random.default_rng(9))
+    ref = bootstrap(
+        (x,),
+        np.mean,
+        n_resamples=2000,
+        confidence_level=0.9,
+        method="percentile",
+        axis=0,
+        rng=np.random.default_rng(9),
+    )
     np.testing.assert_allclose(lo, ref.confidence_interval.low, rtol=1e-12)
     np.testing.assert_allclose(hi, ref.confidence_interval.high, rtol=1e-12)
     assert not np.allclose(bootstrap_interval(x, seed=10)[0], lo)  # the seed matters
@@ -75,15 +103,17 @@ def test_interval_is_of_paired_differences():
 
     rng = np.random.default_rng(0)
     base = rng.normal(2.0, 1.0, (3, 50, 1, 3))
-    c = Comparison("baseline", "baseline", {}, 50, 0, ["JPN-DEU"], ["a", "b", "c"], base,
-                   base + 0.2)
+    c = Comparison(
+        "baseline", "baseline", {}, 50, 0, ["JPN-DEU"], ["a", "b", "c"], base, base + 0.2
+    )
     for row in c.summary()["final"]:
         assert row["low"] == row["high"] == row["difference"] == 0.2
 
 
 def test_human_table_and_against(wargame):
-    r = wargame("compare", "baseline", "--against", "china-coercion", "--runs", "20",
-                "--turns", "8")
+    r = wargame(
+        "compare", "baseline", "--against", "china-coercion", "--runs", "20", "--turns", "8"
+    )
     assert r.exit_code == 0, r.output
     assert "90% interval" in r.output and "JPN-DEU" in r.output
     # not a terminal: plain columns, no colour codes and no box characters but the rule
@@ -91,22 +121,27 @@ def test_human_table_and_against(wargame):
     lines = r.output.splitlines()
     assert lines[1].split()[:5] == ["dyad", "track", "baseline", "counterf.", "diff"]
     summary = compare("baseline", [], 20, against="china-coercion", turns=8).summary()
-    rows = [ln.split(None, 5) for ln in lines[3:3 + len(summary["final"])]]
+    rows = [ln.split(None, 5) for ln in lines[3 : 3 + len(summary["final"])]]
     for x, cells in zip(summary["final"], rows, strict=True):
-        assert cells == [x["dyad"], x["track"], f"{x['baseline']:.3f}",
-                         f"{x['counterfactual']:.3f}",
-                         f"{x['difference']:+.3f}" + ("*" if x["low"] > 0 or x["high"] < 0
-                                                      else ""),
-                         f"[{x['low']:+.3f}, {x['high']:+.3f}]"]
+        assert cells == [
+            x["dyad"],
+            x["track"],
+            f"{x['baseline']:.3f}",
+            f"{x['counterfactual']:.3f}",
+            f"{x['difference']:+.3f}" + ("*" if x["low"] > 0 or x["high"] < 0 else ""),
+            f"[{x['low']:+.3f}, {x['high']:+.3f}]",
+        ]
     c = compare("baseline", [], 5, against="china-coercion", turns=8)
     assert c.base.shape == c.cf.shape == (9, 5, len(c.dyads), 3)
 
 
 def test_bad_compare_arguments(wargame):
-    assert "positive" in one_error_line(wargame("compare", "baseline", "--set",
-                                                "DEU.china_caution=0.1", "--runs", "0"))
+    assert "positive" in one_error_line(
+        wargame("compare", "baseline", "--set", "DEU.china_caution=0.1", "--runs", "0")
+    )
     assert "unknown parameter" in one_error_line(
-        wargame("compare", "baseline", "--set", "DEU.china_cation=0.1", "--runs", "5"))
+        wargame("compare", "baseline", "--set", "DEU.china_cation=0.1", "--runs", "5")
+    )
     assert "nothing to compare" in one_error_line(wargame("compare", "baseline"))
 
 
@@ -115,13 +150,25 @@ def test_uncertainty_adds_a_wider_parameter_interval(wargame):
     # parameters the report gives only as ranges (Ch5 › Training and Exercises; Ch7 ›
     # Approaches to China): with them sampled the interval must be wider than the Monte
     # Carlo precision of the mean at the config's values.
-    args = ["compare", "baseline", "--set", "DEU.china_caution=0.1", "--runs", "64",
-            "--turns", "12", "--json"]
+    args = [
+        "compare",
+        "baseline",
+        "--set",
+        "DEU.china_caution=0.1",
+        "--runs",
+        "64",
+        "--turns",
+        "12",
+        "--json",
+    ]
     r = wargame(*args, "--uncertainty", "16")
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
-    assert doc["uncertainty"] == {"points": 16, "runs_per_point": 4,
-                                  "design": "Latin hypercube of the config's plausible ranges"}
+    assert doc["uncertainty"] == {
+        "points": 16,
+        "runs_per_point": 4,
+        "design": "Latin hypercube of the config's plausible ranges",
+    }
     assert "Monte Carlo precision" in doc["intervals"]["low_high"]
     assert "16 Latin-hypercube points" in doc["intervals"]["param_low_high"]
     rows = {(x["dyad"], x["track"]): x for x in doc["final"]}
@@ -134,8 +181,9 @@ def test_uncertainty_adds_a_wider_parameter_interval(wargame):
     assert again == doc
     plain = json.loads(wargame(*args).stdout)
     assert "uncertainty" not in plain and "param_low_high" not in plain["intervals"]
-    assert [(y["difference"], y["low"], y["high"]) for y in plain["final"]] == \
-        [(y["difference"], y["low"], y["high"]) for y in doc["final"]]
+    assert [(y["difference"], y["low"], y["high"]) for y in plain["final"]] == [
+        (y["difference"], y["low"], y["high"]) for y in doc["final"]
+    ]
 
 
 def test_parameter_interval_is_the_spread_of_paired_sampled_runs():
@@ -159,15 +207,35 @@ def test_parameter_interval_is_the_spread_of_paired_sampled_runs():
 
 
 def test_table_labels_both_intervals(wargame):
-    r = wargame("compare", "baseline", "--set", "DEU.china_caution=0.1", "--runs", "16",
-                "--turns", "4", "--uncertainty", "4")
+    r = wargame(
+        "compare",
+        "baseline",
+        "--set",
+        "DEU.china_caution=0.1",
+        "--runs",
+        "16",
+        "--turns",
+        "4",
+        "--uncertainty",
+        "4",
+    )
     assert r.exit_code == 0, r.output
     assert "MC precision 90%" in r.output and "with param. uncertainty 90%" in r.output
     assert "MC precision: 90% bootstrap interval of the mean" in r.output
     assert "4 Latin-hypercube points" in r.output
-    plain = wargame("compare", "baseline", "--set", "DEU.china_caution=0.1", "--runs", "16",
-                    "--turns", "4")
+    plain = wargame(
+        "compare", "baseline", "--set", "DEU.china_caution=0.1", "--runs", "16", "--turns", "4"
+    )
     assert "with param. uncertainty" not in plain.output and "--uncertainty N" in plain.output
-    assert "out of range" in one_error_line(wargame(
-        "compare", "baseline", "--set", "DEU.china_caution=0.1", "--runs", "5",
-        "--uncertainty", "-1"))
+    assert "out of range" in one_error_line(
+        wargame(
+            "compare",
+            "baseline",
+            "--set",
+            "DEU.china_caution=0.1",
+            "--runs",
+            "5",
+            "--uncertainty",
+            "-1",
+        )
+    )

@@ -41,8 +41,9 @@ def test_lhs_has_one_point_per_stratum_and_is_seeded(setup):
         assert sorted(strata.tolist()) == list(range(50))
 
 
-@pytest.mark.parametrize("kind,runs,expected", [("sobol", 16, 16 * 4), ("morris", 5, 5 * 3),
-                                                ("grid", 30, 25)])
+@pytest.mark.parametrize(
+    "kind,runs,expected", [("sobol", 16, 16 * 4), ("morris", 5, 5 * 3), ("grid", 30, 25)]
+)
 def test_salib_and_grid_sizes_and_bounds(setup, kind, runs, expected):
     keys = ["DEU.china_caution", "JPN.bandwidth"]
     a = make_design(setup, runs, 2, sample=kind, params=keys)
@@ -58,5 +59,7 @@ def test_common_random_numbers_layout(setup):
     d = make_design(setup, 4, 0, sample="lhs", params=["DEU.china_caution"])
     c = d.common_random_numbers(3)
     assert c.runs == 12 and c.rng_runs().tolist() == [0, 1, 2] * 4
-    assert c.values["DEU.china_caution"].tolist() == np.repeat(
-        d.values["DEU.china_caution"], 3).tolist()
+    assert (
+        c.values["DEU.china_caution"].tolist()
+        == np.repeat(d.values["DEU.china_caution"], 3).tolist()
+    )

@@ -36,8 +36,7 @@ def reference(tmp_path_factory):
 def dask_in_process():
     from dask.distributed import LocalCluster
 
-    return LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
-                        dashboard_address=None)
+    return LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None)
 
 
 @pytest.mark.parametrize("name", ["processes", "one process", "dask"])
@@ -87,8 +86,13 @@ def test_event_kinds_are_one_enum_and_plain_strings_on_disk(tmp_path):
     run_batch(request(out), workers=1, progress=False)
     kinds = pd.read_parquet(out / "events.parquet")["kind"]
     # the Parquet dictionary holds the plain names, in the order of ENSEMBLE_KINDS
-    assert list(kinds.cat.categories) == ["shock", "negotiation", "agreement", "stalled",
-                                          "activity"]
+    assert list(kinds.cat.categories) == [
+        "shock",
+        "negotiation",
+        "agreement",
+        "stalled",
+        "activity",
+    ]
     assert list(kinds.cat.categories) == [k.value for k in ENSEMBLE_KINDS]
     assert set(kinds.astype(str)) >= {"negotiation", "activity"}
     # a single run's events use the same members

@@ -18,8 +18,9 @@ SWEEP = ["DEU.china_caution=0.1:0.7:3"]
 
 
 def batch(out, engine="local", workers=1, chunk=1000, scheduler=None):
-    req = BatchRequest("baseline", RUNS // 3, out, seed=11, sweeps=SWEEP, turns=TURNS,
-                       chunk_size=chunk)
+    req = BatchRequest(
+        "baseline", RUNS // 3, out, seed=11, sweeps=SWEEP, turns=TURNS, chunk_size=chunk
+    )
     run_batch(req, engine, workers, scheduler, progress=False)
     return levels(out), events(out)
 
@@ -48,18 +49,20 @@ def test_local_workers_and_chunk_sizes_are_identical(tmp_path, reference, worker
 def test_dask_engine_is_identical(tmp_path, reference):
     from dask.distributed import LocalCluster
 
-    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
-                      dashboard_address=None) as cluster:
-        lv, ev = batch(tmp_path / "b", engine="dask", chunk=8,
-                       scheduler=cluster.scheduler_address)
+    with LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        lv, ev = batch(tmp_path / "b", engine="dask", chunk=8, scheduler=cluster.scheduler_address)
     assert np.array_equal(lv, reference[0])
     assert ev.equals(reference[1])
 
 
 def test_chunk_layout_and_manifest(tmp_path):
     out = tmp_path / "b"
-    run_batch(BatchRequest("baseline", 10, out, seed=11, sweeps=SWEEP, turns=TURNS,
-                           chunk_size=7), progress=False)
+    run_batch(
+        BatchRequest("baseline", 10, out, seed=11, sweeps=SWEEP, turns=TURNS, chunk_size=7),
+        progress=False,
+    )
     import json
 
     man = json.loads((out / "manifest.json").read_text())
@@ -91,7 +94,19 @@ def test_chunk_layout_and_manifest(tmp_path):
 @pytest.mark.parametrize("record,turns", [("final", [TURNS]), ("yearly", [0, 4, 8, 10])])
 def test_lean_records_keep_the_same_values(tmp_path, reference, record, turns):
     out = tmp_path / record
-    run_batch(BatchRequest("baseline", RUNS // 3, out, seed=11, sweeps=SWEEP, turns=TURNS,
-                           chunk_size=7, record=record), workers=2, progress=False)
+    run_batch(
+        BatchRequest(
+            "baseline",
+            RUNS // 3,
+            out,
+            seed=11,
+            sweeps=SWEEP,
+            turns=TURNS,
+            chunk_size=7,
+            record=record,
+        ),
+        workers=2,
+        progress=False,
+    )
     assert np.array_equal(levels(out), reference[0][:, turns])
     assert not (out / "events.parquet").exists()  # levels only, unless --tables says so

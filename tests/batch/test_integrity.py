@@ -16,8 +16,21 @@ import pytest
 
 from .conftest import levels, one_error_line
 
-ARGS = ["batch", "baseline", "--runs", "24", "--chunk-size", "8", "--workers", "1",
-        "--seed", "4", "--turns", "6", "--quiet"]
+ARGS = [
+    "batch",
+    "baseline",
+    "--runs",
+    "24",
+    "--chunk-size",
+    "8",
+    "--workers",
+    "1",
+    "--seed",
+    "4",
+    "--turns",
+    "6",
+    "--quiet",
+]
 
 
 @pytest.fixture(scope="module")
@@ -63,17 +76,28 @@ def swap(p):
     other.write_bytes(a)
 
 
-@pytest.mark.parametrize("damage,expect", [
-    (truncate, ["levels.parquet/turn=3/part-000001.parquet: damaged"]),
-    (flip, ["levels.parquet/turn=3/part-000001.parquet: damaged"]),
-    (swap, ["levels.parquet/turn=3/part-000001.parquet: damaged",
-            "levels.parquet/turn=3/part-000002.parquet: damaged"]),
-    (lambda p: p.unlink(), ["levels.parquet/turn=3/part-000001.parquet: missing"]),
-    (lambda p: shutil.copy(p, p.with_name("part-000009.parquet")),
-     ["levels.parquet/turn=3/part-000009.parquet: not part of this batch"]),
-])
-def test_verify_names_every_damaged_part_and_resume_repairs_it(copy, whole, wargame, damage,
-                                                               expect):
+@pytest.mark.parametrize(
+    "damage,expect",
+    [
+        (truncate, ["levels.parquet/turn=3/part-000001.parquet: damaged"]),
+        (flip, ["levels.parquet/turn=3/part-000001.parquet: damaged"]),
+        (
+            swap,
+            [
+                "levels.parquet/turn=3/part-000001.parquet: damaged",
+                "levels.parquet/turn=3/part-000002.parquet: damaged",
+            ],
+        ),
+        (lambda p: p.unlink(), ["levels.parquet/turn=3/part-000001.parquet: missing"]),
+        (
+            lambda p: shutil.copy(p, p.with_name("part-000009.parquet")),
+            ["levels.parquet/turn=3/part-000009.parquet: not part of this batch"],
+        ),
+    ],
+)
+def test_verify_names_every_damaged_part_and_resume_repairs_it(
+    copy, whole, wargame, damage, expect
+):
     damage(part(copy, 3, 1))
     r = wargame("verify", copy)
     assert r.exit_code == 1
@@ -82,7 +106,8 @@ def test_verify_names_every_damaged_part_and_resume_repairs_it(copy, whole, warg
     # replay and report refuse the folder with one line
     assert "damaged batch folder" in one_error_line(wargame("replay", copy, "--run", "9"))
     assert "damaged batch folder" in one_error_line(
-        wargame("report", copy, "--out", copy.parent / "r.html"))
+        wargame("report", copy, "--out", copy.parent / "r.html")
+    )
     assert not (copy.parent / "r.html").exists()
     if "not part" in expect[0]:
         return  # a stray file is not this batch's to delete
@@ -117,14 +142,23 @@ def test_engine_fingerprint_covers_every_module(monkeypatch, tmp_path):
     import sim.research.request as request
 
     pkg = tmp_path / "sim"
-    shutil.copytree(os.path.dirname(os.path.dirname(request.__file__)), pkg,
-                    ignore=shutil.ignore_patterns("__pycache__", "_data"))
+    shutil.copytree(
+        os.path.dirname(os.path.dirname(request.__file__)),
+        pkg,
+        ignore=shutil.ignore_patterns("__pycache__", "_data"),
+    )
     real = engine.fingerprint
     monkeypatch.setattr(engine, "fingerprint", lambda *a, **k: real(*a, package=pkg))
     before = request.engine_digest()
-    for name in ("engine/explain.py", "vocabulary.py", "engine/results.py",
-                 "inputs/loader.py", "research/report.py", "research/batch.py",
-                 "research/tables.py"):
+    for name in (
+        "engine/explain.py",
+        "vocabulary.py",
+        "engine/results.py",
+        "inputs/loader.py",
+        "research/report.py",
+        "research/batch.py",
+        "research/tables.py",
+    ):
         f = pkg / name
         text = f.read_text()
         f.write_text(text + "\n# changed\n")
@@ -136,14 +170,32 @@ def test_engine_fingerprint_covers_every_module(monkeypatch, tmp_path):
 
 
 def _cmd(out, runs="3000"):
-    return [sys.executable, "-m", "sim", "batch", "baseline", "--runs", runs, "--chunk-size",
-            "100", "--workers", "2", "--seed", "9", "--turns", "30", "--out", str(out)]
+    return [
+        sys.executable,
+        "-m",
+        "sim",
+        "batch",
+        "baseline",
+        "--runs",
+        runs,
+        "--chunk-size",
+        "100",
+        "--workers",
+        "2",
+        "--seed",
+        "9",
+        "--turns",
+        "30",
+        "--out",
+        str(out),
+    ]
 
 
 def test_ctrl_c_stops_within_two_seconds_and_the_folder_resumes(tmp_path):
     out = tmp_path / "b"
-    proc = subprocess.Popen(_cmd(out), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        _cmd(out), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
     deadline = time.monotonic() + 120
     marks = out / "checksums"
     while time.monotonic() < deadline and proc.poll() is None:
@@ -164,5 +216,9 @@ def test_ctrl_c_stops_within_two_seconds_and_the_folder_resumes(tmp_path):
     assert man["complete"] is False and man["checksums"]["chunks"]
     r = subprocess.run(_cmd(out), capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
-    assert subprocess.run([sys.executable, "-m", "sim", "verify", str(out)],
-                          capture_output=True).returncode == 0
+    assert (
+        subprocess.run(
+            [sys.executable, "-m", "sim", "verify", str(out)], capture_output=True
+        ).returncode
+        == 0
+    )

@@ -19,11 +19,32 @@ def sweep_dir(tmp_path_factory, app):
     from typer.testing import CliRunner
 
     out = tmp_path_factory.mktemp("replay") / "b"
-    r = CliRunner().invoke(app, ["batch", "baseline", "--runs", "6", "--seed", "9", "--turns",
-                                 "12", "--sweep", "DEU.china_caution=0.1:0.7:3", "--sweep",
-                                 "GBR.china_caution=0.1:0.3:2", "--set", "JPN.bandwidth=9",
-                                 "--chunk-size", "5", "--workers", "1", "--quiet", "--out",
-                                 str(out)])
+    r = CliRunner().invoke(
+        app,
+        [
+            "batch",
+            "baseline",
+            "--runs",
+            "6",
+            "--seed",
+            "9",
+            "--turns",
+            "12",
+            "--sweep",
+            "DEU.china_caution=0.1:0.7:3",
+            "--sweep",
+            "GBR.china_caution=0.1:0.3:2",
+            "--set",
+            "JPN.bandwidth=9",
+            "--chunk-size",
+            "5",
+            "--workers",
+            "1",
+            "--quiet",
+            "--out",
+            str(out),
+        ],
+    )
     assert r.exit_code == 0, r.output
     return out
 
@@ -53,8 +74,22 @@ def test_replay_equals_batch_rows(sweep_dir, wargame, k):
 
 def test_replay_of_plain_batch_equals_wargame_run_json(tmp_path, wargame):
     out = tmp_path / "b"
-    assert wargame("batch", "baseline", "--runs", "4", "--seed", "21", "--workers", "1",
-                   "--quiet", "--out", out).exit_code == 0
+    assert (
+        wargame(
+            "batch",
+            "baseline",
+            "--runs",
+            "4",
+            "--seed",
+            "21",
+            "--workers",
+            "1",
+            "--quiet",
+            "--out",
+            out,
+        ).exit_code
+        == 0
+    )
     r = wargame("replay", out, "--run", "0", "--json")
     assert r.exit_code == 0, r.output
     alone = WargameModel(build("baseline"), seed=21).run()
@@ -70,9 +105,26 @@ def test_replay_human_report_and_bad_run(sweep_dir, wargame):
 
 def test_replay_of_a_common_random_numbers_study(tmp_path, wargame):
     out = tmp_path / "s"
-    assert wargame("sensitivity", "baseline", "--params", "DEU.china_caution,GBR.bandwidth",
-                   "--runs", "4", "--turns", "6", "--outcome", "JPN-DEU.exercise",
-                   "--replicates", "3", "--quiet", "--out", out).exit_code == 0
+    assert (
+        wargame(
+            "sensitivity",
+            "baseline",
+            "--params",
+            "DEU.china_caution,GBR.bandwidth",
+            "--runs",
+            "4",
+            "--turns",
+            "6",
+            "--outcome",
+            "JPN-DEU.exercise",
+            "--replicates",
+            "3",
+            "--quiet",
+            "--out",
+            out,
+        ).exit_code
+        == 0
+    )
     runs = pd.read_parquet(out / "runs.parquet")
     assert runs["rng_run"].tolist()[:6] == [0, 1, 2, 0, 1, 2]
     for k in (4, 13):
@@ -84,8 +136,18 @@ def test_replay_of_a_common_random_numbers_study(tmp_path, wargame):
 
 
 def test_progress_bar_on_stderr(tmp_path, wargame):
-    r = wargame("batch", "baseline", "--runs", "6", "--turns", "4", "--workers", "1",
-                "--out", tmp_path / "b")
+    r = wargame(
+        "batch",
+        "baseline",
+        "--runs",
+        "6",
+        "--turns",
+        "4",
+        "--workers",
+        "1",
+        "--out",
+        tmp_path / "b",
+    )
     assert r.exit_code == 0
     assert "6/6" in r.stderr and "runs/s" in r.stderr and "ETA" in r.stderr
     assert "about" in r.stderr  # the estimate of output size and time
@@ -98,12 +160,15 @@ def test_run_spec_of_a_sweep_names_what_determines_the_run(sweep_dir):
     runs = pd.read_parquet(sweep_dir / "runs.parquet").set_index("run")
     assert spec.run == spec.rng_run == 13 and spec.seed == 9 and spec.turns == 12
     assert spec.overrides == {"JPN.bandwidth": 9.0}
-    assert spec.params == {"DEU.china_caution": runs.loc[13, "DEU.china_caution"],
-                           "GBR.china_caution": runs.loc[13, "GBR.china_caution"]}
+    assert spec.params == {
+        "DEU.china_caution": runs.loc[13, "DEU.china_caution"],
+        "GBR.china_caution": runs.loc[13, "GBR.china_caution"],
+    }
     assert spec.all_overrides == spec.overrides | spec.params
     model = rebuild_model(spec)
-    lv = pd.read_parquet(sweep_dir / "levels.parquet", filters=[("run", "==", 13),
-                                                                 ("turn", "==", 12)])
+    lv = pd.read_parquet(
+        sweep_dir / "levels.parquet", filters=[("run", "==", 13), ("turn", "==", 12)]
+    )
     hist = model.level_history()[-1, 0]
     dyads, tracks = list(model.setup.dyads), ["dialogue", "exchange", "exercise"]
     for row in lv.itertuples():

@@ -13,8 +13,22 @@ import numpy as np
 
 from .conftest import events, levels, one_error_line
 
-ARGS = ["baseline", "--runs", "120", "--chunk-size", "6", "--workers", "1", "--seed", "5",
-        "--turns", "20", "--sweep", "DEU.china_caution=0.2:0.6:2", "--quiet"]
+ARGS = [
+    "baseline",
+    "--runs",
+    "120",
+    "--chunk-size",
+    "6",
+    "--workers",
+    "1",
+    "--seed",
+    "5",
+    "--turns",
+    "20",
+    "--sweep",
+    "DEU.china_caution=0.2:0.6:2",
+    "--quiet",
+]
 
 
 def _cmd(out) -> list[str]:
@@ -53,8 +67,21 @@ def test_killed_batch_resumes_to_identical_output(tmp_path):
 
 def test_rerun_of_finished_batch_does_nothing_and_keeps_output(tmp_path, wargame):
     out = tmp_path / "b"
-    args = ["batch", "baseline", "--runs", "12", "--chunk-size", "5", "--workers", "1",
-            "--turns", "6", "--quiet", "--out", out]
+    args = [
+        "batch",
+        "baseline",
+        "--runs",
+        "12",
+        "--chunk-size",
+        "5",
+        "--workers",
+        "1",
+        "--turns",
+        "6",
+        "--quiet",
+        "--out",
+        out,
+    ]
     assert wargame(*args).exit_code == 0
     before = levels(out)
     r = wargame(*args)
@@ -65,15 +92,39 @@ def test_rerun_of_finished_batch_does_nothing_and_keeps_output(tmp_path, wargame
 
 def test_different_arguments_into_same_dir_are_refused(tmp_path, wargame):
     out = tmp_path / "b"
-    base = ["batch", "baseline", "--runs", "12", "--workers", "1", "--turns", "6", "--quiet",
-            "--out", out]
+    base = [
+        "batch",
+        "baseline",
+        "--runs",
+        "12",
+        "--workers",
+        "1",
+        "--turns",
+        "6",
+        "--quiet",
+        "--out",
+        out,
+    ]
     assert wargame(*base).exit_code == 0
     msg = one_error_line(wargame(*base[:-2], "--seed", "3", "--out", out))
     assert "different batch" in msg and "seed" in msg
-    msg = one_error_line(wargame("sensitivity", "baseline", "--params",
-                                 "DEU.china_caution,GBR.bandwidth", "--outcome",
-                                 "JPN-DEU.exercise", "--runs", "4", "--turns", "6",
-                                 "--quiet", "--out", out))
+    msg = one_error_line(
+        wargame(
+            "sensitivity",
+            "baseline",
+            "--params",
+            "DEU.china_caution,GBR.bandwidth",
+            "--outcome",
+            "JPN-DEU.exercise",
+            "--runs",
+            "4",
+            "--turns",
+            "6",
+            "--quiet",
+            "--out",
+            out,
+        )
+    )
     assert "command" in msg
 
 

@@ -15,9 +15,25 @@ PARAMS = "DEU.china_caution,FRA.stakeholder_image,GBR.china_caution"
 
 def test_sobol_ranks_the_driving_parameter_first(tmp_path, wargame):
     out = tmp_path / "s"
-    r = wargame("sensitivity", "baseline", "--method", "sobol", "--params", PARAMS,
-                "--runs", "64", "--outcome", "JPN-DEU.exercise", "--turns", "16",
-                "--replicates", "2", "--quiet", "--out", out)
+    r = wargame(
+        "sensitivity",
+        "baseline",
+        "--method",
+        "sobol",
+        "--params",
+        PARAMS,
+        "--runs",
+        "64",
+        "--outcome",
+        "JPN-DEU.exercise",
+        "--turns",
+        "16",
+        "--replicates",
+        "2",
+        "--quiet",
+        "--out",
+        out,
+    )
     assert r.exit_code == 0, r.output
     res = json.loads((out / "sensitivity.json").read_text())
     idx = res["indices"]
@@ -25,9 +41,11 @@ def test_sobol_ranks_the_driving_parameter_first(tmp_path, wargame):
     lines = r.output.splitlines()
     assert lines[1].split() == ["parameter", "S1", "±", "ST", "±"]
     assert "\x1b[" not in r.output and not any(ch in r.output for ch in "│┃┏┡")
-    for x, line in zip(idx, lines[3:3 + len(idx)], strict=True):
-        assert line.split() == [x["param"], *(f"{x[k]:.3f}" for k in
-                                              ("S1", "S1_conf", "ST", "ST_conf"))]
+    for x, line in zip(idx, lines[3 : 3 + len(idx)], strict=True):
+        assert line.split() == [
+            x["param"],
+            *(f"{x[k]:.3f}" for k in ("S1", "S1_conf", "ST", "ST_conf")),
+        ]
     assert idx[0]["param"] == "DEU.china_caution"
     assert idx[0]["ST"] > 0.8 and idx[0]["S1"] > 0.5
     for row in idx[1:]:
@@ -41,14 +59,29 @@ def test_sobol_ranks_the_driving_parameter_first(tmp_path, wargame):
 
 def test_morris_ranks_the_driving_parameter_first(tmp_path, wargame):
     out = tmp_path / "m"
-    r = wargame("sensitivity", "baseline", "--method", "morris", "--params", PARAMS,
-                "--runs", "10", "--outcome", "JPN-DEU.exercise", "--turns", "16",
-                "--replicates", "2", "--quiet", "--out", out)
+    r = wargame(
+        "sensitivity",
+        "baseline",
+        "--method",
+        "morris",
+        "--params",
+        PARAMS,
+        "--runs",
+        "10",
+        "--outcome",
+        "JPN-DEU.exercise",
+        "--turns",
+        "16",
+        "--replicates",
+        "2",
+        "--quiet",
+        "--out",
+        out,
+    )
     assert r.exit_code == 0, r.output
     idx = json.loads((out / "sensitivity.json").read_text())["indices"]
     assert r.output.splitlines()[1].split() == ["parameter", "mu*", "±", "mu", "sigma"]
-    assert r.output.splitlines()[3].split()[:2] == ["DEU.china_caution",
-                                                    f"{idx[0]['mu_star']:.3f}"]
+    assert r.output.splitlines()[3].split()[:2] == ["DEU.china_caution", f"{idx[0]['mu_star']:.3f}"]
     assert idx[0]["param"] == "DEU.china_caution"
     assert idx[0]["mu_star"] > 5 * max(x["mu_star"] for x in idx[1:])
     assert {"mu_star", "mu_star_conf", "sigma"} <= set(idx[0])
@@ -60,10 +93,14 @@ def test_bad_sensitivity_arguments(tmp_path, wargame):
     assert "unknown track" in msg and "exercise" in msg
     msg = one_error_line(wargame(*base, "--params", PARAMS, "--outcome", "JPN-ITA.exercise"))
     assert "unknown dyad" in msg
-    msg = one_error_line(wargame(*base, "--params", PARAMS, "--outcome", "JPN-DEU.exercise",
-                                 "--method", "fast"))
+    msg = one_error_line(
+        wargame(*base, "--params", PARAMS, "--outcome", "JPN-DEU.exercise", "--method", "fast")
+    )
     assert "sobol" in msg
-    msg = one_error_line(wargame(*base, "--params", "DEU.china_caution,XYZ.bandwidth",
-                                 "--outcome", "JPN-DEU.exercise"))
+    msg = one_error_line(
+        wargame(
+            *base, "--params", "DEU.china_caution,XYZ.bandwidth", "--outcome", "JPN-DEU.exercise"
+        )
+    )
     assert "unknown actor" in msg
     assert not (tmp_path / "x").exists()

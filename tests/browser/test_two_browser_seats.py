@@ -28,8 +28,15 @@ from websockets.asyncio.client import connect
 from sim.game import protocol as P
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -70,8 +77,14 @@ async def inject_privately(url: str) -> None:
     async with connect(url) as ws:
         await ws.recv()
         await ws.recv()
-        await ws.send(P.dump(P.Inject(to="JPN", text="Tokyo-only cable: Beijing plans a blockade drill.")))
-        await ws.send(P.dump(P.Inject(to="GBR", text="London-only cable: the Treasury cuts the carrier budget.")))
+        await ws.send(
+            P.dump(P.Inject(to="JPN", text="Tokyo-only cable: Beijing plans a blockade drill."))
+        )
+        await ws.send(
+            P.dump(
+                P.Inject(to="GBR", text="London-only cable: the Treasury cuts the carrier budget.")
+            )
+        )
         await asyncio.sleep(0.5)
 
 
@@ -83,10 +96,31 @@ def test_two_browser_seats_each_see_only_their_private_inject(tmp_path):
     env = {**os.environ, "XDG_RUNTIME_DIR": str(tmp_path / "run")}
     port = free_port()
     out = tmp_path / "game"
-    procs = [subprocess.Popen([sys.executable, "-m", "sim", "host", "classroom", "--headless",
-                               "--turns", "4", "--port", str(port), "--out", str(out),
-                               "--wait", "600", "--timeout", "170"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "sim",
+                "host",
+                "classroom",
+                "--headless",
+                "--turns",
+                "4",
+                "--port",
+                str(port),
+                "--out",
+                str(out),
+                "--wait",
+                "600",
+                "--timeout",
+                "170",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
     try:
         wait_file(out / "tokens.json")
         tokens = json.loads((out / "tokens.json").read_text())
@@ -94,10 +128,24 @@ def test_two_browser_seats_each_see_only_their_private_inject(tmp_path):
         for seat in ("JPN", "GBR"):
             web = free_port()
             # the seat's token in the environment, off the command line
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "sim", "join", f"ws://127.0.0.1:{port}/?seat={seat}",
-                 "--serve", "--port", str(web)], env={**env, "WARGAME_TOKEN": tokens[seat]},
-                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "sim",
+                        "join",
+                        f"ws://127.0.0.1:{port}/?seat={seat}",
+                        "--serve",
+                        "--port",
+                        str(web),
+                    ],
+                    env={**env, "WARGAME_TOKEN": tokens[seat]},
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    text=True,
+                )
+            )
             # the page is guarded by its own token, printed with its address
             line = procs[-1].stdout.readline()
             m = re.search(r"on (http://127\.0\.0\.1:\d+/\?token=\S+)", line)
@@ -107,8 +155,7 @@ def test_two_browser_seats_each_see_only_their_private_inject(tmp_path):
             wait_http(url)
         seen = {seat: [] for seat in pages}
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS,
-                                         timeout=60_000)
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, timeout=60_000)
             try:
                 tabs = {}
                 for seat, url in pages.items():
@@ -116,8 +163,12 @@ def test_two_browser_seats_each_see_only_their_private_inject(tmp_path):
 
                     def on_ws(ws, seat=seat):
                         def grab(payload):
-                            seen[seat].append(payload.decode("utf-8", "replace")
-                                              if isinstance(payload, bytes) else payload)
+                            seen[seat].append(
+                                payload.decode("utf-8", "replace")
+                                if isinstance(payload, bytes)
+                                else payload
+                            )
+
                         ws.on("framereceived", grab)
 
                     page.on("websocket", on_ws)
@@ -131,8 +182,10 @@ def test_two_browser_seats_each_see_only_their_private_inject(tmp_path):
                     again = time.monotonic() + 10
                     while needle not in shown(seen[seat]):
                         if time.monotonic() > end:
-                            raise AssertionError(f"{seat}'s page never showed {needle!r}: "
-                                                 f"{''.join(seen[seat])[-400:]!r}")
+                            raise AssertionError(
+                                f"{seat}'s page never showed {needle!r}: "
+                                f"{''.join(seen[seat])[-400:]!r}"
+                            )
                         if key and time.monotonic() > again:
                             tabs[seat].locator(".textual-terminal").click()
                             tabs[seat].keyboard.press(key)
@@ -150,6 +203,7 @@ def test_two_browser_seats_each_see_only_their_private_inject(tmp_path):
                         asyncio.run(asyncio.wait_for(inject_privately(fac), 30))
                     except Exception as exc:  # reported below
                         errors.append(exc)
+
                 t = threading.Thread(target=send)
                 t.start()
                 t.join(40)

@@ -44,15 +44,24 @@ def test_eight_turns_with_deals_inject_and_reconnect(tmp_path):
             jpn, gbr = teams["JPN"], teams["GBR"]
             # turn 1: JPN offers GBR an exercise (accepted) and an RAA on Japan's terms
             await jpn.conn.send(P.Propose(to="GBR", kind="exercise"))
-            await jpn.conn.send(P.Propose(to="GBR", kind="agreement", terms=P.Terms(
-                enabler="raa", jurisdiction="host_state")))
+            await jpn.conn.send(
+                P.Propose(
+                    to="GBR",
+                    kind="agreement",
+                    terms=P.Terms(enabler="raa", jurisdiction="host_state"),
+                )
+            )
             await gbr.until(lambda: len(gbr.state.proposals) == 2)
             ex, raa = gbr.state.proposals
             await gbr.conn.send(P.Respond(proposal=ex["id"], answer="accept"))
-            await gbr.conn.send(P.Respond(proposal=raa["id"], answer="counter", terms=P.Terms(
-                enabler="raa", jurisdiction="sending_state")))
-            await jpn.until(lambda: any(p["counter_of"] == raa["id"]
-                                        for p in jpn.state.proposals))
+            await gbr.conn.send(
+                P.Respond(
+                    proposal=raa["id"],
+                    answer="counter",
+                    terms=P.Terms(enabler="raa", jurisdiction="sending_state"),
+                )
+            )
+            await jpn.until(lambda: any(p["counter_of"] == raa["id"] for p in jpn.state.proposals))
             counter = next(p for p in jpn.state.proposals if p["counter_of"] == raa["id"])
             assert counter["frm"] == "GBR" and counter["terms"]["jurisdiction"] == "sending_state"
             await jpn.conn.send(P.Respond(proposal=counter["id"], answer="accept"))
@@ -61,8 +70,9 @@ def test_eight_turns_with_deals_inject_and_reconnect(tmp_path):
             assert obs.state.proposals == [] and teams["FRA"].state.proposals == []
             assert obs.state.scores == {} and obs.state.params == {}
             for a, t in teams.items():
-                await t.conn.send(P.Submit(turn=1, move=P.MovePayload(
-                    priorities=["GBR"] if a == "JPN" else [])))
+                await t.conn.send(
+                    P.Submit(turn=1, move=P.MovePayload(priorities=["GBR"] if a == "JPN" else []))
+                )
             for t in teams.values():
                 await t.turn(1)
             # the deals acted through the engine: both sides' moves carry them
@@ -74,18 +84,24 @@ def test_eight_turns_with_deals_inject_and_reconnect(tmp_path):
             assert h.session.game.model.blockers[0, d, 4] == 0.0  # jurisdiction settled
             dc = PARAMS.index("domestic_constraint")
             assert h.session.game.model.params[0, 0, dc] == pytest.approx(
-                h.session.game.setup.params[0, dc] + 0.05)  # Japan conceded: domestic cost
+                h.session.game.setup.params[0, dc] + 0.05
+            )  # Japan conceded: domestic cost
             assert h.session.game.model.params[0, 1, dc] == h.session.game.setup.params[1, dc]
             # turn 2: a private inject for Japan only
             await fac.conn.send(P.Inject(shock="scs-standoff", to="JPN", text="Only you know."))
-            await jpn.until(lambda: any(n.private for n in jpn.of("notice")
-                                        if "Only you know" in n.text))
+            await jpn.until(
+                lambda: any(n.private for n in jpn.of("notice") if "Only you know" in n.text)
+            )
             for t in teams.values():
                 await t.conn.send(P.Submit(turn=2, move=P.MovePayload()))
             for t in teams.values():
                 await t.turn(2)
-            assert not any("Only you know" in n.text for a, t in teams.items() if a != "JPN"
-                           for n in t.of("notice"))
+            assert not any(
+                "Only you know" in n.text
+                for a, t in teams.items()
+                if a != "JPN"
+                for n in t.of("notice")
+            )
             assert not any("Only you know" in line for line in gbr.state.log + obs.state.log)
             assert any("Only you know" in line for line in jpn.state.log)
             assert any("Only you know" in line for line in fac.state.log)
@@ -97,11 +113,14 @@ def test_eight_turns_with_deals_inject_and_reconnect(tmp_path):
             assert gbr.of("welcome")[-1].seat == "GBR"
             for turn in range(3, 9):
                 for t in teams.values():
-                    await t.conn.send(P.Submit(turn=turn, move=P.MovePayload(
-                        posture="cautious") if t is gbr else P.MovePayload()))
+                    await t.conn.send(
+                        P.Submit(
+                            turn=turn,
+                            move=P.MovePayload(posture="cautious") if t is gbr else P.MovePayload(),
+                        )
+                    )
                 for t in teams.values():
-                    await t.until(lambda t=t, turn=turn: t.state.turn >= turn or
-                                  bool(t.of("over")))
+                    await t.until(lambda t=t, turn=turn: t.state.turn >= turn or bool(t.of("over")))
             await asyncio.wait_for(h.finished.wait(), 60)
             await jpn.until(lambda: bool(jpn.of("over")))
             over = jpn.of("over")[-1]
@@ -140,23 +159,33 @@ def test_a_seat_moves_only_for_itself_and_tokens_are_checked(tmp_path):
                 assert P.parse_host(await ws.recv()).seat == "JPN"
                 await ws.recv()  # state
                 # the move names no actor: naming one is refused, nothing changes
-                await ws.send(json.dumps({"v": 1, "type": "submit", "turn": 1,
-                                          "move": {"actor": "GBR"}}))
+                await ws.send(
+                    json.dumps({"v": 1, "type": "submit", "turn": 1, "move": {"actor": "GBR"}})
+                )
                 errors = []
                 while not errors:
                     m = P.parse_host(await ws.recv())
                     errors += [m] if m.type == "error" else []
                 assert errors[0].code == "bad-message" and "actor" in errors[0].message
-                for bad, code in ((b"{nope", "bad-json"),
-                                  (json.dumps({"v": 2, "type": "ping"}), "bad-version"),
-                                  (json.dumps({"v": 1, "type": "advance"}), "forbidden"),
-                                  (json.dumps({"v": 1, "type": "inject", "shock": "nk-missiles"}),
-                                   "forbidden"),
-                                  (json.dumps({"v": 1, "type": "submit", "turn": 5,
-                                               "move": {}}), "stale"),
-                                  (json.dumps({"v": 1, "type": "propose", "to": "FRA",
-                                               "kind": "agreement", "terms": {"enabler": "raa",
-                                               "jurisdiction": "host_state"}}), None)):
+                for bad, code in (
+                    (b"{nope", "bad-json"),
+                    (json.dumps({"v": 2, "type": "ping"}), "bad-version"),
+                    (json.dumps({"v": 1, "type": "advance"}), "forbidden"),
+                    (json.dumps({"v": 1, "type": "inject", "shock": "nk-missiles"}), "forbidden"),
+                    (json.dumps({"v": 1, "type": "submit", "turn": 5, "move": {}}), "stale"),
+                    (
+                        json.dumps(
+                            {
+                                "v": 1,
+                                "type": "propose",
+                                "to": "FRA",
+                                "kind": "agreement",
+                                "terms": {"enabler": "raa", "jurisdiction": "host_state"},
+                            }
+                        ),
+                        None,
+                    ),
+                ):
                     await ws.send(bad)
                     if code is None:
                         continue
@@ -255,8 +284,9 @@ def test_the_turn_waits_for_answers_and_pauses_and_the_timer_ends_it(tmp_path):
             h.set_paused(True)
             p = h.session.proposals[0]
             await teams["GBR"].conn.send(P.Respond(proposal=p.id, answer="reject"))
-            await teams["GBR"].until(lambda: teams["GBR"].state.proposals[0]["status"]
-                                     == "rejected")
+            await teams["GBR"].until(
+                lambda: teams["GBR"].state.proposals[0]["status"] == "rejected"
+            )
             await asyncio.sleep(0.5)
             assert h.session.turn == 0  # paused: nothing advances
             h.set_paused(False)

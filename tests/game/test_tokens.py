@@ -49,14 +49,17 @@ def test_the_token_comes_from_the_environment_a_file_or_a_prompt(tmp_path):
     assert join_url(ADDR, "JPN", token_file=str(f), environ={}).endswith("token=jsontok8")
     # precedence: --token, the address, the file, the variable, then a prompt
     env = {TOKEN_ENV: "envtok123"}
-    assert join_url(f"{ADDR}/?seat=JPN&token=addrtok1", token="opt12345", token_file=str(f),
-                    environ=env).endswith("token=opt12345")
-    assert join_url(f"{ADDR}/?seat=JPN&token=addrtok1", token_file=str(f), environ=env
-                    ).endswith("token=addrtok1")
+    assert join_url(
+        f"{ADDR}/?seat=JPN&token=addrtok1", token="opt12345", token_file=str(f), environ=env
+    ).endswith("token=opt12345")
+    assert join_url(f"{ADDR}/?seat=JPN&token=addrtok1", token_file=str(f), environ=env).endswith(
+        "token=addrtok1"
+    )
     assert join_url(ADDR, "JPN", token_file=str(f), environ=env).endswith("token=jsontok8")
     asked = []
-    assert join_url(ADDR, "JPN", environ={}, prompt=lambda t: asked.append(t) or "typed999"
-                    ).endswith("token=typed999")
+    assert join_url(
+        ADDR, "JPN", environ={}, prompt=lambda t: asked.append(t) or "typed999"
+    ).endswith("token=typed999")
     assert asked == ["token (or join address) for JPN"]
     assert join_url(ADDR, "JPN", environ=env, prompt=lambda t: 1 / 0).endswith("envtok123")
     # what is not a token is one clear error naming where it came from
@@ -108,13 +111,34 @@ def _host(tmp_path, port: int, turns: int, env: dict) -> tuple[subprocess.Popen,
     from sim.inputs.loader import scenarios_dir
 
     sc = tmp_path / "two-seats.yaml"
-    sc.write_text((scenarios_dir() / "classroom.yaml").read_text().replace(
-        "seats: [JPN, GBR, FRA, DEU, NATO]", "seats: [JPN, GBR]"))
+    sc.write_text(
+        (scenarios_dir() / "classroom.yaml")
+        .read_text()
+        .replace("seats: [JPN, GBR, FRA, DEU, NATO]", "seats: [JPN, GBR]")
+    )
     out = tmp_path / "DIR"
-    host = subprocess.Popen([*WARGAME, "host", str(sc), "--headless", "--turns",
-                             str(turns), "--port", str(port), "--out", str(out), "--wait", "120",
-                             "--timeout", "300"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)
+    host = subprocess.Popen(
+        [
+            *WARGAME,
+            "host",
+            str(sc),
+            "--headless",
+            "--turns",
+            str(turns),
+            "--port",
+            str(port),
+            "--out",
+            str(out),
+            "--wait",
+            "120",
+            "--timeout",
+            "300",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     end = time.monotonic() + 120
     while not (out / "tokens.json").exists():
         assert host.poll() is None and time.monotonic() < end, host.stderr.read()
@@ -140,12 +164,41 @@ def test_bots_join_a_real_host_with_the_token_from_the_environment_and_a_file(tm
     f = tmp_path / "gbr-token"
     f.write_text(tokens["GBR"] + "\n")
     bots = [
-        subprocess.Popen([*WARGAME, "join", f"ws://127.0.0.1:{port}", "--seat", "JPN", "--bot",
-                          "--timeout", "240"], env={**client_env, TOKEN_ENV: tokens["JPN"]},
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
-        subprocess.Popen([*WARGAME, "join", f"ws://127.0.0.1:{port}", "--seat", "GBR", "--bot",
-                          "--token-file", str(f), "--timeout", "240"], env=client_env,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)]
+        subprocess.Popen(
+            [
+                *WARGAME,
+                "join",
+                f"ws://127.0.0.1:{port}",
+                "--seat",
+                "JPN",
+                "--bot",
+                "--timeout",
+                "240",
+            ],
+            env={**client_env, TOKEN_ENV: tokens["JPN"]},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ),
+        subprocess.Popen(
+            [
+                *WARGAME,
+                "join",
+                f"ws://127.0.0.1:{port}",
+                "--seat",
+                "GBR",
+                "--bot",
+                "--token-file",
+                str(f),
+                "--timeout",
+                "240",
+            ],
+            env=client_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ),
+    ]
     try:
         for b in bots:
             assert tokens["JPN"] not in _cmdline(b.pid) and tokens["GBR"] not in _cmdline(b.pid)
@@ -166,11 +219,18 @@ def test_join_serve_gives_its_sessions_the_token_in_the_environment_only(tmp_pat
     port, web = free_port(), free_port()
     env = {**os.environ, "XDG_RUNTIME_DIR": str(tmp_path / "run")}
     host, tokens = _host(tmp_path, port, 3, env)
-    client_env = {**os.environ, "XDG_RUNTIME_DIR": str(tmp_path / "client-run"),
-                  TOKEN_ENV: tokens["JPN"]}
-    serve = subprocess.Popen([*WARGAME, "join", f"ws://127.0.0.1:{port}/?seat=JPN", "--serve",
-                              "--port", str(web)], env=client_env, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+    client_env = {
+        **os.environ,
+        "XDG_RUNTIME_DIR": str(tmp_path / "client-run"),
+        TOKEN_ENV: tokens["JPN"],
+    }
+    serve = subprocess.Popen(
+        [*WARGAME, "join", f"ws://127.0.0.1:{port}/?seat=JPN", "--serve", "--port", str(web)],
+        env=client_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = serve.stdout.readline()
         m = re.search(r"on (http://127\.0\.0\.1:\d+/\?token=(\S+))", line)
@@ -183,8 +243,9 @@ def test_join_serve_gives_its_sessions_the_token_in_the_environment_only(tmp_pat
                     assert r.status == 403  # the page needs its own token
                 async with s.get(m.group(1)) as r:
                     assert r.status == 200
-                async with s.ws_connect(f"ws://127.0.0.1:{web}/ws/{page_token}"
-                                        "?width=100&height=30") as ws:
+                async with s.ws_connect(
+                    f"ws://127.0.0.1:{web}/ws/{page_token}?width=100&height=30"
+                ) as ws:
                     seen = ""
                     end = time.monotonic() + 90
                     while "Brief" not in seen:
@@ -192,8 +253,9 @@ def test_join_serve_gives_its_sessions_the_token_in_the_environment_only(tmp_pat
                         msg = await asyncio.wait_for(ws.receive(), end - time.monotonic())
                         if msg.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT):
                             data = msg.data
-                            seen += data.decode("utf-8", "replace") if isinstance(
-                                data, bytes) else data
+                            seen += (
+                                data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+                            )
                         else:
                             raise AssertionError(f"websocket closed: {seen[-500:]}")
                     # the host counts the seat as connected: the session's process joined

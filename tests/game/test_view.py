@@ -39,29 +39,37 @@ def test_view_equals_the_engine_state(game):
     assert np.array_equal(game.levels(turn=1), m.level_history()[1, 0])
     d = game.dyads().index("JPN-DEU")
     assert np.array_equal(game.history("JPN-DEU"), m.level_history()[:, 0, d])
-    assert np.array_equal(game.history(d, "exercise", WHAT_IF_ID),
-                          b.level_history()[:, 0, d, TRACKS.index("exercise")])
+    assert np.array_equal(
+        game.history(d, "exercise", WHAT_IF_ID),
+        b.level_history()[:, 0, d, TRACKS.index("exercise")],
+    )
     assert game.events(turn=2) == [e for e in run_events(m) if e["turn"] == 2]
     assert np.array_equal(game.explain(), explain(m, 0, 4, 5))
     assert game.params("DEU", WHAT_IF_ID)["china_caution"] == 0.1
     assert game.params("DEU")["china_caution"] == float(
-        m.params[0, AGENT_ACTORS.index("DEU"), PARAMS.index("china_caution")])
+        m.params[0, AGENT_ACTORS.index("DEU"), PARAMS.index("china_caution")]
+    )
     assert set(game.spent("JPN")) == {"GBR", "FRA", "DEU", "NATO"}
     assert sum(game.spent("JPN").values()) > 0
     assert game.partners("GBR") == ["JPN"]
     assert game.agreements()["JPN-GBR"]["isa"] is True
     assert [br.name for br in game.branches()] == [MAIN, WHAT_IF_ID]
-    assert game.what_if().forked_at == 2 and dict(game.what_if().set) == {
-        "DEU.china_caution": 0.1}
+    assert game.what_if().forked_at == 2 and dict(game.what_if().set) == {"DEU.china_caution": 0.1}
     with pytest.raises(KeyError, match="branches: main, what-if"):
         game.levels("other")
 
 
-@pytest.mark.parametrize("read", [
-    lambda g: g.levels(), lambda g: g.levels(WHAT_IF_ID), lambda g: g.levels(turn=0),
-    lambda g: g.history("JPN-GBR"), lambda g: g.history(0, "dialogue"),
-    lambda g: g.explain(),
-])
+@pytest.mark.parametrize(
+    "read",
+    [
+        lambda g: g.levels(),
+        lambda g: g.levels(WHAT_IF_ID),
+        lambda g: g.levels(turn=0),
+        lambda g: g.history("JPN-GBR"),
+        lambda g: g.history(0, "dialogue"),
+        lambda g: g.explain(),
+    ],
+)
 def test_a_widget_cannot_write_into_the_game(game, read):
     before = game.model.level_history().copy()
     arr = read(game)
@@ -102,16 +110,24 @@ def private_uses(source: str) -> list[str]:
 
 
 def test_the_check_finds_what_it_forbids():
-    src = ("from sim.engine.model import WargameModel\n"
-           "def f(game):\n    return game.model.levels[0], game.branch\n")
-    assert sorted(private_uses(src)) == ["line 1: imports sim.engine.model", "line 3: .branch",
-                                         "line 3: .model"]
+    src = (
+        "from sim.engine.model import WargameModel\n"
+        "def f(game):\n    return game.model.levels[0], game.branch\n"
+    )
+    assert sorted(private_uses(src)) == [
+        "line 1: imports sim.engine.model",
+        "line 3: .branch",
+        "line 3: .model",
+    ]
     assert private_uses("def f(game):\n    return game.levels(), Move.model_fields\n") == []
 
 
 def test_no_tui_module_reaches_into_the_model():
     files = sorted(TUI.rglob("*.py"))
     assert len(files) > 20
-    found = {str(f.relative_to(TUI)): u for f in files
-             if (u := private_uses(f.read_text(encoding="utf-8")))}
+    found = {
+        str(f.relative_to(TUI)): u
+        for f in files
+        if (u := private_uses(f.read_text(encoding="utf-8")))
+    }
     assert found == {}

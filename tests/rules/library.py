@@ -40,9 +40,13 @@ def still(setup: Setup, **values: float) -> Setup:
     initial = setup.world_initial.copy()
     for k, v in values.items():
         initial[II[k]] = v
-    return dataclasses.replace(setup, world_initial=initial, world_mean=initial.copy(),
-                               world_reversion=np.zeros_like(setup.world_reversion),
-                               world_noise=np.zeros_like(setup.world_noise))
+    return dataclasses.replace(
+        setup,
+        world_initial=initial,
+        world_mean=initial.copy(),
+        world_reversion=np.zeros_like(setup.world_reversion),
+        world_noise=np.zeros_like(setup.world_noise),
+    )
 
 
 def fired_by_turn(setup: Setup, runs, turns: int, seed: int = 0) -> np.ndarray:

@@ -74,8 +74,14 @@ def test_nato_grows_a_track_only_when_its_consensus_draw_succeeds():
     offers = np.full((R, len(nato.slots), K), 5.0)
 
     def consent(u: float) -> np.ndarray:
-        snap = m.snapshot(m.params, m.world.values, np.zeros_like(m.levels),
-                          np.full((R, K), u), MoveArrays.neutral(D), np.ones(R))
+        snap = m.snapshot(
+            m.params,
+            m.world.values,
+            np.zeros_like(m.levels),
+            np.full((R, K), u),
+            MoveArrays.neutral(D),
+            np.ones(R),
+        )
         return nato.consent(snap, offers.copy())
 
     np.testing.assert_array_equal(consent(0.0), offers)

@@ -40,8 +40,9 @@ def test_a_level_above_the_target_closes_down_of_the_gap():
     target = one_turn(5.0, up=0.0, down=1.0)
     assert np.all(target < 4.9)
     for down in (0.05, 0.2):
-        np.testing.assert_allclose(one_turn(5.0, up=1.0, down=down),
-                                   5.0 - down * (5.0 - target), atol=1e-12)
+        np.testing.assert_allclose(
+            one_turn(5.0, up=1.0, down=down), 5.0 - down * (5.0 - target), atol=1e-12
+        )
 
 
 def test_ties_are_sticky_with_the_shipped_constants():

@@ -59,8 +59,14 @@ def test_an_unmatched_wish_costs_no_bandwidth_toward_other_partners():
     setup = build("baseline", ["JPN.bandwidth=2.0"])
     m = WargameModel(setup, seed=0, runs=1)
     R, D, K = m.levels.shape
-    snap = m.snapshot(m.params, m.world.values, np.zeros((R, D, K)), np.zeros((R, K)),
-                      MoveArrays.neutral(D), np.ones(R))
+    snap = m.snapshot(
+        m.params,
+        m.world.values,
+        np.zeros((R, D, K)),
+        np.zeros((R, K)),
+        MoveArrays.neutral(D),
+        np.ones(R),
+    )
     want, _, _ = m.decide(snap)
     want = want.reshape(R, 2 * D, K)
     base = allocate(snap, want, m.slots)
@@ -82,8 +88,9 @@ def test_russia_pulls_european_bandwidth_home_but_not_japans():
     for ra in (0.2, 0.95):
         w = m.world.values.copy()
         w[:, 1] = ra
-        snap = m.snapshot(m.params, w, np.zeros((R, D, K)), np.zeros((R, K)),
-                          MoveArrays.neutral(D), np.ones(R))
+        snap = m.snapshot(
+            m.params, w, np.zeros((R, D, K)), np.zeros((R, K)), MoveArrays.neutral(D), np.ones(R)
+        )
         bw[ra] = effective_bandwidth(snap)[0]
     ai = m.setup.ai
     assert bw[0.95][ai["JPN"]] == bw[0.2][ai["JPN"]]
@@ -120,10 +127,18 @@ def test_retaliation_raises_caution_and_cools_visible_cooperation():
 
 
 def test_a_more_assertive_china_raises_european_presence_and_does_not_push_partners_away():
-    calm = run(turns=20, shocks=[shock(indices={"china_assertiveness": -0.2},
-                                       index_means={"china_assertiveness": -0.2})])
-    hot = run(turns=20, shocks=[shock(indices={"china_assertiveness": 0.2},
-                                      index_means={"china_assertiveness": 0.2})])
+    calm = run(
+        turns=20,
+        shocks=[
+            shock(indices={"china_assertiveness": -0.2}, index_means={"china_assertiveness": -0.2})
+        ],
+    )
+    hot = run(
+        turns=20,
+        shocks=[
+            shock(indices={"china_assertiveness": 0.2}, index_means={"china_assertiveness": 0.2})
+        ],
+    )
     ai = calm.setup.ai
     for a in ("GBR", "FRA"):
         assert np.mean(hot.presence[:, ai[a]]) > np.mean(calm.presence[:, ai[a]]) + 0.02
@@ -143,8 +158,9 @@ def test_the_default_caution_order_is_the_reports():
 def test_russia_as_a_shared_threat_links_the_theatres():
     war = [shock(indices={"russian_aggression": 0.3}, index_means={"russian_aggression": 0.3})]
     apart = run(turns=16, shocks=war, overrides=["DEU.theatre_linkage=0", "JPN.theatre_linkage=0"])
-    linked = run(turns=16, shocks=war,
-                 overrides=["DEU.theatre_linkage=0.9", "JPN.theatre_linkage=0.9"])
+    linked = run(
+        turns=16, shocks=war, overrides=["DEU.theatre_linkage=0.9", "JPN.theatre_linkage=0.9"]
+    )
     assert np.mean(level(linked, "JPN-DEU", DIA) - level(apart, "JPN-DEU", DIA)) > 0.02
 
 
@@ -208,10 +224,10 @@ def test_talks_stall_and_restart():
     stalled = np.array([r.stalled[:, d, e] for r in m.history])  # (T, R)
     opened = np.array([r.opened[:, d, e] for r in m.history])
     assert stalled.any()
-    run_, = np.nonzero(stalled.any(axis=0))[:1]
+    (run_,) = np.nonzero(stalled.any(axis=0))[:1]
     r = run_[0]
     t_stall = np.flatnonzero(stalled[:, r])[0]
-    assert opened[t_stall + 1:, r].any()  # reopened after stalling
+    assert opened[t_stall + 1 :, r].any()  # reopened after stalling
 
 
 def _signed_share(overrides, enabler, dyad, turns=40, shocks=(), runs=100):
@@ -220,18 +236,26 @@ def _signed_share(overrides, enabler, dyad, turns=40, shocks=(), runs=100):
 
 
 def test_an_unblocked_agreement_does_not_sign_itself_in_a_calm_world():
-    start = shock(enablers={"JPN-DEU.two_plus_two": "unblock"},
-                  indices={"china_assertiveness": -0.6, "russian_aggression": -0.5},
-                  index_means={"china_assertiveness": -0.6, "russian_aggression": -0.5})
+    start = shock(
+        enablers={"JPN-DEU.two_plus_two": "unblock"},
+        indices={"china_assertiveness": -0.6, "russian_aggression": -0.5},
+        index_means={"china_assertiveness": -0.6, "russian_aggression": -0.5},
+    )
     calm = _signed_share([], "two_plus_two", "JPN-DEU", shocks=[start])
     assert calm < 0.5
 
 
 def test_a_sharper_threat_helps_talks_past_their_blockers():
     calm = _signed_share([], "raa", "JPN-GBR", turns=40)
-    hot = _signed_share([], "raa", "JPN-GBR", turns=40,
-                        shocks=[shock(indices={"china_assertiveness": 0.25},
-                                      index_means={"china_assertiveness": 0.25})])
+    hot = _signed_share(
+        [],
+        "raa",
+        "JPN-GBR",
+        turns=40,
+        shocks=[
+            shock(indices={"china_assertiveness": 0.25}, index_means={"china_assertiveness": 0.25})
+        ],
+    )
     assert hot > calm
 
 
@@ -245,8 +269,14 @@ def test_a_two_plus_two_format_drives_other_agreements():
 def test_every_nato_member_can_withhold_consensus():
     m = WargameModel(build("baseline"), seed=0, runs=2)
     R, D, K = m.levels.shape
-    snap = m.snapshot(m.params, m.world.values, np.zeros((R, D, K)), np.zeros((R, K)),
-                      MoveArrays.neutral(D), np.ones(R))
+    snap = m.snapshot(
+        m.params,
+        m.world.values,
+        np.zeros((R, D, K)),
+        np.zeros((R, K)),
+        MoveArrays.neutral(D),
+        np.ones(R),
+    )
     nato = m.setup.ai["NATO"]
     base = consensus_chance(snap, nato, m.setup.members)
     snap.caution = snap.caution.copy()
@@ -257,8 +287,14 @@ def test_every_nato_member_can_withhold_consensus():
 def test_a_missing_agreement_weighs_on_willingness_below_its_cap():
     m = WargameModel(build("baseline"), seed=0, runs=1)
     R, D, K = m.levels.shape
-    snap = m.snapshot(m.params, m.world.values, np.zeros((R, D, K)), np.zeros((R, K)),
-                      MoveArrays.neutral(D), np.ones(R))
+    snap = m.snapshot(
+        m.params,
+        m.world.values,
+        np.zeros((R, D, K)),
+        np.zeros((R, K)),
+        MoveArrays.neutral(D),
+        np.ones(R),
+    )
     without, _, _ = m.decide(snap)
     d = m.setup.dyads.index("JPN-FRA")
     m.signed[:, d, ENABLERS.index("raa")] = True

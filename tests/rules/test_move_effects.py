@@ -21,8 +21,10 @@ def test_move_moves_its_target_beyond_chance(effects, case, standing):
     if e.exempt:
         assert case.exempt and case.sign * e.effect > 0  # still the intended direction
         return
-    assert e.passed, (f"{case.name} ({'standing' if standing else 'one-off'}): effect "
-                      f"{e.effect:+.3f}, chance SD {e.chance_sd:.3f}")
+    assert e.passed, (
+        f"{case.name} ({'standing' if standing else 'one-off'}): effect "
+        f"{e.effect:+.3f}, chance SD {e.chance_sd:.3f}"
+    )
 
 
 def test_every_seat_has_a_move_and_every_move_field_is_exercised():

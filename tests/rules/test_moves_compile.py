@@ -142,8 +142,7 @@ def test_deploying_adds_presence_at_its_cost_and_may_provoke():
     m = compiled(Move(actor="FRA", deploy=True))
     fra = AGENT_ACTORS.index("FRA")
     assert m.deploy[fra] > 0 and np.count_nonzero(m.deploy) == 1
-    assert m.cost[fra] == pytest.approx(
-        m.deploy[fra] * setups()["baseline"].rules["presence.cost"])
+    assert m.cost[fra] == pytest.approx(m.deploy[fra] * setups()["baseline"].rules["presence.cost"])
     assert m.provocation[fra] > 0
     same(m, neutral(), "deploy", "cost", "provocation")
 
@@ -172,8 +171,10 @@ def test_the_engine_charges_the_exercise_cost_of_its_exercise_track():
 def test_proposing_an_agreement_queues_that_negotiation():
     m = compiled(Move(actor="JPN", propose_agreement=["JPN-GBR.raa", "JPN-DEU.isa"]))
     dyads = setups()["baseline"].dyads
-    assert m.negotiate == [(dyads.index("JPN-GBR"), ENABLERS.index("raa")),
-                           (dyads.index("JPN-DEU"), ENABLERS.index("isa"))]
+    assert m.negotiate == [
+        (dyads.index("JPN-GBR"), ENABLERS.index("raa")),
+        (dyads.index("JPN-DEU"), ENABLERS.index("isa")),
+    ]
     same(m, neutral(), "negotiate")
 
 
@@ -188,18 +189,30 @@ def test_moves_of_several_seats_add_up_independently():
     assert np.array_equal(both.cost, ma.cost)
 
 
-@pytest.mark.parametrize("move,field,allowed", [
-    (Move(actor="DEU", priorities=["FRA"]), "DEU.priorities", "allowed: JPN"),
-    (Move(actor="NATO", propose_exercise=["GBR"]), "NATO.propose_exercise", "allowed: JPN"),
-    (Move(actor="GBR", propose_agreement=["JPN-FRA.raa"]), "GBR.propose_agreement",
-     "dyads: JPN-GBR"),
-    (Move(actor="JPN", propose_agreement=["JPN-GBR.treaty"]), "JPN.propose_agreement",
-     "allowed: isa, acsa"),
-    (Move(actor="JPN", propose_agreement=["JPN-GBR"]), "JPN.propose_agreement", "dyads:"),
-    (Move(actor="FRA", buy_equipment=["DEU"]), "FRA.buy_equipment", "allowed: JPN"),
-    (Move(actor="GBR", request_two_plus_two=["NATO"]), "GBR.request_two_plus_two",
-     "allowed: JPN"),
-])
+@pytest.mark.parametrize(
+    "move,field,allowed",
+    [
+        (Move(actor="DEU", priorities=["FRA"]), "DEU.priorities", "allowed: JPN"),
+        (Move(actor="NATO", propose_exercise=["GBR"]), "NATO.propose_exercise", "allowed: JPN"),
+        (
+            Move(actor="GBR", propose_agreement=["JPN-FRA.raa"]),
+            "GBR.propose_agreement",
+            "dyads: JPN-GBR",
+        ),
+        (
+            Move(actor="JPN", propose_agreement=["JPN-GBR.treaty"]),
+            "JPN.propose_agreement",
+            "allowed: isa, acsa",
+        ),
+        (Move(actor="JPN", propose_agreement=["JPN-GBR"]), "JPN.propose_agreement", "dyads:"),
+        (Move(actor="FRA", buy_equipment=["DEU"]), "FRA.buy_equipment", "allowed: JPN"),
+        (
+            Move(actor="GBR", request_two_plus_two=["NATO"]),
+            "GBR.request_two_plus_two",
+            "allowed: JPN",
+        ),
+    ],
+)
 def test_a_bad_move_is_an_input_error_naming_the_field_and_the_choices(move, field, allowed):
     with pytest.raises(InputError) as exc:
         compiled(move)
@@ -208,12 +221,15 @@ def test_a_bad_move_is_an_input_error_naming_the_field_and_the_choices(move, fie
     assert "\n" not in str(exc.value)
 
 
-@pytest.mark.parametrize("data,field", [
-    ({"actor": "USA"}, "actor"),
-    ({"actor": "JPN", "posture": "aggressive"}, "posture"),
-    ({"actor": "JPN", "priorities": ["KOR"]}, "priorities"),
-    ({"actor": "JPN", "statment": True}, "statment"),
-])
+@pytest.mark.parametrize(
+    "data,field",
+    [
+        ({"actor": "USA"}, "actor"),
+        ({"actor": "JPN", "posture": "aggressive"}, "posture"),
+        ({"actor": "JPN", "priorities": ["KOR"]}, "priorities"),
+        ({"actor": "JPN", "statment": True}, "statment"),
+    ],
+)
 def test_a_malformed_move_is_rejected_naming_the_field(data, field):
     with pytest.raises(ValidationError) as exc:
         Move.model_validate(data)
@@ -226,15 +242,19 @@ def _classroom_at_turn_2():
     return m
 
 
-BAD = [Move(actor="JPN", posture="firm", priorities=["GBR"]),
-       Move(actor="DEU", propose_exercise=["FRA"])]
+BAD = [
+    Move(actor="JPN", posture="firm", priorities=["GBR"]),
+    Move(actor="DEU", propose_exercise=["FRA"]),
+]
 GOOD = [Move(actor="JPN", posture="firm", priorities=["GBR"])]
 
 
 def test_a_bad_move_leaves_the_model_state_unchanged():
     m = _classroom_at_turn_2()
-    state = {k: getattr(m, k).copy() for k in
-             ("levels", "params", "signed", "negotiating", "blockers", "pressing", "talks")}
+    state = {
+        k: getattr(m, k).copy()
+        for k in ("levels", "params", "signed", "negotiating", "blockers", "pressing", "talks")
+    }
     world = (m.world.values.copy(), m.world.mean.copy())
     with pytest.raises(InputError, match="DEU.propose_exercise"):
         m.submit(BAD)

@@ -15,11 +15,13 @@ SITES = [int(s) for s in Site] + SHOCK_SITES
 
 
 @settings(max_examples=50, deadline=None)
-@given(seed=st.integers(0, 2**64 - 1), runs=st.lists(st.integers(0, 10**6), min_size=1,
-                                                      max_size=20, unique=True),
-       turn=st.integers(0, 400), site=st.sampled_from(SITES))
-def test_same_key_turn_and_site_give_the_same_draw_in_any_company_and_order(
-        seed, runs, turn, site):
+@given(
+    seed=st.integers(0, 2**64 - 1),
+    runs=st.lists(st.integers(0, 10**6), min_size=1, max_size=20, unique=True),
+    turn=st.integers(0, 400),
+    site=st.sampled_from(SITES),
+)
+def test_same_key_turn_and_site_give_the_same_draw_in_any_company_and_order(seed, runs, turn, site):
     batch = Stream(run_keys(seed, runs))
     first = batch.uniform(turn, site, (3,))
     batch.uniform(turn + 1, site, (3,))  # other draws in between change nothing
@@ -41,7 +43,7 @@ def test_every_draw_site_is_an_independent_stream():
     names = list(draws)
     bound = 4.5 / np.sqrt(20000)
     for i, a in enumerate(names):
-        for b in names[i + 1:]:
+        for b in names[i + 1 :]:
             r = np.corrcoef(draws[a], draws[b])[0, 1]
             assert abs(r) < bound, (a, b, r)
 

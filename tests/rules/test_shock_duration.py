@@ -15,8 +15,7 @@ def test_duration_restores_the_parameter_exactly(op, value):
     key = "DEU.china_caution" if op != "mul" else "GBR.bandwidth"
     a, p = (AI[key.split(".")[0]], PI[key.split(".")[1]])
     before = m.params[:, a, p].copy()
-    m.inject(Shock(id="tmp", name="temporary", at=None, duration=3,
-                   params={key: {op: value}}))
+    m.inject(Shock(id="tmp", name="temporary", at=None, duration=3, params={key: {op: value}}))
     m.step()  # turn 1: the shock applies
     during = m.params[:, a, p].copy()
     assert not np.array_equal(during, before)

@@ -135,9 +135,12 @@ def test_effects_stay_in_domain_and_temporary_ones_revert_exactly(where, data):
 
 
 @settings(max_examples=60, deadline=None)
-@given(data=st.data(), actor=st.sampled_from(["JPN", "GBR", "FRA", "DEU", "NATO"]),
-       dyad=st.sampled_from(["JPN-GBR", "JPN-FRA", "JPN-DEU", "JPN-NATO"]),
-       size=st.floats(-1.0, 1.0))
+@given(
+    data=st.data(),
+    actor=st.sampled_from(["JPN", "GBR", "FRA", "DEU", "NATO"]),
+    dyad=st.sampled_from(["JPN-GBR", "JPN-FRA", "JPN-DEU", "JPN-NATO"]),
+    size=st.floats(-1.0, 1.0),
+)
 def test_coercion_retaliation_and_missions_stay_in_the_unit_interval(data, actor, dyad, size):
     """Shocks that aim China's coercion or retaliation at an actor, or change a dyad's
     shared operations, keep those states in [0, 1] from any starting state."""
@@ -145,16 +148,24 @@ def test_coercion_retaliation_and_missions_stay_in_the_unit_interval(data, actor
     for state, _field in STATES:
         setattr(m, state, data.draw(_unit(getattr(m, state).shape)))
     start = {state: getattr(m, state).copy() for state, _ in STATES}
-    m.shocks.inject(Shock(id="china-acts", name="China acts", coercion={actor: size},
-                          retaliation={actor: size}, missions={dyad: size}))
+    m.shocks.inject(
+        Shock(
+            id="china-acts",
+            name="China acts",
+            coercion={actor: size},
+            retaliation={actor: size},
+            missions={dyad: size},
+        )
+    )
     m.shocks.apply(m, 1)
     for state, _field in STATES:
         now = getattr(m, state)
         assert np.all((now >= 0.0) & (now <= 1.0)), state
-        col = (slice(None), setups()["baseline"].dyads.index(dyad) if state == "missions"
-               else AI[actor])
-        np.testing.assert_allclose(now[col], np.clip(start[state][col] + size, 0, 1),
-                                   atol=1e-12)
+        col = (
+            slice(None),
+            setups()["baseline"].dyads.index(dyad) if state == "missions" else AI[actor],
+        )
+        np.testing.assert_allclose(now[col], np.clip(start[state][col] + size, 0, 1), atol=1e-12)
 
 
 @pytest.mark.parametrize("where", shocks(), ids=shock_ids())
@@ -177,17 +188,24 @@ def test_effects_are_what_the_file_says(where):
     for k in INDICES:
         want = np.clip(0.5 + s.indices.get(k, 0.0), 0, 1)
         np.testing.assert_allclose(m.world.values[:, II[k]], want, atol=1e-12)
-        np.testing.assert_allclose(m.world.mean[:, II[k]],
-                                   np.clip(0.5 + s.index_means.get(k, 0.0), 0, 1), atol=1e-12)
+        np.testing.assert_allclose(
+            m.world.mean[:, II[k]], np.clip(0.5 + s.index_means.get(k, 0.0), 0, 1), atol=1e-12
+        )
     for state, field in STATES:
         want = np.clip(0.5 + getattr(cs, field)[None], 0, 1)
-        np.testing.assert_allclose(getattr(m, state), np.broadcast_to(want, (R, want.shape[1])),
-                                   atol=1e-12)
+        np.testing.assert_allclose(
+            getattr(m, state), np.broadcast_to(want, (R, want.shape[1])), atol=1e-12
+        )
     for key, eff in s.params.items():
         a, p = key.split(".")
         old = before[:, AI[a], PI[p]]
-        want = (old + eff.add if eff.add is not None else
-                old * eff.mul if eff.mul is not None else np.full_like(old, eff.set))
+        want = (
+            old + eff.add
+            if eff.add is not None
+            else old * eff.mul
+            if eff.mul is not None
+            else np.full_like(old, eff.set)
+        )
         np.testing.assert_allclose(m.params[:, AI[a], PI[p]], np.clip(want, *PARAM_DOMAIN[p]))
 
 
@@ -202,8 +220,7 @@ def _temporary(draw):
 
 
 @settings(max_examples=150, deadline=None)
-@given(a=_temporary(), b=_temporary(), gap=st.integers(0, 6),
-       v=st.floats(0.3, 0.4))
+@given(a=_temporary(), b=_temporary(), gap=st.integers(0, 6), v=st.floats(0.3, 0.4))
 def test_overlapping_temporary_shocks_on_one_parameter_revert_on_time(a, b, gap, v):
     """Two temporary shocks on DEU.china_caution, the second `gap` turns after the first:
     the value changes only on the turns a shock applies or ends (turn + duration), and
@@ -269,10 +286,12 @@ def test_turn_and_quarter_forms_name_the_same_turn():
     base = setups()["baseline"]
     start = base.scenario.start  # 2020-Q1
     by_turn = base.compile_shock(Shock(id="t", name="t", at=3, indices={"nk_provocation": 0.1}))
-    by_date = base.compile_shock(Shock(id="q", name="q", at="2020-Q4",
-                                       indices={"nk_provocation": 0.1}))
-    early = base.compile_shock(Shock(id="e", name="e", at="2018-Q2",
-                                     indices={"nk_provocation": 0.1}))
+    by_date = base.compile_shock(
+        Shock(id="q", name="q", at="2020-Q4", indices={"nk_provocation": 0.1})
+    )
+    early = base.compile_shock(
+        Shock(id="e", name="e", at="2018-Q2", indices={"nk_provocation": 0.1})
+    )
     assert start == "2020-Q1" and by_turn.turn == by_date.turn == 3 and early.turn == 1
     fired = fired_by_turn(alone(base, by_turn, by_date, early), range(4), 5)
     assert fired[2, :, :2].all() and not fired[[0, 1, 3, 4], :, :2].any()
@@ -302,8 +321,9 @@ def test_transcript_russian_offensive_in_2021_q1():
     np.testing.assert_allclose(on.world.mean[:, ra] - off.world.mean[:, ra], 0.2, atol=1e-12)
     for key, add in (("DEU.russia_priority", 0.08), ("FRA.russia_priority", 0.1)):
         a, p = key.split(".")
-        np.testing.assert_allclose(on.params[:, AI[a], PI[p]] - off.params[:, AI[a], PI[p]],
-                                   add, atol=1e-12)
+        np.testing.assert_allclose(
+            on.params[:, AI[a], PI[p]] - off.params[:, AI[a], PI[p]], add, atol=1e-12
+        )
 
 
 def test_an_injected_shock_applies_at_the_next_step_and_only_then():
@@ -336,8 +356,7 @@ def test_an_injected_index_shock_moves_the_index_that_turn_in_every_run():
     off.step()
     ra = II["russian_aggression"]
     assert np.all(off.world.values[:, ra] < 0.75)
-    np.testing.assert_allclose(on.world.values[:, ra] - off.world.values[:, ra], 0.25,
-                               atol=1e-12)
+    np.testing.assert_allclose(on.world.values[:, ra] - off.world.values[:, ra], 0.25, atol=1e-12)
 
 
 def test_injecting_an_unknown_shock_is_an_input_error_and_queues_nothing():
@@ -433,8 +452,9 @@ def test_random_shocks_fire_in_the_same_runs_in_an_ensemble_and_alone(where):
 
 def test_two_random_shocks_draw_independently():
     base = setups()["baseline"]
-    coins = [base.compile_shock(Shock(id=f"coin-{c}", name=c, probability=0.5, once=False))
-             for c in "ab"]
+    coins = [
+        base.compile_shock(Shock(id=f"coin-{c}", name=c, probability=0.5, once=False)) for c in "ab"
+    ]
     fired = fired_by_turn(alone(base, *coins), range(2000), 3)  # (T, R, 2)
     n = fired[..., 0].size
     for j in (0, 1):
@@ -514,8 +534,9 @@ def test_actions_on_agreements_that_do_not_apply_to_the_pair_change_nothing(acti
         assert np.array_equal(before, now)
 
 
-@pytest.mark.parametrize("where", _select(lambda cs: cs.enablers),
-                         ids=_ids(_select(lambda cs: cs.enablers)))
+@pytest.mark.parametrize(
+    "where", _select(lambda cs: cs.enablers), ids=_ids(_select(lambda cs: cs.enablers))
+)
 def test_every_shipped_enabler_effect_does_what_it_says(where):
     setup, cs = _compiled(where)
     m = WargameModel(alone(setup), seed=0, runs=R)

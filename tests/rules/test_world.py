@@ -26,17 +26,25 @@ unit = st.floats(0.0, 1.0)
 
 def _world(initial, mean, reversion, noise, runs=4) -> World:
     setup = dataclasses.replace(
-        setups()["baseline"], world_initial=np.asarray(initial, float),
-        world_mean=np.asarray(mean, float), world_reversion=np.asarray(reversion, float),
-        world_noise=np.asarray(noise, float))
+        setups()["baseline"],
+        world_initial=np.asarray(initial, float),
+        world_mean=np.asarray(mean, float),
+        world_reversion=np.asarray(reversion, float),
+        world_noise=np.asarray(noise, float),
+    )
     return World(setup, runs)
 
 
 @settings(max_examples=100, deadline=None)
-@given(initial=hnp.arrays(float, N_IDX, elements=unit), mean=hnp.arrays(float, N_IDX, elements=unit),
-       reversion=hnp.arrays(float, N_IDX, elements=unit), turns=st.integers(1, 6))
+@given(
+    initial=hnp.arrays(float, N_IDX, elements=unit),
+    mean=hnp.arrays(float, N_IDX, elements=unit),
+    reversion=hnp.arrays(float, N_IDX, elements=unit),
+    turns=st.integers(1, 6),
+)
 def test_without_noise_an_index_closes_reversion_of_its_gap_to_the_mean_each_turn(
-        initial, mean, reversion, turns):
+    initial, mean, reversion, turns
+):
     w = _world(initial, mean, reversion, np.zeros(N_IDX))
     stream = Stream(run_keys(0, range(4)))
     for t in range(1, turns + 1):
@@ -59,8 +67,11 @@ def test_transcript_china_assertiveness_reverts_halfway_in_one_turn():
 
 
 @settings(max_examples=60, deadline=None)
-@given(initial=hnp.arrays(float, N_IDX, elements=unit), mean=hnp.arrays(float, N_IDX, elements=unit),
-       seed=st.integers(0, 2**32))
+@given(
+    initial=hnp.arrays(float, N_IDX, elements=unit),
+    mean=hnp.arrays(float, N_IDX, elements=unit),
+    seed=st.integers(0, 2**32),
+)
 def test_indices_stay_in_the_unit_interval_even_with_the_largest_noise(initial, mean, seed):
     w = _world(initial, mean, np.full(N_IDX, 0.05), np.full(N_IDX, 0.5), runs=50)
     stream = Stream(run_keys(seed, range(50)))
@@ -71,8 +82,11 @@ def test_indices_stay_in_the_unit_interval_even_with_the_largest_noise(initial, 
 
 
 @settings(max_examples=30, deadline=None)
-@given(noise=hnp.arrays(float, N_IDX, elements=st.floats(0.0, 0.05)), seed=st.integers(0, 2**32),
-       turn=st.integers(1, 40))
+@given(
+    noise=hnp.arrays(float, N_IDX, elements=st.floats(0.0, 0.05)),
+    seed=st.integers(0, 2**32),
+    turn=st.integers(1, 40),
+)
 def test_the_noise_step_is_noise_times_the_worlds_own_normal_draw(noise, seed, turn):
     """With no reversion and room on both sides, one turn's step is exactly
     `noise · z` with z the run's standard normal at (turn, Site.WORLD)."""

@@ -46,5 +46,6 @@ async def form_for(pilot, app, actor: str):
     def ready() -> bool:
         s = app.screen
         return isinstance(s, MoveForm) and s.actor == actor and bool(s.query("#submit"))
+
     await wait_for(pilot, ready, tries=500)
     return app.screen

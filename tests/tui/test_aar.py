@@ -27,8 +27,11 @@ def test_report_html_and_markdown(tmp_path):
     md = md_path.read_text()
     assert html.count("data:image/png;base64,") == 4
     assert not re.search(r"(src|href)=['\"](?!data:)", html)  # nothing external
-    for heading in ("Timeline of shocks and moves", "Cooperation at the end",
-                    "Biggest changes and their drivers"):
+    for heading in (
+        "Timeline of shocks and moves",
+        "Cooperation at the end",
+        "Biggest changes and their drivers",
+    ):
         assert heading in html and f"## {heading}" in md
     assert "What-if" not in md
     assert "Chinese maritime coercion" in md  # the injected shock by name

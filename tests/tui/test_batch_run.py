@@ -14,9 +14,29 @@ from sim.research.replay import RunSpec
 
 def test_batch_run_stepped_in_a_game_equals_its_rows(tmp_path):
     out = tmp_path / "b"
-    subprocess.run([sys.executable, "-m", "sim", "batch", "baseline", "--runs", "12", "--seed",
-                    "5", "--turns", "8", "--sweep", "DEU.china_caution=0.2:0.8:3", "--out",
-                    str(out), "--workers", "1"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "batch",
+            "baseline",
+            "--runs",
+            "12",
+            "--seed",
+            "5",
+            "--turns",
+            "8",
+            "--sweep",
+            "DEU.china_caution=0.2:0.8:3",
+            "--out",
+            str(out),
+            "--workers",
+            "1",
+        ],
+        check=True,
+        capture_output=True,
+    )
     rows = pd.read_parquet(out / "levels.parquet")
     for k in (0, 7, 35):
         spec = RunSpec.from_batch(out, k)
@@ -26,9 +46,14 @@ def test_batch_run_stepped_in_a_game_equals_its_rows(tmp_path):
         mine = rows[rows.run == k].sort_values(["turn", "dyad", "track"])
         dyads, tracks = list(game.setup.dyads), ["dialogue", "exchange", "exercise"]
         hist = game.model.level_history()[:, 0]
-        expect = np.array([hist[t, dyads.index(d), tracks.index(tr)]
-                           for t, d, tr in zip(mine.turn, mine.dyad.astype(str),
-                                               mine.track.astype(str), strict=True)])
+        expect = np.array(
+            [
+                hist[t, dyads.index(d), tracks.index(tr)]
+                for t, d, tr in zip(
+                    mine.turn, mine.dyad.astype(str), mine.track.astype(str), strict=True
+                )
+            ]
+        )
         assert np.array_equal(mine.level.to_numpy(), expect)
         # a saved game of it keeps the random stream
         saved = game.save(tmp_path / f"run{k}.json")

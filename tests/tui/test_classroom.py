@@ -88,7 +88,11 @@ async def _client_tabs(tmp_path):
         await pilot.pause()
         await pilot.click("#accept")
         await pilot.pause()
-        assert [m.answer for m in app.sent if m.type == "respond"] == ["accept"], (app.sent, app.query_one("#tabs").active, app.focused)
+        assert [m.answer for m in app.sent if m.type == "respond"] == ["accept"], (
+            app.sent,
+            app.query_one("#tabs").active,
+            app.focused,
+        )
 
 
 def test_another_seat_does_not_see_the_private_inject(tmp_path):

@@ -54,6 +54,7 @@ def test_every_binding_is_in_help_and_palette():
                 assert c.title in palette, c
                 assert c.display in palette[c.title].help
             assert shown.splitlines() == [f"{k:<10} {v}" for k, v in help_rows(DASHBOARD)]
+
     run(go())
 
 
@@ -97,6 +98,7 @@ def test_actions_are_refused_while_a_turn_runs():
             await pilot.press("i")
             await pilot.pause()
             assert isinstance(app.screen, InjectScreen)
+
     run(go())
 
 
@@ -104,7 +106,7 @@ def test_readme_names_every_dashboard_key():
     from pathlib import Path
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    part = readme[readme.index("opens the dashboard"):readme.index("- Classroom:")]
+    part = readme[readme.index("opens the dashboard") : readme.index("- Classroom:")]
     for c in DASHBOARD:
         if c.bound:
             assert f"`{c.display.split(' / ')[0]}`" in part, c

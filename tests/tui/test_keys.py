@@ -35,7 +35,11 @@ def test_matrix_shows_dyads_and_n_advances_date():
             assert isinstance(dash, Dashboard)
             table = dash.query_one("#matrix")
             assert [str(r.label) for r in table.rows.values()] == [
-                "JPN-GBR", "JPN-FRA", "JPN-DEU", "JPN-NATO"]
+                "JPN-GBR",
+                "JPN-FRA",
+                "JPN-DEU",
+                "JPN-NATO",
+            ]
             assert app.game.date == "2020-Q1"
             await pilot.press("n")
             await settle(pilot, app)
@@ -46,6 +50,7 @@ def test_matrix_shows_dyads_and_n_advances_date():
             changes = [t for k, t in log(app) if k == "change"]
             assert changes and all("driven by" in t or "held steady" in t for t in changes)
             assert "2020-Q3" in str(dash.query_one("#status").render())
+
     run(go())
 
 
@@ -65,7 +70,9 @@ def test_log_reasons_follow_the_attribution():
             first = next(t for kind, t in log(app) if kind == "change")
             assert first.startswith(f"{m.setup.dyads[d]} {TRACKS[k]}")
             from sim.vocabulary import DRIVER_LABELS
+
             assert DRIVER_LABELS[top_drivers(c, d, k)[0][0]] in first
+
     run(go())
 
 
@@ -81,6 +88,7 @@ def test_cell_selection_shows_anchor():
             lvl = app.game.model.levels[0, 2, 2]
             text = str(dash.query_one("#anchor").render())
             assert "JPN-DEU exercise" in text and anchor("exercise", lvl) in text
+
     run(go())
 
 
@@ -98,12 +106,13 @@ def test_run_pause_and_back():
             await settle(pilot, app)
             assert not app.screen.running and app.game.turn >= 2
             t = app.game.turn
-            before = app.game.model.level_history()[: t].copy()
+            before = app.game.model.level_history()[:t].copy()
             await pilot.press("b")
             await pilot.pause()
             assert app.game.turn == t - 1
             assert (app.game.model.level_history() == before).all()
             assert any("back to" in x for _, x in log(app))
+
     run(go())
 
 
@@ -143,6 +152,7 @@ def test_inject_library_and_custom():
             assert "unknown index 'moon_phase'" in str(scr.query_one("#inject-error").render())
             await pilot.press("escape")
             assert isinstance(app.screen, Dashboard)
+
     run(go())
 
 
@@ -169,6 +179,7 @@ def test_what_if_forks_branch_side_by_side():
             assert g.branch.turn == g.turn == 4
             assert (g.branch.model.levels != g.model.levels).any()
             assert any("what-if branch vs main" in t for _, t in log(app))
+
     run(go())
 
 
@@ -210,6 +221,7 @@ def test_save_load_export_help_actor_quit(in_tmp):
             await pilot.press("q")
             await pilot.pause()
         assert app.return_code == 0
+
     run(go())
 
 
@@ -222,6 +234,7 @@ def test_bad_load_path_is_logged_not_raised(in_tmp):
             await pilot.press("enter")
             await pilot.pause()
             assert ("error", "missing.json: file not found") in log(app)
+
     run(go())
 
 
@@ -254,6 +267,7 @@ def test_classroom_two_seats_hot_seat():
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, Dashboard) and app.game.turn == 1
+
     run(go())
 
 
@@ -271,6 +285,7 @@ def test_picker_then_dashboard():
             await pilot.press("enter")
             await pilot.pause()
             assert isinstance(app.screen, Dashboard) and app.game.setup.name == "baseline"
+
     run(go())
 
 
@@ -280,14 +295,25 @@ def test_command_palette_lists_game_actions():
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             titles = [c.title for c in app.get_system_commands(app.screen)]
-            for t in ("Next turn", "Run / pause", "Back one turn", "Inject a shock",
-                      "What-if branch", "Save game", "Load game", "Export report", "Help"):
+            for t in (
+                "Next turn",
+                "Run / pause",
+                "Back one turn",
+                "Inject a shock",
+                "What-if branch",
+                "Save game",
+                "Load game",
+                "Export report",
+                "Help",
+            ):
                 assert t in titles
+
     run(go())
 
 
 def test_classroom_played_to_the_end_with_two_seats_and_a_report(in_tmp):
     """The classroom exercise, JPN and GBR seated, all 12 turns, one inject, then export."""
+
     async def go():
         app = make_app(scenario="classroom", seed=4, seats=["JPN", "GBR"])
         async with app.run_test(size=SIZE) as pilot:
@@ -318,4 +344,5 @@ def test_classroom_played_to_the_end_with_two_seats_and_a_report(in_tmp):
             await settle(pilot, app)
             html = (in_tmp / "reports" / f"classroom-seed4-t{total}.html").read_text()
             assert "JPN prioritises DEU" in html and "data:image/png;base64" in html
+
     run(go())

@@ -40,9 +40,16 @@ async def _dashboard(pilot, app) -> Dashboard:
     return app.screen
 
 
-@pytest.mark.parametrize("after", [["enter", "enter"], ["enter", "enter", "enter"],
-                                   ["enter", "escape"], ["enter", "escape", "escape"]],
-                         ids="-".join)
+@pytest.mark.parametrize(
+    "after",
+    [
+        ["enter", "enter"],
+        ["enter", "enter", "enter"],
+        ["enter", "escape"],
+        ["enter", "escape", "escape"],
+    ],
+    ids="-".join,
+)
 def test_a_command_typed_fast_runs_once_and_the_dashboard_stays(after):
     async def go():
         app = make_app()
@@ -66,6 +73,7 @@ def test_a_command_typed_fast_runs_once_and_the_dashboard_stays(after):
             await pilot.press("n")
             await settle(pilot, app)
             assert app.game.turn == turn + 1  # the dashboard still answers keys
+
     asyncio.run(go())
 
 
@@ -79,11 +87,26 @@ def test_no_palette_opens_while_quitting():
                 await pilot.pause(0.02)
             assert not any(isinstance(s, Palette) for s in app.screen_stack)
         # leaving run_test raises what the app raised (a failed palette search)
+
     asyncio.run(go())
 
 
-WORDS = ["next", "run", "back", "inject", "what", "save", "load", "export", "help", "actor",
-         "theme", "keys", "scr", "zzz"]
+WORDS = [
+    "next",
+    "run",
+    "back",
+    "inject",
+    "what",
+    "save",
+    "load",
+    "export",
+    "help",
+    "actor",
+    "theme",
+    "keys",
+    "scr",
+    "zzz",
+]
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -91,6 +114,7 @@ def test_random_bursts_into_the_palette(seed):
     """Bursts of Ctrl+P, part of a command's name, maybe Down, then Enter, Escape or Tab,
     sometimes an extra Escape, without waiting in between: never a crash or a blank
     screen."""
+
     async def go():
         rng = random.Random(seed)
         app = make_app()
@@ -98,7 +122,7 @@ def test_random_bursts_into_the_palette(seed):
             await _dashboard(pilot, app)
             for rep in range(18):
                 word = rng.choice(WORDS)
-                keys = ["ctrl+p", *word[:rng.randint(1, len(word))]]
+                keys = ["ctrl+p", *word[: rng.randint(1, len(word))]]
                 keys += ["down"] if rng.random() < 0.5 else []
                 keys += [rng.choice(["enter", "escape", "enter", "tab"])]
                 keys += ["escape"] if rng.random() < 0.3 else []
@@ -113,4 +137,5 @@ def test_random_bursts_into_the_palette(seed):
                 await pilot.pause(0.02)
             assert app.is_running and len(app.screen_stack) >= 2
             assert any(isinstance(s, Dashboard) for s in app.screen_stack)
+
     asyncio.run(go())

@@ -21,11 +21,18 @@ def _send(app, *keys):
         app._driver.send_message(events.Key(k, CHAR.get(k, k)))
 
 
-@pytest.mark.parametrize("opener, keys", [
-    ("s", ["enter", "enter"]), ("s", ["enter", "escape"]), ("e", ["escape", "escape"]),
-    ("l", ["escape", "enter"]), ("w", ["escape", "escape"]), ("i", ["escape", "escape", "escape"]),
-    ("question_mark", ["escape", "question_mark", "escape"]),
-])
+@pytest.mark.parametrize(
+    "opener, keys",
+    [
+        ("s", ["enter", "enter"]),
+        ("s", ["enter", "escape"]),
+        ("e", ["escape", "escape"]),
+        ("l", ["escape", "enter"]),
+        ("w", ["escape", "escape"]),
+        ("i", ["escape", "escape", "escape"]),
+        ("question_mark", ["escape", "question_mark", "escape"]),
+    ],
+)
 def test_double_dismiss_leaves_the_dashboard(opener, keys):
     async def go():
         app = make_app()
@@ -43,6 +50,7 @@ def test_double_dismiss_leaves_the_dashboard(opener, keys):
             await pilot.press("n")
             await settle(pilot, app)
             assert app.game.turn == 1  # the dashboard still answers keys
+
     asyncio.run(go())
 
 
@@ -59,4 +67,5 @@ def test_help_dismissed_twice_in_code_is_harmless():
             await wait_for(pilot, lambda: app.screen is dash)
             await pilot.pause()
             assert app.screen is dash and len(app.screen_stack) == 2
+
     asyncio.run(go())

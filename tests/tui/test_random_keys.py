@@ -16,11 +16,44 @@ from textual import events
 
 from tests.tui.conftest import make_app
 
-KEYS = ["n", "space", "r", "b", "i", "w", "a", "s", "l", "e", "question_mark", "escape",
-        "enter", "tab", "up", "down", "left", "right", "x", "1", "0", "full_stop",
-        "equals_sign", "D", "backspace", "shift+tab"]
-CHAR = {"space": " ", "question_mark": "?", "full_stop": ".", "equals_sign": "=",
-        "enter": "\r", "tab": "\t", "escape": "\x1b", "backspace": "\x7f"}
+KEYS = [
+    "n",
+    "space",
+    "r",
+    "b",
+    "i",
+    "w",
+    "a",
+    "s",
+    "l",
+    "e",
+    "question_mark",
+    "escape",
+    "enter",
+    "tab",
+    "up",
+    "down",
+    "left",
+    "right",
+    "x",
+    "1",
+    "0",
+    "full_stop",
+    "equals_sign",
+    "D",
+    "backspace",
+    "shift+tab",
+]
+CHAR = {
+    "space": " ",
+    "question_mark": "?",
+    "full_stop": ".",
+    "equals_sign": "=",
+    "enter": "\r",
+    "tab": "\t",
+    "escape": "\x1b",
+    "backspace": "\x7f",
+}
 SIZES = [(80, 24), (200, 50)]
 
 
@@ -31,8 +64,11 @@ def presses(seed: int, n: int) -> list[str]:
 
 async def drive(keys: list[str], size: tuple[int, int], seats=(), scenario="baseline"):
     """Send `keys` to a fresh app; fail on a crash or a blank screen. Returns the turn."""
-    app = make_app(scenario, seats=list(seats)) if scenario else \
-        __import__("tui.app", fromlist=["WargameApp"]).WargameApp(None, seed=1)
+    app = (
+        make_app(scenario, seats=list(seats))
+        if scenario
+        else __import__("tui.app", fromlist=["WargameApp"]).WargameApp(None, seed=1)
+    )
     async with app.run_test(size=size) as pilot:
         for i, key in enumerate(keys):
             char = CHAR.get(key, key if len(key) == 1 else None)

@@ -20,10 +20,20 @@ def played(seats=("JPN", "GBR")) -> Game:
     g = Game("baseline", seed=3, overrides=["FRA.bandwidth=5"], seats=list(seats))
     g.step()
     g.inject("scs-coercion")  # from another scenario of the library: stored in full
-    g.step([Move(actor="JPN", priorities=["GBR"], posture="firm", propose_exercise=["DEU"]),
-            Move(actor="GBR", statement=True, propose_agreement=["JPN-GBR.raa"])])
-    g.inject(Shock(id="custom-1", name="Custom", indices={"russian_aggression": 0.3},
-                   params={"DEU.china_caution": {"add": -0.2}}))
+    g.step(
+        [
+            Move(actor="JPN", priorities=["GBR"], posture="firm", propose_exercise=["DEU"]),
+            Move(actor="GBR", statement=True, propose_agreement=["JPN-GBR.raa"]),
+        ]
+    )
+    g.inject(
+        Shock(
+            id="custom-1",
+            name="Custom",
+            indices={"russian_aggression": 0.3},
+            params={"DEU.china_caution": {"add": -0.2}},
+        )
+    )
     for _ in range(3):
         g.step()
     return g
@@ -136,12 +146,18 @@ def test_tampered_levels_are_refused(tmp_path):
         Game.load(path)
 
 
-@pytest.mark.parametrize("text,match", [
-    ("{not json", "invalid JSON"),
-    ('{"scenario": "baseline"}', "not a saved game"),
-    ('{"scenario": "baseline", "scenario_path": "x", "digest": "d", "seed": 0, "turn": 0,'
-     ' "final": {}, "colour": 1}', "Extra inputs"),
-])
+@pytest.mark.parametrize(
+    "text,match",
+    [
+        ("{not json", "invalid JSON"),
+        ('{"scenario": "baseline"}', "not a saved game"),
+        (
+            '{"scenario": "baseline", "scenario_path": "x", "digest": "d", "seed": 0, "turn": 0,'
+            ' "final": {}, "colour": 1}',
+            "Extra inputs",
+        ),
+    ],
+)
 def test_bad_files_give_one_line_errors(tmp_path, text, match):
     p = tmp_path / "bad.json"
     p.write_text(text)

@@ -58,8 +58,10 @@ async def screen_until(ws, needle: str, seen: list[str], timeout: float = 30.0) 
 
 
 async def drive(ws_url: str) -> None:
-    async with aiohttp.ClientSession() as session, \
-            session.ws_connect(f"{ws_url}?width=160&height=50") as ws:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(f"{ws_url}?width=160&height=50") as ws,
+    ):
         seen: list[str] = []
         await screen_until(ws, "JPN-NATO", seen)
         assert "2020-Q1" in "".join(seen)
@@ -72,9 +74,23 @@ def start(*args: str, port: int | None = None):
     """`wargame serve baseline ARGS` on a free loopback port; returns (process, port, URL
     printed with its token)."""
     port = port or free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "sim", "serve", "baseline", "--seed", "1",
-                             "--port", str(port), *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "serve",
+            "baseline",
+            "--seed",
+            "1",
+            "--port",
+            str(port),
+            *args,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     line = proc.stdout.readline()  # blocks until the server prints its address
     m = re.search(r"on (http\S+)", line)
     if m is None:
@@ -107,17 +123,24 @@ def test_serve_shows_the_dashboard_in_a_browser_session():
 
 
 def test_token_is_required_and_public_url_names_the_websocket():
-    proc, port, url = start("--public-url", "https://games.example.org/wargame/",
-                            "--token", "t" * 20)
+    proc, port, url = start(
+        "--public-url", "https://games.example.org/wargame/", "--token", "t" * 20
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         assert url == "https://games.example.org/wargame/?token=" + "t" * 20
-        for path in ("/", "/?token=wrong", "/static/js/textual.js", "/ws", "/ws/wrong",
-                     "/download/x", "/?token=" + "t" * 19):
+        for path in (
+            "/",
+            "/?token=wrong",
+            "/static/js/textual.js",
+            "/ws",
+            "/ws/wrong",
+            "/download/x",
+            "/?token=" + "t" * 19,
+        ):
             assert status(base + path) == 403, path
         page = wait_for_page(f"{base}/?token={'t' * 20}")
-        assert 'data-session-websocket-url="wss://games.example.org/wargame/ws/' + "t" * 20 \
-            in page
+        assert 'data-session-websocket-url="wss://games.example.org/wargame/ws/' + "t" * 20 in page
         assert status(f"{base}/static/js/textual.js?token={'t' * 20}") == 200
     finally:
         proc.kill()
@@ -130,13 +153,16 @@ def test_session_cap():
     ws_url = f"ws://127.0.0.1:{port}/ws/{token}"
 
     async def two():
-        async with aiohttp.ClientSession() as session, \
-                session.ws_connect(f"{ws_url}?width=100&height=30") as ws:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(f"{ws_url}?width=100&height=30") as ws,
+        ):
             await screen_until(ws, "JPN-NATO", [])
             with pytest.raises(aiohttp.WSServerHandshakeError) as exc:
                 async with session.ws_connect(ws_url):
                     pass
             assert exc.value.status == 503
+
     try:
         asyncio.run(asyncio.wait_for(two(), 90))
     finally:
@@ -150,13 +176,16 @@ def test_signal_stops_server_and_sessions_quickly(sig):
     token = url.split("token=")[1]
 
     async def open_session_then_signal() -> float:
-        async with aiohttp.ClientSession() as session, session.ws_connect(
-                f"ws://127.0.0.1:{port}/ws/{token}?width=100&height=30") as ws:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(f"ws://127.0.0.1:{port}/ws/{token}?width=100&height=30") as ws,
+        ):
             await screen_until(ws, "JPN-NATO", [])
             t0 = time.monotonic()
             proc.send_signal(sig)
             await asyncio.get_running_loop().run_in_executor(None, proc.wait, 10)
             return time.monotonic() - t0
+
     try:
         took = asyncio.run(asyncio.wait_for(open_session_then_signal(), 90))
         assert proc.returncode is not None and took < 2.0, took

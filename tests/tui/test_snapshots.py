@@ -40,8 +40,7 @@ def test_move_form(snap_compare):
     async def run_before(pilot):
         await pilot.press("n")
 
-    assert snap_compare(make_app(seats=["JPN", "GBR"]), terminal_size=SIZE,
-                        run_before=run_before)
+    assert snap_compare(make_app(seats=["JPN", "GBR"]), terminal_size=SIZE, run_before=run_before)
 
 
 def test_help_screen(snap_compare):

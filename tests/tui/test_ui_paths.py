@@ -42,8 +42,9 @@ async def _save_as(pilot, app, typed: str, answer: str | None) -> None:
     await settle(pilot, app)
 
 
-@pytest.mark.parametrize("typed, inside", [("../escape.json", False), ("ABS", False),
-                                           ("saves/new.json", True)])
+@pytest.mark.parametrize(
+    "typed, inside", [("../escape.json", False), ("ABS", False), ("saves/new.json", True)]
+)
 def test_save_outside_the_folder_asks_first(in_tmp, typed, inside):
     game_dir = in_tmp / "game"
     game_dir.mkdir()
@@ -63,6 +64,7 @@ def test_save_outside_the_folder_asks_first(in_tmp, typed, inside):
             assert not target.exists()
             await _save_as(pilot, app, typed, "y")
             assert target.exists()
+
     asyncio.run(go())
 
 
@@ -88,4 +90,5 @@ def test_overwrite_asks_and_report_too(in_tmp):
             await settle(pilot, app)
             assert (in_tmp / "r.md").read_text() == "keep" and not (in_tmp / "r.html").exists()
             assert not [p for p in in_tmp.iterdir() if p.name.endswith(".tmp")]
+
     asyncio.run(go())

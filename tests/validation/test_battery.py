@@ -67,31 +67,70 @@ def test_shipped_claims_file_validates_and_spans_the_report():
     assert {c.direction for c in doc.claims} == {"up", "down"}
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda c: [c, c], "duplicate claim id 'raa-up'"),
-    (lambda c: [twin(c, treatment={"scenario": "uk-raa-signd"})],
-     "no such scenario 'uk-raa-signd' (did you mean 'uk-raa-signed'?)"),
-    (lambda c: [twin(c, treatment={"scenario": "baseline", "set": {"DEU.china_cuation": 0.1}})],
-     "unknown lever 'china_cuation' (did you mean 'china_caution'?)"),
-    (lambda c: [twin(c, source="the report, somewhere")], "source"),
-    (lambda c: [twin(c, metric={"kind": "spent", "dyads": ["JPN-GBR"]})],
-     "a spent metric needs dyads, actor"),
-    (lambda c: [twin(c, direction="sideways")], "'sideways' is not allowed"),
-    (lambda c: [twin(c, window={"start": 9, "end": 4})], "end 4 is before start 9"),
-    (lambda c: [{**c, "extra": 1}], "unknown key 'extra'"),
-    (lambda c: [twin(c, window={"start": 5, "end": 41})],
-     "claims[0].window.end: turn 41 is after the last turn of baseline (40)"),
-    (lambda c: [twin(c, metric={"kind": "level", "dyads": ["JPN-GRB"], "tracks": ["exercise"]})],
-     "unknown dyad 'JPN-GRB' (did you mean 'JPN-GBR'?)"),
-    (lambda c: [twin(c, treatment={"scenario": "baseline", "set": {"DEU.china_caution": 2}})],
-     "claims[0].treatment.set.DEU.china_caution: DEU.china_caution = 2.0 is out of range"),
-    (lambda c: [twin(c, treatment={"scenario": "baseline", "shocks": [
-        {"at": 4, "indices": {"china_assertivness": 0.2}}]})],
-     "claims[0].treatment.shocks[0].indices"),
-    (lambda c: [twin(c, treatment={"scenario": "baseline", "moves": [
-        {"move": {"actor": "JPN", "propose_exercise": ["ITA"]}}]})],
-     "claims[0].treatment.moves[0].move.propose_exercise[0]"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda c: [c, c], "duplicate claim id 'raa-up'"),
+        (
+            lambda c: [twin(c, treatment={"scenario": "uk-raa-signd"})],
+            "no such scenario 'uk-raa-signd' (did you mean 'uk-raa-signed'?)",
+        ),
+        (
+            lambda c: [
+                twin(c, treatment={"scenario": "baseline", "set": {"DEU.china_cuation": 0.1}})
+            ],
+            "unknown lever 'china_cuation' (did you mean 'china_caution'?)",
+        ),
+        (lambda c: [twin(c, source="the report, somewhere")], "source"),
+        (
+            lambda c: [twin(c, metric={"kind": "spent", "dyads": ["JPN-GBR"]})],
+            "a spent metric needs dyads, actor",
+        ),
+        (lambda c: [twin(c, direction="sideways")], "'sideways' is not allowed"),
+        (lambda c: [twin(c, window={"start": 9, "end": 4})], "end 4 is before start 9"),
+        (lambda c: [{**c, "extra": 1}], "unknown key 'extra'"),
+        (
+            lambda c: [twin(c, window={"start": 5, "end": 41})],
+            "claims[0].window.end: turn 41 is after the last turn of baseline (40)",
+        ),
+        (
+            lambda c: [
+                twin(c, metric={"kind": "level", "dyads": ["JPN-GRB"], "tracks": ["exercise"]})
+            ],
+            "unknown dyad 'JPN-GRB' (did you mean 'JPN-GBR'?)",
+        ),
+        (
+            lambda c: [
+                twin(c, treatment={"scenario": "baseline", "set": {"DEU.china_caution": 2}})
+            ],
+            "claims[0].treatment.set.DEU.china_caution: DEU.china_caution = 2.0 is out of range",
+        ),
+        (
+            lambda c: [
+                twin(
+                    c,
+                    treatment={
+                        "scenario": "baseline",
+                        "shocks": [{"at": 4, "indices": {"china_assertivness": 0.2}}],
+                    },
+                )
+            ],
+            "claims[0].treatment.shocks[0].indices",
+        ),
+        (
+            lambda c: [
+                twin(
+                    c,
+                    treatment={
+                        "scenario": "baseline",
+                        "moves": [{"move": {"actor": "JPN", "propose_exercise": ["ITA"]}}],
+                    },
+                )
+            ],
+            "claims[0].treatment.moves[0].move.propose_exercise[0]",
+        ),
+    ],
+)
 def test_bad_claims_file_names_file_field_and_what_is_allowed(tmp_path, change, message):
     path = write(tmp_path, {"claims": change(RAA_UP)})
     with pytest.raises(InputError) as exc:
@@ -130,12 +169,22 @@ def test_an_effect_below_the_threshold_does_not_hold():
 
 def test_a_lever_the_engine_lacks_fails_with_its_name_and_the_rest_still_run():
     pending = ["made_up_lever", "shock.made_up_key", "move.made_up_field"]
-    needs_param = twin(RAA_UP, id="p", treatment={"scenario": "baseline",
-                                                    "set": {"JPN.made_up_lever": 0.5}})
-    needs_shock = twin(RAA_UP, id="s", treatment={"scenario": "baseline", "shocks": [
-        {"at": 4, "made_up_key": {"DEU": 0.6}}]})
-    needs_move = twin(RAA_UP, id="m", treatment={"scenario": "baseline", "moves": [
-        {"move": {"actor": "JPN", "made_up_field": True}}]})
+    needs_param = twin(
+        RAA_UP, id="p", treatment={"scenario": "baseline", "set": {"JPN.made_up_lever": 0.5}}
+    )
+    needs_shock = twin(
+        RAA_UP,
+        id="s",
+        treatment={"scenario": "baseline", "shocks": [{"at": 4, "made_up_key": {"DEU": 0.6}}]},
+    )
+    needs_move = twin(
+        RAA_UP,
+        id="m",
+        treatment={
+            "scenario": "baseline",
+            "moves": [{"move": {"actor": "JPN", "made_up_field": True}}],
+        },
+    )
     doc = claims_file(needs_param, needs_shock, needs_move, RAA_UP, pending=pending)
     p, s, m, ok = b.Battery(doc, RUNS, SAMPLES).run()
     assert p.reason == "lever not in this engine: made_up_lever"
@@ -154,21 +203,36 @@ def test_extra_shocks_and_standing_moves_reach_the_model():
     from sim.engine.moves import Move
 
     # an inline enabler shock is the uk-raa-signed scenario written in the claim
-    inline = twin(RAA_UP, id="inline", treatment={"scenario": "baseline", "shocks": [
-        {"at": 4, "enablers": {"JPN-GBR.raa": "sign"}}]})
+    inline = twin(
+        RAA_UP,
+        id="inline",
+        treatment={
+            "scenario": "baseline",
+            "shocks": [{"at": 4, "enablers": {"JPN-GBR.raa": "sign"}}],
+        },
+    )
     a, c = b.Battery(claims_file(RAA_UP, inline), RUNS, SAMPLES).run()
     assert a.effect == c.effect and a.robust_share == c.robust_share
     # standing moves are submitted on the turns of their window, and only then
     move = {"actor": "JPN", "propose_agreement": ["JPN-FRA.raa"]}
-    propose = twin(RAA_UP, id="propose", treatment={"scenario": "baseline", "moves": [
-        {"move": move, "start": 2, "end": 4}]})
-    late = twin(RAA_UP, id="late", treatment={"scenario": "baseline", "moves": [
-        {"move": move, "start": 41}]})
+    propose = twin(
+        RAA_UP,
+        id="propose",
+        treatment={"scenario": "baseline", "moves": [{"move": move, "start": 2, "end": 4}]},
+    )
+    late = twin(
+        RAA_UP,
+        id="late",
+        treatment={"scenario": "baseline", "moves": [{"move": move, "start": 41}]},
+    )
     bat = b.Battery(claims_file(propose, late), 12, 2)
     got = bat.arm(bat.doc.claims[0], "treatment")
-    m = WargameModel(build("baseline"), seed=0, runs=np.arange(12 + 2 * b.RUNS_PER_POINT),
-                     run_params=bat.parameter_sample(build("baseline")).run_params(
-                         build("baseline"), prefix=12))
+    m = WargameModel(
+        build("baseline"),
+        seed=0,
+        runs=np.arange(12 + 2 * b.RUNS_PER_POINT),
+        run_params=bat.parameter_sample(build("baseline")).run_params(build("baseline"), prefix=12),
+    )
     for t in range(1, 41):
         m.submit([Move.model_validate(move)] if 2 <= t <= 4 else [])
         m.step()
@@ -184,8 +248,9 @@ def test_signed_metric_counts_agreements_in_force_by_the_window_end():
     from sim.engine.model import WargameModel
     from sim.vocabulary import ENABLERS
 
-    signed = twin(RAA_UP, id="in-force", metric={"kind": "signed", "dyads": ["JPN-GBR"],
-                                                 "enabler": "raa"})
+    signed = twin(
+        RAA_UP, id="in-force", metric={"kind": "signed", "dyads": ["JPN-GBR"], "enabler": "raa"}
+    )
     by5 = twin(signed, id="by5", window={"start": 0, "end": 5})
     by3 = twin(signed, id="by3", window={"start": 0, "end": 3})
     o5, o3 = b.Battery(claims_file(by5, by3), RUNS, SAMPLES).run()
@@ -197,9 +262,14 @@ def test_signed_metric_counts_agreements_in_force_by_the_window_end():
 
 
 def test_spent_metric_reads_the_named_side():
-    russia = {**RAA_UP, "id": "russia", "treatment": {"scenario": "russia-aggression"},
-              "metric": {"kind": "spent", "dyads": ["JPN-NATO"], "actor": "NATO"},
-              "direction": "down", "window": {"start": 4, "end": 40}}
+    russia = {
+        **RAA_UP,
+        "id": "russia",
+        "treatment": {"scenario": "russia-aggression"},
+        "metric": {"kind": "spent", "dyads": ["JPN-NATO"], "actor": "NATO"},
+        "direction": "down",
+        "window": {"start": 4, "end": 40},
+    }
     bat = b.Battery(claims_file(russia), RUNS, SAMPLES)
     claim = bat.doc.claims[0]
     ctrl = bat.arm(claim, "control")
@@ -286,28 +356,50 @@ def _app():
 def test_validate_model_battery_only_prints_the_battery_and_strict_sets_the_exit_code(tmp_path):
     down = twin(RAA_UP, id="raa-down", direction="down")
     path = write(tmp_path, {"claims": [RAA_UP, down]})
-    args = ["validate-model", "--battery-only", "--claims", str(path), "--runs", "16",
-            "--samples", "4"]
+    args = [
+        "validate-model",
+        "--battery-only",
+        "--claims",
+        str(path),
+        "--runs",
+        "16",
+        "--samples",
+        "4",
+    ]
     r = CliRunner().invoke(_app(), args)
     assert r.exit_code == 0, r.output
     assert "checks pass" not in r.output
     assert "Directional battery: 2 claims" in r.output
-    assert "battery: 1/2 hold at the point estimates; 1/2 hold across the plausible ranges" \
-        in r.output
+    assert (
+        "battery: 1/2 hold at the point estimates; 1/2 hold across the plausible ranges" in r.output
+    )
     assert "of the 4 Latin-hypercube points" in r.output
     strict = CliRunner().invoke(_app(), args + ["--strict"])
     assert strict.exit_code == 1 and "raa-down" in strict.output
     good = write(tmp_path, {"claims": [RAA_UP]})
-    ok = CliRunner().invoke(_app(), ["validate-model", "--battery-only", "--claims", str(good),
-                                     "--runs", "16", "--samples", "4", "--strict"])
+    ok = CliRunner().invoke(
+        _app(),
+        [
+            "validate-model",
+            "--battery-only",
+            "--claims",
+            str(good),
+            "--runs",
+            "16",
+            "--samples",
+            "4",
+            "--strict",
+        ],
+    )
     assert ok.exit_code == 0, ok.output
 
 
 def test_validate_model_no_battery_and_bad_flags(tmp_path, monkeypatch):
     from sim.research import validation as v
 
-    monkeypatch.setattr(v, "run_checks", lambda runs, seed: [
-        v.Check("a check", "> 0", 1.0, 0.5, 1.5, True)])
+    monkeypatch.setattr(
+        v, "run_checks", lambda runs, seed: [v.Check("a check", "> 0", 1.0, 0.5, 1.5, True)]
+    )
     r = CliRunner().invoke(_app(), ["validate-model", "--no-battery"])
     assert r.exit_code == 0 and "1/1 checks pass" in r.output
     assert "Directional battery" not in r.output
@@ -324,16 +416,20 @@ def test_validate_model_no_battery_and_bad_flags(tmp_path, monkeypatch):
 def test_battery_failures_do_not_change_the_exit_code_without_strict(tmp_path, monkeypatch):
     from sim.research import validation as v
 
-    monkeypatch.setattr(v, "run_checks", lambda runs, seed: [
-        v.Check("a check", "> 0", 1.0, 0.5, 1.5, True)])
+    monkeypatch.setattr(
+        v, "run_checks", lambda runs, seed: [v.Check("a check", "> 0", 1.0, 0.5, 1.5, True)]
+    )
     path = write(tmp_path, {"claims": [twin(RAA_UP, direction="down")]})
-    r = CliRunner().invoke(_app(), ["validate-model", "--claims", str(path), "--runs", "16",
-                                    "--samples", "4"])
+    r = CliRunner().invoke(
+        _app(), ["validate-model", "--claims", str(path), "--runs", "16", "--samples", "4"]
+    )
     assert r.exit_code == 0 and "1/1 checks pass" in r.output and "FAIL" in r.output
-    monkeypatch.setattr(v, "run_checks", lambda runs, seed: [
-        v.Check("a check", "> 0", -1.0, -1.5, -0.5, False)])
-    r = CliRunner().invoke(_app(), ["validate-model", "--claims", str(path), "--runs", "16",
-                                    "--samples", "4"])
+    monkeypatch.setattr(
+        v, "run_checks", lambda runs, seed: [v.Check("a check", "> 0", -1.0, -1.5, -0.5, False)]
+    )
+    r = CliRunner().invoke(
+        _app(), ["validate-model", "--claims", str(path), "--runs", "16", "--samples", "4"]
+    )
     assert r.exit_code == 1
 
 
@@ -347,7 +443,7 @@ def test_point_runs_of_the_combined_ensemble_are_the_plain_ensemble():
     plain = WargameModel(build("uk-raa-signed"), seed=0, runs=12).run().level_history()
     assert np.array_equal(res.levels[:, :12], plain)
     assert res.levels.shape[1] == 12 + 3 * b.RUNS_PER_POINT
-    assert not np.array_equal(res.levels[:, 12:12 + 12], plain)  # sampled runs differ
+    assert not np.array_equal(res.levels[:, 12 : 12 + 12], plain)  # sampled runs differ
 
 
 def test_sample_of_a_scenario_with_more_actors_fits_one_with_fewer():

@@ -70,8 +70,9 @@ def test_replay_ends_on_the_calibrated_2019_parameters(history):
     assert np.allclose(history.params, base.params[None], atol=1e-9)
 
 
-@pytest.mark.parametrize("name", ["DEU.china_caution 0.3: JPN-DEU exercise",
-                                  "DEU.china_caution 0.3: JPN-DEU exchange"])
+@pytest.mark.parametrize(
+    "name", ["DEU.china_caution 0.3: JPN-DEU exercise", "DEU.china_caution 0.3: JPN-DEU exchange"]
+)
 def test_lower_german_china_caution_raises_exercise_and_exchange(sensitivities, name):
     c = sensitivities[name]
     assert c.passed and c.median > 0, c.row()
@@ -102,8 +103,9 @@ def test_paired_comparison_is_common_random_numbers():
     """Same scenario, seed and runs: the paired difference is exactly zero."""
     a = v._ensemble("baseline", 20, SEED)
     b = v._ensemble("baseline", 20, SEED)
-    assert np.array_equal(v._paired(a, b, v._level("JPN-DEU", "exercise", slice(-8, None))),
-                          np.zeros(20))
+    assert np.array_equal(
+        v._paired(a, b, v._level("JPN-DEU", "exercise", slice(-8, None))), np.zeros(20)
+    )
 
 
 def test_validate_model_command_prints_table_and_exit_code():
@@ -116,8 +118,7 @@ def test_validate_model_command_prints_table_and_exit_code():
     def _other() -> None:  # a second command keeps validate-model a named subcommand
         pass
 
-    r = CliRunner().invoke(app, ["validate-model", "--runs", "200", "--seed", "0",
-                                 "--no-battery"])
+    r = CliRunner().invoke(app, ["validate-model", "--runs", "200", "--seed", "0", "--no-battery"])
     assert r.exit_code == 0, r.output
     assert "25/25 checks pass" in r.output and "90% interval" in r.output
     bad = CliRunner().invoke(app, ["validate-model", "--runs", "0"])

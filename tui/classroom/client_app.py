@@ -29,9 +29,14 @@ from sim.game import protocol as P
 from tui.classroom import views
 from tui.keymap import SEAT, bindings
 
-KINDS = [("exercise", "exercise"), ("agreement", "agreement"), ("equipment project", "equipment"),
-         ("statement on China", "statement_china"), ("statement on Russia", "statement_russia"),
-         ("2+2 talks", "two_plus_two")]
+KINDS = [
+    ("exercise", "exercise"),
+    ("agreement", "agreement"),
+    ("equipment project", "equipment"),
+    ("statement on China", "statement_china"),
+    ("statement on Russia", "statement_russia"),
+    ("2+2 talks", "two_plus_two"),
+]
 ENABLERS = ["isa", "acsa", "equipment", "two_plus_two", "raa", "partnership"]
 
 
@@ -77,9 +82,14 @@ class ClientApp(App):
                     yield Select(KINDS, prompt="kind", id="deal-kind")
                 with Horizontal(classes="row"):
                     yield Select([(e, e) for e in ENABLERS], prompt="agreement", id="deal-enabler")
-                    yield Select([(j.replace("_", " "), j) for j in
-                                  ("unresolved", "host_state", "sending_state")],
-                                 prompt="RAA jurisdiction", id="deal-jurisdiction")
+                    yield Select(
+                        [
+                            (j.replace("_", " "), j)
+                            for j in ("unresolved", "host_state", "sending_state")
+                        ],
+                        prompt="RAA jurisdiction",
+                        id="deal-jurisdiction",
+                    )
                 with Horizontal(classes="row"):
                     yield Input(placeholder="terms in words (optional)", id="deal-text")
                     yield Button("Propose", id="propose", variant="primary")
@@ -90,8 +100,12 @@ class ClientApp(App):
                 yield Label("Offer an exercise to:")
                 yield SelectionList(id="exercises")
                 yield Label("Posture toward China:")
-                yield Select([("neutral", "neutral"), ("firm", "firm"), ("cautious", "cautious")],
-                             value="neutral", allow_blank=False, id="posture")
+                yield Select(
+                    [("neutral", "neutral"), ("firm", "firm"), ("cautious", "cautious")],
+                    value="neutral",
+                    allow_blank=False,
+                    id="posture",
+                )
                 with Horizontal(classes="row"):
                     yield Checkbox("Statement on China", id="statement")
                     yield Checkbox("Deploy (FONOP)", id="deploy")
@@ -139,15 +153,20 @@ class ClientApp(App):
             self.state = msg
             self._draw()
         elif msg.type == "notice":
-            self.notify(msg.text, title="private" if msg.private else "inject", timeout=10,
-                        markup=False)
+            self.notify(
+                msg.text, title="private" if msg.private else "inject", timeout=10, markup=False
+            )
         elif msg.type == "error":
             self.notify(f"{msg.code}: {msg.message}", severity="error", timeout=8, markup=False)
         elif msg.type == "over":
             self.over = msg
-            self.query_one("#status", Static).update(Text(
-                "Game over. Scores: " + ", ".join(f"{k} {v:g}" for k, v in msg.scores.items())
-                + (f"  Report: {msg.report}" if msg.report else "")))
+            self.query_one("#status", Static).update(
+                Text(
+                    "Game over. Scores: "
+                    + ", ".join(f"{k} {v:g}" for k, v in msg.scores.items())
+                    + (f"  Report: {msg.report}" if msg.report else "")
+                )
+            )
 
     def _fill_forms(self) -> None:
         w = self.welcome
@@ -172,8 +191,11 @@ class ClientApp(App):
         self.query_one("#private-notices", Static).update(views.private_lines(st))
         self.query_one("#params", Static).update(views.params_text(st, seat))
         self.query_one("#proposals", Static).update(views.proposals_table(st, seat))
-        open_in = [(f"{p['id']} from {p['frm']}", p["id"]) for p in st.proposals
-                   if p["status"] == "open" and p["to"] == seat]
+        open_in = [
+            (f"{p['id']} from {p['frm']}", p["id"])
+            for p in st.proposals
+            if p["status"] == "open" and p["to"] == seat
+        ]
         self.query_one("#answer-id", Select).set_options(open_in)
         self.query_one("#log-text", Static).update(Text("\n".join(reversed(st.log)) or "—"))
 
@@ -188,15 +210,20 @@ class ClientApp(App):
         self.query_one("#tabs", TabbedContent).active = tab
 
     def move_payload(self) -> P.MovePayload:
-        sel = {sid: list(self.query_one(f"#{sid}", SelectionList).selected)
-               for sid in ("priorities", "exercises", "two_plus_two", "buy_equipment")}
+        sel = {
+            sid: list(self.query_one(f"#{sid}", SelectionList).selected)
+            for sid in ("priorities", "exercises", "two_plus_two", "buy_equipment")
+        }
         return P.MovePayload(
-            priorities=sel["priorities"], propose_exercise=sel["exercises"],
-            request_two_plus_two=sel["two_plus_two"], buy_equipment=sel["buy_equipment"],
+            priorities=sel["priorities"],
+            propose_exercise=sel["exercises"],
+            request_two_plus_two=sel["two_plus_two"],
+            buy_equipment=sel["buy_equipment"],
             posture=self.query_one("#posture", Select).value,
             statement=self.query_one("#statement", Checkbox).value,
             deploy=self.query_one("#deploy", Checkbox).value,
-            statement_russia=self.query_one("#statement_russia", Checkbox).value)
+            statement_russia=self.query_one("#statement_russia", Checkbox).value,
+        )
 
     async def action_submit(self) -> None:
         if self.state is None or self.welcome is None or self.welcome.seat is None:
@@ -209,8 +236,12 @@ class ClientApp(App):
         def val(sid):
             v = self.query_one(sid, Select).value
             return None if v is Select.BLANK else v
-        return P.Terms(enabler=val("#deal-enabler"), jurisdiction=val("#deal-jurisdiction"),
-                       text=self.query_one("#deal-text", Input).value)
+
+        return P.Terms(
+            enabler=val("#deal-enabler"),
+            jurisdiction=val("#deal-jurisdiction"),
+            text=self.query_one("#deal-text", Input).value,
+        )
 
     @on(Button.Pressed, "#submit")
     async def _submit_pressed(self) -> None:
@@ -218,8 +249,10 @@ class ClientApp(App):
 
     @on(Button.Pressed, "#propose")
     async def _propose(self) -> None:
-        to, kind = self.query_one("#deal-to", Select).value, \
-            self.query_one("#deal-kind", Select).value
+        to, kind = (
+            self.query_one("#deal-to", Select).value,
+            self.query_one("#deal-kind", Select).value,
+        )
         if to is Select.BLANK or kind is Select.BLANK:
             self.notify("choose a partner and a kind", severity="warning")
             return
@@ -234,5 +267,8 @@ class ClientApp(App):
             self.notify("choose a proposal addressed to you", severity="warning")
             return
         answer = event.button.id
-        await self.send(P.Respond(proposal=pid, answer=answer,
-                                  terms=self._terms() if answer == "counter" else None))
+        await self.send(
+            P.Respond(
+                proposal=pid, answer=answer, terms=self._terms() if answer == "counter" else None
+            )
+        )

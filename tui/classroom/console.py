@@ -71,7 +71,8 @@ class ConsoleApp(App):
         h.on_change = self.redraw
         ses = h.session
         self.query_one("#shock", Select).set_options(
-            [(f"{v.name[:60]}", k) for k, v in ses.game.library().items()])
+            [(f"{v.name[:60]}", k) for k, v in ses.game.library().items()]
+        )
         self.query_one("#inject-to", Select).set_options([(f"only {a}", a) for a in ses.seats])
         self.query_one("#reseat-seat", Select).set_options([(a, a) for a in ses.seats])
         self.redraw()
@@ -83,32 +84,49 @@ class ConsoleApp(App):
     def _redraw(self) -> None:
         h, ses = self.host, self.host.session
         st = ses.view("facilitator", None, h.connected(), h.deadline())
-        self.query_one("#status", Static).update(Text(
-            views.status_line(st, None, ses.game.setup.turns)
-            + f"  ·  {len(h.clients)} connections"))
+        self.query_one("#status", Static).update(
+            Text(
+                views.status_line(st, None, ses.game.setup.turns)
+                + f"  ·  {len(h.clients)} connections"
+            )
+        )
         t = Table(expand=True, box=None, header_style="bold")
         for c in ("seat", "connected", "submitted", "proposals to answer", "score"):
             t.add_column(c)
         conn = set(h.connected())
         for a in ses.seats:
-            t.add_row(a, "yes" if a in conn else "—", "yes" if a in ses.submitted else "—",
-                      str(len(ses.open_for(a))) or "0", f"{sum(st.scores.get(a, [])):g}")
+            t.add_row(
+                a,
+                "yes" if a in conn else "—",
+                "yes" if a in ses.submitted else "—",
+                str(len(ses.open_for(a))) or "0",
+                f"{sum(st.scores.get(a, [])):g}",
+            )
         self.query_one("#seats-table", Static).update(t)
         waiting = h.waiting_for()
-        self.query_one("#waiting", Static).update(Text(
-            "Game over." if ses.done else
-            ("Waiting for: " + ", ".join(waiting)) if waiting else "Every seat is ready."))
+        self.query_one("#waiting", Static).update(
+            Text(
+                "Game over."
+                if ses.done
+                else ("Waiting for: " + ", ".join(waiting))
+                if waiting
+                else "Every seat is ready."
+            )
+        )
         self.query_one("#proposals", Static).update(views.proposals_table(st, None))
         self.query_one("#score-text", Static).update(views.score_text(st, ses.seats))
         self.query_one("#levels-table", Static).update(views.levels_table(st))
         self.query_one("#params", Static).update(views.params_text(st, None))
         self.query_one("#log-text", Static).update(Text("\n".join(reversed(st.log)) or "—"))
-        self.query_one("#addresses", Static).update(Text(
-            "\n".join(f"{k:<12} {u}" for k, u in h.addresses().items())
-            + "\n\nGive each team its own line. Teams join with wargame join ADDRESS "
-              "(browsers: --serve); to keep the token off the command line, join with "
-              "ws://HOST:PORT --seat SEAT and paste the line when asked, or use "
-              "--token-file FILE or $WARGAME_TOKEN."))
+        self.query_one("#addresses", Static).update(
+            Text(
+                "\n".join(f"{k:<12} {u}" for k, u in h.addresses().items())
+                + "\n\nGive each team its own line. Teams join with wargame join ADDRESS "
+                "(browsers: --serve); to keep the token off the command line, join with "
+                "ws://HOST:PORT --seat SEAT and paste the line when asked, or use "
+                "--token-file FILE or $WARGAME_TOKEN."
+            )
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Digits switch tabs from any widget, except while typing into a text field."""
@@ -133,8 +151,9 @@ class ConsoleApp(App):
         to = self.query_one("#inject-to", Select).value
         text = self.query_one("#inject-text", Input).value
         try:
-            await self.host.inject(None if shock is Select.BLANK else shock,
-                                   None if to is Select.BLANK else to, text)
+            await self.host.inject(
+                None if shock is Select.BLANK else shock, None if to is Select.BLANK else to, text
+            )
         except SessionError as exc:
             self.notify(exc.message, severity="error", markup=False)
             return

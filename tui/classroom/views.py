@@ -36,8 +36,11 @@ def brief_text(welcome) -> Text:
     if not b:
         return Text("No brief for this seat.")
     out.append(b.get("role", "") + "\n\n", style="bold")
-    for key, title in (("motivations", "Motivations"), ("red_lines", "Red lines"),
-                       ("constraints", "Constraints")):
+    for key, title in (
+        ("motivations", "Motivations"),
+        ("red_lines", "Red lines"),
+        ("constraints", "Constraints"),
+    ):
         out.append(title + "\n", style="bold underline")
         for c in b.get(key, []):
             out.append(f"• {c['text']} ", style="")
@@ -57,8 +60,13 @@ def objectives_table(welcome, state, seat: str) -> Table:
         sign = "-" if o["kind"] in ("limit", "restraint", "domestic") else "+"
         v = now.get(o["id"])
         mark = "—" if v is None else f"{v[0]:.2f} " + ("✓" if v[1] else "✗")
-        t.add_row(o["text"], f"{sign}{o['points']:g}/turn", mark, o["source"],
-                  style="" if v is None or v[1] else "red")
+        t.add_row(
+            o["text"],
+            f"{sign}{o['points']:g}/turn",
+            mark,
+            o["source"],
+            style="" if v is None or v[1] else "red",
+        )
     return t
 
 
@@ -94,8 +102,12 @@ def params_text(state, seat: str | None) -> Group:
             continue
         width = max(len(k) for k in ps)
         parts.append(Text(f"{a} (private)", style="bold"))
-        parts.append(Columns([Text(f"{k:<{width}} {v:5.2f}", no_wrap=True)
-                              for k, v in ps.items()], padding=(0, 3)))
+        parts.append(
+            Columns(
+                [Text(f"{k:<{width}} {v:5.2f}", no_wrap=True) for k, v in ps.items()],
+                padding=(0, 3),
+            )
+        )
     return Group(*parts)
 
 

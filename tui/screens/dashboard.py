@@ -134,7 +134,8 @@ class Dashboard(Screen):
             self.query_one("#branch", CoopMatrix).show(g.levels(what_if.name), levels)
             sets = ", ".join(f"{k}={v:g}" for k, v in what_if.set.items())
             self.query_one("#branch-title", Static).update(
-                f"[b magenta]What-if[/] {sets} from {s.date(what_if.forked_at)}")
+                f"[b magenta]What-if[/] {sets} from {s.date(what_if.forked_at)}"
+            )
         self.redraw_selection()
         self.query_one(ActorInspector).show(g, AGENT_ACTORS[self.actor])
 
@@ -153,8 +154,9 @@ class Dashboard(Screen):
         hist = g.history(dyad)
         dates = [s.date(t) for t in range(len(hist))]
         branch = g.history(dyad, branch=what_if.name) if what_if is not None else None
-        self.query_one(TrackChart).show(dyad, hist, dates, branch,
-                                        what_if.forked_at if what_if is not None else None)
+        self.query_one(TrackChart).show(
+            dyad, hist, dates, branch, what_if.forked_at if what_if is not None else None
+        )
 
     def on_coop_matrix_cell_selected(self, event: CoopMatrix.CellSelected) -> None:
         self.dyad, self.track = event.dyad, event.track
@@ -224,8 +226,10 @@ class Dashboard(Screen):
         if what_if is not None and event.turn:
             diff = g.levels(what_if.name) - g.levels()
             d, k = np.unravel_index(np.argmax(np.abs(diff)), diff.shape)
-            self.log_line("info", f"what-if branch vs main: largest gap {g.dyads()[d]} "
-                          f"{TRACKS[k]} {diff[d, k]:+.2f}")
+            self.log_line(
+                "info",
+                f"what-if branch vs main: largest gap {g.dyads()[d]} {TRACKS[k]} {diff[d, k]:+.2f}",
+            )
         self.redraw()
 
     def action_run(self) -> None:
@@ -254,8 +258,10 @@ class Dashboard(Screen):
             except InputError as exc:
                 self.log_line("error", str(exc))
                 return
-            self.log_line("inject", f"injected '{shock.name}', applies in "
-                          f"{self.game.setup.date(self.game.turn + 1)}")
+            self.log_line(
+                "inject",
+                f"injected '{shock.name}', applies in {self.game.setup.date(self.game.turn + 1)}",
+            )
 
         self.n_custom += 1
         self.app.push_screen(InjectScreen(self.game.library(), self.n_custom), done)
@@ -345,13 +351,18 @@ class Dashboard(Screen):
 
         def done(path: str | None) -> None:
             if path:
-                html = Path(path) if Path(path).suffix.lower() in (".html", ".htm") else \
-                    Path(path).with_suffix(".html")
-                self._confirm_write([html, html.with_suffix(".md")], "Write the report here?",
-                                    lambda: write(path))
+                html = (
+                    Path(path)
+                    if Path(path).suffix.lower() in (".html", ".htm")
+                    else Path(path).with_suffix(".html")
+                )
+                self._confirm_write(
+                    [html, html.with_suffix(".md")], "Write the report here?", lambda: write(path)
+                )
 
-        self.app.push_screen(FilePrompt("Export the after-action report to",
-                                        f"reports/{self._stem()}.html"), done)
+        self.app.push_screen(
+            FilePrompt("Export the after-action report to", f"reports/{self._stem()}.html"), done
+        )
 
     @work(thread=True, exclusive=True, group="report")
     def export(self, path: str) -> None:

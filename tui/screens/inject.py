@@ -37,25 +37,38 @@ def parse_custom(name: str, text: str, n: int = 1) -> Shock:
     for raw in [x.strip() for x in text.split(",") if x.strip()]:
         if m := _ENABLER.match(raw):
             if m.group(2) not in ACTIONS:
-                raise InputError("inject", raw, f"unknown action '{m.group(2)}'; "
-                                 f"{allowed(ACTIONS)}")
+                raise InputError(
+                    "inject", raw, f"unknown action '{m.group(2)}'; {allowed(ACTIONS)}"
+                )
             enablers[m.group(1)] = m.group(2)
         elif m := _PARAM.match(raw):
             op, v = m.group(2), float(m.group(3))
             params[m.group(1)] = {"set": v} if op == "=" else {"add": -v if op == "-" else v}
         elif m := _INDEX.match(raw):
             if m.group(1) not in INDICES:
-                raise InputError("inject", raw, f"unknown index '{m.group(1)}'"
-                                 f"{did_you_mean(m.group(1), INDICES)}; {allowed(INDICES)}")
+                raise InputError(
+                    "inject",
+                    raw,
+                    f"unknown index '{m.group(1)}'"
+                    f"{did_you_mean(m.group(1), INDICES)}; {allowed(INDICES)}",
+                )
             indices[m.group(1)] = float(m.group(2).replace(" ", ""))
         else:
-            raise InputError("inject", raw, "write index+0.2, ACTOR.param=0.1, ACTOR.param+0.1 "
-                             "or DYAD.enabler:sign")
+            raise InputError(
+                "inject",
+                raw,
+                "write index+0.2, ACTOR.param=0.1, ACTOR.param+0.1 or DYAD.enabler:sign",
+            )
     if not (indices or params or enablers):
         raise InputError("inject", "effects", "give at least one effect")
     try:
-        return Shock(id=f"custom-{n}", name=name.strip() or f"Custom shock {n}",
-                     indices=indices, params=params, enablers=enablers)
+        return Shock(
+            id=f"custom-{n}",
+            name=name.strip() or f"Custom shock {n}",
+            indices=indices,
+            params=params,
+            enablers=enablers,
+        )
     except ValidationError as exc:
         err = exc.errors()[0]
         raise InputError("inject", ".".join(str(x) for x in err["loc"]), err["msg"]) from None
@@ -75,8 +88,11 @@ class InjectScreen(DismissOnce, ModalScreen[str | Shock | None]):
             yield Static("[b]Inject a shock[/b] (applied next turn)", classes="title")
             opts = [Option(f"{s.id}: {s.name}", id=s.id) for s in self.library.values()]
             yield OptionList(*opts, id="library")
-            yield Static("[b]or a custom shock[/b]  e.g. china_assertiveness+0.2, "
-                         "DEU.china_caution=0.1, JPN-GBR.raa:sign", classes="hint")
+            yield Static(
+                "[b]or a custom shock[/b]  e.g. china_assertiveness+0.2, "
+                "DEU.china_caution=0.1, JPN-GBR.raa:sign",
+                classes="hint",
+            )
             yield Input(placeholder="headline", id="custom-name")
             yield Input(placeholder="effects", id="custom-effects")
             yield Button("Inject custom shock", id="custom-go", variant="primary")

@@ -29,21 +29,31 @@ CANCEL = "cancel"
 class MoveForm(DismissOnce, ModalScreen[Move | None | str]):
     """Returns a Move, None (keep the rule's choice) or CANCEL."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel round"),
-                Binding("ctrl+s", "submit", "Submit move")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel round"),
+        Binding("ctrl+s", "submit", "Submit move"),
+    ]
 
     def __init__(self, game: Game, actor: str, team: int, teams: int) -> None:
         super().__init__()
         self.game, self.actor, self.team, self.teams = game, actor, team, teams
         self.partners = game.partners(actor)
-        self.agreements = [f"{dy}.{en}" for dy, ens in game.agreements().items()
-                           if actor in dy.split("-") for en, signed in ens.items() if not signed]
+        self.agreements = [
+            f"{dy}.{en}"
+            for dy, ens in game.agreements().items()
+            if actor in dy.split("-")
+            for en, signed in ens.items()
+            if not signed
+        ]
 
     def compose(self) -> ComposeResult:
         name = self.game.setup.config.actors[self.actor].name
         with Vertical(classes="dialog wide", id="move-form"):
-            yield Static(f"[b]{name} ({self.actor})[/b]: move for {self.game.setup.date(self.game.turn + 1)}"
-                         f"   team {self.team} of {self.teams}", classes="title")
+            yield Static(
+                f"[b]{name} ({self.actor})[/b]: move for {self.game.setup.date(self.game.turn + 1)}"
+                f"   team {self.team} of {self.teams}",
+                classes="title",
+            )
             with VerticalScroll():
                 with Horizontal(classes="row"):
                     with Vertical(classes="col"):
@@ -68,8 +78,7 @@ class MoveForm(DismissOnce, ModalScreen[Move | None | str]):
                         yield SelectionList(*[(p, p) for p in self.partners], id="buy")
                 yield Checkbox("Make a public statement on China", id="statement")
                 yield Checkbox("Make a public statement on Russia", id="statement-russia")
-                yield Checkbox("Deploy forces to the Indo-Pacific (presence, FONOPs)",
-                               id="deploy")
+                yield Checkbox("Deploy forces to the Indo-Pacific (presence, FONOPs)", id="deploy")
                 yield Input(placeholder="note for the log (optional)", id="note", max_length=200)
             yield Static("", id="move-error", classes="error")
             with Horizontal(classes="buttons"):

@@ -25,8 +25,9 @@ class ScenarioPicker(DismissOnce, Screen[str]):
                 data, _ = read_yaml(scenarios_dir() / f"{name}.yaml")
             except Exception:  # noqa: BLE001 - a broken file is listed without description
                 data = {}
-            desc = " ".join(str(data.get("description", "")).split()) if isinstance(
-                data, dict) else ""
+            desc = (
+                " ".join(str(data.get("description", "")).split()) if isinstance(data, dict) else ""
+            )
             options.append(Option(f"{name:<28} {desc[:100]}", id=name))
         with Vertical(id="picker"):
             yield Static("[b]Choose a scenario[/b] (enter to play)", classes="title")

@@ -22,8 +22,10 @@ class WhatIfScreen(DismissOnce, ModalScreen[dict[str, float] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("[b]What-if: fork a branch from this turn[/b]", classes="title")
-            yield Static(f"actors: {', '.join(AGENT_ACTORS)}\nparameters: {', '.join(PARAMS)}",
-                         classes="hint")
+            yield Static(
+                f"actors: {', '.join(AGENT_ACTORS)}\nparameters: {', '.join(PARAMS)}",
+                classes="hint",
+            )
             yield Input(placeholder="DEU.china_caution=0.1, GBR.bandwidth=6", id="whatif")
             yield Static("", id="whatif-error", classes="error")
 
@@ -32,8 +34,9 @@ class WhatIfScreen(DismissOnce, ModalScreen[dict[str, float] | None]):
         items = [x.strip() for x in event.value.split(",") if x.strip()]
         try:
             if not items:
-                raise InputError("what-if", "", "write ACTOR.param=VALUE, e.g. "
-                                 "DEU.china_caution=0.1")
+                raise InputError(
+                    "what-if", "", "write ACTOR.param=VALUE, e.g. DEU.china_caution=0.1"
+                )
             values = parse_overrides(items, source="what-if")
         except InputError as exc:
             self.query_one("#whatif-error", Static).update(f"error: {exc}")

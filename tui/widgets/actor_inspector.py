@@ -29,8 +29,11 @@ class ActorInspector(Static):
             out.append(f"\n{label:<{width}}", style="dim")
             out.append(f"{bar(v, hi)} {v:5.2f}")
 
-        for group, names in (("motivations", MOTIVATIONS), ("divergences", DIVERGENCES),
-                             ("constraints", CONSTRAINTS)):
+        for group, names in (
+            ("motivations", MOTIVATIONS),
+            ("divergences", DIVERGENCES),
+            ("constraints", CONSTRAINTS),
+        ):
             out.append(f"\n{group}", style="bold underline")
             for p in names:
                 row(p, vals[p], 20.0 if p == "bandwidth" else 1.0)

@@ -5,9 +5,18 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import RichLog
 
-STYLES = {"shock": "bold red", "inject": "bold red", "move": "bold cyan",
-          "negotiation": "yellow", "agreement": "bold green", "activity": "dim",
-          "change": "", "info": "italic", "turn": "bold magenta", "error": "bold red"}
+STYLES = {
+    "shock": "bold red",
+    "inject": "bold red",
+    "move": "bold cyan",
+    "negotiation": "yellow",
+    "agreement": "bold green",
+    "activity": "dim",
+    "change": "",
+    "info": "italic",
+    "turn": "bold magenta",
+    "error": "bold red",
+}
 
 
 class EventLog(RichLog):
