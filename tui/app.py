@@ -109,8 +109,8 @@ class WargameApp(App):
         run it (not on a dashboard replaced by a loaded game, nor under another popup), and
         through run_action, so that check_action refuses it while a turn runs."""
 
-        def run() -> None:
+        async def run() -> None:
             if self.screen is screen:
-                screen.run_action(action)
+                await screen.run_action(action)
 
         return run

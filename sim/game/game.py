@@ -9,6 +9,8 @@ seat and a library id or a `Shock` per inject, kept per turn as `TurnInput`.
 Screens and widgets read the game only through its small read-only view (`levels`,
 `history`, `branches`, `events`, `params`, `spent`, `agreements`, `explain`): copies that
 cannot be written into, so no view can change a game behind the engine's back.
+
+Length: one class; the view is a dozen small methods kept beside the state they read.
 """
 
 from __future__ import annotations

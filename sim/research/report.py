@@ -5,9 +5,8 @@ dyad's track on the report's 0–5 scale, Ch1 › Methodology) when more than on
 recorded, else the distribution of final levels; event frequencies when events were
 recorded; the response of final levels to each swept or sampled parameter (mean and 90%
 band at each value, or per quantile bin of a sampled one); and for a sensitivity study what
-its indices mean, with S1/ST (or Morris mu*) and their confidence intervals. The report
-refuses a damaged folder (sim/research/batch.py `verify`) and keeps at most MAX_RUNS runs (an even
-stride over run indices), so it stays small for 1,000,000-run batches.
+its indices mean, with S1/ST (or Morris mu*) and their confidence intervals. A damaged
+folder is refused (`sim.research.integrity.verify`); at most MAX_RUNS runs are kept.
 """
 
 from __future__ import annotations
@@ -389,6 +388,7 @@ def _date_label(man: dict[str, Any], t: int) -> str:
 
 
 def write_report(out_dir: Path, out: Path) -> None:
+    """Write the report of the batch folder `out_dir` to `out` (.html), atomically."""
     from sim.files import atomic_write
 
     out_dir, out = Path(out_dir), Path(out)
