@@ -8,7 +8,8 @@ The shared environment is made once in a temporary folder (Python 3.12 from
 ".[dev]"` of the first clone); before each run the clone is installed editable into it, so
 the clone's own code is what is imported. Prints each run's verdict and duration, then
 "K/N passed" with the ids of the failing tests; exit code 0 only when all passed. The
-temporary folder is removed at the end (unless --keep).
+temporary folder is removed at the end (unless --keep); the whole output of a failing run
+is kept in --logs.
 """
 
 from __future__ import annotations
@@ -42,6 +43,12 @@ def main() -> None:
     ap.add_argument("n", type=int, help="number of fresh clones to test")
     ap.add_argument("--commit", default="HEAD", help="commit to test (default HEAD)")
     ap.add_argument("--keep", action="store_true", help="leave the temporary folder")
+    ap.add_argument(
+        "--logs",
+        type=Path,
+        default=Path("stability-logs"),
+        help="folder for the whole output of each failing run (default ./stability-logs)",
+    )
     a = ap.parse_args()
     if a.n < 1:
         sys.exit("error: N must be 1 or more")
@@ -74,6 +81,11 @@ def main() -> None:
             )
             for t in failing:
                 print(f"    {t}", flush=True)
+            if r.returncode != 0:
+                a.logs.mkdir(parents=True, exist_ok=True)
+                log = a.logs / f"run-{i}-{commit[:12]}.txt"
+                log.write_text(r.stdout + r.stderr)
+                print(f"    output: {log}", flush=True)
             shutil.rmtree(clone, ignore_errors=True)
     finally:
         if a.keep:
