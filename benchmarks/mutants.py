@@ -310,8 +310,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "US frame one-signed",
         "sim/engine/actors.py",
-        '+ p[:, :, PI["us_hedging"]] * (1 - us))',
-        '+ p[:, :, PI["us_hedging"]] * us)',
+        'c["us.floor"] + p[:, :, PI["us_sponsorship"]] * us + p[:, :, PI["us_hedging"]] * (1 - us)',
+        'c["us.floor"] + p[:, :, PI["us_sponsorship"]] * us + p[:, :, PI["us_hedging"]] * us',
     ),
     Mutation(
         "theatres not linked",
@@ -322,8 +322,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "interoperability never fades",
         "sim/engine/model.py",
-        '- ru["memory.interop_decay"][:, None] * self.interop, 0, 1)',
-        ", 0, 1)",
+        '- ru["memory.interop_decay"][:, None] * self.interop,',
+        "- 0.0 * self.interop,",
     ),
     Mutation(
         "talks never stall",
@@ -352,20 +352,20 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "presence creates no occasions",
         "sim/engine/actors.py",
-        '+ tr["missions"] * snap.missions[:, d, None] + tr["presence"] * pres[..., None])',
-        '+ tr["missions"] * snap.missions[:, d, None])',
+        '+ tr["presence"] * pres[..., None]',
+        "+ 0.0 * pres[..., None]",
     ),
     Mutation(
         "2+2 formats drive nothing",
         "sim/engine/model.py",
-        '+ ru["agreements.two_plus_two_drive"][:, None] * tpt)',
-        ")",
+        '+ ru["agreements.two_plus_two_drive"][:, None] * tpt',
+        "+ 0.0 * tpt",
     ),
     Mutation(
         "a sharper threat hardens blockers",
         "sim/engine/model.py",
-        'blocker = (self.blockers * (1 - ru["agreements.blocker_relief"][:, None, None]',
-        'blocker = (self.blockers * (1 + ru["agreements.blocker_relief"][:, None, None]',
+        '* (1 - ru["agreements.blocker_relief"][:, None, None] * threat[..., None])',
+        '* (1 + ru["agreements.blocker_relief"][:, None, None] * threat[..., None])',
     ),
     Mutation(
         "deployments add no presence",
