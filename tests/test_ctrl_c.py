@@ -20,7 +20,10 @@ import pytest
 
 # `wargame ARGS...` with a marker touched whenever a game starts running
 WRAPPER = """
-import pathlib, sys
+import pathlib, signal, sys
+# as in a terminal's foreground job: a job started in the background by a shell without job
+# control (CI runners, nohup ... &) inherits SIGINT ignored, and Ctrl+C never reaches it
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from sim.engine.model import WargameModel
 mark, run = pathlib.Path(sys.argv[1]), WargameModel.run
 def marked(self, *a, **k):
