@@ -16,14 +16,14 @@ from collections import Counter
 import numpy as np
 
 from sim.engine.explain import explain, top_drivers
-from sim.engine.model import WargameModel
+from sim.engine.model import Ensemble
 from sim.inputs.setup import build
 
 SHOWN = 0.005  # the smallest change the log shows (tui/story.py)
 
 
 def lines(scenario: str, seed: int) -> list[str]:
-    m = WargameModel(build(scenario), seed=seed, runs=1, keep_snapshots=True)
+    m = Ensemble(build(scenario), seed=seed, runs=1, keep_snapshots=True)
     out = []
     while not m.done:
         m.step()

@@ -23,14 +23,14 @@ ROOT = Path(__file__).resolve().parent.parent
 TIMER = """
 import sys, time
 sys.path.insert(0, {root!r})
-from sim.engine.model import WargameModel
+from sim.engine.model import Ensemble
 from sim.inputs.setup import build
 s = build({scenario!r})
-WargameModel(s, seed=1, runs=50).run()  # warm up
+Ensemble(s, seed=1, runs=50).run()  # warm up
 best = 0.0
 for _ in range({repeat}):
     t = time.process_time()
-    WargameModel(s, seed=1, runs={runs}).run()
+    Ensemble(s, seed=1, runs={runs}).run()
     best = max(best, {runs} / (time.process_time() - t))
 print(best)
 """

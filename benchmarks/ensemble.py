@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from sim.engine.model import WargameModel
+from sim.engine.model import Ensemble
 from sim.inputs.setup import build
 
 
@@ -27,19 +27,19 @@ def main() -> None:
     def single() -> float:
         t = time.perf_counter()
         for k in range(a.single):
-            WargameModel(setup, seed=1, runs=[k]).run()
+            Ensemble(setup, seed=1, runs=[k]).run()
         return a.single / (time.perf_counter() - t)
 
     def ensemble() -> float:
         t = time.perf_counter()
-        WargameModel(setup, seed=1, runs=a.ensemble).run()
+        Ensemble(setup, seed=1, runs=a.ensemble).run()
         return a.ensemble / (time.perf_counter() - t)
 
     one = max(single() for _ in range(a.repeat))
     many = max(ensemble() for _ in range(a.repeat))
-    check = WargameModel(setup, seed=1, runs=[a.single - 1]).run().level_history()[:, 0]
+    check = Ensemble(setup, seed=1, runs=[a.single - 1]).run().level_history()[:, 0]
     assert np.array_equal(
-        check, WargameModel(setup, seed=1, runs=a.single).run().level_history()[:, -1]
+        check, Ensemble(setup, seed=1, runs=a.single).run().level_history()[:, -1]
     )
     print(f"scenario {a.scenario}, {setup.turns} turns")
     print(f"one run at a time:        {one:10.1f} runs/s")

@@ -36,12 +36,12 @@ _LAZY = {
     "compare": "sim.api",
     "RunResult": "sim.api",
     "Results": "sim.api",
-    "WargameModel": "sim.engine.model",
+    "WargameModel": "sim.engine.mesa_model",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.api import Results, RunResult, batch, compare, open_results, run
-    from sim.engine.model import WargameModel
+    from sim.engine.mesa_model import WargameModel
 
 
 def __getattr__(name: str) -> Any:

@@ -41,7 +41,7 @@ __all__ = ["run", "batch", "open_results", "compare", "RunResult", "Results"]
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from sim.engine.model import WargameModel
+    from sim.engine.model import Ensemble
     from sim.research.compare import Comparison
 
 Overrides = Mapping[str, float] | Iterable[str] | None
@@ -68,7 +68,7 @@ class RunResult:
     ['turn', 'date', 'kind', 'dyad']
     """
 
-    model: WargameModel
+    model: Ensemble
 
     @property
     def seed(self) -> int:
@@ -173,11 +173,11 @@ def run(
     >>> run("baseline", overrides={"DEU.china_caution": 0.1}, turns=2).model.setup.overrides
     {'DEU.china_caution': 0.1}
     """
-    from sim.engine.model import WargameModel
+    from sim.engine.model import Ensemble
     from sim.inputs.setup import build
 
     setup = build(scenario, _overrides(overrides), turns)
-    return RunResult(WargameModel(setup, seed=seed, keep_snapshots=True, collect=False).run())
+    return RunResult(Ensemble(setup, seed=seed, keep_snapshots=True).run())
 
 
 # --------------------------------------------------------------------------- batches

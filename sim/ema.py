@@ -70,11 +70,11 @@ def standing_moves(policy: dict[str, Any], setup) -> list:
 def play(setup, seed: int, values: dict[str, float], policy: dict[str, Any]) -> dict[str, float]:
     """One game with `values` for the uncertainties and `policy` for the levers; the final
     level of every dyad and track."""
-    from sim.engine.model import WargameModel
+    from sim.engine.model import Ensemble
     from sim.vocabulary import TRACKS
 
     run_params = {k: np.array([float(v)]) for k, v in values.items()}
-    model = WargameModel(setup, seed=seed, run_params=run_params, collect=False)
+    model = Ensemble(setup, seed=seed, run_params=run_params)
     moves = standing_moves(policy, setup)
     while not model.done:
         if moves:

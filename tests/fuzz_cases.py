@@ -595,7 +595,7 @@ def check_case(case: Case, folder: Path, runs: int = 2) -> tuple[str, str]:
     'run-failed', detail)."""
     import numpy as np
 
-    from sim.engine.model import WargameModel
+    from sim.engine.model import Ensemble
     from sim.engine.results import run_json
     from sim.errors import InputError
     from sim.inputs.setup import build
@@ -612,7 +612,7 @@ def check_case(case: Case, folder: Path, runs: int = 2) -> tuple[str, str]:
     if case.must_reject:
         return "accepted-invalid", "; ".join(case.reasons)
     try:
-        model = WargameModel(setup, seed=7, runs=np.arange(runs), keep_snapshots=False).run()
+        model = Ensemble(setup, seed=7, runs=np.arange(runs), keep_snapshots=False).run()
         hist = model.level_history()
         if not np.isfinite(hist).all():
             return "run-failed", "non-finite levels"

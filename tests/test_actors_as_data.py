@@ -4,7 +4,7 @@ import numpy as np
 from typer.testing import CliRunner
 
 from sim.cli.main import app
-from sim.engine.model import WargameModel
+from sim.engine.model import Ensemble
 from sim.inputs.setup import build
 
 
@@ -13,7 +13,7 @@ def test_australia_joins_as_an_actor_with_two_new_dyads():
     assert s.actors[:5] == ("JPN", "GBR", "FRA", "DEU", "NATO") and s.actors[5] == "AUS"
     assert "JPN-AUS" in s.dyads and "GBR-AUS" in s.dyads
     assert s.indo[s.ai["AUS"]] and not s.indo[s.ai["GBR"]]
-    m = WargameModel(s, seed=3, runs=20).run()
+    m = Ensemble(s, seed=3, runs=20).run()
     d = s.dyads.index("JPN-AUS")
     assert np.all((m.levels[:, d] >= 0) & (m.levels[:, d] <= 5))
     assert m.presence.shape == (20, 6)
@@ -31,8 +31,8 @@ def test_run_shows_the_new_dyads_and_takes_overrides_on_the_new_actor():
     # a cautious Australia exercises less with Japan (the caution gap weighs on exercises)
     k = 2
     d = low.dyads.index("JPN-AUS")
-    a = WargameModel(build("australia-joins"), seed=2, runs=50).run().levels[:, d, k]
-    b = WargameModel(low, seed=2, runs=50).run().levels[:, d, k]
+    a = Ensemble(build("australia-joins"), seed=2, runs=50).run().levels[:, d, k]
+    b = Ensemble(low, seed=2, runs=50).run().levels[:, d, k]
     assert b.mean() < a.mean() - 0.1
 
 

@@ -9,7 +9,7 @@ import numpy as np
 from typer.testing import CliRunner
 
 from sim.cli.main import app
-from sim.engine.model import WargameModel
+from sim.engine.model import Ensemble
 from sim.inputs.setup import build
 
 DATA = Path(__file__).parent / "data"
@@ -23,7 +23,7 @@ def test_a_v1_config_folder_loads_and_runs(tmp_path):
     )
     s = build(str(sc))
     assert s.rules["meet.pull"] == 0.0 and s.rules["memory.frustration_decay"] == 1.0
-    m = WargameModel(s, seed=1, runs=10).run()
+    m = Ensemble(s, seed=1, runs=10).run()
     assert np.all((m.levels >= 0) & (m.levels <= 5))
     r = CliRunner().invoke(app, ["run", str(sc), "--turns", "2"])
     assert r.exit_code == 0, r.output
@@ -38,5 +38,5 @@ def test_the_v1_history_scenario_validates_and_runs(tmp_path):
     )
     r = CliRunner().invoke(app, ["validate", str(sc)])
     assert r.exit_code == 0, r.output
-    m = WargameModel(build(str(sc)), seed=0, runs=5).run()
+    m = Ensemble(build(str(sc)), seed=0, runs=5).run()
     assert m.turn == 32

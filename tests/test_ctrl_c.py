@@ -2,7 +2,7 @@
 exits 130 with one line and no traceback; the folder a sensitivity study leaves is completed
 by rerunning the same command (tests/batch/test_integrity.py does the same for `batch`).
 
-Each command runs as a real `wargame` process. The engine's `WargameModel.run` is wrapped to
+Each command runs as a real `wargame` process. The engine's `Ensemble.run` is wrapped to
 touch a marker file when it starts, so the signal is sent once work is under way (not during
 the imports), as a terminal sends it: to the whole process group."""
 
@@ -24,12 +24,12 @@ import pathlib, signal, sys
 # as in a terminal's foreground job: a job started in the background by a shell without job
 # control (CI runners, nohup ... &) inherits SIGINT ignored, and Ctrl+C never reaches it
 signal.signal(signal.SIGINT, signal.default_int_handler)
-from sim.engine.model import WargameModel
-mark, run = pathlib.Path(sys.argv[1]), WargameModel.run
+from sim.engine.model import Ensemble
+mark, run = pathlib.Path(sys.argv[1]), Ensemble.run
 def marked(self, *a, **k):
     mark.touch()
     return run(self, *a, **k)
-WargameModel.run = marked
+Ensemble.run = marked
 from sim.cli.main import main
 main(sys.argv[2:])
 """

@@ -4,7 +4,7 @@ import shutil
 
 import numpy as np
 
-from sim.engine.model import WargameModel
+from sim.engine.model import Ensemble
 from sim.engine.results import run_json
 from sim.inputs.setup import build
 
@@ -29,7 +29,7 @@ def test_a_declared_european_pair_is_simulated_alongside_the_japan_dyads(tmp_pat
     sc.write_text(f"name: pair\ndescription: five dyads\nconfig: {cfg}\nturns: 8\n")
     setup = build(str(sc))
     assert setup.dyads[-1] == "GBR-FRA" and len(setup.dyads) == 5
-    m = WargameModel(setup, seed=2, runs=20).run()
+    m = Ensemble(setup, seed=2, runs=20).run()
     h = m.level_history()
     assert np.all((h >= 0) & (h <= 5))
     gbr = next(a for a in m.actors if a.actor == "GBR")

@@ -4,15 +4,15 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.engine.model import WargameModel
+from sim.engine.model import Ensemble
 from sim.inputs.setup import build
 from tests.builders import overrides, seeds
 
 
 def test_run_k_of_a_large_ensemble_equals_the_run_computed_alone(baseline):
-    big = WargameModel(baseline, seed=42, runs=10_000).run()
+    big = Ensemble(baseline, seed=42, runs=10_000).run()
     for k in (0, 1, 4321, 9999):
-        alone = WargameModel(baseline, seed=42, runs=[k]).run()
+        alone = Ensemble(baseline, seed=42, runs=[k]).run()
         assert np.array_equal(big.level_history()[:, k], alone.level_history()[:, 0])
         assert np.array_equal(big.signed[k], alone.signed[0])
         for rb, ra in zip(big.history, alone.history, strict=True):
@@ -21,18 +21,18 @@ def test_run_k_of_a_large_ensemble_equals_the_run_computed_alone(baseline):
 
 
 def test_chunking_does_not_change_runs(baseline):
-    whole = WargameModel(baseline, seed=5, runs=range(0, 300)).run().level_history()
+    whole = Ensemble(baseline, seed=5, runs=range(0, 300)).run().level_history()
     parts = [
-        WargameModel(baseline, seed=5, runs=range(lo, lo + 100)).run().level_history()
+        Ensemble(baseline, seed=5, runs=range(lo, lo + 100)).run().level_history()
         for lo in (0, 100, 200)
     ]
     assert np.array_equal(whole, np.concatenate(parts, axis=1))
 
 
 def test_runs_differ_and_seeds_differ(baseline):
-    h = WargameModel(baseline, seed=1, runs=3).run().level_history()
+    h = Ensemble(baseline, seed=1, runs=3).run().level_history()
     assert not np.array_equal(h[:, 0], h[:, 1])
-    h2 = WargameModel(baseline, seed=2, runs=3).run().level_history()
+    h2 = Ensemble(baseline, seed=2, runs=3).run().level_history()
     assert not np.array_equal(h, h2)
 
 
@@ -40,7 +40,7 @@ def test_runs_differ_and_seeds_differ(baseline):
 @given(ov=overrides(), seed=seeds, turns=st.integers(1, 12))
 def test_levels_stay_on_the_scale_and_bandwidth_is_never_negative(ov, seed, turns):
     setup = build("baseline", ov, turns=turns)
-    m = WargameModel(setup, seed=seed, runs=8).run()
+    m = Ensemble(setup, seed=seed, runs=8).run()
     h = m.level_history()
     assert np.all(h >= 0) and np.all(h <= 5)
     for rec in m.history:
@@ -54,8 +54,8 @@ def test_levels_stay_on_the_scale_and_bandwidth_is_never_negative(ov, seed, turn
 @given(ov=overrides(max_size=2), seed=seeds)
 def test_same_seed_gives_identical_history(ov, seed):
     setup = build("china-coercion", ov, turns=10)
-    a = WargameModel(setup, seed=seed, runs=4).run()
-    b = WargameModel(setup, seed=seed, runs=4).run()
+    a = Ensemble(setup, seed=seed, runs=4).run()
+    b = Ensemble(setup, seed=seed, runs=4).run()
     assert np.array_equal(a.level_history(), b.level_history())
     assert all(
         np.array_equal(x.activity, y.activity) for x, y in zip(a.history, b.history, strict=True)
@@ -63,7 +63,7 @@ def test_same_seed_gives_identical_history(ov, seed):
 
 
 def test_levels_never_exceed_enabler_caps(baseline):
-    m = WargameModel(baseline, seed=9, runs=500)
+    m = Ensemble(baseline, seed=9, runs=500)
     for _ in range(20):
         caps = m.caps()
         m.step()

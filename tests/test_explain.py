@@ -2,14 +2,14 @@ import numpy as np
 import pytest
 
 from sim.engine.explain import NAMES, explain, formula, sentence, top_drivers
-from sim.engine.model import WargameModel
+from sim.engine.model import Ensemble
 from sim.engine.moves import Move
 from sim.inputs.setup import build
 
 
 @pytest.fixture(scope="module")
 def played():
-    m = WargameModel(build("china-coercion"), seed=7, keep_snapshots=True)
+    m = Ensemble(build("china-coercion"), seed=7, keep_snapshots=True)
     for t in range(16):
         if t == 6:
             m.submit(
@@ -58,13 +58,13 @@ def test_sentence_and_formula_name_the_largest_driver(played):
 def test_a_bad_move_is_refused_before_the_turn_starts():
     from sim.errors import InputError
 
-    m = WargameModel(build("baseline"), seed=1)
+    m = Ensemble(build("baseline"), seed=1)
     before = (m.turn, m.world.values.copy(), m.levels.copy())
     with pytest.raises(InputError, match="not a partner of DEU"):
         m.submit([Move(actor="DEU", propose_exercise=["GBR"])])  # GBR is not Germany's partner
     m.step()  # the turn goes ahead without the bad move
     assert m.turn == before[0] + 1 and m.history[-1].moves == []
-    m = WargameModel(build("baseline"), seed=1)
+    m = Ensemble(build("baseline"), seed=1)
     assert m.turn == before[0]
     assert np.array_equal(m.world.values, before[1]) and np.array_equal(m.levels, before[2])
 
@@ -73,7 +73,7 @@ def test_a_custom_injected_shock_is_logged_by_its_name():
     from sim.engine.results import run_events
     from sim.inputs.schema import Shock
 
-    m = WargameModel(build("baseline"), seed=1)
+    m = Ensemble(build("baseline"), seed=1)
     m.inject(
         Shock(id="drill", name="Snap NATO drill in the Baltic", indices={"russian_aggression": 0.1})
     )

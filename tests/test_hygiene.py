@@ -1,6 +1,7 @@
 """`sim` never imports the UI layer; the command line stays light to start."""
 
 import ast
+import json
 import pathlib
 import subprocess
 import sys
@@ -67,11 +68,11 @@ HEAVY = (
 )
 
 
-def _loaded_by(*args: str) -> tuple[list[str], str]:
+def _loaded_by(*args: str, heavy: tuple[str, ...] = HEAVY) -> tuple[list[str], str]:
     code = (
         "import atexit, sys\n"
         "def report():\n"
-        f"    heavy = {HEAVY!r}\n"
+        f"    heavy = {heavy!r}\n"
         "    bad = sorted({h for m in list(sys.modules) for h in heavy\n"
         "                  if m == h or m.startswith(h + '.')})\n"
         "    sys.stderr.write('LOADED:' + ','.join(bad) + '\\n')\n"
@@ -94,7 +95,21 @@ def test_validate_and_list_load_no_engine_and_no_heavy_library():
         assert loaded == [], f"wargame {' '.join(args)} imports {', '.join(loaded)}"
 
 
-def test_the_import_check_sees_a_heavy_import():
-    # a one-turn run plays the Mesa model: the same check must see it
-    loaded, _ = _loaded_by("run", "baseline", "--turns", "1", "--json")
-    assert "mesa" in loaded and "sim.engine.model" in loaded
+def test_a_one_turn_run_plays_the_engine_without_mesa_or_the_plugins():
+    # the command line drives the numpy-only Ensemble; Mesa (pandas, scipy) is for the API
+    heavy = tuple(h for h in HEAVY if not h.startswith("sim.engine")) + ("tui", "textual")
+    loaded, stdout = _loaded_by("run", "baseline", "--turns", "1", "--json", heavy=heavy)
+    assert json.loads(stdout)["scenario"] == "baseline"
+    assert loaded == [], f"wargame run imports {', '.join(loaded)}"
+    loaded, _ = _loaded_by("validate", "scenarios/baseline.yaml", heavy=("tui", "textual"))
+    assert loaded == []
+
+
+def test_the_import_check_sees_a_heavy_import(tmp_path):
+    # a batch writes Parquet with pandas and pyarrow, and `play` is a plugin: the same check
+    # must see both
+    out = tmp_path / "b"
+    args = ("batch", "baseline", "--runs", "2", "--turns", "1", "--quiet", "--out", str(out))
+    loaded, _ = _loaded_by(*args, heavy=HEAVY + ("tui",))
+    assert {"pandas", "pyarrow", "sim.engine.model", "tui"} <= set(loaded)
+    assert "mesa" not in loaded

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from sim.cli.main import app, load_plugins
 from sim.engine.explain import explain
-from sim.engine.model import WargameModel
+from sim.engine.model import Ensemble
 from sim.inputs.setup import build
 
 KEY = "MODEL.exercise.caution_gap"
@@ -23,8 +23,8 @@ def test_a_rule_constant_override_changes_the_rule():
     assert base.track["caution_gap"][k] == base.config.model.tracks["exercise"].caution_gap.value
     assert low.track["caution_gap"][k] == 1.0
     assert np.array_equal(low.track["caution_gap"][:2], base.track["caution_gap"][:2])
-    a = WargameModel(base, seed=4).run().levels[0]
-    b = WargameModel(low, seed=4).run().levels[0]
+    a = Ensemble(base, seed=4).run().levels[0]
+    b = Ensemble(low, seed=4).run().levels[0]
     d = base.dyads.index("JPN-DEU")
     assert b[d, k] > a[d, k] + 0.5  # a smaller caution gap frees Japan-Germany exercises
 
@@ -32,17 +32,15 @@ def test_a_rule_constant_override_changes_the_rule():
 def test_per_run_constants_equal_the_same_runs_with_overrides():
     setup = build("china-coercion", turns=12)
     values = np.array([1.0, 2.0, 3.17, 4.0])
-    ens = WargameModel(setup, seed=9, runs=4, run_params={KEY: values}).run()
+    ens = Ensemble(setup, seed=9, runs=4, run_params={KEY: values}).run()
     for r, v in enumerate(values):
-        alone = WargameModel(
-            build("china-coercion", [f"{KEY}={v}"], turns=12), seed=9, runs=[r]
-        ).run()
+        alone = Ensemble(build("china-coercion", [f"{KEY}={v}"], turns=12), seed=9, runs=[r]).run()
         assert np.array_equal(ens.level_history()[:, r], alone.level_history()[:, 0])
 
 
 def test_explanations_still_sum_with_per_run_constants():
     setup = build("baseline", turns=6)
-    m = WargameModel(
+    m = Ensemble(
         setup, seed=2, runs=3, run_params={KEY: np.array([1.0, 2.0, 3.0])}, keep_snapshots=True
     ).run()
     h = m.level_history()
@@ -110,12 +108,10 @@ def test_motivation_weights_are_reachable_by_set_per_run_and_calibrate():
     m, a = 6, 2  # indo_pacific_awareness, exercise
     assert off.relevance[m, a] == 0.0 and base.relevance[m, a] > 0.5
     d = base.dyads.index("JPN-DEU")
-    x = WargameModel(base, seed=4, runs=30).run().levels[:, d, a]
-    y = WargameModel(off, seed=4, runs=30).run().levels[:, d, a]
+    x = Ensemble(base, seed=4, runs=30).run().levels[:, d, a]
+    y = Ensemble(off, seed=4, runs=30).run().levels[:, d, a]
     assert np.all(y < x)  # Japan's wish to show Europe the region feeds exercises
-    per_run = (
-        WargameModel(base, seed=4, runs=30, run_params={key: np.zeros(30)}).run().levels[:, d, a]
-    )
+    per_run = Ensemble(base, seed=4, runs=30, run_params={key: np.zeros(30)}).run().levels[:, d, a]
     assert np.array_equal(per_run, y)
     free = parse_free([key], base)[0]
     assert free.value == base.relevance[m, a] and free.lo < free.hi

@@ -191,11 +191,11 @@ def test_an_override_is_applied_to_the_setup_and_read_back(setup, text):
 
 @pytest.mark.parametrize("text", list(NEW))
 def test_per_run_values_land_on_the_ensemble_axis(setup, text):
-    from sim.engine.model import WargameModel
+    from sim.engine.model import Ensemble
 
     key = ParamKey.parse(text)
     values = np.array([NEW[text], key.get(setup), key.domain[0]])
-    m = WargameModel(setup, seed=1, runs=3, run_params={text: values}, collect=False)
+    m = Ensemble(setup, seed=1, runs=3, run_params={text: values})
     if key.kind is Kind.ACTOR:
         got = m.params[:, setup.ai[key.scope], PARAMS.index(key.name)]
         assert (m.params[:, setup.ai[key.scope] - 1] == setup.params[setup.ai[key.scope] - 1]).all()
@@ -209,7 +209,7 @@ def test_per_run_values_land_on_the_ensemble_axis(setup, text):
 
 
 def test_a_per_run_key_the_setup_lacks_is_refused(setup):
-    from sim.engine.model import WargameModel
+    from sim.engine.model import Ensemble
 
     with pytest.raises(InputError, match="run_params: AUS.bandwidth: unknown actor 'AUS'"):
-        WargameModel(setup, seed=1, runs=2, run_params={"AUS.bandwidth": np.ones(2)})
+        Ensemble(setup, seed=1, runs=2, run_params={"AUS.bandwidth": np.ones(2)})

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.engine.actors import RULES, ConsensusAlliance, SovereignState
-from sim.engine.model import WargameModel
+from sim.engine.model import Ensemble
 from sim.engine.moves import Move, MoveArrays
 from sim.inputs.setup import AI, II, PI, build
 from sim.vocabulary import AGENT_ACTORS, TRACKS
@@ -20,7 +20,7 @@ EX = TRACKS.index("exercise")
 
 def decide(setup, runs=1, world=None, params=None, moves=None, seed=0):
     """One turn's desired levels and offers from the starting state: (desired, offers)."""
-    m = WargameModel(setup, seed=seed, runs=runs)
+    m = Ensemble(setup, seed=seed, runs=runs)
     w = np.repeat(setup.world_initial[None], runs, axis=0)
     for k, v in (world or {}).items():
         w[:, II[k]] = v
@@ -48,7 +48,7 @@ def test_registry_covers_every_decision_style_in_config(baseline):
 
 @pytest.mark.parametrize("kind", sorted(RULES))
 def test_every_rule_gives_offers_within_desires_and_the_scale(baseline, kind):
-    m = WargameModel(baseline, seed=3, runs=50)
+    m = Ensemble(baseline, seed=3, runs=50)
     m.step()
     rec = m.history[-1]
     assert np.all((rec.desired >= 0) & (rec.desired <= 5))
@@ -89,7 +89,7 @@ def test_russian_aggression_pulls_european_bandwidth_away_from_japan(baseline):
 
 
 def test_nato_growth_needs_consensus(baseline):
-    m = WargameModel(baseline, seed=0, runs=1)
+    m = Ensemble(baseline, seed=0, runs=1)
     R, D, K = m.levels.shape
     nato = next(a for a in m.actors if a.actor == "NATO")
     snap = m.snapshot(
@@ -120,7 +120,7 @@ def test_prioritising_a_partner_raises_the_offer_it_gets(baseline):
 
 
 def test_signing_the_uk_raa_lifts_the_exercise_cap(baseline):
-    m = WargameModel(baseline, seed=0, runs=1)
+    m = Ensemble(baseline, seed=0, runs=1)
     d = baseline.dyads.index("JPN-GBR")
     before = m.caps()[0, d, EX]
     m.signed[0, d, list(baseline.config.enablers).index("raa")] = True

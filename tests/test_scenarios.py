@@ -5,7 +5,7 @@ import pathlib
 import numpy as np
 import pytest
 
-from sim.engine.model import WargameModel
+from sim.engine.model import Ensemble
 from sim.engine.results import run_json
 from sim.inputs.setup import build
 
@@ -21,9 +21,9 @@ def test_the_library_is_not_empty():
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_scenario_runs(name):
     setup = build(name)
-    m = WargameModel(setup, seed=1, runs=16).run()
+    m = Ensemble(setup, seed=1, runs=16).run()
     h = m.level_history()
     assert h.shape == (setup.turns + 1, 16, len(setup.dyads), 3)
     assert np.all((h >= 0) & (h <= 5)) and np.isfinite(h).all()
-    doc = run_json(WargameModel(setup, seed=1, runs=[3]).run())
-    assert doc["final"] == run_json(WargameModel(setup, seed=1, runs=[3]).run())["final"]
+    doc = run_json(Ensemble(setup, seed=1, runs=[3]).run())
+    assert doc["final"] == run_json(Ensemble(setup, seed=1, runs=[3]).run())["final"]

@@ -4,6 +4,7 @@ commands so that `wargame --help` stays fast. Bad input exits with code 2 and on
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -137,11 +138,11 @@ def run(
     ] = False,
 ) -> None:
     """Run one game of SCENARIO and explain what happened."""
-    from sim.engine.model import WargameModel
+    from sim.engine.model import Ensemble
     from sim.inputs.setup import build
 
     setup = build(scenario, set_ or [], turns)
-    model = WargameModel(setup, seed=seed, keep_snapshots=not as_json).run()
+    model = Ensemble(setup, seed=seed, keep_snapshots=not as_json).run()
     show_run(model, as_json, explain)
 
 
@@ -182,16 +183,44 @@ def console():
 
 
 def show(con, renderable) -> None:
-    """Print a table: on a terminal as rich draws it, elsewhere without trailing spaces."""
+    """Print a table: on a terminal as rich draws it; elsewhere (a pipe, a file) as plain
+    columns, one line per row, no cell wrapped and no trailing spaces (rich's layout of a
+    long table costs about half a second, for nothing a program reading it needs)."""
     if con.is_terminal:
         con.print(renderable)
         return
-    with con.capture() as cap:
-        con.print(renderable)
     try:
-        typer.echo("\n".join(line.rstrip() for line in cap.get().splitlines()))
+        typer.echo(plain_table(renderable))
     except BrokenPipeError:  # the reader stopped (`| head`): stop quietly, as rich does
         con.on_broken_pipe()
+
+
+def plain_table(t) -> str:
+    """A rich Table as plain text: title, header, a rule, then the rows, columns separated
+    by two spaces and justified as the table says."""
+    from rich.cells import cell_len
+    from rich.markup import render
+    from rich.text import Text
+
+    def text(cell) -> str:
+        s = cell.plain if isinstance(cell, Text) else render(str(cell)).plain
+        return " ".join(s.split())
+
+    cols = [[text(c.header), *map(text, c._cells)] for c in t.columns]
+    widths = [max(map(cell_len, col)) for col in cols]
+    last = len(cols) - 1
+
+    def line(i: int) -> str:
+        out = []
+        for k, (col, w) in enumerate(zip(cols, widths, strict=True)):
+            pad = " " * (w - cell_len(col[i]))
+            right = t.columns[k].justify == "right"
+            out.append(pad + col[i] if right else col[i] + ("" if k == last else pad))
+        return "  ".join(out).rstrip()
+
+    head = [text(t.title)] if t.title else []
+    rule = "─" * cell_len(line(0))
+    return "\n".join([*head, line(0), rule, *(line(i) for i in range(1, len(cols[0])))])
 
 
 def table(con, title: str | None = None, **kw):
@@ -302,12 +331,28 @@ def load_plugins() -> None:
     app._plugins_loaded = True
 
 
+def own_command(argv: list[str] | None) -> bool:
+    """True when `argv` names one of this module's commands (run, validate, list, schema):
+    then the plugins' commands are not needed and not imported, which keeps these short
+    commands' start-up low. The overview (`wargame --help`), shell completion and every other
+    command load them all."""
+    if any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ):
+        return False
+    args = sys.argv[1:] if argv is None else argv
+    # the top-level options (--help, --version, completion) take no value, so the first
+    # word that is not an option is the command
+    first = next((a for a in args if not a.startswith("-")), None)
+    own = {c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands}
+    return first in own
+
+
 def main(argv: list[str] | None = None) -> None:
     """The `wargame` command: every error, including a malformed command line, is one line
     on stderr (`error: ...`) with exit code 2."""
     click = sys.modules[typer.BadParameter.__module__]  # click's exceptions, as typer uses them
 
-    load_plugins()
+    if not own_command(argv):
+        load_plugins()
     try:
         code = app(args=argv, prog_name="wargame", standalone_mode=False)
     except getattr(click, "NoArgsIsHelpError", ()) as exc:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-import mesa
 import numpy as np
 
 from sim.engine.moves import MoveArrays
@@ -304,7 +303,7 @@ def allocate(snap: Snapshot, desired: np.ndarray, sl: Slots) -> np.ndarray:
     return np.minimum(offers, SCALE)
 
 
-class SovereignState(mesa.Agent):
+class SovereignState:
     """A state deciding for itself (Japan, the UK, France, Germany).
 
     Each turn it perceives the world through its own threat perceptions, forms a desired
@@ -313,8 +312,8 @@ class SovereignState(mesa.Agent):
     A decision style differs in `consent`: a state needs no one's approval.
     """
 
-    def __init__(self, model: mesa.Model, actor: str, slots: list[tuple[int, int, int]]):
-        super().__init__(model)
+    def __init__(self, model, actor: str, slots: list[tuple[int, int, int]]):
+        self.model = model
         self.actor = actor
         self.index = model.setup.actors.index(actor)
         #: (dyad, side of this actor in the dyad, partner actor index) for each partner
@@ -453,5 +452,5 @@ def fund(cost: np.ndarray, weight: np.ndarray, budget: np.ndarray) -> np.ndarray
     return np.where(short, np.minimum(1.0, s * weight), 1.0)
 
 
-RULES: dict[str, type[SovereignState]] = {"state": SovereignState, "alliance": ConsensusAlliance}
 """Registry of decision styles, keyed by `kind:` in config/actors.yaml."""
+RULES: dict[str, type[SovereignState]] = {"state": SovereignState, "alliance": ConsensusAlliance}

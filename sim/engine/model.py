@@ -1,6 +1,6 @@
 """The model: one turn of the allied-cooperation wargame, over an ensemble of runs.
 
-`WargameModel.step()` reads as the turn of DESIGN.md:
+`Ensemble.step()` reads as the turn of DESIGN.md:
 shocks → perception → desired levels → bandwidth allocation (human moves folded in) →
 offers meet under enabler caps (NATO consensus) → discrete events, negotiations and what
 the turn leaves behind (interoperability, trust, frustration, presence, caution) → record.
@@ -10,13 +10,17 @@ Length: over 400 lines on purpose. The stages of one turn (resolve, decide, reme
 negotiate) are methods of the one model because each reads and replaces the same ensemble
 state arrays (R runs × dyads × tracks); split across modules they would pass that state
 around or reach into the model from outside, and `step()` would stop reading as the turn.
+
+This module imports numpy and nothing heavier: the command line, batches and the game drive
+`Ensemble` directly. `sim.WargameModel` (sim/engine/mesa_model.py) is the same engine as a
+Mesa model for the Python API; Mesa pulls in pandas and scipy, most of a short command's
+start-up, so it is imported only there.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import mesa
 import numpy as np
 
 from sim.engine.actors import (
@@ -64,40 +68,32 @@ class Record:
     retaliated: np.ndarray | None = None  # (R, A) bool: China retaliated against the actor
 
 
-class WargameModel(mesa.Model):
+class Ensemble:
     """An ensemble of runs of one scenario, stepped together one quarter at a time.
 
-    `runs` are the run indices in the batch (their keys come from `seed` and the index, so
-    a run's draws do not depend on which other runs share the ensemble). `run_params`
-    maps 'ACTOR.param' or a rule constant 'MODEL.x.name' to per-run values (sweeps and
-    samples).
-
-    In Mesa's conventions: `WargameModel("baseline", rng=7)` (a scenario name or path, or
-    a compiled Setup; `rng=` is the seed), `step()` plays one turn, `run_model()` plays to
-    the scenario's last turn, `datacollector` is a `mesa.DataCollector`, and
-    `mesa.batch_run(WargameModel, parameters={"scenario": "baseline",
-    "DEU.china_caution": [0.1, 0.7]}, iterations=5)` works: keyword parameters named
-    'ACTOR.param' or 'MODEL.x.name' are overrides, like `--set`.
+    `scenario` is a compiled Setup or a scenario name or path. `runs` are the run indices in
+    the batch (their keys come from `seed` and the index, so a run's draws do not depend on
+    which other runs share the ensemble). `run_params` maps 'ACTOR.param' or a rule
+    constant 'MODEL.x.name' to per-run values (sweeps and samples). `step()` plays one
+    turn, `run()` plays to the scenario's last turn (or `turns` more).
     """
+
+    #: the class of each actor's decision style by `kind` (a subclass swaps in Mesa agents)
+    agent_kinds: dict[str, type[SovereignState]] = RULES
 
     def __init__(
         self,
-        scenario: Setup | str = "baseline",
-        seed: int | None = None,
+        scenario: Setup | str,
+        seed: int,
         runs: int | np.ndarray | range = 1,
         run_params: dict[str, np.ndarray] | None = None,
         keep_snapshots: bool = False,
-        *,
-        rng: int | None = None,
-        overrides: dict[str, float] | None = None,
-        turns: int | None = None,
-        collect: bool = True,
-        **params: float,
     ):
-        # Mesa's conventions: WargameModel("baseline", rng=7), and batch_run's parameters
-        # (e.g. {"DEU.china_caution": [0.1, 0.5]}) arrive as keyword overrides
-        setup, seed = _mesa_arguments(scenario, seed, rng, overrides, turns, params)
-        super().__init__(rng=seed)
+        if not isinstance(scenario, Setup):
+            from sim.inputs.setup import build
+
+            scenario = build(str(scenario))
+        setup = scenario
         self.setup = setup
         self.seed = int(seed)
         self.run_index = np.arange(runs) if isinstance(runs, int) else np.asarray(runs)
@@ -143,7 +139,7 @@ class WargameModel(mesa.Model):
                 for s in (0, 1)
                 if setup.pairs[d][s] == a
             ]
-            self.actors.append(RULES[setup.kinds[a]](self, actor, slots))
+            self.actors.append(self.agent_kinds[setup.kinds[a]](self, actor, slots))
         self.slots = Slots.of(setup)
         #: actors whose decision style needs approval (alliances): their consent applies
         self.consenting = [
@@ -163,8 +159,6 @@ class WargameModel(mesa.Model):
             MoveArrays.neutral(D, A),
             np.zeros(R),
         )
-        if collect:
-            _collect_each_step(self)
 
     @property
     def n_runs(self) -> int:
@@ -469,7 +463,7 @@ class WargameModel(mesa.Model):
         self.talks = np.where(stalled, 0, self.talks).astype(np.int16)
         return start, signed, stalled
 
-    def run(self, turns: int | None = None) -> WargameModel:
+    def run(self, turns: int | None = None) -> Ensemble:
         for _ in range(self.setup.turns - self.turn if turns is None else turns):
             if self.done:
                 break
@@ -480,67 +474,11 @@ class WargameModel(mesa.Model):
         """Levels per turn including the start, shape (T+1, R, D, K)."""
         return np.stack([self.initial_levels] + [r.levels for r in self.history])
 
-    # ------------------------------------------------------------------ Mesa conventions
-    @property
-    def running(self) -> bool:
-        """Mesa's flag: True until the scenario's last turn (`run_model()` stops there)."""
-        return self._running and not self.done
 
-    @running.setter
-    def running(self, value: bool) -> None:
-        self._running = bool(value)
+def __getattr__(name: str):
+    # `from sim.engine.model import WargameModel` keeps working; Mesa loads on that use only
+    if name == "WargameModel":
+        from sim.engine.mesa_model import WargameModel
 
-    #: the mesa.DataCollector (see `datacollector`); None when built with collect=False
-    _datacollector = None
-
-    @property
-    def datacollector(self):
-        """A `mesa.DataCollector` of mean levels per dyad and track (model reporters) and
-        of each actor's parameters and bandwidth spent (agent reporters), collected at the
-        start and after every turn (sim/engine/reporters.py). Batches build their models with
-        collect=False and have none."""
-        if self._datacollector is None:
-            raise AttributeError("this model was built with collect=False: no datacollector")
-        return self._datacollector
-
-
-def _mesa_arguments(setup, seed, rng, overrides, turns, params):
-    """(Setup, seed) from the constructor's arguments: a Setup, or a scenario name or path
-    built with `overrides`, `turns` and keyword parameters; `rng=` is the seed. With
-    neither seed nor rng (Mesa's `batch_run(..., iterations=N)`), a fresh seed is drawn
-    from the operating system, as Mesa does; `model.seed` tells which, so the run can be
-    repeated."""
-    if rng is not None and seed is not None and int(rng) != int(seed):
-        raise ValueError(f"seed={seed} and rng={rng} differ; give one of them")
-    if rng is None and seed is None:
-        import secrets
-
-        seed = secrets.randbits(63)
-    seed = int(rng if rng is not None else seed)
-    extra = dict(overrides or {}) | {k: float(v) for k, v in params.items()}
-    if isinstance(setup, Setup):
-        if extra or turns is not None:
-            raise ValueError(
-                "overrides and turns apply to a scenario name or path; build "
-                "the Setup with them instead"
-            )
-        return setup, seed
-    from sim.inputs.setup import build
-
-    return build(str(setup), extra, turns), seed
-
-
-def _collect_each_step(model: WargameModel) -> None:
-    """Give the model a data collector, fed at the start and after each turn by Mesa's
-    step (the one `run_model()`, `mesa.batch_run` and `run()` call)."""
-    from sim.engine.reporters import data_collector
-
-    model._datacollector = collector = data_collector(model)
-    collector.collect(model)
-    turn = model._user_step
-
-    def step_and_collect() -> None:
-        turn()
-        collector.collect(model)
-
-    model._user_step = step_and_collect
+        return WargameModel
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.engine.model import WargameModel
+from sim.engine.model import Ensemble
 from sim.engine.moves import Move, compile_moves
 from sim.engine.results import levels_dict, run_events
 from sim.errors import InputError, allowed
@@ -95,8 +95,8 @@ class Game:
         self.note: str | None = None
 
     # ------------------------------------------------------------------ state
-    def _fresh(self) -> WargameModel:
-        return WargameModel(self.setup, seed=self.seed, runs=[self.run], keep_snapshots=True)
+    def _fresh(self) -> Ensemble:
+        return Ensemble(self.setup, seed=self.seed, runs=[self.run], keep_snapshots=True)
 
     @property
     def turn(self) -> int:
@@ -147,7 +147,7 @@ class Game:
         return names
 
     # ------------------------------------------------------------------ the read-only view
-    def _line(self, branch: str | None) -> WargameModel:
+    def _line(self, branch: str | None) -> Ensemble:
         if branch in (None, MAIN):
             return self.model
         if branch == WHAT_IF_ID and self.branch is not None:

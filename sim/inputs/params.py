@@ -17,17 +17,18 @@ the package holds keys as text and asks this module what they mean.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
-
-import numpy as np
 
 from sim.errors import InputError, allowed, did_you_mean
 from sim.inputs.domains import PARAM_DOMAIN, RELEVANCE_DOMAIN, RULE_DOMAIN, TRACK_DOMAIN
 from sim.vocabulary import AGENT_ACTORS, MOTIVATIONS, PARAMS, TRACKS
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from sim.inputs.config import Config
     from sim.inputs.setup import Setup
 
@@ -244,7 +245,7 @@ class ParamKey:
             raise InputError(
                 file, field, f"'{raw}' is not a number; allowed: {lo} to {hi}", line
             ) from None
-        if not np.isfinite(value):
+        if not math.isfinite(value):
             raise InputError(file, field, f"'{raw}' is not a finite number", line)
         self.check(value, file, field, line)
         return value
@@ -267,6 +268,8 @@ class ParamKey:
         A setup's arrays (params (A, P), track (K,), rules float, relevance (M, K)) take one
         value; a model's ensemble arrays (params (R, A, P), track (R, 1, K), rules (R,),
         relevance (R, M, K)) take one value per run (or one for all runs)."""
+        import numpy as np  # here, not at the top: listing and checking keys need no numpy
+
         runs = target.params.ndim == 3
         if self.kind is Kind.ACTOR:
             where = (actors.index(self.scope), PARAMS.index(self.name))
@@ -285,6 +288,8 @@ class ParamKey:
 
 
 def _float(value, runs: bool):
+    import numpy as np
+
     return np.asarray(value, dtype=float) if runs else value
 
 

@@ -157,13 +157,13 @@ class Battery:
         key = self._key(claim, side)
         if key in self._cache:
             return self._cache[key]
-        from sim.engine.model import WargameModel
+        from sim.engine.model import Ensemble
 
         setup = arm_setup(claim, side, self.doc._source)
         moves = arm_moves(claim, side, self.doc._source)
         ps = self.parameter_sample(setup)
         runs = np.arange(self.runs + ps.runs)
-        m = WargameModel(
+        m = Ensemble(
             setup, seed=self.seed, runs=runs, run_params=ps.run_params(setup, prefix=self.runs)
         )
         for t in range(1, setup.turns + 1):

@@ -56,12 +56,12 @@ def gaps(
 ) -> np.ndarray:
     """Median end levels minus the ratings, with the free constants at `x` (set for every
     run through the engine's per-run parameters): history (D*K) then baseline (D*K)."""
-    from sim.engine.model import WargameModel
+    from sim.engine.model import Ensemble
 
     values = {f.key: np.full(runs, v) for f, v in zip(free, x, strict=True)}
     out = []
     for s in setups:
-        m = WargameModel(s, seed=seed, runs=runs, run_params=values).run()
+        m = Ensemble(s, seed=seed, runs=runs, run_params=values).run()
         med = np.median(m.levels, axis=0)
         target = np.array([RATINGS[d] for d in s.dyads])
         out.append((med - target).ravel())

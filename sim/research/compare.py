@@ -293,7 +293,7 @@ def compare(
 
     With `uncertainty` = N > 0, both are also run over N sampled points of the config's
     plausible ranges (about runs / N runs each, at least one), paired point by point."""
-    from sim.engine.model import WargameModel
+    from sim.engine.model import Ensemble
     from sim.inputs.setup import build, parse_overrides
 
     if runs <= 0:
@@ -329,11 +329,11 @@ def compare(
         ps = sample(base_setup, uncertainty, max(1, runs // uncertainty), seed)
     for setup in (base_setup, cf_setup):
         sel = [setup.dyads.index(d) for d in common]
-        m = WargameModel(setup, seed=seed, runs=idx).run(T)
+        m = Ensemble(setup, seed=seed, runs=idx).run(T)
         out.append(m.level_history()[:, :, sel])
         if ps is not None:
             # sampled runs draw their own streams (indices after the point-estimate runs)
-            m = WargameModel(
+            m = Ensemble(
                 setup,
                 seed=seed,
                 runs=np.arange(runs, runs + ps.runs),

@@ -163,11 +163,11 @@ def _target(model, case: MoveCase) -> np.ndarray:
 
 def play(case: MoveCase | None, standing: bool, runs: int, seed: int, scenario=SCENARIO):
     """The model after TURNS turns, with the case's move once or every turn (or none)."""
-    from sim.engine.model import WargameModel
+    from sim.engine.model import Ensemble
     from sim.engine.moves import Move
     from sim.inputs.setup import build
 
-    m = WargameModel(build(scenario), seed=seed, runs=runs)
+    m = Ensemble(build(scenario), seed=seed, runs=runs)
     for t in range(TURNS):
         if case is not None and (standing or t == 0):
             m.submit([Move(actor=case.actor, **case.move)])

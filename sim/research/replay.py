@@ -87,11 +87,11 @@ class RunSpec:
 def rebuild_model(spec: RunSpec, keep_snapshots: bool = False):
     """The model of `spec`'s run, stepped to its end; `run_index` is the run's number in the
     batch (its draws are those of `spec.rng_run`)."""
-    from sim.engine.model import WargameModel
+    from sim.engine.model import Ensemble
     from sim.inputs.setup import build
 
     setup = build(spec.scenario, spec.all_overrides, spec.turns)
-    model = WargameModel(
+    model = Ensemble(
         setup, seed=spec.seed, runs=np.array([spec.rng_run]), keep_snapshots=keep_snapshots
     ).run()
     model.run_index = np.array([spec.run])

@@ -180,15 +180,14 @@ def compute_chunk(
     files: `levels.parquet/turn=T` per recorded turn and `events.parquet`.
 
     `rng_runs` are the indices whose random streams the runs draw (default: lo..hi-1)."""
-    from sim.engine.model import WargameModel
+    from sim.engine.model import Ensemble
 
     runs = np.arange(lo, hi)
-    model = WargameModel(
+    model = Ensemble(
         setup,
         seed=seed,
         runs=runs if rng_runs is None else rng_runs,
         run_params=values,
-        collect=False,
     ).run()
     tidy = Tidy(setup)
     out: dict[str, Any] = {}

@@ -4,7 +4,7 @@ Every value in config/ carries a plausible `range:` (config/README.md): the acto
 of config/actors.yaml (Ch2–Ch6 › Motivations, Divergences; Ch7 › Temper Expectations) and
 the rule constants of config/model.yaml (keys `MODEL.track.name` and `MODEL.group.name`). A sample is N points of
 a Latin hypercube over every range that is not a single value; each point becomes per-run
-parameter values on the ensemble axis (`run_params` of `WargameModel`), so a sampled
+parameter values on the ensemble axis (`run_params` of the engine's `Ensemble`), so a sampled
 ensemble is one model stepping N points × r runs at once.
 
 Sampling uses `scipy.stats.qmc.LatinHypercube` with a generator seeded from the base seed,

@@ -78,10 +78,10 @@ def _stats(x: np.ndarray) -> tuple[float, float, float]:
 
 
 def _ensemble(scenario: str, runs: int, seed: int, overrides: list[str] | None = None):
-    from sim.engine.model import WargameModel
+    from sim.engine.model import Ensemble
     from sim.inputs.setup import build
 
-    return WargameModel(build(scenario, overrides or []), seed=seed, runs=runs).run()
+    return Ensemble(build(scenario, overrides or []), seed=seed, runs=runs).run()
 
 
 # ------------------------------------------------------------------------- the replay

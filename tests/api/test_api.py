@@ -117,7 +117,7 @@ def test_mesa_conventions():
     rows = mesa.batch_run(
         sim.WargameModel,
         parameters=params,
-        iterations=2,
+        rng=[None, None],  # Mesa's spelling of iterations=2: each model draws its own seed
         number_processes=1,
         display_progress=False,
     )

@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 
-from sim.engine.model import WargameModel
+from sim.engine.model import Ensemble
 from sim.inputs.setup import build
 from sim.research.compare import bootstrap_interval, compare
 
@@ -48,9 +48,9 @@ def test_germany_dropping_china_caution_matches_paired_runs(wargame):
     )
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
-    base = WargameModel(build("baseline"), seed=3, runs=200).run().level_history()[-1]
+    base = Ensemble(build("baseline"), seed=3, runs=200).run().level_history()[-1]
     cf = (
-        WargameModel(build("baseline", ["DEU.china_caution=0.1"]), seed=3, runs=200)
+        Ensemble(build("baseline", ["DEU.china_caution=0.1"]), seed=3, runs=200)
         .run()
         .level_history()[-1]
     )
@@ -194,8 +194,8 @@ def test_parameter_interval_is_the_spread_of_paired_sampled_runs():
     base, cf = build("baseline"), build("baseline", ["DEU.china_caution=0.1"])
     ps = sample(base, 4, 2, 2)
     idx = np.arange(8, 16)
-    b = WargameModel(base, seed=2, runs=idx, run_params=ps.run_params(base)).run(6)
-    f = WargameModel(cf, seed=2, runs=idx, run_params=ps.run_params(cf)).run(6)
+    b = Ensemble(base, seed=2, runs=idx, run_params=ps.run_params(base)).run(6)
+    f = Ensemble(cf, seed=2, runs=idx, run_params=ps.run_params(cf)).run(6)
     diff = f.level_history()[-1] - b.level_history()[-1]
     rows = {(x["dyad"], x["track"]): x for x in c.summary()["final"]}
     lo, hi = np.quantile(diff[:, 2, 2], [0.05, 0.95])

@@ -96,10 +96,10 @@ def test_event_kinds_are_one_enum_and_plain_strings_on_disk(tmp_path):
     assert list(kinds.cat.categories) == [k.value for k in ENSEMBLE_KINDS]
     assert set(kinds.astype(str)) >= {"negotiation", "activity"}
     # a single run's events use the same members
-    from sim.engine.model import WargameModel
+    from sim.engine.model import Ensemble
     from sim.inputs.setup import build
 
-    model = WargameModel(build("baseline", turns=10), seed=11, runs=1).run()
+    model = Ensemble(build("baseline", turns=10), seed=11, runs=1).run()
     evs = run_events(model)
     assert evs and all(isinstance(e["kind"], EventKind) for e in evs)
     assert {e["kind"] for e in evs} <= set(ENSEMBLE_KINDS)

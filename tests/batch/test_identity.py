@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.engine.model import WargameModel
+from sim.engine.model import Ensemble
 from sim.inputs.setup import build
 from sim.research.batch import run_batch
 from sim.research.request import BatchRequest
@@ -33,7 +33,7 @@ def reference(tmp_path_factory):
 def test_batch_equals_one_ensemble_computed_directly(reference):
     setup = build("baseline", turns=TURNS)
     values = np.repeat([0.1, 0.4, 0.7], RUNS // 3)
-    m = WargameModel(setup, seed=11, runs=RUNS, run_params={"DEU.china_caution": values}).run()
+    m = Ensemble(setup, seed=11, runs=RUNS, run_params={"DEU.china_caution": values}).run()
     direct = m.level_history().transpose(1, 0, 2, 3)
     assert reference[0].shape == direct.shape
     assert np.array_equal(reference[0], direct)

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from sim.engine.model import WargameModel
+from sim.engine.model import Ensemble
 from sim.engine.results import run_json
 from sim.inputs.setup import build
 
@@ -92,7 +92,7 @@ def test_replay_of_plain_batch_equals_wargame_run_json(tmp_path, wargame):
     )
     r = wargame("replay", out, "--run", "0", "--json")
     assert r.exit_code == 0, r.output
-    alone = WargameModel(build("baseline"), seed=21).run()
+    alone = Ensemble(build("baseline"), seed=21).run()
     assert json.loads(r.stdout) == json.loads(json.dumps(run_json(alone)))
 
 

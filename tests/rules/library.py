@@ -7,7 +7,7 @@ from functools import cache
 
 import numpy as np
 
-from sim.engine.model import WargameModel
+from sim.engine.model import Ensemble
 from sim.inputs.loader import list_scenarios
 from sim.inputs.setup import Setup, build
 
@@ -51,5 +51,5 @@ def still(setup: Setup, **values: float) -> Setup:
 
 def fired_by_turn(setup: Setup, runs, turns: int, seed: int = 0) -> np.ndarray:
     """Which scenario shocks fired, shape (turns, runs, shocks)."""
-    m = WargameModel(setup, seed=seed, runs=runs).run(turns)
+    m = Ensemble(setup, seed=seed, runs=runs).run(turns)
     return np.stack([r.fired for r in m.history])

@@ -8,7 +8,7 @@ import dataclasses
 
 import numpy as np
 
-from sim.engine.model import WargameModel
+from sim.engine.model import Ensemble
 from sim.engine.moves import MoveArrays
 from sim.vocabulary import ENABLERS, TRACKS
 
@@ -32,7 +32,7 @@ def expected_caps(setup, signed: np.ndarray) -> np.ndarray:
 
 def test_missing_agreements_cap_the_tracks_they_gate():
     setup = setups()["baseline"]
-    m = WargameModel(setup, seed=0, runs=2)
+    m = Ensemble(setup, seed=0, runs=2)
     np.testing.assert_array_equal(m.caps()[0], expected_caps(setup, setup.signed))
     gbr, raa = setup.dyads.index("JPN-GBR"), ENABLERS.index("raa")
     ex = TRACKS.index("exercise")
@@ -45,7 +45,7 @@ def test_missing_agreements_cap_the_tracks_they_gate():
 
 def test_every_dyad_of_every_scenario_starts_under_its_caps():
     for setup in setups().values():
-        m = WargameModel(setup, seed=0, runs=1)
+        m = Ensemble(setup, seed=0, runs=1)
         np.testing.assert_array_equal(m.caps()[0], expected_caps(setup, setup.signed))
 
 
@@ -57,7 +57,7 @@ def test_talks_without_a_result_stall_exactly_after_the_stall_turns():
     stall = int(setup.rules["agreements.stall_turns"])
     d, e = setup.dyads.index("JPN-DEU"), ENABLERS.index("isa")
     assert setup.negotiating[d, e]
-    m = WargameModel(setup, seed=1, runs=50).run(stall + 1)
+    m = Ensemble(setup, seed=1, runs=50).run(stall + 1)
     stalled = np.stack([r.stalled[:, d, e] for r in m.history])  # (T, R)
     assert not stalled[: stall - 1].any()
     assert stalled[stall - 1].all()
@@ -68,7 +68,7 @@ def test_nato_grows_a_track_only_when_its_consensus_draw_succeeds():
     """With a consensus uniform of 0 every track passes and NATO's offers stand; with a
     uniform of 1 none does and NATO offers no more than the current levels."""
     setup = setups()["baseline"]
-    m = WargameModel(setup, seed=0, runs=3)
+    m = Ensemble(setup, seed=0, runs=3)
     nato = next(a for a in m.actors if a.actor == "NATO")
     R, D, K = m.levels.shape
     offers = np.full((R, len(nato.slots), K), 5.0)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.engine.model import WargameModel
+from sim.engine.model import Ensemble
 from sim.vocabulary import TRACKS
 
 from .library import alone, setups
@@ -18,7 +18,7 @@ DIA = TRACKS.index("dialogue")
 def one_turn(level: float, up: float, down: float, dyad: str = "JPN-GBR") -> np.ndarray:
     """The dialogue level of `dyad` after one quiet turn from `level`, for 4 runs."""
     setup = alone(setups()["baseline"])
-    m = WargameModel(setup, seed=8, runs=4)
+    m = Ensemble(setup, seed=8, runs=4)
     m.track["up"][:] = up
     m.track["down"][:] = down
     m.track["noise"][:] = 0.0
@@ -55,7 +55,7 @@ def test_ties_are_sticky_with_the_shipped_constants():
 @pytest.mark.parametrize("noise", [0.0, 0.3])
 def test_levels_stay_between_zero_and_the_cap(noise):
     setup = setups()["baseline"]
-    m = WargameModel(setup, seed=2, runs=200)
+    m = Ensemble(setup, seed=2, runs=200)
     m.track["noise"][:] = noise
     for _ in range(12):
         m.step()

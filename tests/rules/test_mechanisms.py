@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from sim.engine.actors import allocate, consensus_chance, effective_bandwidth
-from sim.engine.model import WargameModel
+from sim.engine.model import Ensemble
 from sim.engine.moves import MoveArrays
 from sim.inputs.schema import Shock
 from sim.inputs.setup import PI, build
@@ -17,7 +17,7 @@ RUNS = 60
 
 def run(scenario="baseline", overrides=(), turns=20, shocks=(), runs=RUNS, seed=11):
     """An ensemble of `turns` turns; `shocks` (Shock objects) are injected before turn 1."""
-    m = WargameModel(build(scenario, list(overrides)), seed=seed, runs=runs)
+    m = Ensemble(build(scenario, list(overrides)), seed=seed, runs=runs)
     for s in shocks:
         m.inject(s)
     m.run(turns)
@@ -57,7 +57,7 @@ def test_an_unmatched_wish_costs_no_bandwidth_toward_other_partners():
     """Bandwidth is charged on what is expected to be agreed: raising Japan's wish toward
     Germany, whose offer stays low, leaves Japan's offers to the others unchanged."""
     setup = build("baseline", ["JPN.bandwidth=2.0"])
-    m = WargameModel(setup, seed=0, runs=1)
+    m = Ensemble(setup, seed=0, runs=1)
     R, D, K = m.levels.shape
     snap = m.snapshot(
         m.params,
@@ -82,7 +82,7 @@ def test_an_unmatched_wish_costs_no_bandwidth_toward_other_partners():
 
 
 def test_russia_pulls_european_bandwidth_home_but_not_japans():
-    m = WargameModel(build("baseline"), seed=0, runs=1)
+    m = Ensemble(build("baseline"), seed=0, runs=1)
     R, D, K = m.levels.shape
     bw = {}
     for ra in (0.2, 0.95):
@@ -217,7 +217,7 @@ def test_the_end_of_a_shared_mission_takes_its_occasions_away():
 
 
 def test_talks_stall_and_restart():
-    m = WargameModel(build("baseline", ["MODEL.agreements.stall_turns=3"]), seed=4, runs=40)
+    m = Ensemble(build("baseline", ["MODEL.agreements.stall_turns=3"]), seed=4, runs=40)
     e = ENABLERS.index("raa")
     d = m.setup.dyads.index("JPN-GBR")
     m.run(30)
@@ -267,7 +267,7 @@ def test_a_two_plus_two_format_drives_other_agreements():
 
 
 def test_every_nato_member_can_withhold_consensus():
-    m = WargameModel(build("baseline"), seed=0, runs=2)
+    m = Ensemble(build("baseline"), seed=0, runs=2)
     R, D, K = m.levels.shape
     snap = m.snapshot(
         m.params,
@@ -285,7 +285,7 @@ def test_every_nato_member_can_withhold_consensus():
 
 
 def test_a_missing_agreement_weighs_on_willingness_below_its_cap():
-    m = WargameModel(build("baseline"), seed=0, runs=1)
+    m = Ensemble(build("baseline"), seed=0, runs=1)
     R, D, K = m.levels.shape
     snap = m.snapshot(
         m.params,

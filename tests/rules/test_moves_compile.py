@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from sim.engine.model import WargameModel
+from sim.engine.model import Ensemble
 from sim.engine.moves import Move, MoveArrays, compile_moves
 from sim.errors import InputError
 from sim.vocabulary import AGENT_ACTORS, ENABLERS, TRACKS
@@ -158,7 +158,7 @@ def test_a_statement_on_russia_raises_russia_threat_and_priority():
 def test_the_engine_charges_the_exercise_cost_of_its_exercise_track():
     """The model compiles moves with the exercise track's `cost` from config/model.yaml."""
     setup = setups()["baseline"]
-    m = WargameModel(setup, seed=0, runs=1)
+    m = Ensemble(setup, seed=0, runs=1)
     m.keep_snapshots = True
     m.submit([Move(actor="GBR", propose_exercise=["JPN"])])
     m.step()
@@ -237,7 +237,7 @@ def test_a_malformed_move_is_rejected_naming_the_field(data, field):
 
 
 def _classroom_at_turn_2():
-    m = WargameModel(setups()["classroom"], seed=3, runs=4).run(2)
+    m = Ensemble(setups()["classroom"], seed=3, runs=4).run(2)
     m.inject("russia-moves")
     return m
 

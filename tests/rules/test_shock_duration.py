@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.engine.model import WargameModel
+from sim.engine.model import Ensemble
 from sim.inputs.schema import Shock
 from sim.inputs.setup import AI, PI, build
 
@@ -11,7 +11,7 @@ from sim.inputs.setup import AI, PI, build
 @pytest.mark.parametrize("op,value", [("add", 0.2), ("mul", 0.55), ("set", 0.9)])
 def test_duration_restores_the_parameter_exactly(op, value):
     setup = build("baseline")
-    m = WargameModel(setup, seed=1, runs=3)
+    m = Ensemble(setup, seed=1, runs=3)
     key = "DEU.china_caution" if op != "mul" else "GBR.bandwidth"
     a, p = (AI[key.split(".")[0]], PI[key.split(".")[1]])
     before = m.params[:, a, p].copy()
@@ -28,7 +28,7 @@ def test_duration_restores_the_parameter_exactly(op, value):
 
 def test_brexit_squeeze_gives_the_uk_its_bandwidth_back():
     setup = build("brexit-bandwidth")
-    m = WargameModel(setup, seed=0, runs=2)
+    m = Ensemble(setup, seed=0, runs=2)
     a, p = AI["GBR"], PI["bandwidth"]
     base = m.params[:, a, p].copy()
     m.run(5)

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from sim.engine.model import WargameModel
+from sim.engine.model import Ensemble
 from sim.errors import InputError
 from sim.inputs.domains import PARAM_DOMAIN
 from sim.inputs.schema import Shock, quarter_turn
@@ -109,7 +109,7 @@ def test_effects_stay_in_domain_and_temporary_ones_revert_exactly(where, data):
     `duration: N` keeps its parameter effects for N turns and then restores the exact
     starting values (nothing else changed them)."""
     setup, cs = _compiled(where)
-    m = WargameModel(alone(setup), seed=0, runs=R)
+    m = Ensemble(alone(setup), seed=0, runs=R)
     m.world.values = data.draw(_unit((R, len(INDICES))))
     m.world.mean = data.draw(_unit((R, len(INDICES))))
     for a, p, _op, _value in cs.params:
@@ -144,7 +144,7 @@ def test_effects_stay_in_domain_and_temporary_ones_revert_exactly(where, data):
 def test_coercion_retaliation_and_missions_stay_in_the_unit_interval(data, actor, dyad, size):
     """Shocks that aim China's coercion or retaliation at an actor, or change a dyad's
     shared operations, keep those states in [0, 1] from any starting state."""
-    m = WargameModel(alone(setups()["baseline"]), seed=0, runs=R)
+    m = Ensemble(alone(setups()["baseline"]), seed=0, runs=R)
     for state, _field in STATES:
         setattr(m, state, data.draw(_unit(getattr(m, state).shape)))
     start = {state: getattr(m, state).copy() for state, _ in STATES}
@@ -173,7 +173,7 @@ def test_effects_are_what_the_file_says(where):
     """From a state with room to move, `indices:` add to the index, `index_means:` to its
     mean, and `add`/`mul`/`set` do exactly that to the parameter, in every run."""
     setup, cs = _compiled(where)
-    m = WargameModel(alone(setup), seed=0, runs=R)
+    m = Ensemble(alone(setup), seed=0, runs=R)
     m.world.values[:] = 0.5
     m.world.mean[:] = 0.5
     for a, p, _op, _value in cs.params:
@@ -232,7 +232,7 @@ def test_overlapping_temporary_shocks_on_one_parameter_revert_on_time(a, b, gap,
     if op_b == "set":
         val_b += v
     base = setups()["baseline"]
-    m = WargameModel(alone(base), seed=0, runs=2)
+    m = Ensemble(alone(base), seed=0, runs=2)
     col = (slice(None), AI["DEU"], PI["china_caution"])
     m.params[col] = v
     t_a, t_b = 1, 1 + gap
@@ -306,8 +306,8 @@ def test_transcript_russian_offensive_in_2021_q1():
     cs = next(c for c in setup.shocks if c.shock.id == "russian-offensive")
     t = quarter_turn(setup.scenario.start, "2021-Q1")
     runs = range(300)
-    on = WargameModel(alone(setup, cs), seed=5, runs=runs).run(t + 1)
-    off = WargameModel(alone(setup), seed=5, runs=runs).run(t + 1)
+    on = Ensemble(alone(setup, cs), seed=5, runs=runs).run(t + 1)
+    off = Ensemble(alone(setup), seed=5, runs=runs).run(t + 1)
     ra = II["russian_aggression"]
     for turn in range(1, t):
         assert np.array_equal(on.history[turn - 1].world, off.history[turn - 1].world)
@@ -330,7 +330,7 @@ def test_an_injected_shock_applies_at_the_next_step_and_only_then():
     """Classroom: the facilitator injects 'takeover-in-europe' after turn 2; nothing changes
     until the next step, which applies it once (Germany's caution −0.1, threat +0.1)."""
     setup = setups()["classroom"]
-    m = WargameModel(setup, seed=2, runs=5).run(2)
+    m = Ensemble(setup, seed=2, runs=5).run(2)
     caution = (slice(None), AI["DEU"], PI["china_caution"])
     threat = (slice(None), AI["DEU"], PI["china_threat"])
     c0, th0, w0 = m.params[caution].copy(), m.params[threat].copy(), m.world.values.copy()
@@ -349,8 +349,8 @@ def test_an_injected_shock_applies_at_the_next_step_and_only_then():
 def test_an_injected_index_shock_moves_the_index_that_turn_in_every_run():
     setup = setups()["classroom"]
     runs = range(50)
-    on = WargameModel(setup, seed=4, runs=runs).run(3)
-    off = WargameModel(setup, seed=4, runs=runs).run(3)
+    on = Ensemble(setup, seed=4, runs=runs).run(3)
+    off = Ensemble(setup, seed=4, runs=runs).run(3)
     on.inject("russia-moves")
     on.step()
     off.step()
@@ -360,7 +360,7 @@ def test_an_injected_index_shock_moves_the_index_that_turn_in_every_run():
 
 
 def test_injecting_an_unknown_shock_is_an_input_error_and_queues_nothing():
-    m = WargameModel(setups()["classroom"], seed=0, runs=1)
+    m = Ensemble(setups()["classroom"], seed=0, runs=1)
     with pytest.raises(InputError, match="unknown shock 'no-such-shock'.*allowed: scs-standoff"):
         m.inject("no-such-shock")
     assert m.shocks.queue == []
@@ -401,7 +401,7 @@ def test_a_repeating_conditional_shock_fires_every_turn_its_condition_holds(once
 def test_when_fires_in_exactly_the_runs_where_its_condition_holds(where, values):
     setup, cs = _compiled(where)
     cond = cs.shock.when
-    m = WargameModel(still(alone(setup, cs)), seed=0, runs=8)
+    m = Ensemble(still(alone(setup, cs)), seed=0, runs=8)
     i = II[cond.index]
     m.world.values[:, i] = values
     m.world.mean[:, i] = values
@@ -487,7 +487,7 @@ def _cell(model, key):
 
 
 def test_sign_concludes_the_agreement_and_ends_its_talks():
-    m = WargameModel(alone(setups()["baseline"]), seed=0, runs=R)
+    m = Ensemble(alone(setups()["baseline"]), seed=0, runs=R)
     d, e = _cell(m, "JPN-DEU.isa")
     assert m.negotiating[:, d, e].all() and not m.signed[:, d, e].any()
     cap_before = m.caps()
@@ -500,7 +500,7 @@ def test_sign_concludes_the_agreement_and_ends_its_talks():
 
 
 def test_negotiate_opens_talks_only_where_nothing_is_signed():
-    m = WargameModel(alone(setups()["baseline"]), seed=0, runs=R)
+    m = Ensemble(alone(setups()["baseline"]), seed=0, runs=R)
     d, e = _cell(m, "JPN-GBR.raa")
     assert not m.negotiating[:, d, e].any()
     _act(m, "negotiate", "JPN-GBR.raa")
@@ -512,7 +512,7 @@ def test_negotiate_opens_talks_only_where_nothing_is_signed():
 
 
 def test_block_and_unblock_set_the_blocker():
-    m = WargameModel(alone(setups()["baseline"]), seed=0, runs=R)
+    m = Ensemble(alone(setups()["baseline"]), seed=0, runs=R)
     d, e = _cell(m, "JPN-GBR.raa")
     assert np.all(m.blockers[:, d, e] == 0.95)
     _act(m, "unblock", "JPN-GBR.raa")
@@ -524,7 +524,7 @@ def test_block_and_unblock_set_the_blocker():
 @pytest.mark.parametrize("action", ["sign", "negotiate", "block", "unblock"])
 def test_actions_on_agreements_that_do_not_apply_to_the_pair_change_nothing(action):
     """JPN-NATO has no RAA (n/a in config/dyads.yaml): acting on it is ignored."""
-    m = WargameModel(alone(setups()["baseline"]), seed=0, runs=R)
+    m = Ensemble(alone(setups()["baseline"]), seed=0, runs=R)
     d, e = _cell(m, "JPN-NATO.raa")
     assert not m.setup.applicable[d, e]
     state = [m.signed.copy(), m.negotiating.copy(), m.blockers.copy(), m.caps()]
@@ -539,7 +539,7 @@ def test_actions_on_agreements_that_do_not_apply_to_the_pair_change_nothing(acti
 )
 def test_every_shipped_enabler_effect_does_what_it_says(where):
     setup, cs = _compiled(where)
-    m = WargameModel(alone(setup), seed=0, runs=R)
+    m = Ensemble(alone(setup), seed=0, runs=R)
     m.shocks.inject(cs)
     m.shocks.apply(m, 1)
     for d, e, action in cs.enablers:

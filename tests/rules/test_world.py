@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from sim.engine.model import WargameModel
+from sim.engine.model import Ensemble
 from sim.engine.rng import Site, Stream, run_keys
 from sim.engine.world import World
 from sim.inputs.schema import Shock
@@ -113,13 +113,13 @@ def test_index_means_shift_the_long_run_level():
     base = setups()["baseline"]
     ca = INDICES.index("china_assertiveness")
     quiet = dataclasses.replace(alone(base), world_noise=np.zeros(N_IDX), turns=200)
-    m = WargameModel(quiet, seed=0, runs=3)
+    m = Ensemble(quiet, seed=0, runs=3)
     start_mean = m.world.mean[:, ca].copy()
     m.inject(Shock(id="lasting", name="lasting", index_means={"china_assertiveness": 0.2}))
     m.run(200)
     np.testing.assert_allclose(m.world.mean[:, ca], start_mean + 0.2, atol=1e-12)
     np.testing.assert_allclose(m.world.values[:, ca], start_mean + 0.2, atol=1e-6)
-    jolt = WargameModel(quiet, seed=0, runs=3)
+    jolt = Ensemble(quiet, seed=0, runs=3)
     jolt.inject(Shock(id="jolt", name="jolt", indices={"china_assertiveness": 0.2}))
     jolt.run(200)
     np.testing.assert_allclose(jolt.world.values[:, ca], start_mean, atol=1e-6)
@@ -127,10 +127,10 @@ def test_index_means_shift_the_long_run_level():
 
 def test_world_paths_depend_only_on_the_run_key():
     setup = setups()["baseline"]
-    big = WargameModel(setup, seed=21, runs=range(300)).run(10)
-    again = WargameModel(setup, seed=21, runs=range(300)).run(10)
-    one = WargameModel(setup, seed=21, runs=[123]).run(10)
-    other = WargameModel(setup, seed=22, runs=[123]).run(10)
+    big = Ensemble(setup, seed=21, runs=range(300)).run(10)
+    again = Ensemble(setup, seed=21, runs=range(300)).run(10)
+    one = Ensemble(setup, seed=21, runs=[123]).run(10)
+    other = Ensemble(setup, seed=22, runs=[123]).run(10)
     assert np.array_equal(big.world.values, again.world.values)
     assert np.array_equal(big.world.values[123], one.world.values[0])
     assert not np.array_equal(one.world.values, other.world.values)

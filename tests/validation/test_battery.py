@@ -199,7 +199,7 @@ def test_a_lever_the_engine_lacks_fails_with_its_name_and_the_rest_still_run():
 
 
 def test_extra_shocks_and_standing_moves_reach_the_model():
-    from sim.engine.model import WargameModel
+    from sim.engine.model import Ensemble
     from sim.engine.moves import Move
 
     # an inline enabler shock is the uk-raa-signed scenario written in the claim
@@ -227,7 +227,7 @@ def test_extra_shocks_and_standing_moves_reach_the_model():
     )
     bat = b.Battery(claims_file(propose, late), 12, 2)
     got = bat.arm(bat.doc.claims[0], "treatment")
-    m = WargameModel(
+    m = Ensemble(
         build("baseline"),
         seed=0,
         runs=np.arange(12 + 2 * b.RUNS_PER_POINT),
@@ -245,7 +245,7 @@ def test_extra_shocks_and_standing_moves_reach_the_model():
 
 
 def test_signed_metric_counts_agreements_in_force_by_the_window_end():
-    from sim.engine.model import WargameModel
+    from sim.engine.model import Ensemble
     from sim.vocabulary import ENABLERS
 
     signed = twin(
@@ -255,7 +255,7 @@ def test_signed_metric_counts_agreements_in_force_by_the_window_end():
     by3 = twin(signed, id="by3", window={"start": 0, "end": 3})
     o5, o3 = b.Battery(claims_file(by5, by3), RUNS, SAMPLES).run()
     setup = build("baseline")
-    m = WargameModel(setup, seed=0, runs=RUNS).run(5)
+    m = Ensemble(setup, seed=0, runs=RUNS).run(5)
     already = m.signed[:, setup.dyads.index("JPN-GBR"), ENABLERS.index("raa")].mean()
     assert o5.effect == pytest.approx(1.0 - already) and o5.holds_point
     assert o3.effect == 0.0 and not o3.holds_point  # the RAA is signed at turn 4
@@ -436,11 +436,11 @@ def test_battery_failures_do_not_change_the_exit_code_without_strict(tmp_path, m
 def test_point_runs_of_the_combined_ensemble_are_the_plain_ensemble():
     # sampled runs share the ensemble with the point-estimate runs; those must be exactly
     # what a plain run of the scenario gives (per-run rule constants included)
-    from sim.engine.model import WargameModel
+    from sim.engine.model import Ensemble
 
     bat = b.Battery(claims_file(RAA_UP), 12, 3)
     res = bat.arm(bat.doc.claims[0], "treatment")
-    plain = WargameModel(build("uk-raa-signed"), seed=0, runs=12).run().level_history()
+    plain = Ensemble(build("uk-raa-signed"), seed=0, runs=12).run().level_history()
     assert np.array_equal(res.levels[:, :12], plain)
     assert res.levels.shape[1] == 12 + 3 * b.RUNS_PER_POINT
     assert not np.array_equal(res.levels[:, 12 : 12 + 12], plain)  # sampled runs differ
