@@ -6,7 +6,7 @@ Targets: `wargame --help`, `validate` and `list` under 0.3 s, a one-turn `run` u
 each beyond `python -c pass`. Wall time is what a user waits; CPU time (user + system of the
 child process) is printed beside it because it barely moves when other programs load the
 machine, while wall time does. Output goes to /dev/null, as to a pipe: tables print as plain
-columns there (on a terminal rich lays them out, which for `list` adds about 0.3 s).
+columns there (on a terminal rich lays them out, which for `list` adds about 0.2 s of CPU).
 """
 
 from __future__ import annotations
