@@ -107,12 +107,17 @@ def test_mesa_conventions():
     assert df["JPN-DEU.exercise"].iloc[-1] == pytest.approx(float(m.levels[0, 2, 2]))
     agents = m.datacollector.get_agent_vars_dataframe()
     assert set(agents["actor"]) == {"JPN", "GBR", "FRA", "DEU", "NATO"}
-    # the same run as the engine's own ensemble of one
-    from sim.engine.model import WargameModel
+    # the same run as the engine's own numpy-only ensemble of one, which the command line,
+    # batches and the game drive; the actors are Mesa agents of the model
+    from sim.engine.model import Ensemble
     from sim.inputs.setup import build
 
-    ref = WargameModel(build("baseline"), seed=7).run()
+    ref = Ensemble(build("baseline"), seed=7).run()
     assert np.array_equal(ref.level_history(), m.level_history())
+    assert not isinstance(ref, mesa.Model) and not isinstance(ref.actors[0], mesa.Agent)
+    assert list(m.agents) == m.actors and all(isinstance(a, mesa.Agent) for a in m.actors)
+    assert [type(a).__name__ for a in m.actors] == ["StateAgent"] * 4 + ["AllianceAgent"]
+    assert m.steps == 40  # Mesa's own step counter ran alongside the turns
     params = {"scenario": "baseline", "turns": 8, "DEU.china_caution": [0.1, 0.7]}
     rows = mesa.batch_run(
         sim.WargameModel,
