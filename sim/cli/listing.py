@@ -25,14 +25,14 @@ def scenario_rows() -> list[dict[str, str]]:
 
 def parameter_rows(config: str = "config") -> list[dict[str, Any]]:
     from sim.inputs.config import load_config
-    from sim.inputs.config_schema import TrackConstants
+    from sim.inputs.config_schema import TrackConstants, describe
     from sim.inputs.params import ParamKey
     from sim.vocabulary import AGENT_ACTORS, PARAMS
 
     cfg = load_config(config)
     rows = [_row(ParamKey.actor_param(a, p), cfg, "") for a in AGENT_ACTORS for p in PARAMS]
     for tr, consts in cfg.model.tracks.items():
-        for name, field in TrackConstants.model_fields.items():
+        for name, field in describe(TrackConstants).model_fields.items():
             if getattr(consts, name) is not None:
                 rows.append(_row(ParamKey.track_constant(tr, name), cfg, field.description or ""))
     for group, consts in cfg.model.rules.items():

@@ -39,9 +39,71 @@ assert tuple(AgentId.__args__) == AGENT_ACTORS  # noqa: S101
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", use_attribute_docstrings=True, frozen=True, allow_inf_nan=False
-    )
+    # Field docstrings become descriptions on demand (`describe`), not as each class is
+    # defined: pydantic's use_attribute_docstrings reads every class's source at import,
+    # 50-100 ms of every command's start-up for text only the JSON Schema and `list` show.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+def describe(model: type[BaseModel]) -> type[BaseModel]:
+    """`model` with the docstring under each field as the field's description, and so every
+    model it contains (children first, then each is rebuilt so its schema carries them).
+    What pydantic's `use_attribute_docstrings` does, read from the source when asked."""
+    _describe(model, set())
+    return model
+
+
+def _describe(model: type[BaseModel], done: set[type]) -> None:
+    import typing
+
+    if model in done:
+        return
+    done.add(model)
+
+    def nested(tp) -> list[type[BaseModel]]:
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            return [tp]
+        return [m for arg in typing.get_args(tp) for m in nested(arg)]
+
+    for field in model.model_fields.values():
+        for child in nested(field.annotation):
+            _describe(child, done)
+    docs: dict[str, str] = {}
+    for cls in reversed(model.__mro__):  # a subclass's docstring wins over its base's
+        if isinstance(cls, type) and issubclass(cls, BaseModel) and cls is not BaseModel:
+            docs |= _field_docstrings(cls)
+    changed = False
+    for name, field in model.model_fields.items():
+        if field.description is None and name in docs:
+            field.description = docs[name]
+            changed = True
+    if changed:
+        model.model_rebuild(force=True)
+
+
+def _field_docstrings(cls: type) -> dict[str, str]:
+    """{field: docstring} of the string literals that follow annotated fields in the body
+    of `cls` (cleaned as inspect.cleandoc does, like pydantic)."""
+    import ast
+    import inspect
+    import textwrap
+
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    except (OSError, TypeError, SyntaxError):  # pragma: no cover - no source (frozen)
+        return {}
+    body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+    out = {}
+    for stmt, after in zip(body, body[1:], strict=False):
+        if (
+            isinstance(stmt, ast.AnnAssign)
+            and isinstance(stmt.target, ast.Name)
+            and isinstance(after, ast.Expr)
+            and isinstance(after.value, ast.Constant)
+            and isinstance(after.value.value, str)
+        ):
+            out[stmt.target.id] = inspect.cleandoc(after.value.value)
+    return out
 
 
 class Sourced(Strict):

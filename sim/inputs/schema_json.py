@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 
+from sim.inputs.config_schema import describe
 from sim.inputs.schema import Scenario
 
 
 def scenario_schema_text() -> str:
-    schema = Scenario.model_json_schema()
+    schema = describe(Scenario).model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Wargame scenario"
     return json.dumps(schema, indent=2, sort_keys=True) + "\n"
