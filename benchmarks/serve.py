@@ -47,7 +47,9 @@ def rss_of_children(pid: int) -> list[int]:
     return out
 
 
-async def client(url: str, t0: float, done: asyncio.Event) -> tuple[float, float]:
+async def client(
+    url: str, t0: float, done: asyncio.Event, played: list[float]
+) -> tuple[float, float]:
     async with aiohttp.ClientSession() as session:
         async with session.get(url) as r:
             page = await r.text()
@@ -69,20 +71,18 @@ async def client(url: str, t0: float, done: asyncio.Event) -> tuple[float, float
                     t1 = time.monotonic()
                 elif first is not None and "2020-Q2" in seen:
                     took = time.monotonic() - t1
+                    played.append(took)
                     await done.wait()  # keep the session open until memory is measured
                     return first, took
 
 
 async def run(url: str, n: int, pid: int) -> tuple[list[tuple[float, float]], list[int]]:
-    """Run n clients; measure the game processes while every session is still open."""
-    t0, done = time.monotonic(), asyncio.Event()
-    tasks = [asyncio.ensure_future(client(url, t0, done)) for _ in range(n)]
-    while True:
-        rss = rss_of_children(pid)
-        if len(rss) >= n or any(t.done() for t in tasks):
-            break
-        await asyncio.sleep(0.5)
-    await asyncio.sleep(2.0)  # let the first turns land
+    """Run n clients; measure the game processes once every session has drawn its first
+    screen and played its first turn, while all of them are still open."""
+    t0, done, played = time.monotonic(), asyncio.Event(), []
+    tasks = [asyncio.ensure_future(client(url, t0, done, played)) for _ in range(n)]
+    while len(played) < n and not any(t.done() for t in tasks):
+        await asyncio.sleep(0.2)
     rss = rss_of_children(pid)
     done.set()
     return await asyncio.gather(*tasks), rss
