@@ -47,6 +47,7 @@ def register(app: typer.Typer) -> None:
             game = _game(scenario, seed, seat, set_, turns, load)
         from tui.app import WargameApp
 
+        exit_with_the_server()
         WargameApp(scenario, seed, seat, set_, turns, game=game).run()
 
     @app.command()
@@ -159,6 +160,28 @@ def _batch_game(batch: str, run: int, seat):
     check_seats(seat or [])
     spec = RunSpec.from_batch(batch, run)
     return Game(spec.scenario, spec.seed, spec.all_overrides, spec.turns, seat or [], spec.rng_run)
+
+
+def exit_with_the_server() -> None:
+    """In a browser session of `wargame serve` (textual's web driver), end this process
+    when the server process is gone. The server stops its sessions when it is asked to
+    stop; killed outright (SIGKILL, a crash), it cannot, and the session would live on,
+    orphaned. Its command starts with `exec`, so the server is this process's parent."""
+    import os
+
+    if not os.environ.get("TEXTUAL_DRIVER", "").endswith("web_driver:WebDriver"):
+        return
+    import threading
+    import time
+
+    server = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == server:
+            time.sleep(0.5)
+        os._exit(0)  # nobody is left to show anything to
+
+    threading.Thread(target=watch, name="exit-with-the-server", daemon=True).start()
 
 
 def serve_command(scenario, seed, seat, set_, turns) -> str:

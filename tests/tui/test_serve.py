@@ -7,6 +7,7 @@ waits for the dashboard to be drawn, presses `n` and sees the date advance.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import signal
 import socket
@@ -200,3 +201,53 @@ def test_non_loopback_host_warns_and_keeps_the_token():
     with pytest.raises(SystemExit) as exc:
         main(["serve", "--host", "0.0.0.0", "--no-token"])
     assert exc.value.code == 2
+
+
+def session_processes(server_pid: int) -> list[int]:
+    """The app processes the server started (one per browser session)."""
+    from pathlib import Path
+
+    return [
+        int(child)
+        for task in Path(f"/proc/{server_pid}/task").iterdir()
+        for child in (task / "children").read_text().split()
+    ]
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_killed_server_leaves_no_session_process_behind():
+    proc, port, url = start()
+    token = url.split("token=")[1]
+    sessions: list[int] = []
+
+    async def open_session_then_kill() -> None:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(f"ws://127.0.0.1:{port}/ws/{token}?width=100&height=30") as ws,
+        ):
+            await screen_until(ws, "JPN-NATO", [])
+            sessions.extend(session_processes(proc.pid))
+            proc.kill()  # no chance to stop its sessions
+            proc.wait()
+
+    try:
+        asyncio.run(asyncio.wait_for(open_session_then_kill(), 90))
+        assert len(sessions) == 1
+        end = time.monotonic() + 10
+        while alive(sessions[0]) and time.monotonic() < end:
+            time.sleep(0.1)
+        assert not alive(sessions[0]), "the session's process outlived its server"
+    finally:
+        proc.kill()
+        proc.wait()
+        for pid in sessions:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
