@@ -21,7 +21,7 @@ import numpy as np
 
 from sim.engine.actors import ConsensusAlliance, SovereignState
 from sim.engine.model import Ensemble
-from sim.inputs.setup import Setup
+from sim.inputs.setup import Setup, build
 
 
 class StateAgent(SovereignState, mesa.Agent):
@@ -110,8 +110,6 @@ def _mesa_arguments(setup, seed, rng, overrides, turns, params):
                 "the Setup with them instead"
             )
         return setup, seed
-    from sim.inputs.setup import build
-
     return build(str(setup), extra, turns), seed
 
 

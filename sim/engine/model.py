@@ -71,7 +71,7 @@ class Record:
 class Ensemble:
     """An ensemble of runs of one scenario, stepped together one quarter at a time.
 
-    `scenario` is a compiled Setup or a scenario name or path. `runs` are the run indices in
+    `setup` is a compiled scenario (sim.inputs.setup.build). `runs` are the run indices in
     the batch (their keys come from `seed` and the index, so a run's draws do not depend on
     which other runs share the ensemble). `run_params` maps 'ACTOR.param' or a rule
     constant 'MODEL.x.name' to per-run values (sweeps and samples). `step()` plays one
@@ -83,17 +83,12 @@ class Ensemble:
 
     def __init__(
         self,
-        scenario: Setup | str,
+        setup: Setup,
         seed: int,
         runs: int | np.ndarray | range = 1,
         run_params: dict[str, np.ndarray] | None = None,
         keep_snapshots: bool = False,
     ):
-        if not isinstance(scenario, Setup):
-            from sim.inputs.setup import build
-
-            scenario = build(str(scenario))
-        setup = scenario
         self.setup = setup
         self.seed = int(seed)
         self.run_index = np.arange(runs) if isinstance(runs, int) else np.asarray(runs)
