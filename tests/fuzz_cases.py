@@ -598,11 +598,12 @@ def check_case(case: Case, folder: Path, runs: int = 2) -> tuple[str, str]:
     from sim.engine.model import Ensemble
     from sim.engine.results import run_json
     from sim.errors import InputError
+    from sim.inputs.loader import load_scenario
     from sim.inputs.setup import build
 
     path = case.write(folder)
     try:
-        setup = build(str(path))
+        load_scenario(str(path))  # what `wargame validate` checks
     except InputError as exc:
         if not exc.file or not exc.file.startswith(str(folder)):
             return "no-file", str(exc)
@@ -611,6 +612,10 @@ def check_case(case: Case, folder: Path, runs: int = 2) -> tuple[str, str]:
         return "traceback", traceback.format_exc(limit=-3)
     if case.must_reject:
         return "accepted-invalid", "; ".join(case.reasons)
+    try:
+        setup = build(str(path))  # what every run compiles: it must take what validate took
+    except InputError as exc:
+        return "run-failed", f"validate accepted the file, compiling it refused it: {exc}"
     try:
         model = Ensemble(setup, seed=7, runs=np.arange(runs), keep_snapshots=False).run()
         hist = model.level_history()

@@ -2,6 +2,7 @@
 
 import ast
 import json
+import os
 import pathlib
 import subprocess
 import sys
@@ -48,9 +49,11 @@ def test_cli_and_its_plugins_do_not_import_heavy_libraries_at_start():
     assert out.stdout.strip() == ""
 
 
-#: What `wargame validate` and `wargame list` must not load: the engine's Mesa model and
-#: the libraries only batches, reports and charts need.
+#: What `wargame validate` and `wargame list` must not load: the engine (numpy too: a file
+#: is checked without compiling its arrays) and the libraries only batches, reports and
+#: charts need.
 HEAVY = (
+    "numpy",
     "mesa",
     "pandas",
     "pyarrow",
@@ -97,7 +100,10 @@ def test_validate_and_list_load_no_engine_and_no_heavy_library():
 
 def test_a_one_turn_run_plays_the_engine_without_mesa_or_the_plugins():
     # the command line drives the numpy-only Ensemble; Mesa (pandas, scipy) is for the API
-    heavy = tuple(h for h in HEAVY if not h.startswith("sim.engine")) + ("tui", "textual")
+    heavy = tuple(h for h in HEAVY if not h.startswith(("sim.engine", "numpy"))) + (
+        "tui",
+        "textual",
+    )
     loaded, stdout = _loaded_by("run", "baseline", "--turns", "1", "--json", heavy=heavy)
     assert json.loads(stdout)["scenario"] == "baseline"
     assert loaded == [], f"wargame run imports {', '.join(loaded)}"
@@ -113,3 +119,31 @@ def test_the_import_check_sees_a_heavy_import(tmp_path):
     loaded, _ = _loaded_by(*args, heavy=HEAVY + ("tui",))
     assert {"pandas", "pyarrow", "sim.engine.model", "tui"} <= set(loaded)
     assert "mesa" not in loaded
+
+
+def test_the_command_line_runs_numpy_without_a_blas_thread_pool():
+    # OpenBLAS starts a thread per core as numpy loads: start-up CPU and contention with the
+    # batch's worker processes, for arrays too small to use them. A user's own setting wins.
+    code = (
+        "import atexit, os, sys\n"
+        "def report():\n"
+        "    threads = [ln for ln in open('/proc/self/status') if ln.startswith('Threads:')]\n"
+        "    sys.stderr.write(f\"BLAS:{os.environ.get('OPENBLAS_NUM_THREADS')}:"
+        "{threads[0].split()[1]}:{'numpy' in sys.modules}\\n\")\n"
+        "atexit.register(report)\n"
+        "from sim.cli.main import main\n"
+        "main(['run', 'baseline', '--turns', '1'])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    seen = []
+    for extra in ({}, {"OPENBLAS_NUM_THREADS": "2"}):
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            cwd=SIM.parent,
+            env=env | extra,
+        )
+        seen.append(next(ln for ln in out.stderr.splitlines() if ln.startswith("BLAS:")))
+    assert seen[0] == "BLAS:1:1:True"  # numpy loaded, and the process has its main thread only
+    assert seen[1].startswith("BLAS:2:")

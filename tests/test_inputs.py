@@ -83,3 +83,20 @@ def test_bad_config_value_names_the_config_file(tmp_path):
 def test_config_value_outside_its_range_is_rejected(tmp_path):
     r = validate_with_edited_actors(tmp_path, "value: 0.9", "value: 0.1")
     assert r.exit_code == 2 and "outside its range" in r.output
+
+
+def test_an_initial_enabler_that_does_not_apply_is_refused_at_its_line(tmp_path):
+    # partnership is n/a for JPN-GBR in config/dyads.yaml
+    scen = tmp_path / "s.yaml"
+    text = (
+        "name: s\ndescription: x\ninitial:\n  enablers:\n"
+        "    JPN-GBR:\n      raa: negotiating\n      partnership: signed\n"
+    )
+    scen.write_text(text)
+    r = CliRunner().invoke(app, ["validate", str(scen)])
+    assert r.exit_code == 2
+    assert r.output.startswith(f"error: {scen}:7: initial.enablers.JPN-GBR.partnership:")
+    assert "partnership does not apply to JPN-GBR (n/a in" in r.output
+    scen.write_text(text.replace("      partnership: signed\n", ""))
+    r = CliRunner().invoke(app, ["run", str(scen), "--turns", "1", "--json"])
+    assert r.exit_code == 0, r.output

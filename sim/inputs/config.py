@@ -120,6 +120,7 @@ def _load_config(folder: Path, stamp: tuple) -> Config:
     for a in AGENT_ACTORS:
         if a not in actors:
             raise InputError(str(p), "actors", f"actor {a} is missing")
+    check_members(actors, agent_ids(actors), p, node)
 
     p, (data, node) = files["world"], loaded["world"]
     world = _mapping(p, data, node, IndexConfig, "indices")
@@ -165,6 +166,21 @@ def _load_config(folder: Path, stamp: tuple) -> Config:
             node_line(node, ("negotiation_start",)),
         )
     return Config(folder, actors, world, dyads, enablers, model)
+
+
+def check_members(
+    actors: dict[str, ActorConfig], agents: tuple[str, ...], path: Path | str, node=None
+) -> None:
+    """An alliance's members are agent actors (each can withhold its consensus)."""
+    for a, ac in actors.items():
+        for i, m in enumerate(ac.members):
+            if m not in agents:
+                raise InputError(
+                    str(path),
+                    f"actors.{a}.members[{i}]",
+                    f"unknown member '{m}'{did_you_mean(m, agents)}; {allowed(agents)}",
+                    node_line(node, ("actors", a, "members", i)),
+                )
 
 
 def check_dyad_id(

@@ -19,6 +19,7 @@ from sim.inputs.config import (
     MAX_TURNS,
     Config,
     check_dyad_id,
+    check_members,
     load_config,
     project_root,
 )
@@ -135,6 +136,17 @@ def with_scenario_actors(cfg: Config, sc: Scenario, path: Path, node) -> Config:
                 node_line(node, ("actors", a, "kind")),
             )
     out = replace(cfg, actors={**cfg.actors, **sc.actors})
+    agents = out.agents
+    check_members(sc.actors, agents, f, node)
+    for a, ac in cfg.actors.items():  # a config alliance whose member the scenario made context
+        for m in ac.members:
+            if a not in sc.actors and m not in agents:
+                raise InputError(
+                    f,
+                    f"actors.{m}.kind",
+                    f"{m} is a member of {a} in the config, so it stays a state or alliance",
+                    node_line(node, ("actors", m, "kind")),
+                )
     for d in sc.add_dyads:
         check_dyad_id(d, f, node_line(node, ("add_dyads", d)), out.agents)
     return replace(out, dyads={**cfg.dyads, **sc.add_dyads})
@@ -161,6 +173,16 @@ def check_scenario(sc: Scenario, cfg: Config, path: Path, node: yaml.Node | None
                     f"initial.{part}.{d}",
                     f"unknown dyad{did_you_mean(d, dyads)}; {allowed(dyads)}",
                     node_line(node, ("initial", part, d)),
+                )
+    for d, statuses in sc.initial.enablers.items():
+        for en in statuses:
+            st = cfg.dyads[d].enablers.get(en)
+            if st is not None and st.status == "n/a":
+                raise InputError(
+                    f,
+                    f"initial.enablers.{d}.{en}",
+                    f"{en} does not apply to {d} (n/a in {cfg.folder}/dyads.yaml)",
+                    node_line(node, ("initial", "enablers", d, en)),
                 )
     for key, value in sc.overrides.items():
         line = node_line(node, ("overrides", key))

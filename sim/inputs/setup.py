@@ -183,13 +183,7 @@ def compile_setup(
                 blockers[d, e] = st.blocker
         for t, v in sc.initial.levels.get(name, {}).items():
             levels[d, KI[t]] = v
-        for en, st in sc.initial.enablers.get(name, {}).items():
-            if not applicable[d, EI[en]]:
-                raise InputError(
-                    f,
-                    f"initial.enablers.{name}.{en}",
-                    f"{en} does not apply to {name} (n/a in dyads.yaml)",
-                )
+        for en, st in sc.initial.enablers.get(name, {}).items():  # applicable: check_scenario
             signed[d, EI[en]] = st == "signed"
             talks[d, EI[en]] = st == "negotiating"
     gate_caps = np.full((E, K), 5.0)
@@ -208,13 +202,7 @@ def compile_setup(
     indo = np.array([cfg.actors[a].region == "indo-pacific" for a in actors])
     members = np.zeros((len(actors), len(actors)), bool)
     for a, actor in enumerate(actors):
-        for m in cfg.actors[actor].members:
-            if m not in ai:
-                raise InputError(
-                    str(cfg.folder / "actors.yaml"),
-                    f"actors.{actor}.members",
-                    f"unknown member '{m}'; {', '.join(actors)}",
-                )
+        for m in cfg.actors[actor].members:  # agent actors (config.check_members)
             members[a, ai[m]] = True
     rel = cfg.model.relevance
     relevance = np.array(
