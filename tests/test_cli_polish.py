@@ -63,3 +63,23 @@ def test_list_json_has_every_parameter_with_full_sources():
     assert "baseline" in names and all(s["description"] for s in doc["scenarios"])
     longest = max(len(s["description"]) for s in doc["scenarios"])
     assert longest > 110  # descriptions are not cut
+
+
+def test_a_table_to_a_pipe_is_plain_columns_without_markup():
+    from rich.text import Text
+
+    from sim.cli.main import console, plain_table, table
+
+    t = table(console(), "Title")
+    t.add_column("key", no_wrap=True)
+    t.add_column("value", justify="right")
+    t.add_column("range")
+    t.add_row("[bold]a[/bold]", "1.5", "[0, 1]")
+    t.add_row(Text("long key"), "10", "  spaced   out  ")
+    assert plain_table(t).splitlines() == [
+        "Title",
+        "key       value  range",
+        "──────────────────────",
+        "a           1.5  [0, 1]",
+        "long key     10  spaced out",
+    ]

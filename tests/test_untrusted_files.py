@@ -241,3 +241,41 @@ def test_libyaml_and_pure_python_parsers_agree(monkeypatch):
     assert loader._loader("a: 1").__class__.__name__ == "_PyStrictLoader"
     assert [outcome(t) for t in texts] == fast
     assert sum(isinstance(f, tuple) for f in fast) >= 20  # refusals were compared too
+
+
+@pytest.mark.parametrize("fallback", [False, True])
+def test_a_listing_reads_one_top_level_text_without_composing(tmp_path, monkeypatch, fallback):
+    import sim.inputs.safe_yaml as loader
+    from sim.inputs.safe_yaml import read_top_text
+
+    if fallback:
+        monkeypatch.setattr(loader, "_Parser", None)
+    f = tmp_path / "s.yaml"
+
+    def top(text: str) -> str | None:
+        f.write_text(text)
+        return read_top_text(f, "description")
+
+    # the key after nested values, lists, a complex key and a value equal to the key's name
+    assert top(
+        "name: description\nd: {description: no}\nl: [description, x]\n"
+        "? [description]\n: description\ndescription: >-\n  yes\n  folded\n"
+    ) == ("yes folded")
+    assert top("description: 'first'\ndescription: second\n") == "first"
+    for text in (
+        "- description\n- x\n",
+        "just text\n",
+        "",
+        "name: x\n",
+        "description: [a, b]\n",
+        "a: {description: x}\n",
+    ):
+        assert top(text) is None, text
+    # what follows the key is never read: an alias bomb or a broken line there costs nothing
+    assert top("description: d\n" + BOMB + "broken: [\n") == "d"
+    with pytest.raises(InputError) as exc:
+        top("name: x\nname2: [unclosed\ndescription: d\n")
+    assert str(exc.value).startswith(f"{f}:3:") and "malformed YAML" in str(exc.value)
+    f.write_bytes(b"description: \xff\n")
+    with pytest.raises(InputError, match="not UTF-8"):
+        read_top_text(f, "description")

@@ -13,13 +13,12 @@ from typing import Any
 
 def scenario_rows() -> list[dict[str, str]]:
     from sim.inputs.loader import list_scenarios, scenarios_dir
-    from sim.inputs.safe_yaml import read_yaml
+    from sim.inputs.safe_yaml import read_top_text
 
     out = []
     for name in list_scenarios():
-        data, _ = read_yaml(scenarios_dir() / f"{name}.yaml")
-        desc = " ".join(str(data.get("description", "")).split()) if isinstance(data, dict) else ""
-        out.append({"name": name, "description": desc})
+        desc = read_top_text(scenarios_dir() / f"{name}.yaml", "description") or ""
+        out.append({"name": name, "description": " ".join(desc.split())})
     return out
 
 

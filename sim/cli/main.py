@@ -205,7 +205,11 @@ def plain_table(t) -> str:
     from rich.text import Text
 
     def text(cell) -> str:
-        s = cell.plain if isinstance(cell, Text) else render(str(cell)).plain
+        if isinstance(cell, Text):
+            s = cell.plain
+        else:  # markup is in square brackets: a cell without one reads as written
+            s = str(cell)
+            s = render(s).plain if "[" in s else s
         return " ".join(s.split())
 
     cols = [[text(c.header), *map(text, c._cells)] for c in t.columns]

@@ -211,22 +211,65 @@ def parse_yaml(text: str, file: str) -> tuple[Any, yaml.Node | None]:
     except RecursionError:
         raise InputError(file, "", f"nested deeper than {MAX_DEPTH} levels") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        context = getattr(exc, "context", None)
-        if context and not isinstance(exc, _Refused):
-            problem = f"{context} {problem}"
-        raise InputError(
-            file,
-            "",
-            f"malformed YAML: {problem}" if not isinstance(exc, _Refused) else problem,
-            line,
-        ) from None
+        raise _input_error(exc, file) from None
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. an impossible !!int
         raise InputError(file, "", f"malformed YAML: {exc}") from None
     _check_values(data, node, file)
     return data, node
+
+
+def _input_error(exc: yaml.YAMLError, file: str) -> InputError:
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    if context and not isinstance(exc, _Refused):
+        problem = f"{context} {problem}"
+    return InputError(
+        file,
+        "",
+        f"malformed YAML: {problem}" if not isinstance(exc, _Refused) else problem,
+        line,
+    )
+
+
+def read_top_text(path: Path, key: str) -> str | None:
+    """The text of top-level `key` of the YAML mapping in `path`, read from the parser's
+    events up to it, as written (nothing is composed or constructed, so no size, alias or
+    tag can cost anything): what a listing needs from every file of a folder. None when the
+    file is not a mapping, lacks the key or gives it a list or mapping. The file is read
+    under the same limits as `read_yaml`; a file malformed before the key raises as it does."""
+    text = read_text(path, YAML_LIMIT, "YAML file")
+    parser = _Parser(text) if _Parser is not None else yaml.SafeLoader(text)
+    try:
+        depth, at_key = 0, True  # inside the top-level mapping: the next scalar is a key
+        while (event := parser.get_event()) is not None:
+            if isinstance(event, yaml.StreamEndEvent | yaml.DocumentEndEvent):
+                return None
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth == 1 and not isinstance(event, yaml.MappingStartEvent):
+                    return None
+                continue
+            if isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+                if depth == 0:
+                    return None
+                if depth == 1:  # a list or mapping was a key or a value: skipped whole
+                    at_key = not at_key
+                continue
+            if depth != 1:
+                continue
+            if isinstance(event, yaml.ScalarEvent | yaml.AliasEvent):
+                if at_key and isinstance(event, yaml.ScalarEvent) and event.value == key:
+                    value = parser.get_event()
+                    return value.value if isinstance(value, yaml.ScalarEvent) else None
+                at_key = not at_key
+        return None
+    except yaml.YAMLError as exc:
+        raise _input_error(exc, str(path)) from None
+    finally:
+        parser.dispose()
 
 
 def _check_values(data: Any, node: yaml.Node, file: str) -> None:
