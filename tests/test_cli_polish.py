@@ -65,21 +65,50 @@ def test_list_json_has_every_parameter_with_full_sources():
     assert longest > 110  # descriptions are not cut
 
 
-def test_a_table_to_a_pipe_is_plain_columns_without_markup():
+def test_a_table_to_a_pipe_is_plain_columns_without_markup(monkeypatch):
+    import io
+
+    from rich.console import Console
     from rich.text import Text
 
-    from sim.cli.main import console, plain_table, table
+    from sim.cli.tables import PlainConsole, console, plain_table, table
 
-    t = table(console(), "Title")
-    t.add_column("key", no_wrap=True)
-    t.add_column("value", justify="right")
-    t.add_column("range")
-    t.add_row("[bold]a[/bold]", "1.5", "[0, 1]")
-    t.add_row(Text("long key"), "10", "  spaced   out  ")
-    assert plain_table(t).splitlines() == [
+    for var in ("FORCE_COLOR", "FORCE_TERMINAL", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(var, raising=False)
+    assert isinstance(console(), PlainConsole)  # pytest captures stdout: not a terminal
+    expected = [
         "Title",
-        "key       value  range",
-        "──────────────────────",
-        "a           1.5  [0, 1]",
-        "long key     10  spaced out",
+        "key        value  range",
+        "───────────────────────",
+        "a            1.5  [0, 1]",
+        "long key      10  spaced out",
+        "wide 日本  1e+03  \\ [link]",  # a wide script takes two columns per character
     ]
+    # the same lines from the plain table and from rich's (which a forced terminal gets)
+    for con in (console(), Console(file=io.StringIO(), width=240)):
+        t = table(con, "Title")
+        t.add_column("key", no_wrap=True)
+        t.add_column("value", justify="right")
+        t.add_column("range")
+        t.add_row("[bold]a[/bold]", "1.5", "[0, 1]")
+        t.add_row(Text("long key"), "10", "  spaced   out  ")
+        t.add_row("wide 日本", "1e+03", r"\\[x] \[link]")  # an escaped \, a tag, an escaped [
+        assert plain_table(t).splitlines() == expected, type(con)
+
+
+def test_a_table_to_a_closed_pipe_ends_quietly():
+    # `wargame list | head -1`: the reader goes away; no traceback, as rich would do
+    import os
+    import subprocess
+    import sys
+
+    for args in (["list"], ["list", "scenarios"]):
+        r, w = os.pipe()
+        os.close(r)  # the reader is gone before anything is written
+        try:
+            p = subprocess.run(
+                [sys.executable, "-m", "sim", *args], stdout=w, stderr=subprocess.PIPE, text=True
+            )
+        finally:
+            os.close(w)
+        assert p.returncode == 1 and p.stderr == "", p.stderr

@@ -54,6 +54,7 @@ def test_cli_and_its_plugins_do_not_import_heavy_libraries_at_start():
 #: charts need.
 HEAVY = (
     "numpy",
+    "rich.console",  # tables to a pipe are plain text (sim/cli/tables.py)
     "mesa",
     "pandas",
     "pyarrow",

@@ -12,7 +12,7 @@ from typing import Any
 
 
 def scenario_rows() -> list[dict[str, str]]:
-    from sim.inputs.loader import list_scenarios, scenarios_dir
+    from sim.inputs.config import list_scenarios, scenarios_dir
     from sim.inputs.safe_yaml import read_top_text
 
     out = []

@@ -173,76 +173,6 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario YAML fil
         typer.echo(f"OK {f}")
 
 
-def console():
-    """stdout for tables: on a terminal with bold headers, fitted to its width; elsewhere (a
-    pipe, a file) plain text without colour, wide enough that no cell wraps."""
-    from rich.console import Console
-
-    con = Console(highlight=False, soft_wrap=True)
-    if not con.is_terminal:
-        con = Console(highlight=False, soft_wrap=True, width=240, no_color=True)
-    return con
-
-
-def show(con, renderable) -> None:
-    """Print a table: on a terminal as rich draws it; elsewhere (a pipe, a file) as plain
-    columns, one line per row, no cell wrapped and no trailing spaces (rich's layout of a
-    long table costs about half a second, for nothing a program reading it needs)."""
-    if con.is_terminal:
-        con.print(renderable)
-        return
-    try:
-        typer.echo(plain_table(renderable))
-    except BrokenPipeError:  # the reader stopped (`| head`): stop quietly, as rich does
-        con.on_broken_pipe()
-
-
-def plain_table(t) -> str:
-    """A rich Table as plain text: title, header, a rule, then the rows, columns separated
-    by two spaces and justified as the table says."""
-    from rich.cells import cell_len
-    from rich.markup import render
-    from rich.text import Text
-
-    def text(cell) -> str:
-        if isinstance(cell, Text):
-            s = cell.plain
-        else:  # markup is in square brackets: a cell without one reads as written
-            s = str(cell)
-            s = render(s).plain if "[" in s else s
-        return " ".join(s.split())
-
-    cols = [[text(c.header), *map(text, c._cells)] for c in t.columns]
-    widths = [max(map(cell_len, col)) for col in cols]
-    last = len(cols) - 1
-
-    def line(i: int) -> str:
-        out = []
-        for k, (col, w) in enumerate(zip(cols, widths, strict=True)):
-            pad = " " * (w - cell_len(col[i]))
-            right = t.columns[k].justify == "right"
-            out.append(pad + col[i] if right else col[i] + ("" if k == last else pad))
-        return "  ".join(out).rstrip()
-
-    head = [text(t.title)] if t.title else []
-    rule = "─" * cell_len(line(0))
-    return "\n".join([*head, line(0), rule, *(line(i) for i in range(1, len(cols[0])))])
-
-
-def table(con, title: str | None = None, **kw):
-    from rich import box
-    from rich.table import Table
-
-    return Table(
-        title=title,
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
-        **kw,
-    )
-
-
 @app.command("list")
 @guarded
 def list_(
@@ -252,6 +182,7 @@ def list_(
     """List the scenario library and every named parameter (actor parameters and the
     model's constants) with value, range, source and description."""
     from sim.cli.listing import parameter_rows, scenario_rows
+    from sim.cli.tables import console, show, table
     from sim.errors import allowed, did_you_mean
 
     if what not in ("scenarios", "params", "all"):

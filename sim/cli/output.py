@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import typer
 
-from sim.cli.main import console, show, table
+from sim.cli.tables import console, show, table
 
 
 @contextmanager

@@ -39,6 +39,16 @@ def project_root() -> Path:
     return package / "_data"
 
 
+def scenarios_dir() -> Path:
+    """The scenario library (scenarios/ beside config/)."""
+    return project_root() / "scenarios"
+
+
+def list_scenarios() -> list[str]:
+    """The library's scenario names, sorted."""
+    return sorted(p.stem for p in scenarios_dir().glob("*.yaml"))
+
+
 @dataclass(frozen=True)
 class Config:
     """The contents of one config folder, validated."""

@@ -20,17 +20,15 @@ from sim.inputs.config import (
     Config,
     check_dyad_id,
     check_members,
+    list_scenarios,
     load_config,
     project_root,
+    scenarios_dir,
 )
 from sim.inputs.params import ParamKey
 from sim.inputs.safe_yaml import node_line, read_yaml, validate
 from sim.inputs.schema import Scenario, duplicate_objective
 from sim.vocabulary import AGENT_ACTORS, ENABLERS
-
-
-def scenarios_dir() -> Path:
-    return project_root() / "scenarios"
 
 
 def resolve_scenario(name_or_path: str) -> Path:
@@ -49,10 +47,6 @@ def resolve_scenario(name_or_path: str) -> Path:
         "scenario",
         f"no such scenario{did_you_mean(name_or_path, names)}; {allowed(names, 40)}",
     )
-
-
-def list_scenarios() -> list[str]:
-    return sorted(p.stem for p in scenarios_dir().glob("*.yaml"))
 
 
 #: Largest multiplier a shock may apply to a parameter.
