@@ -148,3 +148,30 @@ def test_the_command_line_runs_numpy_without_a_blas_thread_pool():
         seen.append(next(ln for ln in out.stderr.splitlines() if ln.startswith("BLAS:")))
     assert seen[0] == "BLAS:1:1:True"  # numpy loaded, and the process has its main thread only
     assert seen[1].startswith("BLAS:2:")
+
+
+def test_the_command_line_does_not_scan_for_pydantic_plugins():
+    # pydantic reads every installed package's entry points for plugins as it builds the
+    # first model; the command line uses none. A user's own setting (even empty) wins.
+    code = (
+        "import atexit, os, sys\n"
+        "def report():\n"
+        "    from pydantic.plugin import _loader\n"
+        "    sys.stderr.write(f'PLUGINS:{_loader._plugins is not None}\\n')\n"
+        "atexit.register(report)\n"
+        "from sim.cli.main import main\n"
+        "main(['validate', 'scenarios/baseline.yaml'])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    seen = []
+    for extra in ({}, {"PYDANTIC_DISABLE_PLUGINS": ""}):
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            cwd=SIM.parent,
+            env=env | extra,
+        )
+        assert out.returncode == 0, out.stderr
+        seen.append(next(ln for ln in out.stderr.splitlines() if ln.startswith("PLUGINS:")))
+    assert seen == ["PLUGINS:False", "PLUGINS:True"]
