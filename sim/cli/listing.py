@@ -12,14 +12,9 @@ from typing import Any
 
 
 def scenario_rows() -> list[dict[str, str]]:
-    from sim.inputs.config import list_scenarios, scenarios_dir
-    from sim.inputs.safe_yaml import read_top_text
+    from sim.inputs.config import list_scenarios, scenario_description
 
-    out = []
-    for name in list_scenarios():
-        desc = read_top_text(scenarios_dir() / f"{name}.yaml", "description") or ""
-        out.append({"name": name, "description": " ".join(desc.split())})
-    return out
+    return [{"name": n, "description": scenario_description(n)} for n in list_scenarios()]
 
 
 def parameter_rows(config: str = "config") -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ from sim.inputs.config_schema import (
     IndexConfig,
     ModelConstants,
 )
-from sim.inputs.safe_yaml import node_line, read_yaml, validate
+from sim.inputs.safe_yaml import node_line, read_top_text, read_yaml, validate
 from sim.vocabulary import AGENT_ACTORS, ENABLERS, INDICES
 
 #: Longest game, in turns (the schema's bound on `turns`).
@@ -47,6 +47,13 @@ def scenarios_dir() -> Path:
 def list_scenarios() -> list[str]:
     """The library's scenario names, sorted."""
     return sorted(p.stem for p in scenarios_dir().glob("*.yaml"))
+
+
+def scenario_description(name: str) -> str:
+    """A library scenario's `description:` on one line, read from the top of its file only
+    (safe_yaml.read_top_text): what listings and the picker show."""
+    text = read_top_text(scenarios_dir() / f"{name}.yaml", "description") or ""
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True)

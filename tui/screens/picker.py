@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from sim.inputs.loader import list_scenarios, read_yaml, scenarios_dir
+from sim.inputs.config import list_scenarios, scenario_description
 from tui.screens.once import DismissOnce
 
 
@@ -22,12 +22,9 @@ class ScenarioPicker(DismissOnce, Screen[str]):
         options = []
         for name in list_scenarios():
             try:
-                data, _ = read_yaml(scenarios_dir() / f"{name}.yaml")
+                desc = scenario_description(name)
             except Exception:  # noqa: BLE001 - a broken file is listed without description
-                data = {}
-            desc = (
-                " ".join(str(data.get("description", "")).split()) if isinstance(data, dict) else ""
-            )
+                desc = ""
             options.append(Option(f"{name:<28} {desc[:100]}", id=name))
         with Vertical(id="picker"):
             yield Static("[b]Choose a scenario[/b] (enter to play)", classes="title")
