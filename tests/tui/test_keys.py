@@ -281,6 +281,12 @@ def test_picker_then_dashboard():
             opts = app.screen.query_one(OptionList)
             ids = [opts.get_option_at_index(i).id for i in range(opts.option_count)]
             assert "baseline" in ids
+            # each option shows the scenario's description (its start, on one line)
+            shown = str(opts.get_option_at_index(ids.index("baseline")).prompt)
+            from sim.inputs.config import scenario_description
+
+            assert shown.split(None, 1)[1] == scenario_description("baseline")[:100]
+            assert len(shown) > 60
             opts.highlighted = ids.index("baseline")
             await pilot.press("enter")
             await pilot.pause()
