@@ -84,12 +84,23 @@ def _loaded_by(*args: str, heavy: tuple[str, ...] = HEAVY) -> tuple[list[str], s
         "from sim.cli.main import main\n"
         f"main({list(args)!r})\n"
     )
+    line, stdout = _reported(code, "LOADED:")
+    return [m for m in line[len("LOADED:") :].split(",") if m], stdout
+
+
+def _reported(code: str, tag: str, *argv: str, env: dict | None = None) -> tuple[str, str]:
+    """Run `code` in a fresh interpreter in the project folder: the last line it wrote to
+    stderr starting with `tag`, and its stdout (it must end with exit code 0)."""
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=SIM.parent
+        [sys.executable, "-c", code, *argv],
+        capture_output=True,
+        text=True,
+        cwd=SIM.parent,
+        env=env,
     )
-    line = [ln for ln in out.stderr.splitlines() if ln.startswith("LOADED:")]
-    assert out.returncode == 0 and line, out.stderr
-    return [m for m in line[-1][len("LOADED:") :].split(",") if m], out.stdout
+    lines = [ln for ln in out.stderr.splitlines() if ln.startswith(tag)]
+    assert out.returncode == 0 and lines, out.stderr
+    return lines[-1], out.stdout
 
 
 def test_validate_and_list_load_no_engine_and_no_heavy_library():
@@ -136,16 +147,10 @@ def test_the_command_line_runs_numpy_without_a_blas_thread_pool():
         "main(['run', 'baseline', '--turns', '1'])\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
-    seen = []
-    for extra in ({}, {"OPENBLAS_NUM_THREADS": "2"}):
-        out = subprocess.run(
-            [sys.executable, "-c", code],
-            capture_output=True,
-            text=True,
-            cwd=SIM.parent,
-            env=env | extra,
-        )
-        seen.append(next(ln for ln in out.stderr.splitlines() if ln.startswith("BLAS:")))
+    seen = [
+        _reported(code, "BLAS:", env=env | extra)[0]
+        for extra in ({}, {"OPENBLAS_NUM_THREADS": "2"})
+    ]
     assert seen[0] == "BLAS:1:1:True"  # numpy loaded, and the process has its main thread only
     assert seen[1].startswith("BLAS:2:")
 
@@ -163,17 +168,10 @@ def test_the_command_line_does_not_scan_for_pydantic_plugins():
         "main(['validate', 'scenarios/baseline.yaml'])\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
-    seen = []
-    for extra in ({}, {"PYDANTIC_DISABLE_PLUGINS": ""}):
-        out = subprocess.run(
-            [sys.executable, "-c", code],
-            capture_output=True,
-            text=True,
-            cwd=SIM.parent,
-            env=env | extra,
-        )
-        assert out.returncode == 0, out.stderr
-        seen.append(next(ln for ln in out.stderr.splitlines() if ln.startswith("PLUGINS:")))
+    seen = [
+        _reported(code, "PLUGINS:", env=env | extra)[0]
+        for extra in ({}, {"PYDANTIC_DISABLE_PLUGINS": ""})
+    ]
     assert seen == ["PLUGINS:False", "PLUGINS:True"]
 
 
@@ -193,9 +191,7 @@ def test_the_command_leaves_its_objects_to_the_process_end():
     )
     seen = []
     for how in ("entry", "call"):
-        out = subprocess.run(
-            [sys.executable, "-c", code, how], capture_output=True, text=True, cwd=SIM.parent
-        )
-        assert out.returncode == 0 and out.stdout.startswith("OK"), out.stderr
-        seen.append(next(ln for ln in out.stderr.splitlines() if ln.startswith("FROZEN:")))
+        line, stdout = _reported(code, "FROZEN:", how)
+        assert stdout.startswith("OK")
+        seen.append(line)
     assert seen == ["FROZEN:True", "FROZEN:False"]

@@ -81,7 +81,7 @@ class PlainConsole:
 class _Column:
     header: str
     justify: str = "left"
-    _cells: list[str] = field(default_factory=list)
+    _cells: list[Any] = field(default_factory=list)  # markup, or rich Text
 
 
 @dataclass

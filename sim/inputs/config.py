@@ -137,7 +137,8 @@ def _load_config(folder: Path, stamp: tuple) -> Config:
     for a in AGENT_ACTORS:
         if a not in actors:
             raise InputError(str(p), "actors", f"actor {a} is missing")
-    check_members(actors, agent_ids(actors), p, node)
+    agents = agent_ids(actors)
+    check_members(actors, agents, p, node)
 
     p, (data, node) = files["world"], loaded["world"]
     world = _mapping(p, data, node, IndexConfig, "indices")
@@ -159,7 +160,6 @@ def _load_config(folder: Path, stamp: tuple) -> Config:
         if name not in enablers:
             raise InputError(str(p), "enablers", f"enabler {name} is missing")
 
-    agents = agent_ids(actors)
     p, (data, node) = files["dyads"], loaded["dyads"]
     dyads = _mapping(p, data, node, DyadConfig, "dyads")
     for d, dc in dyads.items():

@@ -133,8 +133,10 @@ def with_scenario_actors(cfg: Config, sc: Scenario, path: Path, node) -> Config:
     agents = out.agents
     check_members(sc.actors, agents, f, node)
     for a, ac in cfg.actors.items():  # a config alliance whose member the scenario made context
+        if a in sc.actors:
+            continue  # the scenario's own alliance: checked above
         for m in ac.members:
-            if a not in sc.actors and m not in agents:
+            if m not in agents:
                 raise InputError(
                     f,
                     f"actors.{m}.kind",
@@ -142,7 +144,7 @@ def with_scenario_actors(cfg: Config, sc: Scenario, path: Path, node) -> Config:
                     node_line(node, ("actors", m, "kind")),
                 )
     for d in sc.add_dyads:
-        check_dyad_id(d, f, node_line(node, ("add_dyads", d)), out.agents)
+        check_dyad_id(d, f, node_line(node, ("add_dyads", d)), agents)
     return replace(out, dyads={**cfg.dyads, **sc.add_dyads})
 
 
