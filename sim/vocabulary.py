@@ -55,12 +55,21 @@ RESPONSES: tuple[str, ...] = (
     "us_hedging",
     "presence_appetite",
 )
+#: A member's own objection to its alliance's China-framed cooperation with Indo-Pacific
+#: partners, by kind (model v3): dialogue and offices, exchanges, exercises, and
+#: agreements such as partnership programmes (Ch6 NATO › Divergence).
+STANCES: tuple[str, ...] = (
+    "withhold_dialogue",
+    "withhold_exchange",
+    "withhold_exercise",
+    "withhold_agreements",
+)
 #: Every named actor parameter, in array order (params[..., PARAMS.index(name)]).
-PARAMS: tuple[str, ...] = MOTIVATIONS + DIVERGENCES + CONSTRAINTS + RESPONSES
+PARAMS: tuple[str, ...] = MOTIVATIONS + DIVERGENCES + CONSTRAINTS + RESPONSES + STANCES
 
-#: Value a parameter of RESPONSES takes in a config folder written before it existed: the
-#: neutral choice, under which the mechanism is off for that actor.
-PARAM_DEFAULTS: dict[str, float] = {p: 0.0 for p in RESPONSES}
+#: Value a parameter of RESPONSES or STANCES takes in a config folder written before it
+#: existed: the neutral choice, under which the mechanism is off for that actor.
+PARAM_DEFAULTS: dict[str, float] = {p: 0.0 for p in RESPONSES + STANCES}
 
 #: Driver groups of the additive explanation of a level change (DESIGN "Explanations").
 DRIVERS: tuple[str, ...] = (

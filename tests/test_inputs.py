@@ -85,18 +85,23 @@ def test_config_value_outside_its_range_is_rejected(tmp_path):
     assert r.exit_code == 2 and "outside its range" in r.output
 
 
-def test_an_initial_enabler_that_does_not_apply_is_refused_at_its_line(tmp_path):
-    # partnership is n/a for JPN-GBR in config/dyads.yaml
+def test_an_action_on_an_enabler_that_does_not_apply_is_refused_at_its_line(tmp_path):
+    # partnership is n/a for JPN-GBR in config/dyads.yaml: a shock acting on it is refused
+    # unless `initial:` (or an earlier `apply` shock) makes it applicable
     scen = tmp_path / "s.yaml"
     text = (
         "name: s\ndescription: x\ninitial:\n  enablers:\n"
-        "    JPN-GBR:\n      raa: negotiating\n      partnership: signed\n"
+        "    JPN-GBR:\n      raa: negotiating\n"
+        "shocks:\n  - id: a\n    name: b\n    at: 2\n"
+        "    enablers:\n      JPN-GBR.partnership: sign\n"
     )
     scen.write_text(text)
     r = CliRunner().invoke(app, ["validate", str(scen)])
     assert r.exit_code == 2
-    assert r.output.startswith(f"error: {scen}:7: initial.enablers.JPN-GBR.partnership:")
-    assert "partnership does not apply to JPN-GBR (n/a in" in r.output
-    scen.write_text(text.replace("      partnership: signed\n", ""))
+    assert r.output.startswith(f"error: {scen}:12: shocks[0].enablers.JPN-GBR.partnership:")
+    assert "JPN-GBR partnership is n/a in config/dyads.yaml" in r.output
+    scen.write_text(
+        text.replace("raa: negotiating\n", "raa: negotiating\n      partnership: absent\n")
+    )
     r = CliRunner().invoke(app, ["run", str(scen), "--turns", "1", "--json"])
     assert r.exit_code == 0, r.output

@@ -184,8 +184,12 @@ def salience(snap: Snapshot, per: Perception) -> np.ndarray:
     sal[:, :, 0] = np.clip(
         per.china + link * per.russia + c["salience.nk"] * nk, 0, c["salience.cap"]
     )
+    spons, hedge = p[:, :, PI["us_sponsorship"]], p[:, :, PI["us_hedging"]]
+    u0 = c["us.reference"]
+    # the frame's level at the reference engagement, and its slope scaled by `us.frame`:
+    # for a sponsor-minded actor US engagement draws it in, for a hedger retrenchment does
     sal[:, :, 1] = (
-        c["us.floor"] + p[:, :, PI["us_sponsorship"]] * us + p[:, :, PI["us_hedging"]] * (1 - us)
+        c["us.floor"] + spons * u0 + hedge * (1 - u0) + c["us.frame"] * (spons - hedge) * (us - u0)
     )
     sal[:, :, 2] = (
         c["salience.regional_base"]
@@ -210,7 +214,13 @@ def industrial_outlet(snap: Snapshot, per: Perception, sl: Slots, setup) -> np.n
     dep = np.maximum(per.dependence[:, sl.actor], per.dependence[:, sl.partner])
     outlet = (setup.max_level[sl.dyad, 1] / SCALE) ** ru["salience.outlet_power"][:, None]
     bought = (snap.moves.buy[sl.dyad, sl.side][None] * snap.moves_on[:, None]) > 0
-    return (1 - ru["salience.dependence"][:, None] * dep * ~bought) * outlet
+    # a partner without a defense industry of its own (NATO: Ch6 › Defense Exchanges)
+    # offers no industrial outlet, whatever the track's ceiling
+    industry = np.minimum(
+        1.0,
+        snap.params[:, sl.partner, PI["industrial"]] / ru["salience.industry_floor"][:, None],
+    )
+    return (1 - ru["salience.dependence"][:, None] * dep * ~bought) * outlet * industry
 
 
 def desire(snap: Snapshot, per: Perception, sl: Slots, setup) -> np.ndarray:
@@ -244,8 +254,16 @@ def desire(snap: Snapshot, per: Perception, sl: Slots, setup) -> np.ndarray:
     rp = per.russia_priority
     gap_r = np.abs(rp[:, a] - rp[:, q]) * (ru["russia.gap_base"][:, None] + per.aggression[:, None])
     x -= tr["russia_gap"] * gap_r[..., None]
-    x -= tr["domestic"] * p[:, a, PI["domestic_constraint"], None]
+    dom = p[:, :, PI["domestic_constraint"]]
+    x -= (
+        tr["domestic"]
+        * (dom[:, a] + ru["constraints.partner_weight"][:, None] * dom[:, q])[..., None]
+    )
     x -= tr["missing_enabler"] * (snap.caps[:, d, :] < setup.max_level[d])
+    # resources bind ambition as well as funding: an actor with more bandwidth than its
+    # configured means wants more, one squeezed wants less (Ch7 › Temper Expectations:
+    # resources first, for every actor)
+    x += tr["capacity"] * capacity(snap, setup.means)[:, a, None]
     pres = np.where(sl.presence_of >= 0, snap.presence[:, np.maximum(sl.presence_of, 0)], 0.0)
     x += (
         tr["interop"] * snap.interop[:, d, None]
@@ -258,20 +276,33 @@ def desire(snap: Snapshot, per: Perception, sl: Slots, setup) -> np.ndarray:
     return SCALE / (1.0 + np.exp(-x))
 
 
+def means_now(snap: Snapshot) -> np.ndarray:
+    """(R, A) each actor's bandwidth after budget pressure and Russia's pull, before what
+    presence and moves cost."""
+    p, w, ru = snap.params, snap.world, snap.rules
+    pull = ru["russia.pull"][:, None] * p[:, :, PI["europe_pull"]] * w[:, RA, None]
+    return (
+        p[:, :, PI["bandwidth"]]
+        * (1 - ru["bandwidth.budget"][:, None] * w[:, BP, None])
+        * (1 - pull)
+    )
+
+
 def effective_bandwidth(snap: Snapshot) -> np.ndarray:
     """Bandwidth of every actor this turn (R, A): budget pressure shrinks it, and Russian
     aggression pulls the share `europe_pull` of a European actor's bandwidth back home (Ch7
     › Temper Expectations: resources; Russia forcing NATO back to its borders). Presence in
     the Indo-Pacific and the turn's moves are paid first."""
-    p, w, ru = snap.params, snap.world, snap.rules
-    pull = ru["russia.pull"][:, None] * p[:, :, PI["europe_pull"]] * w[:, RA, None]
-    b = (
-        p[:, :, PI["bandwidth"]]
-        * (1 - ru["bandwidth.budget"][:, None] * w[:, BP, None])
-        * (1 - pull)
-    )
-    b = b - ru["presence.cost"][:, None] * snap.presence
+    b = means_now(snap) - snap.rules["presence.cost"][:, None] * snap.presence
     return np.maximum(b - snap.moves.cost[None] * snap.moves_on[:, None], 0.0)
+
+
+def capacity(snap: Snapshot, means: np.ndarray) -> np.ndarray:
+    """(R, A) log of each actor's bandwidth this turn over the means its ambitions are sized
+    to (config/actors.yaml): 0 as configured, log 2 with twice the means, negative under a
+    squeeze, Brexit or Russia's pull. Resources are named first among the constraints, for
+    every actor (Ch7 › Recommendations › Temper Expectations)."""
+    return np.log(np.maximum(means_now(snap), 1e-3) / means[None])
 
 
 def allocate(snap: Snapshot, desired: np.ndarray, sl: Slots) -> np.ndarray:
@@ -293,7 +324,7 @@ def allocate(snap: Snapshot, desired: np.ndarray, sl: Slots) -> np.ndarray:
     weight = prio[..., None] * tr["bandwidth_priority"]  # (R, S, K)
     # no bandwidth is spent on what a missing agreement caps (the wish above the cap still
     # presses for a negotiation: the model reads the uncapped desire)
-    desired = np.minimum(desired, snap.caps[:, d, :])
+    desired = np.minimum(desired, ceilings(snap, sl.dyad, sl.actor, sl.partner))
     expected = meet(desired, snap.offered[:, d, 1 - s, :], snap.trust[:, d, None], snap.rules)
     share = fund_by_actor(expected * tr["cost"], weight, effective_bandwidth(snap), sl.own)
     offers = desired * share
@@ -328,37 +359,86 @@ class SovereignState:
         """This actor's bandwidth this turn (R,)."""
         return effective_bandwidth(snap)[:, self.index]
 
-    def consent(self, snap: Snapshot, offers: np.ndarray) -> np.ndarray:
-        """Offers (R, partners, K) after the actor's own approval: a state needs no one's."""
-        return offers
+    def consent(self, snap: Snapshot, per: Perception, target: np.ndarray, own: np.ndarray):
+        """The agreed levels (R, partners, K) after the actor's own approval: a state needs
+        no one's."""
+        return target
 
 
 class ConsensusAlliance(SovereignState):
     """An alliance that decides by consensus (NATO and the North Atlantic Council).
 
-    Its offers are formed like a state's, but growth on a track passes only when a
-    consensus draw succeeds. Every member can withhold it: the chance is
-    (1 − consensus_friction · visibility) for the members the model does not play, times
-    (1 − member_veto · caution · visibility) for each member it does, so a cautious
-    Germany or France can hold NATO back on visible tracks (Ch7 › Temper Expectations: NAC
-    approval, classified exercise information; Ch6 › Divergence).
+    Its offers are formed like a state's, but what it agrees to on a track passes only when
+    a consensus draw succeeds, every turn. Without consensus the alliance cannot be pulled
+    past its own offer nor grow: the agreed level is held at the lower of its offer and the
+    current level, so a withheld consensus caps and erodes (Ch7 › Temper Expectations: NAC
+    approval, classified exercise information). The chance is
+    (1 − consensus_friction · visibility), the alliance-wide friction, times
+    (1 − objection_m · frame) for each member m the model plays, where the objection is
+    member_veto · caution_m · visibility plus the member's own stance on that kind of
+    cooperation (`withhold_dialogue` … `withhold_exercise`), and `frame` is the share of
+    the alliance's threat picture that is China: China-framed cooperation draws the
+    cautious members' objections, cooperation framed by North Korea or Russia much less
+    (Ch6 NATO › Divergence).
     """
 
-    def consent(self, snap: Snapshot, offers: np.ndarray) -> np.ndarray:
-        passed = snap.consent < consensus_chance(snap, self.index, self.model.setup.members)
-        level = snap.levels[:, self.dyad_idx, :]  # (R, partners, K)
-        return np.where(passed[:, None, :], offers, np.minimum(offers, level))
+    def consent(self, snap: Snapshot, per: Perception, target: np.ndarray, own: np.ndarray):
+        """The agreed levels (R, partners, K) after consensus: `own` is the alliance's own
+        offer to each partner (R, partners, K)."""
+        chance = consensus_chance(snap, per, self.index, self.model.setup.members)
+        passed = snap.consent < chance
+        level = snap.levels[:, self.dyad_idx, :]
+        held = np.minimum(target, np.minimum(own, level))
+        return np.where(passed[:, None, :], target, held)
 
 
-def consensus_chance(snap: Snapshot, a: int, members: np.ndarray) -> np.ndarray:
-    """Chance (R, K) that alliance `a` reaches consensus on each track this turn."""
+STANCE_COLS = [PI[f"withhold_{t}"] for t in ("dialogue", "exchange", "exercise")]
+
+
+def china_frame(snap: Snapshot, per: Perception, a: int) -> np.ndarray:
+    """(R,) share of actor a's threat picture that is China (the rest North Korea and, for
+    an actor that links the theatres, Russia): how China-framed its cooperation is."""
+    ru = snap.rules
+    china = per.china[:, a]
+    link = snap.params[:, a, PI["theatre_linkage"]] * ru["russia.linkage"]
+    other = ru["salience.nk"] * per.nk + link * per.russia[:, a]
+    return china / np.maximum(china + other, 1e-9)
+
+
+def consensus_chance(
+    snap: Snapshot, per: Perception, a: int, members: np.ndarray, agreements: bool = False
+) -> np.ndarray:
+    """Chance (R, K) that alliance `a` reaches consensus on each track this turn (with
+    `agreements`, on concluding talks that lift a cap on the track: the members'
+    `withhold_agreements` stance replaces the per-track one)."""
     vis = snap.track["visibility"].reshape(-1, snap.levels.shape[2])  # (1 or R, K)
     friction = snap.params[:, a, PI["consensus_friction"]]
     chance = 1.0 - friction[:, None] * vis
     veto = snap.rules["agreements.member_veto"][:, None]
+    frame = china_frame(snap, per, a)[:, None]
     for m in np.flatnonzero(members[a]):
-        chance = chance * (1.0 - veto * snap.caution[:, m, None] * vis)
-    return chance
+        if agreements:
+            stance = snap.params[:, m, PI["withhold_agreements"], None]
+        else:
+            stance = snap.params[:, m, STANCE_COLS]
+        objection = (veto * snap.caution[:, m, None] * vis + stance) * frame
+        chance = chance * (1.0 - np.clip(objection, 0.0, 1.0))
+    return np.clip(chance, 0.0, 1.0)
+
+
+def ceilings(snap: Snapshot, d: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cap per row and track (R, n, K) for dyads `d` between actors `a` and `b`: the
+    lowest of the missing agreements' caps and the domestic ceiling, which falls with the
+    tighter domestic constraint of the pair (Japan's laws gate exercises beyond the
+    maritime service, collective defence and live fire; German public opinion: Ch7 ›
+    Recommendations › Temper Expectations; the 2015 legislation opened more)."""
+    dom = snap.params[:, :, PI["domestic_constraint"]]
+    tight = np.maximum(dom[:, a], dom[:, b])[..., None]  # (R, n, 1)
+    domestic = (
+        SCALE
+        - snap.track["domestic_gate"] * tight ** snap.rules["constraints.gate_power"][:, None, None]
+    )
+    return np.minimum(snap.caps[:, d, :], domestic)
 
 
 def attention_now(snap: Snapshot) -> np.ndarray:

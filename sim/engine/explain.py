@@ -18,7 +18,7 @@ shared operations, presence and the partners' last offers; noise: level noise an
 consensus draw. The new actor parameters join the group they act through: coercion resolve
 and retaliation sensitivity (and the caution state China's behaviour moves) China caution;
 theatre linkage the threats; Europe's pull the bandwidth; the US frame and presence appetite
-the motivations.
+the motivations; the NATO members' stances (`withhold_*`) the constraints.
 """
 
 from __future__ import annotations
@@ -28,9 +28,21 @@ from math import factorial
 import numpy as np
 
 from sim.engine.actors import Snapshot
-from sim.vocabulary import DRIVER_LABELS, DRIVERS, INDICES, MOMENTUM, MOTIVATIONS, PARAMS
+from sim.vocabulary import (
+    DRIVER_LABELS,
+    DRIVERS,
+    ENABLERS,
+    INDICES,
+    MOMENTUM,
+    MOTIVATIONS,
+    PARAMS,
+    STANCES,
+    TRACKS,
+)
 
 G = len(DRIVERS)
+#: a level this close to a cap counts as held by it
+HELD = 0.02
 _C = np.arange(2**G)
 _BITS = ((_C[:, None] >> np.arange(G)[None, :]) & 1).astype(bool)  # (C, G)
 _SIZE = _BITS.sum(axis=1)
@@ -56,6 +68,7 @@ PARAM_GROUP = {
     "us_sponsorship": "motivations",
     "us_hedging": "motivations",
     "presence_appetite": "motivations",
+    **{p: "constraints" for p in STANCES},
 }
 #: State the rules read, by driver group (sim/engine/actors.py Snapshot)
 STATE_GROUP = {
@@ -159,6 +172,41 @@ def sentence(dyad: str, track: str, change: float, drivers: list[tuple[str, floa
         return f"{dyad} {track} {verb}."
     main = [f"{DRIVER_LABELS[name]} ({v:+.2f})" for name, v in drivers]
     return f"{dyad} {track} {verb}, driven by " + ", ".join(main) + "."
+
+
+def held_at_caps(model, run: int = 0) -> list[tuple[int, int, str]]:
+    """(dyad, track, text) for every level of `run` held at the cap of a missing agreement
+    while the two sides press on it: a cap binds the level, not the drivers, so the
+    explanation says what the drivers have become, e.g. 'JPN-GBR exercise held at 4.0 by
+    the missing Reciprocal Access Agreement; pressure +0.30 (talks open)'."""
+    s = model.setup
+    out = []
+    for d, dy in enumerate(s.dyads):
+        for k, track in enumerate(TRACKS):
+            missing = [
+                e
+                for e in range(len(ENABLERS))
+                if s.gate_caps[e, k] < s.max_level[d, k]
+                and model.applicable[run, d, e]
+                and not model.signed[run, d, e]
+            ]
+            if not missing:
+                continue
+            e = min(missing, key=lambda e: s.gate_caps[e, k])
+            cap = float(s.gate_caps[e, k])
+            if model.levels[run, d, k] < cap - HELD or model.pressure[run, d, e] <= 0:
+                continue
+            name = s.config.enablers[ENABLERS[e]].name
+            talks = " (talks open)" if model.negotiating[run, d, e] else ""
+            out.append(
+                (
+                    d,
+                    k,
+                    f"{dy} {track} held at {cap:.1f} by the missing {name}; pressure "
+                    f"{model.pressure[run, d, e]:+.2f}{talks}",
+                )
+            )
+    return out
 
 
 def formula(dyad: str, track: str, change: float, contrib: np.ndarray, d: int, k: int) -> str:

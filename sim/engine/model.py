@@ -34,6 +34,7 @@ from sim.engine.actors import (
     SovereignState,
     allocate,
     attention_now,
+    ceilings,
     consensus_chance,
     desire,
     meet,
@@ -109,7 +110,13 @@ class Ensemble:
         self.signed = np.repeat(setup.signed[None], R, axis=0)
         self.blockers = np.repeat(setup.blockers[None], R, axis=0)
         self.negotiating = np.repeat(setup.negotiating[None], R, axis=0)
+        #: which agreements apply to which dyad (a scenario or a shock can make an `n/a`
+        #: agreement applicable: sim/engine/shocks.py)
+        self.applicable = np.repeat(setup.applicable[None], R, axis=0)
         self.pressing = np.zeros((R, D, E), np.int16)
+        #: pressure accumulated on each missing agreement: what both sides have wanted
+        #: above the cap it lifts, turn after turn, fading when they stop (`negotiate`)
+        self.pressure = np.zeros((R, D, E))
         self.talks = np.zeros((R, D, E), np.int16)  # turns a negotiation has been open
         # what relationships accumulate (Ch7 › Be Patient): trust starts from the level of
         # the relationship, interoperability from its exercises
@@ -136,6 +143,7 @@ class Ensemble:
             ]
             self.actors.append(self.agent_kinds[setup.kinds[a]](self, actor, slots))
         self.slots = Slots.of(setup)
+        self.dyads = np.arange(D)
         #: actors whose decision style needs approval (alliances): their consent applies
         self.consenting = [
             x for x in self.actors if type(x).consent is not SovereignState.consent and x.slots
@@ -278,12 +286,21 @@ class Ensemble:
             snap.rules["meet.priority_pull"][:, None, None] * np.maximum(keen, 0.0)
             + snap.moves.pull[None] * snap.moves_on[:, None, None]
         )
-        target = np.minimum(meet(a, b, snap.trust[:, :, None], snap.rules, extra), snap.caps)
+        s = self.setup
+        ceil = ceilings(snap, self.dyads, s.pairs[:, 0], s.pairs[:, 1])  # (R, D, K)
+        # caps bind the level, never the drivers: what the two sides want above a cap is
+        # pressure on the agreement that lifts it (`negotiate`)
+        target = np.minimum(meet(a, b, snap.trust[:, :, None], snap.rules, extra), ceil)
+        # an alliance's consensus acts every turn on what it agrees to
+        for actor in self.consenting:
+            i = actor.dyad_idx
+            own = offers[:, i, actor.side]
+            target[:, i] = actor.consent(snap, perception, target[:, i], own)
         gap = target - snap.levels
         tr = snap.track
         change = tr["up"] * np.maximum(gap, 0) - tr["down"] * np.maximum(-gap, 0)
         change = change + tr["noise"] * snap.noise
-        new = np.clip(snap.levels + change, 0.0, snap.caps)
+        new = np.clip(snap.levels + change, 0.0, ceil)
         if not full:
             return new
         return new, desired, offers, target, perception
@@ -295,8 +312,6 @@ class Ensemble:
         per = perceive(snap)
         want = desire(snap, per, self.slots, self.setup)  # (R, S, K), slot = 2·dyad + side
         offers = allocate(snap, want, self.slots)
-        for actor in self.consenting:
-            offers[:, actor.slot_idx] = actor.consent(snap, offers[:, actor.slot_idx])
         return want.reshape(R, D, 2, K), offers.reshape(R, D, 2, K), per
 
     def caps(self) -> np.ndarray:
@@ -304,7 +319,7 @@ class Ensemble:
         s = self.setup
         caps = np.broadcast_to(s.max_level, self.levels.shape).copy()
         for e in np.flatnonzero((s.gate_caps < SCALE).any(axis=1)):
-            missing = ~self.signed[:, :, e] & s.applicable[None, :, e]  # (R, D)
+            missing = ~self.signed[:, :, e] & self.applicable[:, :, e]  # (R, D)
             np.minimum(caps, np.where(missing[..., None], s.gate_caps[e], SCALE), out=caps)
         return caps
 
@@ -389,65 +404,87 @@ class Ensemble:
         return hit
 
     def negotiate(self, t: int, snap: Snapshot, desired: np.ndarray, perception, moves: MoveArrays):
-        """Agreements as politics. Talks open when both sides press against a cap for
-        several turns (or a player proposes them), and conclude each turn with a chance
-        that grows with how hard both press, the China threat they perceive, Japanese
-        activism and an existing 2+2 format (Ch4 France › Dialogues: 2+2s as engines), and
-        shrinks with named blockers (criminal jurisdiction for an RAA, Ch3 › Training and
-        Exercises; German politics for the ISA, Ch5 › Defense Exchanges), which a sharper
-        threat partly overcomes, with domestic constraints and, for an alliance, with
-        every member's consent. Talks open for `stall_turns` without a result stall, and
-        restart only when both sides press again."""
+        """Agreements negotiated by two parties. Talks open when both sides press against
+        the cap an agreement lifts for several turns (or a player proposes them). Each side
+        brings its own urgency: how far its wish lies above the cap, the China threat it
+        perceives, Japanese activism (for the Indo-Pacific side), its presence in the region
+        (a tilt), an existing 2+2 format (Ch4 France › Dialogues: 2+2s as engines) and a
+        player's proposal. The talks conclude each turn with a chance that grows with the two
+        urgencies together (their geometric mean: both must want it) and shrinks with the
+        named blocker, which political will wears down (criminal jurisdiction for an RAA, Ch3
+        UK › Training and Exercises), with the pair's caution toward China and its domestic
+        constraints (German politics for the ISA, Ch5 › Defense Exchanges; Japan's laws) and,
+        for an alliance, with every member's consent. Talks open `stall_turns` without a
+        result stall, and restart only when both sides press again."""
         s, ru = self.setup, self.rules
         R = self.n_runs
-        pressure = np.zeros(self.signed.shape)
-        both = desired.min(axis=2)  # (R, D, K)
+        D, E = s.signed.shape
+        rr = {k: v[:, None, None] for k, v in ru.items() if k.startswith(("agreements.", "moves."))}
+        # each side's wish above the cap each agreement lifts (R, D, 2, E)
+        side_press = np.zeros((R, D, 2, E))
         for e, k in zip(*np.nonzero(s.gate_caps < SCALE), strict=True):
-            pressure[:, :, e] = np.maximum(pressure[:, :, e], both[:, :, k] - s.gate_caps[e, k])
-        open_ = s.applicable[None] & ~self.signed
-        press = (pressure > ru["agreements.press_margin"][:, None, None]) & open_
+            side_press[..., e] = np.maximum(side_press[..., e], desired[..., k] - s.gate_caps[e, k])
+        # the pair's pressure: both sides' wishes above the cap count, the keener side's as
+        # much as the reluctant one's (a lukewarm partner still lowers the chance that talks
+        # conclude, through its urgency below)
+        pressure = np.maximum(side_press, 0.0).mean(axis=2)
+        open_ = self.applicable & ~self.signed
+        self.pressure = np.where(
+            open_,
+            self.pressure * (1 - rr["agreements.pressure_decay"]) + np.maximum(pressure, 0.0),
+            0.0,
+        )
+        press = (pressure > rr["agreements.press_margin"]) & open_
         self.pressing = np.where(press, self.pressing + 1, np.maximum(self.pressing - 1, 0))
         start = open_ & ~self.negotiating & (self.pressing >= s.negotiation_start)
-        pushed = np.zeros(self.signed.shape[1:], bool)
+        pushed = np.zeros((D, E), bool)
         for d, e in moves.negotiate:
             pushed[d, e] = True
             start[:, d, e] |= open_[:, d, e] & ~self.negotiating[:, d, e]
         self.negotiating |= start
 
-        threat = perception.china[:, s.pairs].mean(axis=2)  # (R, D)
-        dom = snap.params[:, s.pairs, PI["domestic_constraint"]].max(axis=2)  # (R, D)
-        japan = s.indo[s.pairs].any(axis=1)  # (D,)
-        tpt = self.signed[:, :, ENABLERS.index("two_plus_two")]
-        drive = (
-            1.0
-            + ru["agreements.threat_drive"][:, None] * threat
-            + ru["agreements.activism_drive"][:, None] * snap.world[:, JA, None] * japan
-            + ru["agreements.two_plus_two_drive"][:, None] * tpt
-        )
-        consent = np.ones((R, len(s.dyads)))
-        for actor in self.consenting:
-            consent[:, actor.dyad_idx] *= consensus_chance(snap, actor.index, s.members)[:, :1]
-        on = snap.moves_on[:, None, None] * pushed
-        blocker = (
-            self.blockers
-            * (1 - ru["agreements.blocker_relief"][:, None, None] * threat[..., None])
-            * (1 - ru["moves.proposal_relief"][:, None, None] * on)
-        )
-        push = 1.0 + ru["moves.agreement_push"][:, None, None] * on
+        on = snap.moves_on[:, None, None] * pushed  # (R, D, E)
         strength = np.minimum(
-            1.0, np.maximum(pressure, 0) / ru["agreements.pressure_scale"][:, None, None]
+            1.0, np.maximum(side_press, 0) / rr["agreements.pressure_scale"][..., None, :]
         )
-        strength = np.maximum(strength, ru["agreements.open_strength"][:, None, None])
-        strength = np.where(on > 0, 1.0, strength)
+        strength = np.maximum(strength, rr["agreements.open_strength"][..., None, :])
+        threat = perception.china[:, s.pairs]  # (R, D, 2)
+        indo = s.indo[s.pairs]  # (D, 2)
+        tpt = self.signed[:, :, ENABLERS.index("two_plus_two")]  # (R, D)
+        side = (
+            rr["agreements.threat_drive"] * threat
+            + rr["agreements.activism_drive"] * snap.world[:, JA, None, None] * indo
+            + rr["agreements.tilt_drive"] * snap.presence[:, s.pairs]
+            + rr["agreements.two_plus_two_drive"] * tpt[..., None]
+        )  # (R, D, 2)
+        urgency = (
+            rr["agreements.urgency_base"][..., None]
+            * strength
+            * (1.0 + side[..., None])
+            * (1.0 + rr["moves.agreement_push"][..., None] * on[:, :, None, :])
+        )  # (R, D, 2, E)
+        joint = np.sqrt(urgency[:, :, 0] * urgency[:, :, 1])  # (R, D, E)
+        consent = np.ones((R, D, E))
+        for actor in self.consenting:
+            c = consensus_chance(snap, perception, actor.index, s.members, agreements=True)
+            first = np.argmax(s.gate_caps < SCALE, axis=1)  # the track each agreement lifts
+            consent[:, actor.dyad_idx] *= c[:, None, first]
+        # political will wears the blocker down as pressure accumulates (an RAA's criminal
+        # jurisdiction was settled once both sides wanted it enough; Ch3 UK › Training and
+        # Exercises: the talks went on for years)
+        will = np.exp(-rr["agreements.will_relief"] * self.pressure)
+        blocker = self.blockers * will * (1 - rr["moves.proposal_relief"] * on)
+        caution = perception.caution[:, s.pairs].max(axis=2)[..., None]  # (R, D, 1)
+        dom = snap.params[:, s.pairs, PI["domestic_constraint"]].max(axis=2)[..., None]
         chance = (
             s.success[None, None, :]
-            * strength
-            * (drive * consent)[..., None]
+            * joint
+            * consent
             * (1 - blocker)
-            * (1 - ru["agreements.blocker_politics"][:, None, None] * dom[..., None])
-            * push
+            * (1 - rr["agreements.caution_drag"] * caution)
+            * (1 - rr["agreements.blocker_politics"] * dom)
         )
-        u = self.stream.uniform(t, Site.NEGOTIATION, self.signed.shape[1:])
+        u = self.stream.uniform(t, Site.NEGOTIATION, (D, E))
         signed = self.negotiating & ~start & (u < chance)
         self.signed |= signed
         self.negotiating &= ~signed
@@ -456,6 +493,7 @@ class Ensemble:
         self.negotiating &= ~stalled
         self.pressing = np.where(stalled, 0, self.pressing).astype(np.int16)
         self.talks = np.where(stalled, 0, self.talks).astype(np.int16)
+        self.urgency = joint
         return start, signed, stalled
 
     def run(self, turns: int | None = None) -> Ensemble:

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.engine.explain import explain, formula, sentence, top_drivers
+from sim.engine.explain import explain, formula, held_at_caps, sentence, top_drivers
 from sim.vocabulary import ENABLERS, TRACKS, anchor
 
 
@@ -163,6 +163,7 @@ def drivers_summary(model, run: int = 0, n: int = 3) -> list[dict[str, Any]]:
     """Per dyad and track: the change over the game and its largest drivers."""
     contrib = explain(model, run, 0, model.turn)
     hist = model.level_history()[:, run]
+    held = {(d, k): text for d, k, text in held_at_caps(model, run)}
     out = []
     for d, dy in enumerate(model.setup.dyads):
         for k, tr in enumerate(TRACKS):
@@ -174,7 +175,8 @@ def drivers_summary(model, run: int = 0, n: int = 3) -> list[dict[str, Any]]:
                     "track": tr,
                     "change": change,
                     "drivers": top,
-                    "sentence": sentence(dy, tr, change, top),
+                    "sentence": sentence(dy, tr, change, top)
+                    + (f" Now {held[d, k].split(' ', 2)[2]}." if (d, k) in held else ""),
                 }
             )
     return out

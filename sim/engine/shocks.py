@@ -104,19 +104,21 @@ class ShockBook:
             if cs.shock.duration:
                 self.reverts.append((turn + cs.shock.duration, a, p, old, new.copy()))
         for d, e, action in cs.enablers:
-            if not self.setup.applicable[d, e]:
+            if action == "apply":  # an `n/a` agreement becomes applicable (and missing)
+                model.applicable[:, d, e] |= hit
                 continue
+            hit_e = hit & model.applicable[:, d, e]  # an `n/a` agreement takes no action
             if action == "sign":
-                newly = hit & ~model.signed[:, d, e]
-                model.signed[:, d, e] |= hit
-                model.negotiating[:, d, e] &= ~hit
+                newly = hit_e & ~model.signed[:, d, e]
+                model.signed[:, d, e] |= hit_e
+                model.negotiating[:, d, e] &= ~hit_e
                 signed[:, d, e] |= newly
             elif action == "negotiate":
-                model.negotiating[:, d, e] |= hit & ~model.signed[:, d, e]
+                model.negotiating[:, d, e] |= hit_e & ~model.signed[:, d, e]
             elif action == "block":
-                model.blockers[:, d, e] = np.where(hit, 1.0, model.blockers[:, d, e])
+                model.blockers[:, d, e] = np.where(hit_e, 1.0, model.blockers[:, d, e])
             elif action == "unblock":
-                model.blockers[:, d, e] = np.where(hit, 0.0, model.blockers[:, d, e])
+                model.blockers[:, d, e] = np.where(hit_e, 0.0, model.blockers[:, d, e])
 
 
 def _param_name(p: int) -> str:

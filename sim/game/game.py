@@ -29,8 +29,9 @@ from sim.engine.results import levels_dict, run_events
 from sim.errors import InputError, allowed
 from sim.game import savefile
 from sim.game.savefile import BranchSpec, SavedGame, TurnInput
-from sim.inputs.schema import ParamEffect, Shock
-from sim.inputs.setup import Setup, build, parse_overrides
+from sim.inputs.loader import not_applicable
+from sim.inputs.schema import ACTS_ON_APPLICABLE, ParamEffect, Shock
+from sim.inputs.setup import CompiledShock, Setup, build, parse_overrides
 from sim.vocabulary import AGENT_ACTORS, ENABLERS, PARAMS, TRACKS
 
 #: Name of the main line of play and of the what-if branch (its first shock's id too).
@@ -221,13 +222,18 @@ class Game:
                 )
         return out
 
+    def applicable(self, branch: str | None = None) -> np.ndarray:
+        """Which agreements (dyads, agreements) apply to which dyad now: the config's, with
+        those `initial:` or an `apply` shock made applicable; read-only."""
+        return frozen(self._line(branch).applicable[0])
+
     def agreements(self, branch: str | None = None) -> dict[str, dict[str, bool]]:
         """Per dyad, each agreement that applies to it and whether it is signed now."""
         signed = self._line(branch).signed[0]
-        s = self.setup
+        applies = self.applicable(branch)
         return {
-            dy: {en: bool(signed[d, e]) for e, en in enumerate(ENABLERS) if s.applicable[d, e]}
-            for d, dy in enumerate(s.dyads)
+            dy: {en: bool(signed[d, e]) for e, en in enumerate(ENABLERS) if applies[d, e]}
+            for d, dy in enumerate(self.setup.dyads)
         }
 
     def explain(self, turn: int | None = None) -> np.ndarray:
@@ -248,13 +254,37 @@ class Game:
             entry: str | Shock = shock if shock in self.setup.library else lib[shock]
             resolved = lib[shock]
         else:
-            self.setup.compile_shock(shock)  # validates keys before anything is queued
             entry = resolved = shock
+        cs = self.setup.compile_shock(resolved)  # validates keys before anything is queued
+        for line in (self, self.branch):
+            if line is not None:
+                line.check_inject(cs)
         self._slot(self.turn + 1).inject.append(entry)
         self.model.inject(entry)
         if self.branch is not None:
             self.branch.inject(entry)
         return resolved
+
+    def check_inject(self, cs: CompiledShock) -> None:
+        """Refuse an inject that acts on an agreement which does not apply to the pair (n/a
+        in the config) and which nothing has made applicable by the next turn: not
+        `initial:`, not an `apply` fired, queued before it or timed for the next turn."""
+        s = self.setup
+        applies = self.model.applicable[0].copy()
+        nxt = self.turn + 1
+        for earlier in [c for c in s.shocks if c.turn == nxt] + self.model.shocks.queue:
+            for d, e, action in earlier.enablers:
+                applies[d, e] |= action not in ACTS_ON_APPLICABLE
+        for d, e, action in cs.enablers:
+            if action in ACTS_ON_APPLICABLE and not applies[d, e]:
+                dy, en = s.dyads[d], ENABLERS[e]
+                reading = not_applicable(s.config, s.scenario, dy, en) or "n/a in this game"
+                raise InputError(
+                    "inject",
+                    f"{cs.shock.id}.enablers.{dy}.{en}",
+                    f"{dy} {en} is {reading}; make it applicable first: inject "
+                    f"`{dy}.{en}: apply` (custom effect {dy}.{en}:apply) before this shock",
+                )
 
     def check_moves(self, moves: list[Move]) -> None:
         s = self.setup

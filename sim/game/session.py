@@ -215,8 +215,9 @@ class Session:
                 f"this game; partners: {', '.join(self.partners(seat))}",
             )
         d = s.dyads.index(dyad)
+        applies = self.game.applicable()  # an `apply` shock may have lifted an n/a
         why = D.check_terms(
-            msg.kind, msg.terms, dyad, {e: bool(s.applicable[d, i]) for i, e in enumerate(ENABLERS)}
+            msg.kind, msg.terms, dyad, {e: bool(applies[d, i]) for i, e in enumerate(ENABLERS)}
         )
         if why:
             raise SessionError("bad-proposal", why)

@@ -259,6 +259,12 @@ class TrackConstants(Strict):
     """Weight of shared operations (counter-piracy, sanctions patrols, peacekeeping)."""
     presence: Sourced | None = None
     """Weight of a European partner's presence in the Indo-Pacific (occasions to exercise)."""
+    capacity: Sourced | None = None
+    """Weight of resources on ambition: the log of an actor's bandwidth over its configured
+    means raises (or, squeezed, lowers) what it wants on the track."""
+    domestic_gate: Sourced | None = None
+    """Levels the track's ceiling falls per unit of the tighter domestic constraint of the
+    pair (Japan's laws, German opinion); 0: no domestic ceiling."""
 
     @model_validator(mode="after")
     def _domains(self) -> TrackConstants:

@@ -36,6 +36,8 @@ TRACK_DOMAIN: dict[str, tuple[float, float]] = {
     "frustration": (0.0, 5.0),
     "missions": (0.0, 5.0),
     "presence": (0.0, 5.0),
+    "capacity": (0.0, 3.0),
+    "domestic_gate": (0.0, 5.0),
 }
 #: Per-track constants added with model v2, and their value in a config folder written
 #: before them (the mechanism off).
@@ -46,6 +48,8 @@ TRACK_DEFAULTS: dict[str, float] = {
     "frustration": 0.0,
     "missions": 0.0,
     "presence": 0.0,
+    "capacity": 0.0,
+    "domestic_gate": 0.0,
 }
 
 #: Scalar rule constants (config/model.yaml `rules:`), keyed 'group.name': hard bounds and
@@ -117,6 +121,16 @@ RULE_DOMAIN: dict[str, tuple[float, float, float]] = {
     "activism.partner_slope": (0.0, 2.0, 0.5),
     "bandwidth.budget": (0.0, 1.0, 0.5),
     "russia.gap_base": (0.0, 2.0, 0.3),
+    "agreements.will_relief": (0.0, 5.0, 0.0),
+    "agreements.tilt_drive": (0.0, 5.0, 0.0),
+    "agreements.caution_drag": (0.0, 1.0, 0.0),
+    "agreements.urgency_base": (0.0, 5.0, 1.0),
+    "constraints.partner_weight": (0.0, 2.0, 0.0),
+    "us.frame": (0.0, 5.0, 1.0),
+    "us.reference": (0.0, 1.0, 0.5),
+    "constraints.gate_power": (1.0, 4.0, 1.0),
+    "agreements.pressure_decay": (0.01, 1.0, 1.0),
+    "salience.industry_floor": (0.01, 1.0, 0.01),
 }
 #: Hard bounds of a motivation's weight on a track (MODEL.relevance.motivation.track).
 RELEVANCE_DOMAIN: tuple[float, float] = (0.0, 10.0)

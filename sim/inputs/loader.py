@@ -27,7 +27,7 @@ from sim.inputs.config import (
 )
 from sim.inputs.params import ParamKey
 from sim.inputs.safe_yaml import node_line, read_yaml, validate
-from sim.inputs.schema import Scenario, duplicate_objective
+from sim.inputs.schema import ACTS_ON_APPLICABLE, Scenario, duplicate_objective, quarter_turn
 from sim.vocabulary import AGENT_ACTORS, ENABLERS
 
 
@@ -170,16 +170,12 @@ def check_scenario(sc: Scenario, cfg: Config, path: Path, node: yaml.Node | None
                     f"unknown dyad{did_you_mean(d, dyads)}; {allowed(dyads)}",
                     node_line(node, ("initial", part, d)),
                 )
-    for d, statuses in sc.initial.enablers.items():
-        for en in statuses:
-            st = cfg.dyads[d].enablers.get(en)
-            if st is not None and st.status == "n/a":
-                raise InputError(
-                    f,
-                    f"initial.enablers.{d}.{en}",
-                    f"{en} does not apply to {d} (n/a in {cfg.folder}/dyads.yaml)",
-                    node_line(node, ("initial", "enablers", d, en)),
-                )
+    # an `n/a` agreement given a status in `initial:` applies, with that status (setup.py);
+    # (dyad, enabler) -> turn from which it applies (0: from the start; None: whenever a
+    # conditional, random or injected shock applies it)
+    applied: dict[tuple[str, str], int | None] = {
+        (d, en): 0 for d, statuses in sc.initial.enablers.items() for en in statuses
+    }
     for key, value in sc.overrides.items():
         line = node_line(node, ("overrides", key))
         pk = ParamKey.parse(key, agents, file=f, field=f"overrides.{key}", line=line)
@@ -224,6 +220,9 @@ def check_scenario(sc: Scenario, cfg: Config, path: Path, node: yaml.Node | None
                     f"unknown enabler '{e}'{did_you_mean(e, ENABLERS)}; {allowed(ENABLERS)}",
                     line,
                 )
+            why = check_applied(sc, cfg, i, d, e, s.enablers[key], applied)
+            if why:
+                raise InputError(f, f"shocks[{i}].enablers.{key}", why, line)
         for part in ("coercion", "retaliation"):
             for a in getattr(s, part):
                 if a not in agents:
@@ -249,6 +248,70 @@ def check_scenario(sc: Scenario, cfg: Config, path: Path, node: yaml.Node | None
                 node_line(node, ("shocks", i, "at")),
             )
     check_classroom(sc, dyads, f, node)
+
+
+def not_applicable(cfg: Config, sc: Scenario, dyad: str, enabler: str) -> str | None:
+    """Where the config reads `enabler` as not applying to `dyad` ("n/a in
+    config/dyads.yaml (the report's section)"), or None where it applies. An `n/a` is a
+    reading of the report, not a law: a scenario's `initial:` or a shock's `apply` lifts it."""
+    st = cfg.dyads[dyad].enablers.get(enabler)
+    if st is None or st.status != "n/a":
+        return None
+    if dyad in sc.add_dyads:
+        where = "this scenario's add_dyads"
+    else:
+        folder, root = Path(cfg.folder).resolve(), project_root().resolve()
+        if folder.is_relative_to(root):  # config/dyads.yaml rather than the whole path
+            folder = folder.relative_to(root)
+        where = f"{folder.as_posix()}/dyads.yaml"
+    return f"n/a in {where}" + (f" ({st.source})" if st.source else "")
+
+
+def check_applied(
+    sc: Scenario,
+    cfg: Config,
+    i: int,
+    d: str,
+    e: str,
+    action: str,
+    applied: dict[tuple[str, str], int | None],
+) -> str | None:
+    """Why shock `i`'s `action` on agreement `e` of dyad `d` would do nothing (the
+    agreement is n/a for the pair and no `initial:` status or earlier `apply` lifts it), or
+    None. `applied` holds what `initial:` and the shocks before `i` made applicable (an
+    `apply` is added to it)."""
+    turn = shock_turn(sc, sc.shocks[i])
+    if action not in ACTS_ON_APPLICABLE:  # `apply`: from its turn, or from any time
+        if (d, e) not in applied:
+            applied[(d, e)] = turn
+        elif applied[(d, e)] is not None:
+            applied[(d, e)] = None if turn is None else min(applied[(d, e)], turn)
+        return None
+    reading = not_applicable(cfg, sc, d, e)
+    if reading is None:
+        return None
+    initial = f"`initial: {{enablers: {{{d}: {{{e}: absent}}}}}}`"
+    if (d, e) not in applied:
+        return (
+            f"{d} {e} is {reading}; make it applicable first: `{d}.{e}: apply` in an "
+            f"earlier shock, or {initial}"
+        )
+    since = applied[(d, e)]
+    if turn is not None and since is not None and since > turn:
+        return (
+            f"{d} {e} is {reading} and is applied only from turn {since}, after this shock "
+            f"(turn {turn}); apply it at turn {turn} or earlier, or {initial}"
+        )
+    return None
+
+
+def shock_turn(sc: Scenario, s) -> int | None:
+    """Turn a timed shock fires at (as sim/inputs/setup.py compiles it), or None."""
+    if isinstance(s.at, str):
+        return max(1, quarter_turn(sc.start, s.at))
+    if isinstance(s.at, int):
+        return max(1, s.at)
+    return None
 
 
 def check_classroom(sc: Scenario, dyads: list[str], f: str, node: yaml.Node | None) -> None:

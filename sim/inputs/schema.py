@@ -83,7 +83,12 @@ class Condition(Strict):
         return self
 
 
-EnablerAction = Literal["sign", "negotiate", "unblock", "block"]
+#: What a shock does to an agreement (the one list: the TUI's inject parser reads it too).
+#: `apply` makes an agreement that config/dyads.yaml reads as `n/a` for the pair applicable
+#: (missing, so its cap holds, and open to talks); the others act only on an applicable one.
+EnablerAction = Literal["apply", "sign", "negotiate", "unblock", "block"]
+#: The actions that need the agreement to apply to the pair.
+ACTS_ON_APPLICABLE: tuple[str, ...] = tuple(a for a in EnablerAction.__args__ if a != "apply")
 
 
 class Shock(Strict):
@@ -114,7 +119,9 @@ class Shock(Strict):
     params: dict[str, ParamEffect] = {}
     """Actor parameter changes, keyed 'ACTOR.param'."""
     enablers: dict[str, EnablerAction] = {}
-    """Agreement actions, keyed 'DYAD.enabler' (e.g. 'JPN-GBR.raa: sign')."""
+    """Agreement actions, keyed 'DYAD.enabler' (e.g. 'JPN-GBR.raa: sign'); 'apply' makes
+    an agreement that is n/a for the pair in the config applicable (e.g. 'JPN-DEU.acsa:
+    apply'), which an action on it in a later shock needs."""
     coercion: dict[str, Annotated[float, Field(ge=-1, le=1)]] = {}
     """Chinese coercion aimed at an actor, added to its exposure (0–1), keyed by actor
     (e.g. 'DEU: 0.6' for a KUKA-type takeover or trade pressure); it decays each turn."""
@@ -241,7 +248,8 @@ class InitialState(Strict):
     levels: dict[str, dict[TrackName, Level]] = {}
     """Per dyad, per track."""
     enablers: dict[str, dict[EnablerName, Literal["signed", "negotiating", "absent"]]] = {}
-    """Per dyad, per agreement."""
+    """Per dyad, per agreement; a status given to an agreement that is n/a for the pair in
+    the config makes it applicable, with that status."""
 
 
 class Scenario(Strict):

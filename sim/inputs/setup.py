@@ -61,6 +61,9 @@ class Setup:
     pairs: np.ndarray  # (D, 2) agent indices
     kinds: tuple[str, ...]  # per agent actor: state | alliance
     params: np.ndarray  # (A, P) after overrides
+    #: (A,) each actor's bandwidth as config/actors.yaml reads it (before overrides and
+    #: sweeps): the means its ambitions are sized to (sim/engine/actors.py `capacity`)
+    means: np.ndarray
     param_ranges: np.ndarray  # (A, P, 2)
     world_initial: np.ndarray  # (I,)
     world_mean: np.ndarray
@@ -147,6 +150,7 @@ def compile_setup(
     pairs = np.array([[ai[x] for x in d.split("-")] for d in dyads], dtype=np.int64)
     params = np.array([[cfg.param_value(a, p) for p in PARAMS] for a in actors])
     ranges = np.array([[cfg.param_range(a, p) for p in PARAMS] for a in actors])
+    means = params[:, PI["bandwidth"]].copy()
     overrides = dict(sc.overrides) | extra
     keys = {key: ParamKey.parse(key, actors, file=f) for key in overrides}
 
@@ -183,9 +187,11 @@ def compile_setup(
                 blockers[d, e] = st.blocker
         for t, v in sc.initial.levels.get(name, {}).items():
             levels[d, KI[t]] = v
-        for en, st in sc.initial.enablers.get(name, {}).items():  # applicable: check_scenario
+        for en, st in sc.initial.enablers.get(name, {}).items():
+            # a status makes an agreement the config reads as `n/a` for the pair applicable
             signed[d, EI[en]] = st == "signed"
             talks[d, EI[en]] = st == "negotiating"
+            applicable[d, EI[en]] = True
     gate_caps = np.full((E, K), 5.0)
     for e, en in enumerate(ENABLERS):
         for t, cap in cfg.enablers[en].gates.items():
@@ -226,6 +232,7 @@ def compile_setup(
         pairs=pairs,
         kinds=kinds,
         params=params,
+        means=means,
         param_ranges=ranges,
         world_initial=wi,
         world_mean=wm,

@@ -13,6 +13,12 @@ Metrics, each a value per run:
 - `presence`, `caution`: per-actor Indo-Pacific presence and effective China caution,
   mean over the window's turns (when the engine records them).
 
+Kinds: a `claim` is a claim of the report and is scored; a `mechanism` checks the model's own
+parameters or rules (its treatment sets what its metric reads, removes the cap in front of
+it, or adds a move's bonus and reads it back), so it can only fail if the model is broken:
+it runs and is shown like a claim, marked and counted apart, and never scored (`--strict`
+reads claims only).
+
 Verdicts:
 - at the point estimates (the config's values): the claim holds when the paired effect
   has the stated sign and exceeds the metric's threshold (`THRESHOLDS`). The effect is
@@ -51,6 +57,7 @@ from sim.research.claims import (  # noqa: F401  (the battery's public names)
     arm_moves,
     arm_setup,
     claims_path,
+    direct_reads,
     display_lever,
     load_claims,
     missing_levers,
@@ -58,14 +65,20 @@ from sim.research.claims import (  # noqa: F401  (the battery's public names)
 )
 from sim.vocabulary import ENABLERS, TRACKS
 
-#: Size an effect must exceed, per metric (levels on the 0–5 scale, bandwidth units, shares).
+#: Size an effect must exceed, per metric: a change a reader of the table would call a
+#: change. Levels on the report's 0–5 scale; bandwidth in the config's units (an actor has
+#: 2–11, a dyad gets a fraction of that); shares of runs. Presence and caution are per-actor
+#: states on a 0–1 scale, read like shares, so they take the shares' 0.05 (a twentieth of
+#: the scale; a third or less of the width of a caution's plausible range in
+#: config/actors.yaml). Nothing in their scale calls for a different size.
 THRESHOLDS: dict[str, float] = {
-    "level": 0.02,
-    "spent": 0.02,
+    "level": 0.05,
+    "spent": 0.05,
     "signed": 0.05,
-    "presence": 0.01,
-    "caution": 0.01,
+    "presence": 0.05,
+    "caution": 0.05,
 }
+KINDS: tuple[str, ...] = ("claim", "mechanism")
 ROBUST_SHARE = 0.8
 RUNS_PER_POINT = 8
 DEFAULT_SAMPLES = 64
@@ -108,6 +121,7 @@ class Outcome:
         c = self.claim
         return {
             "id": c.id,
+            "kind": c.kind,
             "source": c.source,
             "rule": rule_text(c),
             "effect": self.effect,
@@ -305,13 +319,33 @@ def _reason(out: Outcome, point: np.ndarray, sign: float, thr: float) -> str:
 # ------------------------------------------------------------------------- output
 
 
+def scored(outcomes: list[Outcome]) -> list[Outcome]:
+    """The outcomes that count: claims of the report (mechanisms are reported apart)."""
+    return [o for o in outcomes if o.claim.kind == "claim"]
+
+
+def claims_fail(outcomes: list[Outcome]) -> bool:
+    """True when a scored claim fails (what `--strict` reads); mechanisms never count."""
+    return not all(o.passed for o in scored(outcomes))
+
+
+def headline(doc: ClaimsFile) -> str:
+    """'N claims of the report' (and 'M mechanism checks' when there are some)."""
+    n = sum(c.kind == "claim" for c in doc.claims)
+    m = len(doc.claims) - n
+    return f"{n} claims of the report" + (f" and {m} mechanism checks" if m else "")
+
+
 def table(outcomes: list[Outcome], runs: int, samples: int, runs_per_point: int) -> str:
     head = (
-        f"{'claim':<38} {'source':<30} {'rule':<42} {'effect':>7} {'90% range':<17} "
-        f"{'robust':>7}  result"
+        f"{'claim':<38} {'kind':<5} {'source':<30} {'rule':<42} {'effect':>7} "
+        f"{'90% range':<17} {'robust':>7}  result"
     )
     lines = [head, "-" * len(head)]
-    for o in outcomes:
+    claims = scored(outcomes)
+    mechanisms = [o for o in outcomes if o.claim.kind == "mechanism"]
+
+    def row(o: Outcome) -> None:
         c = o.claim
         src = c.source if len(c.source) <= 30 else c.source[:29] + "…"
         if o.effect is None:
@@ -321,12 +355,25 @@ def table(outcomes: list[Outcome], runs: int, samples: int, runs_per_point: int)
             rng = f"[{o.low:+.3f}, {o.high:+.3f}]"
             rob = f"{round(o.robust_share * samples):>3}/{samples:<3}"
         result = "pass" if o.passed else ("FAIL" if not o.holds_point else "FAIL robust")
-        lines.append(f"{c.id:<38} {src:<30} {rule_text(c):<42} {eff} {rng:<17} {rob}  {result}")
+        kind = "claim" if c.kind == "claim" else "mech"
+        lines.append(
+            f"{c.id:<38} {kind:<5} {src:<30} {rule_text(c):<42} {eff} {rng:<17} {rob}  {result}"
+        )
         if o.reason:
             lines.append(f"{'':<4}why: {o.reason}")
-    n = len(outcomes)
-    point = sum(o.holds_point for o in outcomes)
-    robust = sum(o.holds_robust for o in outcomes)
+
+    for o in claims:
+        row(o)
+    if mechanisms:
+        lines.append(
+            "-- mechanisms (mech): checks of the model's own parameters and rules, not claims "
+            "of the report; not scored"
+        )
+        for o in mechanisms:
+            row(o)
+    n = len(claims)
+    point = sum(o.holds_point for o in claims)
+    robust = sum(o.holds_robust for o in claims)
     lines += [
         "",
         f"effect: median paired difference over {runs} runs at the point estimates (signed: "
@@ -336,7 +383,16 @@ def table(outcomes: list[Outcome], runs: int, samples: int, runs_per_point: int)
         f"({runs_per_point} runs each) at which the rule holds; thresholds "
         + ", ".join(f"{k} {v:g}" for k, v in THRESHOLDS.items())
         + f"; robust when >= {ROBUST_SHARE:.0%}.",
-        f"battery: {point}/{n} hold at the point estimates; {robust}/{n} hold across the "
-        "plausible ranges",
     ]
+    if mechanisms:
+        m = len(mechanisms)
+        lines.append(
+            f"mechanisms: {sum(o.holds_point for o in mechanisms)}/{m} hold at the point "
+            f"estimates; {sum(o.holds_robust for o in mechanisms)}/{m} across the plausible "
+            "ranges (not scored)"
+        )
+    lines.append(
+        f"battery: {point}/{n} hold at the point estimates; {robust}/{n} hold across the "
+        "plausible ranges"
+    )
     return "\n".join(lines)

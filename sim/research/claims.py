@@ -8,6 +8,15 @@ scenarios, overrides, shocks, moves, window and dyads), so a bad claim stops the
 with one line naming file, line and field before anything runs. A lever listed under
 `pending_levers:` that the engine lacks is not an error: the battery reports that claim as
 FAIL "lever not in this engine".
+
+Each entry has a `kind:`. A `claim` (the default) is a claim of the report and is scored. A
+`mechanism` checks the model's own parameters or rules and is reported apart, unscored: an
+entry that can only pass because its treatment sets what its metric reads, removes the cap
+or blocker in front of it, or adds a move's bonus and reads it straight back. Reading the
+file rejects a `claim` that does so where that can be told from the entry itself
+(`direct_reads`): what the treatment changes that the control does not (`set:`, extra
+shocks, standing moves, and a different scenario's overrides, starting agreements and
+shocks) against what the metric reads.
 """
 
 from __future__ import annotations
@@ -24,6 +33,27 @@ from sim.inputs.config_schema import AgentId, EnablerName, Strict, TrackName
 from sim.vocabulary import PARAMS, TRACKS
 
 SOURCE_PATTERN = r"Ch[1-7]"
+
+#: Actor parameters that enter the per-actor state a metric reads in one step (presence
+#: aims at appetite × threat; caution at the base caution plus retaliation and minus
+#: coercion, each weighted by the actor's own response), for the check that a scored
+#: claim's treatment does not set them for an actor the metric reads.
+DIRECT_PARAMS: dict[str, tuple[str, ...]] = {
+    "presence": ("presence_appetite",),
+    "caution": ("china_caution", "retaliation_sensitivity", "coercion_resolve"),
+}
+#: Shock keys aimed at an actor whose exposure is a term of the state a metric reads.
+DIRECT_SHOCKS: dict[str, tuple[str, ...]] = {"caution": ("coercion", "retaliation")}
+#: Move fields that add to a track of the mover's dyad with the partner it names (an
+#: offer added on top, or the bandwidth weight of a priority partner).
+MOVE_TRACKS: dict[str, tuple[str, ...]] = {
+    "propose_exercise": ("exercise",),
+    "buy_equipment": ("exchange",),
+    "request_two_plus_two": ("dialogue",),
+    "priorities": TRACKS,
+}
+#: Agreement actions that open the way to a signature.
+OPENING: tuple[str, ...] = ("sign", "unblock", "negotiate")
 
 
 # ----------------------------------------------------------------------- the file
@@ -127,10 +157,16 @@ class Claim(Strict):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     """Short identifier."""
+    kind: Literal["claim", "mechanism"] = "claim"
+    """claim: a claim of the report, scored. mechanism: a check of the model's own
+    parameters or rules (the treatment sets what the metric reads, removes the cap in front
+    of it, or adds a move's bonus and reads it back); reported apart, not scored."""
     claim: str = Field(min_length=10)
-    """What the report says, paraphrased in one sentence."""
+    """What the report says, paraphrased in one sentence (for a mechanism: what the model
+    does)."""
     source: str = Field(pattern=SOURCE_PATTERN)
-    """Chapter › section of the report."""
+    """Chapter › section of the report; '(inference)' or 'model choice' where the claim is
+    not the report's own."""
     control: Arm
     """The world without the change."""
     treatment: Arm
@@ -226,6 +262,16 @@ def load_claims(path: Path | str | None = None) -> ClaimsFile:
                 setup = arm_setup(c, side, path, node, at)
                 arm_moves(c, side, path, node, at)
                 _check_metric(c, setup, f, _line(node, ("claims", i)), i)
+        if c.kind == "claim":
+            why = direct_reads(c)
+            if why:
+                raise InputError(
+                    f,
+                    f"claims[{i}].kind",
+                    f"'{c.id}' can only pass: {why[0]}; a check of the model's own rules is "
+                    "not a claim of the report: mark it `kind: mechanism`",
+                    _line(node, ("claims", i, "kind")) or _line(node, ("claims", i)),
+                )
     return doc
 
 
@@ -306,6 +352,125 @@ def _check_metric(claim: Claim, setup, f: str, line: int | None, i: int) -> None
                 f"unknown dyad '{d}'{did_you_mean(d, setup.dyads)}; {allowed(setup.dyads)}",
                 line,
             )
+
+
+# --------------------------------------------------------- claims that can only pass
+
+
+@dataclasses.dataclass
+class Changes:
+    """What a claim's treatment does that its control does not."""
+
+    params: set[str]  # 'ACTOR.param' set by `set:`, a scenario override or a shock
+    enablers: set[tuple[str, str, str]]  # (dyad, enabler, action)
+    aimed: set[tuple[str, str]]  # (shock key, actor): China's behaviour aimed at an actor
+    missions: set[str]  # dyads given shared operations
+    moves: list[StandingMove]
+
+
+def treatment_changes(claim: Claim) -> Changes:
+    """The treatment's `set:` values, extra shocks and standing moves that the control lacks
+    and, when the two arms run different scenarios, the treatment scenario's overrides,
+    starting agreements and shocks that the control's scenario lacks."""
+    from sim.inputs.loader import load_scenario
+
+    c, t = claim.control, claim.treatment
+    out = Changes(set(), set(), set(), set(), [m for m in t.moves if m not in c.moves])
+    out.params = {k for k, v in t.set.items() if c.set.get(k) != v}
+    shocks = [dict(s) for s in t.shocks if s not in c.shocks]
+    if t.scenario != c.scenario:
+        ts, cs = load_scenario(t.scenario)[0], load_scenario(c.scenario)[0]
+        out.params |= {k for k, v in ts.overrides.items() if cs.overrides.get(k) != v}
+        for dyad, statuses in ts.initial.enablers.items():
+            for en, st in statuses.items():
+                if st != "absent" and cs.initial.enablers.get(dyad, {}).get(en) != st:
+                    out.enablers.add((dyad, en, "sign" if st == "signed" else "negotiate"))
+        ids = {s.id for s in cs.shocks}
+        shocks += [s.model_dump() for s in ts.shocks if s.id not in ids]
+    for s in shocks:
+        out.params |= set(s.get("params") or {})
+        for key, action in (s.get("enablers") or {}).items():
+            dyad, _, en = str(key).partition(".")
+            out.enablers.add((dyad, en, str(action)))
+        for kind in ("coercion", "retaliation"):
+            out.aimed |= {(kind, a) for a, v in (s.get(kind) or {}).items() if v}
+        out.missions |= {d for d, v in (s.get("missions") or {}).items() if v}
+    return out
+
+
+def _dyad_of(a: str, b: str, dyads: list[str]) -> str | None:
+    for d in (f"{a}-{b}", f"{b}-{a}"):
+        if d in dyads:
+            return d
+    return None
+
+
+def direct_reads(claim: Claim) -> list[str]:
+    """Why `claim` can only pass (empty when it can fail): its treatment sets a parameter
+    that enters the state its metric reads, aims China's coercion or retaliation at the
+    actor whose caution it reads, deploys the actor whose presence it reads, opens the
+    agreement a `signed` metric reads or one that caps a track a `level` metric reads, adds
+    shared operations to a dyad it reads, or makes a move that adds to a track it reads
+    during its window."""
+    from sim.inputs.loader import load_scenario
+
+    mt, w = claim.metric, claim.window
+    ch = treatment_changes(claim)
+    why = []
+    for key in sorted(ch.params):
+        actor, _, name = key.partition(".")
+        if actor in mt.actors and name in DIRECT_PARAMS.get(mt.kind, ()):
+            why.append(f"its treatment sets {key}, which the {mt.kind} metric reads directly")
+    for kind, actor in sorted(ch.aimed):
+        if actor in mt.actors and kind in DIRECT_SHOCKS.get(mt.kind, ()):
+            why.append(f"its treatment aims {kind} at {actor}, a term of the {mt.kind} it reads")
+    gates = {}
+    if mt.kind == "level":
+        cfg = load_scenario(claim.treatment.scenario)[1]
+        gates = {en: set(spec.gates) & set(mt.tracks) for en, spec in cfg.enablers.items()}
+    for dyad, en, action in sorted(ch.enablers):
+        if dyad not in mt.dyads or action not in OPENING:
+            continue
+        if mt.kind == "signed" and en == mt.enabler:
+            why.append(f"its treatment shocks {dyad}.{en}: {action}, the agreement it reads")
+        elif mt.kind == "level" and gates.get(en):
+            tracks = "+".join(sorted(gates[en]))
+            why.append(
+                f"its treatment shocks {dyad}.{en}: {action}, the agreement that caps the "
+                f"{dyad} {tracks} it reads"
+            )
+    if mt.kind == "level":
+        for dyad in sorted(ch.missions & set(mt.dyads)):
+            why.append(
+                f"its treatment changes the shared operations of {dyad}, a term of its tracks"
+            )
+    for sm in ch.moves:
+        mv, actor = sm.move, str(sm.move.get("actor", ""))
+        during = sm.start <= w.end and (sm.end is None or sm.end >= w.start)
+        if mt.kind == "presence" and mv.get("deploy") and actor in mt.actors:
+            why.append(f"its treatment deploys {actor}, whose presence it reads")
+        if mt.kind == "signed":
+            wanted = {f"{d}.{mt.enabler}" for d in mt.dyads}
+            asked = set(mv.get("propose_agreement") or [])
+            if mt.enabler == "two_plus_two":
+                asked |= {
+                    f"{d}.two_plus_two"
+                    for p in mv.get("request_two_plus_two") or []
+                    if (d := _dyad_of(actor, str(p), mt.dyads))
+                }
+            for key in sorted(asked & wanted):
+                why.append(f"its treatment's move proposes {key}, the agreement it reads")
+        if mt.kind == "level" and during:
+            for field, tracks in MOVE_TRACKS.items():
+                hit = set(tracks) & set(mt.tracks)
+                for p in mv.get(field) or []:
+                    dyad = _dyad_of(actor, str(p), mt.dyads)
+                    if dyad and hit:
+                        why.append(
+                            f"its treatment's move {field} adds to the {dyad} "
+                            f"{'+'.join(sorted(hit))} it reads, within its window"
+                        )
+    return why
 
 
 # ------------------------------------------------------------------------ levers

@@ -22,6 +22,10 @@ from sim.research.uncertainty import latin_hypercube, plausible_ranges, point_va
 
 RUNS, SAMPLES = 24, 6
 
+# The machinery tests build their claims in code (ClaimsFile.model_validate), which runs no
+# load-time classification: RAA_UP (sign the RAA, read exercises) is a mechanism by the
+# rules of config/claims.yaml, and serves here for its large, clean effect. Tests that read
+# a claims file use DEU_UP, a claim of the report.
 RAA_UP = {
     "id": "raa-up",
     "claim": "Signing the UK RAA raises Japan-UK exercises.",
@@ -29,6 +33,19 @@ RAA_UP = {
     "control": {"scenario": "baseline"},
     "treatment": {"scenario": "uk-raa-signed"},
     "metric": {"kind": "level", "dyads": ["JPN-GBR"], "tracks": ["exercise"]},
+    "direction": "up",
+    "window": {"start": 5, "end": 40},
+}
+
+
+DEU_UP = {
+    "id": "deu-up",
+    "kind": "claim",
+    "claim": "Germany dropping its China caution lets its exercises with Japan grow.",
+    "source": "Ch5 Germany › Training and Exercises",
+    "control": {"scenario": "baseline"},
+    "treatment": {"scenario": "germany-drops-china-caution"},
+    "metric": {"kind": "level", "dyads": ["JPN-DEU"], "tracks": ["exercise"]},
     "direction": "up",
     "window": {"start": 5, "end": 40},
 }
@@ -54,17 +71,70 @@ def write(tmp_path: Path, data: dict) -> Path:
 def test_shipped_claims_file_validates_and_spans_the_report():
     doc = b.load_claims()
     ids = [c.id for c in doc.claims]
-    assert len(ids) >= 30 and len(set(ids)) == len(ids)
+    assert len(set(ids)) == len(ids)
+    claims = [c for c in doc.claims if c.kind == "claim"]
+    assert len(claims) >= 60  # scored claims only; mechanisms do not count
     scenarios = set(list_scenarios())
     for c in doc.claims:
         assert re.search(r"\bCh[1-7]\b", c.source), c.id
         assert c.control.scenario in scenarios and c.treatment.scenario in scenarios, c.id
         assert c.control != c.treatment, c.id
-    chapters = {m for c in doc.claims for m in re.findall(r"Ch([1-7])", c.source)}
+        # the digest's reading of the report is not the report: a source citing it says so
+        assert "digest" not in c.source or "inference" in c.source, c.id
+    chapters = {m for c in claims for m in re.findall(r"Ch([1-7])", c.source)}
     assert chapters >= {"2", "3", "4", "5", "6", "7"}
-    kinds = {c.metric.kind for c in doc.claims}
-    assert kinds == {"level", "spent", "signed", "presence", "caution"}
-    assert {c.direction for c in doc.claims} == {"up", "down"}
+    kinds = {c.metric.kind for c in claims}
+    assert kinds == {"level", "spent", "signed", "presence"}
+    assert {c.direction for c in claims} == {"up", "down"}
+    assert {c.kind for c in doc.claims} == {"claim", "mechanism"}
+
+
+def test_every_shipped_entry_states_its_kind():
+    # the default (claim) is for files written before kinds; the shipped file says it
+    data = yaml.safe_load(b.claims_path().read_text(encoding="utf-8"))
+    missing = [c["id"] for c in data["claims"] if c.get("kind") not in b.KINDS]
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    "cid",
+    [
+        "presence-appetite-raises-presence",  # sets the parameter the metric reads
+        "retaliation-sensitivity-matters",
+        "coercion-resolve-matters",
+        "europe-pull-sizes-the-drain",
+        "uk-raa-raises-exercises",  # removes the cap in front of the metric
+        "uk-raa-blocker",  # unblocks the agreement it reads
+        "german-politics-holds-isa",
+        "japan-buys-british",  # adds a move's bonus and reads it back
+        "japan-proposes-exercises-uk",
+    ],
+)
+def test_entries_that_can_only_pass_are_mechanisms(cid):
+    doc = b.load_claims()
+    assert {c.id: c.kind for c in doc.claims}[cid] == "mechanism"
+
+
+@pytest.mark.parametrize(
+    "cid, kind, dyads, what",
+    [
+        ("korea-crisis-presses-uk-raa", "signed", ["JPN-GBR"], "raa"),
+        ("uk-tilt-presses-uk-raa", "signed", ["JPN-GBR"], "raa"),
+        ("uk-tilt-lifts-capped-exercises", "level", ["JPN-GBR"], "exercise"),
+        ("german-caution-falls-isa-signed", "signed", ["JPN-DEU"], "isa"),
+        ("germany-withholds-nato-exercises", "level", ["JPN-NATO"], "exercise"),
+        ("germany-withholds-nato-agreements", "signed", ["JPN-NATO"], "acsa"),
+        ("nac-friction-after-settling", "level", ["JPN-NATO"], "exercise"),
+        ("japan-tighter-law-cuts-exercises", "level", ["JPN-GBR", "JPN-FRA"], "exercise"),
+        ("us-retreat-urges-nato-dialogue", "level", ["JPN-NATO"], "dialogue"),
+        ("germany-resources-lift-exercises", "level", ["JPN-DEU"], "exercise"),
+    ],
+)
+def test_claims_on_the_new_rules_are_scored_and_read_what_they_say(cid, kind, dyads, what):
+    c = {c.id: c for c in b.load_claims().claims}[cid]
+    assert c.kind == "claim" and c.metric.kind == kind and c.metric.dyads == dyads
+    assert what == (c.metric.enabler if kind == "signed" else "+".join(c.metric.tracks))
+    assert b.direct_reads(c) == []
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,8 @@
 
 Custom effects are written as a comma-separated list, parsed without evaluation:
 ``china_assertiveness+0.2`` (world index change), ``DEU.china_caution=0.1`` (set) or
-``DEU.china_caution+0.1`` (add), ``JPN-GBR.raa:sign`` (agreement action).
+``DEU.china_caution+0.1`` (add), ``JPN-GBR.raa:sign`` (agreement action, one of
+`EnablerAction`; ``JPN-DEU.acsa:apply`` makes an agreement that is n/a for the pair apply).
 """
 
 from __future__ import annotations
