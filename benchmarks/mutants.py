@@ -130,25 +130,25 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "shock on an n/a agreement applied",
         "sim/engine/shocks.py",
-        "if not self.setup.applicable[d, e]:",
-        "if False:",
+        "hit_e = hit & model.applicable[:, d, e]  # an `n/a` agreement takes no action",
+        "hit_e = hit",
     ),
     Mutation(
         "signing leaves talks open",
         "sim/engine/shocks.py",
-        "model.negotiating[:, d, e] &= ~hit",
+        "model.negotiating[:, d, e] &= ~hit_e",
         "pass",
     ),
     Mutation(
         "block does nothing",
         "sim/engine/shocks.py",
-        "model.blockers[:, d, e] = np.where(hit, 1.0, model.blockers[:, d, e])",
+        "model.blockers[:, d, e] = np.where(hit_e, 1.0, model.blockers[:, d, e])",
         "pass",
     ),
     Mutation(
         "unblock does nothing",
         "sim/engine/shocks.py",
-        "model.blockers[:, d, e] = np.where(hit, 0.0, model.blockers[:, d, e])",
+        "model.blockers[:, d, e] = np.where(hit_e, 0.0, model.blockers[:, d, e])",
         "pass",
     ),
     # world --------------------------------------------------------------------------------
@@ -273,7 +273,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "enabler cap ignored",
         "sim/engine/model.py",
-        "missing = ~self.signed[:, :, e] & s.applicable[None, :, e]  # (R, D)",
+        "missing = ~self.signed[:, :, e] & self.applicable[:, :, e]  # (R, D)",
         "missing = np.zeros_like(self.signed[:, :, e])",
     ),
     # model v2 mechanisms ------------------------------------------------------------------
@@ -310,8 +310,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "US frame one-signed",
         "sim/engine/actors.py",
-        'c["us.floor"] + p[:, :, PI["us_sponsorship"]] * us + p[:, :, PI["us_hedging"]] * (1 - us)',
-        'c["us.floor"] + p[:, :, PI["us_sponsorship"]] * us + p[:, :, PI["us_hedging"]] * us',
+        'c["us.floor"] + spons * u0 + hedge * (1 - u0) + c["us.frame"] * (spons - hedge) * (us - u0)',
+        'c["us.floor"] + spons * u0 + hedge * (1 - u0) + c["us.frame"] * (spons + hedge) * (us - u0)',
     ),
     Mutation(
         "theatres not linked",
@@ -358,14 +358,93 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "2+2 formats drive nothing",
         "sim/engine/model.py",
-        '+ ru["agreements.two_plus_two_drive"][:, None] * tpt',
-        "+ 0.0 * tpt",
+        '+ rr["agreements.two_plus_two_drive"] * tpt[..., None]',
+        "+ 0.0 * tpt[..., None]",
     ),
     Mutation(
-        "a sharper threat hardens blockers",
+        "a sharper threat brings no urgency to talks",
         "sim/engine/model.py",
-        '* (1 - ru["agreements.blocker_relief"][:, None, None] * threat[..., None])',
-        '* (1 + ru["agreements.blocker_relief"][:, None, None] * threat[..., None])',
+        'rr["agreements.threat_drive"] * threat',
+        'rr["agreements.threat_drive"] * 0.0 * threat',
+    ),
+    # model v3
+    Mutation(
+        "pressure on a cap does not accumulate",
+        "sim/engine/model.py",
+        'self.pressure * (1 - rr["agreements.pressure_decay"]) + np.maximum(pressure, 0.0),',
+        "np.maximum(pressure, 0.0) * 0.0,",
+    ),
+    Mutation(
+        "pressure does not wear blockers down",
+        "sim/engine/model.py",
+        'will = np.exp(-rr["agreements.will_relief"] * self.pressure)',
+        "will = 1.0",
+    ),
+    Mutation(
+        "only the keener side's pressure counts",
+        "sim/engine/model.py",
+        "pressure = np.maximum(side_press, 0.0).mean(axis=2)",
+        "pressure = np.maximum(side_press, 0.0).max(axis=2)",
+    ),
+    Mutation(
+        "a tilt brings no urgency",
+        "sim/engine/model.py",
+        '+ rr["agreements.tilt_drive"] * snap.presence[:, s.pairs]',
+        "+ 0.0 * snap.presence[:, s.pairs]",
+    ),
+    Mutation(
+        "caution does not slow talks",
+        "sim/engine/model.py",
+        '* (1 - rr["agreements.caution_drag"] * caution * relief)',
+        "* 1.0",
+    ),
+    Mutation(
+        "a withheld consensus only blocks growth",
+        "sim/engine/actors.py",
+        "held = np.minimum(target, np.minimum(own, level))",
+        "held = np.minimum(target, level)",
+    ),
+    Mutation(
+        "members' stances ignored",
+        "sim/engine/actors.py",
+        "objection = (veto * snap.caution[:, m, None] * vis + stance) * frame",
+        "objection = (veto * snap.caution[:, m, None] * vis) * frame",
+    ),
+    Mutation(
+        "consensus blind to the China frame",
+        "sim/engine/actors.py",
+        'other = ru["salience.nk"] * per.nk + link * per.russia[:, a]',
+        "other = 0.0 * per.nk",
+    ),
+    Mutation(
+        "no domestic ceiling",
+        "sim/engine/actors.py",
+        '- snap.track["domestic_gate"] * tight ** snap.rules["constraints.gate_power"][:, None, None]',
+        "- 0.0 * tight",
+    ),
+    Mutation(
+        "the partner's domestic constraint ignored",
+        "sim/engine/actors.py",
+        '* (dom[:, a] + ru["constraints.partner_weight"][:, None] * dom[:, q])[..., None]',
+        "* dom[:, a][..., None]",
+    ),
+    Mutation(
+        "resources do not size ambition",
+        "sim/engine/actors.py",
+        'x += tr["capacity"] * capacity(snap, setup.means)[:, a, None]',
+        "pass",
+    ),
+    Mutation(
+        "NATO offers an industrial outlet",
+        "sim/engine/actors.py",
+        'return (1 - ru["salience.dependence"][:, None] * dep * ~bought) * outlet * industry',
+        'return (1 - ru["salience.dependence"][:, None] * dep * ~bought) * outlet',
+    ),
+    Mutation(
+        "the US frame has no slope",
+        "sim/engine/actors.py",
+        'c["us.floor"] + spons * u0 + hedge * (1 - u0) + c["us.frame"] * (spons - hedge) * (us - u0)',
+        'c["us.floor"] + spons * u0 + hedge * (1 - u0) + c["us.frame"] * (spons - hedge) * 0.0',
     ),
     Mutation(
         "deployments add no presence",

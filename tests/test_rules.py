@@ -100,12 +100,15 @@ def test_nato_growth_needs_consensus(baseline):
         MoveArrays.neutral(D),
         np.ones(R),
     )
+    from sim.engine.actors import perceive
+
+    per = perceive(snap)
     offers = np.full((R, 1, K), 4.5)
-    blocked = nato.consent(snap, offers)
+    blocked = nato.consent(snap, per, offers, offers)
     level = m.levels[:, nato.dyad_idx, :]
     assert np.all(blocked <= level + 1e-12)
     snap.consent = np.zeros((R, K))
-    assert np.array_equal(nato.consent(snap, offers), offers)
+    assert np.array_equal(nato.consent(snap, per, offers, offers), offers)
 
 
 def test_prioritising_a_partner_raises_the_offer_it_gets(baseline):

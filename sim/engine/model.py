@@ -473,7 +473,10 @@ class Ensemble:
         # jurisdiction was settled once both sides wanted it enough; Ch3 UK › Training and
         # Exercises: the talks went on for years)
         will = np.exp(-rr["agreements.will_relief"] * self.pressure)
-        blocker = self.blockers * will * (1 - rr["moves.proposal_relief"] * on)
+        # a proposal is a government's decision to move: it lifts part of the blocker, and
+        # of its own caution and politics, for the turn (Ch5 › Defense Exchanges)
+        relief = 1 - rr["moves.proposal_relief"] * on
+        blocker = self.blockers * will * relief
         caution = perception.caution[:, s.pairs].max(axis=2)[..., None]  # (R, D, 1)
         dom = snap.params[:, s.pairs, PI["domestic_constraint"]].max(axis=2)[..., None]
         chance = (
@@ -481,8 +484,8 @@ class Ensemble:
             * joint
             * consent
             * (1 - blocker)
-            * (1 - rr["agreements.caution_drag"] * caution)
-            * (1 - rr["agreements.blocker_politics"] * dom)
+            * (1 - rr["agreements.caution_drag"] * caution * relief)
+            * (1 - rr["agreements.blocker_politics"] * dom * relief)
         )
         u = self.stream.uniform(t, Site.NEGOTIATION, (D, E))
         signed = self.negotiating & ~start & (u < chance)

@@ -333,7 +333,8 @@ def headline(doc: ClaimsFile) -> str:
     """'N claims of the report' (and 'M mechanism checks' when there are some)."""
     n = sum(c.kind == "claim" for c in doc.claims)
     m = len(doc.claims) - n
-    return f"{n} claims of the report" + (f" and {m} mechanism checks" if m else "")
+    text = f"{n} claim{'' if n == 1 else 's'} of the report"
+    return text + (f" and {m} mechanism check{'' if m == 1 else 's'}" if m else "")
 
 
 def table(outcomes: list[Outcome], runs: int, samples: int, runs_per_point: int) -> str:

@@ -262,16 +262,16 @@ def load_claims(path: Path | str | None = None) -> ClaimsFile:
                 setup = arm_setup(c, side, path, node, at)
                 arm_moves(c, side, path, node, at)
                 _check_metric(c, setup, f, _line(node, ("claims", i)), i)
-        if c.kind == "claim":
-            why = direct_reads(c)
-            if why:
-                raise InputError(
-                    f,
-                    f"claims[{i}].kind",
-                    f"'{c.id}' can only pass: {why[0]}; a check of the model's own rules is "
-                    "not a claim of the report: mark it `kind: mechanism`",
-                    _line(node, ("claims", i, "kind")) or _line(node, ("claims", i)),
-                )
+    for i, c in enumerate(doc.claims):  # once every entry is well formed
+        why = direct_reads(c) if c.kind == "claim" else []
+        if why:
+            raise InputError(
+                f,
+                f"claims[{i}].kind",
+                f"'{c.id}' can only pass: {why[0]}; a check of the model's own rules is "
+                "not a claim of the report: mark it `kind: mechanism`",
+                _line(node, ("claims", i, "kind")) or _line(node, ("claims", i)),
+            )
     return doc
 
 
@@ -431,7 +431,7 @@ def direct_reads(claim: Claim) -> list[str]:
     for dyad, en, action in sorted(ch.enablers):
         if dyad not in mt.dyads or action not in OPENING:
             continue
-        if mt.kind == "signed" and en == mt.enabler:
+        if mt.kind == "signed":
             why.append(f"its treatment shocks {dyad}.{en}: {action}, the agreement it reads")
         elif mt.kind == "level" and gates.get(en):
             tracks = "+".join(sorted(gates[en]))

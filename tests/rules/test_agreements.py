@@ -64,14 +64,19 @@ def test_talks_without_a_result_stall_exactly_after_the_stall_turns():
     assert not m.history[stall - 1].signed.any()
 
 
-def test_nato_grows_a_track_only_when_its_consensus_draw_succeeds():
-    """With a consensus uniform of 0 every track passes and NATO's offers stand; with a
-    uniform of 1 none does and NATO offers no more than the current levels."""
+def test_nato_consensus_acts_every_turn_on_what_it_agrees_to():
+    """With a consensus uniform of 0 every track passes and the agreed target stands; with a
+    uniform of 1 none does, and the target is held at the lower of the alliance's own offer
+    and the current level: a withheld consensus caps and erodes, not only blocks growth."""
+    from sim.engine.actors import perceive
+
     setup = setups()["baseline"]
     m = Ensemble(setup, seed=0, runs=3)
     nato = next(a for a in m.actors if a.actor == "NATO")
     R, D, K = m.levels.shape
-    offers = np.full((R, len(nato.slots), K), 5.0)
+    target = np.full((R, len(nato.slots), K), 5.0)
+    level = m.levels[:, nato.dyad_idx, :]
+    own = level - 0.5  # the alliance itself offers less than the level
 
     def consent(u: float) -> np.ndarray:
         snap = m.snapshot(
@@ -82,7 +87,7 @@ def test_nato_grows_a_track_only_when_its_consensus_draw_succeeds():
             MoveArrays.neutral(D),
             np.ones(R),
         )
-        return nato.consent(snap, offers.copy())
+        return nato.consent(snap, perceive(snap), target.copy(), own)
 
-    np.testing.assert_array_equal(consent(0.0), offers)
-    np.testing.assert_array_equal(consent(1.0), m.levels[:, nato.dyad_idx, :])
+    np.testing.assert_array_equal(consent(0.0), target)
+    np.testing.assert_array_equal(consent(1.0), own)

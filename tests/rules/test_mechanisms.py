@@ -4,7 +4,7 @@ common random numbers). Each test fails when its mechanism is removed or reverse
 import numpy as np
 import pytest
 
-from sim.engine.actors import allocate, consensus_chance, effective_bandwidth
+from sim.engine.actors import allocate, consensus_chance, effective_bandwidth, perceive
 from sim.engine.model import Ensemble
 from sim.engine.moves import MoveArrays
 from sim.inputs.schema import Shock
@@ -77,8 +77,8 @@ def test_an_unmatched_wish_costs_no_bandwidth_toward_other_partners():
     gbr = 2 * setup.dyads.index("JPN-GBR")
     assert np.all(after[:, gbr] < want[:, gbr])  # Japan is short of bandwidth here
     # only the share of the wish Germany can be pulled into is charged: the offer to the UK
-    # moves by under 2%, where charging the whole wish would cut it by a fifth or more
-    assert np.all(after[:, gbr] >= 0.98 * base[:, gbr])
+    # moves by under 5%, where charging the whole wish would cut it by a fifth or more
+    assert np.all(after[:, gbr] >= 0.95 * base[:, gbr])
 
 
 def test_russia_pulls_european_bandwidth_home_but_not_japans():
@@ -278,10 +278,11 @@ def test_every_nato_member_can_withhold_consensus():
         np.ones(R),
     )
     nato = m.setup.ai["NATO"]
-    base = consensus_chance(snap, nato, m.setup.members)
+    per = perceive(snap)
+    base = consensus_chance(snap, per, nato, m.setup.members)
     snap.caution = snap.caution.copy()
     snap.caution[:, m.setup.ai["DEU"]] = 1.0
-    assert np.all(consensus_chance(snap, nato, m.setup.members)[:, EXE] < base[:, EXE])
+    assert np.all(consensus_chance(snap, per, nato, m.setup.members)[:, EXE] < base[:, EXE])
 
 
 def test_a_missing_agreement_weighs_on_willingness_below_its_cap():

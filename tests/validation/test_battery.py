@@ -24,8 +24,9 @@ RUNS, SAMPLES = 24, 6
 
 # The machinery tests build their claims in code (ClaimsFile.model_validate), which runs no
 # load-time classification: RAA_UP (sign the RAA, read exercises) is a mechanism by the
-# rules of config/claims.yaml, and serves here for its large, clean effect. Tests that read
-# a claims file use DEU_UP, a claim of the report.
+# rules of config/claims.yaml, and serves where its timing matters (nothing differs before
+# turn 4). Tests that need a verdict that holds robustly, and tests that read a claims
+# file, use DEU_UP, a claim of the report with an effect far above the thresholds.
 RAA_UP = {
     "id": "raa-up",
     "claim": "Signing the UK RAA raises Japan-UK exercises.",
@@ -83,8 +84,7 @@ def test_shipped_claims_file_validates_and_spans_the_report():
         assert "digest" not in c.source or "inference" in c.source, c.id
     chapters = {m for c in claims for m in re.findall(r"Ch([1-7])", c.source)}
     assert chapters >= {"2", "3", "4", "5", "6", "7"}
-    kinds = {c.metric.kind for c in claims}
-    assert kinds == {"level", "spent", "signed", "presence"}
+    assert {c.metric.kind for c in claims} >= {"level", "spent", "signed", "presence"}
     assert {c.direction for c in claims} == {"up", "down"}
     assert {c.kind for c in doc.claims} == {"claim", "mechanism"}
 
@@ -208,12 +208,169 @@ def test_bad_claims_file_names_file_field_and_what_is_allowed(tmp_path, change, 
     assert str(path) in str(exc.value) and message in str(exc.value)
 
 
+# ------------------------------------------------- claims that can only pass are mechanisms
+
+PRESENCE = {
+    **DEU_UP,
+    "id": "appetite",
+    "control": {"scenario": "china-coercion", "set": {"GBR.presence_appetite": 0.2}},
+    "treatment": {"scenario": "china-coercion", "set": {"GBR.presence_appetite": 0.9}},
+    "metric": {"kind": "presence", "actors": ["GBR"]},
+}
+CAUTION = {
+    **DEU_UP,
+    "id": "caution",
+    "treatment": {"scenario": "baseline", "set": {"DEU.china_caution": 0.3}},
+    "metric": {"kind": "caution", "actors": ["DEU"]},
+    "direction": "down",
+}
+SIGNED = {
+    **DEU_UP,
+    "id": "signed",
+    "metric": {"kind": "signed", "dyads": ["JPN-GBR"], "enabler": "raa"},
+    "window": {"start": 1, "end": 40},
+}
+
+
+def _shock(**effects) -> dict:
+    return {"scenario": "baseline", "shocks": [{"at": 1, **effects}]}
+
+
+def _moves(move: dict, start: int = 1, end: int | None = None) -> dict:
+    return {"scenario": "baseline", "moves": [{"move": move, "start": start, "end": end}]}
+
+
+@pytest.mark.parametrize(
+    "claim, reads",
+    [
+        (PRESENCE, "its treatment sets GBR.presence_appetite, which the presence metric reads"),
+        (CAUTION, "its treatment sets DEU.china_caution, which the caution metric reads"),
+        (
+            twin(CAUTION, treatment=_shock(params={"DEU.china_caution": {"add": -0.3}})),
+            "its treatment sets DEU.china_caution",
+        ),
+        (
+            twin(CAUTION, treatment=_shock(coercion={"DEU": 0.6})),
+            "its treatment aims coercion at DEU",
+        ),
+        (
+            twin(SIGNED, treatment=_shock(enablers={"JPN-GBR.raa": "unblock"})),
+            "its treatment shocks JPN-GBR.raa: unblock, the agreement it reads",
+        ),
+        (
+            twin(SIGNED, treatment=_shock(enablers={"JPN-GBR.raa": "sign"})),
+            "its treatment shocks JPN-GBR.raa: sign, the agreement it reads",
+        ),
+        (
+            twin(SIGNED, treatment=_moves({"actor": "JPN", "propose_agreement": ["JPN-GBR.raa"]})),
+            "proposes JPN-GBR.raa, the agreement it reads",
+        ),
+        (
+            {**RAA_UP, "kind": "claim"},  # a scenario that signs the agreement capping the track
+            "its treatment shocks JPN-GBR.raa: sign, the agreement that caps the JPN-GBR "
+            "exercise it reads",
+        ),
+        (
+            twin(RAA_UP, treatment=_moves({"actor": "JPN", "propose_exercise": ["GBR"]}, 1, 8)),
+            "move propose_exercise adds to the JPN-GBR exercise it reads, within its window",
+        ),
+        (
+            twin(RAA_UP, treatment=_shock(missions={"JPN-GBR": 0.5})),
+            "changes the shared operations of JPN-GBR",
+        ),
+    ],
+)
+def test_a_claim_that_can_only_pass_is_rejected_at_load_and_loads_as_a_mechanism(
+    tmp_path, claim, reads
+):
+    path = write(tmp_path, {"claims": [claim]})
+    with pytest.raises(InputError) as exc:
+        b.load_claims(path)
+    text = str(exc.value)
+    assert str(path) in text and "claims[0].kind" in text and reads in text
+    assert "mark it `kind: mechanism`" in text and "\n" not in text
+    doc = b.load_claims(write(tmp_path, {"claims": [twin(claim, kind="mechanism")]}))
+    assert doc.claims[0].kind == "mechanism"
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # another actor's caution, or another actor's parameter
+        twin(CAUTION, metric={"kind": "caution", "actors": ["FRA"]}),
+        twin(PRESENCE, metric={"kind": "presence", "actors": ["FRA"]}),
+        # the same change on both sides is no change
+        twin(PRESENCE, treatment=PRESENCE["control"]),
+        # another agreement: a 2+2 as an engine of the ISA (Ch4 France › Dialogues)
+        twin(
+            SIGNED,
+            metric={"kind": "signed", "dyads": ["JPN-DEU"], "enabler": "isa"},
+            treatment=_shock(enablers={"JPN-DEU.two_plus_two": "sign"}),
+        ),
+        # an agreement that caps another track than the one read
+        twin(RAA_UP, metric={"kind": "level", "dyads": ["JPN-GBR"], "tracks": ["dialogue"]}),
+        # a move that ends before the window: what is read is what it left behind
+        twin(
+            RAA_UP,
+            treatment=_moves({"actor": "JPN", "propose_exercise": ["GBR"]}, 1, 4),
+            window={"start": 9, "end": 40},
+        ),
+        DEU_UP,
+    ],
+)
+def test_a_claim_that_can_fail_loads(tmp_path, claim):
+    doc = b.load_claims(write(tmp_path, {"claims": [claim]}))
+    assert doc.claims[0].kind == "claim" and b.direct_reads(doc.claims[0]) == []
+
+
+def test_kind_is_claim_or_mechanism_and_defaults_to_claim(tmp_path):
+    no_kind = {k: v for k, v in DEU_UP.items() if k != "kind"}
+    assert b.load_claims(write(tmp_path, {"claims": [no_kind]})).claims[0].kind == "claim"
+    with pytest.raises(InputError, match="kind"):
+        b.load_claims(write(tmp_path, {"claims": [twin(DEU_UP, kind="model")]}))
+
+
 # ------------------------------------------------------------------------ the verdicts
 
 
+def test_thresholds_are_005_for_every_metric():
+    want = dict.fromkeys(("level", "spent", "signed", "presence", "caution"), 0.05)
+    assert want == b.THRESHOLDS
+
+
+@pytest.mark.parametrize("metric", ["level", "spent", "signed", "presence", "caution"])
+@pytest.mark.parametrize("size, holds", [(0.04, False), (0.06, True)])
+def test_an_effect_holds_only_beyond_its_metrics_threshold(monkeypatch, metric, size, holds):
+    # every paired difference is `size`, at the point estimates and at every sampled point
+    spec = {
+        "level": {"kind": "level", "dyads": ["JPN-GBR"], "tracks": ["exercise"]},
+        "spent": {"kind": "spent", "dyads": ["JPN-GBR"], "actor": "GBR"},
+        "signed": {"kind": "signed", "dyads": ["JPN-GBR"], "enabler": "raa"},
+        "presence": {"kind": "presence", "actors": ["GBR"]},
+        "caution": {"kind": "caution", "actors": ["GBR"]},
+    }[metric]
+    bat = b.Battery(claims_file(twin(RAA_UP, metric=spec)), runs=10, samples=4)
+    arms = {
+        side: b.ArmResult((), (), None, None, None, None, {"presence": 0, "caution": 0})
+        for side in ("control", "treatment")
+    }
+    monkeypatch.setattr(bat, "arm", lambda claim, side: arms[side])
+    n = 10 + 4 * bat.runs_per_point
+    monkeypatch.setattr(
+        bat,
+        "values",
+        lambda claim, res: np.full(n, size if res is arms["treatment"] else 0.0),
+    )
+    o = bat.evaluate(bat.doc.claims[0])
+    assert o.effect == pytest.approx(size)
+    assert o.holds_point is holds and o.holds_robust is holds
+    if not holds:
+        assert "too small" in o.reason and "0.05" in o.reason
+
+
 def test_a_claim_and_its_reversed_twin_get_opposite_verdicts():
-    down = twin(RAA_UP, id="raa-down", direction="down")
-    up_o, down_o = b.Battery(claims_file(RAA_UP, down), RUNS, SAMPLES).run()
+    down = twin(DEU_UP, id="deu-down", direction="down")
+    up_o, down_o = b.Battery(claims_file(DEU_UP, down), RUNS, SAMPLES).run()
     assert up_o.holds_point and up_o.holds_robust and up_o.passed and up_o.reason == ""
     assert up_o.effect > 0.1 and up_o.low <= up_o.effect <= up_o.high
     assert not down_o.holds_point and not down_o.holds_robust
@@ -240,22 +397,22 @@ def test_an_effect_below_the_threshold_does_not_hold():
 def test_a_lever_the_engine_lacks_fails_with_its_name_and_the_rest_still_run():
     pending = ["made_up_lever", "shock.made_up_key", "move.made_up_field"]
     needs_param = twin(
-        RAA_UP, id="p", treatment={"scenario": "baseline", "set": {"JPN.made_up_lever": 0.5}}
+        DEU_UP, id="p", treatment={"scenario": "baseline", "set": {"JPN.made_up_lever": 0.5}}
     )
     needs_shock = twin(
-        RAA_UP,
+        DEU_UP,
         id="s",
         treatment={"scenario": "baseline", "shocks": [{"at": 4, "made_up_key": {"DEU": 0.6}}]},
     )
     needs_move = twin(
-        RAA_UP,
+        DEU_UP,
         id="m",
         treatment={
             "scenario": "baseline",
             "moves": [{"move": {"actor": "JPN", "made_up_field": True}}],
         },
     )
-    doc = claims_file(needs_param, needs_shock, needs_move, RAA_UP, pending=pending)
+    doc = claims_file(needs_param, needs_shock, needs_move, DEU_UP, pending=pending)
     p, s, m, ok = b.Battery(doc, RUNS, SAMPLES).run()
     assert p.reason == "lever not in this engine: made_up_lever"
     assert s.reason == "lever not in this engine: made_up_key"
@@ -266,6 +423,34 @@ def test_a_lever_the_engine_lacks_fails_with_its_name_and_the_rest_still_run():
     text = b.table([p, s, m, ok], RUNS, SAMPLES, b.RUNS_PER_POINT)
     assert "why: lever not in this engine: made_up_lever" in text
     assert "battery: 1/4 hold at the point estimates; 1/4 hold across the plausible ranges" in text
+
+
+def test_mechanisms_run_are_marked_and_are_counted_apart():
+    mech = twin(DEU_UP, id="deu-mech", kind="mechanism")
+    mech_down = twin(DEU_UP, id="deu-mech-down", kind="mechanism", direction="down")
+    down = twin(DEU_UP, id="deu-down", direction="down")
+    outs = b.Battery(claims_file(mech, DEU_UP, mech_down, down), RUNS, SAMPLES).run()
+    assert outs[0].passed and outs[0].as_dict() | {"id": "deu-up", "kind": "claim"} == (
+        outs[1].as_dict()
+    )  # a mechanism runs and is judged like a claim
+    text = b.table(outs, RUNS, SAMPLES, b.RUNS_PER_POINT)
+    lines = text.splitlines()
+    assert re.match(r"deu-mech +mech ", next(x for x in lines if x.startswith("deu-mech ")))
+    assert re.match(r"deu-up +claim ", next(x for x in lines if x.startswith("deu-up ")))
+    # claims first, then the mechanisms under their own heading
+    assert text.index("deu-down") < text.index("-- mechanisms") < text.index("deu-mech ")
+    assert lines[-2] == (
+        "mechanisms: 1/2 hold at the point estimates; 1/2 across the plausible ranges (not scored)"
+    )
+    assert lines[-1] == (
+        "battery: 1/2 hold at the point estimates; 1/2 hold across the plausible ranges"
+    )
+    assert "thresholds level 0.05, spent 0.05, signed 0.05, presence 0.05, caution 0.05" in text
+    # what --strict reads: a failing claim counts, a failing mechanism does not
+    assert b.claims_fail(outs)
+    assert not b.claims_fail(outs[:3])
+    no_mech = b.table(outs[1:2], RUNS, SAMPLES, b.RUNS_PER_POINT)
+    assert "mechanisms:" not in no_mech and "-- mechanisms" not in no_mech
 
 
 def test_extra_shocks_and_standing_moves_reach_the_model():
@@ -424,8 +609,8 @@ def _app():
 
 
 def test_validate_model_battery_only_prints_the_battery_and_strict_sets_the_exit_code(tmp_path):
-    down = twin(RAA_UP, id="raa-down", direction="down")
-    path = write(tmp_path, {"claims": [RAA_UP, down]})
+    down = twin(DEU_UP, id="deu-down", direction="down")
+    path = write(tmp_path, {"claims": [DEU_UP, down]})
     args = [
         "validate-model",
         "--battery-only",
@@ -445,8 +630,8 @@ def test_validate_model_battery_only_prints_the_battery_and_strict_sets_the_exit
     )
     assert "of the 4 Latin-hypercube points" in r.output
     strict = CliRunner().invoke(_app(), args + ["--strict"])
-    assert strict.exit_code == 1 and "raa-down" in strict.output
-    good = write(tmp_path, {"claims": [RAA_UP]})
+    assert strict.exit_code == 1 and "deu-down" in strict.output
+    good = write(tmp_path, {"claims": [DEU_UP]})
     ok = CliRunner().invoke(
         _app(),
         [
@@ -462,6 +647,22 @@ def test_validate_model_battery_only_prints_the_battery_and_strict_sets_the_exit
         ],
     )
     assert ok.exit_code == 0, ok.output
+
+
+def test_strict_counts_claims_only(tmp_path):
+    # a failing mechanism is shown but does not fail --strict; a failing claim does
+    mech_down = twin(RAA_UP, id="raa-mech-down", kind="mechanism", direction="down")
+    args = ["validate-model", "--battery-only", "--runs", "16", "--samples", "4", "--strict"]
+    path = write(tmp_path, {"claims": [DEU_UP, mech_down]})
+    r = CliRunner().invoke(_app(), args + ["--claims", str(path)])
+    assert r.exit_code == 0, r.output
+    assert "Directional battery: 1 claim of the report and 1 mechanism check" in r.output
+    assert "raa-mech-down" in r.output and "FAIL" in r.output
+    assert "mechanisms: 0/1 hold" in r.output and "battery: 1/1 hold" in r.output
+    claim_down = twin(DEU_UP, id="deu-down", direction="down")
+    path = write(tmp_path, {"claims": [claim_down, twin(RAA_UP, kind="mechanism")]})
+    r = CliRunner().invoke(_app(), args + ["--claims", str(path)])
+    assert r.exit_code == 1 and "battery: 0/1 hold" in r.output
 
 
 def test_validate_model_no_battery_and_bad_flags(tmp_path, monkeypatch):
@@ -489,7 +690,7 @@ def test_battery_failures_do_not_change_the_exit_code_without_strict(tmp_path, m
     monkeypatch.setattr(
         v, "run_checks", lambda runs, seed: [v.Check("a check", "> 0", 1.0, 0.5, 1.5, True)]
     )
-    path = write(tmp_path, {"claims": [twin(RAA_UP, direction="down")]})
+    path = write(tmp_path, {"claims": [twin(DEU_UP, direction="down")]})
     r = CliRunner().invoke(
         _app(), ["validate-model", "--claims", str(path), "--runs", "16", "--samples", "4"]
     )
