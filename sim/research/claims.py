@@ -431,7 +431,7 @@ def direct_reads(claim: Claim) -> list[str]:
     for dyad, en, action in sorted(ch.enablers):
         if dyad not in mt.dyads or action not in OPENING:
             continue
-        if mt.kind == "signed":
+        if mt.kind == "signed" and en == mt.enabler:
             why.append(f"its treatment shocks {dyad}.{en}: {action}, the agreement it reads")
         elif mt.kind == "level" and gates.get(en):
             tracks = "+".join(sorted(gates[en]))

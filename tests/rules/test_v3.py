@@ -1,0 +1,261 @@
+"""Model v3: every lever moves the model, in proportion, at a size people can see (0.05
+levels, or 5 points of runs). Each test fails when its mechanism is removed or reversed
+(benchmarks/mutants.py holds the one-line mutations these tests kill)."""
+
+import numpy as np
+
+from sim.engine.actors import (
+    Slots,
+    capacity,
+    ceilings,
+    consensus_chance,
+    desire,
+    industrial_outlet,
+    perceive,
+    salience,
+)
+from sim.engine.explain import held_at_caps
+from sim.engine.model import Ensemble
+from sim.engine.moves import MoveArrays
+from sim.inputs.schema import Shock
+from sim.inputs.setup import II, build
+from sim.vocabulary import ENABLERS, MOTIVATIONS, TRACKS
+
+DIA, EXC, EXE = range(3)
+SEEN = 0.05  # the materiality threshold: 1% of the 0-5 scale
+
+
+def ensemble(scenario="baseline", overrides=(), turns=40, runs=150, seed=3, shocks=()):
+    m = Ensemble(build(scenario, list(overrides)), seed=seed, runs=runs)
+    for t in range(1, turns + 1):
+        if t == 4:
+            for s in shocks:
+                m.inject(s)
+        m.step()
+    return m
+
+
+def signed(m, dyad, enabler):
+    return m.signed[:, m.setup.dyads.index(dyad), ENABLERS.index(enabler)].mean()
+
+
+def window(m, dyad, k, start=5):
+    lv = m.level_history()[start:, :, m.setup.dyads.index(dyad), k]
+    return lv.mean()
+
+
+def snapshot(m, world=None):
+    R, D, K = m.levels.shape
+    return m.snapshot(
+        m.params,
+        m.world.values if world is None else world,
+        np.zeros((R, D, K)),
+        np.zeros((R, K)),
+        MoveArrays.neutral(D),
+        np.ones(R),
+    )
+
+
+# ------------------------------------------------------------------ headroom at caps
+
+
+def test_a_capped_pair_accumulates_pressure_and_the_explanation_says_so():
+    m = Ensemble(build("baseline"), seed=1, runs=40)
+    d, e = m.setup.dyads.index("JPN-GBR"), ENABLERS.index("raa")
+    m.run(2)
+    early = m.pressure[:, d, e].copy()
+    m.run(6)
+    open_ = ~m.signed[:, d, e]
+    assert np.all(m.levels[open_, d, EXE] <= 4.0 + 1e-9)  # the cap binds the level
+    assert np.mean(m.pressure[open_, d, e]) > np.mean(early[open_]) > 0  # it accumulates
+    r = int(np.flatnonzero(open_ & (m.levels[:, d, EXE] > 3.98))[0])
+    notes = [t for dd, k, t in held_at_caps(m, r) if (dd, k) == (d, EXE)]
+    assert notes and notes[0].startswith(
+        "JPN-GBR exercise held at 4.0 by the missing Reciprocal Access Agreement; pressure +"
+    )
+
+
+def test_pressure_wears_the_blocker_down():
+    worn = ensemble()
+    fixed = ensemble(overrides=["MODEL.agreements.will_relief=0"])
+    assert signed(worn, "JPN-GBR", "raa") - signed(fixed, "JPN-GBR", "raa") > 0.2
+
+
+def test_the_drivers_of_a_capped_pair_reach_its_agreement():
+    """A Korean crisis, felt at the cap of the missing RAA, brings the RAA sooner
+    (Ch3 UK › Defense Exchanges; Ch7 › Make Allies More Effective)."""
+    base, crisis = ensemble(runs=300), ensemble("korea-crisis", runs=300)
+    assert signed(crisis, "JPN-GBR", "raa") - signed(base, "JPN-GBR", "raa") >= SEEN
+
+
+def test_both_sides_bring_pressure():
+    """A lukewarm UK presses less on the RAA although Japan's wish is unchanged."""
+    keen = Ensemble(build("baseline"), seed=1, runs=40).run(8)
+    cool = Ensemble(
+        build("baseline", ["GBR.stakeholder_image=0.4", "GBR.protect_order=0.5"]), seed=1, runs=40
+    ).run(8)
+    d, e = keen.setup.dyads.index("JPN-GBR"), ENABLERS.index("raa")
+    assert cool.pressure[:, d, e].mean() < 0.9 * keen.pressure[:, d, e].mean()
+
+
+# ------------------------------------------------------------------------ agreements
+
+
+def test_conclusion_is_rare_in_a_hostile_era_and_likely_when_drivers_line_up():
+    hostile = Shock(
+        id="h",
+        name="hostile era",
+        indices={"russian_aggression": 0.4, "china_assertiveness": -0.3},
+        index_means={"russian_aggression": 0.4, "china_assertiveness": -0.3},
+    )
+    base = ensemble()
+    assert signed(ensemble(shocks=[hostile]), "JPN-GBR", "raa") < 0.5 * signed(
+        base, "JPN-GBR", "raa"
+    )
+    free = ensemble(overrides=["DEU.china_caution=0.1"])
+    assert signed(free, "JPN-DEU", "isa") > 0.8 > signed(base, "JPN-DEU", "isa")
+
+
+def test_a_partner_present_in_the_region_brings_urgency_to_talks():
+    tilt = ["GBR.presence_appetite=0.9"]
+    a = Ensemble(build("baseline", tilt), seed=1, runs=40).run(12)
+    b = Ensemble(build("baseline", tilt + ["MODEL.agreements.tilt_drive=0"]), seed=1, runs=40)
+    b.run(12)
+    d, e = a.setup.dyads.index("JPN-GBR"), ENABLERS.index("raa")
+    assert a.urgency[:, d, e].mean() > 1.05 * b.urgency[:, d, e].mean()
+
+
+def test_caution_toward_china_slows_talks():
+    drag = ensemble(overrides=["DEU.china_caution=0.5"], runs=300)
+    none = ensemble(
+        overrides=["DEU.china_caution=0.5", "MODEL.agreements.caution_drag=0"], runs=300
+    )
+    assert signed(none, "JPN-DEU", "isa") - signed(drag, "JPN-DEU", "isa") >= SEEN
+
+
+# -------------------------------------------------------------------- NATO as members
+
+
+def test_a_members_stance_holds_back_its_kind_of_cooperation():
+    base = ensemble(runs=100)
+    held = ensemble(overrides=["DEU.withhold_exercise=1.0"], runs=100)
+    assert window(base, "JPN-NATO", EXE) - window(held, "JPN-NATO", EXE) >= SEEN
+    # the stance is specific: dialogue moves far less than exercises
+    dia = window(base, "JPN-NATO", DIA) - window(held, "JPN-NATO", DIA)
+    assert dia < 0.5 * (window(base, "JPN-NATO", EXE) - window(held, "JPN-NATO", EXE))
+
+
+def test_objections_target_china_framed_cooperation():
+    m = Ensemble(build("baseline", ["DEU.withhold_exercise=0.8"]), seed=0, runs=1)
+    nato = m.setup.ai["NATO"]
+    china = m.world.values.copy()
+    china[:, II["china_assertiveness"]], china[:, II["nk_provocation"]] = 0.9, 0.05
+    korea = m.world.values.copy()
+    korea[:, II["china_assertiveness"]], korea[:, II["nk_provocation"]] = 0.3, 0.95
+    s1, s2 = snapshot(m, china), snapshot(m, korea)
+    c_china = consensus_chance(s1, perceive(s1), nato, m.setup.members)
+    c_korea = consensus_chance(s2, perceive(s2), nato, m.setup.members)
+    assert np.all(c_korea[:, EXE] > c_china[:, EXE] + 0.1)
+
+
+def test_consensus_friction_binds_after_levels_settle():
+    lo = ensemble(overrides=["NATO.consensus_friction=0.3"], runs=100)
+    hi = ensemble(overrides=["NATO.consensus_friction=0.7"], runs=100)
+    assert window(lo, "JPN-NATO", EXE, 20) - window(hi, "JPN-NATO", EXE, 20) >= 0.1
+
+
+# ------------------------------------------------------------- constraints both ways
+
+
+def test_japans_legal_limits_set_a_ceiling_both_ways():
+    tight = Ensemble(build("baseline", ["JPN.domestic_constraint=0.65"]), seed=0, runs=1)
+    loose = Ensemble(build("baseline", ["JPN.domestic_constraint=0.35"]), seed=0, runs=1)
+    s = tight.setup
+    pairs = (np.arange(len(s.dyads)), s.pairs[:, 0], s.pairs[:, 1])
+    ct, cl = ceilings(snapshot(tight), *pairs), ceilings(snapshot(loose), *pairs)
+    g = s.dyads.index("JPN-GBR")
+    assert ct[0, g, EXE] < 4.0 - 0.2  # tight limits stop the UK short of the RAA's cap
+    assert cl[0, g, EXE] == 4.0  # loose ones leave the missing RAA as the only cap
+    a = ensemble(overrides=["JPN.domestic_constraint=0.65"], runs=100)
+    b = ensemble(overrides=["JPN.domestic_constraint=0.35"], runs=100)
+    assert window(b, "JPN-GBR", EXE) - window(a, "JPN-GBR", EXE) >= 0.1
+    assert window(b, "JPN-FRA", EXE) - window(a, "JPN-FRA", EXE) >= 0.1
+
+
+def test_a_partners_legal_limits_weigh_on_an_actors_wish():
+    lo = Ensemble(build("baseline", ["JPN.domestic_constraint=0.35"]), seed=0, runs=1)
+    hi = Ensemble(build("baseline", ["JPN.domestic_constraint=0.65"]), seed=0, runs=1)
+    sl = Slots.of(lo.setup)
+    uk = 2 * lo.setup.dyads.index("JPN-GBR") + 1  # the UK's side
+    d_lo = desire(snapshot(lo), perceive(snapshot(lo)), sl, lo.setup)[0, uk, EXE]
+    d_hi = desire(snapshot(hi), perceive(snapshot(hi)), sl, hi.setup)[0, uk, EXE]
+    assert d_lo - d_hi > SEEN
+
+
+# ----------------------------------------------------------------------- resources
+
+
+def test_resources_size_ambition_for_every_actor():
+    m = Ensemble(build("baseline"), seed=0, runs=1)
+    rich = Ensemble(build("baseline", ["DEU.bandwidth=4.8"]), seed=0, runs=1)
+    a = m.setup.ai["DEU"]
+    gap = capacity(snapshot(rich), rich.setup.means) - capacity(snapshot(m), m.setup.means)
+    assert np.isclose(gap[0, a], np.log(2))
+    base, richer = ensemble(runs=100), ensemble(overrides=["DEU.bandwidth=4.8"], runs=100)
+    assert window(richer, "JPN-DEU", EXE) - window(base, "JPN-DEU", EXE) >= 0.1
+    for actor, dyad in (("GBR", "JPN-GBR"), ("FRA", "JPN-FRA"), ("NATO", "JPN-NATO")):
+        doubled = ensemble(overrides=[f"{actor}.bandwidth={_means(actor) * 2}"], runs=60)
+        ref = ensemble(runs=60)
+        gain = sum(window(doubled, dyad, k) - window(ref, dyad, k) for k in range(3))
+        assert gain >= SEEN, actor
+
+
+def _means(actor):
+    s = build("baseline")
+    return float(s.means[s.ai[actor]])
+
+
+def test_germany_without_caution_but_without_capacity_does_not_outexercise_france():
+    m = ensemble(overrides=["DEU.china_caution=0.1"], runs=100)
+    assert window(m, "JPN-DEU", EXE, 30) < window(m, "JPN-FRA", EXE, 30)
+
+
+def test_an_alliance_without_industry_offers_no_industrial_outlet():
+    for nato_industry, expect_zero in ((0.0, True), (0.3, False)):
+        m = Ensemble(build("baseline", [f"NATO.industrial={nato_industry}"]), seed=0, runs=1)
+        sl = Slots.of(m.setup)
+        snap = snapshot(m)
+        out = industrial_outlet(snap, perceive(snap), sl, m.setup)
+        jpn_to_nato = 2 * m.setup.dyads.index("JPN-NATO")
+        assert (out[0, jpn_to_nato] == 0) == expect_zero
+
+
+# ------------------------------------------------------------------------- weights
+
+
+def test_the_russia_gap_weighs_less_than_the_china_gap_on_every_track():
+    track = build("baseline").track
+    for k, name in enumerate(TRACKS):
+        assert track["russia_gap"][k] < track["caution_gap"][k], name
+
+
+def test_the_us_frame_has_a_size_and_the_reports_sign_per_actor():
+    """Japan hedges (US retrenchment makes Europe more urgent, Ch2 › Support the United
+    States); the UK is drawn in by US engagement (Ch3)."""
+    m = Ensemble(build("baseline"), seed=0, runs=1)
+    hi, lo = m.world.values.copy(), m.world.values.copy()
+    hi[:, II["us_engagement"]], lo[:, II["us_engagement"]] = 0.8, 0.2
+    us = MOTIVATIONS.index("support_us")
+    s_hi, s_lo = snapshot(m, hi), snapshot(m, lo)
+    sal_hi = salience(s_hi, perceive(s_hi))[0, :, us]
+    sal_lo = salience(s_lo, perceive(s_lo))[0, :, us]
+    assert sal_lo[m.setup.ai["JPN"]] - sal_hi[m.setup.ai["JPN"]] > 0.3
+    assert sal_hi[m.setup.ai["GBR"]] - sal_lo[m.setup.ai["GBR"]] > 0.2
+    retreat = Shock(
+        id="u",
+        name="US retrenchment",
+        indices={"us_engagement": -0.3},
+        index_means={"us_engagement": -0.25},
+    )
+    base, alone = ensemble(runs=100), ensemble(runs=100, shocks=[retreat])
+    assert window(alone, "JPN-FRA", DIA) - window(base, "JPN-FRA", DIA) >= 0.1
