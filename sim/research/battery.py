@@ -69,7 +69,7 @@ from sim.vocabulary import ENABLERS, TRACKS
 #: change. Levels on the report's 0–5 scale; bandwidth in the config's units (an actor has
 #: 2–11, a dyad gets a fraction of that); shares of runs. Presence and caution are per-actor
 #: states on a 0–1 scale, read like shares, so they take the shares' 0.05 (a twentieth of
-#: the scale; a third or less of the width of a caution's plausible range in
+#: the scale; a fifth or less of the width of a caution's plausible range in
 #: config/actors.yaml). Nothing in their scale calls for a different size.
 THRESHOLDS: dict[str, float] = {
     "level": 0.05,

@@ -17,6 +17,10 @@ file rejects a `claim` that does so where that can be told from the entry itself
 (`direct_reads`): what the treatment changes that the control does not (`set:`, extra
 shocks, standing moves, and a different scenario's overrides, starting agreements and
 shocks) against what the metric reads.
+
+Length: over 410 lines on purpose: the format, the reading with one-line errors, and the
+load-time check that a scored claim can fail (`direct_reads`) read the same entries and
+arms; splitting them would scatter one file's rules across modules.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from pydantic import Field, PrivateAttr, model_validator
 
 from sim.errors import InputError, allowed, did_you_mean
 from sim.inputs.config_schema import AgentId, EnablerName, Strict, TrackName
+from sim.inputs.params import ParamKey
 from sim.vocabulary import PARAMS, TRACKS
 
 SOURCE_PATTERN = r"Ch[1-7]"
@@ -418,7 +423,8 @@ def direct_reads(claim: Claim) -> list[str]:
     ch = treatment_changes(claim)
     why = []
     for key in sorted(ch.params):
-        actor, _, name = key.partition(".")
+        pk = ParamKey.parse(key, None)
+        actor, name = pk.scope, pk.name
         if actor in mt.actors and name in DIRECT_PARAMS.get(mt.kind, ()):
             why.append(f"its treatment sets {key}, which the {mt.kind} metric reads directly")
     for kind, actor in sorted(ch.aimed):
