@@ -49,7 +49,7 @@ from sim.research.request import (
     identity,
     versions,
 )
-from sim.research.tables import RUNS, encode, part_name, recorded_turns, runs_table
+from sim.research.tables import HIVE, LAYOUT, RUNS, encode, part_name, recorded_turns, runs_table
 
 
 @dataclass
@@ -68,7 +68,10 @@ class Prepared:
 
     def work(self) -> ChunkWork:
         req = self.request
-        return ChunkWork(self.setup, req.seed, req.record, req.chosen_tables(), Path(req.out))
+        layout = self.manifest.get("layout", HIVE)
+        return ChunkWork(
+            self.setup, req.seed, req.record, req.chosen_tables(), Path(req.out), layout
+        )
 
     def tasks(self) -> list[ChunkTask]:
         """The chunks still to compute, with their parameter values and random streams."""
@@ -130,9 +133,10 @@ def prepare(req: BatchRequest, workers: int | None = None) -> Prepared:
                 f"{', '.join(diff)}); rerun with the same arguments to resume "
                 "or choose a new directory",
             )
-        manifest = old
+        manifest = old  # a folder of an earlier layout is resumed in its own layout
+        manifest.setdefault("layout", HIVE)
     else:
-        manifest = {"arguments": ident}
+        manifest = {"arguments": ident, "layout": LAYOUT}
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)  # a folder that cannot be made fails here
     est = estimate(
@@ -183,7 +187,8 @@ def prepare(req: BatchRequest, workers: int | None = None) -> Prepared:
         if i not in done:
             todo.append(i)
             continue
-        bad = chunk_problems(out, i, done[i], expected_files(i, manifest["arguments"]))
+        expected = expected_files(i, manifest["arguments"], manifest["layout"])
+        bad = chunk_problems(out, i, done[i], expected)
         if bad:
             todo.append(i)
             repaired += bad

@@ -23,7 +23,7 @@ import numpy as np
 from sim.errors import InputError
 from sim.inputs.setup import Setup
 from sim.research.integrity import store_chunk
-from sim.research.tables import compute_chunk, encode, part_name
+from sim.research.tables import LAYOUT, compute_chunk, encode, part_name
 
 #: on_done(chunk, runs): called once per finished chunk
 OnDone = Callable[[int, int], None]
@@ -38,6 +38,7 @@ class ChunkWork:
     record: str
     tables: tuple[str, ...]
     out: Path
+    layout: int = LAYOUT  # the folder's file layout (sim.research.tables)
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ def chunk_files(work: ChunkWork, task: ChunkTask) -> dict[str, bytes]:
         task.rng_runs,
         work.record,
         work.tables,
+        work.layout,
     )
     files = {f"{folder}/{part_name(task.chunk)}": encode(t) for folder, t in tables.items()}
     del tables

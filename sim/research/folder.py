@@ -63,15 +63,36 @@ class Results:
         """Whether every run has been computed (a stopped batch resumes when rerun)."""
         return bool(self.manifest.get("complete"))
 
+    @property
+    def layout(self) -> int:
+        """The folder's file layout (sim.research.tables.LAYOUT; HIVE for folders written
+        before it, whose levels sit in `levels.parquet/turn=T/`)."""
+        from sim.research.tables import HIVE
+
+        return int(self.manifest.get("layout", HIVE))
+
+    def _table(self, table: str) -> str:
+        """`table` checked: a table of the folder, recorded by the batch."""
+        from sim.errors import InputError, allowed
+        from sim.research.tables import missing_table
+
+        tables = ("levels", "events", "runs")
+        if table not in tables:
+            raise InputError("table", table, f"unknown table; {allowed(tables)}")
+        if table != "runs":
+            missing_table(self.path, table)
+        return table
+
     def files(self, table: str = "levels") -> str:
         """A glob of the table's Parquet files, for DuckDB SQL or polars."""
-        from sim.research.tables import EVENTS, LEVELS, RUNS
+        from sim.research.tables import EVENTS, HIVE, LEVELS, RUNS
 
+        levels = self.path / LEVELS / ("**" if self.layout == HIVE else "")
         return {
-            "levels": str(self.path / LEVELS / "**" / "*.parquet"),
+            "levels": str(levels / "*.parquet"),
             "events": str(self.path / EVENTS / "*.parquet"),
             "runs": str(self.path / RUNS),
-        }[table]
+        }[self._table(table)]
 
     def dataset(self, table: str = "levels"):
         """A lazy pyarrow dataset of the table."""
@@ -79,7 +100,7 @@ class Results:
 
         from sim.research.tables import EVENTS, RUNS, levels_dataset
 
-        if table == "levels":
+        if self._table(table) == "levels":
             return levels_dataset(self.path)
         return ds.dataset(self.path / {"events": EVENTS, "runs": RUNS}[table], format="parquet")
 
@@ -91,12 +112,12 @@ class Results:
         return read_levels(self.path, filters, columns)
 
     def events(self) -> pd.DataFrame:
-        """The events table as pandas (run, turn, date, kind, dyad, track, enabler, id, text)."""
-        import pandas as pd
+        """The events table as pandas (run, turn, date, kind, dyad, track, enabler, id, text);
+        a batch recorded without it (`record=` final or yearly, or `tables=("levels",)`)
+        raises InputError saying how to record it."""
+        from sim.research.tables import read_events
 
-        from sim.research.tables import EVENTS
-
-        return pd.read_parquet(self.path / EVENTS)
+        return read_events(self.path)
 
     def params(self) -> pd.DataFrame:
         """runs.parquet: run, seed key and each swept or sampled parameter's value."""
@@ -115,17 +136,32 @@ class Results:
         return wide[order]
 
     def polars(self, table: str = "levels"):
-        """A polars LazyFrame (`pl.scan_parquet`, Hive partitions as columns)."""
+        """A polars LazyFrame (`pl.scan_parquet`; in a Hive folder the turn partition is
+        read as an integer column)."""
         import polars as pl
 
-        return pl.scan_parquet(self.files(table), hive_partitioning=table == "levels")
+        from sim.research.tables import HIVE
+
+        if table == "levels" and self.layout == HIVE:
+            frame = pl.scan_parquet(
+                self.files(table), hive_partitioning=True, hive_schema={"turn": pl.Int64}
+            )
+            return frame.select(
+                "run", "turn", pl.col("date").cast(pl.String), "dyad", "track", "level"
+            )
+        return pl.scan_parquet(self.files(table), hive_partitioning=False)
 
     def duckdb(self, table: str = "levels", connection=None):
         """A DuckDB relation over the table (lazy; `.df()`, `.pl()` or SQL on it)."""
         import duckdb
 
+        from sim.research.tables import HIVE
+
         con = connection or duckdb.connect()
-        return con.read_parquet(self.files(table), hive_partitioning=table == "levels")
+        if table == "levels" and self.layout == HIVE:
+            rel = con.read_parquet(self.files(table), hive_partitioning=True)
+            return rel.select("run, CAST(turn AS BIGINT) AS turn, date, dyad, track, level")
+        return con.read_parquet(self.files(table), hive_partitioning=False)
 
     def verify(self) -> list[str]:
         """Problems of the folder (damaged, missing or foreign files, changed inputs);

@@ -15,7 +15,7 @@ from typing import Any
 from sim.errors import InputError
 from sim.files import atomic_write
 from sim.research.request import engine_digest
-from sim.research.tables import EVENTS, LEVELS, RUNS, TABLES, chunk_paths, part_name
+from sim.research.tables import EVENTS, HIVE, LEVELS, RUNS, TABLES, chunk_paths, part_name
 
 MANIFEST = "manifest.json"
 CHECKSUMS = "checksums"
@@ -121,10 +121,15 @@ def chunk_problems(out: Path, chunk: int, entry: dict, expected: set[str]) -> li
     return problems
 
 
-def expected_files(chunk: int, args: dict[str, Any]) -> set[str]:
-    """Files chunk `chunk` writes, from the batch's arguments."""
+def expected_files(chunk: int, args: dict[str, Any], layout: int = HIVE) -> set[str]:
+    """Files chunk `chunk` writes, from the batch's arguments and the folder's layout (the
+    manifest's "layout"; a manifest without one is of the Hive layout)."""
     return chunk_paths(
-        chunk, int(args["turns"]), args.get("record", "all"), args.get("tables", list(TABLES))
+        chunk,
+        int(args["turns"]),
+        args.get("record", "all"),
+        args.get("tables", list(TABLES)),
+        layout,
     )
 
 
@@ -152,7 +157,7 @@ def verify(out: Path | str, check_inputs: bool = True) -> list[str]:
     done = chunk_checksums(out, man)
     known: set[str] = set()
     for chunk in range(count):
-        expected = expected_files(chunk, args)
+        expected = expected_files(chunk, args, man.get("layout", HIVE))
         known |= expected
         if chunk not in done:
             problems.append(

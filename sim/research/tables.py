@@ -1,13 +1,21 @@
 """The tidy tables of a batch: their files, how a chunk of runs becomes them, how to read them.
 
-- `levels.parquet/turn=T/part-NNNNNN.parquet`: run, date, dyad, track, level, Hive-partitioned
-  by turn; the record mode (`final`, `yearly`, `all`) chooses the turns kept;
+- `levels.parquet/part-NNNNNN.parquet`: run, turn, date, dyad, track, level, one row group
+  per recorded turn (with statistics, so a filter on turn reads one row group per file); the
+  record mode (`final`, `yearly`, `all`) chooses the turns kept;
 - `events.parquet/part-NNNNNN.parquet`: run, turn, date, kind, dyad, track, enabler, id, text,
   the events `wargame run --json` lists (kinds: sim.engine.results.ENSEMBLE_KINDS);
 - `runs.parquet`: run, seed key and the value of every swept or sampled parameter.
 
-String columns are Arrow dictionaries with the same dictionary in every chunk, so the parts
-of a batch concatenate cleanly.
+Every reader (pandas, polars, DuckDB, pyarrow) gets the same types: `run` and `turn` 64-bit
+integers, `date` a string that sorts in time order ('2020-Q1'), `level` a float; `dyad`,
+`track` and the other names are Arrow dictionaries in config order (pandas categories), the
+same dictionary in every chunk, so the parts of a batch concatenate cleanly.
+
+Folders written before layout 2 (the manifest has no "layout") kept levels in Hive folders
+`levels.parquet/turn=T/` without a turn column, and `date` as a dictionary: they are read with
+the same types through `Results` (the partition declared an integer), verified, and resumed
+in their own layout.
 """
 
 from __future__ import annotations
@@ -27,6 +35,10 @@ EVENTS = "events.parquet"
 RUNS = "runs.parquet"
 TABLES = ("levels", "events")
 RECORDS = ("final", "yearly", "all")
+#: the file layout of new batches (the manifest's "layout"; folders without one are HIVE)
+LAYOUT = 2
+#: the first layout: levels Hive-partitioned in `levels.parquet/turn=T/`, dates as dictionaries
+HIVE = 1
 
 
 def recorded_turns(record: str, turns: int) -> list[int]:
@@ -43,11 +55,13 @@ def part_name(chunk: int) -> str:
     return f"part-{chunk:06d}.parquet"
 
 
-def chunk_paths(chunk: int, turns: int, record: str, tables) -> set[str]:
+def chunk_paths(chunk: int, turns: int, record: str, tables, layout: int = LAYOUT) -> set[str]:
     """Files chunk `chunk` writes, relative to the batch folder."""
     out = set()
-    if "levels" in tables:
+    if "levels" in tables and layout == HIVE:
         out |= {f"{LEVELS}/turn={t}/{part_name(chunk)}" for t in recorded_turns(record, turns)}
+    elif "levels" in tables:
+        out.add(f"{LEVELS}/{part_name(chunk)}")
     if "events" in tables:
         out.add(f"{EVENTS}/{part_name(chunk)}")
     return out
@@ -59,10 +73,11 @@ class Tidy:
     #: code of each kind in the `kind` column
     CODES = {kind: i for i, kind in enumerate(ENSEMBLE_KINDS)}
 
-    def __init__(self, setup: Setup):
+    def __init__(self, setup: Setup, layout: int = LAYOUT):
         from sim.engine.results import ACTIVITY, agreement_texts
 
         s = self.setup = setup
+        self.layout = layout
         self.dates = [s.date(t) for t in range(s.turns + 1)]
         texts: list[str] = [sh.shock.name for sh in s.shocks]
         self.neg_text = np.zeros((len(s.dyads), len(ENABLERS)), np.int32)
@@ -95,21 +110,32 @@ class Tidy:
         idx = pa.array(codes.astype(np.int32), mask=null)
         return pa.DictionaryArray.from_arrays(idx, pa.array(values, pa.string()))
 
+    def _date(self, turns: np.ndarray):
+        """The date column: strings ('2020-Q1'), dictionaries in the Hive layout."""
+        import pyarrow as pa
+
+        if self.layout == HIVE:
+            return self._dict(turns, self.dates)
+        return pa.array(np.array(self.dates, dtype=object)[turns], pa.string())
+
     def levels(self, levels: np.ndarray, run_index: np.ndarray, turn: int):
-        """Levels (R, D, K) at `turn` -> table ordered by run, dyad, track (the turn is the
-        Hive partition the table is written to)."""
+        """Levels (R, D, K) at `turn` -> table ordered by run, dyad, track (in the Hive
+        layout the turn is the partition the table is written to, not a column)."""
         import pyarrow as pa
 
         R, D, K = levels.shape
-        return pa.table(
-            {
-                "run": pa.array(np.repeat(run_index.astype(np.int64), D * K)),
-                "date": self._dict(np.full(R * D * K, turn), self.dates),
-                "dyad": self._dict(np.tile(np.repeat(np.arange(D), K), R), list(self.setup.dyads)),
-                "track": self._dict(np.tile(np.arange(K), R * D), list(TRACKS)),
-                "level": pa.array(np.ascontiguousarray(levels).reshape(-1)),
-            }
-        )
+        n = R * D * K
+        cols = {
+            "run": pa.array(np.repeat(run_index.astype(np.int64), D * K)),
+            "turn": pa.array(np.full(n, turn, np.int64)),
+            "date": self._date(np.full(n, turn)),
+            "dyad": self._dict(np.tile(np.repeat(np.arange(D), K), R), list(self.setup.dyads)),
+            "track": self._dict(np.tile(np.arange(K), R * D), list(TRACKS)),
+            "level": pa.array(np.ascontiguousarray(levels).reshape(-1)),
+        }
+        if self.layout == HIVE:
+            del cols["turn"]
+        return pa.table(cols)
 
     def events(self, model, runs: np.ndarray):
         """Events of every run of `model` (batch run numbers `runs`), in the order of
@@ -154,8 +180,8 @@ class Tidy:
         return pa.table(
             {
                 "run": pa.array(runs.astype(np.int64)[c["r"]]),
-                "turn": pa.array(c["t"]),
-                "date": self._dict(c["t"], self.dates),
+                "turn": pa.array(c["t"] if self.layout == HIVE else c["t"].astype(np.int64)),
+                "date": self._date(c["t"]),
                 "kind": self._dict(c["kind"], [str(k) for k in ENSEMBLE_KINDS]),
                 "dyad": self._dict(np.maximum(c["d"], 0), list(self.setup.dyads), c["d"] < 0),
                 "track": self._dict(np.maximum(c["k"], 0), list(TRACKS), c["k"] < 0),
@@ -175,9 +201,11 @@ def compute_chunk(
     rng_runs: np.ndarray | None = None,
     record: str = "all",
     tables: tuple[str, ...] = TABLES,
+    layout: int = LAYOUT,
 ) -> dict[str, Any]:
-    """Run runs lo..hi-1 as one ensemble; returns {folder: Arrow table} for the chunk's
-    files: `levels.parquet/turn=T` per recorded turn and `events.parquet`.
+    """Run runs lo..hi-1 as one ensemble; returns {folder: Arrow table, or a list of tables
+    written as one row group each} for the chunk's files: `levels.parquet` (one table per
+    recorded turn; in the Hive layout `levels.parquet/turn=T` each) and `events.parquet`.
 
     `rng_runs` are the indices whose random streams the runs draw (default: lo..hi-1)."""
     from sim.engine.model import Ensemble
@@ -189,12 +217,17 @@ def compute_chunk(
         runs=runs if rng_runs is None else rng_runs,
         run_params=values,
     ).run()
-    tidy = Tidy(setup)
+    tidy = Tidy(setup, layout)
     out: dict[str, Any] = {}
     if "levels" in tables:
+        by_turn = {}
         for t in recorded_turns(record, setup.turns):
             lv = model.initial_levels if t == 0 else model.history[t - 1].levels
-            out[f"{LEVELS}/turn={t}"] = tidy.levels(lv, runs, t)
+            by_turn[t] = tidy.levels(lv, runs, t)
+        if layout == HIVE:
+            out |= {f"{LEVELS}/turn={t}": table for t, table in by_turn.items()}
+        else:
+            out[LEVELS] = list(by_turn.values())
     if "events" in tables:
         out[EVENTS] = tidy.events(model, runs)
     return out
@@ -220,38 +253,111 @@ def runs_table(seed: int, n: int, design):
 
 
 def encode(table) -> bytes:
-    """A table as Parquet bytes (zstd)."""
+    """A table as Parquet bytes (zstd); a list of tables is written one row group each."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="zstd")
+    if not isinstance(table, list):
+        pq.write_table(table, sink, compression="zstd")
+        return sink.getvalue().to_pybytes()
+    with pq.ParquetWriter(sink, table[0].schema, compression="zstd") as writer:
+        for part in table:
+            writer.write_table(part, row_group_size=max(part.num_rows, 1))
     return sink.getvalue().to_pybytes()
 
 
 # --------------------------------------------------------------------------- reading
+#: the levels table's columns, in order
+LEVEL_COLUMNS = ("run", "turn", "date", "dyad", "track", "level")
+
+
+def folder_layout(out: Path | str) -> int:
+    """The layout a batch folder was written in (its manifest's "layout"; HIVE without one)."""
+    import json
+
+    try:
+        man = json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return LAYOUT
+    return int(man.get("layout", HIVE)) if isinstance(man, dict) else LAYOUT
+
+
+def missing_table(out: Path | str, table: str) -> None:
+    """Refuse (InputError) to read a table the batch did not record, naming how to get it."""
+    import json
+
+    from sim.errors import InputError
+
+    if (Path(out) / {"levels": LEVELS, "events": EVENTS}[table]).is_dir():
+        return
+    try:
+        args = json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))["arguments"]
+        ran = f"record={args['record']!r}, tables={tuple(args['tables'])!r}"
+    except (OSError, ValueError, KeyError, TypeError):
+        ran = "other tables"
+    how = "record='all' or " if table == "events" else ""
+    raise InputError(
+        str(out),
+        table,
+        f"no {table} table: the batch was run with {ran}; run it into a new folder with "
+        f"{how}tables=('levels', 'events') (wargame batch --tables levels,events)",
+    )
+
+
 def levels_dataset(out: Path | str):
-    """The levels table as a lazy pyarrow dataset (turn from the Hive partition)."""
+    """The levels table as a lazy pyarrow dataset with the columns and types of
+    LEVEL_COLUMNS, in either layout (the Hive layout's partition is declared an integer)."""
+    import pyarrow as pa
     import pyarrow.dataset as ds
 
+    missing_table(out, "levels")
+    folder = Path(out) / LEVELS
+    if folder_layout(out) != HIVE:
+        return ds.dataset(folder, format="parquet", exclude_invalid_files=False)
+    turn = pa.schema([("turn", pa.int64())])
+    found = ds.dataset(
+        folder,
+        format="parquet",
+        partitioning=ds.partitioning(turn, flavor="hive"),
+        exclude_invalid_files=False,
+    )
+    typed = {"turn": pa.int64(), "date": pa.string()}
+    fields = [pa.field(c, typed.get(c) or found.schema.field(c).type) for c in LEVEL_COLUMNS]
     return ds.dataset(
-        Path(out) / LEVELS, format="parquet", partitioning="hive", exclude_invalid_files=False
+        folder,
+        format="parquet",
+        schema=pa.schema(fields),
+        partitioning=ds.partitioning(turn, flavor="hive"),
+        exclude_invalid_files=False,
     )
 
 
 def read_levels(out: Path | str, filters=None, columns=None):
     """Levels of a batch as a DataFrame (run, turn, date, dyad, track, level), sorted by
     run and turn. `filters` is a pyarrow expression or pandas-style list of tuples."""
-    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     expr = pq.filters_to_expression(filters) if isinstance(filters, list) else filters
-    table = levels_dataset(out).to_table(filter=expr)
-    turn = table.column("turn")
-    table = table.drop_columns(["turn"]).add_column(1, "turn", pc.cast(turn, "int32"))
+    table = levels_dataset(out).to_table(columns=list(LEVEL_COLUMNS), filter=expr)
     df = table.to_pandas()
     df = df.sort_values(["run", "turn"], kind="stable").reset_index(drop=True)
     return df if columns is None else df[list(columns)]
+
+
+def read_events(out: Path | str):
+    """The events table as a DataFrame, `turn` a 64-bit integer and `date` a string in
+    either layout."""
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    missing_table(out, "events")
+    table = ds.dataset(Path(out) / EVENTS, format="parquet").to_table()
+    turn = table.schema.get_field_index("turn")
+    date = table.schema.get_field_index("date")
+    table = table.set_column(turn, "turn", table.column(turn).cast(pa.int64()))
+    table = table.set_column(date, "date", table.column(date).cast(pa.string()))
+    return table.to_pandas()
 
 
 def level_array(out: Path | str) -> np.ndarray:

@@ -68,14 +68,13 @@ def test_chunk_layout_and_manifest(tmp_path):
     man = json.loads((out / "manifest.json").read_text())
     assert man["complete"] is True and man["runs"] == 30
     assert man["chunks"]["count"] == 5 and man["chunks"]["size"] == 7
-    # Hive partitions by turn, one part per chunk in each; a checksum for every file
-    turns = sorted(p.name for p in (out / "levels.parquet").iterdir())
-    assert turns == sorted(f"turn={t}" for t in range(TURNS + 1))
+    # one levels part per chunk, one row group per turn; a checksum for every file
     parts = [f"part-{i:06d}.parquet" for i in range(5)]
-    assert sorted(p.name for p in (out / "levels.parquet" / "turn=3").iterdir()) == parts
+    assert sorted(p.name for p in (out / "levels.parquet").iterdir()) == parts
+    assert man["layout"] == 2
     sums = man["checksums"]["chunks"]
     assert sorted(sums) == [str(i) for i in range(5)]
-    assert len(sums["2"]["sha256"]) == TURNS + 2 and sums["2"]["runs"] == [14, 21]
+    assert len(sums["2"]["sha256"]) == 2 and sums["2"]["runs"] == [14, 21]
     assert not (out / "checksums").exists()  # moved into the manifest
     assert man["scenario"]["sha256"] == build("baseline").digest
     assert {"python", "numpy", "pandas", "pyarrow", "SALib", "dask"} <= set(man["versions"])

@@ -50,8 +50,8 @@ def copy(whole, tmp_path):
     return out
 
 
-def part(out, turn, chunk):
-    return out / "levels.parquet" / f"turn={turn}" / f"part-{chunk:06d}.parquet"
+def part(out, chunk):
+    return out / "levels.parquet" / f"part-{chunk:06d}.parquet"
 
 
 def test_whole_folder_verifies(whole, wargame):
@@ -79,26 +79,26 @@ def swap(p):
 @pytest.mark.parametrize(
     "damage,expect",
     [
-        (truncate, ["levels.parquet/turn=3/part-000001.parquet: damaged"]),
-        (flip, ["levels.parquet/turn=3/part-000001.parquet: damaged"]),
+        (truncate, ["levels.parquet/part-000001.parquet: damaged"]),
+        (flip, ["levels.parquet/part-000001.parquet: damaged"]),
         (
             swap,
             [
-                "levels.parquet/turn=3/part-000001.parquet: damaged",
-                "levels.parquet/turn=3/part-000002.parquet: damaged",
+                "levels.parquet/part-000001.parquet: damaged",
+                "levels.parquet/part-000002.parquet: damaged",
             ],
         ),
-        (lambda p: p.unlink(), ["levels.parquet/turn=3/part-000001.parquet: missing"]),
+        (lambda p: p.unlink(), ["levels.parquet/part-000001.parquet: missing"]),
         (
             lambda p: shutil.copy(p, p.with_name("part-000009.parquet")),
-            ["levels.parquet/turn=3/part-000009.parquet: not part of this batch"],
+            ["levels.parquet/part-000009.parquet: not part of this batch"],
         ),
     ],
 )
 def test_verify_names_every_damaged_part_and_resume_repairs_it(
     copy, whole, wargame, damage, expect
 ):
-    damage(part(copy, 3, 1))
+    damage(part(copy, 1))
     r = wargame("verify", copy)
     assert r.exit_code == 1
     lines = r.output.strip().splitlines()
