@@ -158,6 +158,44 @@ class RunResult:
 
         return run_json(self.model)
 
+    def _history(self) -> tuple[np.ndarray, list[int], list[str]]:
+        hist = self.model.level_history()  # (T+1, runs, D, K)
+        turns = list(range(hist.shape[0]))
+        return hist, turns, [self.model.setup.date(t) for t in turns]
+
+    def plot(self):
+        """Every dyad's tracks over turns on the 0–5 scale (a matplotlib Figure; a fan
+        chart of median and 5–95% band when the model holds several runs)."""
+        from sim.research.display import fan_chart
+
+        hist, turns, dates = self._history()
+        return fan_chart(hist, turns, dates, list(self.model.setup.dyads), self.scenario)
+
+    def __repr__(self) -> str:
+        from sim.research.display import short_repr
+
+        s = self.model.setup
+        return short_repr(
+            f"RunResult: {self.scenario}, seed {self.seed}",
+            [
+                f"{self.model.turn} turns ({s.date(0)} to {s.date(self.model.turn)}), "
+                f"{len(s.dyads)} dyads x 3 tracks, {len(self.events)} events",
+                ".levels, .events, .final, .explain(dyad, track), .plot()",
+            ],
+        )
+
+    def _repr_html_(self) -> str:
+        from sim.research.display import card, final_table, img
+
+        hist, _, _ = self._history()
+        s = self.model.setup
+        return card(
+            f"Run of {self.scenario}, seed {self.seed}: levels at {s.date(self.model.turn)}",
+            [f"{self.model.turn} turns, {len(self.events)} events (.events)"],
+            [final_table(hist, list(s.dyads))],
+            img(self.plot(), "levels over turns"),
+        )
+
 
 def run(
     scenario: str, *, seed: int = 0, overrides: Overrides = None, turns: int | None = None
@@ -251,9 +289,14 @@ def compare(
     seed: int = 0,
     against: str | None = None,
     turns: int | None = None,
+    uncertainty: int | None = None,
 ) -> Comparison:
     """Paired what-if runs on common random numbers: the baseline is `scenario`, the
     counterfactual `against` (default the same scenario) with `overrides`.
+
+    Beside the Monte Carlo interval, both sides also run over `uncertainty` sampled points
+    of the config's plausible ranges (default 50, or `runs` if fewer; 0: off) for the
+    interval with parameter uncertainty (`param_low`, `param_high`).
 
     >>> c = compare("baseline", overrides={"DEU.china_caution": 0.1}, runs=50, turns=8)
     >>> row = c.differences().query("turn == 8 and dyad == 'JPN-DEU' and track == 'exercise'")
@@ -264,4 +307,4 @@ def compare(
 
     ov = _overrides(overrides)
     items = [f"{k}={v!r}" for k, v in ov.items()] if isinstance(ov, dict) else ov
-    return paired(scenario, items, runs, seed, against, turns)
+    return paired(scenario, items, runs, seed, against, turns, uncertainty)

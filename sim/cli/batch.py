@@ -180,21 +180,23 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         uncertainty: Annotated[
-            int,
+            int | None,
             typer.Option(
                 "--uncertainty",
-                help="Also sample the config's plausible ranges at N Latin-"
-                "hypercube points (about --runs / N runs each) and show the 90% interval that "
-                "includes parameter uncertainty (0: off)",
+                help="Sample the config's plausible ranges at N Latin-hypercube points "
+                "(about --runs / N runs each) for the 90% interval that includes parameter "
+                "uncertainty [default: 50, or --runs if fewer; 0: off]",
+                show_default=False,
             ),
-        ] = 0,
+        ] = None,
     ) -> None:
-        """Paired what-if runs: mean difference per dyad and track, with a 90% interval.
+        """Paired what-if runs: mean difference per dyad and track, with 90% intervals.
 
         The baseline is SCENARIO; the counterfactual is --against (default SCENARIO) with
-        --set. Both use the same runs and seed (common random numbers). The interval is Monte
-        Carlo precision (of the mean, at the config's values); --uncertainty N adds the
-        interval over the config's plausible parameter ranges."""
+        --set. Both use the same runs and seed (common random numbers). Two intervals: Monte
+        Carlo precision (of the mean, at the config's values) and, beside it, the interval
+        over the config's plausible parameter ranges. A difference is marked (*) only when
+        its Monte Carlo interval excludes zero and it is at least 0.05 levels."""
         from sim.research.compare import compare as do_compare
 
         if chart is not None and chart.suffix.lower() not in (".png", ".svg"):

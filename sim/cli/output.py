@@ -84,17 +84,20 @@ def run_with_progress(req, engine, workers, scheduler, quiet: bool):
 
 
 def print_comparison(summary: dict) -> None:
-    """`compare`'s final-turn differences with their intervals as a table on stdout."""
+    """`compare`'s final-turn differences with their intervals as a table on stdout: a
+    header that names each side in words, the baseline's and the counterfactual's mean
+    levels, their difference with its marks, and both intervals."""
     from rich.markup import escape
 
-    from sim.research.compare import MC_NOTE
+    from sim.research.compare import MC_NOTE, legend, mark
 
     con = console()
     unc = summary.get("uncertainty")
     con.print(
-        f"{summary['counterfactual']} {summary['overrides']} vs {summary['baseline']}: "
-        f"{summary['runs']} paired runs, seed {summary['seed']}, final turn "
-        f"({summary['over_time'][-1]['date']})",
+        f"Counterfactual minus baseline at the final turn ({summary['over_time'][-1]['date']}), "
+        f"{summary['runs']} paired runs, seed {summary['seed']}\n"
+        f"  baseline:       {summary['sides']['baseline']}\n"
+        f"  counterfactual: {summary['sides']['counterfactual']}",
         markup=False,
     )
     t = table(con)
@@ -106,31 +109,27 @@ def print_comparison(summary: dict) -> None:
     if unc:
         t.add_column("with param. uncertainty 90% interval", min_width=16)
     for r in summary["final"]:
-        sig = "*" if r["low"] > 0 or r["high"] < 0 else " "
         cells = [
             r["dyad"],
             r["track"],
             f"{r['baseline']:.3f}",
             f"{r['counterfactual']:.3f}",
-            f"{r['difference']:+.3f}{sig}",
+            f"{r['difference']:+.3f}{mark(r):2}",
             f"[{r['low']:+.3f}, {r['high']:+.3f}]",
         ]
         if unc:
             cells.append(f"[{r['param_low']:+.3f}, {r['param_high']:+.3f}]")
         t.add_row(*map(escape, cells))
     show(con, t)
-    notes = [
-        "* the Monte Carlo interval excludes zero",
-        f"MC precision: {MC_NOTE.split(': ', 1)[1]}.",
-    ]
+    notes = [legend(summary), f"MC precision: {MC_NOTE.split(': ', 1)[1]}."]
     if unc:
         notes.append(
             f"With param. uncertainty: {summary['intervals']['param_low_high'].split(': ', 1)[1]}."
         )
     else:
         notes.append(
-            "Add --uncertainty N to sample the config's plausible ranges (N points) "
-            "and show the interval that includes parameter uncertainty."
+            "Parameter uncertainty left out (--uncertainty 0): the interval shows chance "
+            "only, at the config's values."
         )
     con.print("\n".join(notes), markup=False)
 

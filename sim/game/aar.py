@@ -38,14 +38,12 @@ def _png(fig) -> bytes:
 
 def dyad_chart(game: Game, d: int) -> bytes:
     """Levels of one dyad's three tracks over time; the branch dashed if forked."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # a figure of its own: no pyplot, no backend change
 
     s = game.setup
     hist = game.model.level_history()[:, 0, d]
-    fig, ax = plt.subplots(figsize=(6.4, 2.8))
+    fig = Figure(figsize=(6.4, 2.8))
+    ax = fig.subplots()
     x = np.arange(len(hist))
     for k, tr in enumerate(TRACKS):
         ax.plot(x, hist[:, k], color=COLORS[tr], label=tr, linewidth=1.8)
@@ -68,9 +66,7 @@ def dyad_chart(game: Game, d: int) -> bytes:
     ax.set_title(s.dyads[d], fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="upper left", ncol=2 if game.branch is None else 3)
-    data = _png(fig)
-    plt.close(fig)
-    return data
+    return _png(fig)
 
 
 def _tables(game: Game) -> dict[str, list[list[str]]]:

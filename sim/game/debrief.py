@@ -58,19 +58,14 @@ def _chart(fig) -> str:
 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 def score_chart(game: Game, scores: dict[str, list[float]]) -> str:
-    import matplotlib
+    from matplotlib.figure import Figure  # a figure of its own: no pyplot, no backend change
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 3))
+    fig = Figure(figsize=(7, 3))
+    ax = fig.subplots()
     x = np.arange(0, game.turn + 1)
     for a, v in scores.items():
         ax.plot(
@@ -189,9 +184,6 @@ def claims(game: Game, cf: dict[str, Game]) -> list[Claim]:
 
 def write_debrief(session, path: str | Path | None = None) -> Path:
     """Write the debrief (and the ordinary after-action report) next to the saved game."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     from jinja2 import Environment, select_autoescape
 
     from sim.game.aar import dyad_chart, write_report

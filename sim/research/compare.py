@@ -9,12 +9,18 @@ Two intervals, which answer different questions:
   difference over runs at the config's values (`scipy.stats.bootstrap`, resampling runs,
   i.e. pairs, with a generator seeded by --seed so it is reproducible). It shrinks as
   --runs grows: it says how well the runs pin down the model's answer, not how sure anyone should be of the answer.
-- **With parameter uncertainty** (`param_low`, `param_high`, with `--uncertainty N`): the
-  config's plausible ranges (every actor parameter and rule constant `range:`) are sampled
-  as a Latin hypercube of N points (sim/research/uncertainty.py), each run about --runs / N times,
+- **With parameter uncertainty** (`param_low`, `param_high`; shown by default, N =
+  DEFAULT_POINTS points or --runs if fewer, `--uncertainty 0` turns it off): the config's
+  plausible ranges (every actor parameter and rule constant `range:`) are sampled as a Latin
+  hypercube of N points (sim/research/uncertainty.py), each run about --runs / N times,
   baseline and counterfactual on the same points and run indices; the interval is the
   5–95% range of the paired differences over all sampled points × runs. It holds what the
   report leaves open about the parameters as well as chance, so it does not shrink with runs.
+
+A difference is **marked** only when its Monte Carlo interval excludes zero *and* it is at
+least MATERIAL level points: with many runs a change of -0.0001 excludes zero, yet means
+nothing on a 0–5 scale whose steps are whole levels (Ch1 › Methodology). It is marked
+**robust** when the interval with parameter uncertainty excludes zero as well.
 
 The README's worked example asks what happens if Germany sets aside its caution toward
 China (Ch5 › Germany › Divergences, where the report names that caution as the brake on
@@ -23,7 +29,7 @@ German–Japanese security ties): `wargame compare baseline --set DEU.china_caut
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -33,10 +39,17 @@ from sim.vocabulary import TRACKS
 
 BOOTSTRAP = 2000
 LEVEL = 0.90
+#: The smallest difference worth marking, in level points of the report's 0–5 scale
+MATERIAL = 0.05
+#: Latin-hypercube points of the parameter ranges a comparison samples by default
+DEFAULT_POINTS = 50
 
 
-@dataclass
+@dataclass(repr=False)
 class Comparison:
+    """Paired baseline and counterfactual ensembles: `differences()` is the table over
+    time, `plot()` the chart, `summary()` every number (as `wargame compare --json`)."""
+
     baseline: str
     counterfactual: str
     overrides: dict[str, float]
@@ -51,16 +64,65 @@ class Comparison:
     ucf: np.ndarray | None = None
     points: int = 0
     runs_per_point: int = 0
+    _summary: dict[str, Any] | None = field(default=None, compare=False)
 
     def differences(self):
-        """Difference (counterfactual minus baseline) at every turn with its interval,
+        """Difference (counterfactual minus baseline) at every turn with its intervals,
         as a DataFrame."""
         return differences(self.summary())
+
+    def final(self):
+        """The final turn's differences with both intervals and marks, as a DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame(self.summary()["final"])
+
+    def plot(self):
+        """The paired difference over time with its intervals (a matplotlib Figure)."""
+        from sim.research.display import difference_chart
+
+        return difference_chart(self.summary())
+
+    def __repr__(self) -> str:
+        from sim.research.display import short_repr
+
+        s = self.summary()
+        T1, R, D, K = self.base.shape
+        marked = sum(r["marked"] for r in s["final"])
+        return short_repr(
+            f"Comparison: {s['sides']['counterfactual']} against {s['sides']['baseline']}",
+            [
+                f"{R} paired runs, seed {self.seed}, {T1 - 1} turns, {D} dyads x {K} tracks"
+                + (f", {self.points} parameter points" if self.points else ""),
+                f"{marked} of {D * K} final differences marked (interval excludes zero and "
+                f"at least {MATERIAL} levels)",
+                ".final() or .differences() for the tables, .plot() for the chart",
+            ],
+        )
+
+    def _repr_html_(self) -> str:
+        from sim.research.display import card, html_table, img
+
+        s = self.summary()
+        rows = [r | {"mark": mark(r)} for r in s["final"]]
+        cols = ["dyad", "track", "baseline", "counterfactual", "difference", "mark", "low", "high"]
+        if self.ubase is not None:
+            cols += ["param_low", "param_high"]
+        return card(
+            f"Comparison at {s['over_time'][-1]['date']}: counterfactual minus baseline",
+            [
+                f"baseline: {s['sides']['baseline']}; "
+                f"counterfactual: {s['sides']['counterfactual']}",
+                f"{self.runs} paired runs, seed {self.seed}; " + legend(s),
+            ],
+            [html_table(rows, cols, {"mark": "s"})],
+            img(self.plot(), "differences over time"),
+        )
 
     def chart(self, path: str | None = None):
         """The chart of differences over time; written as PNG or SVG when `path` is given
         (by its suffix), else returned as a matplotlib figure."""
-        fig = difference_chart(self.summary())
+        fig = self.plot()
         if path is None:
             return fig
         from pathlib import Path
@@ -78,6 +140,12 @@ class Comparison:
         return target
 
     def summary(self) -> dict[str, Any]:
+        """Every number of the comparison (the `--json` document)."""
+        if self._summary is None:
+            self._summary = self._summarize()
+        return self._summary
+
+    def _summarize(self) -> dict[str, Any]:
         diff = self.cf - self.base  # (T+1, R, D, K)
         T1, R, D, K = diff.shape
         flat = diff.transpose(1, 0, 2, 3).reshape(R, -1)  # (R, T1*D*K)
@@ -105,6 +173,11 @@ class Comparison:
             if plo is not None:
                 out["param_low"] = round(float(plo[t, d, k]), 6)
                 out["param_high"] = round(float(phi[t, d, k]), 6)
+            out["marked"] = excludes_zero(out["low"], out["high"]) and (
+                abs(out["difference"]) >= MATERIAL
+            )
+            if plo is not None:
+                out["robust"] = out["marked"] and excludes_zero(out["param_low"], out["param_high"])
             return out
 
         intervals = {"low_high": MC_NOTE}
@@ -114,6 +187,14 @@ class Comparison:
             "baseline": self.baseline,
             "counterfactual": self.counterfactual,
             "overrides": self.overrides,
+            "sides": sides(self.baseline, self.counterfactual, self.overrides),
+            "difference": "counterfactual minus baseline",
+            "material": MATERIAL,
+            "marks": {
+                "marked": f"the Monte Carlo interval excludes zero and the difference is at "
+                f"least {MATERIAL} levels",
+                "robust": "marked, and the interval with parameter uncertainty excludes zero",
+            },
             "runs": self.runs,
             "seed": self.seed,
             "interval": LEVEL,
@@ -144,6 +225,36 @@ MC_NOTE = (
 )
 
 
+def excludes_zero(low: float, high: float) -> bool:
+    return low > 0 or high < 0
+
+
+def mark(row: dict[str, Any]) -> str:
+    """'**' for a robust difference, '*' for a marked one, '' otherwise."""
+    return "**" if row.get("robust") else "*" if row["marked"] else ""
+
+
+def legend(summary: dict[str, Any]) -> str:
+    """What the marks mean, in words."""
+    out = (
+        f"* the Monte Carlo interval excludes zero and the difference is at least "
+        f"{summary['material']} levels (smaller differences are not marked)"
+    )
+    if "uncertainty" in summary:
+        out += "; ** the interval with parameter uncertainty excludes zero as well"
+    return out
+
+
+def sides(baseline: str, counterfactual: str, overrides: dict[str, float]) -> dict[str, str]:
+    """Each side in words: the scenario and what was changed."""
+    changes = ", ".join(f"{k} = {v:g}" for k, v in overrides.items())
+    return {
+        "baseline": f"scenario '{baseline}' as written",
+        "counterfactual": f"scenario '{counterfactual}'"
+        + (f" with {changes}" if changes else " as written"),
+    }
+
+
 def param_note(points: int, per_point: int) -> str:
     return (
         f"with parameter uncertainty: 5-95% range of paired differences over {points} "
@@ -160,52 +271,10 @@ def differences(summary: dict[str, Any]):
 
 
 def difference_chart(summary: dict[str, Any]):
-    """Counterfactual minus baseline over time with its interval: one panel per dyad
-    (rows) and track (columns), zero marked (a matplotlib figure)."""
-    from sim.research.pages import pyplot
+    """Counterfactual minus baseline over time with its intervals (sim/research/display.py)."""
+    from sim.research.display import difference_chart as draw
 
-    plt = pyplot()
-    df = differences(summary)
-    dyads = list(dict.fromkeys(df["dyad"]))
-    fig, axes = plt.subplots(
-        len(dyads),
-        len(TRACKS),
-        figsize=(11, 1.9 * len(dyads) + 1.0),
-        sharex=True,
-        sharey=True,
-        squeeze=False,
-    )
-    pct = int(round(summary["interval"] * 100))
-    for d, dy in enumerate(dyads):
-        for k, tr in enumerate(TRACKS):
-            ax = axes[d][k]
-            sel = df[(df["dyad"] == dy) & (df["track"] == tr)]
-            ax.axhline(0, color="black", lw=0.6)
-            ax.fill_between(
-                sel["turn"],
-                sel["low"],
-                sel["high"],
-                alpha=0.3,
-                color="tab:orange",
-                label=f"{pct}% interval",
-            )
-            ax.plot(sel["turn"], sel["difference"], color="tab:orange", label="mean difference")
-            ax.grid(alpha=0.3)
-            ax.yaxis.set_major_formatter("{x:+.1f}")
-            if d == 0:
-                ax.set_title(tr)
-            if k == 0:
-                ax.set_ylabel(dy)
-            ticks = sel["turn"].to_numpy()[:: max(1, len(sel) // 5)]
-            ax.set_xticks(ticks, sel.set_index("turn").loc[ticks, "date"], fontsize=7)
-    axes[0][0].legend(fontsize=7, loc="upper left")
-    fig.suptitle(
-        f"{summary['counterfactual']} {summary['overrides']} minus "
-        f"{summary['baseline']}: {summary['runs']} paired runs (level points)",
-        fontsize=10,
-    )
-    fig.tight_layout()
-    return fig
+    return draw(summary)
 
 
 def bootstrap_interval(
@@ -286,13 +355,14 @@ def compare(
     seed: int = 0,
     against: str | None = None,
     turns: int | None = None,
-    uncertainty: int = 0,
+    uncertainty: int | None = None,
 ) -> Comparison:
     """Baseline = SCENARIO as written; counterfactual = AGAINST (default SCENARIO) with the
     overrides. Only dyads present in both are compared, over the shorter horizon.
 
-    With `uncertainty` = N > 0, both are also run over N sampled points of the config's
-    plausible ranges (about runs / N runs each, at least one), paired point by point."""
+    Both are also run over N sampled points of the config's plausible ranges (about
+    runs / N runs each, at least one), paired point by point: N = `uncertainty`, by default
+    DEFAULT_POINTS or `runs` if fewer; 0 leaves parameter uncertainty out."""
     from sim.engine.model import Ensemble
     from sim.inputs.setup import build, parse_overrides
 
@@ -300,6 +370,8 @@ def compare(
         raise InputError(
             "--runs", "runs", f"{runs} is not a positive number of runs; allowed: 1 or more"
         )
+    if uncertainty is None:
+        uncertainty = min(DEFAULT_POINTS, max(runs, 1))
     if not 0 <= uncertainty <= 10_000:
         raise InputError(
             "--uncertainty",

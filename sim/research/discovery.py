@@ -185,7 +185,7 @@ def discover(
     chunk_size: int | None = None,
     progress=None,
     density: float = DENSITY,
-) -> dict[str, Any]:
+) -> DiscoveryResult:
     """Run the sample as a batch in `out` (resumable) and find the boxes."""
     from sim.inputs.setup import build
     from sim.research.batch import run_batch
@@ -234,61 +234,91 @@ def discover(
         result["prim"] = prim_box(x, y, density)
         result["cart"] = cart_boxes(x, y)
     write_results(Path(out), result)
-    return result
+    return DiscoveryResult(result)
 
 
 def trajectory_chart(result: dict[str, Any]):
-    """PRIM's peeling trajectory: coverage against density, coloured by the number of
-    restricted parameters; the chosen box circled."""
-    from sim.research.pages import pyplot
+    """PRIM's peeling trajectory (sim/research/display.py)."""
+    from sim.research.display import trajectory_chart as draw
 
-    plt = pyplot()
-    tr = result["prim"]["trajectory"]
-    fig, ax = plt.subplots(figsize=(6.5, 4.5))
-    sc = ax.scatter(tr["coverage"], tr["density"], c=tr["res_dim"], cmap="viridis", s=18)
-    i = result["prim"]["chosen"]
-    ax.scatter(
-        [tr["coverage"][i]],
-        [tr["density"][i]],
-        s=160,
-        facecolors="none",
-        edgecolors="red",
-        label=f"chosen box (#{i})",
-    )
-    fig.colorbar(sc, ax=ax, label="restricted parameters")
-    ax.set_xlabel("coverage (share of the cases inside the box)")
-    ax.set_ylabel("density (share of the box that are cases)")
-    ax.set_xlim(0, 1.02)
-    ax.set_ylim(0, 1.02)
-    ax.xaxis.set_major_formatter("{x:.0%}")
-    ax.yaxis.set_major_formatter("{x:.0%}")
-    ax.grid(alpha=0.3)
-    ax.legend(loc="lower left", fontsize=8)
-    ax.set_title(f"PRIM peeling trajectory: {result['where']}", fontsize=10)
-    fig.tight_layout()
-    return fig
+    return draw(result)
 
 
 def box_chart(limits: list[dict[str, Any]], title: str):
     """Each restricted parameter's kept interval within its full range (normalised)."""
-    from sim.research.pages import pyplot
+    from sim.research.display import box_chart as draw
 
-    plt = pyplot()
-    fig, ax = plt.subplots(figsize=(7, 0.5 * max(len(limits), 1) + 1.4))
-    for j, r in enumerate(limits):
-        span = r["range high"] - r["range low"]
-        lo = (r["low"] - r["range low"]) / span
-        hi = (r["high"] - r["range low"]) / span
-        ax.plot([0, 1], [j, j], color="lightgrey", lw=6, solid_capstyle="butt")
-        ax.plot([lo, hi], [j, j], color="tab:blue", lw=6, solid_capstyle="butt")
-        ax.text(1.02, j, f"{r['low']:.3g} to {r['high']:.3g}", va="center", fontsize=8)
-    ax.set_yticks(range(len(limits)), [r["param"] for r in limits])
-    ax.set_xlim(0, 1.35)
-    ax.set_xticks([0, 0.5, 1], ["range low", "middle", "range high"])
-    ax.invert_yaxis()
-    ax.set_title(title, fontsize=10)
-    fig.tight_layout()
-    return fig
+    return draw(limits, title)
+
+
+class DiscoveryResult(dict):
+    """A scenario discovery: the discovery.json document (a dict) that shows itself.
+
+    `box()` is PRIM's chosen box (restricted parameters, kept interval), `plot()` draws it,
+    and a notebook shows both (`_repr_html_`). `DiscoveryResult.read(out)` reopens one."""
+
+    @classmethod
+    def read(cls, out: Path | str) -> DiscoveryResult:
+        """The discovery written in the folder `out` (its discovery.json)."""
+        path = Path(out) / "discovery.json"
+        if not path.is_file():
+            raise InputError(
+                str(out), "discovery.json", "no discovery here; run `wargame discover` first"
+            )
+        return cls(json.loads(path.read_text(encoding="utf-8")))
+
+    def box(self):
+        """PRIM's box as a DataFrame: each restricted parameter, its kept low and high, its
+        plausible range and the share of it kept (empty when there is nothing to separate)."""
+        import pandas as pd
+
+        cols = ["param", "low", "high", "range low", "range high", "kept"]
+        return pd.DataFrame(self.get("prim", {}).get("limits", []), columns=cols)
+
+    def plot(self):
+        """PRIM's box: each restricted parameter's kept interval within its plausible range
+        (a matplotlib Figure)."""
+        p = self.get("prim")
+        if p is None:
+            return box_chart([], f"{self['where']}: no box (the condition holds in all or none)")
+        return box_chart(
+            p["limits"],
+            f"PRIM box #{p['chosen']}: coverage {p['coverage']:.0%}, density {p['density']:.0%}",
+        )
+
+    def _lines(self) -> list[str]:
+        out = [
+            f"{self['cases']} of {self['runs']} runs ({self['share']:.1%}) end with "
+            f"{self['where']} at {self['date']}; {len(self['params'])} parameters sampled"
+        ]
+        p = self.get("prim")
+        if p is not None:
+            out.append(
+                f"PRIM box: {len(p['limits'])} restricted parameters, coverage "
+                f"{p['coverage']:.1%}, density {p['density']:.1%}"
+            )
+        return out
+
+    def __repr__(self) -> str:
+        from sim.research.display import short_repr
+
+        return short_repr(
+            f"DiscoveryResult: {self['where']} in {self['scenario']}",
+            [*self._lines(), ".box() for the restricted parameters, .plot() to draw the box"],
+        )
+
+    def _repr_html_(self) -> str:
+        from sim.research.display import card, html_table, img
+
+        fmt = {"low": ".3f", "high": ".3f", "range low": ".3f", "range high": ".3f", "kept": ".0%"}
+        rows = self.get("prim", {}).get("limits", [])
+        tables = [html_table(rows, ["param", *fmt], fmt)] if rows else []
+        return card(
+            f"Scenario discovery in {self['scenario']}",
+            self._lines(),
+            tables,
+            img(self.plot(), "discovery box"),
+        )
 
 
 def write_results(out: Path, result: dict[str, Any]) -> None:

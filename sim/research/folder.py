@@ -32,11 +32,48 @@ class Results:
         self.path = Path(out)
         self.manifest: dict[str, Any] = read_manifest(self.path)
 
+    #: Runs read for the chart and tables a notebook shows (the first ones)
+    SHOWN_RUNS = 2000
+
     def __repr__(self) -> str:
-        return (
-            f"Results({str(self.path)!r}: {self.runs} runs of {self.scenario}, "
-            f"record {self.record})"
+        from sim.research.display import short_repr
+
+        turns = self.recorded_turns
+        return short_repr(
+            f"Results: {self.runs} runs of {self.scenario} in {str(self.path)!r}",
+            [
+                f"record {self.record} ({len(turns)} turns kept, last {turns[-1]}), "
+                f"tables {', '.join(self.manifest.get('tables', ['levels']))}"
+                + ("" if self.complete else ", not complete"),
+                ".levels(), .final_levels(), .params(), .events(), .plot()",
+            ],
         )
+
+    def _shown(self):
+        from sim.research.display import level_array
+
+        return level_array(self.levels(filters=[("run", "<", self.SHOWN_RUNS)]))
+
+    def plot(self):
+        """A fan chart: median and 5–95% band of every dyad's tracks over the recorded turns
+        (the first SHOWN_RUNS runs; a matplotlib Figure)."""
+        from sim.research.display import fan_chart
+
+        lv, turns, dates, dyads = self._shown()
+        return fan_chart(lv, turns, dates, dyads, f"{self.scenario}, {lv.shape[1]} runs")
+
+    def _repr_html_(self) -> str:
+        from sim.research.display import card, fan_chart, final_table, img
+
+        lv, turns, dates, dyads = self._shown()
+        shown = "" if lv.shape[1] == self.runs else f" (the first {lv.shape[1]} shown)"
+        return card(
+            f"Batch of {self.scenario}: levels at {dates[-1]}, median [5%, 95%] over runs",
+            [f"{self.runs} runs{shown}, record {self.record}, folder {self.path}"],
+            [final_table(lv, dyads)],
+            img(fan_chart(lv, turns, dates, dyads, self.scenario), "levels over turns"),
+        )
+
 
     @property
     def scenario(self) -> str:

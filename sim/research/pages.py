@@ -1,6 +1,7 @@
 """What the research reports share: matplotlib figures (PNG and SVG) and Jinja2 pages.
 
-Charts are drawn with matplotlib only (the Agg backend, no display needed); pages are the
+Charts are drawn with matplotlib on Figures of their own (sim/research/display.py: no pyplot,
+no change of backend, no display needed); pages are the
 Jinja2 templates in sim/research/templates/, autoescaped, with charts embedded as base64 PNG so one
 HTML file is self-contained.
 """
@@ -13,26 +14,15 @@ from pathlib import Path
 from typing import Any
 
 
-def pyplot():
-    """matplotlib.pyplot on the Agg backend (files only, never a window)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
 def figure_bytes(fig, fmt: str = "png", dpi: int = 100) -> bytes:
-    """The figure encoded by matplotlib as PNG or SVG; the figure is closed."""
+    """The figure encoded by matplotlib as PNG or SVG."""
     buf = io.BytesIO()
     fig.savefig(buf, format=fmt, dpi=dpi, bbox_inches="tight")
-    pyplot().close(fig)
     return buf.getvalue()
 
 
 def save_figure(fig, stem: Path, dpi: int = 100) -> tuple[Path, Path]:
-    """Write `stem`.png and `stem`.svg atomically; the figure is closed."""
+    """Write `stem`.png and `stem`.svg atomically."""
     from sim.files import atomic_write
 
     buf = io.BytesIO()

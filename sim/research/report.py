@@ -19,7 +19,8 @@ import numpy as np
 
 from sim.engine.results import EventKind
 from sim.errors import InputError
-from sim.research.pages import image, level_axis, pyplot, render, table
+from sim.research.display import figure
+from sim.research.pages import image, level_axis, render, table
 from sim.vocabulary import TRACKS
 
 MAX_RUNS = 20_000
@@ -87,14 +88,13 @@ def _plain_schema(schema):
 
 def trajectory_chart(levels: np.ndarray, dyads: list[str], dates: list[str]):
     """Median and 5–95% band per dyad (rows) and track (columns) over the recorded turns."""
-    plt = pyplot()
     T = levels.shape[1]
     x = np.arange(T)
     q = np.quantile(levels, [0.05, 0.5, 0.95], axis=0)  # (3, T, D, K)
-    fig, axes = plt.subplots(
+    fig = figure(11, 2.1 * len(dyads) + 0.6)
+    axes = fig.subplots(
         len(dyads),
         len(TRACKS),
-        figsize=(11, 2.1 * len(dyads) + 0.6),
         sharex=True,
         sharey=True,
         squeeze=False,
@@ -119,8 +119,8 @@ def trajectory_chart(levels: np.ndarray, dyads: list[str], dates: list[str]):
 
 def final_chart(final: np.ndarray, dyads: list[str]):
     """Distribution of final levels: one box per dyad, per track."""
-    plt = pyplot()
-    fig, axes = plt.subplots(1, len(TRACKS), figsize=(11, 3.2), sharey=True, squeeze=False)
+    fig = figure(11, 3.2)
+    axes = fig.subplots(1, len(TRACKS), sharey=True, squeeze=False)
     for k, tr in enumerate(TRACKS):
         ax = axes[0][k]
         ax.boxplot([final[:, d, k] for d in range(len(dyads))], whis=(5, 95), showfliers=False)
@@ -152,12 +152,12 @@ def response(values: np.ndarray, final: np.ndarray, bins: int = 8):
 def response_chart(final: np.ndarray, dyads: list[str], params: dict[str, np.ndarray]):
     """One row per parameter, one column per track: the final level's mean (line) and 90%
     band (shaded) against the parameter's value, one colour per dyad."""
-    plt = pyplot()
+    from matplotlib import rcParams
+
     names = list(params)
-    fig, axes = plt.subplots(
-        len(names), len(TRACKS), figsize=(11, 2.6 * len(names) + 0.6), sharey=True, squeeze=False
-    )
-    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    fig = figure(11, 2.6 * len(names) + 0.6)
+    axes = fig.subplots(len(names), len(TRACKS), sharey=True, squeeze=False)
+    colors = rcParams["axes.prop_cycle"].by_key()["color"]
     for i, name in enumerate(names):
         x, mean, lo, hi = response(params[name], final)
         for k, tr in enumerate(TRACKS):

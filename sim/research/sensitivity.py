@@ -133,41 +133,66 @@ def write_results(out: Path, result: dict[str, Any]) -> None:
 
 def chart(result: dict[str, Any]):
     """Bar chart of the indices with their 95% confidence intervals (a matplotlib figure)."""
-    from sim.research.pages import pyplot
+    from sim.research.display import indices_chart
 
-    plt = pyplot()
-    rows = result["indices"][::-1]
-    names = [r["param"] for r in rows]
-    y = np.arange(len(rows))
-    fig, ax = plt.subplots(figsize=(7, 0.45 * len(rows) + 1.8), dpi=100)
-    if result["method"] == "sobol":
-        h = 0.38
-        for off, key, label in ((h / 2, "ST", "total (ST)"), (-h / 2, "S1", "first order (S1)")):
-            vals = [r[key] or 0.0 for r in rows]
-            err = [r[f"{key}_conf"] or 0.0 for r in rows]
-            ax.barh(y + off, vals, height=h, xerr=err, label=label, capsize=2)
-        ax.set_xlabel("Sobol index: share of the outcome's variance (bars: 95% interval)")
-    else:
-        ax.barh(
-            y,
-            [r["mu_star"] for r in rows],
-            xerr=[r["mu_star_conf"] for r in rows],
-            height=0.5,
-            label="mu*",
-            capsize=2,
+    return indices_chart(result)
+
+
+class SensitivityResult(dict):
+    """A sensitivity study: the sensitivity.json document (a dict) that shows itself.
+
+    `indices()` is the table of indices, `plot()` their bars with 95% intervals, and a
+    notebook shows both (`_repr_html_`). `SensitivityResult.read(out)` reopens a study."""
+
+    @classmethod
+    def read(cls, out: Path | str) -> SensitivityResult:
+        """The study written in the folder `out` (its sensitivity.json)."""
+        path = Path(out) / RESULT
+        if not path.is_file():
+            raise InputError(
+                str(out), RESULT, "no sensitivity study here; run `wargame sensitivity` first"
+            )
+        return cls(json.loads(path.read_text(encoding="utf-8")))
+
+    def indices(self):
+        """The indices as a DataFrame, most important parameter first."""
+        import pandas as pd
+
+        return pd.DataFrame(self["indices"])
+
+    def plot(self):
+        """Bars of the indices with their 95% confidence intervals (a matplotlib Figure)."""
+        return chart(self)
+
+    def _lines(self) -> list[str]:
+        return [
+            f"outcome {self['outcome']} at {self['date']}, {len(self['indices'])} parameters, "
+            f"{self['runs']} runs ({self['points']} points x {self['replicates']} replicates)",
+        ]
+
+    def __repr__(self) -> str:
+        from sim.research.display import short_repr
+
+        top = self["indices"][0]["param"] if self["indices"] else "none"
+        return short_repr(
+            f"SensitivityResult: {self['method']} indices of {self['scenario']}",
+            [*self._lines(), f"most important: {top}; .indices() for the table, .plot()"],
         )
-        ax.plot([r["sigma"] for r in rows], y, "kd", label="sigma")
-        ax.set_xlabel("Morris elementary effects, level points (bars: 95% interval of mu*)")
-    ax.xaxis.set_major_formatter("{x:.2f}")
-    ax.set_yticks(y, names)
-    ax.axvline(0, color="black", lw=0.6)
-    ax.grid(alpha=0.3, axis="x")
-    ax.set_title(
-        f"{result['method'].capitalize()} sensitivity of {result['outcome']} at {result['date']}"
-    )
-    ax.legend(loc="lower right", fontsize=8)
-    fig.tight_layout()
-    return fig
+
+    def _repr_html_(self) -> str:
+        from sim.research.display import card, html_table, img
+
+        cols = (
+            ["param", "S1", "S1_conf", "ST", "ST_conf"]
+            if self["method"] == "sobol"
+            else ["param", "mu_star", "mu_star_conf", "sigma"]
+        )
+        return card(
+            f"{self['method'].capitalize()} sensitivity of {self['scenario']}",
+            self._lines(),
+            [html_table(self["indices"], cols, {})],
+            img(self.plot(), "sensitivity indices"),
+        )
 
 
 def run_study(
@@ -186,7 +211,7 @@ def run_study(
     chunk_size: int | None = None,
     progress=None,
     replicates: int = 4,
-) -> dict[str, Any]:
+) -> SensitivityResult:
     """Run the study's batch in `out` (resumable) and write its indices there.
 
     Every design point is run `replicates` times on common random numbers (replicate i of
@@ -250,4 +275,4 @@ def run_study(
         "indices": analyze(method, prep.design, y, seed),
     }
     write_results(Path(out), result)
-    return result
+    return SensitivityResult(result)

@@ -119,20 +119,109 @@ def test_human_table_and_against(wargame):
     # not a terminal: plain columns, no colour codes and no box characters but the rule
     assert "\x1b[" not in r.output and not any(ch in r.output for ch in "│┃┏┡")
     lines = r.output.splitlines()
-    assert lines[1].split()[:5] == ["dyad", "track", "baseline", "counterf.", "diff"]
+    # the header names each side in words, in the order of the columns
+    assert lines[0].startswith("Counterfactual minus baseline at the final turn")
+    assert lines[1].split(":", 1) == ["  baseline", "       scenario 'baseline' as written"]
+    assert lines[2].split(":", 1) == [
+        "  counterfactual",
+        " scenario 'china-coercion' as written",
+    ]
+    assert lines[3].split()[:5] == ["dyad", "track", "baseline", "counterf.", "diff"]
     summary = compare("baseline", [], 20, against="china-coercion", turns=8).summary()
-    rows = [ln.split(None, 5) for ln in lines[3 : 3 + len(summary["final"])]]
+    rows = [ln.split() for ln in lines[5 : 5 + len(summary["final"])]]
     for x, cells in zip(summary["final"], rows, strict=True):
+        mark = "**" if x["robust"] else "*" if x["marked"] else ""
         assert cells == [
             x["dyad"],
             x["track"],
             f"{x['baseline']:.3f}",
             f"{x['counterfactual']:.3f}",
-            f"{x['difference']:+.3f}" + ("*" if x["low"] > 0 or x["high"] < 0 else ""),
-            f"[{x['low']:+.3f}, {x['high']:+.3f}]",
+            f"{x['difference']:+.3f}{mark}",
+            f"[{x['low']:+.3f},",
+            f"{x['high']:+.3f}]",
+            f"[{x['param_low']:+.3f},",
+            f"{x['param_high']:+.3f}]",
         ]
     c = compare("baseline", [], 5, against="china-coercion", turns=8)
     assert c.base.shape == c.cf.shape == (9, 5, len(c.dyads), 3)
+
+
+def _paired(delta: float, runs: int = 50):
+    from sim.research.compare import Comparison
+
+    base = np.random.default_rng(0).normal(2.0, 1.0, (3, runs, 1, 3))
+    return Comparison(
+        "baseline", "baseline", {"DEU.china_caution": 0.1}, runs, 0, ["JPN-DEU"],
+        ["a", "b", "c"], base, base + delta,
+    )  # fmt: skip
+
+
+def test_a_tiny_difference_that_excludes_zero_is_not_marked():
+    # every pair differs by -0.0004: the interval excludes zero, but the change is far
+    # below what the 0-5 scale can mean (significance without materiality)
+    for row in _paired(-0.0004).summary()["final"]:
+        assert row["high"] < 0
+        assert not row["marked"]
+    for row in _paired(0.2).summary()["final"]:
+        assert row["low"] > 0 and row["marked"]
+    doc = _paired(0.2).summary()
+    assert doc["material"] == 0.05 and "0.05 levels" in doc["marks"]["marked"]
+
+
+def test_legend_says_both_conditions_and_tiny_effects_go_unmarked(wargame):
+    # DEU's caution barely moves Japan–NATO: its difference excludes zero yet is tiny
+    r = wargame(
+        "compare", "baseline", "--set", "DEU.china_caution=0.1", "--runs", "40", "--turns", "8"
+    )
+    assert r.exit_code == 0, r.output
+    assert "excludes zero and the difference is at least 0.05 levels" in r.output
+    doc = compare("baseline", ["DEU.china_caution=0.1"], 40, turns=8).summary()
+    lines = {tuple(ln.split()[:2]): ln for ln in r.output.splitlines()}
+    for x in doc["final"]:
+        cell = lines[x["dyad"], x["track"]].split()[4]
+        assert cell.endswith("*") == (
+            (x["low"] > 0 or x["high"] < 0) and abs(x["difference"]) >= 0.05
+        )
+
+
+def test_parameter_uncertainty_is_on_by_default_and_fast(wargame):
+    import time
+
+    from sim.research.compare import DEFAULT_POINTS
+
+    t0 = time.perf_counter()
+    c = compare("baseline", ["DEU.china_caution=0.1"], 1000, seed=1)
+    doc = c.summary()
+    took = time.perf_counter() - t0
+    assert doc["uncertainty"]["points"] == DEFAULT_POINTS
+    assert doc["uncertainty"]["runs_per_point"] == 1000 // DEFAULT_POINTS
+    assert all("param_low" in x and "robust" in x for x in doc["final"])
+    assert took < 30, f"compare at default sizes took {took:.1f} s"  # ~3 s on a quiet core
+    # fewer runs than points: one run per point
+    assert compare("baseline", ["DEU.china_caution=0.1"], 8, turns=4).points == 8
+    r = wargame("compare", "baseline", "--set", "DEU.china_caution=0.1", "--runs", "8")
+    assert "with param. uncertainty 90%" in r.output
+
+
+def test_comparison_shows_itself_briefly():
+    c = compare("baseline", ["DEU.china_caution=0.1"], 20, turns=6)
+    text = repr(c)
+    assert len(text) < 600 and len(text.splitlines()) <= 5, text
+    assert text.startswith("Comparison: scenario 'baseline' with DEU.china_caution = 0.1")
+    assert "20 paired runs" in text and ".plot()" in text
+    html = c._repr_html_()
+    assert "<table>" in html and "data:image/png;base64," in html
+    assert "counterfactual: scenario &#x27;baseline&#x27; with DEU.china_caution" in html
+    fig = c.plot()
+    from matplotlib.figure import Figure
+
+    assert isinstance(fig, Figure) and len(fig.axes) == 12
+    labels = {t.get_text() for t in fig.axes[0].get_legend().get_texts()}
+    assert labels == {
+        "90% Monte Carlo precision",
+        "90% with parameter uncertainty",
+        "mean difference",
+    }
 
 
 def test_bad_compare_arguments(wargame):
@@ -179,7 +268,7 @@ def test_uncertainty_adds_a_wider_parameter_interval(wargame):
     # deterministic in the seed, and the Monte Carlo columns are those of a plain compare
     again = json.loads(wargame(*args, "--uncertainty", "16").stdout)
     assert again == doc
-    plain = json.loads(wargame(*args).stdout)
+    plain = json.loads(wargame(*args, "--uncertainty", "0").stdout)
     assert "uncertainty" not in plain and "param_low_high" not in plain["intervals"]
     assert [(y["difference"], y["low"], y["high"]) for y in plain["final"]] == [
         (y["difference"], y["low"], y["high"]) for y in doc["final"]
@@ -224,9 +313,19 @@ def test_table_labels_both_intervals(wargame):
     assert "MC precision: 90% bootstrap interval of the mean" in r.output
     assert "4 Latin-hypercube points" in r.output
     plain = wargame(
-        "compare", "baseline", "--set", "DEU.china_caution=0.1", "--runs", "16", "--turns", "4"
+        "compare",
+        "baseline",
+        "--set",
+        "DEU.china_caution=0.1",
+        "--runs",
+        "16",
+        "--turns",
+        "4",
+        "--uncertainty",
+        "0",
     )
-    assert "with param. uncertainty" not in plain.output and "--uncertainty N" in plain.output
+    assert "with param. uncertainty" not in plain.output
+    assert "Parameter uncertainty left out (--uncertainty 0)" in plain.output
     assert "out of range" in one_error_line(
         wargame(
             "compare",
