@@ -9,13 +9,20 @@
   "Human moves"): `A.posture` (firm, neutral or cautious toward China), `A.priority` (the
   partner that gets bandwidth first, or none), `A.exercise_with` (the partner offered an
   exercise each turn, or none) and `A.statement` (public statements on China);
-- **outcomes**: the final level of every dyad and track, `ScalarOutcome("JPN-DEU.exercise")`.
+- **outcomes**: the final level of every dyad and track, `ScalarOutcome("JPN-DEU.exercise")`;
+  with `series=True` also each level at the start and after every turn,
+  `TimeSeriesOutcome("JPN-DEU.exercise.series")`, and the turns, `TimeSeriesOutcome("TIME")`
+  (the x axis of EMA's `envelopes` and `lines`).
 
 Every experiment plays the same random stream (the `seed` constant), so outcomes differ
-only through the uncertainties and levers (common random numbers).
+only through the uncertainties and levers (common random numbers). With `replications=N`
+the model is EMA's `ReplicatorModel`: each experiment is played N times, replication i
+on run i of the seed (the stream of run i of `sim.batch(..., seed=seed)`, the same in every
+experiment); a final level is then the mean over the replications (EMA's `function=`
+convention) and a series keeps each one, shape (experiments, N, turns + 1).
 
 >>> from ema_workbench import perform_experiments                    # doctest: +SKIP
->>> experiments, outcomes = perform_experiments(ema_model("baseline"), scenarios=100)
+>>> experiments, outcomes = perform_experiments(ema_model("baseline"), scenarios=100)  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -24,10 +31,14 @@ from typing import Any
 
 import numpy as np
 
+from sim.errors import InputError
 from sim.research.design import uncertainty_ranges
 
 POSTURES = ("firm", "neutral", "cautious")
 NONE = "none"
+#: the suffix of a time-series outcome's name ('JPN-DEU.exercise.series'): EMA keeps one
+#: kind of outcome per name in a process, so a series cannot share the final level's name
+SERIES = ".series"
 
 __all__ = ["ema_model", "uncertainty_ranges", "partners", "standing_moves", "play"]
 
@@ -67,24 +78,40 @@ def standing_moves(policy: dict[str, Any], setup) -> list:
     return moves
 
 
-def play(setup, seed: int, values: dict[str, float], policy: dict[str, Any]) -> dict[str, float]:
-    """One game with `values` for the uncertainties and `policy` for the levers; the final
-    level of every dyad and track."""
+def play(
+    setup,
+    seed: int,
+    values: dict[str, float],
+    policy: dict[str, Any],
+    *,
+    run: int = 0,
+    series: bool = False,
+) -> dict[str, Any]:
+    """One game (run `run` of `seed`) with `values` for the uncertainties and `policy` for
+    the levers: the final level of every dyad and track and, with `series`, its level at
+    the start and after every turn ('DYAD.track.series') and the turns ('TIME')."""
     from sim.engine.model import Ensemble
     from sim.vocabulary import TRACKS
 
     run_params = {k: np.array([float(v)]) for k, v in values.items()}
-    model = Ensemble(setup, seed=seed, run_params=run_params)
+    model = Ensemble(setup, seed=seed, runs=[int(run)], run_params=run_params)
     moves = standing_moves(policy, setup)
     while not model.done:
         if moves:
             model.submit(moves)
         model.step()
-    return {
+    out: dict[str, Any] = {
         f"{dy}.{tr}": float(model.levels[0, d, k])
         for d, dy in enumerate(setup.dyads)
         for k, tr in enumerate(TRACKS)
     }
+    if series:
+        history = model.level_history()[:, 0]  # (turns + 1, D, K)
+        out["TIME"] = np.arange(len(history), dtype=float)
+        for d, dy in enumerate(setup.dyads):
+            for k, tr in enumerate(TRACKS):
+                out[f"{dy}.{tr}{SERIES}"] = history[:, d, k].copy()
+    return out
 
 
 def ema_model(
@@ -94,8 +121,12 @@ def ema_model(
     turns: int | None = None,
     params: list[str] | None = None,
     overrides: dict[str, float] | None = None,
+    series: bool = False,
+    replications: int | None = None,
 ):
-    """A ready `ema_workbench.Model` of `scenario` (see the module's docstring).
+    """A ready `ema_workbench.Model` of `scenario` (see the module's docstring); with
+    `replications`, a `ReplicatorModel` playing each experiment on that many runs of
+    `seed`; with `series`, time-series outcomes too.
 
     >>> m = ema_model("baseline", turns=4)
     >>> "DEU.china_caution" in [u.name for u in m.uncertainties]
@@ -104,6 +135,9 @@ def ema_model(
     ['JPN.exercise_with', 'JPN.posture', 'JPN.priority', 'JPN.statement']
     >>> [o.name for o in m.outcomes][:3]
     ['JPN-GBR.dialogue', 'JPN-GBR.exchange', 'JPN-GBR.exercise']
+    >>> r = ema_model("baseline", turns=4, series=True, replications=3)
+    >>> type(r).__name__, len(r.replications), [o.name for o in r.outcomes][-2:]
+    ('ReplicatorModel', 3, ['JPN-NATO.exercise.series', 'TIME'])
     """
     import warnings
 
@@ -115,12 +149,20 @@ def ema_model(
             Constant,
             Model,
             RealParameter,
+            ReplicatorModel,
             ScalarOutcome,
+            TimeSeriesOutcome,
         )
 
     from sim.inputs.setup import build
     from sim.vocabulary import TRACKS
 
+    if replications is not None and (
+        isinstance(replications, bool) or not isinstance(replications, int) or replications < 1
+    ):
+        raise InputError(
+            "ema_model", "replications", f"{replications!r} is not a whole number of runs >= 1"
+        )
     setup = build(scenario, overrides or {}, turns)
     ranges = uncertainty_ranges(setup, params)
     lever_names = [
@@ -132,10 +174,11 @@ def ema_model(
     def function(**kw: Any) -> dict[str, float]:
         values = {k: kw[k] for k in ranges if k in kw}
         policy = {k: kw[k] for k in lever_names if k in kw}
-        return play(setup, int(kw.get("seed", seed)), values, policy)
+        run = int(kw.get("run", 0))
+        return play(setup, int(kw.get("seed", seed)), values, policy, run=run, series=series)
 
     name = "wargame_" + "".join(c if c.isalnum() else "_" for c in setup.name)
-    model = Model(name, function=function)
+    model = (Model if replications is None else ReplicatorModel)(name, function=function)
     model.uncertainties = [RealParameter(k, lo, hi) for k, (lo, hi) in ranges.items()]
     levers = []
     for actor, ps in partners(setup).items():
@@ -146,6 +189,14 @@ def ema_model(
             BooleanParameter(f"{actor}.statement"),
         ]
     model.levers = levers
-    model.outcomes = [ScalarOutcome(f"{dy}.{tr}") for dy in setup.dyads for tr in TRACKS]
+    names = [f"{dy}.{tr}" for dy in setup.dyads for tr in TRACKS]
+    # over replications a final level is their mean; a series keeps every replication
+    mean = None if replications is None else np.mean
+    outcomes = [ScalarOutcome(n, function=mean) for n in names]
+    if series:
+        outcomes += [TimeSeriesOutcome(n + SERIES) for n in names] + [TimeSeriesOutcome("TIME")]
+    model.outcomes = outcomes
     model.constants = [Constant("seed", seed)]
+    if replications is not None:
+        model.replications = [{"run": i} for i in range(replications)]
     return model

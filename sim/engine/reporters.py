@@ -2,9 +2,10 @@
 
 Model reporters: the seed (so a run of `mesa.batch_run` can be repeated), the mean level (over the ensemble's runs) of every dyad and track, named
 `DYAD.track` (e.g. `JPN-DEU.exercise`, the report's three variables, Ch1 › Methodology),
-and the mean of each world index. Agent reporters, one row per actor: its name, China
-caution and bandwidth (the divergence and constraint the report weighs most,
-Ch2 › Divergences) and the bandwidth it spent on its partners in the last turn.
+and the mean of each world index. Agent reporters, one row per actor: its name and the
+state its Mesa agent carries (China caution and bandwidth, the divergence and constraint
+the report weighs most, Ch2 › Divergences; the caution China's behaviour moves, the
+bandwidth available and spent, the threats perceived, presence).
 """
 
 from __future__ import annotations
@@ -12,10 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sim.vocabulary import INDICES, PARAMS, TRACKS
-
-_CAUTION = PARAMS.index("china_caution")
-_BANDWIDTH = PARAMS.index("bandwidth")
+from sim.vocabulary import INDICES, TRACKS
 
 
 def _level(d: int, k: int) -> Callable[[Any], float]:
@@ -37,25 +35,12 @@ def model_reporters(model) -> dict[str, Callable[[Any], float]]:
     return out
 
 
-def _spent(agent) -> float:
-    """Bandwidth the actor gave its partners in the last turn (mean over runs)."""
-    hist = agent.model.history
-    if not hist or not len(agent.dyad_idx):
-        return 0.0
-    spent = hist[-1].spent[:, agent.dyad_idx, agent.side]  # (R, partners)
-    return float(spent.sum(axis=1).mean())
-
-
-AGENT_REPORTERS: dict[str, Callable[[Any], Any]] = {
-    "actor": lambda a: a.actor,
-    "china_caution": lambda a: float(a.model.params[:, a.index, _CAUTION].mean()),
-    "bandwidth": lambda a: float(a.model.params[:, a.index, _BANDWIDTH].mean()),
-    "bandwidth_spent": _spent,
-}
-
-
 def data_collector(model):
-    """A `mesa.DataCollector` with the reporters above."""
+    """A `mesa.DataCollector` with the model reporters above and, per actor, its name and
+    the state its agent carries (`sim.engine.mesa_model.STATE`)."""
     from mesa import DataCollector
 
-    return DataCollector(model_reporters=model_reporters(model), agent_reporters=AGENT_REPORTERS)
+    from sim.engine.mesa_model import STATE
+
+    agents = {"actor": "actor"} | {name: name for name in STATE}
+    return DataCollector(model_reporters=model_reporters(model), agent_reporters=agents)
