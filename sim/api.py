@@ -82,24 +82,12 @@ class RunResult:
 
     @cached_property
     def levels(self) -> pd.DataFrame:
-        """Tidy levels: one row per turn (0 = the start), dyad and track."""
-        import pandas as pd
+        """Tidy levels: one row per turn (0 = the start), dyad and track, with the columns
+        and types of a batch's levels (less `run`): turn an integer, date a string, dyad
+        and track categories in config order."""
+        from sim.research.tables import run_levels
 
-        from sim.vocabulary import TRACKS
-
-        s = self.model.setup
-        hist = self.model.level_history()[:, 0]  # (T+1, D, K)
-        T1, D, K = hist.shape
-        turn = np.repeat(np.arange(T1), D * K)
-        return pd.DataFrame(
-            {
-                "turn": turn,
-                "date": [s.date(int(t)) for t in turn],
-                "dyad": np.tile(np.repeat(np.array(s.dyads), K), T1),
-                "track": np.tile(np.array(TRACKS), T1 * D),
-                "level": hist.reshape(-1),
-            }
-        )
+        return run_levels(self.model.setup, self.model.level_history()[:, 0])
 
     @cached_property
     def events(self) -> pd.DataFrame:

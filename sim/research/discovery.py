@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import InputError
+from sim.research.extras import require
 from sim.research.sensitivity import parse_outcome
 
 DENSITY = 0.8
@@ -192,6 +193,9 @@ def discover(
     from sim.research.design import uncertainty_ranges
     from sim.research.folder import Results
     from sim.research.request import DEFAULT_CHUNK, BatchRequest
+
+    # PRIM and CART come from the research extra: missing, say so before any run
+    require("research", "ema_workbench", "sklearn", what="scenario discovery (PRIM, CART)")
 
     setup = build(scenario, overrides or [], turns)
     conds = parse_where(where, setup.dyads)

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -147,16 +148,46 @@ class ProcessExecutor:
             )
         else:
             ctx = mp.get_context("spawn")
-        pool = ctx.Pool(min(self.workers, len(tasks)), initializer=_init_worker, initargs=(work,))
-        try:
-            for chunk, n in pool.imap_unordered(_worker_task, tasks):
-                on_done(chunk, n)
-            pool.close()
-        except BaseException:
-            pool.terminate()  # stop at once: unfinished chunks leave only temporary files
-            raise
-        finally:
-            pool.join()
+        with _main_not_rerun():
+            n_proc = min(self.workers, len(tasks))
+            pool = ctx.Pool(n_proc, initializer=_init_worker, initargs=(work,))
+            try:
+                for chunk, n in pool.imap_unordered(_worker_task, tasks):
+                    on_done(chunk, n)
+                pool.close()
+            except BaseException:
+                pool.terminate()  # stop at once: unfinished chunks leave only temporary files
+                raise
+            finally:
+                pool.join()
+
+
+@contextmanager
+def _main_not_rerun() -> Iterator[None]:
+    """Start worker processes without running the `__main__` module again in each.
+
+    multiprocessing runs the main script (or module) in every new worker before its first
+    task. Ours need nothing from it (their functions live in this module), and running it
+    fails two ways: from standard input (`python - <<EOF`, a file named '<stdin>') each worker
+    dies at start and the pool restarts it without end; a script without the
+    `if __name__ == "__main__":` guard starts the batch again in every worker. So while the
+    pool lives, the main module shows no file and no module name, as in `python -c` or a
+    notebook, from which workers start cleanly."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved = {k: getattr(main, k) for k in ("__file__", "__spec__") if hasattr(main, k)}
+    try:
+        main.__spec__ = None
+        if "__file__" in saved:
+            del main.__file__
+        yield
+    finally:
+        for k, v in saved.items():
+            setattr(main, k, v)
 
 
 _WORKER_WORK: ChunkWork | None = None

@@ -74,7 +74,6 @@ class Results:
             img(fan_chart(lv, turns, dates, dyads, self.scenario), "levels over turns"),
         )
 
-
     @property
     def scenario(self) -> str:
         """The scenario's name."""
@@ -175,6 +174,9 @@ class Results:
     def polars(self, table: str = "levels"):
         """A polars LazyFrame (`pl.scan_parquet`; in a Hive folder the turn partition is
         read as an integer column)."""
+        from sim.research.extras import require
+
+        require("research", "polars", what="Results.polars()")
         import polars as pl
 
         from sim.research.tables import HIVE
@@ -190,6 +192,9 @@ class Results:
 
     def duckdb(self, table: str = "levels", connection=None):
         """A DuckDB relation over the table (lazy; `.df()`, `.pl()` or SQL on it)."""
+        from sim.research.extras import require
+
+        require("research", "duckdb", what="Results.duckdb()")
         import duckdb
 
         from sim.research.tables import HIVE

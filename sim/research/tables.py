@@ -360,6 +360,19 @@ def read_events(out: Path | str):
     return table.to_pandas()
 
 
+def run_levels(setup: Setup, history: np.ndarray):
+    """One run's levels (T+1, D, K) as a DataFrame (turn, date, dyad, track, level) with
+    the types a batch's levels read back with (`sim.run(...).levels`)."""
+    import pyarrow as pa
+
+    tidy = Tidy.__new__(Tidy)  # the columns only: no event texts
+    tidy.setup, tidy.layout = setup, LAYOUT
+    tidy.dates = [setup.date(t) for t in range(len(history))]
+    one = np.zeros(1, np.int64)
+    parts = [tidy.levels(lv[None], one, t) for t, lv in enumerate(history)]
+    return pa.concat_tables(parts).drop_columns(["run"]).to_pandas()
+
+
 def level_array(out: Path | str) -> np.ndarray:
     """Recorded levels as (runs, recorded turns, D, K) from the tidy parts."""
     df = read_levels(out)
