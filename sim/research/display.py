@@ -1,9 +1,10 @@
 """How results show themselves: matplotlib figures and compact HTML for notebooks.
 
-Every chart is drawn on its own `matplotlib.figure.Figure`: nothing here touches pyplot, its
-list of open figures or the backend, so a notebook's `plt.show()` and a script's own figures
-behave as before. A notebook shows a returned Figure by itself; `_repr_html_` of a result
-embeds a small PNG of its chart (base64) beside compact tables.
+Every chart is drawn on a `Chart`, a `matplotlib.figure.Figure` of its own: nothing here
+touches pyplot, its list of open figures or the backend, so a notebook's `plt.show()` and a
+script's own figures behave as before. A notebook shows a returned Chart as PNG by itself;
+`_repr_html_` of a result embeds a small PNG of its chart (base64) beside compact tables.
+Import this module only where a chart is drawn (it loads matplotlib).
 
 The charts: a fan chart of levels (median and 5–95% band per dyad and track over turns) for
 batches and runs; the paired difference over time with its intervals for a comparison; bars
@@ -20,6 +21,7 @@ from html import escape
 from typing import Any
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from sim.vocabulary import TRACKS
 
@@ -30,11 +32,18 @@ TRACK_COLORS = {"dialogue": "tab:blue", "exchange": "tab:green", "exercise": "ta
 INLINE_DPI = 55
 
 
-def figure(width: float, height: float):
-    """A new matplotlib Figure of its own (no pyplot state, no backend change)."""
-    from matplotlib.figure import Figure
+class Chart(Figure):
+    """A matplotlib Figure that shows itself in a notebook as PNG, whether or not pyplot
+    and its inline backend were ever loaded (a plain Figure made without pyplot shows as
+    text there)."""
 
-    return Figure(figsize=(width, height))
+    def _repr_png_(self) -> bytes:
+        return png_bytes(self)
+
+
+def figure(width: float, height: float) -> Chart:
+    """A new Figure of its own (no pyplot state, no backend change)."""
+    return Chart(figsize=(width, height))
 
 
 def png_bytes(fig, dpi: int = 100) -> bytes:

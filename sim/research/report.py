@@ -19,7 +19,6 @@ import numpy as np
 
 from sim.engine.results import EventKind
 from sim.errors import InputError
-from sim.research.display import figure
 from sim.research.pages import image, level_axis, render, table
 from sim.vocabulary import TRACKS
 
@@ -88,6 +87,8 @@ def _plain_schema(schema):
 
 def trajectory_chart(levels: np.ndarray, dyads: list[str], dates: list[str]):
     """Median and 5–95% band per dyad (rows) and track (columns) over the recorded turns."""
+    from sim.research.display import figure
+
     T = levels.shape[1]
     x = np.arange(T)
     q = np.quantile(levels, [0.05, 0.5, 0.95], axis=0)  # (3, T, D, K)
@@ -119,6 +120,8 @@ def trajectory_chart(levels: np.ndarray, dyads: list[str], dates: list[str]):
 
 def final_chart(final: np.ndarray, dyads: list[str]):
     """Distribution of final levels: one box per dyad, per track."""
+    from sim.research.display import figure
+
     fig = figure(11, 3.2)
     axes = fig.subplots(1, len(TRACKS), sharey=True, squeeze=False)
     for k, tr in enumerate(TRACKS):
@@ -153,6 +156,8 @@ def response_chart(final: np.ndarray, dyads: list[str], params: dict[str, np.nda
     """One row per parameter, one column per track: the final level's mean (line) and 90%
     band (shaded) against the parameter's value, one colour per dyad."""
     from matplotlib import rcParams
+
+    from sim.research.display import figure
 
     names = list(params)
     fig = figure(11, 2.6 * len(names) + 0.6)

@@ -35,7 +35,9 @@ def _shows_itself(result, kind: str, most: int = 600) -> str:
     assert ".plot()" in text
     html = result._repr_html_()
     assert "<table>" in html and 'src="data:image/png;base64,' in html
-    assert isinstance(result.plot(), Figure)
+    fig = result.plot()
+    assert isinstance(fig, Figure)
+    assert fig._repr_png_().startswith(b"\x89PNG")  # a notebook shows it without pyplot
     return html
 
 
