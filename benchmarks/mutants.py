@@ -381,6 +381,18 @@ MUTATIONS: tuple[Mutation, ...] = (
         "will = 1.0",
     ),
     Mutation(
+        "urgency proportional to the drivers (no urgency_power)",
+        "sim/engine/model.py",
+        '* (1.0 + side[..., None]) ** rr["agreements.urgency_power"][..., None]',
+        "* (1.0 + side[..., None])",
+    ),
+    Mutation(
+        "a withheld consensus never lapses",
+        "sim/engine/actors.py",
+        "held = np.maximum(np.minimum(target, np.minimum(own, level)) - lapse, 0.0)",
+        "held = np.minimum(target, np.minimum(own, level))",
+    ),
+    Mutation(
         "only the keener side's pressure counts",
         "sim/engine/model.py",
         "pressure = np.maximum(side_press, 0.0).mean(axis=2)",
@@ -401,8 +413,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "a withheld consensus only blocks growth",
         "sim/engine/actors.py",
-        "held = np.minimum(target, np.minimum(own, level))",
-        "held = np.minimum(target, level)",
+        "held = np.maximum(np.minimum(target, np.minimum(own, level)) - lapse, 0.0)",
+        "held = np.maximum(np.minimum(target, level) - lapse, 0.0)",
     ),
     Mutation(
         "members' stances ignored",

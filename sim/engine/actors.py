@@ -372,7 +372,8 @@ class ConsensusAlliance(SovereignState):
     a consensus draw succeeds, every turn. Without consensus the alliance cannot be pulled
     past its own offer nor grow: the agreed level is held at the lower of its offer and the
     current level, so a withheld consensus caps and erodes (Ch7 › Temper Expectations: NAC
-    approval, classified exercise information). The chance is
+    approval, classified exercise information); what is not approved again lapses by
+    `constraints.consensus_erosion` times the track's visibility. The chance is
     (1 − consensus_friction · visibility), the alliance-wide friction, times
     (1 − objection_m · frame) for each member m the model plays, where the objection is
     member_veto · caution_m · visibility plus the member's own stance on that kind of
@@ -388,7 +389,10 @@ class ConsensusAlliance(SovereignState):
         chance = consensus_chance(snap, per, self.index, self.model.setup.members)
         passed = snap.consent < chance
         level = snap.levels[:, self.dyad_idx, :]
-        held = np.minimum(target, np.minimum(own, level))
+        # what is not approved again lapses: the more visible the track, the faster
+        vis = snap.track["visibility"].reshape(-1, 1, level.shape[2])
+        lapse = snap.rules["constraints.consensus_erosion"][:, None, None] * vis
+        held = np.maximum(np.minimum(target, np.minimum(own, level)) - lapse, 0.0)
         return np.where(passed[:, None, :], target, held)
 
 

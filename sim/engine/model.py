@@ -460,7 +460,7 @@ class Ensemble:
         urgency = (
             rr["agreements.urgency_base"][..., None]
             * strength
-            * (1.0 + side[..., None])
+            * (1.0 + side[..., None]) ** rr["agreements.urgency_power"][..., None]
             * (1.0 + rr["moves.agreement_push"][..., None] * on[:, :, None, :])
         )  # (R, D, 2, E)
         joint = np.sqrt(urgency[:, :, 0] * urgency[:, :, 1])  # (R, D, E)

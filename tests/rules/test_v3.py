@@ -116,6 +116,24 @@ def test_conclusion_is_rare_in_a_hostile_era_and_likely_when_drivers_line_up():
     assert signed(free, "JPN-DEU", "isa") > 0.8 > signed(base, "JPN-DEU", "isa")
 
 
+def test_the_chance_rises_steeply_as_the_drivers_line_up():
+    """Each side's urgency grows as (1 + drivers)^urgency_power: with power 2, a stronger
+    pull of the China threat raises the urgency of the RAA talks twice as much (in logs) as
+    with a chance merely proportional to the drivers."""
+
+    def log_ratio(power):
+        p = [f"MODEL.agreements.urgency_power={power}"]
+        hi = Ensemble(build("baseline", p + ["MODEL.agreements.threat_drive=1.0"]), seed=1, runs=8)
+        lo = Ensemble(build("baseline", p + ["MODEL.agreements.threat_drive=0.2"]), seed=1, runs=8)
+        hi.run(1), lo.run(1)
+        d, e = lo.setup.dyads.index("JPN-GBR"), ENABLERS.index("raa")
+        return np.log(hi.urgency[:, d, e] / lo.urgency[:, d, e])
+
+    one, two = log_ratio(1.0), log_ratio(2.0)
+    assert np.all(one > 0.05)
+    assert np.allclose(two, 2 * one)
+
+
 def test_a_partner_present_in_the_region_brings_urgency_to_talks():
     tilt = ["GBR.presence_appetite=0.9"]
     a = Ensemble(build("baseline", tilt), seed=1, runs=40).run(12)
