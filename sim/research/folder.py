@@ -50,9 +50,15 @@ class Results:
         )
 
     def _shown(self):
+        from sim.errors import InputError
         from sim.research.display import level_array
 
-        return level_array(self.levels(filters=[("run", "<", self.SHOWN_RUNS)]))
+        df = self.levels(filters=[("run", "<", self.SHOWN_RUNS)])
+        if df.empty:
+            raise InputError(
+                str(self.path), "levels", "no finished runs yet; run the same batch to finish it"
+            )
+        return level_array(df)
 
     def plot(self):
         """A fan chart: median and 5–95% band of every dyad's tracks over the recorded turns
@@ -63,9 +69,13 @@ class Results:
         return fan_chart(lv, turns, dates, dyads, f"{self.scenario}, {lv.shape[1]} runs")
 
     def _repr_html_(self) -> str:
+        from sim.errors import InputError
         from sim.research.display import card, fan_chart, final_table, img
 
-        lv, turns, dates, dyads = self._shown()
+        try:
+            lv, turns, dates, dyads = self._shown()
+        except InputError as exc:
+            return card(f"Batch of {self.scenario}", [f"{self.runs} runs", str(exc)])
         shown = "" if lv.shape[1] == self.runs else f" (the first {lv.shape[1]} shown)"
         return card(
             f"Batch of {self.scenario}: levels at {dates[-1]}, median [5%, 95%] over runs",
