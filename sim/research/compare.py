@@ -84,40 +84,14 @@ class Comparison:
         return difference_chart(self.summary())
 
     def __repr__(self) -> str:
-        from sim.research.display import short_repr
+        from sim.research.display import comparison_repr
 
-        s = self.summary()
-        T1, R, D, K = self.base.shape
-        marked = sum(r["marked"] for r in s["final"])
-        return short_repr(
-            f"Comparison: {s['sides']['counterfactual']} against {s['sides']['baseline']}",
-            [
-                f"{R} paired runs, seed {self.seed}, {T1 - 1} turns, {D} dyads x {K} tracks"
-                + (f", {self.points} parameter points" if self.points else ""),
-                f"{marked} of {D * K} final differences marked (interval excludes zero and "
-                f"at least {MATERIAL} levels)",
-                ".final() or .differences() for the tables, .plot() for the chart",
-            ],
-        )
+        return comparison_repr(self.summary())
 
     def _repr_html_(self) -> str:
-        from sim.research.display import card, html_table, img
+        from sim.research.display import comparison_html
 
-        s = self.summary()
-        rows = [r | {"mark": mark(r)} for r in s["final"]]
-        cols = ["dyad", "track", "baseline", "counterfactual", "difference", "mark", "low", "high"]
-        if self.ubase is not None:
-            cols += ["param_low", "param_high"]
-        return card(
-            f"Comparison at {s['over_time'][-1]['date']}: counterfactual minus baseline",
-            [
-                f"baseline: {s['sides']['baseline']}; "
-                f"counterfactual: {s['sides']['counterfactual']}",
-                f"{self.runs} paired runs, seed {self.seed}; " + legend(s),
-            ],
-            [html_table(rows, cols, {"mark": "s"})],
-            img(self.plot(), "differences over time"),
-        )
+        return comparison_html(self.summary(), self.plot())
 
     def chart(self, path: str | None = None):
         """The chart of differences over time; written as PNG or SVG when `path` is given
@@ -268,13 +242,6 @@ def differences(summary: dict[str, Any]):
     import pandas as pd
 
     return pd.DataFrame(summary["over_time"])
-
-
-def difference_chart(summary: dict[str, Any]):
-    """Counterfactual minus baseline over time with its intervals (sim/research/display.py)."""
-    from sim.research.display import difference_chart as draw
-
-    return draw(summary)
 
 
 def bootstrap_interval(

@@ -257,6 +257,44 @@ def difference_chart(summary: dict[str, Any]):
     return fig
 
 
+def comparison_repr(summary: dict[str, Any]) -> str:
+    """A comparison in a few lines: its sides, sizes, marks and how to see more."""
+    final, sides = summary["final"], summary["sides"]
+    turns = len(summary["over_time"]) // len(final) - 1
+    unc = summary.get("uncertainty")
+    return short_repr(
+        f"Comparison: {sides['counterfactual']} against {sides['baseline']}",
+        [
+            f"{summary['runs']} paired runs, seed {summary['seed']}, {turns} turns, "
+            f"{len(final)} dyad-tracks" + (f", {unc['points']} parameter points" if unc else ""),
+            f"{sum(r['marked'] for r in final)} of {len(final)} final differences marked "
+            f"(interval excludes zero and at least {summary['material']} levels)",
+            ".final() or .differences() for the tables, .plot() for the chart",
+        ],
+    )
+
+
+def comparison_html(summary: dict[str, Any], fig) -> str:
+    """A comparison as HTML: its sides in words, the final differences with their marks and
+    both intervals, and the chart of differences over time."""
+    from sim.research.compare import legend, mark
+
+    rows = [r | {"mark": mark(r)} for r in summary["final"]]
+    cols = ["dyad", "track", "baseline", "counterfactual", "difference", "mark", "low", "high"]
+    if "uncertainty" in summary:
+        cols += ["param_low", "param_high"]
+    sides = summary["sides"]
+    return card(
+        f"Comparison at {summary['over_time'][-1]['date']}: counterfactual minus baseline",
+        [
+            f"baseline: {sides['baseline']}; counterfactual: {sides['counterfactual']}",
+            f"{summary['runs']} paired runs, seed {summary['seed']}; {legend(summary)}",
+        ],
+        [html_table(rows, cols, {"mark": "s"})],
+        img(fig, "differences over time"),
+    )
+
+
 # --------------------------------------------------------------------------- sensitivity
 def indices_chart(result: dict[str, Any]):
     """Bars of the Sobol indices (S1 and ST) or Morris mu* with their 95% confidence

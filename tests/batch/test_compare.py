@@ -208,7 +208,7 @@ def test_comparison_shows_itself_briefly():
     text = repr(c)
     assert len(text) < 600 and len(text.splitlines()) <= 5, text
     assert text.startswith("Comparison: scenario 'baseline' with DEU.china_caution = 0.1")
-    assert "20 paired runs" in text and ".plot()" in text
+    assert "20 paired runs" in text and "6 turns" in text and ".plot()" in text
     html = c._repr_html_()
     assert "<table>" in html and "data:image/png;base64," in html
     assert "counterfactual: scenario &#x27;baseline&#x27; with DEU.china_caution" in html
