@@ -92,13 +92,11 @@ class RunResult:
     @cached_property
     def events(self) -> pd.DataFrame:
         """Chronological events (shocks, negotiations, agreements, activities), as in
-        `wargame run --json`."""
-        import pandas as pd
+        `wargame run --json`, with the columns and types of a batch's events (less `run`):
+        turn, date, kind, dyad, track, enabler, id, text."""
+        from sim.research.tables import run_events
 
-        from sim.engine.results import run_events
-
-        cols = ["turn", "date", "kind", "dyad", "track", "enabler", "id", "actor", "text"]
-        return pd.DataFrame(run_events(self.model), columns=cols)
+        return run_events(self.model)
 
     @property
     def final(self) -> pd.DataFrame:

@@ -373,6 +373,14 @@ def run_levels(setup: Setup, history: np.ndarray):
     return pa.concat_tables(parts).drop_columns(["run"]).to_pandas()
 
 
+def run_events(model):
+    """The events of a one-run model as a DataFrame with the columns and types of a batch's
+    events (less `run`; `sim.run(...).events`), in the order of
+    sim.engine.results.run_events."""
+    table = Tidy(model.setup).events(model, np.zeros(1, np.int64))
+    return table.drop_columns(["run"]).to_pandas()
+
+
 def level_array(out: Path | str) -> np.ndarray:
     """Recorded levels as (runs, recorded turns, D, K) from the tidy parts."""
     df = read_levels(out)

@@ -81,11 +81,16 @@ def test_a_filter_on_turn_reads_one_row_group_per_part(batch):
 
 
 def test_run_and_batch_frames_have_the_same_columns_and_types(batch):
-    one = sim.run("baseline", seed=ARGS["seed"], turns=TURNS).levels
-    lv = sim.open_results(batch).levels(filters=[("run", "==", 0)]).drop(columns="run")
-    assert list(one.columns) == list(lv.columns)
-    assert one.dtypes.equals(lv.dtypes)
-    pd.testing.assert_frame_equal(one, lv)  # run 0 of a batch is the run of its seed
+    game, res = sim.run("baseline", seed=ARGS["seed"], turns=TURNS), sim.open_results(batch)
+    lv = res.levels(filters=[("run", "==", 0)]).drop(columns="run")
+    assert list(game.levels.columns) == list(lv.columns)
+    assert game.levels.dtypes.equals(lv.dtypes)
+    pd.testing.assert_frame_equal(game.levels, lv)  # run 0 of a batch is the run of its seed
+    ev = res.events()
+    ev = ev[ev["run"] == 0].drop(columns="run").reset_index(drop=True)
+    assert list(game.events.columns) == list(ev.columns) and len(ev) > 0
+    assert game.events.dtypes.equals(ev.dtypes)
+    pd.testing.assert_frame_equal(game.events, ev)
 
 
 def test_a_table_not_recorded_names_the_record_and_tables_to_use(tmp_path):
