@@ -371,8 +371,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "pressure on a cap does not accumulate",
         "sim/engine/model.py",
-        'self.pressure * (1 - rr["agreements.pressure_decay"]) + np.maximum(pressure, 0.0),',
-        "np.maximum(pressure, 0.0) * 0.0,",
+        'open_, self.pressure * (1 - rr["agreements.pressure_decay"]) + pressure, 0.0',
+        "open_, pressure, 0.0",
     ),
     Mutation(
         "pressure does not wear blockers down",
@@ -395,8 +395,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "only the keener side's pressure counts",
         "sim/engine/model.py",
-        "pressure = np.maximum(side_press, 0.0).mean(axis=2)",
-        "pressure = np.maximum(side_press, 0.0).max(axis=2)",
+        "pressure = 0.5 * (pos[:, :, 0] + pos[:, :, 1])",
+        "pressure = np.maximum(pos[:, :, 0], pos[:, :, 1])",
     ),
     Mutation(
         "a tilt brings no urgency",

@@ -427,12 +427,11 @@ class Ensemble:
         # the pair's pressure: both sides' wishes above the cap count, the keener side's as
         # much as the reluctant one's (a lukewarm partner still lowers the chance that talks
         # conclude, through its urgency below)
-        pressure = np.maximum(side_press, 0.0).mean(axis=2)
+        pos = np.maximum(side_press, 0.0)
+        pressure = 0.5 * (pos[:, :, 0] + pos[:, :, 1])
         open_ = self.applicable & ~self.signed
         self.pressure = np.where(
-            open_,
-            self.pressure * (1 - rr["agreements.pressure_decay"]) + np.maximum(pressure, 0.0),
-            0.0,
+            open_, self.pressure * (1 - rr["agreements.pressure_decay"]) + pressure, 0.0
         )
         press = (pressure > rr["agreements.press_margin"]) & open_
         self.pressing = np.where(press, self.pressing + 1, np.maximum(self.pressing - 1, 0))
@@ -444,9 +443,7 @@ class Ensemble:
         self.negotiating |= start
 
         on = snap.moves_on[:, None, None] * pushed  # (R, D, E)
-        strength = np.minimum(
-            1.0, np.maximum(side_press, 0) / rr["agreements.pressure_scale"][..., None, :]
-        )
+        strength = np.minimum(1.0, pos / rr["agreements.pressure_scale"][..., None, :])
         strength = np.maximum(strength, rr["agreements.open_strength"][..., None, :])
         threat = perception.china[:, s.pairs]  # (R, D, 2)
         indo = s.indo[s.pairs]  # (D, 2)
