@@ -6,8 +6,8 @@ most of a short command's start-up, so the command line, batches and the game dr
 
 - `WargameModel("baseline", rng=7)`; keyword parameters named 'ACTOR.param' or
   'MODEL.x.name' are overrides, like `--set`, and a world index by name
-  (`us_engagement=0.7`) sets where that index starts and the mean it returns to, so
-  `mesa.batch_run(WargameModel, parameters={"scenario": "baseline",
+  (`us_engagement=0.7`) sets where that index starts, moving the mean it returns to by as
+  much, so `mesa.batch_run(WargameModel, parameters={"scenario": "baseline",
   "DEU.china_caution": [0.1, 0.7]}, rng=[1, 2])` sweeps them;
 - `step()` is one turn (Mesa's wrapped step, counting `steps`); `running` turns False at
   the scenario's last turn, where Mesa's schedule stops: `run_model()` ends there, and a
@@ -283,7 +283,8 @@ def _mesa_arguments(scenario, seed, rng, overrides, turns, params):
 
 
 def _with_world(setup: Setup, world: dict[str, float]) -> Setup:
-    """`setup` with each named world index starting at, and returning to, its value."""
+    """`setup` with each named world index starting at its value, the mean it returns to
+    moved by as much (the scenario's own start leaves the scenario as it is)."""
     if not world:
         return setup
     start, mean = setup.world_initial.copy(), setup.world_mean.copy()
@@ -294,7 +295,9 @@ def _with_world(setup: Setup, world: dict[str, float]) -> Setup:
             value = float("nan")
         if not 0.0 <= value <= 1.0:
             raise InputError(name, "", f"'{raw}' is not a world index value; allowed: 0 to 1")
-        start[INDICES.index(name)] = mean[INDICES.index(name)] = value
+        i = INDICES.index(name)
+        mean[i] = min(max(mean[i] + value - start[i], 0.0), 1.0)
+        start[i] = value
     return dataclasses.replace(setup, world_initial=start, world_mean=mean)
 
 

@@ -123,8 +123,15 @@ def test_running_turns_false_at_the_last_turn_and_then_nothing_is_played():
 
 
 def test_world_indices_by_name_and_their_errors():
+    base = build("baseline")
+    i = 3  # us_engagement
     m = sim.WargameModel("baseline", rng=1, turns=2, us_engagement=0.75)
-    assert m.world.values[0, 3] == 0.75 and m.world.mean[0, 3] == 0.75
+    assert m.world.values[0, i] == 0.75  # starts there; the mean it returns to moves as much
+    assert m.world.mean[0, i] == pytest.approx(base.world_mean[i] + 0.75 - base.world_initial[i])
+    # the scenario's own start leaves it as it is
+    same = sim.WargameModel("baseline", rng=1, turns=6, us_engagement=base.world_initial[i])
+    plain = sim.WargameModel("baseline", rng=1, turns=6)
+    assert np.array_equal(same.run().level_history(), plain.run().level_history())
     assert m.scenario.us_engagement == 0.75
     with pytest.raises(InputError, match="us_engagement: '1.5' .*allowed: 0 to 1"):
         sim.WargameModel("baseline", rng=1, us_engagement=1.5)
