@@ -106,7 +106,7 @@ def track_figure(model: WargameModel) -> Figure:
         ax.set_xticks(ticks, [s.date(t) for t in ticks], rotation=45, fontsize=8)
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("level (0–5)")
-    axes[-1].legend(fontsize=8, loc="upper left")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper", fontsize=8)
     return fig
 
 
