@@ -152,7 +152,9 @@ class ProcessExecutor:
             n_proc = min(self.workers, len(tasks))
             pool = ctx.Pool(n_proc, initializer=_init_worker, initargs=(work,))
             try:
-                for chunk, n in pool.imap_unordered(_worker_task, tasks):
+                results = pool.imap_unordered(_worker_task, tasks)
+                for _ in tasks:
+                    chunk, n = _next_result(results, pool, n_proc)
                     on_done(chunk, n)
                 pool.close()
             except BaseException:
@@ -160,6 +162,31 @@ class ProcessExecutor:
                 raise
             finally:
                 pool.join()
+
+
+def _next_result(results, pool, n_proc: int) -> tuple[int, int]:
+    """The next finished chunk; InputError as soon as a worker process has died.
+
+    multiprocessing's pool replaces a dead worker and loses the chunk it held: left alone, a
+    worker that dies at start is restarted without end, one killed later (out of memory)
+    leaves the batch waiting for ever. The pool's processes are looked at twice a second:
+    a process beyond the `n_proc` first ones means one died."""
+    import multiprocessing as mp
+
+    seen: set[int] = set()
+    while True:
+        try:
+            return results.next(timeout=0.5)
+        except mp.TimeoutError:
+            seen |= {proc.pid for proc in pool._pool}  # noqa: SLF001 - no public view of them
+            if len(seen) > n_proc:
+                raise InputError(
+                    "--workers",
+                    str(n_proc),
+                    "a worker process died (killed, out of memory or failing at start); the "
+                    "finished chunks are kept: rerun the same command to resume, with fewer "
+                    "--workers (workers=), 1 if they die at start",
+                ) from None
 
 
 @contextmanager

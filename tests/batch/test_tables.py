@@ -193,6 +193,40 @@ def test_workers_start_from_any_entry_point(tmp_path, how):
     assert r.stdout.strip() == f"rows {20 * 4 * 12} []" and "Traceback" not in r.stderr
 
 
+class DiesAtStart:
+    """Work whose unpickling ends the worker process (as a worker failing at start)."""
+
+    def __reduce__(self):
+        import os
+
+        return (os._exit, (3,))
+
+
+def test_a_worker_that_dies_stops_the_batch_at_once():
+    """The pool restarted a worker that died at start without end (and lost the chunk of
+    one that died later, waiting for ever): now one line says what to do."""
+    import threading
+
+    from sim.research.executors import ChunkTask, ProcessExecutor
+
+    tasks = [ChunkTask(i, i, i + 1, {}, np.array([i])) for i in range(2)]
+    raised: list[BaseException] = []
+
+    def batch() -> None:
+        try:
+            ProcessExecutor(2).map_chunks(DiesAtStart(), tasks, lambda chunk, runs: None)
+        except BaseException as exc:  # noqa: BLE001 - checked below
+            raised.append(exc)
+
+    worker = threading.Thread(target=batch, daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive(), "the batch is still restarting its workers"
+    assert len(raised) == 1 and isinstance(raised[0], InputError)
+    msg = str(raised[0])
+    assert "a worker process died" in msg and "rerun the same command" in msg and "\n" not in msg
+
+
 # --------------------------------------------------------------------------- extras
 def test_discover_without_the_research_extra_fails_before_any_run(tmp_path, wargame, monkeypatch):
     monkeypatch.setitem(sys.modules, "sklearn", None)  # as if not installed
