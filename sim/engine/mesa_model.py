@@ -102,9 +102,9 @@ class StateAgent(SovereignState, mesa.Agent):
             "it out with a scenario without its dyads"
         )
 
-    def observe(self, snap, perception) -> None:
-        """Bring the attributes of `STATE` up to date from the model and the snapshot and
-        perception of the turn just decided."""
+    def observe(self, available: np.ndarray, perception) -> None:
+        """Bring the attributes of `STATE` up to date from the model, the bandwidth every
+        actor had (R, A) and the perception of the turn just decided."""
         m, a = self.model, self.index
         spent = 0.0
         if m.history and len(self.dyad_idx):
@@ -113,7 +113,7 @@ class StateAgent(SovereignState, mesa.Agent):
             "china_caution": m.params[:, a, PI["china_caution"]].mean(),
             "caution": m.caution[:, a].mean(),
             "bandwidth": m.params[:, a, PI["bandwidth"]].mean(),
-            "bandwidth_available": effective_bandwidth(snap)[:, a].mean(),
+            "bandwidth_available": available[:, a].mean(),
             "bandwidth_spent": spent,
             "china_threat": perception.china[:, a].mean(),
             "russia_threat": perception.russia[:, a].mean(),
@@ -218,8 +218,9 @@ class WargameModel(Ensemble, mesa.Model):
         return out
 
     def _observe(self, snap, perception) -> None:
+        available = effective_bandwidth(snap)
         for agent in self.actors:
-            agent.observe(snap, perception)
+            agent.observe(available, perception)
 
     @property
     def running(self) -> bool:
