@@ -82,7 +82,7 @@ def test_the_launcher_asks_solara_for_loopback_and_the_scenario(monkeypatch):
 
     monkeypatch.setattr(cli, "main", fake_main)
     monkeypatch.setenv("HOST", "0.0.0.0")
-    monkeypatch.delenv(SCENARIO_ENV, raising=False)
+    monkeypatch.setenv(SCENARIO_ENV, "")  # restored after the test: main() sets it
     assert main(["china-coercion", "--port", "9999"]) == 0
     args = seen["args"]
     assert args[:2] == ["run", "sim.viz.page"] and seen["scenario"] == "china-coercion"

@@ -16,7 +16,8 @@ import solara  # noqa: E402
 from solara.widgets import GridLayout  # noqa: E402
 
 import sim  # noqa: E402
-from sim.viz.page import page  # noqa: E402
+from sim.viz import SCENARIO_ENV  # noqa: E402
+from sim.viz.page import Page, page  # noqa: E402
 
 TURNS = 4
 CELL = re.compile(r'title="([A-Z]+-[A-Z]+) (\w+)">([0-9.]+)</td>')
@@ -96,3 +97,19 @@ def test_the_model_page_steps_plays_and_resets_with_its_sliders():
     shown, expected = _matrix(_views(rc)[0], ref)
     assert shown == expected
     assert np.isfinite([float(x) for x in shown]).all()
+
+
+def test_the_served_page_plays_the_scenario_it_is_given(monkeypatch):
+    monkeypatch.setenv(SCENARIO_ENV, "china-coercion")
+
+    @solara.component
+    def App():
+        with solara.AppLayout():
+            Page()
+
+    _, rc = solara.render(App(), handle_error=False)
+    matrix = _views(rc)[0]
+    assert "china-coercion: turn 0 of " in matrix
+    ref = sim.WargameModel("china-coercion", rng=0)
+    shown, expected = _matrix(matrix, ref)
+    assert shown == expected
