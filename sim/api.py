@@ -233,8 +233,9 @@ def batch(
 
     `sample` is grid, lhs, sobol or morris over `params` (their config ranges); `sweeps`
     are 'ACTOR.param=LO:HI:STEPS'; `record` is final, yearly or all; `tables` a subset of
-    ("levels", "events"). Local workers (default: all cores) start from a fork server, so
-    a script calling this needs the `if __name__ == "__main__":` guard.
+    ("levels", "events"). Local workers (default: all cores) start from a fork server
+    without running `__main__` again: a script, `python -c`, standard input or a notebook
+    can call this, with or without the `if __name__ == "__main__":` guard.
 
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "lhs"
