@@ -46,7 +46,7 @@ class Command:
         return self.shown_as or " / ".join(KEY_NAMES.get(k, k) for k in self.keys.split(","))
 
 
-#: The dashboard of a local game (tui/screens/dashboard.py).
+#: The dashboard of a local game (tui/screens/dashboard.py), in the footer's order.
 DASHBOARD = (
     Command(
         "n,space",
@@ -56,6 +56,17 @@ DASHBOARD = (
         "Next turn",
     ),
     Command("r", "run", "Run/pause", "run / pause", "Run / pause"),
+    # help and quit come early: the footer shows the table's keys in order, and at 80
+    # columns only the first few fit
+    Command("question_mark", "help", "Help", "this help", "Help"),
+    Command("q", "app.quit", "Quit", "quit"),
+    Command(
+        "v",
+        "switch_panel",
+        "Log/Inspector",
+        "show the story log or the actor inspector (a small terminal shows one at a time)",
+        "Story log / inspector",
+    ),
     Command(
         "b", "back", "Back", "back one turn (replays the game from the start)", "Back one turn"
     ),
@@ -88,8 +99,6 @@ DASHBOARD = (
         "e", "export", "Report", "export the after-action report (HTML + Markdown)", "Export report"
     ),
     Command("ctrl+p", "", "", "command palette", bound=False),
-    Command("question_mark", "help", "Help", "this help", "Help"),
-    Command("q", "app.quit", "Quit", "quit"),
 )
 
 

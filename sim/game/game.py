@@ -162,13 +162,15 @@ class Game:
         return tuple(self.setup.dyads)
 
     def actors(self) -> tuple[str, ...]:
-        """The negotiating actors, in the order of the engine's actor axis."""
-        return tuple(AGENT_ACTORS)
+        """The negotiating actors, in the order of the engine's actor axis (the config's:
+        a scenario may add one, as australia-joins adds AUS)."""
+        return tuple(self.setup.config.agents)
 
     def partners(self, actor: str) -> list[str]:
         """The actors `actor` has a dyad with, in dyad order."""
-        a = AGENT_ACTORS.index(actor)
-        return [AGENT_ACTORS[int(y if x == a else x)] for x, y in self.setup.pairs if a in (x, y)]
+        agents = self.actors()
+        a = agents.index(actor)
+        return [agents[int(y if x == a else x)] for x, y in self.setup.pairs if a in (x, y)]
 
     def branches(self) -> tuple[Branch, ...]:
         """The lines of play: the main game, then the what-if branch if one was forked."""
@@ -205,19 +207,20 @@ class Game:
 
     def params(self, actor: str, branch: str | None = None) -> dict[str, float]:
         """The actor's parameters now (after shocks and what-if settings)."""
-        vals = self._line(branch).params[0, AGENT_ACTORS.index(actor)]
+        vals = self._line(branch).params[0, self.actors().index(actor)]
         return {p: float(vals[i]) for i, p in enumerate(PARAMS)}
 
     def spent(self, actor: str, branch: str | None = None) -> dict[str, float]:
         """Bandwidth the actor gave each partner in the last turn (0 before the first)."""
         m = self._line(branch)
-        a = AGENT_ACTORS.index(actor)
+        agents = self.actors()
+        a = agents.index(actor)
         rec = m.history[-1] if m.history else None
         out = {}
         for d, (x, y) in enumerate(self.setup.pairs):
             if a in (x, y):
                 side = 0 if x == a else 1
-                out[AGENT_ACTORS[int(y if side == 0 else x)]] = (
+                out[agents[int(y if side == 0 else x)]] = (
                     float(rec.spent[0, d, side]) if rec is not None else 0.0
                 )
         return out

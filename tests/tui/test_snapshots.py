@@ -1,7 +1,10 @@
 """SVG snapshots of the main screens at 160x50, baseline, seed 1 (after the state checks of
-test_keys.py). Update with --snapshot-update only after looking at the diff."""
+test_keys.py and test_small_screen.py), and of the dashboard at 80x24 and 120x36. Update with
+--snapshot-update only after looking at the diff."""
 
 from __future__ import annotations
+
+import pytest
 
 from tests.tui.conftest import SIZE, make_app, settle, wait_for
 
@@ -22,6 +25,29 @@ def test_dashboard(snap_compare):
         await settle(pilot, pilot.app)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+def test_dashboard_size(snap_compare, size):
+    async def run_before(pilot):
+        await _turns(pilot, 4)
+        await pilot.press("down", "right")
+        await settle(pilot, pilot.app)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize(
+    "keys", [("v",), ("w", *"DEU.china_caution=0.05", "enter")], ids=["inspector", "what-if"]
+)
+def test_small_dashboard(snap_compare, keys):
+    async def run_before(pilot):
+        await _turns(pilot, 2)
+        await pilot.press(*keys)
+        await settle(pilot, pilot.app)
+        await _turns(pilot, 2)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
 
 
 def test_what_if_side_by_side(snap_compare):

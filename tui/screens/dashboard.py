@@ -1,5 +1,9 @@
 """The dashboard: matrix, chart, event log and inspector, and every key of a game.
 
+Responsive (app.tcss): the screen gets the class -narrow below 100 columns and -short below 32
+rows; then the story log and the inspector share one panel (`v` switches, `a` shows the
+inspector) and a what-if branch's matrix takes the chart's place.
+
 Turns are played in a thread worker that posts `Dashboard.TurnPlayed` back; the screen then
 redraws. With human seats, `n` first walks the teams through their move forms (hot seat),
 then all moves resolve together in one turn.
@@ -15,6 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from sim.engine.moves import Move
@@ -22,7 +27,7 @@ from sim.errors import InputError
 from sim.files import target_concerns
 from sim.game.game import Game
 from sim.inputs.schema import Shock
-from sim.vocabulary import AGENT_ACTORS, TRACKS, anchor
+from sim.vocabulary import TRACKS, anchor
 from tui.keymap import DASHBOARD, bindings
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.file_prompt import FilePrompt
@@ -40,12 +45,18 @@ from tui.widgets.track_chart import TrackChart
 RUN_INTERVAL = 0.4  # seconds between turns when running
 #: Actions refused while a turn or a report is being computed (`Dashboard.check_action`).
 WHILE_BUSY = frozenset({"next_turn", "back", "inject", "what_if", "save", "load", "export"})
+#: Below this many columns or rows, the log and the inspector share one panel (app.tcss).
+NARROW, SHORT = 100, 32
+#: Seconds a computation runs before the footer dims the refused keys.
+DIM_AFTER = 0.25
 
 
 class Dashboard(Screen):
     """One game on screen."""
 
     BINDINGS = bindings(DASHBOARD)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT, "-tall")]
 
     class TurnPlayed(Message):
         """A turn was played (or failed with `error`)."""
@@ -68,6 +79,8 @@ class Dashboard(Screen):
         self.actor = 0
         self.running = False
         self._busy = False
+        self._dim_timer: Timer | None = None
+        self._dimmed = False  # the footer shows the WHILE_BUSY keys dimmed
         self.n_custom = 0
 
     @property
@@ -77,13 +90,42 @@ class Dashboard(Screen):
 
     @busy.setter
     def busy(self, value: bool) -> None:
+        """The footer dims the refused keys only once a computation has lasted DIM_AFTER:
+        rebuilding the footer twice for every quick turn took the main thread away from the
+        turn's worker (about 30 ms of a turn)."""
         self._busy = value
-        self.refresh_bindings()  # the footer dims the refused keys while busy
+        if value:
+            if self._dim_timer is None:
+                self._dim_timer = self.set_timer(DIM_AFTER, self._dim_refused)
+        else:
+            if self._dim_timer is not None:
+                self._dim_timer.stop()
+                self._dim_timer = None
+            if self._dimmed:
+                self._dimmed = False
+                self.refresh_bindings()
+
+    def _dim_refused(self) -> None:
+        self._dim_timer = None
+        if self._busy:
+            self._dimmed = True
+            self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Refuse the WHILE_BUSY actions while busy (None: the footer shows them dimmed);
         keys, the palette and `run_action` all pass through here."""
+        if action == "switch_panel":
+            return self.compact  # hidden from the footer while both panels show
         return None if self._busy and action in WHILE_BUSY else True
+
+    @property
+    def compact(self) -> bool:
+        """The log and the inspector share one panel (a terminal under NARROW x SHORT)."""
+        return self.has_class("-narrow") or self.has_class("-short")
+
+    def on_resize(self) -> None:
+        self.refresh_bindings()  # `v` shows in the footer only when compact
+        self._label_panels()
 
     def compose(self) -> ComposeResult:
         dyads = self.game.dyads()
@@ -106,7 +148,7 @@ class Dashboard(Screen):
 
     def on_mount(self) -> None:
         self.timer = self.set_interval(RUN_INTERVAL, self._tick, pause=True)
-        self.actor = AGENT_ACTORS.index(self.game.seats[0]) if self.game.seats else 1
+        self.actor = self.game.actors().index(self.game.seats[0]) if self.game.seats else 1
         g = self.game
         self.log_line("info", f"{g.setup.name}: {g.setup.scenario.description.strip()}")
         if g.seats:
@@ -114,7 +156,14 @@ class Dashboard(Screen):
         if g.note:
             self.log_line("info", g.note)
         self.redraw()
+        self._label_panels()
         self.query_one("#matrix", CoopMatrix).focus()
+
+    def _label_panels(self) -> None:
+        """Border titles: which panel is shown and the key for the other one."""
+        log, inspector = self.query_one(EventLog), self.query_one(ActorInspector)
+        log.border_title = "Story log" + (" · v inspector" if self.compact else "")
+        inspector.border_title = "Inspector" + (" · v story log" if self.compact else "")
 
     # ----------------------------------------------------------------- drawing
     def log_line(self, kind: str, text: str) -> None:
@@ -129,7 +178,7 @@ class Dashboard(Screen):
         what_if = g.what_if()
         box = self.query_one("#branch-box")
         box.display = what_if is not None
-        self.query_one("#matrices").set_class(what_if is not None, "with-branch")
+        self.set_class(what_if is not None, "with-branch")
         if what_if is not None:
             self.query_one("#branch", CoopMatrix).show(g.levels(what_if.name), levels)
             sets = ", ".join(f"{k}={v:g}" for k, v in what_if.set.items())
@@ -137,7 +186,7 @@ class Dashboard(Screen):
                 f"[b magenta]What-if[/] {sets} from {s.date(what_if.forked_at)}"
             )
         self.redraw_selection()
-        self.query_one(ActorInspector).show(g, AGENT_ACTORS[self.actor])
+        self.query_one(ActorInspector).show(g, g.actors()[self.actor])
 
     def redraw_selection(self) -> None:
         g = self.game
@@ -152,7 +201,7 @@ class Dashboard(Screen):
             text += f"\n[magenta]what-if[/] {bl:.2f}: {anchor(TRACKS[k], bl)}"
         self.query_one("#anchor", Static).update(text)
         hist = g.history(dyad)
-        dates = [s.date(t) for t in range(len(hist))]
+        dates = [s.date(t) for t in range(s.turns + 1)]
         branch = g.history(dyad, branch=what_if.name) if what_if is not None else None
         self.query_one(TrackChart).show(
             dyad, hist, dates, branch, what_if.forked_at if what_if is not None else None
@@ -283,8 +332,14 @@ class Dashboard(Screen):
         self.app.push_screen(WhatIfScreen(), done)
 
     def action_next_actor(self) -> None:
-        self.actor = (self.actor + 1) % len(AGENT_ACTORS)
-        self.query_one(ActorInspector).show(self.game, AGENT_ACTORS[self.actor])
+        actors = self.game.actors()
+        self.actor = (self.actor + 1) % len(actors)
+        self.query_one(ActorInspector).show(self.game, actors[self.actor])
+        self.add_class("inspecting")  # a compact screen shows the inspector
+
+    def action_switch_panel(self) -> None:
+        """Compact screens: the story log or the inspector."""
+        self.toggle_class("inspecting")
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())

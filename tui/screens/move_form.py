@@ -33,6 +33,8 @@ class MoveForm(DismissOnce, ModalScreen[Move | None | str]):
         Binding("escape", "cancel", "Cancel round"),
         Binding("ctrl+s", "submit", "Submit move"),
     ]
+    #: Under 32 rows the form scrolls in a shorter box, so its buttons stay in view (app.tcss).
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def __init__(self, game: Game, actor: str, team: int, teams: int) -> None:
         super().__init__()

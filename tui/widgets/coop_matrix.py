@@ -15,10 +15,10 @@ PALETTE = ("#5c1a1a", "#8a3b12", "#8a6d12", "#4f7a1e", "#1e7a4a", "#13616e")
 
 
 def cell(level: float, base: float | None = None) -> Text:
+    """' 4.00 ', or '4.00 +0.12' with the difference from `base` (kept narrow: the branch's
+    matrix sits beside the main one in 80 columns)."""
     shade = PALETTE[int(min(5, max(0, round(level))))]
-    text = f" {level:4.2f} "
-    if base is not None:
-        text += f"{level - base:+.2f} "
+    text = f" {level:4.2f} " if base is None else f"{level:4.2f} {level - base:+.2f}"
     return Text(text, style=f"bold white on {shade}")
 
 
@@ -36,6 +36,8 @@ class CoopMatrix(DataTable):
         super().__init__(cursor_type="cell", zebra_stripes=False, **kw)
         self.dyads = dyads
         self.diff = diff  # cells also show the difference from a base (what-if branch)
+        # the branch's rows line up with the main matrix beside it: no second set of labels
+        self.show_row_labels = not diff
 
     def on_mount(self) -> None:
         for tr in TRACKS:

@@ -23,7 +23,9 @@ class EventLog(RichLog):
     """Scrolling log; `lines` holds everything written (for tests and the report)."""
 
     def __init__(self, **kw) -> None:
-        super().__init__(wrap=True, markup=False, highlight=False, max_lines=2000, **kw)
+        super().__init__(
+            wrap=True, markup=False, highlight=False, max_lines=2000, min_width=20, **kw
+        )
         self.lines_written: list[tuple[str, str]] = []
 
     def add(self, date: str, kind: str, text: str) -> None:
