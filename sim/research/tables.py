@@ -294,8 +294,13 @@ def missing_table(out: Path | str, table: str) -> None:
     try:
         args = json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))["arguments"]
         ran = f"record={args['record']!r}, tables={tuple(args['tables'])!r}"
+        chosen = table in args["tables"]
     except (OSError, ValueError, KeyError, TypeError):
-        ran = "other tables"
+        ran, chosen = "other tables", False
+    if chosen:
+        raise InputError(
+            str(out), table, "no chunk finished yet: rerun the batch's command to resume it"
+        )
     how = "record='all' or " if table == "events" else ""
     raise InputError(
         str(out),
