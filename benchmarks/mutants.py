@@ -358,33 +358,33 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "2+2 formats drive nothing",
         "sim/engine/model.py",
-        '+ rr["agreements.two_plus_two_drive"] * tpt[..., None]',
+        '+ rr["agreements.two_plus_two_drive"][..., None] * tpt[..., None]',
         "+ 0.0 * tpt[..., None]",
     ),
     Mutation(
         "a sharper threat brings no urgency to talks",
         "sim/engine/model.py",
-        'rr["agreements.threat_drive"] * threat',
-        'rr["agreements.threat_drive"] * 0.0 * threat',
+        'rr["agreements.threat_drive"][..., None] * threat',
+        'rr["agreements.threat_drive"][..., None] * 0.0 * threat',
     ),
     # model v3
     Mutation(
         "pressure on a cap does not accumulate",
         "sim/engine/model.py",
-        'open_, self.pressure * (1 - rr["agreements.pressure_decay"]) + pressure, 0.0',
-        "open_, pressure, 0.0",
+        'live, self.pressure[:, dd, ee] * (1 - rr["agreements.pressure_decay"]) + pressure, 0.0',
+        "live, pressure, 0.0",
     ),
     Mutation(
         "pressure does not wear blockers down",
         "sim/engine/model.py",
-        'will = np.exp(-rr["agreements.will_relief"] * self.pressure)',
+        'will = np.exp(-rr["agreements.will_relief"] * self.pressure[:, dd, ee])',
         "will = 1.0",
     ),
     Mutation(
         "urgency proportional to the drivers (no urgency_power)",
         "sim/engine/model.py",
-        '* (1.0 + side[..., None]) ** rr["agreements.urgency_power"][..., None]',
-        "* (1.0 + side[..., None])",
+        '* (1.0 + side) ** rr["agreements.urgency_power"][..., None]',
+        "* (1.0 + side)",
     ),
     Mutation(
         "a withheld consensus never lapses",
@@ -395,14 +395,14 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "only the keener side's pressure counts",
         "sim/engine/model.py",
-        "pressure = 0.5 * (pos[:, :, 0] + pos[:, :, 1])",
-        "pressure = np.maximum(pos[:, :, 0], pos[:, :, 1])",
+        "pressure = 0.5 * (pos[..., 0] + pos[..., 1])",
+        "pressure = np.maximum(pos[..., 0], pos[..., 1])",
     ),
     Mutation(
         "a tilt brings no urgency",
         "sim/engine/model.py",
-        '+ rr["agreements.tilt_drive"] * snap.presence[:, s.pairs]',
-        "+ 0.0 * snap.presence[:, s.pairs]",
+        '+ rr["agreements.tilt_drive"][..., None] * snap.presence[:, pairs]',
+        "+ 0.0 * snap.presence[:, pairs]",
     ),
     Mutation(
         "caution does not slow talks",

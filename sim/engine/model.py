@@ -419,21 +419,33 @@ class Ensemble:
         s, ru = self.setup, self.rules
         R = self.n_runs
         D, E = s.signed.shape
-        rr = {k: v[:, None, None] for k, v in ru.items() if k.startswith(("agreements.", "moves."))}
-        # each side's wish above the cap each agreement lifts (R, D, 2, E)
-        side_press = np.zeros((R, D, 2, E))
-        for e, k in zip(*np.nonzero(s.gate_caps < SCALE), strict=True):
-            side_press[..., e] = np.maximum(side_press[..., e], desired[..., k] - s.gate_caps[e, k])
+        open_ = self.applicable & ~self.signed
+        # only the agreements still open in some run are computed: cells (dyad, agreement)
+        # on a short axis n, each array (R, n[, 2])
+        dd, ee = np.nonzero(open_.any(axis=0))
+        rr = {k: v[:, None] for k, v in ru.items() if k.startswith(("agreements.", "moves."))}
+        # each side's wish above the cap each agreement lifts (R, n, 2)
+        side_press = np.zeros((R, len(dd), 2))
+        for k in range(len(TRACKS)):
+            cap = s.gate_caps[ee, k]
+            g = np.flatnonzero(cap < SCALE)
+            if len(g):
+                side_press[:, g] = np.maximum(
+                    side_press[:, g], desired[:, dd[g]][..., k] - cap[g][:, None]
+                )
         # the pair's pressure: both sides' wishes above the cap count, the keener side's as
         # much as the reluctant one's (a lukewarm partner still lowers the chance that talks
         # conclude, through its urgency below)
         pos = np.maximum(side_press, 0.0)
-        pressure = 0.5 * (pos[:, :, 0] + pos[:, :, 1])
-        open_ = self.applicable & ~self.signed
-        self.pressure = np.where(
-            open_, self.pressure * (1 - rr["agreements.pressure_decay"]) + pressure, 0.0
+        pressure = 0.5 * (pos[..., 0] + pos[..., 1])
+        live = open_[:, dd, ee]
+        accumulated = np.zeros((R, D, E))
+        accumulated[:, dd, ee] = np.where(
+            live, self.pressure[:, dd, ee] * (1 - rr["agreements.pressure_decay"]) + pressure, 0.0
         )
-        press = (pressure > rr["agreements.press_margin"]) & open_
+        self.pressure = accumulated
+        press = np.zeros((R, D, E), bool)
+        press[:, dd, ee] = (pressure > rr["agreements.press_margin"]) & live
         self.pressing = np.where(press, self.pressing + 1, np.maximum(self.pressing - 1, 0))
         start = open_ & ~self.negotiating & (self.pressing >= s.negotiation_start)
         pushed = np.zeros((D, E), bool)
@@ -442,42 +454,46 @@ class Ensemble:
             start[:, d, e] |= open_[:, d, e] & ~self.negotiating[:, d, e]
         self.negotiating |= start
 
-        on = snap.moves_on[:, None, None] * pushed  # (R, D, E)
-        strength = np.minimum(1.0, pos / rr["agreements.pressure_scale"][..., None, :])
-        strength = np.maximum(strength, rr["agreements.open_strength"][..., None, :])
-        threat = perception.china[:, s.pairs]  # (R, D, 2)
-        indo = s.indo[s.pairs]  # (D, 2)
-        tpt = self.signed[:, :, ENABLERS.index("two_plus_two")]  # (R, D)
+        on = snap.moves_on[:, None] * pushed[dd, ee]  # (R, n)
+        strength = np.minimum(1.0, pos / rr["agreements.pressure_scale"][..., None])
+        strength = np.maximum(strength, rr["agreements.open_strength"][..., None])
+        pairs = s.pairs[dd]  # (n, 2)
+        threat = perception.china[:, pairs]  # (R, n, 2)
+        tpt = self.signed[:, dd, ENABLERS.index("two_plus_two")]  # (R, n)
         side = (
-            rr["agreements.threat_drive"] * threat
-            + rr["agreements.activism_drive"] * snap.world[:, JA, None, None] * indo
-            + rr["agreements.tilt_drive"] * snap.presence[:, s.pairs]
-            + rr["agreements.two_plus_two_drive"] * tpt[..., None]
-        )  # (R, D, 2)
+            rr["agreements.threat_drive"][..., None] * threat
+            + rr["agreements.activism_drive"][..., None]
+            * snap.world[:, JA, None, None]
+            * s.indo[pairs]
+            + rr["agreements.tilt_drive"][..., None] * snap.presence[:, pairs]
+            + rr["agreements.two_plus_two_drive"][..., None] * tpt[..., None]
+        )  # (R, n, 2)
         urgency = (
             rr["agreements.urgency_base"][..., None]
             * strength
-            * (1.0 + side[..., None]) ** rr["agreements.urgency_power"][..., None]
-            * (1.0 + rr["moves.agreement_push"][..., None] * on[:, :, None, :])
-        )  # (R, D, 2, E)
-        joint = np.sqrt(urgency[:, :, 0] * urgency[:, :, 1])  # (R, D, E)
-        consent = np.ones((R, D, E))
+            * (1.0 + side) ** rr["agreements.urgency_power"][..., None]
+            * (1.0 + rr["moves.agreement_push"][..., None] * on[..., None])
+        )  # (R, n, 2)
+        joint = np.sqrt(urgency[..., 0] * urgency[..., 1])  # (R, n)
+        consent = np.ones((R, len(dd)))
+        first = np.argmax(s.gate_caps < SCALE, axis=1)  # the track each agreement lifts
         for actor in self.consenting:
-            c = consensus_chance(snap, perception, actor.index, s.members, agreements=True)
-            first = np.argmax(s.gate_caps < SCALE, axis=1)  # the track each agreement lifts
-            consent[:, actor.dyad_idx] *= c[:, None, first]
+            mine = np.flatnonzero(np.isin(dd, actor.dyad_idx))
+            if len(mine):
+                c = consensus_chance(snap, perception, actor.index, s.members, agreements=True)
+                consent[:, mine] *= c[:, first[ee[mine]]]
         # political will wears the blocker down as pressure accumulates (an RAA's criminal
         # jurisdiction was settled once both sides wanted it enough; Ch3 UK › Training and
         # Exercises: the talks went on for years)
-        will = np.exp(-rr["agreements.will_relief"] * self.pressure)
+        will = np.exp(-rr["agreements.will_relief"] * self.pressure[:, dd, ee])
         # a proposal is a government's decision to move: it lifts part of the blocker, and
         # of its own caution and politics, for the turn (Ch5 › Defense Exchanges)
         relief = 1 - rr["moves.proposal_relief"] * on
-        blocker = self.blockers * will * relief
-        caution = perception.caution[:, s.pairs].max(axis=2)[..., None]  # (R, D, 1)
-        dom = snap.params[:, s.pairs, PI["domestic_constraint"]].max(axis=2)[..., None]
+        blocker = self.blockers[:, dd, ee] * will * relief
+        caution = perception.caution[:, pairs].max(axis=2)  # (R, n)
+        dom = snap.params[:, pairs, PI["domestic_constraint"]].max(axis=2)
         chance = (
-            s.success[None, None, :]
+            s.success[ee][None]
             * joint
             * consent
             * (1 - blocker)
@@ -485,7 +501,10 @@ class Ensemble:
             * (1 - rr["agreements.blocker_politics"] * dom * relief)
         )
         u = self.stream.uniform(t, Site.NEGOTIATION, (D, E))
-        signed = self.negotiating & ~start & (u < chance)
+        signed = np.zeros((R, D, E), bool)
+        signed[:, dd, ee] = (
+            self.negotiating[:, dd, ee] & ~start[:, dd, ee] & (u[:, dd, ee] < chance)
+        )
         self.signed |= signed
         self.negotiating &= ~signed
         self.talks = np.where(self.negotiating, self.talks + 1, 0).astype(np.int16)
@@ -493,7 +512,8 @@ class Ensemble:
         self.negotiating &= ~stalled
         self.pressing = np.where(stalled, 0, self.pressing).astype(np.int16)
         self.talks = np.where(stalled, 0, self.talks).astype(np.int16)
-        self.urgency = joint
+        self.urgency = np.zeros((R, D, E))
+        self.urgency[:, dd, ee] = joint
         return start, signed, stalled
 
     def run(self, turns: int | None = None) -> Ensemble:
