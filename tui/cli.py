@@ -9,12 +9,24 @@ from typing import Annotated
 
 import typer
 
+from sim.cli.listing import complete_scenario, complete_set_key
+
 SeatOpt = Annotated[
     list[str] | None,
     typer.Option("--seat", help="Actor played by people (repeatable): JPN, GBR, FRA, DEU, NATO"),
 ]
 SetOpt = Annotated[
-    list[str] | None, typer.Option("--set", help="Override ACTOR.param=VALUE (repeatable)")
+    list[str] | None,
+    typer.Option(
+        "--set", help="Override ACTOR.param=VALUE (repeatable)", shell_complete=complete_set_key
+    ),
+]
+ScenarioArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="Name in scenarios/ or a path (omit to pick from a list)",
+        shell_complete=complete_scenario,
+    ),
 ]
 
 
@@ -25,10 +37,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @guarded
     def play(
-        scenario: Annotated[
-            str | None,
-            typer.Argument(help="Name in scenarios/ or a path (omit to pick from a list)"),
-        ] = None,
+        scenario: ScenarioArg = None,
         seed: Annotated[int, typer.Option(help="Base seed", min=0)] = 0,
         seat: SeatOpt = None,
         set_: SetOpt = None,
@@ -53,10 +62,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @guarded
     def serve(
-        scenario: Annotated[
-            str | None,
-            typer.Argument(help="Name in scenarios/ or a path (omit to pick from a list)"),
-        ] = None,
+        scenario: ScenarioArg = None,
         seed: Annotated[int, typer.Option(help="Base seed", min=0)] = 0,
         seat: SeatOpt = None,
         set_: SetOpt = None,

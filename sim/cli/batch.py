@@ -13,7 +13,8 @@ from typing import Annotated
 
 import typer
 
-from sim.cli.main import SetOpt, guarded
+from sim.cli.listing import complete_scenario
+from sim.cli.main import ScenarioArg, SetOpt, guarded
 from sim.cli.output import (
     print_comparison,
     print_discovery,
@@ -64,7 +65,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @guarded
     def batch(
-        scenario: Annotated[str, typer.Argument(help="Name in scenarios/ or a path")],
+        scenario: ScenarioArg,
         out: Annotated[Path, typer.Option("--out", help="Output directory")],
         runs: RunsOpt = 1000,
         seed: SeedOpt = 0,
@@ -162,9 +163,18 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @guarded
     def compare(
-        scenario: Annotated[str, typer.Argument(help="Baseline scenario (name or path)")],
+        scenario: Annotated[
+            str,
+            typer.Argument(
+                help="Baseline scenario (name or path)", shell_complete=complete_scenario
+            ),
+        ],
         against: Annotated[
-            str | None, typer.Option(help="Counterfactual scenario (default: SCENARIO)")
+            str | None,
+            typer.Option(
+                help="Counterfactual scenario (default: SCENARIO)",
+                shell_complete=complete_scenario,
+            ),
         ] = None,
         set_: SetOpt = None,
         runs: RunsOpt = 1000,
@@ -215,7 +225,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @guarded
     def sensitivity(
-        scenario: Annotated[str, typer.Argument(help="Name in scenarios/ or a path")],
+        scenario: ScenarioArg,
         params: Annotated[list[str], typer.Option(help="ACTOR.param,... (bounds: config ranges)")],
         outcome: Annotated[
             str, typer.Option(help="DYAD.TRACK at the final turn, e.g. JPN-DEU.exercise")
@@ -272,7 +282,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @guarded
     def discover(
-        scenario: Annotated[str, typer.Argument(help="Name in scenarios/ or a path")],
+        scenario: ScenarioArg,
         where: Annotated[
             str,
             typer.Option(

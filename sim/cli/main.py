@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from sim.cli.listing import complete_scenario, complete_set_key
 from sim.errors import InputError
 
 app = typer.Typer(
@@ -25,8 +26,14 @@ app = typer.Typer(
 SetOpt = Annotated[
     list[str],
     typer.Option(
-        "--set", help="Override ACTOR.param=VALUE (repeatable), e.g. DEU.china_caution=0.1"
+        "--set",
+        help="Override ACTOR.param=VALUE (repeatable), e.g. DEU.china_caution=0.1",
+        shell_complete=complete_set_key,
     ),
+]
+#: A scenario argument: a library name (completed by the shell) or a path.
+ScenarioArg = Annotated[
+    str, typer.Argument(help="Name in scenarios/ or a path", shell_complete=complete_scenario)
 ]
 
 
@@ -126,7 +133,7 @@ def os_error(exc: OSError) -> str:
 @app.command()
 @guarded
 def run(
-    scenario: Annotated[str, typer.Argument(help="Name in scenarios/ or a path")] = "baseline",
+    scenario: ScenarioArg = "baseline",
     seed: Annotated[int, typer.Option(help="Base seed", min=0)] = 0,
     turns: Annotated[
         int | None, typer.Option(help="Number of turns (default: the scenario's)")

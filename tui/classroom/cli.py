@@ -14,6 +14,8 @@ from typing import Annotated
 
 import typer
 
+from sim.cli.listing import complete_scenario
+
 
 def register(app: typer.Typer) -> None:
     from sim.cli.main import guarded
@@ -22,7 +24,10 @@ def register(app: typer.Typer) -> None:
     @guarded
     def host(
         scenario: Annotated[
-            str | None, typer.Argument(help="Scenario name or path (omit with --resume)")
+            str | None,
+            typer.Argument(
+                help="Scenario name or path (omit with --resume)", shell_complete=complete_scenario
+            ),
         ] = None,
         out: Annotated[
             Path | None,
