@@ -387,6 +387,12 @@ MUTATIONS: tuple[Mutation, ...] = (
         "* (1.0 + side)",
     ),
     Mutation(
+        "no turning from an absorbed partner",
+        "sim/engine/actors.py",
+        'x += (ru["bandwidth.substitution"][:, None] * relative_to_partners(cap[:, q], sl))[..., None]',
+        'x += (ru["bandwidth.substitution"][:, None] * 0.0 * cap[:, q])[..., None]',
+    ),
+    Mutation(
         "a withheld consensus never lapses",
         "sim/engine/actors.py",
         "held = np.maximum(np.minimum(target, np.minimum(own, level)) - lapse, 0.0)",
@@ -443,7 +449,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "resources do not size ambition",
         "sim/engine/actors.py",
-        'x += tr["capacity"] * capacity(snap, setup.means)[:, a, None]',
+        'x += tr["capacity"] * cap[:, a, None]',
         "pass",
     ),
     Mutation(

@@ -263,7 +263,12 @@ def desire(snap: Snapshot, per: Perception, sl: Slots, setup) -> np.ndarray:
     # resources bind ambition as well as funding: an actor with more bandwidth than its
     # configured means wants more, one squeezed wants less (Ch7 › Temper Expectations:
     # resources first, for every actor)
-    x += tr["capacity"] * capacity(snap, setup.means)[:, a, None]
+    cap = capacity(snap, setup.means)
+    x += tr["capacity"] * cap[:, a, None]
+    # an actor turns to the partners with resources to spare and away from one absorbed
+    # elsewhere (Ch2 Japan › Country-Specific Motivations: with the UK absorbed by Brexit,
+    # France's value to Japan rose): the partner's capacity against the mean of its partners'
+    x += (ru["bandwidth.substitution"][:, None] * relative_to_partners(cap[:, q], sl))[..., None]
     pres = np.where(sl.presence_of >= 0, snap.presence[:, np.maximum(sl.presence_of, 0)], 0.0)
     x += (
         tr["interop"] * snap.interop[:, d, None]
@@ -274,6 +279,15 @@ def desire(snap: Snapshot, per: Perception, sl: Slots, setup) -> np.ndarray:
     )
     x += (ru["moves.priority_attention"][:, None] * attention_now(snap)[:, d, s])[..., None]
     return SCALE / (1.0 + np.exp(-x))
+
+
+def relative_to_partners(value: np.ndarray, sl: Slots) -> np.ndarray:
+    """(R, S) a per-slot value less its mean over the slot actor's slots (0 for an actor
+    with one partner)."""
+    own = sl.own  # (A, N), padded with S
+    padded = np.concatenate([value, np.zeros((value.shape[0], 1))], axis=1)[:, own]  # (R, A, N)
+    count = np.maximum((own < value.shape[1]).sum(axis=1), 1)  # (A,)
+    return value - (padded.sum(axis=2) / count)[:, sl.actor]
 
 
 def means_now(snap: Snapshot) -> np.ndarray:

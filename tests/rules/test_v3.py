@@ -228,6 +228,29 @@ def test_resources_size_ambition_for_every_actor():
         assert gain >= SEEN, actor
 
 
+def test_an_actor_turns_from_a_partner_absorbed_elsewhere_to_the_others():
+    """With the UK's bandwidth halved (a Brexit squeeze), Japan wants more with France and
+    less with the UK; without substitution its wish toward France does not move."""
+
+    def japan_wishes(overrides):
+        m = Ensemble(build("baseline", overrides), seed=0, runs=1)
+        snap = snapshot(m)
+        want = desire(snap, perceive(snap), m.slots, m.setup)[0]  # (S, K)
+        jpn = m.setup.ai["JPN"]
+        return {
+            m.setup.actors[q]: want[i]
+            for i, q in enumerate(m.slots.partner)
+            if m.slots.actor[i] == jpn
+        }
+
+    half = f"GBR.bandwidth={_means('GBR') / 2}"
+    base, squeezed = japan_wishes([]), japan_wishes([half])
+    assert np.all(squeezed["FRA"] - base["FRA"] >= SEEN)
+    assert np.all(squeezed["GBR"] < base["GBR"])
+    off = ["MODEL.bandwidth.substitution=0"]
+    assert np.allclose(japan_wishes(off + [half])["FRA"], japan_wishes(off)["FRA"])
+
+
 def _means(actor):
     s = build("baseline")
     return float(s.means[s.ai[actor]])
