@@ -253,21 +253,16 @@ class Dashboard(GameFiles, Screen):
 
     def on_dashboard_turn_played(self, event: TurnPlayed) -> None:
         self.busy = False
-        if event.error:
-            self.log_line("error", event.error)
-        else:
-            self.log_line("turn", f"── turn {event.turn} ──")
-        for kind, text in event.lines:
-            self.log_line(kind, text)
+        head = ("error", event.error) if event.error else ("turn", f"── turn {event.turn} ──")
+        lines = [head, *event.lines]
         g = self.game
         what_if = g.what_if()
         if what_if is not None and event.turn:
             diff = g.levels(what_if.name) - g.levels()
             d, k = np.unravel_index(np.argmax(np.abs(diff)), diff.shape)
-            self.log_line(
-                "info",
-                f"what-if branch vs main: largest gap {g.dyads()[d]} {TRACKS[k]} {diff[d, k]:+.2f}",
-            )
+            gap = f"{g.dyads()[d]} {TRACKS[k]} {diff[d, k]:+.2f}"
+            lines.append(("info", f"what-if branch vs main: largest gap {gap}"))
+        self.query_one(EventLog).add_many(g.date, lines)  # one write: one layout of the log
         self.redraw()
 
     def action_run(self) -> None:

@@ -29,7 +29,14 @@ class EventLog(RichLog):
         self.lines_written: list[tuple[str, str]] = []
 
     def add(self, date: str, kind: str, text: str) -> None:
-        self.lines_written.append((kind, text))
-        line = Text(f"{date} ", style="bold")
-        line.append(text, style=STYLES.get(kind, ""))
-        self.write(line)
+        self.add_many(date, [(kind, text)])
+
+    def add_many(self, date: str, lines: list[tuple[str, str]]) -> None:
+        """(kind, text) lines of one date, written at once (a turn's dozen lines cost one
+        write, not twelve)."""
+        self.lines_written.extend(lines)
+        out = Text()
+        for i, (kind, text) in enumerate(lines):
+            out.append(("\n" if i else "") + f"{date} ", style="bold")
+            out.append(text, style=STYLES.get(kind, ""))
+        self.write(out)

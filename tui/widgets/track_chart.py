@@ -10,8 +10,8 @@ quarter of a turn's redraw).
 from __future__ import annotations
 
 import numpy as np
-from rich.style import Style
 from rich.text import Text
+from textual.strip import Strip
 from textual.widget import Widget
 
 from sim.vocabulary import TRACKS
@@ -130,7 +130,7 @@ class TrackChart(Widget):
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
         self._data: tuple | None = None
-        self._drawn: tuple[tuple[int, int], Text] | None = None
+        self._strips: tuple[tuple[int, int], list[Strip]] | None = None
 
     def show(
         self,
@@ -143,15 +143,23 @@ class TrackChart(Widget):
         """`hist` (T+1, K) for the main game, `dates` for every turn of the game, `branch`
         (the what-if line's levels from turn 0) drawn from `fork_at` on."""
         self._data = (f"{dyad} ", hist, dates, branch, fork_at)
-        self._drawn = None
+        self._strips = None
         self.refresh()
 
-    def render(self) -> Text:
+    def render_line(self, y: int) -> Strip:
+        """One line of the chart, drawn once per `show` and size (Textual's line API: no
+        text layout on each repaint)."""
         size = (self.size.width, self.size.height)
-        if self._data is None or size[0] <= 0 or size[1] <= 0:
-            return Text()
-        if self._drawn is None or self._drawn[0] != size:
+        if self._data is None or min(size) <= 0:
+            return Strip.blank(size[0], self.rich_style)
+        if self._strips is None or self._strips[0] != size:
             title, hist, dates, branch, fork_at = self._data
             lines = draw(title, hist, dates, size[0], size[1], branch, fork_at)
-            self._drawn = (size, Text("\n", style=Style()).join(lines))
-        return self._drawn[1]
+            console, base = self.app.console, self.rich_style
+            strips = [
+                Strip(line.render(console)).apply_style(base).extend_cell_length(size[0], base)
+                for line in lines
+            ]
+            self._strips = (size, strips)
+        strips = self._strips[1]
+        return strips[y] if y < len(strips) else Strip.blank(size[0], self.rich_style)
