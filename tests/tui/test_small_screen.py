@@ -12,7 +12,7 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 import tui.screens.dashboard as dashboard
-from tests.tui.conftest import make_app, settle, wait_for
+from tests.tui.conftest import form_for, make_app, settle, wait_for
 from tui.widgets.actor_inspector import ActorInspector
 from tui.widgets.event_log import EventLog
 from tui.widgets.track_chart import TrackChart, draw
@@ -76,6 +76,23 @@ def test_small_terminal_shows_the_log_and_the_help_and_quit_keys():
             await pilot.press("v", "question_mark")
             await pilot.pause()
             assert type(app.screen).__name__ == "HelpScreen"
+
+    run(go())
+
+
+def test_small_terminal_move_form_keeps_its_buttons_in_view():
+    async def go():
+        app = make_app("classroom", seats=["JPN"])
+        async with app.run_test(size=SMALL) as pilot:
+            await settle(pilot, app)
+            await pilot.press("n")
+            form = await form_for(pilot, app, "JPN")
+            await pilot.pause()
+            for button in ("#submit", "#skip"):
+                assert on_screen(form.query_one(button), SMALL), button
+            assert form.query_one("#move-form").region.right <= SMALL[0]
+            await pilot.click("#submit")
+            await wait_for(pilot, lambda: app.game.turn == 1, tries=500)
 
     run(go())
 
