@@ -14,26 +14,24 @@ from sim.inputs.config import list_scenarios
 
 
 def values(items) -> list[str]:
-    return [i.value for i in items]
+    return [value for value, _help in items]
 
 
 def test_scenario_names_complete_from_the_library():
-    assert values(complete_scenario(None, None, "")) == list_scenarios()
-    got = values(complete_scenario(None, None, "germany-"))
+    assert values(complete_scenario("")) == list_scenarios()
+    got = values(complete_scenario("germany-"))
     assert got and all(n.startswith("germany-") for n in got)
-    assert values(complete_scenario(None, None, "no-such")) == []
-    # a path is the shell's to complete
-    item = complete_scenario(None, None, "./my")[0]
-    assert item.type == "file"
+    assert values(complete_scenario("no-such")) == []
+    assert complete_scenario("./my") == []  # a path: the shell completes files
 
 
 def test_set_keys_complete_with_their_ranges():
-    items = complete_set_key(None, None, "DEU.china_c")
+    items = complete_set_key("DEU.china_c")
     assert values(items) == ["DEU.china_caution="]
-    assert "range" in items[0].help
-    model = values(complete_set_key(None, None, "MODEL.exercise."))
+    assert "range" in items[0][1]
+    model = values(complete_set_key("MODEL.exercise."))
     assert model and all(k.startswith("MODEL.exercise.") and k.endswith("=") for k in model)
-    assert complete_set_key(None, None, "DEU.china_caution=0") == []
+    assert complete_set_key("DEU.china_caution=0") == []
 
 
 def complete(words: str) -> list[str]:

@@ -18,14 +18,14 @@ SeatOpt = Annotated[
 SetOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--set", help="Override ACTOR.param=VALUE (repeatable)", shell_complete=complete_set_key
+        "--set", help="Override ACTOR.param=VALUE (repeatable)", autocompletion=complete_set_key
     ),
 ]
 ScenarioArg = Annotated[
     str | None,
     typer.Argument(
         help="Name in scenarios/ or a path (omit to pick from a list)",
-        shell_complete=complete_scenario,
+        autocompletion=complete_scenario,
     ),
 ]
 

@@ -166,14 +166,14 @@ def register(app: typer.Typer) -> None:
         scenario: Annotated[
             str,
             typer.Argument(
-                help="Baseline scenario (name or path)", shell_complete=complete_scenario
+                help="Baseline scenario (name or path)", autocompletion=complete_scenario
             ),
         ],
         against: Annotated[
             str | None,
             typer.Option(
                 help="Counterfactual scenario (default: SCENARIO)",
-                shell_complete=complete_scenario,
+                autocompletion=complete_scenario,
             ),
         ] = None,
         set_: SetOpt = None,

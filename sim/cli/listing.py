@@ -56,35 +56,28 @@ def _row(key, cfg, description: str) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- shell completion
-# click calls these with (context, parameter, the word typed so far); `wargame
-# --install-completion` installs the shell's side. Completion must never fail: a broken
-# config completes nothing rather than printing a traceback into the shell.
+# Typer calls these (`autocompletion=`) with the word typed so far and offers the (value,
+# help) pairs that start with it; `wargame --install-completion` installs the shell's side.
+# Completion must never fail: a broken config completes nothing rather than printing a
+# traceback into the shell.
 
 
-def complete_scenario(ctx, param, incomplete: str) -> list:
-    """Scenario names of the library that start with the typed word; a word that looks like
-    a path (a slash, a dot, `~`) is left to the shell's file completion."""
-    from click.shell_completion import CompletionItem
-
-    if incomplete.startswith((".", "/", "~")) or "/" in incomplete:
-        return [CompletionItem(incomplete, type="file")]
+def complete_scenario(incomplete: str) -> list[tuple[str, str]]:
+    """Scenario names of the library that start with the typed word, each with its
+    description; nothing for a word that looks like a path (the shell completes files)."""
+    if incomplete.startswith((".", "~")) or "/" in incomplete:
+        return []
     try:
         rows = scenario_rows()
     except Exception:  # noqa: BLE001 - see above: completion must not fail
         return []
-    return [
-        CompletionItem(r["name"], help=r["description"][:70])
-        for r in rows
-        if r["name"].startswith(incomplete)
-    ]
+    return [(r["name"], r["description"][:70]) for r in rows if r["name"].startswith(incomplete)]
 
 
-def complete_set_key(ctx, param, incomplete: str) -> list:
+def complete_set_key(incomplete: str) -> list[tuple[str, str]]:
     """`--set` keys that start with the typed word, each followed by `=` and described by its
     value and range (ACTOR.param, MODEL.track.name, MODEL.group.name, relevance weights);
     nothing once the value is being typed."""
-    from click.shell_completion import CompletionItem
-
     if "=" in incomplete:
         return []
     try:
@@ -92,9 +85,7 @@ def complete_set_key(ctx, param, incomplete: str) -> list:
     except Exception:  # noqa: BLE001 - see above: completion must not fail
         return []
     return [
-        CompletionItem(
-            f"{r['key']}=", help=f"{r['value']:g} (range {r['range'][0]:g} to {r['range'][1]:g})"
-        )
+        (f"{r['key']}=", f"{r['value']:g} (range {r['range'][0]:g} to {r['range'][1]:g})")
         for r in rows
         if r["key"].startswith(incomplete)
     ]

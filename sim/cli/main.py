@@ -28,12 +28,12 @@ SetOpt = Annotated[
     typer.Option(
         "--set",
         help="Override ACTOR.param=VALUE (repeatable), e.g. DEU.china_caution=0.1",
-        shell_complete=complete_set_key,
+        autocompletion=complete_set_key,
     ),
 ]
 #: A scenario argument: a library name (completed by the shell) or a path.
 ScenarioArg = Annotated[
-    str, typer.Argument(help="Name in scenarios/ or a path", shell_complete=complete_scenario)
+    str, typer.Argument(help="Name in scenarios/ or a path", autocompletion=complete_scenario)
 ]
 
 

@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
         scenario: Annotated[
             str | None,
             typer.Argument(
-                help="Scenario name or path (omit with --resume)", shell_complete=complete_scenario
+                help="Scenario name or path (omit with --resume)", autocompletion=complete_scenario
             ),
         ] = None,
         out: Annotated[
