@@ -13,6 +13,8 @@ from textual.widgets._footer import FooterKey
 
 import tui.screens.dashboard as dashboard
 from tests.tui.conftest import form_for, make_app, settle, wait_for
+from tui.app import WargameApp
+from tui.screens.dashboard import Dashboard
 from tui.widgets.actor_inspector import ActorInspector
 from tui.widgets.event_log import EventLog
 from tui.widgets.track_chart import TrackChart, draw
@@ -76,6 +78,23 @@ def test_small_terminal_shows_the_log_and_the_help_and_quit_keys():
             await pilot.press("v", "question_mark")
             await pilot.pause()
             assert type(app.screen).__name__ == "HelpScreen"
+
+    run(go())
+
+
+def test_small_terminal_after_the_scenario_picker():
+    async def go():
+        app = WargameApp(None, seed=1)
+        async with app.run_test(size=SMALL) as pilot:
+            await pilot.pause()
+            await pilot.press("enter")  # the first scenario of the list
+            await wait_for(pilot, lambda: isinstance(app.screen, Dashboard), tries=500)
+            await settle(pilot, app)
+            dash = app.screen
+            assert dash.compact and "v inspector" in str(dash.query_one(EventLog).border_title)
+            assert on_screen(footer_keys(app)["v"], SMALL)
+            await _turn(pilot, app)
+            assert on_screen(dash.query_one(EventLog), SMALL)
 
     run(go())
 

@@ -113,6 +113,10 @@ class Dashboard(GameFiles, Screen):
         return self.has_class("-narrow") or self.has_class("-short")
 
     def on_resize(self) -> None:
+        # after Screen's own resize handler, which sets the breakpoint classes
+        self.call_after_refresh(self._compact_changed)
+
+    def _compact_changed(self) -> None:
         self.refresh_bindings()  # `v` shows in the footer only when compact
         self._label_panels()
 
