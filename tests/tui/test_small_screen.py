@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 
 import numpy as np
+from textual.containers import VerticalScroll
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -78,6 +79,12 @@ def test_small_terminal_shows_the_log_and_the_help_and_quit_keys():
             await pilot.press("v", "question_mark")
             await pilot.pause()
             assert type(app.screen).__name__ == "HelpScreen"
+            # the list of keys is longer than the screen: it scrolls to its end
+            box = app.screen.query_one(VerticalScroll)
+            assert box.max_scroll_y > 0
+            await pilot.press("end")
+            await pilot.pause()
+            assert box.scroll_y == box.max_scroll_y
 
     run(go())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -24,7 +24,8 @@ class HelpScreen(DismissOnce, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         text = help_text()
-        with Vertical(classes="dialog"):
+        # scrolls (arrows, page keys) where the terminal is shorter than the list (80x24)
+        with VerticalScroll(classes="dialog"):
             yield Static("[b]Keys[/b]", classes="title")
             yield Static(text, id="help-keys")
             yield Static("[dim]escape or ? to close[/dim]")
