@@ -23,15 +23,16 @@ def register(app: typer.Typer) -> None:
     @guarded
     def validate_model(
         runs: Annotated[
-            int,
+            int | None,
             typer.Option(
                 help="Seeded runs per ensemble (at least 200 for "
                 "the report's checks); also the battery's runs at "
-                "the point estimates",
+                "the point estimates  [default: 200; 1000 with --hindcast]",
                 min=1,
                 max=100000,
+                show_default=False,
             ),
-        ] = 200,
+        ] = None,
         seed: Annotated[int, typer.Option(help="Base seed", min=0)] = 0,
         samples: Annotated[
             int,
@@ -60,18 +61,55 @@ def register(app: typer.Typer) -> None:
         claims: Annotated[
             Path | None, typer.Option("--claims", help="Claims file (default: config/claims.yaml)")
         ] = None,
+        hindcast: Annotated[
+            bool,
+            typer.Option(
+                "--hindcast",
+                help="Run only the hindcast: the 2012-2019 replay without its agreement "
+                "shocks, against the record's agreement dates and activity shares "
+                "(--strict: exit 1 when its targets are missed)",
+            ),
+        ] = False,
+        calibration: Annotated[
+            Path | None,
+            typer.Option(
+                "--calibration",
+                help="Patterns of the record (default: config/calibration.yaml)",
+            ),
+        ] = None,
     ) -> None:
         """Check the calibrated model against the report: 2019 ratings and enablers of the
         2012–2019 replay, the timing of exercises and the report's sensitivities, then the
         directional battery of the report's claims (config/claims.yaml) at the point
-        estimates and across the config's plausible ranges.
+        estimates and across the config's plausible ranges. With --hindcast, only the
+        hindcast (sim/research/hindcast.py): the replay in which the model itself concludes
+        the agreements.
 
-        Exit code 1 when a ratings or sensitivity check fails; the battery's failures are
-        reported without changing the exit code unless --strict."""
+        Exit code 1 when a ratings or sensitivity check fails; the battery's failures and
+        the hindcast's misses are reported without changing the exit code unless --strict."""
         if battery_only and no_battery:
             raise InputError(
                 "--battery-only", "", "--battery-only and --no-battery exclude each other; give one"
             )
+        from sim.inputs.calibration import load_calibration
+
+        patterns = load_calibration(calibration)  # a bad file stops here, before any run
+        if hindcast:
+            if battery_only or no_battery:
+                raise InputError(
+                    "--hindcast",
+                    "",
+                    "--hindcast runs alone; leave out --battery-only, --no-battery",
+                )
+            from sim.research.hindcast import RUNS, table
+            from sim.research.hindcast import run as run_hindcast
+
+            result = run_hindcast(runs or RUNS, seed, patterns=patterns)
+            typer.echo(table(result))
+            if strict and not result.met:
+                raise typer.Exit(1)
+            return
+        runs = runs or 200
         failed = False
         doc = None
         if not no_battery:
@@ -81,7 +119,7 @@ def register(app: typer.Typer) -> None:
         if not battery_only:
             from sim.research.validation import run_checks, table
 
-            checks = run_checks(runs, seed)
+            checks = run_checks(runs, seed, patterns)
             typer.echo(table(checks))
             failed = not all(c.passed for c in checks)
         if doc is not None:

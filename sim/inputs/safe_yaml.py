@@ -339,7 +339,18 @@ def validate(model: type[BaseModel], data: Any, path: Path, node: yaml.Node | No
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
+        errors = exc.errors()
+        err = errors[0]
+        if err["type"] == "missing":  # a misspelled required key: name it, with the right one
+            parent = tuple(err["loc"][:-1])
+            err = next(
+                (
+                    e
+                    for e in errors
+                    if e["type"] == "extra_forbidden" and tuple(e["loc"][:-1]) == parent
+                ),
+                err,
+            )
         loc = tuple(k for k in err["loc"] if k not in ("[key]",))
         # pydantic appends validator-type tags such as 'literal[...]' or 'int'; drop them
         loc = tuple(k for k in loc if not (isinstance(k, str) and ("[" in k or k in _TAGS)))

@@ -5,10 +5,11 @@ Each check runs one seeded ensemble (default 200 runs) and compares a simulated 
 
 - the 2019-Q4 end of the 2012–2019 replay against the ratings of digest §3 (every dyad and
   track within ±0.5; composite order UK > France > NATO and Germany; Summary; Ch7 ›
-  Different Lines of Effort);
+  Different Lines of Effort); the ratings and their tolerance are read from
+  config/calibration.yaml (`ratings:`, sim/inputs/calibration.py);
 - the 2019 enabler matrix (digest §3), as the share of runs that reproduce it;
 - the timing profile of exercises in rand_events.csv (digest §9: 16 exercise rows in
-  2012–2015, 28 in 2016–2019);
+  2012–2015, 28 in 2016–2019; config/calibration.yaml `activity:`);
 - the sensitivities the report's logic implies (Ch5 › Training and Exercises; Ch3 ›
   Training and Exercises; Ch7 › Temper Expectations; Ch3 › Dialogues; Ch5 › Defense
   Exchanges), each a paired comparison on common random numbers (same seed, same runs).
@@ -22,14 +23,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: The report's ratings at the data cut (digest §3), per dyad: dialogue, exchange, exercise.
-RATINGS: dict[str, tuple[float, float, float]] = {
-    "JPN-GBR": (4, 4, 4),
-    "JPN-FRA": (4, 3, 3),
-    "JPN-DEU": (2, 2, 1),
-    "JPN-NATO": (2, 2, 2),
-}
-TOLERANCE = 0.5
+
+def ratings(patterns=None) -> dict[str, tuple[float, float, float]]:
+    """The report's ratings at the data cut (digest §3), per dyad: dialogue, exchange,
+    exercise (config/calibration.yaml, or `patterns` as sim.inputs.calibration reads it)."""
+    from sim.inputs.calibration import load_calibration
+
+    doc = patterns if patterns is not None else load_calibration()
+    return {dyad: r.values() for dyad, r in doc.ratings.dyads.items()}
+
+
+def tolerance(patterns=None) -> float:
+    """How far from a rating a simulated median may lie (config/calibration.yaml)."""
+    from sim.inputs.calibration import load_calibration
+
+    return (patterns if patterns is not None else load_calibration()).ratings.tolerance
+
 
 #: The 2019 enabler matrix (digest §3): True signed, False absent; n/a cells are left out.
 ENABLER_MATRIX: dict[str, dict[str, bool]] = {
@@ -40,13 +49,24 @@ ENABLER_MATRIX: dict[str, dict[str, bool]] = {
 }
 MATRIX_SHARE = 0.8
 
-#: Exercise rows of rand_events.csv per dyad in 2012–2015 and 2016–2019 (digest §9).
-EXERCISE_ROWS: dict[str, tuple[int, int]] = {
-    "JPN-GBR": (1, 11),
-    "JPN-FRA": (9, 12),
-    "JPN-DEU": (3, 3),
-    "JPN-NATO": (3, 2),
-}
+
+def exercise_rows(patterns=None) -> dict[str, tuple[int, ...]]:
+    """Exercise rows of rand_events.csv per dyad in 2012–2015 and 2016–2019 (digest §9;
+    config/calibration.yaml `activity.counts`)."""
+    from sim.inputs.calibration import load_calibration
+
+    doc = patterns if patterns is not None else load_calibration()
+    return {d: tuple(t["exercise"].values()) for d, t in doc.activity.counts.items()}
+
+
+def __getattr__(name: str):
+    # RATINGS, TOLERANCE and EXERCISE_ROWS as module attributes, read from the patterns file
+    # when first asked for (a bad file is an InputError of the command that reads it)
+    lazy = {"RATINGS": ratings, "TOLERANCE": tolerance, "EXERCISE_ROWS": exercise_rows}
+    if name in lazy:
+        return lazy[name]()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 HISTORY = "history-2012-2019"
 BASELINE = "baseline"
@@ -92,27 +112,28 @@ def replay(runs: int = 200, seed: int = 0):
     return _ensemble(HISTORY, runs, seed)
 
 
-def end_state_checks(model) -> list[Check]:
+def end_state_checks(model, patterns=None) -> list[Check]:
     """2019-Q4 levels against the ratings (±0.5) and the composite order (digest §3)."""
     from sim.vocabulary import TRACKS
 
     out = []
     end = model.levels
-    for dyad, rating in RATINGS.items():
+    rates, tol = ratings(patterns), tolerance(patterns)
+    for dyad, rating in rates.items():
         d = model.setup.dyads.index(dyad)
         for k, track in enumerate(TRACKS):
             med, lo, hi = _stats(end[:, d, k])
             out.append(
                 Check(
                     f"2019-Q4 {dyad} {track}",
-                    f"{rating[k]:g} ± {TOLERANCE:g}",
+                    f"{rating[k]:g} ± {tol:g}",
                     med,
                     lo,
                     hi,
-                    abs(med - rating[k]) <= TOLERANCE,
+                    abs(med - rating[k]) <= tol,
                 )
             )
-    comp = {dy: end[:, model.setup.dyads.index(dy), :].sum(axis=1) for dy in RATINGS}
+    comp = {dy: end[:, model.setup.dyads.index(dy), :].sum(axis=1) for dy in rates}
     uk_fr = comp["JPN-GBR"] - comp["JPN-FRA"]
     fr_rest = comp["JPN-FRA"] - np.maximum(comp["JPN-NATO"], comp["JPN-DEU"])
     for name, diff in (
@@ -153,7 +174,7 @@ def late_exercise_share(model, dyads: list[str] | None = None) -> np.ndarray:
     from sim.vocabulary import TRACKS
 
     k = TRACKS.index("exercise")
-    idx = [model.setup.dyads.index(d) for d in (dyads or list(EXERCISE_ROWS))]
+    idx = [model.setup.dyads.index(d) for d in (dyads or list(exercise_rows()))]
     dates = [model.setup.date(t + 1) for t in range(len(model.history))]
     act = np.stack([r.activity[:, idx, k].sum(axis=1) for r in model.history], axis=1)  # (R, T)
     years = np.array([int(x[:4]) for x in dates])
@@ -162,18 +183,19 @@ def late_exercise_share(model, dyads: list[str] | None = None) -> np.ndarray:
     return late / np.maximum(early + late, 1)
 
 
-def timing_checks(model) -> list[Check]:
+def timing_checks(model, patterns=None) -> list[Check]:
     """Exercise events cluster in 2016–2019 as in rand_events.csv: the simulated late share
     lies on the same side of one half as the report's (overall and for the UK and France,
     whose counts rise; digest §9)."""
     out = []
+    rows = exercise_rows(patterns)
     for label, dyads in (
-        ("all dyads", list(EXERCISE_ROWS)),
+        ("all dyads", list(rows)),
         ("JPN-GBR", ["JPN-GBR"]),
         ("JPN-FRA", ["JPN-FRA"]),
     ):
-        early = sum(EXERCISE_ROWS[d][0] for d in dyads)
-        late = sum(EXERCISE_ROWS[d][1] for d in dyads)
+        early = sum(rows[d][0] for d in dyads)
+        late = sum(rows[d][1] for d in dyads)
         report = late / (early + late)
         med, lo, hi = _stats(late_exercise_share(model, dyads))
         same_way = (med > 0.5) == (report > 0.5) and med != 0.5
@@ -279,13 +301,17 @@ def sensitivity_checks(runs: int = 200, seed: int = 0, base=None) -> list[Check]
     return out
 
 
-def run_checks(runs: int = 200, seed: int = 0) -> list[Check]:
-    """Every check, each on one ensemble of `runs` seeded runs."""
+def run_checks(runs: int = 200, seed: int = 0, patterns=None) -> list[Check]:
+    """Every check, each on one ensemble of `runs` seeded runs (`patterns`: the record's,
+    as sim.inputs.calibration reads them; default config/calibration.yaml)."""
+    from sim.inputs.calibration import load_calibration
+
+    patterns = patterns if patterns is not None else load_calibration()  # before any run
     model = replay(runs, seed)
     return (
-        end_state_checks(model)
+        end_state_checks(model, patterns)
         + [enabler_check(model)]
-        + timing_checks(model)
+        + timing_checks(model, patterns)
         + sensitivity_checks(runs, seed)
     )
 

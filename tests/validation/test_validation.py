@@ -129,7 +129,7 @@ def test_validate_model_exits_1_when_a_check_fails(monkeypatch):
     import typer
 
     failing = [v.Check("made-up check", "> 0", -1.0, -2.0, 0.0, False)]
-    monkeypatch.setattr(v, "run_checks", lambda runs, seed: failing)
+    monkeypatch.setattr(v, "run_checks", lambda runs, seed, patterns=None: failing)
     app = typer.Typer()
     register(app)
 
