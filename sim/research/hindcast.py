@@ -121,7 +121,7 @@ class Hindcast:
     tolerance_years: float
     min_within: int
     min_rank_correlation: float
-    posterior: bool
+    sampled: bool  # per-run parameter sets were given (`run_params`)
 
     @property
     def within(self) -> int:
@@ -188,7 +188,7 @@ def run(
         tolerance_years=doc.agreements.tolerance_years,
         min_within=doc.agreements.min_within,
         min_rank_correlation=doc.activity.min_rank_correlation,
-        posterior=bool(params),
+        sampled=bool(params),
     )
 
 
@@ -274,7 +274,7 @@ def _activity(model, doc) -> list[ActivityRow]:
 
 def table(h: Hindcast) -> str:
     """The hindcast as text; its last line is `Hindcast.last_line`."""
-    what = "per-run parameter sets" if h.posterior else "the config's point estimates"
+    what = "per-run parameter sets" if h.sampled else "the config's point estimates"
     out = [
         f"Hindcast 2012-2019: the replay without its agreement shocks ({h.runs} runs, seed "
         f"{h.seed}, {what})",

@@ -161,8 +161,12 @@ def test_the_hindcast_takes_per_run_parameter_sets():
     setup = hc.hindcast_setup()
     params = sample(setup, points=4, runs_per_point=2, seed=1).run_params(setup)
     h = hc.run(seed=0, run_params=params)
-    assert h.runs == 8 and h.posterior
+    assert h.runs == 8 and h.sampled
     assert "per-run parameter sets" in hc.table(h).splitlines()[0]
+    # a key the replay sets itself (its 2012 reading) keeps the replay's value
+    assert "DEU.china_caution" in setup.overrides
+    fixed = params | {"DEU.china_caution": np.full(8, 0.05)}
+    assert hc.table(hc.run(seed=0, run_params=fixed)) == hc.table(h)
     with pytest.raises(ValueError, match="differs"):
         hc.run(runs=5, run_params=params)
 
