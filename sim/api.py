@@ -277,13 +277,15 @@ def compare(
     against: str | None = None,
     turns: int | None = None,
     uncertainty: int | None = None,
+    prior: bool = False,
 ) -> Comparison:
     """Paired what-if runs on common random numbers: the baseline is `scenario`, the
     counterfactual `against` (default the same scenario) with `overrides`.
 
-    Beside the Monte Carlo interval, both sides also run over `uncertainty` sampled points
-    of the config's plausible ranges (default 50, or `runs` if fewer; 0: off) for the
-    interval with parameter uncertainty (`param_low`, `param_high`).
+    Beside the Monte Carlo interval, both sides also run over `uncertainty` parameter sets
+    (default 50, or `runs` if fewer; 0: off) drawn from the shipped posterior
+    (config/posterior.parquet), or with `prior` sampled from the config's plausible ranges,
+    for the interval with parameter uncertainty (`param_low`, `param_high`).
 
     >>> c = compare("baseline", overrides={"DEU.china_caution": 0.1}, runs=50, turns=8)
     >>> row = c.differences().query("turn == 8 and dyad == 'JPN-DEU' and track == 'exercise'")
@@ -294,4 +296,4 @@ def compare(
 
     ov = _overrides(overrides)
     items = [f"{k}={v!r}" for k, v in ov.items()] if isinstance(ov, dict) else ov
-    return paired(scenario, items, runs, seed, against, turns, uncertainty)
+    return paired(scenario, items, runs, seed, against, turns, uncertainty, prior)

@@ -193,25 +193,36 @@ def register(app: typer.Typer) -> None:
             int | None,
             typer.Option(
                 "--uncertainty",
-                help="Sample the config's plausible ranges at N Latin-hypercube points "
-                "(about --runs / N runs each) for the 90% interval that includes parameter "
+                help="Draw N parameter sets from the posterior (config/posterior.parquet; "
+                "about --runs / N runs each) for the 90% interval that includes parameter "
                 "uncertainty [default: 50, or --runs if fewer; 0: off]",
                 show_default=False,
             ),
         ] = None,
+        prior: Annotated[
+            bool,
+            typer.Option(
+                "--prior",
+                help="Sample the config's plausible ranges (Latin hypercube) instead of the "
+                "posterior",
+            ),
+        ] = False,
     ) -> None:
         """Paired what-if runs: mean difference per dyad and track, with 90% intervals.
 
         The baseline is SCENARIO; the counterfactual is --against (default SCENARIO) with
         --set. Both use the same runs and seed (common random numbers). Two intervals: Monte
         Carlo precision (of the mean, at the config's values) and, beside it, the interval
-        over the config's plausible parameter ranges. A difference is marked (*) only when
+        over parameter sets drawn from the posterior (config/posterior.parquet; --prior: the
+        config's plausible ranges). A difference is marked (*) only when
         its Monte Carlo interval excludes zero and it is at least 0.05 levels."""
         from sim.research.compare import compare as do_compare
 
         if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
             raise InputError("--chart", str(chart), "must end in .png or .svg")
-        result = do_compare(scenario, list(set_ or []), runs, seed, against, turns, uncertainty)
+        result = do_compare(
+            scenario, list(set_ or []), runs, seed, against, turns, uncertainty, prior
+        )
         summary = result.summary()
         if as_json:
             typer.echo(json.dumps(summary, indent=1))
@@ -292,7 +303,7 @@ def register(app: typer.Typer) -> None:
             ),
         ],
         out: Annotated[Path, typer.Option("--out", help="Output directory")],
-        runs: Annotated[int, typer.Option("--runs", help="Runs (Latin hypercube points)")] = 2000,
+        runs: Annotated[int, typer.Option("--runs", help="Runs (one parameter set each)")] = 2000,
         params: Annotated[
             list[str] | None,
             typer.Option(
@@ -308,10 +319,18 @@ def register(app: typer.Typer) -> None:
         scheduler: SchedOpt = None,
         chunk_size: ChunkOpt = None,
         quiet: Annotated[bool, typer.Option(help="No progress bar")] = False,
+        prior: Annotated[
+            bool,
+            typer.Option(
+                "--prior",
+                help="Sample the config's plausible ranges (Latin hypercube) instead of the "
+                "posterior (config/posterior.parquet)",
+            ),
+        ] = False,
     ) -> None:
         """Scenario discovery: which assumptions lead to --where? PRIM and CART boxes.
 
-        Samples the parameters, runs them as a batch in --out (final levels only) and
+        Samples the parameters (draws of the posterior; --prior: the config's ranges), runs them as a batch in --out (final levels only) and
         prints the boxes (parameter ranges, coverage, density); writes discovery.html and
         discovery.json there."""
         from sim.research.discovery import discover as run_discovery
@@ -332,8 +351,13 @@ def register(app: typer.Typer) -> None:
                 chunk_size,
                 progress=update,
                 density=density,
+                prior=prior,
             )
         print_discovery(res)
+        if res.get("sampled") == "posterior":
+            typer.echo("parameter sets: draws of the posterior (config/posterior.parquet)")
+        elif res.get("note"):
+            typer.echo(f"note: {res['note']}")
         typer.echo(f"\nwritten: {out / 'discovery.html'}, {out / 'discovery.json'}")
 
     @app.command()

@@ -38,8 +38,9 @@ def register(app: typer.Typer) -> None:
             int,
             typer.Option(
                 "--samples",
-                help="Latin-hypercube points of the config's plausible ranges for the "
-                "battery's robust verdict",
+                help="Parameter sets for the battery's robust verdict: draws of the "
+                "posterior (config/posterior.parquet), or with --prior Latin-hypercube points "
+                "of the config's plausible ranges",
                 min=1,
                 max=10000,
             ),
@@ -77,6 +78,14 @@ def register(app: typer.Typer) -> None:
                 help="Patterns of the record (default: config/calibration.yaml)",
             ),
         ] = None,
+        prior: Annotated[
+            bool,
+            typer.Option(
+                "--prior",
+                help="The battery's robust check samples the config's plausible ranges "
+                "(Latin hypercube) instead of the posterior (config/posterior.parquet)",
+            ),
+        ] = False,
     ) -> None:
         """Check the calibrated model against the report: 2019 ratings and enablers of the
         2012–2019 replay, the timing of exercises and the report's sensitivities, then the
@@ -140,8 +149,19 @@ def register(app: typer.Typer) -> None:
                 )
 
             show = progress if sys.stderr.isatty() else None
-            outcomes = Battery(doc, runs=runs, samples=samples, seed=seed).run(show)
+            battery = Battery(doc, runs=runs, samples=samples, seed=seed)
+            battery.prior = prior
+            outcomes = battery.run(show)
             typer.echo(battery_table(outcomes, runs, samples, RUNS_PER_POINT))
+            ps = battery._sample
+            if ps is not None and ps.source == "posterior":
+                typer.echo(
+                    f"robust here: the {samples} parameter sets are draws of the posterior "
+                    "(config/posterior.parquet), not Latin-hypercube points; --prior samples "
+                    "the ranges"
+                )
+            elif ps is not None and ps.note:
+                typer.echo(f"note: {ps.note}")
             if strict and claims_fail(outcomes):  # mechanisms are not scored
                 failed = True
         if failed:
@@ -151,16 +171,56 @@ def register(app: typer.Typer) -> None:
     @guarded
     def calibrate(
         free: Annotated[
-            list[str],
+            list[str] | None,
             typer.Option(
                 "--free", help="Constant to fit (repeatable): ACTOR.param or MODEL.track.name"
             ),
-        ],
+        ] = None,
         runs: Annotated[int, typer.Option(help="Runs per evaluation", min=8)] = 64,
         seed: Annotated[int, typer.Option(help="Base seed", min=0)] = 0,
+        posterior: Annotated[
+            bool,
+            typer.Option(
+                "--posterior",
+                help="ABC-SMC over every plausible range instead of a least-squares fit of "
+                "--free: writes posterior.parquet and diagnostics.html into --out",
+            ),
+        ] = False,
+        out: Annotated[
+            Path | None,
+            typer.Option("--out", help="Folder of the posterior run (resumable) [--posterior]"),
+        ] = None,
+        particles: Annotated[
+            int, typer.Option(help="Population size [--posterior]", min=4, max=1_000_000)
+        ] = 2000,
+        generations: Annotated[
+            int, typer.Option(help="Most generations [--posterior]", min=1, max=1000)
+        ] = 40,
+        runs_per_particle: Annotated[
+            int, typer.Option(help="Runs per particle [--posterior]", min=1, max=100)
+        ] = 2,
+        ship: Annotated[
+            bool,
+            typer.Option("--ship", help="Also write config/posterior.parquet [--posterior]"),
+        ] = False,
     ) -> None:
         """Fit constants to the report's 2019 ratings (end of the 2012-2019 replay and
-        steady state of the baseline); prints fitted values and the gaps before and after."""
+        steady state of the baseline); prints fitted values and the gaps before and after.
+        With --posterior, fit a posterior sample of every plausible range instead (ABC-SMC,
+        sim/research/posterior.py); Ctrl+C stops it and the same command resumes it."""
+        if posterior:
+            from sim.research.posterior_page import calibrate_posterior
+
+            if out is None:
+                raise InputError("--out", "", "--posterior needs a folder: --out DIR")
+            calibrate_posterior(
+                out, particles, generations, runs_per_particle, seed, ship, typer.echo
+            )
+            return
+        if not free:
+            raise InputError(
+                "--free", "", "name at least one constant to fit, e.g. --free MODEL.exercise.bias"
+            )
         import numpy as np
 
         from sim.research.calibrate import fit

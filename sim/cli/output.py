@@ -106,8 +106,10 @@ def print_comparison(summary: dict) -> None:
     for col in ("baseline", "counterf.", "diff"):
         t.add_column(col, justify="right", no_wrap=True)
     t.add_column("MC precision 90% interval", min_width=16)
+    posterior = bool(unc) and unc.get("source") == "posterior"
+    label = "posterior" if posterior else "param."
     if unc:
-        t.add_column("with param. uncertainty 90% interval", min_width=16)
+        t.add_column(f"with {label} uncertainty 90% interval", min_width=16)
     for r in summary["final"]:
         cells = [
             r["dyad"],
@@ -124,8 +126,10 @@ def print_comparison(summary: dict) -> None:
     notes = [legend(summary), f"MC precision: {MC_NOTE.split(': ', 1)[1]}."]
     if unc:
         notes.append(
-            f"With param. uncertainty: {summary['intervals']['param_low_high'].split(': ', 1)[1]}."
+            f"With {label} uncertainty: {summary['intervals']['param_low_high'].split(': ', 1)[1]}."
         )
+        if unc.get("fallback"):
+            notes.append(f"Note: {unc['fallback']}.")
     else:
         notes.append(
             "Parameter uncertainty left out (--uncertainty 0): the interval shows chance "

@@ -161,10 +161,15 @@ class Battery:
         return json.dumps(arm.model_dump(mode="json"), sort_keys=True)
 
     def parameter_sample(self, setup):
-        from sim.research.uncertainty import sample
+        """The robust check's parameter sets: draws of the shipped posterior, or the Latin
+        hypercube of the config's ranges when `self.prior` is set (validate-model --prior)
+        or no posterior fits this model (the sample's `note` says why)."""
+        from sim.research.posterior_file import parameter_sample
 
         if self._sample is None:
-            self._sample = sample(setup, self.samples, self.runs_per_point, self.seed)
+            self._sample = parameter_sample(
+                setup, self.samples, self.runs_per_point, self.seed, getattr(self, "prior", False)
+            )
         return self._sample
 
     def arm(self, claim: Claim, side: str) -> ArmResult:

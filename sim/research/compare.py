@@ -16,6 +16,11 @@ Two intervals, which answer different questions:
   baseline and counterfactual on the same points and run indices; the interval is the
   5–95% range of the paired differences over all sampled points × runs. It holds what the
   report leaves open about the parameters as well as chance, so it does not shrink with runs.
+  By default the N points are parameter sets drawn from the shipped posterior
+  (config/posterior.parquet, fitted to the record by `wargame calibrate --posterior`,
+  sim/research/posterior.py) and the output says "with posterior uncertainty"; `prior`
+  (`--prior`) samples the uniform ranges as above, and so does a missing posterior or one
+  fitted to another engine or config, with a one-line note why.
 
 A difference is **marked** only when its Monte Carlo interval excludes zero *and* it is at
 least MATERIAL level points: with many runs a change of -0.0001 excludes zero, yet means
@@ -64,6 +69,10 @@ class Comparison:
     ucf: np.ndarray | None = None
     points: int = 0
     runs_per_point: int = 0
+    #: "posterior" or "ranges" (sim/research/posterior.py `parameter_sample`) and why a
+    #: posterior was not used ("" when it was, or when the ranges were asked for)
+    source: str = "ranges"
+    fallback: str = ""
     _summary: dict[str, Any] | None = field(default=None, compare=False)
 
     def differences(self):
@@ -156,7 +165,7 @@ class Comparison:
 
         intervals = {"low_high": MC_NOTE}
         if plo is not None:
-            intervals["param_low_high"] = param_note(self.points, self.runs_per_point)
+            intervals["param_low_high"] = param_note(self.points, self.runs_per_point, self.source)
         doc = {
             "baseline": self.baseline,
             "counterfactual": self.counterfactual,
@@ -181,8 +190,11 @@ class Comparison:
             doc["uncertainty"] = {
                 "points": self.points,
                 "runs_per_point": self.runs_per_point,
-                "design": "Latin hypercube of the config's plausible ranges",
+                "design": DESIGNS[self.source],
+                "source": self.source,
             }
+            if self.fallback:
+                doc["uncertainty"]["fallback"] = self.fallback
         doc["final"] = [row(T1 - 1, d, k) for d in range(D) for k in range(K)]
         doc["over_time"] = [
             {"turn": t, "date": self.dates[t], **row(t, d, k)}
@@ -229,7 +241,19 @@ def sides(baseline: str, counterfactual: str, overrides: dict[str, float]) -> di
     }
 
 
-def param_note(points: int, per_point: int) -> str:
+DESIGNS = {
+    "posterior": "weighted draws of the posterior (config/posterior.parquet)",
+    "ranges": "Latin hypercube of the config's plausible ranges",
+}
+
+
+def param_note(points: int, per_point: int, source: str = "ranges") -> str:
+    if source == "posterior":
+        return (
+            f"with posterior uncertainty: 5-95% range of paired differences over {points} "
+            f"parameter sets drawn from the posterior (config/posterior.parquet) x "
+            f"{per_point} runs each"
+        )
     return (
         f"with parameter uncertainty: 5-95% range of paired differences over {points} "
         f"Latin-hypercube points of the config's plausible ranges x {per_point} runs each"
@@ -323,13 +347,16 @@ def compare(
     against: str | None = None,
     turns: int | None = None,
     uncertainty: int | None = None,
+    prior: bool = False,
 ) -> Comparison:
     """Baseline = SCENARIO as written; counterfactual = AGAINST (default SCENARIO) with the
     overrides. Only dyads present in both are compared, over the shorter horizon.
 
     Both are also run over N sampled points of the config's plausible ranges (about
     runs / N runs each, at least one), paired point by point: N = `uncertainty`, by default
-    DEFAULT_POINTS or `runs` if fewer; 0 leaves parameter uncertainty out."""
+    DEFAULT_POINTS or `runs` if fewer; 0 leaves parameter uncertainty out. The points are
+    draws of the shipped posterior (config/posterior.parquet), or with `prior` (or without a
+    posterior fitted to this model, with a note why) the Latin hypercube of the ranges."""
     from sim.engine.model import Ensemble
     from sim.inputs.setup import build, parse_overrides
 
@@ -363,9 +390,9 @@ def compare(
     out, sampled = [], []
     ps = None
     if uncertainty:
-        from sim.research.uncertainty import sample
+        from sim.research.posterior_file import parameter_sample
 
-        ps = sample(base_setup, uncertainty, max(1, runs // uncertainty), seed)
+        ps = parameter_sample(base_setup, uncertainty, max(1, runs // uncertainty), seed, prior)
     for setup in (base_setup, cf_setup):
         sel = [setup.dyads.index(d) for d in common]
         m = Ensemble(setup, seed=seed, runs=idx).run(T)
@@ -393,4 +420,5 @@ def compare(
     if ps is not None:
         c.ubase, c.ucf = sampled
         c.points, c.runs_per_point = ps.points, ps.runs_per_point
+        c.source, c.fallback = ps.source, ps.note
     return c

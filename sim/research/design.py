@@ -21,7 +21,9 @@ from sim.errors import InputError
 from sim.inputs.params import ParamKey
 from sim.inputs.setup import Setup
 
-SAMPLES = ("grid", "lhs", "sobol", "morris")
+#: posterior: one parameter set per run drawn from config/posterior.parquet
+#: (sim/research/posterior.py), every key it holds at once
+SAMPLES = ("grid", "lhs", "sobol", "morris", "posterior")
 DEFAULT_STEPS = 5
 MORRIS_LEVELS = 4
 
@@ -185,6 +187,10 @@ def make_design(
             sample,
             f"unknown design '{sample}'{did_you_mean(sample, SAMPLES)}; {allowed(SAMPLES)}",
         )
+    if sample == "posterior":
+        from sim.research.posterior_file import posterior_design
+
+        return posterior_design(setup, runs, seed)
     if not params:
         raise InputError("--params", "", f"--sample {sample} needs --params ACTOR.param,...")
     pairs = [param_bounds(setup, k, "--params") for k in params]

@@ -1,7 +1,9 @@
 """Scenario discovery: which combinations of assumptions lead to an outcome of interest?
 
 `wargame discover baseline --where "JPN-DEU.exercise < 1.5" --runs 2000 --out DIR`
-samples the uncertainties (a Latin hypercube over the config's plausible ranges, each
+samples the uncertainties (by default one parameter set per run drawn from the shipped
+posterior, config/posterior.parquet, fitted to the record by `wargame calibrate
+--posterior`; with `--prior` a Latin hypercube over the config's plausible ranges, each
 resting on the report, Ch2–Ch6 › Motivations and Divergences) as a batch that records only
 final levels, marks the runs where the condition holds at the final turn, and finds the
 regions of the parameter space where those runs concentrate:
@@ -186,8 +188,14 @@ def discover(
     chunk_size: int | None = None,
     progress=None,
     density: float = DENSITY,
+    prior: bool = False,
 ) -> DiscoveryResult:
-    """Run the sample as a batch in `out` (resumable) and find the boxes."""
+    """Run the sample as a batch in `out` (resumable) and find the boxes.
+
+    The runs' parameter sets are draws of the shipped posterior (config/posterior.parquet,
+    every key it holds; the boxes are sought over `params`, by default the actor
+    parameters), or with `prior` (or without a posterior fitted to this model, with a note
+    why) a Latin hypercube of the config's plausible ranges of `params`."""
     from sim.inputs.setup import build
     from sim.research.batch import run_batch
     from sim.research.design import uncertainty_ranges
@@ -202,6 +210,14 @@ def discover(
     if not 0 < density <= 1:
         raise InputError("--density", str(density), "allowed: above 0, up to 1")
     keys = list(uncertainty_ranges(setup, params))
+    design, extra, note = "lhs", {}, ""
+    if not prior:
+        from sim.research.posterior_file import file_digest, load_shipped
+
+        post, note = load_shipped()
+        if post is not None:
+            design, extra = "posterior", {"posterior_sha256": file_digest()}
+            keys = [k for k in keys if k in post.keys and k not in setup.overrides]
     req = BatchRequest(
         scenario,
         runs,
@@ -209,13 +225,14 @@ def discover(
         seed,
         list(overrides or []),
         [],
-        "lhs",
+        design,
         keys,
         turns,
         DEFAULT_CHUNK if chunk_size is None else chunk_size,
         command="discover",
         record="final",
         tables=("levels",),
+        extra=extra,
     )
     run_batch(req, engine, workers, scheduler, progress)
     res = Results(out)
@@ -233,7 +250,10 @@ def discover(
         "params": keys,
         "density_threshold": density,
         "seed": seed,
+        "sampled": "posterior" if design == "posterior" else "ranges",
     }
+    if note:
+        result["note"] = note
     if 0 < y.sum() < len(y):
         result["prim"] = prim_box(x, y, density)
         result["cart"] = cart_boxes(x, y)

@@ -70,6 +70,11 @@ class ParameterSample:
     runs_per_point: int
     seed: int
     values: dict[str, np.ndarray]
+    #: "ranges" (this Latin hypercube) or "posterior" (draws of config/posterior.parquet,
+    #: sim/research/posterior.py)
+    source: str = "ranges"
+    #: why a posterior was asked for and the ranges were sampled instead ("" otherwise)
+    note: str = ""
 
     @property
     def runs(self) -> int:

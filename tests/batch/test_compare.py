@@ -200,7 +200,7 @@ def test_parameter_uncertainty_is_on_by_default_and_fast(wargame):
     # fewer runs than points: one run per point
     assert compare("baseline", ["DEU.china_caution=0.1"], 8, turns=4).points == 8
     r = wargame("compare", "baseline", "--set", "DEU.china_caution=0.1", "--runs", "8")
-    assert "with param. uncertainty 90%" in r.output
+    assert "uncertainty 90% interval" in r.output  # posterior, or the ranges with a note
 
 
 def test_comparison_shows_itself_briefly():
@@ -249,6 +249,7 @@ def test_uncertainty_adds_a_wider_parameter_interval(wargame):
         "--turns",
         "12",
         "--json",
+        "--prior",
     ]
     r = wargame(*args, "--uncertainty", "16")
     assert r.exit_code == 0, r.output
@@ -257,6 +258,7 @@ def test_uncertainty_adds_a_wider_parameter_interval(wargame):
         "points": 16,
         "runs_per_point": 4,
         "design": "Latin hypercube of the config's plausible ranges",
+        "source": "ranges",
     }
     assert "Monte Carlo precision" in doc["intervals"]["low_high"]
     assert "16 Latin-hypercube points" in doc["intervals"]["param_low_high"]

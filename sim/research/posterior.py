@@ -1,0 +1,375 @@
+"""Likelihood-free calibration: an ABC-SMC posterior over the config's plausible ranges.
+
+`wargame calibrate --posterior --out DIR` fits every actor parameter and rule constant whose
+`range:` in config/ has a width (the priors: independent uniforms over those ranges,
+sim/research/uncertainty.py `plausible_ranges`) to the patterns of `PATTERNS`:
+
+- the 2019 ratings at the end of the 2012–2019 replay (digest §3, ±0.5),
+- the same ratings as the steady state of the baseline (digest §3, ±0.5),
+- the 2019 enabler matrix (digest §3): per cell, the share of runs whose signed state
+  matches it (tolerance 1 − MATRIX_SHARE, the share validate-model asks for).
+
+A pattern is a statistic of the simulated runs, the record's value and a tolerance; its
+distance is the root mean square of (simulated − record) / tolerance over its values, and a
+particle's distance is the mean over patterns, so a pattern joins by adding one `Pattern`.
+
+**Fixed.** Keys whose range has width 0 (`MIN_WIDTH`: a value the report pins, e.g. a
+state's consensus friction) are not sampled. Nothing else is fixed: the per-track biases are
+sampled with the rest rather than fitted apart, so their trade-offs with the other constants
+show in the posterior. The move constants (`MODEL.moves.*`) act only on players' moves,
+which neither pattern scenario has: their posterior is their prior, kept so that sampling
+the posterior still carries their uncertainty.
+
+**Algorithm.** pyabc's samplers evaluate one particle per model call, while the engine
+steps thousands of parameter sets at once (per-run values on the ensemble axis), so the
+ABC-SMC steps are written here with numpy, after the replenishment ABC-SMC of Drovandi and
+Pettitt (2011, Biometrics 67:225), an adaptive variant of the sequence pyabc runs: a
+generation drops the worst `ALPHA` of the particles (the next epsilon is the largest
+distance kept), resamples the kept ones to refill the population and moves each refilled
+particle by MCMC steps whose proposal is a Gaussian random walk with the kept particles'
+covariance (scaled 2.38² / d), reflected at the prior's bounds (a symmetric proposal, so
+under a uniform prior a move is accepted when its distance is within epsilon). The number of
+steps follows the last acceptance rate so that a particle moves with probability 1 − `C`;
+the run stops after `generations` or when the acceptance rate falls below `MIN_ACCEPT`.
+Importance weights as in pyabc's population Monte Carlo degenerate over some 250 dimensions;
+this scheme keeps equal weights (written as 1/N). Each MCMC step hands all the moving
+particles to the engine in one `Ensemble` per scenario (`CHUNK` particles at most), each
+particle with `runs_per_particle` runs on its own random streams.
+
+**Resume.** The state is saved after every generation (`checkpoint.npz`, written
+atomically); each generation draws from a generator seeded by (seed, generation), so an
+interrupted run (Ctrl+C) resumed with the same command gives the same posterior.
+
+The posterior file and its use (compare, discover, the battery) are in
+sim/research/posterior_file.py, the diagnostics page in sim/research/posterior_page.py.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from sim.errors import InputError
+from sim.research.validation import BASELINE, ENABLER_MATRIX, HISTORY, MATRIX_SHARE, RATINGS
+
+ALPHA = 0.5  # share of particles dropped per generation
+C = 0.01  # chance that a refilled particle never moves
+MIN_ACCEPT = 0.015
+MAX_STEPS = 12
+CHUNK = 2000  # particles per engine call
+SCENARIOS = (HISTORY, BASELINE)
+
+
+# ------------------------------------------------------------------------- patterns
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One pattern of the record: a statistic of the simulated runs per particle, the record's
+    values and the tolerance that scales the gaps."""
+
+    name: str
+    source: str
+    labels: tuple[str, ...]
+    record: np.ndarray
+    tolerance: float
+    #: (models by scenario, runs per particle) -> (particles, len(labels))
+    statistic: Callable[[dict, int], np.ndarray]
+
+    def distance(self, stats: np.ndarray) -> np.ndarray:
+        return np.sqrt(np.mean(((stats - self.record) / self.tolerance) ** 2, axis=1))
+
+    def describe(self) -> dict:
+        return {
+            "name": self.name,
+            "source": self.source,
+            "tolerance": self.tolerance,
+            "record": dict(zip(self.labels, self.record.tolist(), strict=True)),
+        }
+
+
+def _per_particle(x: np.ndarray, r: int) -> np.ndarray:
+    """(particles × r, ...) point-major -> mean over each particle's r runs."""
+    return x.reshape(-1, r, *x.shape[1:]).mean(axis=1)
+
+
+def _end_levels(scenario: str):
+    def stat(models: dict, r: int) -> np.ndarray:
+        m = models[scenario]
+        idx = [m.setup.dyads.index(d) for d in RATINGS]
+        return _per_particle(m.levels[:, idx, :].reshape(m.n_runs, -1), r)
+
+    return stat
+
+
+def _matrix_cells(models: dict, r: int) -> np.ndarray:
+    from sim.vocabulary import ENABLERS
+
+    m = models[HISTORY]
+    cols = [
+        m.signed[:, m.setup.dyads.index(d), ENABLERS.index(en)].astype(float)
+        for d, cells in ENABLER_MATRIX.items()
+        for en in cells
+    ]
+    return _per_particle(np.stack(cols, axis=1), r)
+
+
+def _rating_labels() -> tuple[str, ...]:
+    from sim.vocabulary import TRACKS
+
+    return tuple(f"{d}.{k}" for d in RATINGS for k in TRACKS)
+
+
+PATTERNS: tuple[Pattern, ...] = (
+    Pattern(
+        "ratings-2019",
+        "2019-Q4 of history-2012-2019 against the ratings (digest §3)",
+        _rating_labels(),
+        np.array([v for d in RATINGS for v in RATINGS[d]], float),
+        0.5,
+        _end_levels(HISTORY),
+    ),
+    Pattern(
+        "steady-state",
+        "last turn of baseline against the 2019 ratings (digest §3)",
+        _rating_labels(),
+        np.array([v for d in RATINGS for v in RATINGS[d]], float),
+        0.5,
+        _end_levels(BASELINE),
+    ),
+    Pattern(
+        "enabler-matrix-2019",
+        "signed state at 2019-Q4 of history-2012-2019 against the enabler matrix (digest §3)",
+        tuple(f"{d}.{en}" for d, cells in ENABLER_MATRIX.items() for en in cells),
+        np.array([float(v) for cells in ENABLER_MATRIX.values() for v in cells.values()]),
+        1 - MATRIX_SHARE,
+        _matrix_cells,
+    ),
+)
+
+
+# ------------------------------------------------------------------------- the model
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is fitted: the sampled keys and their prior bounds, the scenarios, the patterns."""
+
+    keys: tuple[str, ...]
+    lo: np.ndarray
+    hi: np.ndarray
+    setups: dict
+    patterns: tuple[Pattern, ...] = PATTERNS
+
+    @classmethod
+    def build(cls, patterns: tuple[Pattern, ...] = PATTERNS, turns: int | None = None) -> Problem:
+        """The fit over the pattern scenarios (cut to `turns`, for tests, when given)."""
+        from sim.inputs.setup import build
+        from sim.research.uncertainty import plausible_ranges
+
+        setups = {s: build(s, [], turns) for s in SCENARIOS}
+        ranges = plausible_ranges(setups[HISTORY])
+        return cls(
+            tuple(k for k, _, _ in ranges),
+            np.array([lo for _, lo, _ in ranges]),
+            np.array([hi for _, _, hi in ranges]),
+            setups,
+            patterns,
+        )
+
+    def simulate(self, theta: np.ndarray, r: int, seed: int) -> tuple[np.ndarray, list]:
+        """Distances (P,) and each pattern's statistics (P, n) of the particles `theta`
+        (P, d), `CHUNK` particles per engine call, r runs each on streams of `seed`."""
+        from sim.engine.model import Ensemble
+
+        dist, stats = [], [[] for _ in self.patterns]
+        for start in range(0, len(theta), CHUNK):
+            part = theta[start : start + CHUNK]
+            runs = np.arange(start * r, (start + len(part)) * r)
+            values = {k: np.repeat(part[:, i], r) for i, k in enumerate(self.keys)}
+            models = {
+                name: Ensemble(s, seed=seed, runs=runs, run_params=values).run()
+                for name, s in self.setups.items()
+            }
+            d = np.zeros(len(part))
+            for j, p in enumerate(self.patterns):
+                st = p.statistic(models, r)
+                stats[j].append(st)
+                d += p.distance(st) / len(self.patterns)
+            dist.append(d)
+        return np.concatenate(dist), [np.concatenate(s) for s in stats]
+
+
+def reflect(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Fold values back into [lo, hi] (a symmetric boundary for a random walk)."""
+    w = hi - lo
+    y = np.mod(x - lo, 2 * w)
+    return lo + np.where(y > w, 2 * w - y, y)
+
+
+def _seed(seed: int, *path: int) -> int:
+    return int(np.random.SeedSequence([int(seed), *path]).generate_state(1)[0])
+
+
+# ------------------------------------------------------------------------- ABC-SMC
+
+
+@dataclass
+class State:
+    """A population after a generation: what checkpoint.npz holds."""
+
+    generation: int
+    theta: np.ndarray
+    dist: np.ndarray
+    stats: list
+    epsilons: list
+    accept: list
+    simulations: int
+    seconds: float
+
+
+def _save(path: Path, st: State, settings: dict) -> None:
+    import io
+
+    from sim.files import atomic_write
+
+    buf = io.BytesIO()
+    arrays = {f"stats{j}": s for j, s in enumerate(st.stats)}
+    np.savez(
+        buf,
+        theta=st.theta,
+        dist=st.dist,
+        epsilons=np.array(st.epsilons, float),
+        accept=np.array(st.accept, float),
+        meta=np.array(
+            json.dumps(
+                {
+                    "settings": settings,
+                    "generation": st.generation,
+                    "simulations": st.simulations,
+                    "seconds": st.seconds,
+                }
+            )
+        ),
+        **arrays,
+    )
+    atomic_write(path, buf.getvalue())
+
+
+def _load(path: Path, settings: dict, n_patterns: int) -> State | None:
+    if not path.is_file():
+        return None
+    with np.load(path) as z:
+        meta = json.loads(str(z["meta"]))
+        was = meta["settings"]
+        if any(was.get(k, v) != v for k, v in settings.items()):
+            raise InputError(
+                "--out",
+                str(path.parent),
+                "holds a calibration with other settings or another model; "
+                "give another folder or the same options",
+            )
+        return State(
+            meta["generation"],
+            z["theta"],
+            z["dist"],
+            [z[f"stats{j}"] for j in range(n_patterns)],
+            z["epsilons"].tolist(),
+            z["accept"].tolist(),
+            meta["simulations"],
+            meta["seconds"],
+        )
+
+
+def abc_smc(
+    out: Path,
+    particles: int = 2000,
+    generations: int = 30,
+    runs_per_particle: int = 2,
+    seed: int = 0,
+    problem: Problem | None = None,
+    progress: Callable[[State], None] | None = None,
+    max_steps: int = MAX_STEPS,
+) -> State:
+    """Run (or resume) the replenishment ABC-SMC in `out`; returns the last population."""
+    if particles < 4:
+        raise InputError("--particles", str(particles), "allowed: 4 or more")
+    if generations < 1:
+        raise InputError("--generations", str(generations), "allowed: 1 or more")
+    from sim.research.posterior_file import model_digest
+
+    problem = problem or Problem.build()
+    out.mkdir(parents=True, exist_ok=True)
+    d = len(problem.keys)
+    settings = {
+        "particles": particles,
+        "runs_per_particle": runs_per_particle,
+        "seed": seed,
+        "keys": list(problem.keys),
+        "patterns": [p.name for p in problem.patterns],
+        "model_digest": model_digest(),
+    }
+    ckpt = out / "checkpoint.npz"
+    st = _load(ckpt, settings, len(problem.patterns))
+    r = runs_per_particle
+    if st is None:
+        t0 = time.perf_counter()
+        rng = np.random.default_rng(_seed(seed, 0))
+        theta = problem.lo + rng.random((particles, d)) * (problem.hi - problem.lo)
+        dist, stats = problem.simulate(theta, r, _seed(seed, 0, 0))
+        st = State(0, theta, dist, stats, [math.inf], [1.0], particles, time.perf_counter() - t0)
+        _save(ckpt, st, settings)
+        if progress:
+            progress(st)
+    keep = particles - int(ALPHA * particles)
+    while st.generation < generations and st.accept[-1] >= MIN_ACCEPT:
+        t0 = time.perf_counter()
+        g = st.generation + 1
+        rng = np.random.default_rng(_seed(seed, g))
+        order = np.argsort(st.dist, kind="stable")
+        alive = order[:keep]
+        eps = float(st.dist[alive[-1]])
+        refill = rng.choice(alive, particles - keep)
+        idx = np.concatenate([alive, refill])
+        theta, dist = st.theta[idx].copy(), st.dist[idx].copy()
+        stats = [s[idx].copy() for s in st.stats]
+        cov = np.atleast_2d(np.cov(st.theta[alive], rowvar=False)) * 2.38**2 / d
+        chol = np.linalg.cholesky(cov + 1e-12 * np.eye(d) * np.diag(cov).mean())
+        moving = np.arange(keep, particles)
+        steps, accepted, tried, sims = max_steps, 0, 0, 0
+        step = 0
+        while step < steps:
+            z = rng.standard_normal((len(moving), d))
+            prop = reflect(theta[moving] + z @ chol.T, problem.lo, problem.hi)
+            pd_, pst = problem.simulate(prop, r, _seed(seed, g, step + 1))
+            ok = pd_ <= eps
+            sel = moving[ok]
+            theta[sel], dist[sel] = prop[ok], pd_[ok]
+            for j, s in enumerate(stats):
+                s[sel] = pst[j][ok]
+            accepted, tried, sims = accepted + int(ok.sum()), tried + len(moving), sims + len(prop)
+            if step == 0:  # steps for a move with probability 1 - C at this rate
+                p = max(ok.mean(), 1e-9)
+                need = 1 if p >= 1 else math.ceil(math.log(C) / math.log(1 - p))
+                steps = int(min(max_steps, max(1, need)))
+            step += 1
+        st = State(
+            g,
+            theta,
+            dist,
+            stats,
+            [*st.epsilons, eps],
+            [*st.accept, accepted / max(tried, 1)],
+            st.simulations + sims,
+            st.seconds + time.perf_counter() - t0,
+        )
+        _save(ckpt, st, settings)
+        if progress:
+            progress(st)
+    return st

@@ -1,0 +1,149 @@
+"""The ABC-SMC posterior (sim/research/posterior.py): a tiny run resumes after an
+interruption, the file round-trips with its metadata, and its users (compare, the battery,
+discover's design) draw from it or fall back to the ranges with a note."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+import typer
+from typer.testing import CliRunner
+
+import sim.research.posterior as abc
+import sim.research.posterior_file as P
+from sim.cli.batch import register
+
+TINY = {"particles": 8, "generations": 2, "runs_per_particle": 1, "seed": 3, "max_steps": 2}
+
+
+@pytest.fixture(scope="module")
+def problem():
+    return abc.Problem.build(turns=4)  # short games: the statistics read the last turn
+
+
+@pytest.fixture(scope="module")
+def tiny(problem, tmp_path_factory):
+    """A finished tiny run and its posterior file."""
+    out = tmp_path_factory.mktemp("abc")
+    st = abc.abc_smc(out, problem=problem, **TINY)
+    path = out / "posterior.parquet"
+    P.write_posterior(path, st, problem, TINY)
+    return st, path
+
+
+def test_tiny_run_has_shrinking_epsilons(tiny):
+    st, _ = tiny
+    assert st.generation == TINY["generations"]
+    assert st.theta.shape[0] == TINY["particles"]
+    eps = st.epsilons[1:]
+    assert len(eps) == TINY["generations"] and eps == sorted(eps, reverse=True)
+    assert (st.dist <= eps[-1]).all()
+
+
+def test_interrupted_run_resumes_to_the_same_posterior(problem, tiny, tmp_path):
+    def stop_after_first(state):
+        if state.generation == 1:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        abc.abc_smc(tmp_path, problem=problem, progress=stop_after_first, **TINY)
+    seen = []
+    st = abc.abc_smc(
+        tmp_path, problem=problem, progress=lambda s: seen.append(s.generation), **TINY
+    )
+    assert seen == [2]  # generation 0 and 1 came from the checkpoint
+    np.testing.assert_array_equal(st.theta, tiny[0].theta)
+    np.testing.assert_array_equal(st.dist, tiny[0].dist)
+
+
+def test_other_settings_in_the_folder_are_refused(problem, tiny, tmp_path):
+    from sim.errors import InputError
+
+    abc.abc_smc(tmp_path, problem=problem, **{**TINY, "generations": 1})
+    with pytest.raises(InputError, match="other settings"):
+        abc.abc_smc(tmp_path, problem=problem, **{**TINY, "seed": 4})
+
+
+def test_posterior_file_round_trips_with_its_metadata(problem, tiny):
+    st, path = tiny
+    post = P.read_posterior(path)
+    assert post.keys == list(problem.keys)
+    np.testing.assert_allclose(post.draws.to_numpy(), st.theta)
+    assert post.weights.sum() == pytest.approx(1.0)
+    meta = post.meta
+    for field in ("engine_fingerprint", "config_digest", "model_digest", "versions"):
+        assert meta[field]
+    assert meta["seed"] == TINY["seed"] and meta["generations"] == TINY["generations"]
+    assert [p["name"] for p in meta["patterns"]] == [p.name for p in abc.PATTERNS]
+    assert meta["priors"]["DEU.china_caution"][0] < meta["priors"]["DEU.china_caution"][1]
+    assert P.load_shipped(path)[1] == ""
+
+
+def test_a_posterior_of_another_model_falls_back_with_a_note(problem, tiny, tmp_path):
+    _, path = tiny
+    t = pq.read_table(path)
+    meta = json.loads(t.schema.metadata[b"wargame"])
+    meta["model_digest"] = "0" * 16
+    other = tmp_path / "other.parquet"
+    pq.write_table(t.replace_schema_metadata({"wargame": json.dumps(meta)}), other)
+    setup = problem.setups["baseline"]
+    ps = P.parameter_sample(setup, 4, 2, 0, path=other)
+    assert ps.source == "ranges"
+    assert "fitted to another model" in ps.note and "\n" not in ps.note
+    missing = P.parameter_sample(setup, 4, 2, 0, path=tmp_path / "none.parquet")
+    assert missing.source == "ranges" and "no posterior" in missing.note
+    drawn = P.parameter_sample(setup, 4, 2, 0, path=path)
+    assert drawn.source == "posterior" and drawn.note == ""
+    assert drawn.runs == 8 and set(drawn.values) == set(problem.keys)
+    prior = P.parameter_sample(setup, 4, 2, 0, prior=True, path=path)
+    assert prior.source == "ranges" and prior.note == ""
+
+
+@pytest.fixture()
+def wargame():
+    app = typer.Typer()
+    register(app)
+    return lambda *args: CliRunner().invoke(app, [str(a) for a in args])
+
+
+ARGS = ("compare", "baseline", "--set", "DEU.china_caution=0.1", "--runs", "16")
+ARGS += ("--uncertainty", "4", "--turns", "4")
+
+
+def test_compare_says_posterior_uncertainty_and_prior_does_not(tiny, wargame, monkeypatch):
+    monkeypatch.setattr(P, "SHIPPED", tiny[1])
+    r = wargame(*ARGS)
+    assert r.exit_code == 0, r.output
+    assert "with posterior uncertainty" in r.output
+    doc = json.loads(wargame(*ARGS, "--json").stdout)
+    assert doc["uncertainty"]["source"] == "posterior"
+    r = wargame(*ARGS, "--prior")
+    assert r.exit_code == 0, r.output
+    assert "posterior" not in r.output and "Latin-hypercube" in r.output
+
+
+def test_compare_without_a_posterior_says_why(tmp_path, wargame, monkeypatch):
+    monkeypatch.setattr(P, "SHIPPED", tmp_path / "posterior.parquet")
+    r = wargame(*ARGS)
+    assert r.exit_code == 0, r.output
+    assert "with posterior uncertainty" not in r.output
+    notes = [ln for ln in r.output.splitlines() if ln.startswith("Note: no posterior")]
+    assert len(notes) == 1
+
+
+def test_battery_and_batch_designs_draw_from_the_posterior(problem, tiny, monkeypatch):
+    from sim.research.battery import Battery, load_claims
+    from sim.research.design import make_design
+
+    monkeypatch.setattr(P, "SHIPPED", tiny[1])
+    setup = problem.setups["baseline"]
+    d = make_design(setup, 6, 0, sample="posterior")
+    assert d.kind == "posterior" and d.runs == 6 and "DEU.china_caution" in d.values
+    b = Battery(load_claims(None), runs=2, samples=3, seed=0)
+    assert b.parameter_sample(setup).source == "posterior"
+    b = Battery(load_claims(None), runs=2, samples=3, seed=0)
+    b.prior = True
+    assert b.parameter_sample(setup).source == "ranges"
