@@ -1,7 +1,9 @@
+from math import factorial
+
 import numpy as np
 import pytest
 
-from sim.engine.explain import NAMES, explain, formula, sentence, top_drivers
+from sim.engine.explain import _BITS, NAMES, G, coalitions, explain, formula, sentence, top_drivers
 from sim.engine.model import Ensemble
 from sim.engine.moves import Move
 from sim.inputs.setup import build
@@ -85,3 +87,34 @@ def test_a_custom_injected_shock_is_logged_by_its_name():
         "turn": 1,
         "date": "2020-Q2",
     } in run_events(m)
+
+
+def _full_shapley(model, start, end):
+    """Shapley values over all 2^G coalitions, every group combined (the reference the
+    explanation's pruning of groups that did not move must reproduce)."""
+    ref = (model.snapshots[start - 1] if start >= 1 else model.reference).tile(0, 1)
+    first = (model.history[start - 1].levels if start >= 1 else model.initial_levels)[0]
+    levels = np.repeat(first[None], len(_BITS), axis=0)
+    for t in range(start + 1, end + 1):
+        snap = coalitions(model.snapshots[t - 1].tile(0, 1), ref)
+        snap.levels = levels
+        levels = model.resolve(snap)
+    f = levels - first[None]
+    c = np.arange(2**G)
+    size = _BITS.sum(axis=1)
+    w = np.array([factorial(k) * factorial(G - k - 1) / factorial(G) for k in range(G)])
+    out = [f[0]]
+    for i in range(G):
+        idx = c[~_BITS[:, i]]
+        out.append((w[size[idx]][:, None, None] * (f[idx | (1 << i)] - f[idx])).sum(axis=0))
+    return np.stack(out)
+
+
+@pytest.mark.parametrize("window", [(0, 1), (6, 7), (3, 4), (0, 16)])
+def test_groups_that_did_not_move_are_left_out_exactly(played, window):
+    """Only the groups whose inputs moved are combined; the contributions equal those over
+    all 2^G coalitions, and a group that did not move gets exactly zero."""
+    c = explain(played, 0, *window)
+    np.testing.assert_allclose(c, _full_shapley(played, *window), atol=1e-12)
+    if window == (0, 1):  # no move yet, no shock: moves and enablers stand still
+        assert not c[NAMES.index("moves")].any() and not c[NAMES.index("enablers")].any()

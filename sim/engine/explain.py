@@ -3,10 +3,13 @@
 For one run and a window of turns (one turn, or the whole game), the change of every level
 is recomputed for every coalition of driver groups: a group in the coalition follows its
 recorded inputs, a group outside keeps those of the window's start (moves and chance are
-absent outside). Shapley values over the 2^10 coalitions give contributions that sum exactly
+absent outside). Shapley values over the coalitions give contributions that sum exactly
 to `ΔL − f(∅)`, where `f(∅)`, the change had nothing moved, is the relationship's own
 momentum. The coalitions ride on the engine's run axis, so the explanation reuses the very
-rules that made the change.
+rules that made the change. A group whose inputs did not move over the window (no move
+played, no shock to its parameters) changes nothing in any coalition: it gets exactly zero
+and the others' Shapley values are those of the game without it, so only the groups that
+moved are combined (2^n coalitions for n moving groups, at most 2^10).
 
 Inputs of each group (the rest of the snapshot, the levels, is shared):
 threats: China assertiveness, Russian aggression, North Korea, China and Russia threat
@@ -23,11 +26,13 @@ the motivations; the NATO members' stances (`withhold_*`) the constraints.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from math import factorial
 
 import numpy as np
 
 from sim.engine.actors import Snapshot
+from sim.engine.moves import MoveArrays
 from sim.vocabulary import (
     DRIVER_LABELS,
     DRIVERS,
@@ -43,10 +48,7 @@ from sim.vocabulary import (
 G = len(DRIVERS)
 #: a level this close to a cap counts as held by it
 HELD = 0.02
-_C = np.arange(2**G)
-_BITS = ((_C[:, None] >> np.arange(G)[None, :]) & 1).astype(bool)  # (C, G)
-_SIZE = _BITS.sum(axis=1)
-_W = np.array([factorial(s) * factorial(G - s - 1) / factorial(G) for s in range(G)])
+_BITS = ((np.arange(2**G)[:, None] >> np.arange(G)[None, :]) & 1).astype(bool)  # (C, G)
 NAMES = (MOMENTUM,) + DRIVERS
 
 _P = {p: i for i, p in enumerate(PARAMS)}
@@ -93,13 +95,14 @@ INDEX_GROUP = {
 }
 
 
-def _on(group: str) -> np.ndarray:
-    return _BITS[:, DRIVERS.index(group)]
+def coalitions(cur: Snapshot, ref: Snapshot, bits: np.ndarray = _BITS) -> Snapshot:
+    """One snapshot per coalition (run axis = coalition), from one-run `cur` and `ref`;
+    `bits` (C, G) says which driver groups each coalition lets follow `cur`."""
 
+    def _on(group: str) -> np.ndarray:
+        return bits[:, DRIVERS.index(group)]
 
-def coalitions(cur: Snapshot, ref: Snapshot) -> Snapshot:
-    """One snapshot per coalition (run axis = coalition), from one-run `cur` and `ref`."""
-    n = len(_C)
+    n = len(bits)
     t = cur.tile(0, n)
     r = ref.tile(0, n)
     pcol = np.array([_on(PARAM_GROUP[p]) for p in PARAMS]).T  # (C, P)
@@ -134,19 +137,55 @@ def explain(model, run: int = 0, start: int | None = None, end: int | None = Non
         raise ValueError(f"need 0 <= start < end <= {model.turn}, got {start}, {end}")
     ref = (model.snapshots[start - 1] if start >= 1 else model.reference).tile(run, 1)
     first = (model.history[start - 1].levels if start >= 1 else model.initial_levels)[run]
-    levels = np.repeat(first[None], len(_C), axis=0)
-    for t in range(start + 1, end + 1):
-        snap = coalitions(model.snapshots[t - 1].tile(run, 1), ref)
+    snaps = [model.snapshots[t - 1].tile(run, 1) for t in range(start + 1, end + 1)]
+    moving = [g for g in range(G) if any(_moves(snap, ref, g) for snap in snaps)]
+    n = len(moving)
+    sub = ((np.arange(2**n)[:, None] >> np.arange(n)[None, :]) & 1).astype(bool)  # (C, n)
+    bits = np.zeros((2**n, G), bool)
+    bits[:, moving] = sub
+    levels = np.repeat(first[None], len(bits), axis=0)
+    for cur in snaps:
+        snap = coalitions(cur, ref, bits)
         snap.levels = levels
         levels = model.resolve(snap)
     f = levels - first[None]  # (C, D, K)
-    out = np.empty((1 + G,) + f.shape[1:])
+    out = np.zeros((1 + G,) + f.shape[1:])
     out[0] = f[0]
-    for i in range(G):
-        idx = _C[~_BITS[:, i]]
-        w = _W[_SIZE[idx]][:, None, None]
-        out[1 + i] = (w * (f[idx | (1 << i)] - f[idx])).sum(axis=0)
+    c = np.arange(2**n)
+    size = sub.sum(axis=1)
+    w = np.array([factorial(k) * factorial(n - k - 1) / factorial(n) for k in range(n)])
+    for j, g in enumerate(moving):
+        idx = c[~sub[:, j]]
+        out[1 + g] = (w[size[idx]][:, None, None] * (f[idx | (1 << j)] - f[idx])).sum(axis=0)
     return out
+
+
+def _moves(cur: Snapshot, ref: Snapshot, g: int) -> bool:
+    """Whether driver group g's inputs differ between `cur` and `ref` (one run each), read
+    from the same maps `coalitions` uses; moves count when any was played, chance when any
+    draw is not zero."""
+    group = DRIVERS[g]
+    if group == "moves":
+        neutral = MoveArrays.neutral(cur.moves.buy.shape[0], len(cur.moves.stance))
+        return any(
+            not np.array_equal(getattr(cur.moves, f.name), getattr(neutral, f.name))
+            for f in fields(MoveArrays)
+        )
+    if group == "noise":
+        return bool(np.any(cur.noise) or np.any(cur.consent))
+    if group == "enablers" and not np.array_equal(cur.caps, ref.caps):
+        return True
+    cols = [i for i, p in enumerate(PARAMS) if PARAM_GROUP[p] == group]
+    if cols and not np.array_equal(cur.params[..., cols], ref.params[..., cols]):
+        return True
+    cols = [i for i, x in enumerate(INDICES) if INDEX_GROUP[x] == group]
+    if cols and not np.array_equal(cur.world[..., cols], ref.world[..., cols]):
+        return True
+    return any(
+        not np.array_equal(getattr(cur, name), getattr(ref, name))
+        for name, owner in STATE_GROUP.items()
+        if owner == group
+    )
 
 
 def top_drivers(contrib: np.ndarray, d: int, k: int, n: int = 3) -> list[tuple[str, float]]:
