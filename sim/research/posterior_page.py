@@ -48,7 +48,7 @@ def progress_chart(st):
     b.plot(g, st.accept[1:], marker="o", color="tab:orange")
     b.set_xlabel("generation")
     b.set_ylabel("MCMC acceptance rate")
-    fig.tight_layout()
+    fig.subplots_adjust(hspace=0.6, wspace=0.35)
     return fig
 
 
@@ -67,7 +67,7 @@ def marginals_chart(theta, keys, lo, hi, order):
         ax.tick_params(labelsize=7)
     for ax in axes[n:]:
         ax.set_visible(False)
-    fig.tight_layout()
+    fig.subplots_adjust(hspace=0.6, wspace=0.35)
     return fig
 
 
@@ -83,7 +83,7 @@ def pairs_chart(theta, keys, pairs):
         ax.set_title(f"r = {c:+.2f}", fontsize=9)
     for ax in axes[len(pairs) :]:
         ax.set_visible(False)
-    fig.tight_layout()
+    fig.subplots_adjust(hspace=0.6, wspace=0.35)
     return fig
 
 
@@ -101,7 +101,7 @@ def predictive_chart(pattern, stats):
     ax.set_xticks(x, pattern.labels, rotation=60, ha="right", fontsize=7)
     ax.set_title(f"{pattern.name}: {pattern.source}", fontsize=9)
     ax.legend(fontsize=7)
-    fig.tight_layout()
+    fig.subplots_adjust(hspace=0.6, wspace=0.35)
     return fig
 
 

@@ -147,3 +147,26 @@ def test_battery_and_batch_designs_draw_from_the_posterior(problem, tiny, monkey
     b = Battery(load_claims(None), runs=2, samples=3, seed=0)
     b.prior = True
     assert b.parameter_sample(setup).source == "ranges"
+
+
+def test_calibrate_posterior_writes_the_file_and_its_page(problem, tmp_path):
+    from sim.research.posterior_page import calibrate_posterior
+
+    said = []
+    target = calibrate_posterior(tmp_path, 8, 1, 1, 0, False, said.append, problem=problem)
+    assert P.read_posterior(target).meta["generations"] == 1
+    page = (tmp_path / "diagnostics.html").read_text()
+    for section in ("against their priors", "constrained pairs", "Posterior predictive"):
+        assert section in page
+    assert page.count("data:image/png;base64,") == 3 + len(abc.PATTERNS)
+    assert said[-1].startswith("posterior: 8 draws, 1 generations, final epsilon")
+
+
+def test_calibrate_posterior_needs_a_folder_and_calibrate_needs_something():
+    from sim.cli.main import app, load_plugins
+
+    load_plugins()
+    r = CliRunner().invoke(app, ["calibrate", "--posterior"])
+    assert r.exit_code == 2 and "--out DIR" in r.output
+    r = CliRunner().invoke(app, ["calibrate"])
+    assert r.exit_code == 2 and "--free" in r.output
