@@ -224,3 +224,18 @@ def test_chart_axis_legend_and_dates():
     assert "what-if" in draw("x ", hist, dates, 60, 14, hist, 1)[0].plain
     # too small to draw: blank lines, no error
     assert len(draw("x ", hist, dates, 6, 3)) == 3
+
+
+def test_story_log_lines_written_before_it_had_its_width_read_as_full_lines():
+    """The scenario's introduction is written as the dashboard opens, before the log has
+    its size: it is wrapped again at the log's width, not left in a 20-column strip."""
+
+    async def go():
+        app = make_app("classroom", seats=["JPN"])
+        async with app.run_test(size=SMALL) as pilot:
+            await settle(pilot, app)
+            log = app.screen.query_one(EventLog)
+            widths = [strip.cell_length for strip in log.lines]
+            assert widths and max(widths) > 0.8 * log.scrollable_content_region.width
+
+    run(go())

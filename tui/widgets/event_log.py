@@ -27,6 +27,9 @@ class EventLog(RichLog):
             wrap=True, markup=False, highlight=False, max_lines=2000, min_width=20, **kw
         )
         self.lines_written: list[tuple[str, str]] = []
+        #: each write as (date, lines), to wrap them again at a new width
+        self._batches: list[tuple[str, list[tuple[str, str]]]] = []
+        self._wrapped_at = 0
 
     def add(self, date: str, kind: str, text: str) -> None:
         self.add_many(date, [(kind, text)])
@@ -35,8 +38,28 @@ class EventLog(RichLog):
         """(kind, text) lines of one date, written at once (a turn's dozen lines cost one
         write, not twelve)."""
         self.lines_written.extend(lines)
+        self._batches.append((date, list(lines)))
+        del self._batches[: -self.max_lines]
+        self.write(self._text(date, lines))
+
+    @staticmethod
+    def _text(date: str, lines: list[tuple[str, str]]) -> Text:
         out = Text()
         for i, (kind, text) in enumerate(lines):
             out.append(("\n" if i else "") + f"{date} ", style="bold")
             out.append(text, style=STYLES.get(kind, ""))
-        self.write(out)
+        return out
+
+    def on_resize(self) -> None:
+        """Lines written while the log was hidden or narrow (a small terminal shares one
+        panel between the log and the inspector) are wrapped again at the width it has
+        now, so they read as full lines."""
+        width = self.scrollable_content_region.width
+        if width <= 0 or width == self._wrapped_at:
+            return
+        self._wrapped_at = width
+        if not self._batches:
+            return
+        self.clear()
+        for date, lines in self._batches:
+            self.write(self._text(date, lines))
