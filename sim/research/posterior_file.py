@@ -103,6 +103,7 @@ def write_posterior(path: Path, st: State, problem: Problem, settings: dict) -> 
         "epsilons": st.epsilons[1:],
         "acceptance": st.accept[1:],
         "simulations": st.simulations,
+        "distinct": int(len(np.unique(st.theta, axis=0))),
         "seconds": round(st.seconds, 1),
         "algorithm": "replenishment ABC-SMC (Drovandi & Pettitt 2011), sim/research/posterior.py",
         "patterns": [p.describe() for p in problem.patterns],

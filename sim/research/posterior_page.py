@@ -206,7 +206,8 @@ def calibrate_posterior(
     write_posterior(target, st, problem, settings)
     write_page(out / "diagnostics.html", st, problem, read_posterior(target).meta)
     echo(
-        f"posterior: {len(st.dist)} draws, {st.generation} generations, final epsilon "
+        f"posterior: {len(st.dist)} draws ({len(np.unique(st.theta, axis=0))} distinct), "
+        f"{st.generation} generations, final epsilon "
         f"{st.epsilons[-1]:.3f}, {st.seconds:.0f} s -> {target} and {out / 'diagnostics.html'}"
     )
     if ship:

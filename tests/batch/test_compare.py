@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from sim.engine.model import Ensemble
 from sim.inputs.setup import build
@@ -277,13 +278,15 @@ def test_uncertainty_adds_a_wider_parameter_interval(wargame):
     ]
 
 
-def test_parameter_interval_is_the_spread_of_paired_sampled_runs():
-    from sim.research.uncertainty import sample
+@pytest.mark.parametrize("prior", [True, False], ids=["ranges", "posterior"])
+def test_parameter_interval_is_the_spread_of_paired_sampled_runs(prior):
+    from sim.research.posterior_file import parameter_sample
 
-    c = compare("baseline", ["DEU.china_caution=0.1"], 8, seed=2, turns=6, uncertainty=4)
+    c = compare("baseline", ["DEU.china_caution=0.1"], 8, 2, turns=6, uncertainty=4, prior=prior)
     assert c.ubase.shape == c.ucf.shape == (7, 8, 4, 3)
     base, cf = build("baseline"), build("baseline", ["DEU.china_caution=0.1"])
-    ps = sample(base, 4, 2, 2)
+    ps = parameter_sample(base, 4, 2, 2, prior)
+    assert c.source == ps.source
     idx = np.arange(8, 16)
     b = Ensemble(base, seed=2, runs=idx, run_params=ps.run_params(base)).run(6)
     f = Ensemble(cf, seed=2, runs=idx, run_params=ps.run_params(cf)).run(6)
@@ -309,6 +312,7 @@ def test_table_labels_both_intervals(wargame):
         "4",
         "--uncertainty",
         "4",
+        "--prior",
     )
     assert r.exit_code == 0, r.output
     assert "MC precision 90%" in r.output and "with param. uncertainty 90%" in r.output

@@ -159,7 +159,9 @@ def test_calibrate_posterior_writes_the_file_and_its_page(problem, tmp_path):
     for section in ("against their priors", "constrained pairs", "Posterior predictive"):
         assert section in page
     assert page.count("data:image/png;base64,") == 3 + len(abc.PATTERNS)
-    assert said[-1].startswith("posterior: 8 draws, 1 generations, final epsilon")
+    assert (
+        said[-1].startswith("posterior: 8 draws (") and "1 generations, final epsilon" in said[-1]
+    )
 
 
 def test_calibrate_posterior_needs_a_folder_and_calibrate_needs_something():
