@@ -130,7 +130,8 @@ def write_page(path: Path, st, problem, meta: dict) -> None:
         {
             "title": "Run",
             "note": (
-                f"{len(st.dist)} particles, {st.generation} generations, final epsilon "
+                f"{len(st.dist)} particles ({len(np.unique(st.theta, axis=0))} distinct), "
+                f"{st.generation} generations, final epsilon "
                 f"{st.epsilons[-1]:.3f}, {st.simulations} particle simulations in "
                 f"{st.seconds:.0f} s ({st.simulations / max(st.seconds, 1e-9):.0f} particles/s); "
                 f"model {meta['model_digest']}, engine {meta['engine_fingerprint']}, "
