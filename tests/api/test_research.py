@@ -90,6 +90,7 @@ def test_discover_finds_germanys_china_caution(tmp_path, wargame):
         "--workers",
         "1",
         "--quiet",
+        "--prior",  # a Latin hypercube of the three ranges named
         "--out",
         out,
     ]

@@ -172,3 +172,17 @@ def test_calibrate_posterior_needs_a_folder_and_calibrate_needs_something():
     assert r.exit_code == 2 and "--out DIR" in r.output
     r = CliRunner().invoke(app, ["calibrate"])
     assert r.exit_code == 2 and "--free" in r.output
+
+
+def test_discover_draws_from_the_posterior_unless_prior(tiny, wargame, monkeypatch, tmp_path):
+    pytest.importorskip("ema_workbench")
+    monkeypatch.setattr(P, "SHIPPED", tiny[1])
+    common = ("baseline", "--where", "JPN-DEU.exercise < 1", "--runs", "40", "--turns", "4")
+    common += ("--workers", "1", "--quiet")
+    r = wargame("discover", *common, "--out", tmp_path / "post")
+    assert r.exit_code == 0, r.output
+    assert "parameter sets: draws of the posterior" in r.output
+    assert json.loads((tmp_path / "post" / "discovery.json").read_text())["sampled"] == "posterior"
+    r = wargame("discover", *common, "--prior", "--out", tmp_path / "prior")
+    assert r.exit_code == 0, r.output
+    assert "posterior" not in r.output
