@@ -669,7 +669,9 @@ def test_validate_model_no_battery_and_bad_flags(tmp_path, monkeypatch):
     from sim.research import validation as v
 
     monkeypatch.setattr(
-        v, "run_checks", lambda runs, seed: [v.Check("a check", "> 0", 1.0, 0.5, 1.5, True)]
+        v,
+        "run_checks",
+        lambda runs, seed, patterns=None: [v.Check("a check", "> 0", 1.0, 0.5, 1.5, True)],
     )
     r = CliRunner().invoke(_app(), ["validate-model", "--no-battery"])
     assert r.exit_code == 0 and "1/1 checks pass" in r.output
@@ -688,7 +690,9 @@ def test_battery_failures_do_not_change_the_exit_code_without_strict(tmp_path, m
     from sim.research import validation as v
 
     monkeypatch.setattr(
-        v, "run_checks", lambda runs, seed: [v.Check("a check", "> 0", 1.0, 0.5, 1.5, True)]
+        v,
+        "run_checks",
+        lambda runs, seed, patterns=None: [v.Check("a check", "> 0", 1.0, 0.5, 1.5, True)],
     )
     path = write(tmp_path, {"claims": [twin(DEU_UP, direction="down")]})
     r = CliRunner().invoke(
@@ -696,7 +700,9 @@ def test_battery_failures_do_not_change_the_exit_code_without_strict(tmp_path, m
     )
     assert r.exit_code == 0 and "1/1 checks pass" in r.output and "FAIL" in r.output
     monkeypatch.setattr(
-        v, "run_checks", lambda runs, seed: [v.Check("a check", "> 0", -1.0, -1.5, -0.5, False)]
+        v,
+        "run_checks",
+        lambda runs, seed, patterns=None: [v.Check("a check", "> 0", -1.0, -1.5, -0.5, False)],
     )
     r = CliRunner().invoke(
         _app(), ["validate-model", "--claims", str(path), "--runs", "16", "--samples", "4"]
