@@ -261,20 +261,6 @@ def discover(
     return DiscoveryResult(result)
 
 
-def trajectory_chart(result: dict[str, Any]):
-    """PRIM's peeling trajectory (sim/research/display.py)."""
-    from sim.research.display import trajectory_chart as draw
-
-    return draw(result)
-
-
-def box_chart(limits: list[dict[str, Any]], title: str):
-    """Each restricted parameter's kept interval within its full range (normalised)."""
-    from sim.research.display import box_chart as draw
-
-    return draw(limits, title)
-
-
 class DiscoveryResult(dict):
     """A scenario discovery: the discovery.json document (a dict) that shows itself.
 
@@ -302,6 +288,8 @@ class DiscoveryResult(dict):
     def plot(self):
         """PRIM's box: each restricted parameter's kept interval within its plausible range
         (a matplotlib Figure)."""
+        from sim.research.display import box_chart
+
         p = self.get("prim")
         if p is None:
             return box_chart([], f"{self['where']}: no box (the condition holds in all or none)")
@@ -347,6 +335,7 @@ class DiscoveryResult(dict):
 
 def write_results(out: Path, result: dict[str, Any]) -> None:
     from sim.files import atomic_write
+    from sim.research.display import box_chart, trajectory_chart
     from sim.research.pages import image, render, table
 
     atomic_write(out / "discovery.json", (json.dumps(result, indent=1) + "\n").encode())
