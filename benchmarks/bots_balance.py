@@ -22,9 +22,8 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
-from pathlib import Path
 
-from sim.game.selfplay import objectives_met, play
+from sim.game.selfplay import balance
 
 
 def main() -> None:
@@ -33,19 +32,11 @@ def main() -> None:
     ap.add_argument("--games", type=int, default=3)
     ap.add_argument("--turns", type=int, default=None)
     args = ap.parse_args()
-    met: dict[tuple[str, str], int] = {}
-    totals: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for g in range(1, args.games + 1):
-            host = play(args.scenario, Path(tmp) / f"game{g}", g, args.turns)
-            for key, ok in objectives_met(host).items():
-                met[key] = met.get(key, 0) + int(ok)
-            for seat, points in host.scores().items():
-                totals.setdefault(seat, []).append(sum(points))
+        met, means = balance(args.scenario, tmp, range(1, args.games + 1), args.turns)
     print(f"{'seat':5} {'objective':24} games met (of {args.games})")
     for (seat, oid), n in met.items():
         print(f"{seat:5} {oid:24} {n}{'' if n else '   never'}")
-    means = {seat: statistics.mean(v) for seat, v in totals.items()}
     median = statistics.median(means.values())
     print(f"\n{'seat':5} {'mean score':>10} {'of median':>10}")
     for seat, v in means.items():

@@ -60,3 +60,19 @@ def objectives_met(host: Session) -> dict[tuple[str, str], bool]:
             oks = [row[i][2] for row in per_turn]
             out[(seat, o.id)] = any(oks) if o.kind in GOALS else all(oks)
     return out
+
+
+def balance(
+    scenario: str, folder: Path | str, seeds, turns: int | None = None
+) -> tuple[dict[tuple[str, str], int], dict[str, float]]:
+    """One bot game per seed (in `folder`/game<seed>): for each (seat, objective id) the
+    number of games that met it, and each seat's mean score (its points summed over a game)."""
+    met: dict[tuple[str, str], int] = {}
+    totals: dict[str, list[float]] = {}
+    for seed in seeds:
+        host = play(scenario, Path(folder) / f"game{seed}", seed, turns)
+        for key, ok in objectives_met(host).items():
+            met[key] = met.get(key, 0) + int(ok)
+        for seat, points in host.scores().items():
+            totals.setdefault(seat, []).append(sum(points))
+    return met, {seat: sum(v) / len(v) for seat, v in totals.items()}
