@@ -95,6 +95,14 @@ INDEX_GROUP = {
 }
 
 
+#: the driver group of each parameter and world index (positions in DRIVERS), and the
+#: parameter and index columns of each group
+_PARAM_G = np.array([DRIVERS.index(PARAM_GROUP[p]) for p in PARAMS])
+_INDEX_G = np.array([DRIVERS.index(INDEX_GROUP[x]) for x in INDICES])
+_PARAM_COLS = [np.flatnonzero(g == _PARAM_G) for g in range(G)]
+_INDEX_COLS = [np.flatnonzero(g == _INDEX_G) for g in range(G)]
+
+
 def coalitions(cur: Snapshot, ref: Snapshot, bits: np.ndarray = _BITS) -> Snapshot:
     """One snapshot per coalition (run axis = coalition), from one-run `cur` and `ref`;
     `bits` (C, G) says which driver groups each coalition lets follow `cur`."""
@@ -105,8 +113,8 @@ def coalitions(cur: Snapshot, ref: Snapshot, bits: np.ndarray = _BITS) -> Snapsh
     n = len(bits)
     t = cur.tile(0, n)
     r = ref.tile(0, n)
-    pcol = np.array([_on(PARAM_GROUP[p]) for p in PARAMS]).T  # (C, P)
-    wcol = np.array([_on(INDEX_GROUP[x]) for x in INDICES]).T  # (C, I)
+    pcol = bits[:, _PARAM_G]  # (C, P)
+    wcol = bits[:, _INDEX_G]  # (C, I)
     t.params = np.where(pcol[:, None, :], t.params, r.params)
     t.world = np.where(wcol, t.world, r.world)
     t.caps = np.where(_on("enablers")[:, None, None], t.caps, r.caps)
@@ -138,7 +146,7 @@ def explain(model, run: int = 0, start: int | None = None, end: int | None = Non
     ref = (model.snapshots[start - 1] if start >= 1 else model.reference).tile(run, 1)
     first = (model.history[start - 1].levels if start >= 1 else model.initial_levels)[run]
     snaps = [model.snapshots[t - 1].tile(run, 1) for t in range(start + 1, end + 1)]
-    moving = [g for g in range(G) if any(_moves(snap, ref, g) for snap in snaps)]
+    moving = [g for g in range(G) if any(_moved(snap, ref, g) for snap in snaps)]
     n = len(moving)
     sub = ((np.arange(2**n)[:, None] >> np.arange(n)[None, :]) & 1).astype(bool)  # (C, n)
     bits = np.zeros((2**n, G), bool)
@@ -160,7 +168,7 @@ def explain(model, run: int = 0, start: int | None = None, end: int | None = Non
     return out
 
 
-def _moves(cur: Snapshot, ref: Snapshot, g: int) -> bool:
+def _moved(cur: Snapshot, ref: Snapshot, g: int) -> bool:
     """Whether driver group g's inputs differ between `cur` and `ref` (one run each), read
     from the same maps `coalitions` uses; moves count when any was played, chance when any
     draw is not zero."""
@@ -175,11 +183,11 @@ def _moves(cur: Snapshot, ref: Snapshot, g: int) -> bool:
         return bool(np.any(cur.noise) or np.any(cur.consent))
     if group == "enablers" and not np.array_equal(cur.caps, ref.caps):
         return True
-    cols = [i for i, p in enumerate(PARAMS) if PARAM_GROUP[p] == group]
-    if cols and not np.array_equal(cur.params[..., cols], ref.params[..., cols]):
+    cols = _PARAM_COLS[g]
+    if len(cols) and not np.array_equal(cur.params[..., cols], ref.params[..., cols]):
         return True
-    cols = [i for i, x in enumerate(INDICES) if INDEX_GROUP[x] == group]
-    if cols and not np.array_equal(cur.world[..., cols], ref.world[..., cols]):
+    cols = _INDEX_COLS[g]
+    if len(cols) and not np.array_equal(cur.world[..., cols], ref.world[..., cols]):
         return True
     return any(
         not np.array_equal(getattr(cur, name), getattr(ref, name))
