@@ -67,8 +67,9 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--hindcast",
                 help="Run only the hindcast: the 2012-2019 replay without its agreement "
-                "shocks, against the record's agreement dates and activity shares "
-                "(--strict: exit 1 when its targets are missed)",
+                "shocks, against the record's agreement dates and activity shares, over "
+                "--runs draws of the posterior (--prior: the ranges; --point: the config's "
+                "values); --strict: exit 1 when its targets are missed",
             ),
         ] = False,
         calibration: Annotated[
@@ -82,8 +83,16 @@ def register(app: typer.Typer) -> None:
             bool,
             typer.Option(
                 "--prior",
-                help="The battery's robust check samples the config's plausible ranges "
-                "(Latin hypercube) instead of the posterior (config/posterior.parquet)",
+                help="The battery's robust check (or the hindcast) samples the config's "
+                "plausible ranges (Latin hypercube) instead of the posterior "
+                "(config/posterior.parquet, or $WARGAME_POSTERIOR)",
+            ),
+        ] = False,
+        point: Annotated[
+            bool,
+            typer.Option(
+                "--point",
+                help="The hindcast runs at the config's point estimates [--hindcast]",
             ),
         ] = False,
     ) -> None:
@@ -96,6 +105,8 @@ def register(app: typer.Typer) -> None:
 
         Exit code 1 when a ratings or sensitivity check fails; the battery's failures and
         the hindcast's misses are reported without changing the exit code unless --strict."""
+        if point and not hindcast:
+            raise InputError("--point", "", "--point goes with --hindcast")
         if battery_only and no_battery:
             raise InputError(
                 "--battery-only", "", "--battery-only and --no-battery exclude each other; give one"
@@ -110,10 +121,14 @@ def register(app: typer.Typer) -> None:
                     "",
                     "--hindcast runs alone; leave out --battery-only, --no-battery",
                 )
-            from sim.research.hindcast import RUNS, table
-            from sim.research.hindcast import run as run_hindcast
+            if prior and point:
+                raise InputError("--point", "", "--point and --prior exclude each other; give one")
+            from sim.research.hindcast import run_over, table
 
-            result = run_hindcast(runs or RUNS, seed, patterns=patterns)
+            source = "point" if point else "prior" if prior else "posterior"
+            result, note = run_over(runs, seed, source, patterns)
+            if note:
+                typer.echo(f"note: {note}")
             typer.echo(table(result))
             if strict and not result.met:
                 raise typer.Exit(1)
@@ -203,18 +218,62 @@ def register(app: typer.Typer) -> None:
             bool,
             typer.Option("--ship", help="Also write config/posterior.parquet [--posterior]"),
         ] = False,
+        workers: Annotated[
+            int | None,
+            typer.Option(
+                help="Local worker processes; the posterior is the same for any number "
+                "[--posterior]  [default: all cores]",
+                min=1,
+                max=1024,
+                show_default=False,
+            ),
+        ] = None,
+        dask: Annotated[
+            str | None,
+            typer.Option(
+                "--dask",
+                metavar="ADDRESS",
+                help="Compute on the Dask cluster at this scheduler address "
+                "(tcp://host:8786) or scheduler file instead of local processes [--posterior]",
+            ),
+        ] = None,
+        holdout: Annotated[
+            str | None,
+            typer.Option(
+                "--holdout",
+                metavar="PERIOD",
+                help="Leave this period's activity profile out of the fit and report how "
+                "well the posterior predicts it (2016-19) [--posterior]",
+            ),
+        ] = None,
     ) -> None:
         """Fit constants to the report's 2019 ratings (end of the 2012-2019 replay and
         steady state of the baseline); prints fitted values and the gaps before and after.
         With --posterior, fit a posterior sample of every plausible range instead (ABC-SMC,
-        sim/research/posterior.py); Ctrl+C stops it and the same command resumes it."""
+        sim/research/posterior.py) to the 2019 ratings and enablers and to the hindcast's
+        agreement dates and activity profile (config/calibration.yaml); Ctrl+C stops it and
+        the same command resumes it. WARGAME_POSTERIOR=DIR/posterior.parquet points
+        compare, discover and validate-model at the result; --ship replaces the shipped one."""
+        if not posterior:
+            for name, given in (("--workers", workers), ("--dask", dask), ("--holdout", holdout)):
+                if given is not None:
+                    raise InputError(name, str(given), f"{name} goes with --posterior")
         if posterior:
             from sim.research.posterior_page import calibrate_posterior
 
             if out is None:
                 raise InputError("--out", "", "--posterior needs a folder: --out DIR")
             calibrate_posterior(
-                out, particles, generations, runs_per_particle, seed, ship, typer.echo
+                out,
+                particles,
+                generations,
+                runs_per_particle,
+                seed,
+                ship,
+                typer.echo,
+                workers=workers,
+                dask=dask,
+                holdout=holdout,
             )
             return
         if not free:

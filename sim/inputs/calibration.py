@@ -131,6 +131,10 @@ class Activity(Strict):
     """Where the counts come from."""
     min_rank_correlation: float = Field(ge=-1, le=1)
     """Spearman rank correlation of recorded and simulated shares the hindcast aims at."""
+    share_tolerance: float = Field(default=0.1, gt=0, le=1)
+    """The posterior's scale for a gap between a recorded and a simulated share
+    (sim/research/posterior.py: a gap of this size weighs as much as a rating off by the
+    ratings' tolerance)."""
     periods: dict[str, tuple[int, int]]
     """Named periods, first and last year inclusive ('2012-15': [2012, 2015])."""
     counts: dict[str, dict[TrackName, dict[str, Count]]]

@@ -49,8 +49,9 @@ RUNS = 1000
 OPENING = ("sign", "negotiate", "unblock")
 
 
-def hindcast_setup():
-    """The 2012–2019 replay without its agreement actions (see the module's docstring)."""
+def hindcast_setup(turns: int | None = None):
+    """The 2012–2019 replay without its agreement actions (see the module's docstring), cut
+    to `turns` when given (tests)."""
     from sim.inputs.loader import load_scenario
     from sim.inputs.setup import compile_setup
 
@@ -68,7 +69,7 @@ def hindcast_setup():
             "shocks": shocks,
         }
     )
-    return compile_setup(variant, cfg, path, {})
+    return compile_setup(variant, cfg, path, {}, turns)
 
 
 def _other_effects(shock) -> bool:
@@ -122,6 +123,8 @@ class Hindcast:
     min_within: int
     min_rank_correlation: float
     sampled: bool  # per-run parameter sets were given (`run_params`)
+    #: what the runs' parameters are, for the header ("" : said from `sampled`)
+    over: str = ""
 
     @property
     def within(self) -> int:
@@ -154,6 +157,7 @@ def run(
     seed: int = 0,
     run_params: dict[str, np.ndarray] | None = None,
     patterns=None,
+    over: str = "",
 ) -> Hindcast:
     """Run the hindcast over `runs` seeded runs at the point estimates, or over per-run
     parameter sets `run_params` (one value per run, as sim/research/uncertainty.py makes
@@ -189,7 +193,40 @@ def run(
         min_within=doc.agreements.min_within,
         min_rank_correlation=doc.activity.min_rank_correlation,
         sampled=bool(params),
+        over=over,
     )
+
+
+#: What `run_over` runs over: draws of the posterior, the plausible ranges, the point values
+SOURCES = ("posterior", "prior", "point")
+
+
+def run_over(
+    draws: int | None = None, seed: int = 0, source: str = "posterior", patterns=None
+) -> tuple[Hindcast, str]:
+    """The hindcast over `draws` parameter sets, one run each: draws of the posterior
+    (sim/research/posterior_file.py `shipped_path`, as compare draws them), Latin-hypercube
+    points of the plausible ranges (`prior`) or the config's point estimates (`point`:
+    `draws` seeded runs). A posterior that was fitted to another model gives way to the
+    point estimates, the report's readings, with the one-line note returned beside."""
+    from sim.research.posterior_file import load_shipped, parameter_sample
+
+    n = RUNS if draws is None else int(draws)
+    note = ""
+    if source == "posterior":
+        post, note = load_shipped(fallback="running at the config's point estimates instead")
+        if post is None:
+            source = "point"
+    if source == "point":
+        return run(n, seed, patterns=patterns), note
+    setup = hindcast_setup()
+    ps = parameter_sample(setup, n, 1, seed, prior=source == "prior")
+    over = (
+        f"over the posterior ({n} draws)"
+        if ps.source == "posterior"
+        else f"over the plausible ranges ({n} Latin-hypercube points)"
+    )
+    return run(seed=seed, run_params=ps.run_params(setup), patterns=patterns, over=over), note
 
 
 def _quarter_year(setup, turn: int) -> float:
@@ -199,18 +236,49 @@ def _quarter_year(setup, turn: int) -> float:
     return int(year) + (int(q) - 1) / 4 + 0.125
 
 
-def _agreements(model, doc) -> list[AgreementRow]:
+def first_signed(model, agreements) -> np.ndarray:
+    """(agreements, runs): the turn of each agreement's first signature per run (0 when in
+    force from the start, T + 1 when never signed in the T turns)."""
     setup = model.setup
     T = len(model.history)
     signed = np.stack([r.signed for r in model.history])  # (T, R, D, E)
-    rows = []
-    for a in doc.agreements.signed:
+    out = []
+    for a in agreements:
         d, e = setup.dyads.index(a.dyad), ENABLERS.index(a.enabler)
         ever = signed[:, :, d, e]
         if setup.signed[d, e]:  # in force from the start
-            first = np.zeros(model.n_runs, int)
-        else:  # first turn signed, T + 1 when never
-            first = np.where(ever.any(axis=0), ever.argmax(axis=0) + 1, T + 1)
+            out.append(np.zeros(model.n_runs, int))
+        else:
+            out.append(np.where(ever.any(axis=0), ever.argmax(axis=0) + 1, T + 1))
+    return np.stack(out)
+
+
+def turn_years(setup, turns: int) -> np.ndarray:
+    """The middle of each turn's quarter as a fractional year, turns 1..turns."""
+    return np.array([_quarter_year(setup, t) for t in range(1, turns + 1)])
+
+
+def activity_counts(model, doc) -> np.ndarray:
+    """(periods, runs, dyads, tracks): the engine's activity events of the record's dyads
+    (doc.activity.counts' order) per period of doc.activity.periods."""
+    setup = model.setup
+    years = np.array([int(setup.date(t + 1)[:4]) for t in range(len(model.history))])
+    act = np.stack([r.activity for r in model.history])  # (T, R, D, K)
+    idx = [setup.dyads.index(d) for d in doc.activity.counts]
+    return np.stack(
+        [
+            act[(years >= first) & (years <= last)][:, :, idx].sum(axis=0)
+            for first, last in doc.activity.periods.values()
+        ]
+    ).astype(float)
+
+
+def _agreements(model, doc) -> list[AgreementRow]:
+    setup = model.setup
+    T = len(model.history)
+    firsts = first_signed(model, doc.agreements.signed)
+    rows = []
+    for a, first in zip(doc.agreements.signed, firsts, strict=True):
         lo, med, hi = (int(np.quantile(first, q, method="inverted_cdf")) for q in (0.05, 0.5, 0.95))
 
         def label(turn: int) -> str:
@@ -234,18 +302,8 @@ def _agreements(model, doc) -> list[AgreementRow]:
 
 
 def _activity(model, doc) -> list[ActivityRow]:
-    setup = model.setup
-    years = np.array([int(setup.date(t + 1)[:4]) for t in range(len(model.history))])
-    act = np.stack([r.activity for r in model.history])  # (T, R, D, K)
     dyads = list(doc.activity.counts)
-    idx = [setup.dyads.index(d) for d in dyads]
-    # events per period, run, dyad and track (P, R, n, K)
-    counts = np.stack(
-        [
-            act[(years >= first) & (years <= last)][:, :, idx].sum(axis=0)
-            for first, last in doc.activity.periods.values()
-        ]
-    ).astype(float)
+    counts = activity_counts(model, doc)  # (P, R, n, K)
     pooled = counts.sum(axis=1)  # (P, n, K)
     pooled_share = pooled / np.maximum(pooled.sum(axis=1, keepdims=True), 1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -274,10 +332,13 @@ def _activity(model, doc) -> list[ActivityRow]:
 
 def table(h: Hindcast) -> str:
     """The hindcast as text; its last line is `Hindcast.last_line`."""
-    what = "per-run parameter sets" if h.sampled else "the config's point estimates"
+    if h.over:  # 'over the posterior (N draws)'
+        head = f"{h.over}, one run each, seed {h.seed}"
+    else:
+        what = "per-run parameter sets" if h.sampled else "the config's point estimates"
+        head = f"({h.runs} runs, seed {h.seed}, {what})"
     out = [
-        f"Hindcast 2012-2019: the replay without its agreement shocks ({h.runs} runs, seed "
-        f"{h.seed}, {what})",
+        f"Hindcast 2012-2019: the replay without its agreement shocks {head}",
         "",
         f"{'agreement':<24}{'record':<12}{'median':>9}  {'90% range':<20}{'never':>7}  "
         f"within {h.tolerance_years:g}y",

@@ -50,22 +50,29 @@ import json
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 from sim.errors import InputError
+from sim.research.hindcast import NAME as HINDCAST
 from sim.research.validation import BASELINE, ENABLER_MATRIX, HISTORY, MATRIX_SHARE, RATINGS
 
 ALPHA = 0.5  # share of particles dropped per generation
 C = 0.01  # chance that a refilled particle never moves
 #: Below this acceptance rate the steps needed to move the refilled particles (about
 #: log C / log(1 - rate)) exceed MAX_STEPS and copies of the same particle accumulate
-#: (a run stopped at 1.5% kept 315 distinct sets among 2,000): the run stops there.
-MIN_ACCEPT = 0.05
-MAX_STEPS = 30
-CHUNK = 2000  # particles per engine call
+#: (a run stopped at 5% with 30 steps kept 986 distinct sets among 2,000): the run stops
+#: there. At 8% and 40 steps a refilled particle still moves with probability 0.96.
+MIN_ACCEPT = 0.08
+MAX_STEPS = 40
+#: Particles per engine call: the unit of work of a worker process. Fixed, so that the
+#: chunks and their seeds (seed, generation, step, chunk) do not depend on the workers.
+CHUNK = 250
+#: The pattern scenarios (the model digest of sim/research/posterior_file.py steps the first
+#: two; the hindcast is the first without its agreement shocks)
 SCENARIOS = (HISTORY, BASELINE)
 
 
@@ -75,15 +82,18 @@ SCENARIOS = (HISTORY, BASELINE)
 @dataclass(frozen=True)
 class Pattern:
     """One pattern of the record: a statistic of the simulated runs per particle, the record's
-    values and the tolerance that scales the gaps."""
+    values and the tolerance that scales the gaps. A pattern that is not `fitted` (held out)
+    is simulated and kept, but stays out of the distance."""
 
     name: str
     source: str
     labels: tuple[str, ...]
     record: np.ndarray
     tolerance: float
-    #: (models by scenario, runs per particle) -> (particles, len(labels))
+    #: (models by scenario, runs per particle) -> (particles, len(labels)); picklable (a
+    #: module-level function or a partial of one), since worker processes evaluate it
     statistic: Callable[[dict, int], np.ndarray]
+    fitted: bool = True
 
     def distance(self, stats: np.ndarray) -> np.ndarray:
         return np.sqrt(np.mean(((stats - self.record) / self.tolerance) ** 2, axis=1))
@@ -93,6 +103,7 @@ class Pattern:
             "name": self.name,
             "source": self.source,
             "tolerance": self.tolerance,
+            "fitted": self.fitted,
             "record": dict(zip(self.labels, self.record.tolist(), strict=True)),
         }
 
@@ -102,13 +113,10 @@ def _per_particle(x: np.ndarray, r: int) -> np.ndarray:
     return x.reshape(-1, r, *x.shape[1:]).mean(axis=1)
 
 
-def _end_levels(scenario: str):
-    def stat(models: dict, r: int) -> np.ndarray:
-        m = models[scenario]
-        idx = [m.setup.dyads.index(d) for d in RATINGS]
-        return _per_particle(m.levels[:, idx, :].reshape(m.n_runs, -1), r)
-
-    return stat
+def _end_levels(scenario: str, models: dict, r: int) -> np.ndarray:
+    m = models[scenario]
+    idx = [m.setup.dyads.index(d) for d in RATINGS]
+    return _per_particle(m.levels[:, idx, :].reshape(m.n_runs, -1), r)
 
 
 def _matrix_cells(models: dict, r: int) -> np.ndarray:
@@ -123,12 +131,41 @@ def _matrix_cells(models: dict, r: int) -> np.ndarray:
     return _per_particle(np.stack(cols, axis=1), r)
 
 
+def _agreement_gaps(doc, models: dict, r: int) -> np.ndarray:
+    """Per particle and agreement: the mean over its runs of |simulated − recorded| signing
+    date in years, in the hindcast. A run that never signs within the horizon counts as
+    signing `tolerance_years` after its end (a clear miss, larger than any date inside it);
+    one in force from the start, at the start."""
+    from sim.research.hindcast import first_signed, turn_years
+
+    m = models[HINDCAST]
+    T = len(m.history)
+    years = turn_years(m.setup, T)
+    tol = doc.agreements.tolerance_years
+    when = np.concatenate([[years[0] - 0.125], years, [years[-1] + 0.125 + tol]])
+    first = first_signed(m, doc.agreements.signed)  # (A, R): 0 start, T + 1 never
+    record = np.array([a.year for a in doc.agreements.signed])
+    return _per_particle(np.abs(when[first] - record[:, None]).T, r)
+
+
+def _activity_shares(doc, period: int, models: dict, r: int) -> np.ndarray:
+    """Per particle: each dyad's share of a track's activity events in the hindcast's
+    `period`, pooled over its runs (sim/research/hindcast.py, dyad-major, tracks within)."""
+    from sim.research.hindcast import activity_counts
+
+    c = activity_counts(models[HINDCAST], doc)[period]  # (R, n, K)
+    c = c.reshape(-1, r, *c.shape[1:]).sum(axis=1)  # (P, n, K)
+    share = c / np.maximum(c.sum(axis=1, keepdims=True), 1)
+    return share.reshape(len(share), -1)
+
+
 def _rating_labels() -> tuple[str, ...]:
     from sim.vocabulary import TRACKS
 
     return tuple(f"{d}.{k}" for d in RATINGS for k in TRACKS)
 
 
+#: The 2019 patterns (digest §3)
 PATTERNS: tuple[Pattern, ...] = (
     Pattern(
         "ratings-2019",
@@ -136,7 +173,7 @@ PATTERNS: tuple[Pattern, ...] = (
         _rating_labels(),
         np.array([v for d in RATINGS for v in RATINGS[d]], float),
         0.5,
-        _end_levels(HISTORY),
+        partial(_end_levels, HISTORY),
     ),
     Pattern(
         "steady-state",
@@ -144,7 +181,7 @@ PATTERNS: tuple[Pattern, ...] = (
         _rating_labels(),
         np.array([v for d in RATINGS for v in RATINGS[d]], float),
         0.5,
-        _end_levels(BASELINE),
+        partial(_end_levels, BASELINE),
     ),
     Pattern(
         "enabler-matrix-2019",
@@ -155,6 +192,56 @@ PATTERNS: tuple[Pattern, ...] = (
         _matrix_cells,
     ),
 )
+
+
+def record_patterns(doc) -> tuple[Pattern, ...]:
+    """The hindcast's patterns of config/calibration.yaml (`doc`): the agreements' signing
+    dates and the activity profile of each period."""
+    from sim.vocabulary import TRACKS
+
+    shares = doc.activity.shares()
+    dyads = list(doc.activity.counts)
+    out = [
+        Pattern(
+            "agreement-dates",
+            f"{HINDCAST}: years between the simulated and the recorded signing date "
+            "(config/calibration.yaml agreements; never signed: horizon end + tolerance)",
+            tuple(a.key for a in doc.agreements.signed),
+            np.zeros(len(doc.agreements.signed)),
+            doc.agreements.tolerance_years,
+            partial(_agreement_gaps, doc),
+        )
+    ]
+    for p, period in enumerate(doc.activity.periods):
+        out.append(
+            Pattern(
+                f"activity-{period}",
+                f"{HINDCAST}: each dyad's share of a track's activity events in {period} "
+                "against rand_events.csv (config/calibration.yaml activity)",
+                tuple(f"{d}.{k}" for d in dyads for k in TRACKS),
+                np.array([shares[(d, k, period)] for d in dyads for k in TRACKS]),
+                doc.activity.share_tolerance,
+                partial(_activity_shares, doc, p),
+            )
+        )
+    return tuple(out)
+
+
+def default_patterns(calibration: Path | None = None, holdout: str | None = None):
+    """The 2019 patterns and the record's (config/calibration.yaml, or `calibration`), with
+    the activity profile of the period `holdout` kept out of the distance."""
+    from sim.inputs.calibration import load_calibration
+
+    doc = load_calibration(calibration)
+    patterns = (*PATTERNS, *record_patterns(doc))
+    if holdout is None:
+        return patterns
+    if holdout not in doc.activity.periods:
+        from sim.errors import allowed
+
+        raise InputError("--holdout", holdout, allowed(list(doc.activity.periods)))
+    name = f"activity-{holdout}"
+    return tuple(replace(p, fitted=False) if p.name == name else p for p in patterns)
 
 
 # ------------------------------------------------------------------------- the model
@@ -171,12 +258,22 @@ class Problem:
     patterns: tuple[Pattern, ...] = PATTERNS
 
     @classmethod
-    def build(cls, patterns: tuple[Pattern, ...] = PATTERNS, turns: int | None = None) -> Problem:
-        """The fit over the pattern scenarios (cut to `turns`, for tests, when given)."""
+    def build(
+        cls,
+        patterns: tuple[Pattern, ...] | None = None,
+        turns: int | None = None,
+        holdout: str | None = None,
+    ) -> Problem:
+        """The fit over the pattern scenarios (cut to `turns`, for tests, when given); the
+        patterns default to `default_patterns(holdout=holdout)`."""
         from sim.inputs.setup import build
+        from sim.research.hindcast import hindcast_setup
         from sim.research.uncertainty import plausible_ranges
 
+        if patterns is None:
+            patterns = default_patterns(holdout=holdout)
         setups = {s: build(s, [], turns) for s in SCENARIOS}
+        setups[HINDCAST] = hindcast_setup(turns)
         ranges = plausible_ranges(setups[HISTORY])
         return cls(
             tuple(k for k, _, _ in ranges),
@@ -186,27 +283,48 @@ class Problem:
             patterns,
         )
 
-    def simulate(self, theta: np.ndarray, r: int, seed: int) -> tuple[np.ndarray, list]:
-        """Distances (P,) and each pattern's statistics (P, n) of the particles `theta`
-        (P, d), `CHUNK` particles per engine call, r runs each on streams of `seed`."""
-        from sim.engine.model import Ensemble
+    @property
+    def fitted(self) -> tuple[Pattern, ...]:
+        return tuple(p for p in self.patterns if p.fitted)
 
-        dist, stats = [], [[] for _ in self.patterns]
-        for start in range(0, len(theta), CHUNK):
-            part = theta[start : start + CHUNK]
-            runs = np.arange(start * r, (start + len(part)) * r)
-            values = {k: np.repeat(part[:, i], r) for i, k in enumerate(self.keys)}
-            models = {
-                name: Ensemble(s, seed=seed, runs=runs, run_params=values).run()
-                for name, s in self.setups.items()
-            }
-            d = np.zeros(len(part))
-            for j, p in enumerate(self.patterns):
-                st = p.statistic(models, r)
-                stats[j].append(st)
-                d += p.distance(st) / len(self.patterns)
-            dist.append(d)
-        return np.concatenate(dist), [np.concatenate(s) for s in stats]
+    def distance(self, stats: list) -> np.ndarray:
+        """A particle's distance: the mean of the fitted patterns' distances."""
+        d = [p.distance(s) for p, s in zip(self.patterns, stats, strict=True) if p.fitted]
+        return np.mean(d, axis=0)
+
+    def simulate(
+        self, theta: np.ndarray, r: int, path: tuple[int, ...], evaluator=None
+    ) -> tuple[np.ndarray, list]:
+        """Distances (P,) and each pattern's statistics (P, n) of the particles `theta`
+        (P, d): chunks of `CHUNK` particles, chunk c with r runs each on the streams of the
+        seed (*path, c), computed by `evaluator` (sim/research/posterior_workers.py; default
+        here, one chunk after another)."""
+        tasks = [
+            (theta[start : start + CHUNK], r, _seed(*path, c))
+            for c, start in enumerate(range(0, len(theta), CHUNK))
+        ]
+        if evaluator is None:
+            results = [evaluate_chunk(self, *t) for t in tasks]
+        else:
+            results = evaluator.map(tasks)
+        stats = [np.concatenate([res[j] for res in results]) for j in range(len(self.patterns))]
+        return self.distance(stats), stats
+
+
+def evaluate_chunk(problem: Problem, part: np.ndarray, r: int, seed: int) -> list:
+    """Each pattern's statistics of the particles `part`: one `Ensemble` per scenario
+    stepping all their runs (r per particle, point-major) on the streams of `seed`. The keys
+    a scenario fixes by its own `overrides:` keep its values (as compare and the hindcast
+    do)."""
+    from sim.engine.model import Ensemble
+
+    models = {}
+    for name, s in problem.setups.items():
+        values = {
+            k: np.repeat(part[:, i], r) for i, k in enumerate(problem.keys) if k not in s.overrides
+        }
+        models[name] = Ensemble(s, seed=seed, runs=len(part) * r, run_params=values).run()
+    return [p.statistic(models, r) for p in problem.patterns]
 
 
 def reflect(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -299,8 +417,11 @@ def abc_smc(
     problem: Problem | None = None,
     progress: Callable[[State], None] | None = None,
     max_steps: int = MAX_STEPS,
+    evaluator=None,
 ) -> State:
-    """Run (or resume) the replenishment ABC-SMC in `out`; returns the last population."""
+    """Run (or resume) the replenishment ABC-SMC in `out`; returns the last population.
+    `evaluator` computes the chunks of particles (sim/research/posterior_workers.py: worker
+    processes or a Dask cluster; default: here); the result does not depend on it."""
     if particles < 4:
         raise InputError("--particles", str(particles), "allowed: 4 or more")
     if generations < 1:
@@ -316,6 +437,8 @@ def abc_smc(
         "seed": seed,
         "keys": list(problem.keys),
         "patterns": [p.name for p in problem.patterns],
+        "fitted": [p.name for p in problem.fitted],
+        "chunk": CHUNK,
         "model_digest": model_digest(),
     }
     ckpt = out / "checkpoint.npz"
@@ -325,7 +448,7 @@ def abc_smc(
         t0 = time.perf_counter()
         rng = np.random.default_rng(_seed(seed, 0))
         theta = problem.lo + rng.random((particles, d)) * (problem.hi - problem.lo)
-        dist, stats = problem.simulate(theta, r, _seed(seed, 0, 0))
+        dist, stats = problem.simulate(theta, r, (seed, 0, 0), evaluator)
         st = State(0, theta, dist, stats, [math.inf], [1.0], particles, time.perf_counter() - t0)
         _save(ckpt, st, settings)
         if progress:
@@ -350,7 +473,7 @@ def abc_smc(
         while step < steps:
             z = rng.standard_normal((len(moving), d))
             prop = reflect(theta[moving] + z @ chol.T, problem.lo, problem.hi)
-            pd_, pst = problem.simulate(prop, r, _seed(seed, g, step + 1))
+            pd_, pst = problem.simulate(prop, r, (seed, g, step + 1), evaluator)
             ok = pd_ <= eps
             sel = moving[ok]
             theta[sel], dist[sel] = prop[ok], pd_[ok]

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +31,19 @@ from sim.research.validation import HISTORY
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
 #: Where the shipped posterior lives
 SHIPPED = CONFIG_DIR / "posterior.parquet"
+#: A posterior file to use instead of the shipped one (compare, discover, the battery,
+#: validate-model --hindcast): e.g. the posterior.parquet of `wargame calibrate --posterior
+#: --out DIR`
+POSTERIOR_ENV = "WARGAME_POSTERIOR"
+
+
+def shipped_path() -> Path:
+    """The posterior the research tools draw from: $WARGAME_POSTERIOR, else
+    config/posterior.parquet."""
+    env = os.environ.get(POSTERIOR_ENV)
+    return Path(env) if env else SHIPPED
+
+
 #: The config files a posterior depends on beside the engine's sources
 CONFIG_FILES = ("actors.yaml", "model.yaml", "dyads.yaml", "enablers.yaml", "world.yaml")
 
@@ -82,6 +97,34 @@ def fingerprints() -> dict[str, str]:
     }
 
 
+def activity_scores(st: State, problem: Problem) -> dict[str, dict]:
+    """Per activity pattern (period): the Spearman rank correlation of its posterior
+    predictive (each cell's mean share over the particles) with the record, its cells, and
+    whether it was fitted; a period held out (`--holdout`) is the out-of-sample check."""
+    from scipy.stats import spearmanr
+
+    out = {}
+    for p, s in zip(problem.patterns, st.stats, strict=True):
+        if p.name.startswith("activity-"):
+            pred = s.mean(axis=0)  # constant (no events at all): no rank to correlate
+            r = float(spearmanr(pred, p.record).statistic) if np.ptp(pred) > 0 else math.nan
+            out[p.name.removeprefix("activity-")] = {
+                "rank_correlation": None if math.isnan(r) else round(r, 4),
+                "cells": len(p.labels),
+                "fitted": p.fitted,
+            }
+    return out
+
+
+def holdout_score(meta: dict) -> tuple[str, float | None, int] | None:
+    """(period, rank correlation, cells) of the period held out of a posterior's fit, from
+    its metadata; None when every period was fitted."""
+    for period, v in (meta.get("activity") or {}).items():
+        if not v["fitted"]:
+            return period, v["rank_correlation"], v["cells"]
+    return None
+
+
 def write_posterior(path: Path, st: State, problem: Problem, settings: dict) -> None:
     """The population as Parquet: one row per particle, metadata beside it."""
     import importlib.metadata as md
@@ -107,6 +150,7 @@ def write_posterior(path: Path, st: State, problem: Problem, settings: dict) -> 
         "seconds": round(st.seconds, 1),
         "algorithm": "replenishment ABC-SMC (Drovandi & Pettitt 2011), sim/research/posterior.py",
         "patterns": [p.describe() for p in problem.patterns],
+        "activity": activity_scores(st, problem),
         "priors": {
             k: [float(a), float(b)]
             for k, a, b in zip(problem.keys, problem.lo, problem.hi, strict=True)
@@ -149,11 +193,12 @@ def read_posterior(path: Path) -> Posterior:
 # ------------------------------------------------------------------------- sampling it
 
 
-def load_shipped(path: Path | None = None) -> tuple[Posterior | None, str]:
-    """The posterior at `path` (default config/posterior.parquet) if it was fitted to this
-    engine and config, else None and the one-line reason."""
-    path = Path(path) if path is not None else SHIPPED
-    fallback = "sampling the config's plausible ranges instead"
+def load_shipped(
+    path: Path | None = None, fallback: str = "sampling the config's plausible ranges instead"
+) -> tuple[Posterior | None, str]:
+    """The posterior at `path` (default `shipped_path()`) if it was fitted to this engine
+    and config, else None and the one-line reason, ending in `fallback`."""
+    path = Path(path) if path is not None else shipped_path()
     if not path.is_file():
         return None, f"no posterior at {path}: {fallback}"
     try:
@@ -199,7 +244,7 @@ def parameter_sample(
 
 def file_digest(path: Path | None = None) -> str:
     """SHA-256 (16 hex digits) of a posterior file: batches drawn from it record it."""
-    return hashlib.sha256(Path(path or SHIPPED).read_bytes()).hexdigest()[:16]
+    return hashlib.sha256(Path(path or shipped_path()).read_bytes()).hexdigest()[:16]
 
 
 def posterior_design(setup, runs: int, seed: int):
@@ -221,5 +266,5 @@ def posterior_design(setup, runs: int, seed: int):
         [tuple(priors.get(k, (float(v.min()), float(v.max())))) for k, v in values.items()],
         values,
         points=runs,
-        extra={"posterior": str(SHIPPED.name), "posterior_sha256": file_digest()},
+        extra={"posterior": str(shipped_path().name), "posterior_sha256": file_digest()},
     )

@@ -154,8 +154,19 @@ def write_page(path: Path, st, problem, meta: dict) -> None:
             "images": [image(pairs_chart(st.theta, keys, pairs), "pairs")],
         },
         {
+            "title": "Out-of-sample check",
+            "note": holdout_line(meta)
+            or "Every pattern was fitted (run with --holdout 2016-19 for the check). "
+            + "; ".join(
+                f"activity {k}: rank correlation {v['rank_correlation']} in sample"
+                for k, v in (meta.get("activity") or {}).items()
+            ),
+        },
+        {
             "title": "Posterior predictive of each pattern",
-            "note": "Per value: the particles' 5-95% range and median; x: the record.",
+            "note": "Per value: the particles' 5-95% range and median; x: the record. "
+            "agreement-dates: years between the simulated and the recorded signing date "
+            "(record 0); activity: shares of the track's events.",
             "images": [
                 image(predictive_chart(p, s), p.name)
                 for p, s in zip(problem.patterns, st.stats, strict=True)
@@ -172,6 +183,31 @@ def write_page(path: Path, st, problem, meta: dict) -> None:
     atomic_write(path, html)
 
 
+def pattern_distances(problem, st) -> str:
+    """Each pattern's median distance over the population ('held out' after a pattern kept
+    out of the fit)."""
+    return ", ".join(
+        f"{p.name} {np.median(p.distance(s)):.2f}{'' if p.fitted else ' (held out)'}"
+        for p, s in zip(problem.patterns, st.stats, strict=True)
+    )
+
+
+def holdout_line(meta: dict) -> str:
+    """The out-of-sample check in one line ("" when nothing was held out)."""
+    from sim.research.posterior_file import holdout_score
+
+    h = holdout_score(meta)
+    if h is None:
+        return ""
+    period, r, cells = h
+    score = "undefined" if r is None else f"{r:.2f}"
+    return (
+        f"out-of-sample: the {period} activity profile, held out of the fit, predicted with "
+        f"rank correlation {score} ({cells} dyad-tracks; posterior predictive mean against "
+        "the record)"
+    )
+
+
 def calibrate_posterior(
     out: Path,
     particles: int,
@@ -181,39 +217,56 @@ def calibrate_posterior(
     ship: bool,
     echo,
     problem=None,
+    workers: int | None = 1,
+    dask: str | None = None,
+    holdout: str | None = None,
 ) -> Path:
-    """Run or resume the ABC-SMC in `out`, then write posterior.parquet and
-    diagnostics.html there (and config/posterior.parquet with `ship`)."""
+    """Run or resume the ABC-SMC in `out` on `workers` local processes (None: all cores) or
+    the Dask cluster `dask`, then write posterior.parquet and diagnostics.html there (and
+    config/posterior.parquet with `ship`). `holdout`: a period whose activity profile stays
+    out of the fit and is predicted."""
     from sim.research.posterior import Problem, abc_smc
     from sim.research.posterior_file import SHIPPED, read_posterior, write_posterior
+    from sim.research.posterior_workers import evaluator
 
-    problem = problem or Problem.build()
-    echo(
-        f"ABC-SMC: {len(problem.keys)} keys, {particles} particles x {runs_per_particle} runs, "
-        f"up to {generations} generations, patterns: " + ", ".join(p.name for p in problem.patterns)
-    )
-
-    def show(st) -> None:
-        rate = st.simulations / max(st.seconds, 1e-9)
+    problem = problem or Problem.build(holdout=holdout)
+    with evaluator(problem, workers, dask) as ev:
+        where = f"Dask, {ev.workers} workers" if dask else f"{ev.workers} processes"
         echo(
-            f"  generation {st.generation}: epsilon {st.epsilons[-1]:.3f}, acceptance "
-            f"{st.accept[-1]:.2f}, median distance {np.median(st.dist):.3f}, "
-            f"{st.simulations} simulations, {st.seconds:.0f} s ({rate:.0f} particles/s)"
+            f"ABC-SMC: {len(problem.keys)} keys, {particles} particles x {runs_per_particle} "
+            f"runs, up to {generations} generations, {where}; patterns: "
+            + ", ".join(p.name + ("" if p.fitted else " (held out)") for p in problem.patterns)
         )
 
-    st = abc_smc(out, particles, generations, runs_per_particle, seed, problem, show)
+        def show(st) -> None:
+            rate = st.simulations / max(st.seconds, 1e-9)
+            echo(
+                f"  generation {st.generation}: epsilon {st.epsilons[-1]:.3f}, acceptance "
+                f"{st.accept[-1]:.2f}, median distance {np.median(st.dist):.3f} "
+                f"({pattern_distances(problem, st)}), {st.simulations} simulations, "
+                f"{st.seconds:.0f} s ({rate:.0f} particles/s)"
+            )
+
+        st = abc_smc(
+            out, particles, generations, runs_per_particle, seed, problem, show, evaluator=ev
+        )
     settings = {"seed": seed, "runs_per_particle": runs_per_particle}
     target = out / "posterior.parquet"
     write_posterior(target, st, problem, settings)
-    write_page(out / "diagnostics.html", st, problem, read_posterior(target).meta)
+    meta = read_posterior(target).meta
+    write_page(out / "diagnostics.html", st, problem, meta)
     echo(
-        f"posterior: {len(st.dist)} draws ({len(np.unique(st.theta, axis=0))} distinct), "
+        f"posterior: {len(st.dist)} draws ({meta['distinct']} distinct), "
         f"{st.generation} generations, final epsilon "
         f"{st.epsilons[-1]:.3f}, {st.seconds:.0f} s -> {target} and {out / 'diagnostics.html'}"
     )
+    if line := holdout_line(meta):
+        echo(line)
     if ship:
         from sim.files import atomic_write
 
         atomic_write(SHIPPED, target.read_bytes())
         echo(f"shipped: {SHIPPED}")
+    else:
+        echo(f"use it: WARGAME_POSTERIOR={target} wargame compare ... (or --ship)")
     return target

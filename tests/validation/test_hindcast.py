@@ -172,14 +172,16 @@ def test_the_hindcast_takes_per_run_parameter_sets():
 
 
 def test_validate_model_hindcast_on_the_command_line():
-    r = runner.invoke(app, ["validate-model", "--hindcast", "--runs", str(RUNS)])
+    r = runner.invoke(app, ["validate-model", "--hindcast", "--point", "--runs", str(RUNS)])
     assert r.exit_code == 0, r.output
     lines = r.output.strip().splitlines()
     assert LAST_LINE.match(lines[-1]), lines[-1]
     assert f"({RUNS} runs, seed 0," in lines[0]
     assert sum(line.startswith("JPN-") for line in lines) == 9 + 24
     # --strict exits 1 exactly when a target is missed
-    strict = runner.invoke(app, ["validate-model", "--hindcast", "--runs", str(RUNS), "--strict"])
+    strict = runner.invoke(
+        app, ["validate-model", "--hindcast", "--point", "--runs", str(RUNS), "--strict"]
+    )
     assert strict.exit_code == (0 if hc.run(RUNS, 0).met else 1)
 
 

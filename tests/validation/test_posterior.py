@@ -77,7 +77,7 @@ def test_posterior_file_round_trips_with_its_metadata(problem, tiny):
     for field in ("engine_fingerprint", "config_digest", "model_digest", "versions"):
         assert meta[field]
     assert meta["seed"] == TINY["seed"] and meta["generations"] == TINY["generations"]
-    assert [p["name"] for p in meta["patterns"]] == [p.name for p in abc.PATTERNS]
+    assert [p["name"] for p in meta["patterns"]] == [p.name for p in problem.patterns]
     assert meta["priors"]["DEU.china_caution"][0] < meta["priors"]["DEU.china_caution"][1]
     assert P.load_shipped(path)[1] == ""
 
@@ -158,7 +158,7 @@ def test_calibrate_posterior_writes_the_file_and_its_page(problem, tmp_path):
     page = (tmp_path / "diagnostics.html").read_text()
     for section in ("against their priors", "constrained pairs", "Posterior predictive"):
         assert section in page
-    assert page.count("data:image/png;base64,") == 3 + len(abc.PATTERNS)
+    assert page.count("data:image/png;base64,") == 3 + len(problem.patterns)
     assert (
         said[-1].startswith("posterior: 8 draws (") and "1 generations, final epsilon" in said[-1]
     )
