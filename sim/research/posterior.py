@@ -133,19 +133,23 @@ def _matrix_cells(models: dict, r: int) -> np.ndarray:
 
 def _agreement_gaps(doc, models: dict, r: int) -> np.ndarray:
     """Per particle and agreement: the mean over its runs of |simulated − recorded| signing
-    date in years, in the hindcast. A run that never signs within the horizon counts as
-    signing `tolerance_years` after its end (a clear miss, larger than any date inside it);
-    one in force from the start, at the start."""
+    date in years, in the hindcast (a signature dated the middle of its quarter; one in
+    force from the start, at the start). A run that never signs within the horizon counts
+    as signing `tolerance_years` after the horizon's end (or after the record's date, if
+    that lies beyond the horizon, as in runs cut short): a clear miss, wider than the
+    tolerance and than any date inside the horizon."""
     from sim.research.hindcast import first_signed, turn_years
 
     m = models[HINDCAST]
     T = len(m.history)
     years = turn_years(m.setup, T)
+    end = years[-1] + 0.125
     tol = doc.agreements.tolerance_years
-    when = np.concatenate([[years[0] - 0.125], years, [years[-1] + 0.125 + tol]])
     first = first_signed(m, doc.agreements.signed)  # (A, R): 0 start, T + 1 never
-    record = np.array([a.year for a in doc.agreements.signed])
-    return _per_particle(np.abs(when[first] - record[:, None]).T, r)
+    record = np.array([a.year for a in doc.agreements.signed])[:, None]
+    when = np.concatenate([[years[0] - 0.125], years, [end]])[first]
+    gap = np.where(first > T, np.maximum(end - record, 0) + tol, np.abs(when - record))
+    return _per_particle(gap.T, r)
 
 
 def _activity_shares(doc, period: int, models: dict, r: int) -> np.ndarray:
