@@ -68,9 +68,10 @@ C = 0.01  # chance that a refilled particle never moves
 #: there. At 8% and 40 steps a refilled particle still moves with probability 0.96.
 MIN_ACCEPT = 0.08
 MAX_STEPS = 40
-#: Particles per engine call: the unit of work of a worker process. Fixed, so that the
-#: chunks and their seeds (seed, generation, step, chunk) do not depend on the workers.
-CHUNK = 250
+#: Most particles per engine call (a chunk, the unit of work of a worker process): a step's
+#: particles are split in about one chunk per worker, at most this many each (the engine's
+#: throughput per core grows with the chunk: about 100 particles/s at 100, 270 at 1,000)
+CHUNK = 1000
 #: The pattern scenarios (the model digest of sim/research/posterior_file.py steps the first
 #: two; the hindcast is the first without its agreement shocks)
 SCENARIOS = (HISTORY, BASELINE)
@@ -300,12 +301,19 @@ class Problem:
         self, theta: np.ndarray, r: int, path: tuple[int, ...], evaluator=None
     ) -> tuple[np.ndarray, list]:
         """Distances (P,) and each pattern's statistics (P, n) of the particles `theta`
-        (P, d): chunks of `CHUNK` particles, chunk c with r runs each on the streams of the
-        seed (*path, c), computed by `evaluator` (sim/research/posterior_workers.py; default
-        here, one chunk after another)."""
+        (P, d), r runs each, computed by `evaluator` (sim/research/posterior_workers.py;
+        default: here) in chunks of about P / workers particles (at most `CHUNK`).
+
+        The runs draw from the seed of `path` (seed, generation, step) and particle i's runs
+        are runs i·r … i·r + r − 1 of it wherever they are computed: the engine's draws are a
+        pure function of (seed, run index, turn, site) (sim/engine/rng.py), so the result
+        depends neither on the chunks nor on the workers."""
+        workers = max(1, getattr(evaluator, "workers", 1))
+        size = max(1, min(CHUNK, math.ceil(len(theta) / workers)))
+        seed = _seed(*path)
         tasks = [
-            (theta[start : start + CHUNK], r, _seed(*path, c))
-            for c, start in enumerate(range(0, len(theta), CHUNK))
+            (theta[start : start + size], r, seed, start * r)
+            for start in range(0, len(theta), size)
         ]
         if evaluator is None:
             results = [evaluate_chunk(self, *t) for t in tasks]
@@ -315,11 +323,11 @@ class Problem:
         return self.distance(stats), stats
 
 
-def evaluate_chunk(problem: Problem, part: np.ndarray, r: int, seed: int) -> list:
+def evaluate_chunk(problem: Problem, part: np.ndarray, r: int, seed: int, first: int = 0) -> list:
     """Each pattern's statistics of the particles `part`: one `Ensemble` per scenario
-    stepping all their runs (r per particle, point-major) on the streams of `seed`. The keys
-    a scenario fixes by its own `overrides:` keep its values (as compare and the hindcast
-    do)."""
+    stepping all their runs (r per particle, point-major; runs `first`, `first` + 1, ... of
+    `seed`). The keys a scenario fixes by its own `overrides:` keep its values (as compare
+    and the hindcast do)."""
     from sim.engine.model import Ensemble
 
     models = {}
@@ -327,7 +335,8 @@ def evaluate_chunk(problem: Problem, part: np.ndarray, r: int, seed: int) -> lis
         values = {
             k: np.repeat(part[:, i], r) for i, k in enumerate(problem.keys) if k not in s.overrides
         }
-        models[name] = Ensemble(s, seed=seed, runs=len(part) * r, run_params=values).run()
+        runs = np.arange(first, first + len(part) * r)
+        models[name] = Ensemble(s, seed=seed, runs=runs, run_params=values).run()
     return [p.statistic(models, r) for p in problem.patterns]
 
 
@@ -442,7 +451,6 @@ def abc_smc(
         "keys": list(problem.keys),
         "patterns": [p.name for p in problem.patterns],
         "fitted": [p.name for p in problem.fitted],
-        "chunk": CHUNK,
         "model_digest": model_digest(),
     }
     ckpt = out / "checkpoint.npz"

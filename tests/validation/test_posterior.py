@@ -160,8 +160,9 @@ def test_calibrate_posterior_writes_the_file_and_its_page(problem, tmp_path):
         assert section in page
     assert page.count("data:image/png;base64,") == 3 + len(problem.patterns)
     assert (
-        said[-1].startswith("posterior: 8 draws (") and "1 generations, final epsilon" in said[-1]
+        said[-2].startswith("posterior: 8 draws (") and "1 generations, final epsilon" in said[-2]
     )
+    assert said[-1] == f"use it: WARGAME_POSTERIOR={target} wargame compare ... (or --ship)"
 
 
 def test_calibrate_posterior_needs_a_folder_and_calibrate_needs_something():

@@ -107,8 +107,8 @@ def test_a_held_out_period_stays_out_of_the_distance(held_out, models):
         abc.Problem.build(turns=4, holdout="2020-23")
 
 
-def test_one_or_two_worker_processes_give_the_same_posterior(problem, tmp_path, monkeypatch):
-    monkeypatch.setattr(abc, "CHUNK", 3)  # 8 particles: three chunks
+def test_one_or_two_worker_processes_give_the_same_posterior(problem, tmp_path):
+    # 8 particles: one chunk here, two chunks of four in two processes
     with SerialEvaluator(problem) as ev:
         one = abc.abc_smc(tmp_path / "one", problem=problem, evaluator=ev, **TINY)
     with PoolEvaluator(problem, 2) as ev:
