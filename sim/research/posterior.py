@@ -2,16 +2,15 @@
 
 `wargame calibrate --posterior --out DIR` fits every actor parameter and rule constant whose
 `range:` in config/ has a width (the priors: independent uniforms over those ranges,
-sim/research/uncertainty.py `plausible_ranges`) to the patterns of `PATTERNS`:
-
-- the 2019 ratings at the end of the 2012–2019 replay (digest §3, ±0.5),
-- the same ratings as the steady state of the baseline (digest §3, ±0.5),
-- the 2019 enabler matrix (digest §3): per cell, the share of runs whose signed state
-  matches it (tolerance 1 − MATRIX_SHARE, the share validate-model asks for).
-
-A pattern is a statistic of the simulated runs, the record's value and a tolerance; its
-distance is the root mean square of (simulated − record) / tolerance over its values, and a
-particle's distance is the mean over patterns, so a pattern joins by adding one `Pattern`.
+sim/research/uncertainty.py `plausible_ranges`) to six patterns of the record at three
+scales, in three scenarios (2012–2019 replay, baseline, and the hindcast: the replay without
+its agreement shocks, sim/research/hindcast.py): the 2019 ratings at the end of the replay
+and as the baseline's steady state, the 2019 enabler matrix, the nine agreements' signing
+dates in the hindcast and its activity profile in 2012–15 and 2016–19
+(sim/research/posterior_patterns.py says how each is measured). A particle's distance is the
+mean of the fitted patterns' distances; progress lines give each pattern's median distance.
+`--holdout 2016-19` keeps that period's activity profile out of the distance and reports
+how well the posterior predicts it.
 
 **Fixed.** Keys whose range has width 0 (`MIN_WIDTH`: a value the report pins, e.g. a
 state's consensus friction) are not sampled. Nothing else is fixed: the per-track biases are
@@ -32,9 +31,13 @@ under a uniform prior a move is accepted when its distance is within epsilon). T
 steps follows the last acceptance rate so that a particle moves with probability 1 − `C`;
 the run stops after `generations` or when the acceptance rate falls below `MIN_ACCEPT`.
 Importance weights as in pyabc's population Monte Carlo degenerate over some 250 dimensions;
-this scheme keeps equal weights (written as 1/N). Each MCMC step hands all the moving
-particles to the engine in one `Ensemble` per scenario (`CHUNK` particles at most), each
-particle with `runs_per_particle` runs on its own random streams.
+this scheme keeps equal weights (written as 1/N). Each MCMC step hands the moving particles
+to the engine in one `Ensemble` per scenario and chunk, about one chunk per worker
+(`--workers`, default all cores; `--dask` for a cluster: sim/research/posterior_workers.py),
+each particle with `runs_per_particle` runs on its own random streams; the posterior is the
+same for any number of workers.
+
+**Runtime.** RUNTIME_NOTE
 
 **Resume.** The state is saved after every generation (`checkpoint.npz`, written
 atomically); each generation draws from a generator seeded by (seed, generation), so an
@@ -50,15 +53,23 @@ import json
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from functools import partial
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from sim.errors import InputError
-from sim.research.hindcast import NAME as HINDCAST
-from sim.research.validation import BASELINE, ENABLER_MATRIX, HISTORY, MATRIX_SHARE, RATINGS
+from sim.research.posterior_patterns import (
+    BASELINE,
+    HINDCAST,
+    HISTORY,
+    PATTERNS,
+    Pattern,
+    default_patterns,
+    record_patterns,
+)
+
+__all__ = ["PATTERNS", "Pattern", "Problem", "State", "abc_smc", "record_patterns"]
 
 ALPHA = 0.5  # share of particles dropped per generation
 C = 0.01  # chance that a refilled particle never moves
@@ -75,178 +86,6 @@ CHUNK = 1000
 #: The pattern scenarios (the model digest of sim/research/posterior_file.py steps the first
 #: two; the hindcast is the first without its agreement shocks)
 SCENARIOS = (HISTORY, BASELINE)
-
-
-# ------------------------------------------------------------------------- patterns
-
-
-@dataclass(frozen=True)
-class Pattern:
-    """One pattern of the record: a statistic of the simulated runs per particle, the record's
-    values and the tolerance that scales the gaps. A pattern that is not `fitted` (held out)
-    is simulated and kept, but stays out of the distance."""
-
-    name: str
-    source: str
-    labels: tuple[str, ...]
-    record: np.ndarray
-    tolerance: float
-    #: (models by scenario, runs per particle) -> (particles, len(labels)); picklable (a
-    #: module-level function or a partial of one), since worker processes evaluate it
-    statistic: Callable[[dict, int], np.ndarray]
-    fitted: bool = True
-
-    def distance(self, stats: np.ndarray) -> np.ndarray:
-        return np.sqrt(np.mean(((stats - self.record) / self.tolerance) ** 2, axis=1))
-
-    def describe(self) -> dict:
-        return {
-            "name": self.name,
-            "source": self.source,
-            "tolerance": self.tolerance,
-            "fitted": self.fitted,
-            "record": dict(zip(self.labels, self.record.tolist(), strict=True)),
-        }
-
-
-def _per_particle(x: np.ndarray, r: int) -> np.ndarray:
-    """(particles × r, ...) point-major -> mean over each particle's r runs."""
-    return x.reshape(-1, r, *x.shape[1:]).mean(axis=1)
-
-
-def _end_levels(scenario: str, models: dict, r: int) -> np.ndarray:
-    m = models[scenario]
-    idx = [m.setup.dyads.index(d) for d in RATINGS]
-    return _per_particle(m.levels[:, idx, :].reshape(m.n_runs, -1), r)
-
-
-def _matrix_cells(models: dict, r: int) -> np.ndarray:
-    from sim.vocabulary import ENABLERS
-
-    m = models[HISTORY]
-    cols = [
-        m.signed[:, m.setup.dyads.index(d), ENABLERS.index(en)].astype(float)
-        for d, cells in ENABLER_MATRIX.items()
-        for en in cells
-    ]
-    return _per_particle(np.stack(cols, axis=1), r)
-
-
-def _agreement_gaps(doc, models: dict, r: int) -> np.ndarray:
-    """Per particle and agreement: the mean over its runs of |simulated − recorded| signing
-    date in years, in the hindcast (a signature dated the middle of its quarter; one in
-    force from the start, at the start). A run that never signs within the horizon counts
-    as signing `tolerance_years` after the horizon's end (or after the record's date, if
-    that lies beyond the horizon, as in runs cut short): a clear miss, wider than the
-    tolerance and than any date inside the horizon."""
-    from sim.research.hindcast import first_signed, turn_years
-
-    m = models[HINDCAST]
-    T = len(m.history)
-    years = turn_years(m.setup, T)
-    end = years[-1] + 0.125
-    tol = doc.agreements.tolerance_years
-    first = first_signed(m, doc.agreements.signed)  # (A, R): 0 start, T + 1 never
-    record = np.array([a.year for a in doc.agreements.signed])[:, None]
-    when = np.concatenate([[years[0] - 0.125], years, [end]])[first]
-    gap = np.where(first > T, np.maximum(end - record, 0) + tol, np.abs(when - record))
-    return _per_particle(gap.T, r)
-
-
-def _activity_shares(doc, period: int, models: dict, r: int) -> np.ndarray:
-    """Per particle: each dyad's share of a track's activity events in the hindcast's
-    `period`, pooled over its runs (sim/research/hindcast.py, dyad-major, tracks within)."""
-    from sim.research.hindcast import activity_counts
-
-    c = activity_counts(models[HINDCAST], doc)[period]  # (R, n, K)
-    c = c.reshape(-1, r, *c.shape[1:]).sum(axis=1)  # (P, n, K)
-    share = c / np.maximum(c.sum(axis=1, keepdims=True), 1)
-    return share.reshape(len(share), -1)
-
-
-def _rating_labels() -> tuple[str, ...]:
-    from sim.vocabulary import TRACKS
-
-    return tuple(f"{d}.{k}" for d in RATINGS for k in TRACKS)
-
-
-#: The 2019 patterns (digest §3)
-PATTERNS: tuple[Pattern, ...] = (
-    Pattern(
-        "ratings-2019",
-        "2019-Q4 of history-2012-2019 against the ratings (digest §3)",
-        _rating_labels(),
-        np.array([v for d in RATINGS for v in RATINGS[d]], float),
-        0.5,
-        partial(_end_levels, HISTORY),
-    ),
-    Pattern(
-        "steady-state",
-        "last turn of baseline against the 2019 ratings (digest §3)",
-        _rating_labels(),
-        np.array([v for d in RATINGS for v in RATINGS[d]], float),
-        0.5,
-        partial(_end_levels, BASELINE),
-    ),
-    Pattern(
-        "enabler-matrix-2019",
-        "signed state at 2019-Q4 of history-2012-2019 against the enabler matrix (digest §3)",
-        tuple(f"{d}.{en}" for d, cells in ENABLER_MATRIX.items() for en in cells),
-        np.array([float(v) for cells in ENABLER_MATRIX.values() for v in cells.values()]),
-        1 - MATRIX_SHARE,
-        _matrix_cells,
-    ),
-)
-
-
-def record_patterns(doc) -> tuple[Pattern, ...]:
-    """The hindcast's patterns of config/calibration.yaml (`doc`): the agreements' signing
-    dates and the activity profile of each period."""
-    from sim.vocabulary import TRACKS
-
-    shares = doc.activity.shares()
-    dyads = list(doc.activity.counts)
-    out = [
-        Pattern(
-            "agreement-dates",
-            f"{HINDCAST}: years between the simulated and the recorded signing date "
-            "(config/calibration.yaml agreements; never signed: horizon end + tolerance)",
-            tuple(a.key for a in doc.agreements.signed),
-            np.zeros(len(doc.agreements.signed)),
-            doc.agreements.tolerance_years,
-            partial(_agreement_gaps, doc),
-        )
-    ]
-    for p, period in enumerate(doc.activity.periods):
-        out.append(
-            Pattern(
-                f"activity-{period}",
-                f"{HINDCAST}: each dyad's share of a track's activity events in {period} "
-                "against rand_events.csv (config/calibration.yaml activity)",
-                tuple(f"{d}.{k}" for d in dyads for k in TRACKS),
-                np.array([shares[(d, k, period)] for d in dyads for k in TRACKS]),
-                doc.activity.share_tolerance,
-                partial(_activity_shares, doc, p),
-            )
-        )
-    return tuple(out)
-
-
-def default_patterns(calibration: Path | None = None, holdout: str | None = None):
-    """The 2019 patterns and the record's (config/calibration.yaml, or `calibration`), with
-    the activity profile of the period `holdout` kept out of the distance."""
-    from sim.inputs.calibration import load_calibration
-
-    doc = load_calibration(calibration)
-    patterns = (*PATTERNS, *record_patterns(doc))
-    if holdout is None:
-        return patterns
-    if holdout not in doc.activity.periods:
-        from sim.errors import allowed
-
-        raise InputError("--holdout", holdout, allowed(list(doc.activity.periods)))
-    name = f"activity-{holdout}"
-    return tuple(replace(p, fitted=False) if p.name == name else p for p in patterns)
 
 
 # ------------------------------------------------------------------------- the model

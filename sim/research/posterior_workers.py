@@ -2,13 +2,13 @@
 
 An evaluator is a context manager (it starts and stops its workers) with one method,
 `map(tasks)`: the statistics of each task (a chunk of particles, its runs per particle, its
-seed and its first run) in the order of the tasks. `SerialEvaluator` computes here, `PoolEvaluator` in a
-pool of local processes (`wargame calibrate --posterior --workers N`), `DaskEvaluator` on a
-Dask cluster (`--dask ADDRESS` or a scheduler file). A step's seed comes from (seed,
-generation, step), each particle's runs are fixed by its place in the population, and the
-engine's draws are a pure function of (seed, run index, turn, site), never of the worker or
-the chunk, so every evaluator and every number of workers gives the same posterior. The problem (setups
-and patterns) is sent to each worker once.
+seed and its first run) in the order of the tasks. `SerialEvaluator` computes here,
+`PoolEvaluator` in a pool of local processes (`wargame calibrate --posterior --workers N`),
+`DaskEvaluator` on a Dask cluster (`--dask ADDRESS` or a scheduler file). A step's seed
+comes from (seed, generation, step), each particle's runs are fixed by its place in the
+population, and the engine's draws are a pure function of (seed, run index, turn, site),
+never of the worker or the chunk, so every evaluator and every number of workers gives the
+same posterior. The problem (setups and patterns) is sent to each worker once.
 """
 
 from __future__ import annotations
