@@ -10,7 +10,13 @@ versions.
 `wargame discover` (through the batch design `posterior`) sample: weighted draws of the
 shipped posterior, or the Latin hypercube of the config's plausible ranges when asked
 (`--prior`), when no posterior ships, or when it was fitted to another model (its
-behavioural digest or its priors differ from today's), with a one-line note why.
+behavioural digest or its priors differ from today's), with a one-line note why. The
+environment variable WARGAME_POSTERIOR names another file to draw from (a run's
+`DIR/posterior.parquet`) for all of them and for `validate-model --hindcast`.
+
+The metadata also holds, per activity period, the rank correlation of the posterior
+predictive with the record and whether the period was fitted (`activity`): a period held
+out (`--holdout`) is the out-of-sample check.
 """
 
 from __future__ import annotations
