@@ -465,6 +465,24 @@ MUTATIONS: tuple[Mutation, ...] = (
         'c["us.floor"] + spons * u0 + hedge * (1 - u0) + c["us.frame"] * (spons - hedge) * 0.0',
     ),
     Mutation(
+        "no exercises at sea above a missing RAA's gate",
+        "sim/engine/model.py",
+        'sea = self.rules["agreements.presence_headroom"][:, None] * at_sea',
+        "sea = 0.0 * at_sea",
+    ),
+    Mutation(
+        "North Korea draws no presence",
+        "sim/engine/model.py",
+        '+ ru["presence.nk"][:, None] * perception.nk[:, None],',
+        "+ 0.0 * perception.nk[:, None],",
+    ),
+    Mutation(
+        "an engaged US sponsors no exercises",
+        "sim/engine/actors.py",
+        "offers[:, :, 2] = np.maximum(offers[:, :, 2] + sponsored, 0.0)",
+        "offers[:, :, 2] = np.maximum(offers[:, :, 2] + 0.0 * sponsored, 0.0)",
+    ),
+    Mutation(
         "deployments add no presence",
         "sim/engine/model.py",
         "deployed = snap.moves.deploy[None, :] * snap.moves_on[:, None]",

@@ -342,6 +342,17 @@ def allocate(snap: Snapshot, desired: np.ndarray, sl: Slots) -> np.ndarray:
     expected = meet(desired, snap.offered[:, d, 1 - s, :], snap.trust[:, d, None], snap.rules)
     share = fund_by_actor(expected * tr["cost"], weight, effective_bandwidth(snap), sl.own)
     offers = desired * share
+    # an engaged US sponsors its allies' networking: trilateral and multilateral exercises
+    # it leads (with the US Navy) come on top of what each side funds, for the actors that
+    # read US engagement as sponsorship; a retrenching US takes them away (Ch7 ›
+    # Partnerships Support Flexible, Smaller Groupings of Partners)
+    ru = snap.rules
+    sponsored = (
+        ru["us.sponsored_exercise"][:, None]
+        * snap.params[:, sl.actor, PI["us_sponsorship"]]
+        * (snap.world[:, US, None] - ru["us.reference"][:, None])
+    )
+    offers[:, :, 2] = np.maximum(offers[:, :, 2] + sponsored, 0.0)
     offers[:, :, 2] += mv.exercise_boost[d, s][None] * on
     offers[:, :, 1] += mv.buy[d, s][None] * on
     offers[:, :, 0] += mv.two_plus_two[d, s][None] * on

@@ -227,6 +227,8 @@ def held_at_caps(model, run: int = 0) -> list[tuple[int, int, str]]:
     explanation says what the drivers have become, e.g. 'JPN-GBR exercise held at 4.0 by
     the missing Reciprocal Access Agreement; pressure +0.30 (talks open)'."""
     s = model.setup
+    # the caps the last turn was played under: the gates, raised on exercises by presence
+    caps = (model.caps() if model.turn_caps is None else model.turn_caps)[run]  # (D, K)
     out = []
     for d, dy in enumerate(s.dyads):
         for k, track in enumerate(TRACKS):
@@ -240,7 +242,7 @@ def held_at_caps(model, run: int = 0) -> list[tuple[int, int, str]]:
             if not missing:
                 continue
             e = min(missing, key=lambda e: s.gate_caps[e, k])
-            cap = float(s.gate_caps[e, k])
+            cap = float(caps[d, k])
             if model.levels[run, d, k] < cap - HELD or model.pressure[run, d, e] <= 0:
                 continue
             name = s.config.enablers[ENABLERS[e]].name

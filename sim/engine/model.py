@@ -117,6 +117,9 @@ class Ensemble:
         #: pressure accumulated on each missing agreement: what both sides have wanted
         #: above the cap it lifts, turn after turn, fading when they stop (`negotiate`)
         self.pressure = np.zeros((R, D, E))
+        #: the caps the last turn was played under (R, D, K); presence at sea moves the caps
+        #: after the turn, so `caps()` may differ by the turn's change of presence
+        self.turn_caps: np.ndarray | None = None
         self.talks = np.zeros((R, D, E), np.int16)  # turns a negotiation has been open
         # what relationships accumulate (Ch7 › Be Patient): trust starts from the level of
         # the relationship, interoperability from its exercises
@@ -245,6 +248,7 @@ class Ensemble:
         # 8. commit and record
         if self.keep_snapshots:
             self.snapshots.append(snap)
+        self.turn_caps = snap.caps
         self.levels = new_levels
         self.offered = offers
         self.turn = t
@@ -315,12 +319,26 @@ class Ensemble:
         return want.reshape(R, D, 2, K), offers.reshape(R, D, 2, K), per
 
     def caps(self) -> np.ndarray:
-        """Cap per dyad and track: the lowest cap among missing applicable agreements."""
+        """Cap per dyad and track: the lowest cap among missing applicable agreements.
+
+        Exercises at sea need no access agreement (Ch3 UK › Training and Exercises: the
+        Royal Navy ships in the region in 2018 exercised with the SDF without an RAA), so on
+        the exercise track a missing agreement's cap rises by `agreements.presence_headroom`
+        times the visiting (European) side's presence in the Indo-Pacific."""
         s = self.setup
         caps = np.broadcast_to(s.max_level, self.levels.shape).copy()
-        for e in np.flatnonzero((s.gate_caps < SCALE).any(axis=1)):
+        gating = np.flatnonzero((s.gate_caps < SCALE).any(axis=1))
+        if not len(gating):
+            return caps
+        who = self.slots.presence_of[0::2]  # (D,) the visiting side of each dyad, or -1
+        at_sea = np.where(who >= 0, self.presence[:, np.maximum(who, 0)], 0.0)  # (R, D)
+        head = np.zeros(caps.shape)
+        sea = self.rules["agreements.presence_headroom"][:, None] * at_sea
+        head[..., TRACKS.index("exercise")] = sea
+        for e in gating:
             missing = ~self.signed[:, :, e] & self.applicable[:, :, e]  # (R, D)
-            np.minimum(caps, np.where(missing[..., None], s.gate_caps[e], SCALE), out=caps)
+            gate = np.minimum(s.gate_caps[e] + head, SCALE)
+            np.minimum(caps, np.where(missing[..., None], gate, SCALE), out=caps)
         return caps
 
     def remember(self, t: int, snap: Snapshot, offers, target, new_levels, perception):
@@ -359,7 +377,12 @@ class Ensemble:
         pull = ru["russia.pull"][:, None] * p[:, :, PI["europe_pull"]] * w[:, RA, None]
         aim = (
             p[:, :, PI["presence_appetite"]]
-            * np.clip(ru["presence.threat"][:, None] * china, 0, 1)
+            * np.clip(
+                ru["presence.threat"][:, None] * china
+                + ru["presence.nk"][:, None] * perception.nk[:, None],
+                0,
+                1,
+            )
             * (1 - pull)
         )
         deployed = snap.moves.deploy[None, :] * snap.moves_on[:, None]

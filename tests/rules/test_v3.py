@@ -60,18 +60,25 @@ def snapshot(m, world=None):
 
 
 def test_a_capped_pair_accumulates_pressure_and_the_explanation_says_so():
-    m = Ensemble(build("baseline"), seed=1, runs=40)
+    # a UK with no appetite for presence in the region: the RAA's gate alone caps
+    m = Ensemble(
+        build("baseline", ["GBR.presence_appetite=0"]), seed=1, runs=40, keep_snapshots=True
+    )
     d, e = m.setup.dyads.index("JPN-GBR"), ENABLERS.index("raa")
     m.run(2)
     early = m.pressure[:, d, e].copy()
     m.run(6)
     open_ = ~m.signed[:, d, e]
-    assert np.all(m.levels[open_, d, EXE] <= 4.0 + 1e-9)  # the cap binds the level
+    cap = m.snapshots[-1].caps[:, d, EXE]  # the gate plus what presence at sea allows
+    assert np.all(cap[open_] < 4.0 + m.rules["agreements.presence_headroom"][open_])
+    assert np.all(m.levels[open_, d, EXE] <= cap[open_] + 1e-9)  # the cap binds the level
     assert np.mean(m.pressure[open_, d, e]) > np.mean(early[open_]) > 0  # it accumulates
-    r = int(np.flatnonzero(open_ & (m.levels[:, d, EXE] > 3.98))[0])
+    assert np.array_equal(m.turn_caps, m.snapshots[-1].caps)
+    r = int(np.flatnonzero(open_ & (m.levels[:, d, EXE] > cap - 0.02))[0])
     notes = [t for dd, k, t in held_at_caps(m, r) if (dd, k) == (d, EXE)]
+    held = f"{cap[r]:.1f}"
     assert notes and notes[0].startswith(
-        "JPN-GBR exercise held at 4.0 by the missing Reciprocal Access Agreement; pressure +"
+        f"JPN-GBR exercise held at {held} by the missing Reciprocal Access Agreement; pressure +"
     )
 
 
@@ -192,8 +199,10 @@ def test_japans_legal_limits_set_a_ceiling_both_ways():
     pairs = (np.arange(len(s.dyads)), s.pairs[:, 0], s.pairs[:, 1])
     ct, cl = ceilings(snapshot(tight), *pairs), ceilings(snapshot(loose), *pairs)
     g = s.dyads.index("JPN-GBR")
-    assert ct[0, g, EXE] < 4.0 - 0.2  # tight limits stop the UK short of the RAA's cap
-    assert cl[0, g, EXE] == 4.0  # loose ones leave the missing RAA as the only cap
+    raa = tight.caps()[0, g, EXE]  # the missing RAA's cap (presence 0 at the start)
+    n = s.dyads.index("JPN-NATO")  # no agreement caps its exercises
+    assert ct[0, n, EXE] < cl[0, n, EXE] - 0.2  # tight limits lower the ceiling
+    assert ct[0, g, EXE] <= raa and cl[0, g, EXE] == raa  # loose ones leave the RAA's cap
     a = ensemble(overrides=["JPN.domestic_constraint=0.65"], runs=100)
     b = ensemble(overrides=["JPN.domestic_constraint=0.35"], runs=100)
     assert window(b, "JPN-GBR", EXE) - window(a, "JPN-GBR", EXE) >= 0.1
@@ -300,3 +309,81 @@ def test_the_us_frame_has_a_size_and_the_reports_sign_per_actor():
     )
     base, alone = ensemble(runs=100), ensemble(runs=100, shocks=[retreat])
     assert window(alone, "JPN-FRA", DIA) - window(base, "JPN-FRA", DIA) >= 0.1
+
+
+# ------------------------------------------------------- exercises at sea, sponsored ones
+
+
+def test_a_missing_raa_caps_exercises_above_its_gate_by_the_visitors_presence():
+    """On the exercise track a missing agreement's cap is its gate plus
+    `agreements.presence_headroom` times the visiting side's presence; dialogue and
+    exchanges, and a pair whose agreement is signed, are untouched."""
+    m = Ensemble(build("baseline"), seed=0, runs=2)
+    s, d = m.setup, m.setup.dyads.index("JPN-GBR")
+    gate = s.gate_caps[ENABLERS.index("raa"), EXE]
+    m.presence = np.zeros_like(m.presence)
+    m.presence[:, s.ai["GBR"]] = [0.1, 0.4]
+    head = m.rules["agreements.presence_headroom"]
+    caps = m.caps()
+    assert np.allclose(caps[:, d, EXE], gate + head * np.array([0.1, 0.4]))
+    assert np.all(caps[:, d, EXE] - gate >= SEEN)
+    assert np.all(caps[:, d, DIA] == s.max_level[d, DIA])
+    m.signed[:, d, ENABLERS.index("raa")] = True
+    assert np.all(m.caps()[:, d, EXE] == s.max_level[d, EXE])
+
+
+def test_a_uk_tilt_lifts_exercises_with_japan_even_without_an_raa():
+    """More UK presence lifts the level held by the missing RAA (its ships in the region
+    are the occasions); with no headroom the same tilt moves nothing at the cap."""
+
+    def effect(extra):
+        lo = ensemble(overrides=["GBR.presence_appetite=0.5", *extra], runs=80)
+        hi = ensemble(overrides=["GBR.presence_appetite=0.9", *extra], runs=80)
+        keep = ~hi.signed[:, hi.setup.dyads.index("JPN-GBR"), ENABLERS.index("raa")]
+        d = lo.setup.dyads.index("JPN-GBR")
+        diff = hi.level_history()[5:, :, d, EXE] - lo.level_history()[5:, :, d, EXE]
+        return diff[:, keep].mean()
+
+    assert effect([]) >= SEEN
+    assert abs(effect(["MODEL.agreements.presence_headroom=0"])) < SEEN
+
+
+def test_north_korean_provocation_draws_european_presence():
+    """Presence aims at appetite × (threat·China + nk·North Korea): a Korean crisis raises
+    the UK's and France's presence in the region (0–1 scale, mean over the crisis years);
+    with `presence.nk` 0 it does not."""
+
+    def pres(scenario, extra=()):
+        m = Ensemble(build(scenario, list(extra)), seed=3, runs=40)
+        seen = []
+        for t in range(1, 21):
+            m.step()
+            if t >= 5:
+                seen.append(m.presence[:, [m.setup.ai["GBR"], m.setup.ai["FRA"]]].mean(axis=0))
+        return np.mean(seen, axis=0)
+
+    assert np.all(pres("korea-crisis") - pres("baseline") >= 0.03)
+    off = ["MODEL.presence.nk=0"]
+    assert np.allclose(pres("korea-crisis", off), pres("baseline", off), atol=0.005)
+
+
+def test_an_engaged_us_sponsors_exercises_and_a_retrenching_one_takes_them_away():
+    """Exercises the US leads come on top of what each side funds, per unit of the actor's
+    sponsorship times engagement above the reference: JPN-NATO exercise rises with US
+    engagement and falls with retrenchment; with the constant at 0 neither moves it."""
+
+    def nato_exercise(us, extra=()):
+        shock = Shock(
+            id="us",
+            name="US engagement",
+            at=None,
+            indices={"us_engagement": us},
+            index_means={"us_engagement": us},
+        )
+        m = ensemble(overrides=list(extra), runs=60, shocks=[shock])
+        return window(m, "JPN-NATO", EXE)
+
+    up, down, ref = nato_exercise(0.25), nato_exercise(-0.25), nato_exercise(0.0)
+    assert up - ref >= SEEN and ref - down >= SEEN
+    off = ["MODEL.us.sponsored_exercise=0"]
+    assert abs(nato_exercise(0.25, off) - nato_exercise(0.0, off)) < SEEN
