@@ -3,8 +3,11 @@ and the bandwidth the actor gave each partner in the last turn (Record.spent).""
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual.widgets import Static
+from rich.text import Span, Text
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.visual import Visual, visualize
+from textual.widget import Widget
 
 from sim.game.game import Game
 from sim.vocabulary import CONSTRAINTS, DIVERGENCES, MOTIVATIONS, PARAMS
@@ -15,30 +18,104 @@ def bar(v: float, hi: float = 1.0, width: int = 10) -> str:
     return "█" * n + "·" * (width - n)
 
 
-class ActorInspector(Static):
-    """One actor at a time; `a` cycles through the actors."""
+def inspect(game: Game, actor: str) -> Text:
+    """The panel's text for `actor`."""
+    cfg = game.setup.config.actors[actor]
+    vals = game.params(actor)
+    seat = "human seat" if actor in game.seats else "decision rule"
+    out = Text(f"{cfg.name} ({actor}) · {cfg.kind} · {seat}\n", style="bold")
+    width = max(len(p) for p in PARAMS) + 1
+
+    def row(label: str, v: float, hi: float) -> None:
+        out.append(f"\n{label:<{width}}", style="dim")
+        out.append(f"{bar(v, hi)} {v:5.2f}")
+
+    for group, names in (
+        ("motivations", MOTIVATIONS),
+        ("divergences", DIVERGENCES),
+        ("constraints", CONSTRAINTS),
+    ):
+        out.append(f"\n{group}", style="bold underline")
+        for p in names:
+            row(p, vals[p], 20.0 if p == "bandwidth" else 1.0)
+    out.append("\nbandwidth spent", style="bold underline")
+    budget = max(1e-9, vals["bandwidth"])
+    for partner, spent in game.spent(actor).items():
+        row(f"→ {partner}", spent, budget)
+    return out
+
+
+class ActorInspector(Widget):
+    """One actor at a time; `a` cycles through the actors.
+
+    Shows the same text as a Static would, drawn line by line: a turn changes one line of the
+    panel or none, and only the changed lines are laid out and painted again (as a Static, the
+    whole panel was, each turn)."""
+
+    DEFAULT_CSS = "ActorInspector { height: auto; }"
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.text = Text()
+        self._sigs: list[tuple] = []  # each line's text and styles
+        self._lines: list[Text] = []
+        self._line_strips: dict[tuple, list[Strip]] = {}  # a line's strips by (y, sig)
+        self._drawn: tuple | None = None  # (width, style) of `_rows`
+        self._rows: list[Strip] = []  # the panel's strips, top to bottom
 
     def show(self, game: Game, actor: str) -> None:
-        cfg = game.setup.config.actors[actor]
-        vals = game.params(actor)
-        seat = "human seat" if actor in game.seats else "decision rule"
-        out = Text(f"{cfg.name} ({actor}) · {cfg.kind} · {seat}\n", style="bold")
-        width = max(len(p) for p in PARAMS) + 1
+        self.text = inspect(game, actor)
+        lines = self.text.split("\n", allow_blank=True)
+        sigs = [(line.plain, str(line.style), tuple(line.spans)) for line in lines]
+        if sigs == self._sigs:
+            return
+        self._sigs, self._lines = sigs, lines
+        if self._drawn is None or self._drawn != self._key():
+            self._drawn = None
+            self.refresh(layout=True)
+            return
+        old = self._rows
+        self._draw()
+        if len(old) != len(self._rows):
+            self.refresh(layout=True)
+            return
+        for y, (a, b) in enumerate(zip(old, self._rows, strict=True)):
+            if a is not b:
+                self.refresh(Region(0, y, self.size.width, 1))
 
-        def row(label: str, v: float, hi: float) -> None:
-            out.append(f"\n{label:<{width}}", style="dim")
-            out.append(f"{bar(v, hi)} {v:5.2f}")
+    def render(self) -> Text:
+        """The whole panel (for text selection, and for Textual's measures of the content)."""
+        return self.text
 
-        for group, names in (
-            ("motivations", MOTIVATIONS),
-            ("divergences", DIVERGENCES),
-            ("constraints", CONSTRAINTS),
-        ):
-            out.append(f"\n{group}", style="bold underline")
-            for p in names:
-                row(p, vals[p], 20.0 if p == "bandwidth" else 1.0)
-        out.append("\nbandwidth spent", style="bold underline")
-        budget = max(1e-9, vals["bandwidth"])
-        for partner, spent in game.spent(actor).items():
-            row(f"→ {partner}", spent, budget)
-        self.update(out)
+    def _key(self) -> tuple:
+        return (self.size.width, self.visual_style)
+
+    def _draw(self) -> None:
+        """Each line rendered as a Static renders its text (Visual.to_strips), reusing the
+        strips of lines that did not change."""
+        width, style = key = self._key()
+        if self._drawn != key:
+            self._line_strips.clear()
+        self._drawn = key
+        cache, self._line_strips = self._line_strips, {}
+        rows: list[Strip] = []
+        for y, (sig, line) in enumerate(zip(self._sigs, self._lines, strict=True)):
+            strips = cache.get((y, sig))
+            if strips is None:
+                # the line in its place, below y blank ones: the strips carry the offsets
+                # in the whole text that mouse selection reads
+                spans = [Span(s.start + y, s.end + y, s.style) for s in line.spans]
+                alone = Text("\n" * y + line.plain, style=line.style, spans=spans)
+                strips = Visual.to_strips(self, visualize(self, alone), width, None, style)[y:]
+            self._line_strips[y, sig] = strips
+            rows.extend(strips)
+        self._rows = rows
+
+    def render_line(self, y: int) -> Strip:
+        if self.text_selection is not None or self.styles.content_align != ("left", "top"):
+            return super().render_line(y)  # the whole text at once, as a Static draws it
+        if self._drawn != self._key():
+            self._draw()
+        if y < min(len(self._rows), self.size.height):
+            return self._rows[y]
+        return Strip.blank(self.size.width, self.visual_style.rich_style)

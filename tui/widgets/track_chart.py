@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from rich.text import Text
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -97,16 +98,25 @@ def draw(
             plot(branch[fork_at:, k], fork_at, f"{COLORS[tr]} dim", every=2)
         plot(hist[:, k], 0, COLORS[tr])
     ticks = {round((5 - lv) / 5 * (plot_h - 1)): lv for lv in LEVELS}
-    chars = np.where(cells > 0, cells + 0x2800, 0x20)
-    for row in range(plot_h):
-        line = Text(f"{ticks[row]} ┤ " if row in ticks else "  │ ", style="dim")
-        line.append("".join(map(chr, chars[row].tolist())))
-        p = paint[row]
-        edges = np.flatnonzero(np.diff(p)) + 1
-        for a, b in zip(np.r_[0, edges].tolist(), np.r_[edges, plot_w].tolist(), strict=True):
-            if p[a]:
-                line.stylize(styles[p[a] - 1], AXIS + a, AXIS + b)
-        lines.append(line)
+    chars = np.where(cells > 0, cells + 0x2800, 0x20).astype("<u4")
+    dots = chars.tobytes().decode("utf-32-le")
+    plot_lines = [
+        Text(
+            (f"{ticks[row]} ┤ " if row in ticks else "  │ ")
+            + dots[row * plot_w : (row + 1) * plot_w],
+            style="dim",
+        )
+        for row in range(plot_h)
+    ]
+    # runs of one style along each row (a blank column after each row ends its runs)
+    flat = np.pad(paint, ((0, 0), (0, 1))).ravel()
+    starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
+    ends = np.r_[starts[1:], flat.size]
+    for start, end, p in zip(starts.tolist(), ends.tolist(), flat[starts].tolist(), strict=True):
+        if p:
+            row, a = divmod(start, plot_w + 1)
+            plot_lines[row].stylize(styles[p - 1], AXIS + a, AXIS + a + end - start)
+    lines.extend(plot_lines)
     axis = ["─"] * plot_w
     labels = [" "] * plot_w
     per_turn = (cols - 1) / last / 2  # cells per turn
@@ -130,7 +140,10 @@ class TrackChart(Widget):
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
         self._data: tuple | None = None
-        self._strips: tuple[tuple[int, int], list[Strip]] | None = None
+        #: what the strips were drawn for (size and base style), the lines and their strips
+        self._drawn: tuple | None = None
+        self._lines: list[tuple] = []
+        self._strips: list[Strip] = []
 
     def show(
         self,
@@ -141,25 +154,45 @@ class TrackChart(Widget):
         fork_at: int | None = None,
     ) -> None:
         """`hist` (T+1, K) for the main game, `dates` for every turn of the game, `branch`
-        (the what-if line's levels from turn 0) drawn from `fork_at` on."""
+        (the what-if line's levels from turn 0) drawn from `fork_at` on. Only the lines that
+        changed are repainted: a turn's new point moves one to three lines of the twenty."""
         self._data = (f"{dyad} ", hist, dates, branch, fork_at)
-        self._strips = None
-        self.refresh()
+        if self._drawn is None or self._drawn != self._key() or not self.display:
+            self._drawn = None
+            self.refresh()
+            return
+        for y in self._draw():
+            self.refresh(Region(0, y, self._drawn[0], 1))
+
+    def _key(self) -> tuple:
+        return (self.size.width, self.size.height, self.rich_style)
+
+    def _draw(self) -> list[int]:
+        """Draw the chart for the present data, size and style; the lines that changed."""
+        key = self._key()
+        width, height, base = key
+        title, hist, dates, branch, fork_at = self._data
+        lines = draw(title, hist, dates, width, height, branch, fork_at)
+        if self._drawn != key or len(lines) != len(self._lines):
+            self._drawn, self._lines, self._strips = key, [None] * len(lines), [None] * len(lines)
+        console = self.app.console
+        changed = []
+        for y, line in enumerate(lines):
+            sig = (line.plain, str(line.style), line.spans)
+            if self._lines[y] != sig:
+                self._lines[y] = sig
+                self._strips[y] = (
+                    Strip(line.render(console)).apply_style(base).extend_cell_length(width, base)
+                )
+                changed.append(y)
+        return changed
 
     def render_line(self, y: int) -> Strip:
-        """One line of the chart, drawn once per `show` and size (Textual's line API: no
-        text layout on each repaint)."""
-        size = (self.size.width, self.size.height)
-        if self._data is None or min(size) <= 0:
-            return Strip.blank(size[0], self.rich_style)
-        if self._strips is None or self._strips[0] != size:
-            title, hist, dates, branch, fork_at = self._data
-            lines = draw(title, hist, dates, size[0], size[1], branch, fork_at)
-            console, base = self.app.console, self.rich_style
-            strips = [
-                Strip(line.render(console)).apply_style(base).extend_cell_length(size[0], base)
-                for line in lines
-            ]
-            self._strips = (size, strips)
-        strips = self._strips[1]
-        return strips[y] if y < len(strips) else Strip.blank(size[0], self.rich_style)
+        """One line of the chart, drawn once per `show`, size and style (Textual's line API:
+        no text layout on each repaint)."""
+        width, height, base = self._key()
+        if self._data is None or min(width, height) <= 0:
+            return Strip.blank(width, base)
+        if self._drawn != (width, height, base):
+            self._draw()
+        return self._strips[y] if y < len(self._strips) else Strip.blank(width, base)
