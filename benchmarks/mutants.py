@@ -483,6 +483,12 @@ MUTATIONS: tuple[Mutation, ...] = (
         "offers[:, :, 2] = np.maximum(offers[:, :, 2] + 0.0 * sponsored, 0.0)",
     ),
     Mutation(
+        "every kind of agreement at one pace",
+        "sim/engine/model.py",
+        'pace = np.stack([ru[f"agreements.pace_{en}"] for en in ENABLERS], axis=1)[:, ee]',
+        "pace = 1.0",
+    ),
+    Mutation(
         "deployments add no presence",
         "sim/engine/model.py",
         "deployed = snap.moves.deploy[None, :] * snap.moves_on[:, None]",

@@ -515,8 +515,12 @@ class Ensemble:
         blocker = self.blockers[:, dd, ee] * will * relief
         caution = perception.caution[:, pairs].max(axis=2)  # (R, n)
         dom = snap.params[:, pairs, PI["domestic_constraint"]].max(axis=2)
+        # each kind of agreement's own pace (the report gives no rate; fitted to the
+        # 2012-19 dates by `wargame calibrate --posterior`, 1 at the config's values)
+        pace = np.stack([ru[f"agreements.pace_{en}"] for en in ENABLERS], axis=1)[:, ee]
         chance = (
             s.success[ee][None]
+            * pace
             * joint
             * consent
             * (1 - blocker)

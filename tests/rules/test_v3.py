@@ -387,3 +387,27 @@ def test_an_engaged_us_sponsors_exercises_and_a_retrenching_one_takes_them_away(
     assert up - ref >= SEEN and ref - down >= SEEN
     off = ["MODEL.us.sponsored_exercise=0"]
     assert abs(nato_exercise(0.25, off) - nato_exercise(0.0, off)) < SEEN
+
+
+def test_each_kind_of_agreement_keeps_its_own_pace():
+    """The chance that talks conclude is the kind's success rate times its pace: in the
+    2012-19 replay without its agreement shocks (the model concludes them itself), a
+    doubled ACSA pace signs the UK's ACSA sooner, a pace of 0 never, and the other kinds
+    are not touched."""
+    from sim.research.hindcast import hindcast_setup
+
+    def signed_by(pace):
+        setup = hindcast_setup()
+        m = Ensemble(
+            setup, seed=4, runs=200, run_params={"MODEL.agreements.pace_acsa": np.full(200, pace)}
+        )
+        m.run(12)
+        d = setup.dyads.index("JPN-GBR")
+        return m.signed[:, d, ENABLERS.index("acsa")].mean(), m.signed[
+            :, d, ENABLERS.index("isa")
+        ].mean()
+
+    (none, isa0), (one, isa1), (two, isa2) = signed_by(0.0), signed_by(1.0), signed_by(2.0)
+    assert none == 0.0 and one > 0
+    assert two - one >= SEEN
+    assert isa0 == isa1 == isa2
