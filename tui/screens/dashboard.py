@@ -70,6 +70,7 @@ class Dashboard(GameFiles, Screen):
         self._busy = False
         self._dim_timer: Timer | None = None
         self._dimmed = False  # the footer shows the WHILE_BUSY keys dimmed
+        self._playing = False  # a turn is being played (the header says so after DIM_AFTER)
         self.n_custom = 0
 
     @property
@@ -99,6 +100,8 @@ class Dashboard(GameFiles, Screen):
         if self._busy:
             self._dimmed = True
             self.refresh_bindings()
+            if self._playing:
+                self.query_one(StatusHeader).show(self.game, self.running, True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Refuse the WHILE_BUSY actions while busy (None: the footer shows them dimmed);
@@ -242,8 +245,9 @@ class Dashboard(GameFiles, Screen):
         self.app.push_screen(MoveForm(self.game, seats[i], i + 1, len(seats)), done)
 
     def _play(self, moves: list[Move]) -> None:
-        self.busy = True
-        self.query_one(StatusHeader).show(self.game, self.running, True)
+        # the header says "playing…" once the turn has lasted DIM_AFTER (`_dim_refused`):
+        # repainting it at once for every quick turn took the main thread from the worker
+        self.busy = self._playing = True
         self.play_turn(moves)
 
     @work(thread=True, exclusive=True, group="turn")
@@ -256,7 +260,7 @@ class Dashboard(GameFiles, Screen):
         self.post_message(self.TurnPlayed(self.game.turn, lines, error))
 
     def on_dashboard_turn_played(self, event: TurnPlayed) -> None:
-        self.busy = False
+        self.busy = self._playing = False
         head = ("error", event.error) if event.error else ("turn", f"── turn {event.turn} ──")
         lines = [head, *event.lines]
         g = self.game

@@ -3,7 +3,7 @@ and the bandwidth the actor gave each partner in the last turn (Record.spent).""
 
 from __future__ import annotations
 
-from rich.text import Span, Text
+from rich.text import Text
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.visual import Visual, visualize
@@ -18,31 +18,54 @@ def bar(v: float, hi: float = 1.0, width: int = 10) -> str:
     return "█" * n + "·" * (width - n)
 
 
-def inspect(game: Game, actor: str) -> Text:
-    """The panel's text for `actor`."""
+def inspect_lines(game: Game, actor: str) -> list[Text]:
+    """The panel's lines for `actor`."""
     cfg = game.setup.config.actors[actor]
     vals = game.params(actor)
     seat = "human seat" if actor in game.seats else "decision rule"
-    out = Text(f"{cfg.name} ({actor}) · {cfg.kind} · {seat}\n", style="bold")
+    lines = [Text(f"{cfg.name} ({actor}) · {cfg.kind} · {seat}", style="bold"), Text(style="bold")]
     width = max(len(p) for p in PARAMS) + 1
 
+    def heading(text: str) -> None:
+        lines.append(Text(text, style="bold"))
+        lines[-1].stylize("bold underline")
+
     def row(label: str, v: float, hi: float) -> None:
-        out.append(f"\n{label:<{width}}", style="dim")
-        out.append(f"{bar(v, hi)} {v:5.2f}")
+        line = Text(style="bold")
+        line.append(f"{label:<{width}}", style="dim")
+        line.append(f"{bar(v, hi)} {v:5.2f}")
+        lines.append(line)
 
     for group, names in (
         ("motivations", MOTIVATIONS),
         ("divergences", DIVERGENCES),
         ("constraints", CONSTRAINTS),
     ):
-        out.append(f"\n{group}", style="bold underline")
+        heading(group)
         for p in names:
             row(p, vals[p], 20.0 if p == "bandwidth" else 1.0)
-    out.append("\nbandwidth spent", style="bold underline")
+    heading("bandwidth spent")
     budget = max(1e-9, vals["bandwidth"])
     for partner, spent in game.spent(actor).items():
         row(f"→ {partner}", spent, budget)
-    return out
+    return lines
+
+
+def inspect(game: Game, actor: str) -> Text:
+    """The panel's text for `actor`."""
+    return Text("\n", style="bold").join(inspect_lines(game, actor))
+
+
+def _start(strip: Strip) -> int:
+    """The offset in its line of a strip's first character (a wrapped line's second strip
+    starts past the first)."""
+    x = 0
+    for segment in strip:
+        offset = segment.style.meta.get("offset") if segment.style is not None else None
+        if offset is not None:
+            return offset[0] - x
+        x += len(segment.text)
+    return 0
 
 
 class ActorInspector(Widget):
@@ -64,12 +87,12 @@ class ActorInspector(Widget):
         self._rows: list[Strip] = []  # the panel's strips, top to bottom
 
     def show(self, game: Game, actor: str) -> None:
-        self.text = inspect(game, actor)
-        lines = self.text.split("\n", allow_blank=True)
+        lines = inspect_lines(game, actor)
         sigs = [(line.plain, str(line.style), tuple(line.spans)) for line in lines]
         if sigs == self._sigs:
             return
         self._sigs, self._lines = sigs, lines
+        self.text = Text("\n", style="bold").join(lines)
         if self._drawn is None or self._drawn != self._key():
             self._drawn = None
             self.refresh(layout=True)
@@ -102,11 +125,9 @@ class ActorInspector(Widget):
         for y, (sig, line) in enumerate(zip(self._sigs, self._lines, strict=True)):
             strips = cache.get((y, sig))
             if strips is None:
-                # the line in its place, below y blank ones: the strips carry the offsets
-                # in the whole text that mouse selection reads
-                spans = [Span(s.start + y, s.end + y, s.style) for s in line.spans]
-                alone = Text("\n" * y + line.plain, style=line.style, spans=spans)
-                strips = Visual.to_strips(self, visualize(self, alone), width, None, style)[y:]
+                strips = Visual.to_strips(self, visualize(self, line), width, None, style)
+                # the offsets in the whole text that mouse selection reads: line y, not 0
+                strips = [strip.apply_offsets(_start(strip), y) for strip in strips]
             self._line_strips[y, sig] = strips
             rows.extend(strips)
         self._rows = rows

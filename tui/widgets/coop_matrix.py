@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from sim.vocabulary import TRACKS
+from tui.widgets.style_once import StyleOncePerRepaint
 
 SegmentLines = list[list[Segment]]
 
@@ -40,7 +41,7 @@ def cell(level: float, base: float | None = None) -> Text:
     return Text(text, style=style)
 
 
-class CoopMatrix(DataTable):
+class CoopMatrix(StyleOncePerRepaint, DataTable):
     """Levels per dyad (rows) and track (columns); the cursor selects a cell."""
 
     class CellSelected(Message):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import RichLog
 
+from tui.widgets.style_once import StyleOncePerRepaint
+
 STYLES = {
     "shock": "bold red",
     "inject": "bold red",
@@ -19,7 +21,7 @@ STYLES = {
 }
 
 
-class EventLog(RichLog):
+class EventLog(StyleOncePerRepaint, RichLog):
     """Scrolling log; `lines` holds everything written (for tests and the report)."""
 
     def __init__(self, **kw) -> None:

@@ -16,6 +16,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from sim.vocabulary import TRACKS
+from tui.widgets.style_once import StyleOncePerRepaint
 
 COLORS = {"dialogue": "cyan", "exchange": "green", "exercise": "red"}
 LEVELS = range(6)
@@ -132,7 +133,7 @@ def draw(
     return lines
 
 
-class TrackChart(Widget):
+class TrackChart(StyleOncePerRepaint, Widget):
     """Levels 0–5 against the game's dates for one dyad."""
 
     DEFAULT_CSS = "TrackChart { height: 1fr; }"
