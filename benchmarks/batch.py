@@ -43,7 +43,9 @@ def timed(out: Path, runs: int, workers: int, record: str = "final", chunk: int 
     shutil.rmtree(out, ignore_errors=True)
     t = time.perf_counter()
     run_batch(
-        BatchRequest("baseline", runs, out, seed=1, chunk_size=chunk, record=record),
+        BatchRequest(
+            scenario="baseline", runs=runs, out=out, seed=1, chunk_size=chunk, record=record
+        ),
         workers=workers,
     )
     return time.perf_counter() - t

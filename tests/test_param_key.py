@@ -213,3 +213,32 @@ def test_a_per_run_key_the_setup_lacks_is_refused(setup):
 
     with pytest.raises(InputError, match="run_params: AUS.bandwidth: unknown actor 'AUS'"):
         Ensemble(setup, seed=1, runs=2, run_params={"AUS.bandwidth": np.ones(2)})
+
+
+def test_a_set_key_is_parsed_once_on_its_way_into_the_setup(monkeypatch):
+    """`build` parses a --set key at the boundary and hands the ParamKey itself to
+    `compile_setup`: no text round trip (parse, str, parse again)."""
+    seen: list[str] = []
+    parse = ParamKey.parse.__func__
+
+    def counting(cls, text, *a, **kw):
+        seen.append(text)
+        return parse(cls, text, *a, **kw)
+
+    monkeypatch.setattr(ParamKey, "parse", classmethod(counting))
+    setup = build("baseline", ["MODEL.exercise.caution_gap=3.5"], turns=2)
+    assert seen.count("MODEL.exercise.caution_gap") == 1
+    assert setup.overrides["MODEL.exercise.caution_gap"] == 3.5
+
+
+def test_compile_setup_takes_parsed_keys_or_text_alike():
+    from sim.inputs.loader import load_scenario
+    from sim.inputs.setup import compile_setup, parse_keys
+
+    sc, cfg, path = load_scenario("baseline")
+    typed = compile_setup(sc, cfg, path, parse_keys(["DEU.china_caution=0.3"]))
+    text = compile_setup(sc, cfg, path, {"DEU.china_caution": 0.3})
+    assert typed.overrides == text.overrides and typed.overrides["DEU.china_caution"] == 0.3
+    assert np.array_equal(typed.params, text.params)
+    with pytest.raises(InputError, match="unknown actor 'XXX'"):
+        compile_setup(sc, cfg, path, {"XXX.china_caution": 0.3})

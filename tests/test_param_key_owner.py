@@ -14,7 +14,7 @@ OWNER = SIM / "inputs" / "params.py"
 #: (module, function) -> the dotted name it splits, which is not a parameter key.
 NOT_PARAMETER_KEYS = {
     ("engine/moves.py", "compile_moves"): "a move's agreement 'DYAD.enabler'",
-    ("inputs/loader.py", "check_scenario"): "a shock's agreement 'DYAD.enabler'",
+    ("inputs/loader.py", "check_shock_enablers"): "a shock's agreement 'DYAD.enabler'",
     ("inputs/setup.py", "_compile_shock"): "a shock's agreement 'DYAD.enabler'",
     ("research/sensitivity.py", "parse_outcome"): "an outcome 'DYAD.track'",
     ("research/sensitivity.py", "run_study"): "an outcome 'DYAD.track'",

@@ -149,11 +149,37 @@ def with_scenario_actors(cfg: Config, sc: Scenario, path: Path, node) -> Config:
 
 
 def check_scenario(sc: Scenario, cfg: Config, path: Path, node: yaml.Node | None) -> None:
+    """Cross-check `sc` against its config (read from `path`, `node` for line numbers):
+    its dyads, overrides, shocks and classroom parts name what the config declares."""
     f = str(path)
-    agents = cfg.agents
+    dyads = check_dyads(sc, cfg, f, node)
+    check_overrides(sc, cfg.agents, f, node)
+    # an `n/a` agreement given a status in `initial:` applies, with that status (setup.py);
+    # (dyad, enabler) -> turn from which it applies (0: from the start; None: whenever a
+    # conditional, random or injected shock applies it)
+    applied: dict[tuple[str, str], int | None] = {
+        (d, en): 0 for d, statuses in sc.initial.enablers.items() for en in statuses
+    }
+    ids = set()
+    for i, s in enumerate(sc.shocks):
+        if s.id in ids:
+            raise InputError(
+                f,
+                f"shocks[{i}].id",
+                f"duplicate shock id '{s.id}'",
+                node_line(node, ("shocks", i, "id")),
+            )
+        ids.add(s.id)
+        check_shock(sc, cfg, i, dyads, applied, f, node)
+    check_classroom(sc, dyads, f, node)
+
+
+def check_dyads(sc: Scenario, cfg: Config, f: str, node: yaml.Node | None) -> list[str]:
+    """The scenario's dyads (its `dyads:` or the config's), each declared in the config, and
+    the dyads its `initial:` names among them; returns the dyads."""
     dyads = sc.dyads if sc.dyads is not None else list(cfg.dyads)
     for i, d in enumerate(dyads):
-        check_dyad_id(d, f, node_line(node, ("dyads", i)), agents)
+        check_dyad_id(d, f, node_line(node, ("dyads", i)), cfg.agents)
         if d not in cfg.dyads:
             raise InputError(
                 f,
@@ -170,84 +196,108 @@ def check_scenario(sc: Scenario, cfg: Config, path: Path, node: yaml.Node | None
                     f"unknown dyad{did_you_mean(d, dyads)}; {allowed(dyads)}",
                     node_line(node, ("initial", part, d)),
                 )
-    # an `n/a` agreement given a status in `initial:` applies, with that status (setup.py);
-    # (dyad, enabler) -> turn from which it applies (0: from the start; None: whenever a
-    # conditional, random or injected shock applies it)
-    applied: dict[tuple[str, str], int | None] = {
-        (d, en): 0 for d, statuses in sc.initial.enablers.items() for en in statuses
-    }
+    return dyads
+
+
+def check_overrides(sc: Scenario, agents: tuple[str, ...], f: str, node: yaml.Node | None) -> None:
+    """Each key of the scenario's `overrides:` names a parameter, its value in the domain."""
     for key, value in sc.overrides.items():
         line = node_line(node, ("overrides", key))
         pk = ParamKey.parse(key, agents, file=f, field=f"overrides.{key}", line=line)
         pk.check(value, f, f"overrides.{key}", line)
-    ids = set()
-    for i, s in enumerate(sc.shocks):
-        if s.id in ids:
+
+
+def check_shock(
+    sc: Scenario,
+    cfg: Config,
+    i: int,
+    dyads: list[str],
+    applied: dict[tuple[str, str], int | None],
+    f: str,
+    node: yaml.Node | None,
+) -> None:
+    """Shock `i`: its parameter changes, duration, agreements, targets and turn (`applied`
+    as `check_applied` reads and extends it)."""
+    s = sc.shocks[i]
+    for key, eff in s.params.items():
+        line = node_line(node, ("shocks", i, "params", key))
+        pk = ParamKey.parse(
+            key, cfg.agents, file=f, field=f"shocks[{i}].params.{key}", line=line, model=False
+        )
+        check_effect(pk, eff, f, f"shocks[{i}].params.{key}", line)
+    if s.duration is not None and s.duration > MAX_TURNS:
+        raise InputError(
+            f,
+            f"shocks[{i}].duration",
+            f"{s.duration} turns is out of range; allowed: 1 to {MAX_TURNS}",
+            node_line(node, ("shocks", i, "duration")),
+        )
+    check_shock_enablers(sc, cfg, i, dyads, applied, f, node)
+    check_shock_targets(s, i, cfg.agents, dyads, f, node)
+    if isinstance(s.at, int) and s.at > sc.turns:
+        raise InputError(
+            f,
+            f"shocks[{i}].at",
+            f"turn {s.at} is after the last turn ({sc.turns})",
+            node_line(node, ("shocks", i, "at")),
+        )
+
+
+def check_shock_enablers(
+    sc: Scenario,
+    cfg: Config,
+    i: int,
+    dyads: list[str],
+    applied: dict[tuple[str, str], int | None],
+    f: str,
+    node: yaml.Node | None,
+) -> None:
+    """Each 'DYAD.enabler' shock `i` acts on names a dyad and an agreement, and the action
+    does something there (`check_applied`)."""
+    s = sc.shocks[i]
+    for key in s.enablers:
+        d, dot, e = key.partition(".")
+        line = node_line(node, ("shocks", i, "enablers", key))
+        if d not in dyads:
             raise InputError(
                 f,
-                f"shocks[{i}].id",
-                f"duplicate shock id '{s.id}'",
-                node_line(node, ("shocks", i, "id")),
+                f"shocks[{i}].enablers.{key}",
+                f"unknown dyad '{d}'{did_you_mean(d, dyads)}; {allowed(dyads)}",
+                line,
             )
-        ids.add(s.id)
-        for key, eff in s.params.items():
-            line = node_line(node, ("shocks", i, "params", key))
-            pk = ParamKey.parse(
-                key, agents, file=f, field=f"shocks[{i}].params.{key}", line=line, model=False
-            )
-            check_effect(pk, eff, f, f"shocks[{i}].params.{key}", line)
-        if s.duration is not None and s.duration > MAX_TURNS:
+        if e not in ENABLERS:
             raise InputError(
                 f,
-                f"shocks[{i}].duration",
-                f"{s.duration} turns is out of range; allowed: 1 to {MAX_TURNS}",
-                node_line(node, ("shocks", i, "duration")),
+                f"shocks[{i}].enablers.{key}",
+                f"unknown enabler '{e}'{did_you_mean(e, ENABLERS)}; {allowed(ENABLERS)}",
+                line,
             )
-        for key in s.enablers:
-            d, dot, e = key.partition(".")
-            line = node_line(node, ("shocks", i, "enablers", key))
-            if d not in dyads:
+        why = check_applied(sc, cfg, i, d, e, s.enablers[key], applied)
+        if why:
+            raise InputError(f, f"shocks[{i}].enablers.{key}", why, line)
+
+
+def check_shock_targets(
+    s, i: int, agents: tuple[str, ...], dyads: list[str], f: str, node: yaml.Node | None
+) -> None:
+    """Shock `i`'s coercion and retaliation aim at agent actors, its missions at dyads."""
+    for part in ("coercion", "retaliation"):
+        for a in getattr(s, part):
+            if a not in agents:
                 raise InputError(
                     f,
-                    f"shocks[{i}].enablers.{key}",
-                    f"unknown dyad '{d}'{did_you_mean(d, dyads)}; {allowed(dyads)}",
-                    line,
+                    f"shocks[{i}].{part}.{a}",
+                    f"unknown actor '{a}'{did_you_mean(a, agents)}; {allowed(agents)}",
+                    node_line(node, ("shocks", i, part, a)),
                 )
-            if e not in ENABLERS:
-                raise InputError(
-                    f,
-                    f"shocks[{i}].enablers.{key}",
-                    f"unknown enabler '{e}'{did_you_mean(e, ENABLERS)}; {allowed(ENABLERS)}",
-                    line,
-                )
-            why = check_applied(sc, cfg, i, d, e, s.enablers[key], applied)
-            if why:
-                raise InputError(f, f"shocks[{i}].enablers.{key}", why, line)
-        for part in ("coercion", "retaliation"):
-            for a in getattr(s, part):
-                if a not in agents:
-                    raise InputError(
-                        f,
-                        f"shocks[{i}].{part}.{a}",
-                        f"unknown actor '{a}'{did_you_mean(a, agents)}; {allowed(agents)}",
-                        node_line(node, ("shocks", i, part, a)),
-                    )
-        for d in s.missions:
-            if d not in dyads:
-                raise InputError(
-                    f,
-                    f"shocks[{i}].missions.{d}",
-                    f"unknown dyad '{d}'{did_you_mean(d, dyads)}; {allowed(dyads)}",
-                    node_line(node, ("shocks", i, "missions", d)),
-                )
-        if isinstance(s.at, int) and s.at > sc.turns:
+    for d in s.missions:
+        if d not in dyads:
             raise InputError(
                 f,
-                f"shocks[{i}].at",
-                f"turn {s.at} is after the last turn ({sc.turns})",
-                node_line(node, ("shocks", i, "at")),
+                f"shocks[{i}].missions.{d}",
+                f"unknown dyad '{d}'{did_you_mean(d, dyads)}; {allowed(dyads)}",
+                node_line(node, ("shocks", i, "missions", d)),
             )
-    check_classroom(sc, dyads, f, node)
 
 
 def not_applicable(cfg: Config, sc: Scenario, dyad: str, enabler: str) -> str | None:

@@ -11,8 +11,9 @@ Four kinds of key name a value the engine reads (`wargame list` shows them all):
 `ParamKey.parse` turns text into a `ParamKey` (or a one-line `InputError` naming the
 allowed values); the key then knows its hard bounds (`domain`), its plausible range and
 source in the config, its value in a compiled setup (`get`) and how to set it, either once
-in a setup's arrays or per run on the ensemble axis of a model (`apply`). Everything else in
-the package holds keys as text and asks this module what they mean.
+in a setup's arrays or per run on the ensemble axis of a model (`apply`). A `--set` key is
+parsed once, where it enters (`sim.inputs.setup.parse_keys`), and reaches the setup as a
+`ParamKey`; files and tables hold keys as text and ask this module what they mean.
 """
 
 from __future__ import annotations

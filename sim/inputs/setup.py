@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,19 +108,30 @@ def scenario_digest(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def parse_keys(
+    items: list[str] | Mapping[str, float],
+    source: str = "--set",
+    agents: tuple[str, ...] = AGENT_ACTORS,
+) -> dict[ParamKey, float]:
+    """'DEU.china_caution=0.1' items (or a mapping) -> validated {ParamKey: value}, each key
+    parsed once here, at the boundary, and passed on as itself (`compile_setup` takes it);
+    `agents` are the actors that may be named (a scenario may add some)."""
+    out: dict[ParamKey, float] = {}
+    pairs = items.items() if isinstance(items, Mapping) else [_split(i, source) for i in items]
+    for key, raw in pairs:
+        pk = ParamKey.parse(key, agents, file=source)
+        out[pk] = pk.value_of(raw, source, key)
+    return out
+
+
 def parse_overrides(
-    items: list[str] | dict[str, float],
+    items: list[str] | Mapping[str, float],
     source: str = "--set",
     agents: tuple[str, ...] = AGENT_ACTORS,
 ) -> dict[str, float]:
-    """'DEU.china_caution=0.1' items (or a mapping) -> validated {key: value}; `agents` are
-    the actors that may be named (a scenario may add some)."""
-    out: dict[str, float] = {}
-    pairs = items.items() if isinstance(items, dict) else [_split(i, source) for i in items]
-    for key, raw in pairs:
-        pk = ParamKey.parse(key, agents, file=source)
-        out[str(pk)] = pk.value_of(raw, source, key)
-    return out
+    """`parse_keys` with the keys as text, for what stores or shows them (a game's save
+    file, a what-if's label)."""
+    return {str(pk): v for pk, v in parse_keys(items, source, agents).items()}
 
 
 def _split(item: str, source: str) -> tuple[str, str]:
@@ -130,42 +142,122 @@ def _split(item: str, source: str) -> tuple[str, str]:
 
 
 def build(
-    scenario: str, overrides: list[str] | dict[str, float] | None = None, turns: int | None = None
+    scenario: str,
+    overrides: list[str] | Mapping[str, float] | None = None,
+    turns: int | None = None,
 ) -> Setup:
     """Load `scenario` (name or path) and compile it with `--set` style overrides."""
     sc, cfg, path = load_scenario(scenario)
-    extra = parse_overrides(overrides or [], agents=cfg.agents)
+    extra = parse_keys(overrides or [], agents=cfg.agents)
     if turns is not None and not 1 <= turns <= 400:
         raise InputError("--turns", "turns", f"{turns} is out of range; allowed: 1 to 400")
     return compile_setup(sc, cfg, path, extra, turns)
 
 
 def compile_setup(
-    sc: Scenario, cfg: Config, path: Path, extra: dict[str, float], turns: int | None = None
+    sc: Scenario,
+    cfg: Config,
+    path: Path,
+    extra: Mapping[ParamKey, float] | Mapping[str, float],
+    turns: int | None = None,
 ) -> Setup:
+    """`sc` and its config `cfg` (read from `path`) as the arrays the engine steps, with the
+    scenario's `overrides:` and then `extra` applied (`extra` wins where both set a key).
+
+    `extra` holds keys parsed by `parse_keys`; text keys (from callers that hold them so)
+    are parsed here, once, against the scenario's actors."""
     f = str(path)
     actors = cfg.agents
-    ai = {a: i for i, a in enumerate(actors)}
     dyads = tuple(sc.dyads if sc.dyads is not None else cfg.dyads)
-    pairs = np.array([[ai[x] for x in d.split("-")] for d in dyads], dtype=np.int64)
-    params = np.array([[cfg.param_value(a, p) for p in PARAMS] for a in actors])
-    ranges = np.array([[cfg.param_range(a, p) for p in PARAMS] for a in actors])
-    means = params[:, PI["bandwidth"]].copy()
-    overrides = dict(sc.overrides) | extra
-    keys = {key: ParamKey.parse(key, actors, file=f) for key in overrides}
+    keys = override_keys(sc, extra, actors, f)
+    actor_fields = _actor_arrays(cfg, actors)
+    model_fields = _model_constants(cfg)
+    arrays = ParamArrays(
+        actor_fields["params"],
+        model_fields["track"],
+        model_fields["rules"],
+        model_fields["relevance"],
+    )
+    for pk, v in keys.items():
+        pk.apply(arrays, v, actors)
+    return Setup(
+        scenario=sc,
+        config=cfg,
+        path=path,
+        digest=scenario_digest(path),
+        overrides={str(pk): v for pk, v in keys.items()},
+        turns=turns if turns is not None else sc.turns,
+        actors=actors,
+        dyads=dyads,
+        pairs=np.array([[actors.index(x) for x in d.split("-")] for d in dyads], dtype=np.int64),
+        **actor_fields,
+        **_world_arrays(cfg, sc),
+        **_dyad_arrays(cfg, sc, dyads),
+        **_enabler_arrays(cfg),
+        **model_fields,
+        missions=np.array(
+            [cfg.dyads[d].missions.value if cfg.dyads[d].missions else 0.0 for d in dyads]
+        ),
+        negotiation_start=cfg.model.negotiation_start,
+        shocks=tuple(_compile_shock(s, sc.start, dyads, f, actors) for s in sc.shocks),
+        library={s.id: s for s in sc.shocks},
+    )
 
+
+def override_keys(
+    sc: Scenario,
+    extra: Mapping[ParamKey, float] | Mapping[str, float],
+    actors: tuple[str, ...],
+    file: str,
+) -> dict[ParamKey, float]:
+    """The scenario's `overrides:` and then `extra`, by key, in the order they apply (a key
+    in both keeps its place and takes `extra`'s value)."""
+    out: dict[ParamKey, float] = {}
+    for key, v in (*sc.overrides.items(), *extra.items()):
+        pk = key if isinstance(key, ParamKey) else ParamKey.parse(key, actors, file=file)
+        out[pk] = v
+    return out
+
+
+def _actor_arrays(cfg: Config, actors: tuple[str, ...]) -> dict[str, object]:
+    """The Setup fields of the agent actors: parameters (before overrides), their ranges,
+    the bandwidth they are sized to, kinds, regions and alliance members."""
+    params = np.array([[cfg.param_value(a, p) for p in PARAMS] for a in actors])
+    members = np.zeros((len(actors), len(actors)), bool)
+    for a, actor in enumerate(actors):
+        for m in cfg.actors[actor].members:  # agent actors (config.check_members)
+            members[a, actors.index(m)] = True
+    return {
+        "params": params,
+        "means": params[:, PI["bandwidth"]].copy(),
+        "param_ranges": np.array([[cfg.param_range(a, p) for p in PARAMS] for a in actors]),
+        "kinds": tuple(cfg.actors[a].kind for a in actors),
+        "indo": np.array([cfg.actors[a].region == "indo-pacific" for a in actors]),
+        "members": members,
+    }
+
+
+def _world_arrays(cfg: Config, sc: Scenario) -> dict[str, np.ndarray]:
+    """The Setup fields of the world indices: the config's, with the scenario's `world:`."""
     w = cfg.world
-    wi = np.array([w[x].initial for x in INDICES])
-    wm = np.array([w[x].mean for x in INDICES])
-    wr = np.array([w[x].reversion for x in INDICES])
-    wn = np.array([w[x].noise for x in INDICES])
+    out = {
+        "world_initial": np.array([w[x].initial for x in INDICES]),
+        "world_mean": np.array([w[x].mean for x in INDICES]),
+        "world_reversion": np.array([w[x].reversion for x in INDICES]),
+        "world_noise": np.array([w[x].noise for x in INDICES]),
+    }
     for name, o in sc.world.items():
         i = II[name]
-        wi[i] = wi[i] if o.initial is None else o.initial
-        wm[i] = wm[i] if o.mean is None else o.mean
-        wr[i] = wr[i] if o.reversion is None else o.reversion
-        wn[i] = wn[i] if o.noise is None else o.noise
+        for part in ("initial", "mean", "reversion", "noise"):
+            value = getattr(o, part)
+            if value is not None:
+                out[f"world_{part}"][i] = value
+    return out
 
+
+def _dyad_arrays(cfg: Config, sc: Scenario, dyads: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """The Setup fields of the dyads at the start: levels, ceilings and each agreement's
+    status and blocker (config/dyads.yaml, then the scenario's `initial:`)."""
     D, K, E = len(dyads), len(TRACKS), len(ENABLERS)
     levels = np.zeros((D, K))
     signed = np.zeros((D, E), bool)
@@ -192,70 +284,43 @@ def compile_setup(
             signed[d, EI[en]] = st == "signed"
             talks[d, EI[en]] = st == "negotiating"
             applicable[d, EI[en]] = True
-    gate_caps = np.full((E, K), 5.0)
+    return {
+        "levels": levels,
+        "signed": signed,
+        "negotiating": talks,
+        "applicable": applicable,
+        "blockers": blockers,
+        "max_level": max_level,
+    }
+
+
+def _enabler_arrays(cfg: Config) -> dict[str, np.ndarray]:
+    """The Setup fields of the agreements: the level each one caps a track at while it is
+    missing (5 where it does not gate the track) and its chance to be signed."""
+    gate_caps = np.full((len(ENABLERS), len(TRACKS)), 5.0)
     for e, en in enumerate(ENABLERS):
         for t, cap in cfg.enablers[en].gates.items():
             gate_caps[e, KI[t]] = cap
-    success = np.array([cfg.enablers[en].success_rate for en in ENABLERS])
-    track = {
-        name: np.array([cfg.model.track_constant(t, name).value for t in TRACKS])
-        for name in TRACK_DOMAIN
+    return {
+        "gate_caps": gate_caps,
+        "success": np.array([cfg.enablers[en].success_rate for en in ENABLERS]),
     }
-    rules = {key: float(cfg.model.rule(key).value) for key in RULE_DOMAIN}
-    missions = np.array(
-        [cfg.dyads[d].missions.value if cfg.dyads[d].missions else 0.0 for d in dyads]
-    )
-    indo = np.array([cfg.actors[a].region == "indo-pacific" for a in actors])
-    members = np.zeros((len(actors), len(actors)), bool)
-    for a, actor in enumerate(actors):
-        for m in cfg.actors[actor].members:  # agent actors (config.check_members)
-            members[a, ai[m]] = True
+
+
+def _model_constants(cfg: Config) -> dict[str, object]:
+    """The Setup fields of config/model.yaml (before overrides): per-track constants,
+    scalar rule constants and the motivations' relevance to each track."""
     rel = cfg.model.relevance
-    relevance = np.array(
-        [[rel[m].value.get(t, 0.0) if m in rel else 0.0 for t in TRACKS] for m in MOTIVATIONS]
-    )
-    arrays = ParamArrays(params, track, rules, relevance)
-    for key, v in overrides.items():
-        keys[key].apply(arrays, v, actors)
-    n_turns = turns if turns is not None else sc.turns
-    shocks = tuple(_compile_shock(s, sc.start, dyads, f, actors) for s in sc.shocks)
-    kinds = tuple(cfg.actors[a].kind for a in actors)
-    return Setup(
-        scenario=sc,
-        config=cfg,
-        path=path,
-        digest=scenario_digest(path),
-        overrides=overrides,
-        turns=n_turns,
-        actors=actors,
-        dyads=dyads,
-        pairs=pairs,
-        kinds=kinds,
-        params=params,
-        means=means,
-        param_ranges=ranges,
-        world_initial=wi,
-        world_mean=wm,
-        world_reversion=wr,
-        world_noise=wn,
-        levels=levels,
-        signed=signed,
-        negotiating=talks,
-        applicable=applicable,
-        blockers=blockers,
-        max_level=max_level,
-        gate_caps=gate_caps,
-        success=success,
-        track=track,
-        rules=rules,
-        missions=missions,
-        indo=indo,
-        members=members,
-        relevance=relevance,
-        negotiation_start=cfg.model.negotiation_start,
-        shocks=shocks,
-        library={s.id: s for s in sc.shocks},
-    )
+    return {
+        "track": {
+            name: np.array([cfg.model.track_constant(t, name).value for t in TRACKS])
+            for name in TRACK_DOMAIN
+        },
+        "rules": {key: float(cfg.model.rule(key).value) for key in RULE_DOMAIN},
+        "relevance": np.array(
+            [[rel[m].value.get(t, 0.0) if m in rel else 0.0 for t in TRACKS] for m in MOTIVATIONS]
+        ),
+    }
 
 
 def _compile_shock(

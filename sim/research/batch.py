@@ -88,55 +88,11 @@ def prepare(req: BatchRequest, workers: int | None = None) -> Prepared:
 
     A resumed batch verifies every finished chunk against its checksum: damaged or
     missing ones are computed again."""
-    from sim.inputs.setup import build
-    from sim.research.design import make_design
-
-    check_request(req, workers)
-    setup = build(req.scenario, req.overrides, req.turns)
-    design = make_design(setup, req.runs, req.seed, req.sweeps, req.sample, req.params)
-    if req.replicates > 0:
-        design = design.common_random_numbers(req.replicates)
+    setup, design, chunks = plan(req, workers)
     n = design.runs
-    if n > MAX_RUNS:
-        raise InputError("--runs", "runs", f"the design has {n} runs; allowed: up to {MAX_RUNS}")
-    chunks = [(lo, min(lo + req.chunk_size, n)) for lo in range(0, n, req.chunk_size)]
     ident = identity(req, setup)
     out = Path(req.out)
-    if out.exists() and not out.is_dir():
-        raise InputError("--out", str(out), "exists and is not a directory")
-    man_path = out / MANIFEST
-    resuming = out.is_dir() and any(out.iterdir())
-    if resuming:
-        if not man_path.exists():
-            raise InputError(
-                "--out",
-                str(out),
-                "exists and is not a batch directory (no "
-                "manifest.json); choose a new or empty directory",
-            )
-        try:
-            old = json.loads(man_path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            raise InputError(
-                str(man_path), "", "unreadable manifest; choose a new directory"
-            ) from None
-        if old.get("arguments") != json.loads(json.dumps(ident)):
-            diff = sorted(
-                k
-                for k in set(ident) | set(old.get("arguments", {}))
-                if json.loads(json.dumps(ident.get(k))) != old.get("arguments", {}).get(k)
-            )
-            raise InputError(
-                "--out",
-                str(out),
-                "holds a different batch (differs in: "
-                f"{', '.join(diff)}); rerun with the same arguments to resume "
-                "or choose a new directory",
-            )
-        manifest = old  # a folder of an earlier layout is resumed in its own layout
-        manifest.setdefault("layout", HIVE)
-    else:
-        manifest = {"arguments": ident, "layout": LAYOUT}
+    manifest, resuming = open_folder(out, ident)
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)  # a folder that cannot be made fails here
     est = estimate(
@@ -151,39 +107,110 @@ def prepare(req: BatchRequest, workers: int | None = None) -> Prepared:
             f"the output needs {est.describe()}: it "
             "will not fit; fewer runs, --record final, or --force to try anyway",
         )
-    manifest.update(
-        {
-            "versions": versions(),
-            "scenario": {"name": setup.name, "file": str(setup.path), "sha256": setup.digest},
-            "overrides": setup.overrides,
-            "seed": req.seed,
-            "turns": setup.turns,
-            "dates": [setup.date(t) for t in range(setup.turns + 1)],
-            "record": req.record,
-            "recorded_turns": recorded_turns(req.record, setup.turns),
-            "tables": list(req.chosen_tables()),
-            "design": design.describe(),
-            "runs": n,
-            "chunks": {"size": req.chunk_size, "count": len(chunks)},
-        }
-    )
+    manifest.update(provenance(req, setup, design, len(chunks)))
     manifest.setdefault("complete", False)
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.rglob(".*.tmp"):
         stale.unlink(missing_ok=True)
     checks = manifest.setdefault("checksums", {})
-    if (
-        "runs" not in checks
-        or not (out / RUNS).is_file()
-        or file_sha256(out / RUNS) != checks["runs"]
-    ):
-        data = encode(runs_table(req.seed, n, design))
-        atomic_write(out / RUNS, data)
-        checks["runs"] = sha256(data)
-    # finished chunks are verified; damaged or missing ones are computed again
+    write_runs(out, checks, req.seed, design)
+    todo, repaired = verify_chunks(out, manifest, len(chunks))
+    manifest["complete"] = not todo
+    write_manifest(out, manifest)
+    drop_checksum_files(out)
+    return Prepared(req, setup, design, chunks, manifest, todo, repaired, est)
+
+
+def plan(req: BatchRequest, workers: int | None) -> tuple[Setup, Any, list[tuple[int, int]]]:
+    """The request checked, its setup, its design (with common random numbers when it asks
+    for replicates) and the design's runs cut into chunks (run ranges)."""
+    from sim.inputs.setup import build
+    from sim.research.design import make_design
+
+    check_request(req, workers)
+    setup = build(req.scenario, req.overrides, req.turns)
+    design = make_design(setup, req.runs, req.seed, req.sweeps, req.sample, req.params)
+    if req.replicates > 0:
+        design = design.common_random_numbers(req.replicates)
+    n = design.runs
+    if n > MAX_RUNS:
+        raise InputError("--runs", "runs", f"the design has {n} runs; allowed: up to {MAX_RUNS}")
+    chunks = [(lo, min(lo + req.chunk_size, n)) for lo in range(0, n, req.chunk_size)]
+    return setup, design, chunks
+
+
+def open_folder(out: Path, ident: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """The manifest to write into `out` and whether the batch resumes: a new or empty
+    folder starts one; a folder holding a batch with the same arguments `ident` resumes it
+    (in its own layout); anything else is refused."""
+    if out.exists() and not out.is_dir():
+        raise InputError("--out", str(out), "exists and is not a directory")
+    man_path = out / MANIFEST
+    if not (out.is_dir() and any(out.iterdir())):
+        return {"arguments": ident, "layout": LAYOUT}, False
+    if not man_path.exists():
+        raise InputError(
+            "--out",
+            str(out),
+            "exists and is not a batch directory (no "
+            "manifest.json); choose a new or empty directory",
+        )
+    try:
+        old = json.loads(man_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        raise InputError(str(man_path), "", "unreadable manifest; choose a new directory") from None
+    if old.get("arguments") != json.loads(json.dumps(ident)):
+        diff = sorted(
+            k
+            for k in set(ident) | set(old.get("arguments", {}))
+            if json.loads(json.dumps(ident.get(k))) != old.get("arguments", {}).get(k)
+        )
+        raise InputError(
+            "--out",
+            str(out),
+            "holds a different batch (differs in: "
+            f"{', '.join(diff)}); rerun with the same arguments to resume "
+            "or choose a new directory",
+        )
+    old.setdefault("layout", HIVE)  # a folder of an earlier layout is resumed in its own
+    return old, True
+
+
+def provenance(req: BatchRequest, setup: Setup, design: Any, chunks: int) -> dict[str, Any]:
+    """What the manifest records of the batch besides its arguments: versions, scenario,
+    overrides, seed, turns and dates, what is recorded, the design and the chunk layout."""
+    return {
+        "versions": versions(),
+        "scenario": {"name": setup.name, "file": str(setup.path), "sha256": setup.digest},
+        "overrides": setup.overrides,
+        "seed": req.seed,
+        "turns": setup.turns,
+        "dates": [setup.date(t) for t in range(setup.turns + 1)],
+        "record": req.record,
+        "recorded_turns": recorded_turns(req.record, setup.turns),
+        "tables": list(req.chosen_tables()),
+        "design": design.describe(),
+        "runs": design.runs,
+        "chunks": {"size": req.chunk_size, "count": chunks},
+    }
+
+
+def write_runs(out: Path, checks: dict[str, Any], seed: int, design: Any) -> None:
+    """runs.parquet (each run's seed and parameter values) written unless it is there with
+    the checksum `checks` holds; its checksum recorded in `checks`."""
+    if "runs" in checks and (out / RUNS).is_file() and file_sha256(out / RUNS) == checks["runs"]:
+        return
+    data = encode(runs_table(seed, design.runs, design))
+    atomic_write(out / RUNS, data)
+    checks["runs"] = sha256(data)
+
+
+def verify_chunks(out: Path, manifest: dict[str, Any], count: int) -> tuple[list[int], list[str]]:
+    """The chunks of `count` still to compute (missing, or finished but damaged) and the
+    problems found in the damaged ones; the manifest's checksums keep the sound ones."""
     done = chunk_checksums(out, manifest)
     todo, repaired = [], []
-    for i in range(len(chunks)):
+    for i in range(count):
         if i not in done:
             todo.append(i)
             continue
@@ -194,11 +221,8 @@ def prepare(req: BatchRequest, workers: int | None = None) -> Prepared:
             repaired += bad
             del done[i]
             (out / CHECKSUMS / f"{part_name(i)[:-8]}.json").unlink(missing_ok=True)
-    checks["chunks"] = {str(k): done[k] for k in sorted(done)}
-    manifest["complete"] = not todo
-    write_manifest(out, manifest)
-    drop_checksum_files(out)
-    return Prepared(req, setup, design, chunks, manifest, todo, repaired, est)
+    manifest["checksums"]["chunks"] = {str(k): done[k] for k in sorted(done)}
+    return todo, repaired
 
 
 class Interrupted(KeyboardInterrupt):

@@ -158,25 +158,10 @@ def make_design(
     params: list[str] | None = None,
 ) -> Design:
     """Build the design of a batch (see `wargame batch --help` for the meaning of --runs)."""
-    if runs <= 0:
-        raise InputError(
-            "--runs", "runs", f"{runs} is not a positive number of runs; allowed: 1 or more"
-        )
     sweeps = list(sweeps or [])
-    if sweeps and sample:
-        raise InputError("--sample", sample, "use either --sweep or --sample, not both")
-    if sample is None and params:
-        raise InputError(
-            "--params", ",".join(params), "--params needs --sample grid|lhs|sobol|morris"
-        )
+    check_design_arguments(runs, sweeps, sample, params)
     if sweeps:
-        axes = [parse_sweep(setup, s) for s in sweeps]
-        keys = [k for k, _ in axes]
-        if len(set(keys)) != len(keys):
-            raise InputError("--sweep", ",".join(keys), "a parameter is swept twice")
-        grid = np.array(list(itertools.product(*[v for _, v in axes])), dtype=float)
-        bounds = [(float(v[0]), float(v[-1])) for _, v in axes]
-        return _replicated("sweep", keys, bounds, grid, runs, {"steps": [len(v) for _, v in axes]})
+        return sweep_design(setup, sweeps, runs)
     if sample is None:
         return Design("none", runs)
     if sample not in SAMPLES:
@@ -193,44 +178,96 @@ def make_design(
         return posterior_design(setup, runs, seed)
     if not params:
         raise InputError("--params", "", f"--sample {sample} needs --params ACTOR.param,...")
+    keys, bounds = sampled_params(setup, params)
+    if sample == "grid":
+        return grid_design(keys, bounds, runs)
+    if sample == "lhs":
+        return lhs_design(keys, bounds, runs, seed)
+    return salib_design(sample, keys, bounds, runs, seed)
+
+
+def check_design_arguments(
+    runs: int, sweeps: list[str], sample: str | None, params: list[str] | None
+) -> None:
+    """A positive number of runs; --sweep or --sample, not both; --params only with
+    --sample."""
+    if runs <= 0:
+        raise InputError(
+            "--runs", "runs", f"{runs} is not a positive number of runs; allowed: 1 or more"
+        )
+    if sweeps and sample:
+        raise InputError("--sample", sample, "use either --sweep or --sample, not both")
+    if sample is None and params:
+        raise InputError(
+            "--params", ",".join(params), "--params needs --sample grid|lhs|sobol|morris"
+        )
+
+
+def sweep_design(setup: Setup, sweeps: list[str], runs: int) -> Design:
+    """The grid crossing every --sweep, each point replicated `runs` times."""
+    axes = [parse_sweep(setup, s) for s in sweeps]
+    keys = [k for k, _ in axes]
+    if len(set(keys)) != len(keys):
+        raise InputError("--sweep", ",".join(keys), "a parameter is swept twice")
+    grid = np.array(list(itertools.product(*[v for _, v in axes])), dtype=float)
+    bounds = [(float(v[0]), float(v[-1])) for _, v in axes]
+    return _replicated("sweep", keys, bounds, grid, runs, {"steps": [len(v) for _, v in axes]})
+
+
+def sampled_params(setup: Setup, params: list[str]) -> tuple[list[str], list[tuple[float, float]]]:
+    """The keys of --params (canonical, each listed once) and their config ranges."""
     pairs = [param_bounds(setup, k, "--params") for k in params]
     keys = [k for k, _ in pairs]
     if len(set(keys)) != len(keys):
         raise InputError("--params", ",".join(keys), "a parameter is listed twice")
-    bounds = [b for _, b in pairs]
+    return keys, [b for _, b in pairs]
+
+
+def grid_design(keys: list[str], bounds: list[tuple[float, float]], runs: int) -> Design:
+    """A full grid of about `runs` points: the same number of steps (at least 2) per key."""
+    D = len(keys)
+    steps = max(2, int(np.floor(runs ** (1.0 / D) + 1e-9)))
+    axes = [np.linspace(a, b, steps) for a, b in bounds]
+    grid = np.array(list(itertools.product(*axes)), dtype=float)
+    return Design(
+        "grid",
+        len(grid),
+        keys,
+        bounds,
+        {k: grid[:, i] for i, k in enumerate(keys)},
+        points=len(grid),
+        extra={"steps": [steps] * D},
+    )
+
+
+def lhs_design(keys: list[str], bounds: list[tuple[float, float]], runs: int, seed: int) -> Design:
+    """`runs` points of a Latin hypercube: one point per stratum of every parameter
+    (scipy's), seeded from the batch seed."""
+    from scipy.stats import qmc
+
     lo = np.array([b[0] for b in bounds])
     hi = np.array([b[1] for b in bounds])
-    D = len(keys)
-    if sample == "grid":
-        steps = max(2, int(np.floor(runs ** (1.0 / D) + 1e-9)))
-        axes = [np.linspace(a, b, steps) for a, b in bounds]
-        grid = np.array(list(itertools.product(*axes)), dtype=float)
-        return Design(
-            "grid",
-            len(grid),
-            keys,
-            bounds,
-            {k: grid[:, i] for i, k in enumerate(keys)},
-            points=len(grid),
-            extra={"steps": [steps] * D},
-        )
-    if sample == "lhs":
-        from scipy.stats import qmc
+    rng = np.random.default_rng(_salib_seed(seed))
+    unit = qmc.LatinHypercube(d=len(keys), rng=rng).random(runs)
+    x = qmc.scale(unit, lo, hi).T  # (D, runs)
+    return Design(
+        "lhs",
+        runs,
+        keys,
+        bounds,
+        {k: x[i] for i, k in enumerate(keys)},
+        points=runs,
+        extra={"sampler": "scipy.stats.qmc.LatinHypercube"},
+    )
 
-        # one point per stratum of every parameter (scipy's Latin hypercube), seeded from
-        # the batch seed
-        unit = qmc.LatinHypercube(d=D, rng=np.random.default_rng(_salib_seed(seed))).random(runs)
-        x = qmc.scale(unit, lo, hi).T  # (D, runs)
-        return Design(
-            "lhs",
-            runs,
-            keys,
-            bounds,
-            {k: x[i] for i, k in enumerate(keys)},
-            points=runs,
-            extra={"sampler": "scipy.stats.qmc.LatinHypercube"},
-        )
-    problem = {"num_vars": D, "names": keys, "bounds": [list(b) for b in bounds]}
+
+def salib_design(
+    sample: str, keys: list[str], bounds: list[tuple[float, float]], runs: int, seed: int
+) -> Design:
+    """SALib's sample for `sample` sobol (`runs` base samples, Saltelli, first and total
+    order) or morris (`runs` trajectories on MORRIS_LEVELS levels), seeded from the batch
+    seed."""
+    problem = {"num_vars": len(keys), "names": keys, "bounds": [list(b) for b in bounds]}
     sseed = _salib_seed(seed)
     if sample == "sobol":
         import warnings
@@ -269,14 +306,15 @@ def _replicated(
 
 
 def uncertainty_ranges(setup, params: list[str] | None = None) -> dict[str, tuple[float, float]]:
-    """'ACTOR.param' -> (lo, hi) for every actor parameter with a non-empty config range
-    (or only `params`, which may also name rule constants MODEL.track.name)."""
-    from sim.vocabulary import AGENT_ACTORS, PARAMS
+    """'ACTOR.param' -> (lo, hi) for every parameter of the setup's actors (those a
+    scenario adds too) with a non-empty config range (or only `params`, which may also name
+    rule constants MODEL.track.name)."""
+    from sim.vocabulary import PARAMS
 
     if params:
         return dict(param_bounds(setup, p, "params") for p in params)
     out = {}
-    for key in (ParamKey.actor_param(a, p) for a in AGENT_ACTORS for p in PARAMS):
+    for key in (ParamKey.actor_param(a, p) for a in setup.actors for p in PARAMS):
         lo, hi = (float(x) for x in key.plausible_range(setup.config))
         if lo < hi:
             out[str(key)] = (lo, hi)

@@ -6,7 +6,8 @@ recorded, else the distribution of final levels; event frequencies when events w
 recorded; the response of final levels to each swept or sampled parameter (mean and 90%
 band at each value, or per quantile bin of a sampled one); and for a sensitivity study what
 its indices mean, with S1/ST (or Morris mu*) and their confidence intervals. A damaged
-folder is refused (`sim.research.integrity.verify`); at most MAX_RUNS runs are kept.
+folder is refused (`sim.research.integrity.verify`); at most MAX_RUNS runs are kept. One
+function per section below; the charts are drawn in sim/research/report_charts.py.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import numpy as np
 
 from sim.engine.results import EventKind
 from sim.errors import InputError
-from sim.research.pages import image, level_axis, render, table
+from sim.research.pages import image, render, table
+from sim.research.report_charts import final_chart, response_chart, trajectory_chart
 from sim.vocabulary import TRACKS
 
 MAX_RUNS = 20_000
@@ -85,102 +87,6 @@ def _plain_schema(schema):
     )
 
 
-def trajectory_chart(levels: np.ndarray, dyads: list[str], dates: list[str]):
-    """Median and 5–95% band per dyad (rows) and track (columns) over the recorded turns."""
-    from sim.research.display import figure
-
-    T = levels.shape[1]
-    x = np.arange(T)
-    q = np.quantile(levels, [0.05, 0.5, 0.95], axis=0)  # (3, T, D, K)
-    fig = figure(11, 2.1 * len(dyads) + 0.6)
-    axes = fig.subplots(
-        len(dyads),
-        len(TRACKS),
-        sharex=True,
-        sharey=True,
-        squeeze=False,
-    )
-    ticks = x[:: max(1, T // 5)]
-    for d, dy in enumerate(dyads):
-        for k, tr in enumerate(TRACKS):
-            ax = axes[d][k]
-            ax.fill_between(
-                x, q[0, :, d, k], q[2, :, d, k], alpha=0.3, color="tab:blue", label="90% band"
-            )
-            ax.plot(x, q[1, :, d, k], color="tab:blue", label="median")
-            level_axis(ax, dy if k == 0 else None)
-            ax.grid(alpha=0.3)
-            if d == 0:
-                ax.set_title(tr)
-            ax.set_xticks(ticks, [dates[i] for i in ticks], fontsize=7)
-    axes[0][0].legend(fontsize=7, loc="lower left")
-    fig.tight_layout()
-    return fig
-
-
-def final_chart(final: np.ndarray, dyads: list[str]):
-    """Distribution of final levels: one box per dyad, per track."""
-    from sim.research.display import figure
-
-    fig = figure(11, 3.2)
-    axes = fig.subplots(1, len(TRACKS), sharey=True, squeeze=False)
-    for k, tr in enumerate(TRACKS):
-        ax = axes[0][k]
-        ax.boxplot([final[:, d, k] for d in range(len(dyads))], whis=(5, 95), showfliers=False)
-        ax.set_xticks(range(1, len(dyads) + 1), dyads, fontsize=8)
-        level_axis(ax, "final level" if k == 0 else None)
-        ax.set_title(tr)
-        ax.grid(alpha=0.3, axis="y")
-    fig.tight_layout()
-    return fig
-
-
-def response(values: np.ndarray, final: np.ndarray, bins: int = 8):
-    """(x, mean, p5, p95) of `final` (R, ...) at each distinct value of `values` (R,), or
-    per quantile bin when there are many values."""
-    uniq = np.unique(values)
-    if len(uniq) <= 12:
-        groups = [values == u for u in uniq]
-    else:
-        edges = np.quantile(values, np.linspace(0, 1, bins + 1))
-        idx = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, bins - 1)
-        groups = [idx == b for b in range(bins) if (idx == b).any()]
-    x = np.array([values[g].mean() for g in groups])
-    mean = np.array([final[g].mean(axis=0) for g in groups])
-    lo = np.array([np.quantile(final[g], 0.05, axis=0) for g in groups])
-    hi = np.array([np.quantile(final[g], 0.95, axis=0) for g in groups])
-    return x, mean, lo, hi
-
-
-def response_chart(final: np.ndarray, dyads: list[str], params: dict[str, np.ndarray]):
-    """One row per parameter, one column per track: the final level's mean (line) and 90%
-    band (shaded) against the parameter's value, one colour per dyad."""
-    from matplotlib import rcParams
-
-    from sim.research.display import figure
-
-    names = list(params)
-    fig = figure(11, 2.6 * len(names) + 0.6)
-    axes = fig.subplots(len(names), len(TRACKS), sharey=True, squeeze=False)
-    colors = rcParams["axes.prop_cycle"].by_key()["color"]
-    for i, name in enumerate(names):
-        x, mean, lo, hi = response(params[name], final)
-        for k, tr in enumerate(TRACKS):
-            ax = axes[i][k]
-            for d, dy in enumerate(dyads):
-                c = colors[d % len(colors)]
-                ax.fill_between(x, lo[:, d, k], hi[:, d, k], color=c, alpha=0.12)
-                ax.plot(x, mean[:, d, k], marker="o", ms=3, color=c, label=dy)
-            ax.set_xlabel(name, fontsize=8)
-            level_axis(ax, "final level" if k == 0 else None)
-            ax.grid(alpha=0.3)
-            if i == 0:
-                ax.set_title(f"final {tr}")
-    axes[0][0].legend(fontsize=7)
-    fig.tight_layout()
-    return fig
-
-
 SOBOL_NOTE = (
     "Variance-based (Sobol) sensitivity indices of one outcome, estimated with "
     "SALib from a Saltelli sample over the parameters' plausible ranges. S1, the "
@@ -228,16 +134,13 @@ def sensitivity_section(out: Path, res: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_report(out: Path) -> str:
-    import pandas as pd
-
+    """The HTML page of the batch or sensitivity folder `out` (a damaged one is refused)."""
     from sim.research.integrity import check_intact, read_manifest
     from sim.research.sensitivity import RESULT
-    from sim.research.tables import RUNS
 
     out = Path(out)
     man = read_manifest(out)
     check_intact(out)
-    args = man.get("arguments", {})
     levels, runs, turns, dyads = load_levels(out, man)
     n = int(man["runs"])
     dates = [_date_label(man, t) for t in turns]
@@ -246,68 +149,78 @@ def build_report(out: Path) -> str:
     res = json.loads(sens.read_text(encoding="utf-8")) if sens.exists() else None
     name = man["scenario"]["name"]
     title = f"Sensitivity study: {res['outcome']} in {name}" if res else f"Batch report: {name}"
-    sessions = man.get("timings", {}).get("sessions", [])
-    prov = [
-        {"item": "command", "value": args.get("command")},
-        {
-            "item": "scenario file",
-            "value": f"{man['scenario']['file']} (sha256 {man['scenario']['sha256'][:16]}…)",
-        },
-        {"item": "runs", "value": f"{n} ({len(runs)} in the charts)" if len(runs) < n else str(n)},
-        {"item": "seed", "value": man.get("seed")},
-        {
-            "item": "turns",
-            "value": f"{man.get('turns')} ({_date_label(man, 0)} to "
-            f"{_date_label(man, int(man.get('turns', 0)))})",
-        },
-        {
-            "item": "recorded",
-            "value": f"{man.get('record', 'all')}: {len(turns)} turn(s); "
-            f"tables {', '.join(man.get('tables', ['levels']))}",
-        },
-        {"item": "overrides", "value": json.dumps(man.get("overrides", {}))},
-        {"item": "design", "value": json.dumps(design)},
-        {
-            "item": "chunks",
-            "value": f"{man['chunks']['count']} of up to {man['chunks']['size']} runs",
-        },
-        {"item": "complete", "value": str(man.get("complete"))},
-        {
-            "item": "versions",
-            "value": ", ".join(
-                f"{k} {v}" for k, v in man.get("versions", {}).items() if k != "platform"
-            ),
-        },
-        {
-            "item": "compute time",
-            "value": f"{man.get('timings', {}).get('total_seconds')} s "
-            f"in {len(sessions)} session(s)",
-        },
-    ]
     sections: list[dict[str, Any]] = [
-        {"title": "Provenance", "tables": [table(prov, ["item", "value"])]}
+        {
+            "title": "Provenance",
+            "tables": [table(provenance(man, len(runs), len(turns)), ["item", "value"])],
+        }
     ]
     if res:
         sections.append(sensitivity_section(out, res))
     final = levels[:, -1]
-    if len(turns) > 1:
-        sections.append(
-            {
-                "title": "Trajectories",
-                "note": "Median (line) and 5th–95th "
-                "percentile band across runs, per dyad and track, on the 0–5 scale.",
-                "images": [image(trajectory_chart(levels, dyads, dates), "trajectories")],
-            }
-        )
-    else:
-        sections.append(
-            {
-                "title": "Final levels",
-                "note": f"Distribution across runs at "
-                f"{dates[-1]} (box: quartiles; whiskers: 5th–95th percentile).",
-                "images": [image(final_chart(final, dyads), "final levels")],
-            }
-        )
+    sections.append(levels_section(levels, dyads, dates))
+    sections.append(final_turn_section(final, dyads, dates[-1]))
+    if "events" in man.get("tables", ["events"]):
+        sections.append(events_section(out, n))
+    if design.get("params") and not res:
+        sections.append(response_section(out, design, runs, final, dyads))
+    return render(
+        "report.html.j2",
+        title=title,
+        intro=None,
+        sections=sections,
+        footer=f"{len(man.get('checksums', {}).get('chunks', {}))} of "
+        f"{man['chunks']['count']} chunks finished.",
+    )
+
+
+def provenance(man: dict[str, Any], charted: int, recorded: int) -> list[dict[str, Any]]:
+    """The Provenance table's rows (item, value) from the manifest `man`: `charted` runs
+    of its runs are in the charts, `recorded` turns were recorded."""
+    args = man.get("arguments", {})
+    n = int(man["runs"])
+    timings = man.get("timings", {})
+    sessions = timings.get("sessions", [])
+    versions = (f"{k} {v}" for k, v in man.get("versions", {}).items() if k != "platform")
+    scenario = man["scenario"]
+    rows = {
+        "command": args.get("command"),
+        "scenario file": f"{scenario['file']} (sha256 {scenario['sha256'][:16]}…)",
+        "runs": f"{n} ({charted} in the charts)" if charted < n else str(n),
+        "seed": man.get("seed"),
+        "turns": f"{man.get('turns')} ({_date_label(man, 0)} to "
+        f"{_date_label(man, int(man.get('turns', 0)))})",
+        "recorded": f"{man.get('record', 'all')}: {recorded} turn(s); "
+        f"tables {', '.join(man.get('tables', ['levels']))}",
+        "overrides": json.dumps(man.get("overrides", {})),
+        "design": json.dumps(man.get("design", {})),
+        "chunks": f"{man['chunks']['count']} of up to {man['chunks']['size']} runs",
+        "complete": str(man.get("complete")),
+        "versions": ", ".join(versions),
+        "compute time": f"{timings.get('total_seconds')} s in {len(sessions)} session(s)",
+    }
+    return [{"item": k, "value": v} for k, v in rows.items()]
+
+
+def levels_section(levels: np.ndarray, dyads: list[str], dates: list[str]) -> dict[str, Any]:
+    """Trajectories when more than one turn was recorded, else the final levels' spread."""
+    if len(dates) > 1:
+        return {
+            "title": "Trajectories",
+            "note": "Median (line) and 5th–95th "
+            "percentile band across runs, per dyad and track, on the 0–5 scale.",
+            "images": [image(trajectory_chart(levels, dyads, dates), "trajectories")],
+        }
+    return {
+        "title": "Final levels",
+        "note": f"Distribution across runs at "
+        f"{dates[-1]} (box: quartiles; whiskers: 5th–95th percentile).",
+        "images": [image(final_chart(levels[:, -1], dyads), "final levels")],
+    }
+
+
+def final_turn_section(final: np.ndarray, dyads: list[str], date: str) -> dict[str, Any]:
+    """Mean, median and 90% band of each dyad's final level on each track."""
     q = np.quantile(final, [0.05, 0.5, 0.95], axis=0)
     rows = [
         {
@@ -321,70 +234,65 @@ def build_report(out: Path) -> str:
         for d, dy in enumerate(dyads)
         for k, tr in enumerate(TRACKS)
     ]
-    sections.append(
-        {
-            "title": f"Final turn ({dates[-1]})",
-            "level": 3,
-            "tables": [
-                table(
-                    rows,
-                    ["dyad", "track", "mean", "p5", "median", "p95"],
-                    {c: ".3f" for c in ("mean", "p5", "median", "p95")},
-                )
-            ],
-        }
-    )
-    if "events" in man.get("tables", ["events"]):
-        ev = event_table(out)
-        denom = max(n, 1)
-        for r in ev:
-            r["per run"] = r["count"] / denom
-            r["share of runs"] = r["runs"] / denom
-        cols = ["kind", "dyad", "what", "count", "per run", "share of runs"]
-        sections.append(
-            {
-                "title": "Events",
-                "note": "Events per run and share of runs with "
-                "at least one, by kind, dyad and track, agreement or shock.",
-                "tables": [
-                    table(
-                        [r for r in ev if r["kind"] != EventKind.ACTIVITY],
-                        cols,
-                        {"per run": ".3f", "share of runs": ".1%"},
-                    ),
-                    table(
-                        [r for r in ev if r["kind"] == EventKind.ACTIVITY],
-                        cols,
-                        {"per run": ".2f", "share of runs": ".1%"},
-                    ),
-                ],
-            }
-        )
-    if design.get("params") and not res:
-        rp = pd.read_parquet(out / RUNS)
-        vals = {p: rp[p].to_numpy()[runs] for p in design["params"]}
-        sections.append(
-            {
-                "title": f"Response to the {design['kind']} parameters",
-                "note": "Final level against each parameter: mean (line) and 5th–95th "
-                "percentile band (shaded) at each swept value"
-                + (
-                    ", or per quantile bin of a sampled one; the other parameters vary "
-                    "across their ranges within each bin."
-                    if design["kind"] != "sweep" or len(vals) > 1
-                    else "."
-                ),
-                "images": [image(response_chart(final, dyads, vals), "response")],
-            }
-        )
-    return render(
-        "report.html.j2",
-        title=title,
-        intro=None,
-        sections=sections,
-        footer=f"{len(man.get('checksums', {}).get('chunks', {}))} of "
-        f"{man['chunks']['count']} chunks finished.",
-    )
+    stats = ("mean", "p5", "median", "p95")
+    return {
+        "title": f"Final turn ({date})",
+        "level": 3,
+        "tables": [table(rows, ["dyad", "track", *stats], {c: ".3f" for c in stats})],
+    }
+
+
+def events_section(out: Path, n: int) -> dict[str, Any]:
+    """Events per run and the share of the `n` runs with one: agreements, levels and shocks
+    in one table, the tracks' activity in another."""
+    ev = event_table(out)
+    denom = max(n, 1)
+    for r in ev:
+        r["per run"] = r["count"] / denom
+        r["share of runs"] = r["runs"] / denom
+    cols = ["kind", "dyad", "what", "count", "per run", "share of runs"]
+    return {
+        "title": "Events",
+        "note": "Events per run and share of runs with "
+        "at least one, by kind, dyad and track, agreement or shock.",
+        "tables": [
+            table(
+                [r for r in ev if r["kind"] != EventKind.ACTIVITY],
+                cols,
+                {"per run": ".3f", "share of runs": ".1%"},
+            ),
+            table(
+                [r for r in ev if r["kind"] == EventKind.ACTIVITY],
+                cols,
+                {"per run": ".2f", "share of runs": ".1%"},
+            ),
+        ],
+    }
+
+
+def response_section(
+    out: Path, design: dict[str, Any], runs: np.ndarray, final: np.ndarray, dyads: list[str]
+) -> dict[str, Any]:
+    """Final levels against each swept or sampled parameter of the design (its values for
+    the charted `runs` read from runs.parquet)."""
+    import pandas as pd
+
+    from sim.research.tables import RUNS
+
+    rp = pd.read_parquet(out / RUNS)
+    vals = {p: rp[p].to_numpy()[runs] for p in design["params"]}
+    return {
+        "title": f"Response to the {design['kind']} parameters",
+        "note": "Final level against each parameter: mean (line) and 5th–95th "
+        "percentile band (shaded) at each swept value"
+        + (
+            ", or per quantile bin of a sampled one; the other parameters vary "
+            "across their ranges within each bin."
+            if design["kind"] != "sweep" or len(vals) > 1
+            else "."
+        ),
+        "images": [image(response_chart(final, dyads, vals), "response")],
+    }
 
 
 def _date_label(man: dict[str, Any], t: int) -> str:

@@ -28,9 +28,10 @@ DEPENDENCIES = (
 )
 
 
-@dataclass
+@dataclass(kw_only=True)
 class BatchRequest:
-    """The arguments that define a batch (what a rerun must repeat to resume it)."""
+    """The arguments that define a batch (what a rerun must repeat to resume it), given by
+    name."""
 
     scenario: str
     runs: int

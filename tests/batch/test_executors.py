@@ -16,7 +16,9 @@ SWEEP = ["DEU.china_caution=0.1:0.7:3"]
 
 
 def request(out, chunk=7):
-    return BatchRequest("baseline", 10, out, seed=11, sweeps=SWEEP, turns=10, chunk_size=chunk)
+    return BatchRequest(
+        scenario="baseline", runs=10, out=out, seed=11, sweeps=SWEEP, turns=10, chunk_size=chunk
+    )
 
 
 def computed(executor, out) -> tuple[dict, list]:

@@ -19,7 +19,13 @@ SWEEP = ["DEU.china_caution=0.1:0.7:3"]
 
 def batch(out, engine="local", workers=1, chunk=1000, scheduler=None):
     req = BatchRequest(
-        "baseline", RUNS // 3, out, seed=11, sweeps=SWEEP, turns=TURNS, chunk_size=chunk
+        scenario="baseline",
+        runs=RUNS // 3,
+        out=out,
+        seed=11,
+        sweeps=SWEEP,
+        turns=TURNS,
+        chunk_size=chunk,
     )
     run_batch(req, engine, workers, scheduler, progress=False)
     return levels(out), events(out)
@@ -60,7 +66,9 @@ def test_dask_engine_is_identical(tmp_path, reference):
 def test_chunk_layout_and_manifest(tmp_path):
     out = tmp_path / "b"
     run_batch(
-        BatchRequest("baseline", 10, out, seed=11, sweeps=SWEEP, turns=TURNS, chunk_size=7),
+        BatchRequest(
+            scenario="baseline", runs=10, out=out, seed=11, sweeps=SWEEP, turns=TURNS, chunk_size=7
+        ),
         progress=False,
     )
     import json
@@ -95,9 +103,9 @@ def test_lean_records_keep_the_same_values(tmp_path, reference, record, turns):
     out = tmp_path / record
     run_batch(
         BatchRequest(
-            "baseline",
-            RUNS // 3,
-            out,
+            scenario="baseline",
+            runs=RUNS // 3,
+            out=out,
             seed=11,
             sweeps=SWEEP,
             turns=TURNS,
