@@ -5,6 +5,7 @@ equals what a full repaint draws, and what a Static shows for the inspector."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from rich.text import Text
@@ -140,3 +141,41 @@ def test_the_inspector_draws_what_a_static_draws(width):
             assert isinstance(inspector.render(), Text)
 
     run(go())
+
+
+def test_the_header_says_playing_once_a_turn_lasts(monkeypatch):
+    """A quick turn leaves the header alone until it is played (its repaint took the main
+    thread from the turn's worker); a turn that lasts DIM_AFTER says "playing…"."""
+    from tui.widgets.status_header import StatusHeader
+
+    async def go(slow: bool) -> list[bool]:
+        app = make_app(turns=6)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, app)
+            header = app.screen.query_one(StatusHeader)
+            states: list[bool] = []
+            real_show = StatusHeader.show
+            monkeypatch.setattr(
+                StatusHeader,
+                "show",
+                lambda self, g, running=False, busy=False: (
+                    states.append(busy) or real_show(self, g, running, busy)
+                ),
+            )
+            if slow:
+                real_step = app.game.step
+                monkeypatch.setattr(
+                    app.game,
+                    "step",
+                    lambda moves: time.sleep(1.0) or real_step(moves),
+                )
+            await pilot.press("n")
+            if slow:
+                await pilot.pause(0.5)
+                assert "[playing…]" in header.content.plain
+            await settle(pilot, app)
+            assert "playing" not in header.content.plain and app.game.turn == 1
+            return states
+
+    assert True not in run(go(slow=False))
+    assert True in run(go(slow=True))

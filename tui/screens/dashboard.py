@@ -71,6 +71,8 @@ class Dashboard(GameFiles, Screen):
         self._dim_timer: Timer | None = None
         self._dimmed = False  # the footer shows the WHILE_BUSY keys dimmed
         self._playing = False  # a turn is being played (the header says so after DIM_AFTER)
+        self._anchor = ""  # the text under the matrix
+        self._dates: tuple[object, list[str]] = (None, [])  # the game's dates, by setup
         self.n_custom = 0
 
     @property
@@ -195,9 +197,13 @@ class Dashboard(GameFiles, Screen):
         if what_if is not None:
             bl = float(g.levels(what_if.name)[d, k])
             text += f"\n[magenta]what-if[/] {bl:.2f}: {anchor(TRACKS[k], bl)}"
-        self.query_one("#anchor", Static).update(text)
+        if text != self._anchor:
+            self._anchor = text  # three lines whatever the text: no new layout
+            self.query_one("#anchor", Static).update(text, layout=False)
         hist = g.history(dyad)
-        dates = [s.date(t) for t in range(s.turns + 1)]
+        if self._dates[0] is not s:
+            self._dates = (s, [s.date(t) for t in range(s.turns + 1)])
+        dates = self._dates[1]
         branch = g.history(dyad, branch=what_if.name) if what_if is not None else None
         self.query_one(TrackChart).show(
             dyad, hist, dates, branch, what_if.forked_at if what_if is not None else None

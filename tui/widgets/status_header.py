@@ -29,4 +29,4 @@ class StatusHeader(Static):
         if busy:
             state = "playing…"
         t.append(f"   [{state}]", style="bold yellow" if running else "dim")
-        self.update(t)
+        self.update(t, layout=False)  # one line, the screen's width: no new layout
