@@ -135,6 +135,7 @@ def parse_overrides(
 
 
 def _split(item: str, source: str) -> tuple[str, str]:
+    """'KEY=VALUE' -> (key, value), stripped, or a one-line InputError."""
     key, eq, value = item.partition("=")
     if not eq or not key or not value:
         raise InputError(source, item, "write ACTOR.param=VALUE, e.g. DEU.china_caution=0.1")

@@ -104,6 +104,7 @@ MORRIS_NOTE = (
 
 
 def sensitivity_section(out: Path, res: dict[str, Any]) -> dict[str, Any]:
+    """What the study's indices mean, their table with 95% intervals and their chart."""
     from sim.research.sensitivity import chart
 
     sobol = res["method"] == "sobol"
@@ -296,6 +297,7 @@ def response_section(
 
 
 def _date_label(man: dict[str, Any], t: int) -> str:
+    """Turn `t`'s quarter as the manifest dates it, else 'turn t'."""
     dates = man.get("dates") or []
     return dates[t] if t < len(dates) else f"turn {t}"
 

@@ -87,3 +87,28 @@ def test_out_is_a_file(tmp_path, wargame):
 def test_report_needs_a_batch(tmp_path, wargame):
     one_error_line(wargame("report", tmp_path, "--out", tmp_path / "r.html"))
     assert not (tmp_path / "r.html").exists()
+
+
+def test_a_batch_request_is_built_by_keyword(tmp_path):
+    """Its fields are keyword-only: a positional call that could put seed in runs fails."""
+    from sim.research.request import BatchRequest
+
+    with pytest.raises(TypeError):
+        BatchRequest("baseline", 10, tmp_path)
+    req = BatchRequest(scenario="baseline", runs=10, out=tmp_path, seed=3)
+    assert (req.runs, req.seed, req.chunk_size) == (10, 3, 1000)
+
+
+def test_the_research_commands_are_module_level_functions():
+    """`register` adds the module's own command functions, in the order help lists them."""
+    import typer
+
+    from sim.cli import batch as research
+
+    app = typer.Typer()
+    research.register(app)
+    names = [c.callback.__name__ for c in app.registered_commands]
+    assert names == ["batch", "verify", "replay", "compare", "sensitivity", "discover", "report"]
+    assert all(
+        c.callback is getattr(research, c.callback.__name__) for c in app.registered_commands
+    )
