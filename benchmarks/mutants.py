@@ -489,6 +489,12 @@ MUTATIONS: tuple[Mutation, ...] = (
         "pace = 1.0",
     ),
     Mutation(
+        "agreements sought only above their caps",
+        "sim/engine/model.py",
+        'pos = np.maximum(side_gap + rr["agreements.anticipation"][..., None], 0.0)',
+        "pos = np.maximum(side_gap, 0.0)",
+    ),
+    Mutation(
         "deployments add no presence",
         "sim/engine/model.py",
         "deployed = snap.moves.deploy[None, :] * snap.moves_on[:, None]",

@@ -448,19 +448,23 @@ class Ensemble:
         dd, ee = np.nonzero(open_.any(axis=0))
         rr = {k: v[:, None] for k, v in ru.items() if k.startswith(("agreements.", "moves."))}
         # each side's wish above the cap each agreement lifts (R, n, 2)
-        side_press = np.zeros((R, len(dd), 2))
+        side_gap = np.full((R, len(dd), 2), -SCALE)
         for k in range(len(TRACKS)):
             cap = s.gate_caps[ee, k]
             g = np.flatnonzero(cap < SCALE)
             if len(g):
-                side_press[:, g] = np.maximum(
-                    side_press[:, g], desired[:, dd[g]][..., k] - cap[g][:, None]
+                side_gap[:, g] = np.maximum(
+                    side_gap[:, g], desired[:, dd[g]][..., k] - cap[g][:, None]
                 )
         # the pair's pressure: both sides' wishes above the cap count, the keener side's as
         # much as the reluctant one's (a lukewarm partner still lowers the chance that talks
-        # conclude, through its urgency below)
-        pos = np.maximum(side_press, 0.0)
-        pressure = 0.5 * (pos[..., 0] + pos[..., 1])
+        # conclude, through its urgency below); pressure accumulates and wears blockers down
+        over = np.maximum(side_gap, 0.0)
+        pressure = 0.5 * (over[..., 0] + over[..., 1])
+        # a side that wants to come near the cap already seeks the agreement: talks open, and
+        # urgency counts, from `agreements.anticipation` levels below it
+        pos = np.maximum(side_gap + rr["agreements.anticipation"][..., None], 0.0)
+        seeking = 0.5 * (pos[..., 0] + pos[..., 1])
         live = open_[:, dd, ee]
         accumulated = np.zeros((R, D, E))
         accumulated[:, dd, ee] = np.where(
@@ -468,7 +472,7 @@ class Ensemble:
         )
         self.pressure = accumulated
         press = np.zeros((R, D, E), bool)
-        press[:, dd, ee] = (pressure > rr["agreements.press_margin"]) & live
+        press[:, dd, ee] = (seeking > rr["agreements.press_margin"]) & live
         self.pressing = np.where(press, self.pressing + 1, np.maximum(self.pressing - 1, 0))
         start = open_ & ~self.negotiating & (self.pressing >= s.negotiation_start)
         pushed = np.zeros((D, E), bool)

@@ -124,6 +124,7 @@ RULE_DOMAIN: dict[str, tuple[float, float, float]] = {
     "russia.gap_base": (0.0, 2.0, 0.3),
     "agreements.will_relief": (0.0, 5.0, 0.0),
     "agreements.presence_headroom": (0.0, 3.0, 0.0),
+    "agreements.anticipation": (0.0, 2.0, 0.0),
     "agreements.pace_isa": (0.0, 10.0, 0.0),
     "agreements.pace_acsa": (0.0, 10.0, 0.0),
     "agreements.pace_equipment": (0.0, 10.0, 0.0),

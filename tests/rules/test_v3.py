@@ -411,3 +411,22 @@ def test_each_kind_of_agreement_keeps_its_own_pace():
     assert none == 0.0 and one > 0
     assert two - one >= SEEN
     assert isa0 == isa1 == isa2
+
+
+def test_an_agreement_is_sought_before_the_cooperation_reaches_its_cap():
+    """Talks open, and urgency counts, once both wishes come within
+    `agreements.anticipation` of the cap an agreement lifts: in the replay without its
+    agreement shocks the UK and Japan conclude their equipment agreement from wishes below
+    its cap; with no anticipation they conclude it later. Pressure (what wears a blocker
+    down) still counts only the wish above the cap."""
+    from sim.research.hindcast import hindcast_setup
+
+    def signed_by(ahead):
+        setup = hindcast_setup()
+        ahead_ = {"MODEL.agreements.anticipation": np.full(200, ahead)}
+        m = Ensemble(setup, seed=5, runs=200, run_params=ahead_)
+        m.run(8)
+        d = setup.dyads.index("JPN-GBR")
+        return m.signed[:, d, ENABLERS.index("equipment")].mean()
+
+    assert signed_by(0.5) - signed_by(0.0) >= SEEN
