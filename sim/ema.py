@@ -44,19 +44,19 @@ __all__ = ["ema_model", "uncertainty_ranges", "partners", "standing_moves", "pla
 
 
 def partners(setup) -> dict[str, list[str]]:
-    """Each negotiating actor's partners in the scenario's dyads."""
-    from sim.vocabulary import AGENT_ACTORS
-
-    out: dict[str, list[str]] = {a: [] for a in AGENT_ACTORS}
+    """Each negotiating actor's partners in the scenario's dyads, actors in the setup's
+    order (an actor a scenario adds, as australia-joins adds AUS, included)."""
+    actors = setup.actors
+    out: dict[str, list[str]] = {a: [] for a in actors}
     for a, b in setup.pairs:
-        out[AGENT_ACTORS[a]].append(AGENT_ACTORS[b])
-        out[AGENT_ACTORS[b]].append(AGENT_ACTORS[a])
+        out[actors[a]].append(actors[b])
+        out[actors[b]].append(actors[a])
     return {a: p for a, p in out.items() if p}
 
 
 def standing_moves(policy: dict[str, Any], setup) -> list:
     """The moves a lever setting makes every turn (actors left at the default make none)."""
-    from sim.engine.moves import Move
+    from sim.game.moves import SeatMove
 
     moves = []
     for actor in partners(setup):
@@ -67,7 +67,7 @@ def standing_moves(policy: dict[str, Any], setup) -> list:
         if posture == "neutral" and prio == NONE and ex == NONE and not statement:
             continue
         moves.append(
-            Move(
+            SeatMove(
                 actor=actor,
                 posture=posture,
                 priorities=[] if prio == NONE else [prio],

@@ -13,7 +13,10 @@ from sim.cli.listing import complete_scenario, complete_set_key
 
 SeatOpt = Annotated[
     list[str] | None,
-    typer.Option("--seat", help="Actor played by people (repeatable): JPN, GBR, FRA, DEU, NATO"),
+    typer.Option(
+        "--seat",
+        help="Actor played by people (repeatable): JPN, GBR, FRA, DEU, NATO or one the scenario adds",
+    ),
 ]
 SetOpt = Annotated[
     list[str] | None,
@@ -146,24 +149,25 @@ def register(app: typer.Typer) -> None:
 def _game(scenario, seed, seat, set_, turns, load):
     """Validate the arguments (one-line errors) and build the game when a scenario is given."""
     from sim.game.game import Game, check_seats
+    from sim.vocabulary import AGENT_ACTORS
 
-    check_seats(seat or [])
+    if scenario is not None and not load:
+        # seats and --set keys name the scenario's actors (australia-joins adds AUS)
+        return Game(scenario, seed, set_ or [], turns, seat or [])
+    check_seats(seat or [], AGENT_ACTORS)
     if load:
         return Game.load(load)
-    if scenario is None:
-        from sim.inputs.setup import parse_overrides
+    from sim.inputs.setup import parse_overrides
 
-        parse_overrides(set_ or [])
-        return None
-    return Game(scenario, seed, set_ or [], turns, seat or [])
+    parse_overrides(set_ or [])
+    return None
 
 
 def _batch_game(batch: str, run: int, seat):
     """The game of run `run` of a batch: its scenario, overrides, seed and random stream."""
-    from sim.game.game import Game, check_seats
+    from sim.game.game import Game
     from sim.research.replay import RunSpec
 
-    check_seats(seat or [])
     spec = RunSpec.from_batch(batch, run)
     return Game(spec.scenario, spec.seed, spec.all_overrides, spec.turns, seat or [], spec.rng_run)
 

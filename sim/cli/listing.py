@@ -21,10 +21,10 @@ def parameter_rows(config: str = "config") -> list[dict[str, Any]]:
     from sim.inputs.config import load_config
     from sim.inputs.config_schema import TrackConstants, describe
     from sim.inputs.params import ParamKey
-    from sim.vocabulary import AGENT_ACTORS, PARAMS
+    from sim.vocabulary import PARAMS
 
     cfg = load_config(config)
-    rows = [_row(ParamKey.actor_param(a, p), cfg, "") for a in AGENT_ACTORS for p in PARAMS]
+    rows = [_row(ParamKey.actor_param(a, p), cfg, "") for a in cfg.agents for p in PARAMS]
     for tr, consts in cfg.model.tracks.items():
         for name, field in describe(TrackConstants).model_fields.items():
             if getattr(consts, name) is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from sim.engine.moves import Move
+from sim.game.moves import SeatMove
 from sim.game.protocol import MovePayload, Terms
 from sim.inputs.schema import ParamEffect, Shock
 from sim.vocabulary import ENABLERS
@@ -142,7 +143,7 @@ def merge(payloads: list[MovePayload]) -> MovePayload:
     return MovePayload(**out)
 
 
-def to_move(seat: str, payload: MovePayload, setup, signed) -> Move:
+def to_move(seat: str, payload: MovePayload, setup, signed) -> SeatMove:
     """The engine's Move for this payload. Instruments the engine does not have yet are
     mapped onto the ones it has: a deployment is a firm posture; a 2+2 request or an
     equipment purchase opens talks on that agreement where it is missing, otherwise gives
@@ -171,4 +172,4 @@ def to_move(seat: str, payload: MovePayload, setup, signed) -> Move:
     if "statement_russia" not in ENGINE_FIELDS and pl["statement_russia"]:
         notes.append("joins a statement on Russia")
     kept["note"] = "; ".join(notes)[:200]
-    return Move(actor=seat, **kept)
+    return SeatMove(actor=seat, **kept)

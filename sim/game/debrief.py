@@ -211,7 +211,7 @@ def write_debrief(session, path: str | Path | None = None) -> Path:
                 "moves": moves,
                 "levels": ", ".join(changed) or "nothing measurable",
                 "scores": ", ".join(
-                    f"{b} {sum(scores[b]) - sum(cf_scores[a][b]):+g}" for b in seats
+                    f"{b} {sum(scores[b]) - sum(cf_scores[a][b]):+g}" for b in seats if b in scores
                 ),
             }
         )

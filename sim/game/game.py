@@ -32,7 +32,7 @@ from sim.game.savefile import BranchSpec, SavedGame, TurnInput
 from sim.inputs.loader import not_applicable
 from sim.inputs.schema import ACTS_ON_APPLICABLE, ParamEffect, Shock
 from sim.inputs.setup import CompiledShock, Setup, build, parse_overrides
-from sim.vocabulary import AGENT_ACTORS, ENABLERS, PARAMS, TRACKS
+from sim.vocabulary import ENABLERS, PARAMS, TRACKS
 
 #: Name of the main line of play and of the what-if branch (its first shock's id too).
 MAIN, WHAT_IF_ID = "main", "what-if"
@@ -82,10 +82,11 @@ class Game:
         self.scenario = scenario
         self.seed = int(seed)
         self.run = int(run)  # run index of the random stream (run k of a batch)
-        self.overrides = parse_overrides(overrides or [])
         self.turns_opt = turns
-        self.setup: Setup = build(scenario, self.overrides, turns)
-        self.seats = check_seats(list(seats) or list(self.setup.scenario.seats))
+        # keys name the scenario's actors (australia-joins adds AUS), as `wargame run` reads them
+        self.setup: Setup = build(scenario, overrides or [], turns)
+        self.overrides = parse_overrides(overrides or [], agents=self.setup.actors)
+        self.seats = check_seats(list(seats) or list(self.setup.scenario.seats), self.setup.actors)
         self.inputs: dict[int, TurnInput] = {}
         self.model = self._fresh()
         self.branch: Game | None = None
@@ -164,12 +165,12 @@ class Game:
     def actors(self) -> tuple[str, ...]:
         """The negotiating actors, in the order of the engine's actor axis (the config's:
         a scenario may add one, as australia-joins adds AUS)."""
-        return tuple(self.setup.config.agents)
+        return self.setup.actors
 
     def partners(self, actor: str) -> list[str]:
         """The actors `actor` has a dyad with, in dyad order."""
         agents = self.actors()
-        a = agents.index(actor)
+        a = self.setup.ai[actor]
         return [agents[int(y if x == a else x)] for x, y in self.setup.pairs if a in (x, y)]
 
     def branches(self) -> tuple[Branch, ...]:
@@ -207,14 +208,14 @@ class Game:
 
     def params(self, actor: str, branch: str | None = None) -> dict[str, float]:
         """The actor's parameters now (after shocks and what-if settings)."""
-        vals = self._line(branch).params[0, self.actors().index(actor)]
+        vals = self._line(branch).params[0, self.setup.ai[actor]]
         return {p: float(vals[i]) for i, p in enumerate(PARAMS)}
 
     def spent(self, actor: str, branch: str | None = None) -> dict[str, float]:
         """Bandwidth the actor gave each partner in the last turn (0 before the first)."""
         m = self._line(branch)
         agents = self.actors()
-        a = agents.index(actor)
+        a = self.setup.ai[actor]
         rec = m.history[-1] if m.history else None
         out = {}
         for d, (x, y) in enumerate(self.setup.pairs):
@@ -290,9 +291,13 @@ class Game:
                 )
 
     def check_moves(self, moves: list[Move]) -> None:
+        """Refuse moves by an actor not in this game or twice by one actor; the engine
+        checks the rest (each partner named is one of the mover's)."""
         s = self.setup
         actors = [m.actor for m in moves]
         for a in actors:
+            if a not in s.ai:
+                raise InputError("move", "actor", f"unknown actor '{a}'; {allowed(s.actors)}")
             if actors.count(a) > 1:
                 raise InputError("move", "actor", f"{a} moves twice in one turn")
         compile_moves(moves, s)
@@ -338,7 +343,7 @@ class Game:
     def fork(self, items: list[str] | dict[str, float]) -> Game:
         """A what-if branch from the current turn: the same inputs so far, then the named
         parameters set to new values from the next turn on; later turns step both."""
-        values = parse_overrides(items, source="what-if")
+        values = parse_overrides(items, source="what-if", agents=self.setup.actors)
         self.branch = self._branch(values, self.turn, self.turn)
         self.fork_at, self.fork_set = self.turn, values
         return self.branch
@@ -414,7 +419,9 @@ class Game:
                     raise InputError(
                         file, "branch.at", f"{b.at} is out of range; allowed: 0 to {saved.turn}"
                     )
-                values = parse_overrides(dict(b.set), source=f"{file} branch.set")
+                values = parse_overrides(
+                    dict(b.set), source=f"{file} branch.set", agents=game.setup.actors
+                )
                 game.branch = game._branch(values, b.at, saved.turn)
                 game.fork_at, game.fork_set = b.at, values
         except InputError as exc:
@@ -467,11 +474,12 @@ class Game:
         return game
 
 
-def check_seats(seats: list[str]) -> list[str]:
+def check_seats(seats: list[str], actors: tuple[str, ...]) -> list[str]:
+    """`seats` without repeats, each one of the game's `actors` (a scenario may add some)."""
     out = []
     for a in seats:
-        if a not in AGENT_ACTORS:
-            raise InputError("--seat", "actor", f"unknown actor '{a}'; {allowed(AGENT_ACTORS)}")
+        if a not in actors:
+            raise InputError("--seat", "actor", f"unknown actor '{a}'; {allowed(actors)}")
         if a not in out:
             out.append(a)
     return out

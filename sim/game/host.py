@@ -25,7 +25,7 @@ from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
 from sim.game import protocol as P
-from sim.game.session import Session, SessionError
+from sim.game.session import Session, SessionError, write_private
 
 TICK = 0.1  # seconds between checks of timers and absent seats
 
@@ -83,13 +83,7 @@ class Host:
         f = registry_file(self.port)
         f.parent.mkdir(parents=True, exist_ok=True)
         f.parent.chmod(0o700)
-        tmp = f.with_suffix(".tmp")
-        tmp.write_text(
-            json.dumps({"tokens": self.session.tokens, "out": str(self.session.out)}),
-            encoding="utf-8",
-        )
-        tmp.chmod(0o600)
-        tmp.replace(f)
+        write_private(f, json.dumps({"tokens": self.session.tokens, "out": str(self.session.out)}))
 
     # ----------------------------------------------------------------- state
     def connected(self) -> list[str]:

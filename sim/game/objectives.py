@@ -14,10 +14,12 @@ from pathlib import Path
 import numpy as np
 from pydantic import Field, model_validator
 
-from sim.errors import InputError, allowed
+from sim.errors import InputError, allowed, did_you_mean
+from sim.game.moves import ActorName
 from sim.inputs.loader import project_root, read_yaml, validate
+from sim.inputs.safe_yaml import node_line
 from sim.inputs.schema import AgentId, Brief, Objective, Scenario, Strict, duplicate_objective
-from sim.vocabulary import AGENT_ACTORS, ENABLERS, INDICES, PARAMS, TRACKS
+from sim.vocabulary import ENABLERS, INDICES, PARAMS, TRACKS
 
 
 class SeatPlan(Strict):
@@ -46,10 +48,11 @@ class ClassroomConfig(Strict):
 
 
 class ObjectivesOverride(Strict):
-    """A file given with --objectives: plans for some seats (the rest keep the defaults)."""
+    """A file given with --objectives, or objectives/<name>.yaml next to a scenario: plans
+    for some seats (the rest keep the defaults); a seat may be an actor the scenario adds."""
 
     source: str = ""
-    seats: dict[AgentId, SeatPlan] = {}
+    seats: dict[ActorName, SeatPlan] = {}
 
 
 def default_path() -> Path:
@@ -69,6 +72,7 @@ def load_plans(
     dyads: tuple[str, ...] | None = None,
     scenario_path: str | Path | None = None,
     scenario: Scenario | None = None,
+    actors: tuple[str, ...] | None = None,
 ) -> dict[str, SeatPlan]:
     """The seats' plans, each layer replacing what the one before says about the seats it
     names (lowest first):
@@ -79,7 +83,10 @@ def load_plans(
        objectives, or both; what a section leaves out comes from the layers below);
     4. the `--objectives FILE` of `wargame host` (a seat's brief and objectives).
 
-    The scenario's sections were checked when it was loaded (sim.inputs.loader.check_scenario)."""
+    A seat without a plan in any layer (an actor the scenario adds and no file names) has
+    none: it plays and scores nothing. Files naming a seat outside `actors` (the game's
+    actors, when given) are refused. The scenario's sections were checked when it was
+    loaded (sim.inputs.loader.check_scenario)."""
     path = default_path()
     data, node = read_yaml(path)
     cfg = validate(ClassroomConfig, data, path, node)
@@ -92,7 +99,9 @@ def load_plans(
         )
         for a, p in cfg.seats.items()
     }
-    plans.update(_layer(scenario_objectives(scenario_path) if scenario_path else None, dyads))
+    plans.update(
+        _layer(scenario_objectives(scenario_path) if scenario_path else None, dyads, actors)
+    )
     if scenario is not None:
         for a in sorted(set(scenario.briefs) | set(scenario.objectives)):
             plans[a] = plans[a].model_copy(
@@ -101,17 +110,26 @@ def load_plans(
                     "objectives": scenario.objectives.get(a, plans[a].objectives),
                 }
             )
-    plans.update(_layer(override, dyads))
+    plans.update(_layer(override, dyads, actors))
     return plans
 
 
-def _layer(path: str | Path | None, dyads) -> dict[str, SeatPlan]:
+def _layer(path: str | Path | None, dyads, actors=None) -> dict[str, SeatPlan]:
     """The seats' plans of an objectives file (empty without one)."""
     if path is None:
         return {}
     p = Path(path)
     data, node = read_yaml(p)
     seats = validate(ObjectivesOverride, data, p, node).seats
+    for seat in seats:
+        if actors is not None and seat not in actors:
+            raise InputError(
+                str(p),
+                f"seats.{seat}",
+                f"'{seat}' is not an actor of this game{did_you_mean(seat, actors)}; "
+                f"{allowed(actors)}",
+                node_line(node, ("seats", seat)),
+            )
     _check_dyads(p, seats, dyads)
     return seats
 
@@ -132,7 +150,7 @@ def _check_dyads(path: Path, plans: dict[str, SeatPlan], dyads) -> None:
 
 # ------------------------------------------------------------------------- scoring
 def _spent(model, seat: str, rec) -> float:
-    a = AGENT_ACTORS.index(seat)
+    a = model.setup.ai[seat]
     pairs = model.setup.pairs
     return float(
         sum(
@@ -183,7 +201,7 @@ def objective_values(
             v = float(_move_count(model.history, seat, turn, o.move))
             ok = v <= o.at_most
         else:  # domestic: rise of the seat's domestic constraint since the start
-            p, a = PARAMS.index("domestic_constraint"), AGENT_ACTORS.index(seat)
+            p, a = PARAMS.index("domestic_constraint"), s.ai[seat]
             snaps = model.snapshots
             now = snaps[turn - 1].params[0, a, p] if len(snaps) >= turn else model.params[0, a, p]
             v = float(now - s.params[a, p])

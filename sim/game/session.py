@@ -13,7 +13,9 @@ saving read and change the same fields), kept whole so each transition reads in 
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -22,15 +24,17 @@ from pydantic import Field
 
 from sim.engine.moves import Move
 from sim.engine.results import levels_dict
-from sim.errors import InputError, allowed
+from sim.errors import InputError, allowed, did_you_mean
 from sim.files import write_file
 from sim.game import deals as D
 from sim.game.game import Game
+from sim.game.moves import ActorName
 from sim.game.objectives import load_plans, objective_values, score_history
 from sim.game.protocol import MovePayload, Propose, Respond, State
 from sim.inputs.loader import read_yaml, validate
-from sim.inputs.schema import AgentId, Strict
-from sim.vocabulary import AGENT_ACTORS, ENABLERS, PARAMS
+from sim.inputs.safe_yaml import node_line
+from sim.inputs.schema import Strict
+from sim.vocabulary import ENABLERS, PARAMS
 
 SESSION_FORMAT = 1
 GAME_FILE, SESSION_FILE, TOKENS_FILE = "game.json", "session.json", "tokens.json"
@@ -51,8 +55,8 @@ class TimedInject(Strict):
     """Turn the inject applies to (the teams hear of it when that turn opens)."""
     shock: str | None = None
     """Shock id from the game's library; omit for an information-only inject."""
-    to: AgentId | None = None
-    """The one team told (private); omit to tell everyone."""
+    to: ActorName | None = None
+    """The one seat told (private); omit to tell everyone."""
     text: str = Field("", max_length=500)
     """Words for the team(s)."""
 
@@ -71,12 +75,19 @@ class Notice:
     shock: str | None = None
 
 
-def load_timetable(path: str | Path, game: Game) -> list[TimedInject]:
+def load_timetable(path: str | Path, game: Game, seats: list[str]) -> list[TimedInject]:
     p = Path(path)
     data, node = read_yaml(p)
     tt = validate(Timetable, data, p, node)
     lib = game.library()
     for i, e in enumerate(tt.injects):
+        if e.to is not None and e.to not in seats:
+            raise InputError(
+                str(p),
+                f"injects[{i}].to",
+                f"unknown seat '{e.to}'{did_you_mean(e.to, seats)}; {allowed(seats)}",
+                node_line(node, ("injects", i, "to")),
+            )
         if e.shock is not None and e.shock not in lib:
             raise InputError(
                 str(p), f"injects[{i}].shock", f"unknown shock '{e.shock}'; {allowed(lib)}"
@@ -90,6 +101,25 @@ def load_timetable(path: str | Path, game: Game) -> list[TimedInject]:
                 f"{e.turn} is after the last turn ({game.setup.turns})",
             )
     return list(tt.injects)
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write a secret (the seats' tokens) readable by its owner only from the first byte:
+    a temporary file in the same folder created with mode 0600 (O_CREAT | O_EXCL, so never
+    an existing file), then renamed over `path` in one step; the temporary file is removed
+    if anything fails."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def new_tokens(seats: list[str]) -> dict[str, str]:
@@ -111,15 +141,15 @@ class Session:
     ):
         self.out = Path(out)
         self.game = game or Game(scenario, seed, [], turns, [])
-        self.seats = list(self.game.setup.scenario.seats) or list(AGENT_ACTORS)
+        s = self.game.setup
+        # every actor of the scenario, one it adds too (australia-joins seats AUS)
+        self.seats = list(s.scenario.seats) or list(s.actors)
         if not self.game.seats:
             self.game.seats = list(self.seats)
         self.objectives_path = str(Path(objectives).resolve()) if objectives else None
-        self.plans = load_plans(
-            objectives, self.game.setup.dyads, self.game.setup.path, self.game.setup.scenario
-        )
+        self.plans = load_plans(objectives, s.dyads, s.path, s.scenario, s.actors)
         self.timetable_path = injects
-        self.timetable = load_timetable(injects, self.game) if injects else []
+        self.timetable = load_timetable(injects, self.game, self.seats) if injects else []
         self.timetable_done: list[int] = []
         self.tokens = new_tokens(self.seats)
         self.submitted: dict[str, MovePayload] = {}
@@ -128,6 +158,7 @@ class Session:
         self.log: list[str] = []
         self.paused = False
         self._scores: dict[str, list[float]] | None = None
+        self.log.extend(f"{s.date(0)}: note: {n}" for n in self.plan_notes())
         self._queue_timetable()
 
     # ----------------------------------------------------------------- basics
@@ -163,6 +194,17 @@ class Session:
         if secrets.compare_digest(token, self.tokens[seat]):
             return "seat", seat
         raise SessionError("auth", "wrong token for this seat")
+
+    def plan_notes(self) -> list[str]:
+        """One line for each seat that has neither a brief nor objectives (an actor the
+        scenario adds and no objectives file names): it plays and scores nothing."""
+        name = Path(self.game.setup.path).stem
+        return [
+            f"{a} has no brief or objectives in this scenario: it plays and scores nothing "
+            f"(give it some in objectives/{name}.yaml next to the scenario, or --objectives)"
+            for a in self.seats
+            if a not in self.plans
+        ]
 
     def reseat(self, seat: str) -> str:
         """A new token for `seat` (the old one stops working)."""
@@ -361,8 +403,7 @@ class Session:
         for a in self.seats:
             if everything or a == seat:
                 params[a] = {
-                    p: round(float(g.model.params[0, AGENT_ACTORS.index(a), i]), 4)
-                    for i, p in enumerate(PARAMS)
+                    p: round(float(g.model.params[0, s.ai[a], i]), 4) for i, p in enumerate(PARAMS)
                 }
         progress = {}
         if g.turn:
@@ -430,9 +471,12 @@ class Session:
         self.out.mkdir(parents=True, exist_ok=True)
         self.game.save(self.out / GAME_FILE)
         write_file(self.out / SESSION_FILE, json.dumps(self.to_json(), indent=1))
-        tok = self.out / TOKENS_FILE
-        write_file(tok, json.dumps(self.tokens, indent=1))
-        tok.chmod(0o600)
+        try:
+            write_private(self.out / TOKENS_FILE, json.dumps(self.tokens, indent=1))
+        except OSError as exc:
+            raise InputError(
+                str(self.out / TOKENS_FILE), "", f"cannot write: {exc.strerror or exc}"
+            ) from None
 
     @classmethod
     def resume(cls, out: str | Path) -> Session:

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -277,3 +278,55 @@ def test_join_serve_gives_its_sessions_the_token_in_the_environment_only(tmp_pat
         except subprocess.TimeoutExpired:
             serve.kill()
         _stop(host)
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_tokens_json_is_private_from_its_first_byte(tmp_path, monkeypatch):
+    """tokens.json (and the host's registry of tokens) is written into a temporary file
+    created with mode 0600, then renamed: at no moment can another user read it, whatever
+    the umask; no temporary file is left, not even when the rename fails."""
+    from sim.game import session as S
+    from sim.game.host import Host
+
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
+    renamed = []
+    real_replace = os.replace
+
+    def spy(src, dst):
+        renamed.append((Path(dst).name, _mode(src)))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", spy)
+    old = os.umask(0)  # a umask would hide a file created world-readable
+    try:
+        out = tmp_path / "game"
+        out.mkdir()
+        (out / "tokens.json").write_text("{}")  # an older, world-readable one is replaced
+        (out / "tokens.json").chmod(0o644)
+        ses = S.Session("classroom", out, seed=1, turns=2)
+        ses.save()
+        h = Host(ses, port=4321)
+        h.write_registry()
+    finally:
+        os.umask(old)
+    secret = [m for name, m in renamed if name in ("tokens.json", "127.0.0.1-4321.json")]
+    assert secret and all(m == 0o600 for m in secret), renamed
+    assert _mode(out / "tokens.json") == 0o600
+    assert json.loads((out / "tokens.json").read_text()) == ses.tokens
+    assert sorted(p.name for p in out.iterdir()) == ["game.json", "session.json", "tokens.json"]
+    reg = tmp_path / "run" / "wargame" / "hosts"
+    assert [p.name for p in reg.iterdir()] == ["127.0.0.1-4321.json"]
+    assert _mode(reg / "127.0.0.1-4321.json") == 0o600
+
+    def fail(src, dst):
+        if Path(dst).name == "tokens.json":
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(InputError, match="tokens.json: cannot write: No space left on device"):
+        ses.save()
+    assert sorted(p.name for p in out.iterdir()) == ["game.json", "session.json", "tokens.json"]

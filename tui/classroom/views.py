@@ -34,7 +34,11 @@ def brief_text(welcome) -> Text:
     b = welcome.brief
     out = Text()
     if not b:
-        return Text("No brief for this seat.")
+        return Text(
+            "No brief for this seat in this scenario"
+            + ("" if welcome.objectives else " and no objectives: it plays and scores nothing")
+            + "."
+        )
     out.append(b.get("role", "") + "\n\n", style="bold")
     for key, title in (
         ("motivations", "Motivations"),

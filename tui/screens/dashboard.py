@@ -327,7 +327,7 @@ class Dashboard(GameFiles, Screen):
             self.log_line("info", f"what-if branch forked at {self.game.date}: {sets}")
             self.redraw()
 
-        self.app.push_screen(WhatIfScreen(), done)
+        self.app.push_screen(WhatIfScreen(self.game.actors()), done)
 
     def action_next_actor(self) -> None:
         actors = self.game.actors()

@@ -17,6 +17,7 @@ from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Sele
 from sim.engine.moves import Move
 from sim.errors import InputError
 from sim.game.game import Game
+from sim.game.moves import SeatMove
 from tui.screens.once import DismissOnce
 
 POSTURES = Move.model_fields["posture"].annotation.__args__
@@ -89,7 +90,7 @@ class MoveForm(DismissOnce, ModalScreen[Move | None | str]):
 
     def build_move(self) -> Move:
         posture = self.query_one("#posture", RadioSet).pressed_button
-        return Move(
+        return SeatMove(
             actor=self.actor,
             priorities=list(self.query_one("#priorities", SelectionList).selected),
             posture=posture.name if posture is not None else DEFAULT_POSTURE,

@@ -10,20 +10,25 @@ from textual.widgets import Input, Static
 
 from sim.errors import InputError
 from sim.inputs.setup import parse_overrides
-from sim.vocabulary import AGENT_ACTORS, PARAMS
+from sim.vocabulary import PARAMS
 from tui.screens.once import DismissOnce
 
 
 class WhatIfScreen(DismissOnce, ModalScreen[dict[str, float] | None]):
-    """Returns validated {ACTOR.param: value}, or None when cancelled."""
+    """Returns validated {ACTOR.param: value}, or None when cancelled; `actors` are the
+    game's (a scenario may add some, as australia-joins adds AUS)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, actors: tuple[str, ...]) -> None:
+        super().__init__()
+        self.actors = tuple(actors)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("[b]What-if: fork a branch from this turn[/b]", classes="title")
             yield Static(
-                f"actors: {', '.join(AGENT_ACTORS)}\nparameters: {', '.join(PARAMS)}",
+                f"actors: {', '.join(self.actors)}\nparameters: {', '.join(PARAMS)}",
                 classes="hint",
             )
             yield Input(placeholder="DEU.china_caution=0.1, GBR.bandwidth=6", id="whatif")
@@ -37,7 +42,7 @@ class WhatIfScreen(DismissOnce, ModalScreen[dict[str, float] | None]):
                 raise InputError(
                     "what-if", "", "write ACTOR.param=VALUE, e.g. DEU.china_caution=0.1"
                 )
-            values = parse_overrides(items, source="what-if")
+            values = parse_overrides(items, source="what-if", agents=self.actors)
         except InputError as exc:
             self.query_one("#whatif-error", Static).update(f"error: {exc}")
             return
