@@ -132,7 +132,9 @@ def holdout_score(meta: dict) -> tuple[str, float | None, int] | None:
 
 
 def write_posterior(path: Path, st: State, problem: Problem, settings: dict) -> None:
-    """The population as Parquet: one row per particle, metadata beside it."""
+    """The population as Parquet: one row per particle, metadata beside it. The model's
+    fingerprints are `settings["provenance"]` when given (taken when the run started: the
+    model it was fitted to, even if the config changed since), else today's."""
     import importlib.metadata as md
 
     import pyarrow as pa
@@ -144,7 +146,7 @@ def write_posterior(path: Path, st: State, problem: Problem, settings: dict) -> 
     cols["weight"] = np.full(len(st.dist), 1 / len(st.dist))
     cols["distance"] = st.dist
     meta = {
-        **fingerprints(),
+        **(settings.get("provenance") or fingerprints()),
         "seed": settings["seed"],
         "particles": len(st.dist),
         "runs_per_particle": settings["runs_per_particle"],

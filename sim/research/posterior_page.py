@@ -226,10 +226,16 @@ def calibrate_posterior(
     config/posterior.parquet with `ship`). `holdout`: a period whose activity profile stays
     out of the fit and is predicted."""
     from sim.research.posterior import Problem, abc_smc
-    from sim.research.posterior_file import SHIPPED, read_posterior, write_posterior
+    from sim.research.posterior_file import (
+        SHIPPED,
+        fingerprints,
+        read_posterior,
+        write_posterior,
+    )
     from sim.research.posterior_workers import evaluator
 
     problem = problem or Problem.build(holdout=holdout)
+    provenance = fingerprints()  # the model fitted: before the run, which may take an hour
     with evaluator(problem, workers, dask) as ev:
         where = f"Dask, {ev.workers} workers" if dask else f"{ev.workers} processes"
         echo(
@@ -250,7 +256,7 @@ def calibrate_posterior(
         st = abc_smc(
             out, particles, generations, runs_per_particle, seed, problem, show, evaluator=ev
         )
-    settings = {"seed": seed, "runs_per_particle": runs_per_particle}
+    settings = {"seed": seed, "runs_per_particle": runs_per_particle, "provenance": provenance}
     target = out / "posterior.parquet"
     write_posterior(target, st, problem, settings)
     meta = read_posterior(target).meta

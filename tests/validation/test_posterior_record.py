@@ -203,3 +203,19 @@ def test_calibrate_options_that_need_posterior_and_a_bad_holdout(tmp_path):
     r = runner.invoke(app, ["calibrate", "--help"], env={"COLUMNS": "200"})
     for opt in ("--workers", "--dask", "--holdout"):
         assert opt in r.output
+
+
+def test_the_file_names_the_model_fitted_not_the_one_at_the_end(held_out, tmp_path, monkeypatch):
+    changed = []
+
+    def fingerprints():
+        digest = "after" if changed else "before"
+        return dict.fromkeys(("engine_fingerprint", "config_digest", "model_digest"), digest)
+
+    monkeypatch.setattr(P, "fingerprints", fingerprints)
+    from sim.research.posterior_page import calibrate_posterior
+
+    target = calibrate_posterior(
+        tmp_path, 8, 1, 1, 0, False, lambda line: changed.append(line), problem=held_out
+    )
+    assert P.read_posterior(target).meta["model_digest"] == "before"
