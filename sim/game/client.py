@@ -54,7 +54,10 @@ def join_url(
     seat = seat or q.get("seat")
     if seat is None:
         raise InputError(
-            "--seat", "", "give the seat (JPN, GBR, FRA, DEU, NATO, observer or facilitator)"
+            "--seat",
+            "",
+            "give the seat (an actor of the game such as JPN, GBR, FRA, DEU, NATO, "
+            "observer or facilitator)",
         )
     token = token or (q.get("token") if q.get("seat", seat) == seat else None)
     if token is None and token_file:

@@ -121,7 +121,11 @@ def register(app: typer.Typer) -> None:
             ),
         ],
         seat: Annotated[
-            str | None, typer.Option(help="Seat: JPN, GBR, FRA, DEU, NATO, observer or facilitator")
+            str | None,
+            typer.Option(
+                help="Seat: an actor of the game (JPN, GBR, FRA, DEU, NATO or one the scenario "
+                "adds), observer or facilitator"
+            ),
         ] = None,
         token: Annotated[
             str | None,
@@ -204,6 +208,8 @@ async def _headless(h, timeout: float | None) -> None:
     )
     for k, url in h.addresses().items():
         typer.echo(f"  {k:<12} {url}")
+    for note in h.session.plan_notes():
+        typer.echo(f"note: {note}")
     last = [h.session.turn]
 
     def progress() -> None:
