@@ -81,7 +81,8 @@ def draw(
     cols = plot_w * 2
     last = max(1, len(dates) - 1)
     cells = np.zeros((plot_h, plot_w), dtype=np.int32)  # braille bits
-    paint = np.zeros((plot_h, plot_w), dtype=np.int32)  # 1 + index in `styles`, 0 blank
+    # 1 + index in `styles`, 0 blank; a blank column after each row ends its runs of a style
+    paint = np.zeros((plot_h, plot_w + 1), dtype=np.int32)
     styles: list[str] = []
 
     def plot(ys: np.ndarray, first: int, style: str, every: int = 1) -> None:
@@ -109,8 +110,8 @@ def draw(
         )
         for row in range(plot_h)
     ]
-    # runs of one style along each row (a blank column after each row ends its runs)
-    flat = np.pad(paint, ((0, 0), (0, 1))).ravel()
+    # runs of one style along each row
+    flat = paint.ravel()
     starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
     ends = np.r_[starts[1:], flat.size]
     for start, end, p in zip(starts.tolist(), ends.tolist(), flat[starts].tolist(), strict=True):
