@@ -123,3 +123,13 @@ def test_the_ema_adapter_offers_the_added_actors_levers_and_uncertainties():
     a = play(s, 1, {"AUS.china_caution": 0.8}, policy)
     b = play(s, 1, {"AUS.china_caution": 0.8}, {})
     assert set(a) == set(b) and "JPN-AUS.exercise" in a and a != b
+
+
+def test_the_debrief_of_a_game_with_a_seat_that_scores_nothing(tmp_path):
+    from sim.game.debrief import write_debrief
+    from sim.game.selfplay import play
+
+    host = play(AUS, tmp_path / "g", seed=1, turns=1)
+    assert "AUS" in host.seats and "AUS" not in host.scores()
+    html = write_debrief(host).read_text()
+    assert "AUS" in html

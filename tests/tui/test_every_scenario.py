@@ -83,3 +83,23 @@ def test_a_hosted_game_with_a_bot_on_every_seat(name, tmp_path):
         (TURNS + 1) * len(s.dyads) * len(TRACKS),
         True,
     )
+
+
+def test_the_what_if_dialog_names_and_takes_an_added_actor():
+    from textual.widgets import Input
+
+    from tui.screens.whatif import WhatIfScreen
+
+    async def go():
+        app = make_app("australia-joins", seed=1, turns=TURNS)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, app)
+            await pilot.press("w")
+            assert isinstance(app.screen, WhatIfScreen)
+            assert "AUS" in str(app.screen.query_one(".hint").render())
+            app.screen.query_one(Input).value = "AUS.bandwidth=5"
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.game.what_if().set == {"AUS.bandwidth": 5.0}
+
+    asyncio.run(go())
