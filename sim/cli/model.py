@@ -27,7 +27,8 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 help="Seeded runs per ensemble (at least 200 for "
                 "the report's checks); also the battery's runs at "
-                "the point estimates  [default: 200; 1000 with --hindcast]",
+                "the point estimates; with --hindcast the parameter sets drawn, one run "
+                "each  [default: 200; 1000 with --hindcast]",
                 min=1,
                 max=100000,
                 show_default=False,
