@@ -10,7 +10,8 @@ import time
 import pytest
 from rich.text import Text
 from textual.app import App
-from textual.geometry import Region
+from textual.geometry import Offset, Region
+from textual.selection import Selection
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -138,6 +139,12 @@ def test_the_inspector_draws_what_a_static_draws(width):
                 full = Region(0, 0, *static.outer_size)
                 assert static.outer_size == inspector.outer_size
                 assert cells(inspector.render_lines(full)) == cells(static.render_lines(full))
+            # a mouse selection: highlighted and copied as in a Static
+            selection = Selection(Offset(3, 2), Offset(10, 5))
+            app.screen.selections = {static: selection, inspector: selection}
+            await pilot.pause()
+            assert cells(inspector.render_lines(full)) == cells(static.render_lines(full))
+            assert inspector.get_selection(selection) == static.get_selection(selection)
             assert isinstance(inspector.render(), Text)
 
     run(go())
