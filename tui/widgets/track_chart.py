@@ -10,7 +10,7 @@ quarter of a turn's redraw).
 from __future__ import annotations
 
 import numpy as np
-from rich.text import Text
+from rich.text import Span, Text
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
@@ -58,6 +58,10 @@ def _segments(ys: np.ndarray, x0: int, x1: int, plot_h: int) -> tuple[np.ndarray
     return np.repeat(cols, runs), starts + np.arange(runs.sum())
 
 
+#: A line of the chart as its text, base style and spans (a rich Text's parts).
+Line = tuple[str, str, tuple[Span, ...]]
+
+
 def draw(
     title: str,
     hist: np.ndarray,
@@ -70,14 +74,33 @@ def draw(
     """The chart as `height` lines of `width` cells: `hist` (T+1, K) levels from turn 0,
     `dates` one per turn of the whole game (the x axis), `branch` likewise from turn 0 and
     drawn from `fork_at` on."""
+    return [text(line) for line in chart_lines(title, hist, dates, width, height, branch, fork_at)]
+
+
+def text(line: Line) -> Text:
+    plain, style, spans = line
+    return Text(plain, style=style, spans=list(spans))
+
+
+def chart_lines(
+    title: str,
+    hist: np.ndarray,
+    dates: list[str],
+    width: int,
+    height: int,
+    branch: np.ndarray | None = None,
+    fork_at: int | None = None,
+) -> list[Line]:
+    """`draw`'s lines as plain parts, so that lines that did not change are never made into
+    Text."""
     head = Text(title, style="bold")
     head.append_text(legend(branch is not None))
     head.truncate(width)
-    lines = [head]
+    lines: list[Line] = [(head.plain, str(head.style), tuple(head.spans))]
     plot_h = height - 3  # title above, axis line and dates below
     plot_w = width - AXIS - 1
     if plot_h < 2 or plot_w < 4:
-        return lines + [Text()] * (height - 1)
+        return lines + [("", "", ())] * (height - 1)
     cols = plot_w * 2
     last = max(1, len(dates) - 1)
     cells = np.zeros((plot_h, plot_w), dtype=np.int32)  # braille bits
@@ -102,23 +125,24 @@ def draw(
     ticks = {round((5 - lv) / 5 * (plot_h - 1)): lv for lv in LEVELS}
     chars = np.where(cells > 0, cells + 0x2800, 0x20).astype("<u4")
     dots = chars.tobytes().decode("utf-32-le")
-    plot_lines = [
-        Text(
-            (f"{ticks[row]} ┤ " if row in ticks else "  │ ")
-            + dots[row * plot_w : (row + 1) * plot_w],
-            style="dim",
-        )
-        for row in range(plot_h)
-    ]
     # runs of one style along each row
+    spans: list[list[Span]] = [[] for _ in range(plot_h)]
     flat = paint.ravel()
     starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
     ends = np.r_[starts[1:], flat.size]
     for start, end, p in zip(starts.tolist(), ends.tolist(), flat[starts].tolist(), strict=True):
         if p:
             row, a = divmod(start, plot_w + 1)
-            plot_lines[row].stylize(styles[p - 1], AXIS + a, AXIS + a + end - start)
-    lines.extend(plot_lines)
+            spans[row].append(Span(AXIS + a, AXIS + a + end - start, styles[p - 1]))
+    lines += [
+        (
+            (f"{ticks[row]} ┤ " if row in ticks else "  │ ")
+            + dots[row * plot_w : (row + 1) * plot_w],
+            "dim",
+            tuple(spans[row]),
+        )
+        for row in range(plot_h)
+    ]
     axis = ["─"] * plot_w
     labels = [" "] * plot_w
     per_turn = (cols - 1) / last / 2  # cells per turn
@@ -129,8 +153,8 @@ def draw(
         start = min(c, plot_w - DATE)  # a date starts under its tick
         if all(ch == " " for ch in labels[max(0, start - 1) : start + DATE + 1]):
             labels[start : start + DATE] = list(dates[turn][:DATE].ljust(DATE))
-    lines.append(Text("  └─" + "".join(axis), style="dim"))
-    lines.append(Text(" " * AXIS + "".join(labels), style="dim"))
+    lines.append(("  └─" + "".join(axis), "dim", ()))
+    lines.append((" " * AXIS + "".join(labels), "dim", ()))
     return lines
 
 
@@ -174,17 +198,18 @@ class TrackChart(StyleOncePerRepaint, Widget):
         key = self._key()
         width, height, base = key
         title, hist, dates, branch, fork_at = self._data
-        lines = draw(title, hist, dates, width, height, branch, fork_at)
+        lines = chart_lines(title, hist, dates, width, height, branch, fork_at)
         if self._drawn != key or len(lines) != len(self._lines):
             self._drawn, self._lines, self._strips = key, [None] * len(lines), [None] * len(lines)
         console = self.app.console
         changed = []
         for y, line in enumerate(lines):
-            sig = (line.plain, str(line.style), line.spans)
-            if self._lines[y] != sig:
-                self._lines[y] = sig
+            if self._lines[y] != line:
+                self._lines[y] = line
                 self._strips[y] = (
-                    Strip(line.render(console)).apply_style(base).extend_cell_length(width, base)
+                    Strip(text(line).render(console))
+                    .apply_style(base)
+                    .extend_cell_length(width, base)
                 )
                 changed.append(y)
         return changed
