@@ -3,7 +3,7 @@ and the bandwidth the actor gave each partner in the last turn (Record.spent).""
 
 from __future__ import annotations
 
-from rich.text import Text
+from rich.text import Span, Text
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.visual import Visual, visualize
@@ -18,23 +18,28 @@ def bar(v: float, hi: float = 1.0, width: int = 10) -> str:
     return "█" * n + "·" * (width - n)
 
 
-def inspect_lines(game: Game, actor: str) -> list[Text]:
-    """The panel's lines for `actor`."""
+#: A line of the panel as its text, base style and spans (a rich Text's parts).
+Line = tuple[str, str, tuple[Span, ...]]
+
+
+def inspect_lines(game: Game, actor: str) -> list[Line]:
+    """The panel's lines for `actor`, as plain parts (lines that did not change since the
+    last turn are never made into Text)."""
     cfg = game.setup.config.actors[actor]
     vals = game.params(actor)
     seat = "human seat" if actor in game.seats else "decision rule"
-    lines = [Text(f"{cfg.name} ({actor}) · {cfg.kind} · {seat}", style="bold"), Text(style="bold")]
+    lines: list[Line] = [
+        (f"{cfg.name} ({actor}) · {cfg.kind} · {seat}", "bold", ()),
+        ("", "bold", ()),
+    ]
     width = max(len(p) for p in PARAMS) + 1
 
     def heading(text: str) -> None:
-        lines.append(Text(text, style="bold"))
-        lines[-1].stylize("bold underline")
+        lines.append((text, "bold", (Span(0, len(text), "bold underline"),)))
 
     def row(label: str, v: float, hi: float) -> None:
-        line = Text(style="bold")
-        line.append(f"{label:<{width}}", style="dim")
-        line.append(f"{bar(v, hi)} {v:5.2f}")
-        lines.append(line)
+        name = f"{label:<{width}}"
+        lines.append((f"{name}{bar(v, hi)} {v:5.2f}", "bold", (Span(0, len(name), "dim"),)))
 
     for group, names in (
         ("motivations", MOTIVATIONS),
@@ -51,9 +56,14 @@ def inspect_lines(game: Game, actor: str) -> list[Text]:
     return lines
 
 
+def _text(line: Line) -> Text:
+    plain, style, spans = line
+    return Text(plain, style=style, spans=list(spans))
+
+
 def inspect(game: Game, actor: str) -> Text:
     """The panel's text for `actor`."""
-    return Text("\n", style="bold").join(inspect_lines(game, actor))
+    return Text("\n", style="bold").join(_text(line) for line in inspect_lines(game, actor))
 
 
 def _start(strip: Strip) -> int:
@@ -80,19 +90,17 @@ class ActorInspector(Widget):
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
         self.text = Text()
-        self._sigs: list[tuple] = []  # each line's text and styles
-        self._lines: list[Text] = []
-        self._line_strips: dict[tuple, list[Strip]] = {}  # a line's strips by (y, sig)
+        self._lines: list[Line] = []  # each line's text and styles
+        self._line_strips: dict[tuple, list[Strip]] = {}  # a line's strips by (y, line)
         self._drawn: tuple | None = None  # (width, style) of `_rows`
         self._rows: list[Strip] = []  # the panel's strips, top to bottom
 
     def show(self, game: Game, actor: str) -> None:
         lines = inspect_lines(game, actor)
-        sigs = [(line.plain, str(line.style), tuple(line.spans)) for line in lines]
-        if sigs == self._sigs:
+        if lines == self._lines:
             return
-        self._sigs, self._lines = sigs, lines
-        self.text = Text("\n", style="bold").join(lines)
+        self._lines = lines
+        self.text = Text("\n", style="bold").join(_text(line) for line in lines)
         if self._drawn is None or self._drawn != self._key():
             self._drawn = None
             self.refresh(layout=True)
@@ -122,13 +130,13 @@ class ActorInspector(Widget):
         self._drawn = key
         cache, self._line_strips = self._line_strips, {}
         rows: list[Strip] = []
-        for y, (sig, line) in enumerate(zip(self._sigs, self._lines, strict=True)):
-            strips = cache.get((y, sig))
+        for y, line in enumerate(self._lines):
+            strips = cache.get((y, line))
             if strips is None:
-                strips = Visual.to_strips(self, visualize(self, line), width, None, style)
+                strips = Visual.to_strips(self, visualize(self, _text(line)), width, None, style)
                 # the offsets in the whole text that mouse selection reads: line y, not 0
                 strips = [strip.apply_offsets(_start(strip), y) for strip in strips]
-            self._line_strips[y, sig] = strips
+            self._line_strips[y, line] = strips
             rows.extend(strips)
         self._rows = rows
 
