@@ -186,3 +186,25 @@ def test_the_header_says_playing_once_a_turn_lasts(monkeypatch):
 
     assert True not in run(go(slow=False))
     assert True in run(go(slow=True))
+
+
+def test_the_story_log_scrolls_to_a_turn_in_the_same_repaint():
+    """RichLog scrolls to new lines only after the next refresh: a turn was painted twice, and
+    the screen benchmarks/tui_step.py timed did not show the turn's story."""
+    from tui.story import turn_lines
+    from tui.widgets.event_log import EventLog
+
+    async def go():
+        app = make_app(turns=12)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, app)
+            dash, log = app.screen, app.screen.query_one(EventLog)
+            for _ in range(3):
+                app.game.step([])
+                dash.on_dashboard_turn_played(
+                    dash.TurnPlayed(app.game.turn, turn_lines(app.game), None)
+                )
+                assert log.scroll_y == log.max_scroll_y  # before any refresh
+            assert log.max_scroll_y > 0
+
+    run(go())

@@ -42,7 +42,11 @@ class EventLog(StyleOncePerRepaint, RichLog):
         self.lines_written.extend(lines)
         self._batches.append((date, list(lines)))
         del self._batches[: -self.max_lines]
-        self.write(self._text(date, lines))
+        # scrolled to the new lines in the same repaint: RichLog's own scroll waits for the
+        # next refresh, so a turn was painted twice, the second time for the scroll alone
+        self.write(self._text(date, lines), scroll_end=False)
+        if self.auto_scroll:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
 
     @staticmethod
     def _text(date: str, lines: list[tuple[str, str]]) -> Text:
