@@ -89,25 +89,29 @@ def test_a_turn_repaints_only_the_changed_cells_rows_and_lines(repaints):
 
 
 def test_the_incremental_redraw_equals_a_full_one():
-    """After turns, a cursor move and an actor change, the screen equals the one drawn again
-    from nothing (every widget's caches dropped)."""
+    """After turns, cursor moves, an actor change, a turn back and a what-if branch, the screen
+    equals the one drawn again from nothing (every widget's caches dropped)."""
 
     async def go():
         app = make_app(turns=12)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot, app)
-            for keys in ("n", "n", "down", "right", "n", "a", "n", "n"):
-                await pilot.press(keys)
-                await settle(pilot, app)
-            shown = app.export_screenshot()
-            dash = app.screen
-            dash.query_one("#matrix", CoopMatrix)._clear_caches()
-            dash.query_one(TrackChart)._drawn = None
-            dash.query_one(ActorInspector)._drawn = None
-            for widget in dash.walk_children(with_self=True):
-                widget.refresh()
-            await pilot.pause()
-            assert app.export_screenshot() == shown
+            what_if = ("w", *"DEU.china_caution=0.05", "enter", "n", "down", "n")
+            for keys in (("n", "n", "down", "right", "n", "a", "n", "n", "b"), what_if):
+                for key in keys:
+                    await pilot.press(key)
+                    await settle(pilot, app)
+                shown = app.export_screenshot()
+                dash = app.screen
+                for matrix in dash.query(CoopMatrix):
+                    matrix._clear_caches()
+                dash.query_one(TrackChart)._drawn = None
+                dash.query_one(ActorInspector)._drawn = None
+                for widget in dash.walk_children(with_self=True):
+                    widget.refresh()
+                await pilot.pause()
+                assert app.export_screenshot() == shown
+            assert app.game.what_if() is not None
 
     run(go())
 
