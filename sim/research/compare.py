@@ -327,7 +327,7 @@ def compare(
     draws of the shipped posterior (config/posterior.parquet), or with `prior` (or without a
     posterior fitted to this model, with a note why) the Latin hypercube of the ranges."""
     from sim.engine.model import Ensemble
-    from sim.inputs.setup import build, parse_overrides
+    from sim.inputs.setup import build
 
     if runs <= 0:
         raise InputError(
@@ -347,7 +347,7 @@ def compare(
             "",
             "nothing to compare: give --set ACTOR.param=VALUE and/or --against SCENARIO",
         )
-    parse_overrides(overrides)
+    # the overrides are checked against the compared scenario's actors (it may add some)
     base_setup = build(scenario, [], turns)
     cf_setup = build(against or scenario, overrides, turns)
     common = [d for d in base_setup.dyads if d in cf_setup.dyads]

@@ -344,3 +344,12 @@ def test_table_labels_both_intervals(wargame):
             "-1",
         )
     )
+
+
+def test_an_added_actor_can_be_compared(wargame):
+    """`--set` keys are checked against the compared scenario's actors, so an actor the
+    scenario adds (AUS in australia-joins) can be changed; an unknown one is still refused."""
+    c = compare("australia-joins", ["AUS.china_caution=0.9"], runs=8, uncertainty=0)
+    assert c is not None
+    r = wargame("compare", "australia-joins", "--set", "AUX.china_caution=0.9", "--runs", "8")
+    assert "AUX" in one_error_line(r)
