@@ -171,9 +171,11 @@ def register(app: typer.Typer) -> None:
             typer.echo(battery_table(outcomes, runs, samples, RUNS_PER_POINT))
             ps = battery._sample
             if ps is not None and ps.source == "posterior":
+                from sim.research.posterior_file import posterior_label
+
                 typer.echo(
                     f"robust here: the {samples} parameter sets are draws of the posterior "
-                    "(config/posterior.parquet), not Latin-hypercube points; --prior samples "
+                    f"({posterior_label()}), not Latin-hypercube points; --prior samples "
                     "the ranges"
                 )
             elif ps is not None and ps.note:

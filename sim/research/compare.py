@@ -191,7 +191,7 @@ class Comparison:
             doc["uncertainty"] = {
                 "points": self.points,
                 "runs_per_point": self.runs_per_point,
-                "design": DESIGNS[self.source],
+                "design": design(self.source),
                 "source": self.source,
             }
             if self.fallback:
@@ -242,17 +242,22 @@ def sides(baseline: str, counterfactual: str, overrides: dict[str, float]) -> di
     }
 
 
-DESIGNS = {
-    "posterior": "weighted draws of the posterior (config/posterior.parquet)",
-    "ranges": "Latin hypercube of the config's plausible ranges",
-}
+def design(source: str) -> str:
+    """What the parameter sets of a comparison are, in words."""
+    from sim.research.posterior_file import posterior_label
+
+    if source == "posterior":
+        return f"weighted draws of the posterior ({posterior_label()})"
+    return "Latin hypercube of the config's plausible ranges"
 
 
 def param_note(points: int, per_point: int, source: str = "ranges") -> str:
     if source == "posterior":
+        from sim.research.posterior_file import posterior_label
+
         return (
             f"with posterior uncertainty: 5-95% range of paired differences over {points} "
-            f"parameter sets drawn from the posterior (config/posterior.parquet) x "
+            f"parameter sets drawn from the posterior ({posterior_label()}) x "
             f"{per_point} runs each"
         )
     return (

@@ -50,6 +50,13 @@ def shipped_path() -> Path:
     return Path(env) if env else SHIPPED
 
 
+def posterior_label() -> str:
+    """How outputs name the posterior drawn from: config/posterior.parquet, or the file
+    $WARGAME_POSTERIOR points at."""
+    env = os.environ.get(POSTERIOR_ENV)
+    return env if env else "config/posterior.parquet"
+
+
 #: The config files a posterior depends on beside the engine's sources
 CONFIG_FILES = ("actors.yaml", "model.yaml", "dyads.yaml", "enablers.yaml", "world.yaml")
 

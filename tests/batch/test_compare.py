@@ -353,3 +353,18 @@ def test_an_added_actor_can_be_compared(wargame):
     assert c is not None
     r = wargame("compare", "australia-joins", "--set", "AUX.china_caution=0.9", "--runs", "8")
     assert "AUX" in one_error_line(r)
+
+
+def test_the_output_names_the_posterior_it_drew_from(wargame, tmp_path, monkeypatch):
+    """With WARGAME_POSTERIOR pointing at a fitted file, compare names that file, not the
+    shipped one."""
+    import shutil
+
+    from sim.inputs.config import project_root
+
+    fitted = tmp_path / "fitted.parquet"
+    shutil.copy(project_root() / "config" / "posterior.parquet", fitted)
+    monkeypatch.setenv("WARGAME_POSTERIOR", str(fitted))
+    r = wargame("compare", "baseline", "--set", "DEU.china_caution=0.1", "--runs", "8")
+    assert r.exit_code == 0, r.output
+    assert str(fitted) in r.output and "config/posterior.parquet" not in r.output
