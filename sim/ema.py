@@ -56,7 +56,7 @@ def partners(setup) -> dict[str, list[str]]:
 
 def standing_moves(policy: dict[str, Any], setup) -> list:
     """The moves a lever setting makes every turn (actors left at the default make none)."""
-    from sim.game.moves import SeatMove
+    from sim.engine.moves import Move
 
     moves = []
     for actor in partners(setup):
@@ -67,7 +67,7 @@ def standing_moves(policy: dict[str, Any], setup) -> list:
         if posture == "neutral" and prio == NONE and ex == NONE and not statement:
             continue
         moves.append(
-            SeatMove(
+            Move(
                 actor=actor,
                 posture=posture,
                 priorities=[] if prio == NONE else [prio],

@@ -153,6 +153,7 @@ class Ensemble:
         ]
         self.history: list[Record] = []
         self.pending_moves: list[Move] = []
+        self.pending_arrays = MoveArrays.neutral(D, A)
         self.keep_snapshots = keep_snapshots
         self.snapshots: list[Snapshot] = []
         self.initial_levels = self.levels.copy()
@@ -178,13 +179,16 @@ class Ensemble:
     def done(self) -> bool:
         return self.turn >= self.setup.turns
 
-    def submit(self, moves: list[Move]) -> None:
+    def submit(self, moves: list[Move], compiled: MoveArrays | None = None) -> None:
         """Human moves for the next turn (replacing the rule's choice for those seats).
 
-        The moves are checked here, so a bad move raises before anything is stored and
-        `step()` (which Mesa does not reschedule after an error) cannot fail on one."""
-        compile_moves(list(moves), self.setup)
-        self.pending_moves = list(moves)
+        The moves are compiled (and so checked) here, once, unless the caller passes them
+        already compiled against this setup: a bad move raises before anything is stored,
+        `step()` (which Mesa does not reschedule after an error) cannot fail on one, and it
+        reads the arrays compiled here."""
+        moves = list(moves)
+        self.pending_arrays = compiled if compiled is not None else compile_moves(moves, self.setup)
+        self.pending_moves = moves
 
     def inject(self, shock_id_or_shock) -> None:
         """Queue a shock from the library (or a custom one) for the next turn."""
@@ -221,8 +225,8 @@ class Ensemble:
     def step(self) -> None:
         t = self.turn + 1
         s = self.setup
-        # moves are checked before anything changes, so a bad move leaves the model as it was
-        moves = compile_moves(self.pending_moves, s)
+        # the moves compiled (and checked) when they were submitted
+        moves = self.pending_arrays
         # 1. shocks: the world drifts, then scheduled, conditional, random, injected apply
         self.world.advance(self.stream, t)
         fired, injected, signed_now = self.shocks.apply(self, t)
@@ -272,6 +276,7 @@ class Ensemble:
             )
         )
         self.pending_moves = []
+        self.pending_arrays = MoveArrays.neutral(len(s.dyads), len(s.actors))
 
     def resolve(self, snap: Snapshot, full: bool = False):
         """Steps 2–6 as a pure function of the snapshot (also used by the explanations).

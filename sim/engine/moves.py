@@ -13,6 +13,10 @@ retaliation); requesting 2+2 talks raises the dialogue offer and opens the 2+2 f
 there is none; buying equipment raises the exchange offer and sets Japan's US dependence
 aside for that partner. Every size is a rule constant of config/model.yaml (`rules.moves`).
 A seat that does not move keeps the rule's choice.
+
+A move names its actors as data (any actor id, the report's five or one a scenario adds);
+`compile_moves` checks them against the setup: the mover is one of its actors, every
+partner named is one of the mover's partners.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import numpy as np
 from pydantic import Field
 
 from sim.errors import InputError, allowed
-from sim.inputs.config_schema import AgentId, Strict
+from sim.inputs.config_schema import ActorName, Strict
 from sim.vocabulary import AGENT_ACTORS, ENABLERS, TRACKS
 
 POSTURE_SIGN = {"firm": -1.0, "neutral": 0.0, "cautious": 1.0}
@@ -33,15 +37,15 @@ POSTURE_SIGN = {"firm": -1.0, "neutral": 0.0, "cautious": 1.0}
 class Move(Strict):
     """One seat's choices for one turn."""
 
-    actor: AgentId
-    """Who moves."""
-    priorities: list[AgentId] = []
+    actor: ActorName
+    """Who moves: one of the game's actors."""
+    priorities: list[ActorName] = []
     """Partners that get bandwidth and attention first."""
     posture: Literal["firm", "neutral", "cautious"] = "neutral"
     """Posture toward China this turn."""
     propose_agreement: list[str] = []
     """Agreements to open negotiations on, as 'DYAD.enabler' (e.g. 'JPN-GBR.raa')."""
-    propose_exercise: list[AgentId] = []
+    propose_exercise: list[ActorName] = []
     """Partners offered an exercise this turn."""
     statement: bool = False
     """Make a public statement on China."""
@@ -49,9 +53,9 @@ class Move(Strict):
     """Make a public statement on Russia."""
     deploy: bool = False
     """Deploy forces to the Indo-Pacific (presence, freedom-of-navigation operations)."""
-    request_two_plus_two: list[AgentId] = []
+    request_two_plus_two: list[ActorName] = []
     """Partners asked for 2+2 talks (foreign and defense ministers)."""
-    buy_equipment: list[AgentId] = []
+    buy_equipment: list[ActorName] = []
     """Partners from whom equipment is bought (an industrial project)."""
     note: str = Field("", max_length=200)
     """Free text shown in the log."""
@@ -129,6 +133,8 @@ def compile_moves(moves: list[Move], setup) -> MoveArrays:
     actors = setup.actors
     m = MoveArrays.neutral(len(dyads), len(actors))
     for mv in moves:
+        if mv.actor not in actors:
+            raise InputError("move", "actor", f"unknown actor '{mv.actor}'; {allowed(actors)}")
         a = actors.index(mv.actor)
         m.caution_shift[a] += POSTURE_SIGN[mv.posture] * ru["moves.posture_shift"]
         m.provocation[a] += mv.posture == "firm"

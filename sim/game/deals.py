@@ -12,13 +12,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from sim.engine.moves import Move
-from sim.game.moves import SeatMove
-from sim.game.protocol import MovePayload, Terms
+from sim.game.protocol import Terms
 from sim.inputs.schema import ParamEffect, Shock
 from sim.vocabulary import ENABLERS
 
-#: Move fields the engine knows (new instruments are used when the engine has them).
-ENGINE_FIELDS = set(Move.model_fields)
 CONCESSION_COST = 0.05
 AGREEMENTS = {
     "isa": "an Information Security Agreement",
@@ -86,9 +83,9 @@ def check_terms(kind: str, terms: Terms, dyad: str, applicable: dict[str, bool])
     return None
 
 
-def deal_payloads(p: Proposal) -> dict[str, MovePayload]:
+def deal_moves(p: Proposal) -> dict[str, Move]:
     """What each side's move gains from the accepted deal, per seat."""
-    out: dict[str, MovePayload] = {}
+    out: dict[str, Move] = {}
     for me, other in ((p.frm, p.to), (p.to, p.frm)):
         m: dict = {}
         if p.kind == "exercise":
@@ -103,7 +100,7 @@ def deal_payloads(p: Proposal) -> dict[str, MovePayload]:
             m["statement_russia"] = True
         elif p.kind == "two_plus_two":
             m["request_two_plus_two"] = [other]
-        out[me] = MovePayload(**m)
+        out[me] = Move(actor=me, **m)
     return out
 
 
@@ -124,12 +121,12 @@ def terms_shock(p: Proposal, dyad: str, turn: int) -> Shock | None:
     )
 
 
-def merge(payloads: list[MovePayload]) -> MovePayload:
-    """One move from several: lists joined without repeats, flags or-ed, the first posture
-    that is not neutral, notes joined."""
-    out: dict = {}
-    for pl in payloads:
-        for k, v in pl.model_dump().items():
+def merge(moves: list[Move]) -> Move:
+    """One actor's move from several: lists joined without repeats, flags or-ed, the first
+    posture that is not neutral, notes joined."""
+    out: dict = {"actor": moves[0].actor}
+    for mv in moves:
+        for k, v in mv.model_dump().items():
             if isinstance(v, list):
                 cur = out.setdefault(k, [])
                 cur.extend(x for x in v if x not in cur)
@@ -140,36 +137,4 @@ def merge(payloads: list[MovePayload]) -> MovePayload:
                     out[k] = v
             elif k == "note" and v:
                 out[k] = (out.get(k, "") + "; " + v).strip("; ")[:200]
-    return MovePayload(**out)
-
-
-def to_move(seat: str, payload: MovePayload, setup, signed) -> SeatMove:
-    """The engine's Move for this payload. Instruments the engine does not have yet are
-    mapped onto the ones it has: a deployment is a firm posture; a 2+2 request or an
-    equipment purchase opens talks on that agreement where it is missing, otherwise gives
-    the partner priority; a statement on Russia is noted."""
-    pl = payload.model_dump()
-    kept = {k: v for k, v in pl.items() if k in ENGINE_FIELDS}
-    notes = [pl["note"]] if pl["note"] else []
-    if "deploy" not in ENGINE_FIELDS and pl["deploy"]:
-        if kept.get("posture", "neutral") == "neutral":
-            kept["posture"] = "firm"
-        notes.append("deploys to the Indo-Pacific")
-    for fld, enabler in (("request_two_plus_two", "two_plus_two"), ("buy_equipment", "equipment")):
-        if fld in ENGINE_FIELDS:
-            continue
-        for partner in pl[fld]:
-            dy = dyad_of(setup.dyads, seat, partner)
-            if dy is None:
-                continue
-            d, e = setup.dyads.index(dy), ENABLERS.index(enabler)
-            key = f"{dy}.{enabler}"
-            if setup.applicable[d, e] and not signed[d, e]:
-                if key not in kept["propose_agreement"]:
-                    kept["propose_agreement"].append(key)
-            elif partner not in kept["priorities"]:
-                kept["priorities"].append(partner)
-    if "statement_russia" not in ENGINE_FIELDS and pl["statement_russia"]:
-        notes.append("joins a statement on Russia")
-    kept["note"] = "; ".join(notes)[:200]
-    return SeatMove(actor=seat, **kept)
+    return Move(**out)

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from sim.engine.model import Ensemble
-from sim.engine.moves import Move, compile_moves
+from sim.engine.moves import Move, MoveArrays, compile_moves
 from sim.engine.results import levels_dict, run_events
 from sim.errors import InputError, allowed
 from sim.game import savefile
@@ -290,30 +290,32 @@ class Game:
                     f"`{dy}.{en}: apply` (custom effect {dy}.{en}:apply) before this shock",
                 )
 
-    def check_moves(self, moves: list[Move]) -> None:
-        """Refuse moves by an actor not in this game or twice by one actor; the engine
-        checks the rest (each partner named is one of the mover's)."""
-        s = self.setup
+    def check_moves(self, moves: list[Move]) -> MoveArrays:
+        """Refuse moves twice by one actor; the engine checks the rest as it compiles them
+        (the mover is an actor of this game, each partner named is one of the mover's).
+        Returns the compiled moves."""
         actors = [m.actor for m in moves]
         for a in actors:
-            if a not in s.ai:
-                raise InputError("move", "actor", f"unknown actor '{a}'; {allowed(s.actors)}")
             if actors.count(a) > 1:
                 raise InputError("move", "actor", f"{a} moves twice in one turn")
-        compile_moves(moves, s)
+        return compile_moves(moves, self.setup)
 
     def step(self, moves: list[Move] | None = None) -> None:
         """Play one turn with these human moves (seats not listed keep the rule's choice)."""
         if self.done:
             return
         moves = list(moves or [])
-        self.check_moves(moves)
+        self._play(moves, self.check_moves(moves))
+
+    def _play(self, moves: list[Move], compiled: MoveArrays) -> None:
+        """One turn with moves compiled once, for this game and its what-if branch (which
+        shares the setup)."""
         t = self.turn + 1
         self.inputs[t] = self._slot(t).model_copy(update={"moves": moves})
-        self.model.submit(moves)
+        self.model.submit(moves, compiled)
         self.model.step()
-        if self.branch is not None:
-            self.branch.step(moves)
+        if self.branch is not None and not self.branch.done:
+            self.branch._play(moves, compiled)
 
     def _replay(self, target: int) -> None:
         self.model = self._fresh()

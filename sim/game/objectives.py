@@ -15,7 +15,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from sim.errors import InputError, allowed, did_you_mean
-from sim.game.moves import ActorName
+from sim.inputs.config_schema import ActorName
 from sim.inputs.loader import project_root, read_yaml, validate
 from sim.inputs.safe_yaml import node_line
 from sim.inputs.schema import AgentId, Brief, Objective, Scenario, Strict, duplicate_objective

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.game.deals import to_move
+from sim.engine.moves import Move
 from sim.game.game import Game
 from sim.game.objectives import SeatPlan, score_history
-from sim.game.protocol import MovePayload
 
 
 def policies(partners: list[str]) -> dict[str, dict]:
@@ -45,8 +44,7 @@ def standing_scores(
             for seed in seeds:
                 g = Game(scenario, seed, [], turns, [seat])
                 for _ in range(turns):
-                    mv = to_move(seat, MovePayload(**payload), g.setup, g.model.signed[0])
-                    g.step([mv])
+                    g.step([Move(actor=seat, **payload)])
                 totals.append(sum(score_history(g.model, plans, [seat])[seat]))
             out[seat][name] = float(np.mean(totals))
     return out

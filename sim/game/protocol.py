@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
+
+from sim.engine.moves import Move
+from sim.inputs.config_schema import Strict
 
 VERSION = 1
 Role = Literal["seat", "observer", "facilitator"]
@@ -27,20 +30,20 @@ class Msg(BaseModel):
     """Protocol version."""
 
 
-class MovePayload(BaseModel):
-    """A seat's move for one turn, as sent on the wire (the host adds the actor)."""
+#: A seat's move for one turn as sent on the wire: the engine's `Move` (sim/engine/moves.py)
+#: without its actor, which the host adds (the seat the connection holds). Built from
+#: `Move`'s own fields, so the wire follows the engine's instruments.
+MovePayload = create_model(
+    "MovePayload",
+    __base__=Strict,
+    __doc__="A seat's move for one turn, as sent on the wire (the host adds the actor).",
+    **{name: (f.annotation, f) for name, f in Move.model_fields.items() if name != "actor"},
+)
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    priorities: list[str] = []
-    posture: Literal["firm", "neutral", "cautious"] = "neutral"
-    propose_agreement: list[str] = []
-    propose_exercise: list[str] = []
-    statement: bool = False
-    deploy: bool = False
-    statement_russia: bool = False
-    request_two_plus_two: list[str] = []
-    buy_equipment: list[str] = []
-    note: str = Field("", max_length=200)
+
+def seat_move(seat: str, payload: BaseModel) -> Move:
+    """The engine's move of `seat` from a wire payload."""
+    return Move(actor=seat, **payload.model_dump())
 
 
 class Terms(BaseModel):

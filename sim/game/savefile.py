@@ -18,9 +18,9 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
+from sim.engine.moves import Move
 from sim.errors import InputError
 from sim.files import read_text, write_file
-from sim.game.moves import SeatMove
 from sim.inputs.schema import Shock, Strict
 
 #: Format written by this version.
@@ -53,7 +53,7 @@ class TurnInput(Strict):
     """Turn the inputs apply to (1 = the first turn played)."""
     inject: list[str | Shock] = []
     """Shocks injected for this turn: a library id, or the full shock when custom."""
-    moves: list[SeatMove] = []
+    moves: list[Move] = []
     """Moves of the human-seated actors (any actor of the game, an added one too)."""
 
 

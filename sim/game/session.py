@@ -28,9 +28,9 @@ from sim.errors import InputError, allowed, did_you_mean
 from sim.files import write_file
 from sim.game import deals as D
 from sim.game.game import Game
-from sim.game.moves import ActorName
 from sim.game.objectives import load_plans, objective_values, score_history
-from sim.game.protocol import MovePayload, Propose, Respond, State
+from sim.game.protocol import MovePayload, Propose, Respond, State, seat_move
+from sim.inputs.config_schema import ActorName
 from sim.inputs.loader import read_yaml, validate
 from sim.inputs.safe_yaml import node_line
 from sim.inputs.schema import Strict
@@ -152,7 +152,7 @@ class Session:
         self.timetable = load_timetable(injects, self.game, self.seats) if injects else []
         self.timetable_done: list[int] = []
         self.tokens = new_tokens(self.seats)
-        self.submitted: dict[str, MovePayload] = {}
+        self.submitted: dict[str, Move] = {}
         self.proposals: list[D.Proposal] = []
         self.notices: list[Notice] = []
         self.log: list[str] = []
@@ -235,11 +235,11 @@ class Session:
                 "stale", f"turn {turn} is not the turn being played ({self.playing})"
             )
         try:
-            mv = D.to_move(seat, move, self.game.setup, self.game.model.signed[0])
+            mv = seat_move(seat, move)
             self.game.check_moves([mv])
         except InputError as exc:
             raise SessionError("bad-move", exc.message) from None
-        self.submitted[seat] = move
+        self.submitted[seat] = mv
 
     def propose(self, seat: str, msg: Propose, counter_of: str | None = None) -> D.Proposal:
         self._live()
@@ -333,15 +333,12 @@ class Session:
     def moves(self) -> list[Move]:
         """The engine moves of this turn (the same typed input a local game steps with):
         submitted moves merged with accepted deals."""
-        per: dict[str, list[MovePayload]] = {a: [self.submitted[a]] for a in self.submitted}
+        per: dict[str, list[Move]] = {a: [self.submitted[a]] for a in self.submitted}
         for p in self.proposals:
             if p.turn == self.playing and p.status == "accepted":
-                for a, pl in D.deal_payloads(p).items():
-                    per.setdefault(a, []).append(pl)
-        signed = self.game.model.signed[0]
-        return [
-            D.to_move(a, D.merge(per[a]), self.game.setup, signed) for a in self.seats if a in per
-        ]
+                for a, mv in D.deal_moves(p).items():
+                    per.setdefault(a, []).append(mv)
+        return [D.merge(per[a]) for a in self.seats if a in per]
 
     def advance(self) -> list[str]:
         """Play the turn: deals' terms as shocks, every move through the engine; lapse open
@@ -501,8 +498,11 @@ class Session:
             ses.notices = [Notice(**n) for n in data.get("notices", [])]
             ses.log = list(data.get("log", []))
             ses.paused = bool(data.get("paused", False))
+            # a move saved before moves carried their actor has none: the seat is the actor
             ses.submitted = {
-                a: MovePayload(**m) for a, m in data.get("submitted", {}).items() if a in ses.seats
+                a: Move(**{**m, "actor": a})
+                for a, m in data.get("submitted", {}).items()
+                if a in ses.seats
             }
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(

@@ -22,6 +22,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 ActorId = Literal["JPN", "GBR", "FRA", "DEU", "NATO", "USA", "CHN", "RUS"]
 AgentId = Literal["JPN", "GBR", "FRA", "DEU", "NATO"]
+#: An actor id as scenarios write them (config/actors.yaml's or one a scenario adds).
+ActorName = Annotated[str, Field(pattern=r"^[A-Z]{2,5}$")]
 TrackName = Literal["dialogue", "exchange", "exercise"]
 IndexName = Literal[
     "china_assertiveness",

@@ -15,6 +15,7 @@ from pydantic import Field, field_validator, model_validator
 
 from sim.inputs.config_schema import (
     ActorConfig,
+    ActorName,
     AgentId,
     DyadConfig,
     EnablerName,
@@ -281,7 +282,7 @@ class Scenario(Strict):
     """Timed, conditional, random and inject-only shocks."""
     seats: list[AgentId] = []
     """Actors played by people (classroom)."""
-    actors: dict[Annotated[str, Field(pattern=r"^[A-Z]{2,5}$")], ActorConfig] = {}
+    actors: dict[ActorName, ActorConfig] = {}
     """Actors added to (or replacing those of) the config for this scenario, in the format
     of config/actors.yaml (e.g. Australia): every parameter with value, range and source."""
     add_dyads: dict[str, DyadConfig] = {}

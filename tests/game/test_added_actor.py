@@ -10,12 +10,12 @@ import asyncio
 
 import pytest
 
+from sim.engine.moves import Move
 from sim.errors import InputError
 from sim.game import protocol as P
 from sim.game.client import run_bot
 from sim.game.game import Game
 from sim.game.host import Host
-from sim.game.moves import SeatMove
 from sim.game.session import Session, verify_replay
 
 AUS = "australia-joins"
@@ -47,16 +47,16 @@ def test_the_added_actor_moves_is_a_partner_and_its_moves_replay(tmp_path):
     g = Game(AUS, seed=2, turns=4, seats=["AUS", "JPN"])
     g.step(
         [
-            SeatMove(actor="AUS", priorities=["JPN"], propose_exercise=["GBR"], statement=True),
-            SeatMove(actor="JPN", priorities=["AUS"], buy_equipment=["AUS"]),
+            Move(actor="AUS", priorities=["JPN"], propose_exercise=["GBR"], statement=True),
+            Move(actor="JPN", priorities=["AUS"], buy_equipment=["AUS"]),
         ]
     )
     assert [m.actor for m in g.model.history[0].moves] == ["AUS", "JPN"]
     with pytest.raises(InputError, match="FRA is not a partner of AUS"):
-        g.check_moves([SeatMove(actor="AUS", priorities=["FRA"])])
+        g.check_moves([Move(actor="AUS", priorities=["FRA"])])
     with pytest.raises(InputError, match="unknown actor 'KOR'"):
-        g.check_moves([SeatMove(actor="KOR")])
-    g.step([SeatMove(actor="AUS", posture="firm")])
+        g.check_moves([Move(actor="KOR")])
+    g.step([Move(actor="AUS", posture="firm")])
     g.save(tmp_path / "g.json")
     back = Game.load(tmp_path / "g.json")
     assert back.turn == 2 and (back.levels() == g.levels()).all()

@@ -224,9 +224,9 @@ def test_a_bad_move_is_an_input_error_naming_the_field_and_the_choices(move, fie
 @pytest.mark.parametrize(
     "data,field",
     [
-        ({"actor": "USA"}, "actor"),
+        ({"actor": "usa"}, "actor"),
         ({"actor": "JPN", "posture": "aggressive"}, "posture"),
-        ({"actor": "JPN", "priorities": ["KOR"]}, "priorities"),
+        ({"actor": "JPN", "priorities": ["Korea"]}, "priorities"),
         ({"actor": "JPN", "statment": True}, "statment"),
     ],
 )
@@ -234,6 +234,18 @@ def test_a_malformed_move_is_rejected_naming_the_field(data, field):
     with pytest.raises(ValidationError) as exc:
         Move.model_validate(data)
     assert exc.value.errors()[0]["loc"][0] == field
+
+
+@pytest.mark.parametrize("actor", ["KOR", "USA"])
+def test_a_move_by_an_actor_the_setup_does_not_seat_is_refused_naming_the_allowed_ones(actor):
+    """A move names any actor id; compiling it against the setup refuses one that is not
+    among the setup's actors (a context actor such as the USA moves no slot either) in one
+    line naming the actor and the allowed ones."""
+    with pytest.raises(InputError) as exc:
+        compiled(Move(actor=actor))
+    assert exc.value.field == "actor"
+    assert f"'{actor}'" in exc.value.message and "allowed: JPN" in exc.value.message
+    assert "\n" not in str(exc.value)
 
 
 def _classroom_at_turn_2():

@@ -17,7 +17,6 @@ from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Sele
 from sim.engine.moves import Move
 from sim.errors import InputError
 from sim.game.game import Game
-from sim.game.moves import SeatMove
 from tui.screens.once import DismissOnce
 
 POSTURES = Move.model_fields["posture"].annotation.__args__
@@ -90,7 +89,7 @@ class MoveForm(DismissOnce, ModalScreen[Move | None | str]):
 
     def build_move(self) -> Move:
         posture = self.query_one("#posture", RadioSet).pressed_button
-        return SeatMove(
+        return Move(
             actor=self.actor,
             priorities=list(self.query_one("#priorities", SelectionList).selected),
             posture=posture.name if posture is not None else DEFAULT_POSTURE,
