@@ -6,29 +6,45 @@ its arrays by the positions defined here, so this module is the one place they a
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
-AGENT_ACTORS: tuple[str, ...] = ("JPN", "GBR", "FRA", "DEU", "NATO")
-CONTEXT_ACTORS: tuple[str, ...] = ("USA", "CHN", "RUS")
-ACTORS: tuple[str, ...] = AGENT_ACTORS + CONTEXT_ACTORS
+# Each vocabulary is one `Literal` (the type pydantic checks files against); its runtime
+# tuple, in array order, is derived from it.
 
-TRACKS: tuple[str, ...] = ("dialogue", "exchange", "exercise")
+#: The report's five actors, played by seats or by the rules.
+AgentActor = Literal["JPN", "GBR", "FRA", "DEU", "NATO"]
+#: Actors whose choices are the world's (indices and shocks), not the rules'.
+ContextActor = Literal["USA", "CHN", "RUS"]
+Actor = Literal[AgentActor, ContextActor]
+AGENT_ACTORS: tuple[str, ...] = get_args(AgentActor)
+CONTEXT_ACTORS: tuple[str, ...] = get_args(ContextActor)
+ACTORS: tuple[str, ...] = get_args(Actor)
+
 Track = Literal["dialogue", "exchange", "exercise"]
+TRACKS: tuple[str, ...] = get_args(Track)
+
+#: Top of the report's 0–5 scale of every track (digest §3).
+SCALE = 5.0
+#: The longest game, in turns (quarters).
+MAX_TURNS = 400
 
 #: World indices, each in [0, 1] (DESIGN "World indices").
-INDICES: tuple[str, ...] = (
+Index = Literal[
     "china_assertiveness",
     "russian_aggression",
     "nk_provocation",
     "us_engagement",
     "budget_pressure",
     "japan_activism",
-)
+]
+INDICES: tuple[str, ...] = get_args(Index)
 
 #: Agreements that gate tracks (digest §3 enabler matrix).
-ENABLERS: tuple[str, ...] = ("isa", "acsa", "equipment", "two_plus_two", "raa", "partnership")
+Enabler = Literal["isa", "acsa", "equipment", "two_plus_two", "raa", "partnership"]
+ENABLERS: tuple[str, ...] = get_args(Enabler)
 
-MOTIVATIONS: tuple[str, ...] = (
+#: Why an actor cooperates (Ch2–Ch6 motivations); the first actor parameters.
+Motivation = Literal[
     "protect_order",
     "support_us",
     "regional_interests",
@@ -36,7 +52,8 @@ MOTIVATIONS: tuple[str, ...] = (
     "operational_knowledge",
     "stakeholder_image",
     "indo_pacific_awareness",
-)
+]
+MOTIVATIONS: tuple[str, ...] = get_args(Motivation)
 DIVERGENCES: tuple[str, ...] = ("china_threat", "china_caution", "russia_threat", "russia_priority")
 CONSTRAINTS: tuple[str, ...] = (
     "bandwidth",
@@ -132,4 +149,4 @@ ANCHORS: dict[str, tuple[str, ...]] = {
 
 def anchor(track: str, level: float) -> str:
     """Plain-language anchor of `level` on `track` (the nearest integer rung)."""
-    return ANCHORS[track][int(min(5, max(0, round(level))))]
+    return ANCHORS[track][int(min(SCALE, max(0, round(level))))]

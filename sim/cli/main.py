@@ -14,6 +14,7 @@ import typer
 
 from sim.cli.listing import complete_scenario, complete_set_key
 from sim.errors import InputError
+from sim.vocabulary import MAX_TURNS
 
 app = typer.Typer(
     add_completion=True,
@@ -46,7 +47,7 @@ def fail(msg: str) -> None:
 SEED_LIMIT = 2**64  # seeds are 64-bit: a larger one would wrap around silently
 LIMITS: dict[str, tuple[int, int, str]] = {
     "seed": (0, SEED_LIMIT - 1, "--seed"),
-    "turns": (1, 400, "--turns"),
+    "turns": (1, MAX_TURNS, "--turns"),
     "workers": (1, 1024, "--workers"),
     "chunk_size": (1, 1_000_000, "--chunk-size"),
     "replicates": (1, 1000, "--replicates"),

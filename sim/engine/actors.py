@@ -23,22 +23,17 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from sim.engine.moves import MoveArrays
-from sim.inputs.setup import II, PI
-from sim.vocabulary import MOTIVATIONS
+from sim.inputs.setup import II, KI, MI, PI
+from sim.vocabulary import MOTIVATIONS, SCALE, TRACKS
 
-CA, RA, NK, US, BP, JA = (
-    II[k]
-    for k in (
-        "china_assertiveness",
-        "russian_aggression",
-        "nk_provocation",
-        "us_engagement",
-        "budget_pressure",
-        "japan_activism",
-    )
-)
+# the world indices the rules read, by name
+CA = II["china_assertiveness"]
+RA = II["russian_aggression"]
+NK = II["nk_provocation"]
+US = II["us_engagement"]
+BP = II["budget_pressure"]
+JA = II["japan_activism"]
 MOTIVE_COLS = [PI[m] for m in MOTIVATIONS]
-SCALE = 5.0  # top of the report's 0–5 scale (digest §3)
 
 
 @dataclass
@@ -181,25 +176,29 @@ def salience(snap: Snapshot, per: Perception) -> np.ndarray:
     nk, asr = per.nk[:, None], per.assertive[:, None]
     sal = np.empty(p.shape[:2] + (len(MOTIVATIONS),))
     link = p[:, :, PI["theatre_linkage"]] * c["russia.linkage"]
-    sal[:, :, 0] = np.clip(
+    sal[:, :, MI["protect_order"]] = np.clip(
         per.china + link * per.russia + c["salience.nk"] * nk, 0, c["salience.cap"]
     )
     spons, hedge = p[:, :, PI["us_sponsorship"]], p[:, :, PI["us_hedging"]]
     u0 = c["us.reference"]
     # the frame's level at the reference engagement, and its slope scaled by `us.frame`:
     # for a sponsor-minded actor US engagement draws it in, for a hedger retrenchment does
-    sal[:, :, 1] = (
+    sal[:, :, MI["support_us"]] = (
         c["us.floor"] + spons * u0 + hedge * (1 - u0) + c["us.frame"] * (spons - hedge) * (us - u0)
     )
-    sal[:, :, 2] = (
+    sal[:, :, MI["regional_interests"]] = (
         c["salience.regional_base"]
         + c["salience.regional_china"] * asr
         + c["salience.regional_nk"] * nk
     )
-    sal[:, :, 3] = 0.0  # per partner: industrial_outlet
-    sal[:, :, 4] = c["salience.knowledge_base"] + c["salience.knowledge_nk"] * nk
-    sal[:, :, 5] = c["salience.image"]
-    sal[:, :, 6] = c["salience.awareness_base"] + c["salience.awareness_china"] * asr
+    sal[:, :, MI["industrial"]] = 0.0  # per partner: industrial_outlet
+    sal[:, :, MI["operational_knowledge"]] = (
+        c["salience.knowledge_base"] + c["salience.knowledge_nk"] * nk
+    )
+    sal[:, :, MI["stakeholder_image"]] = c["salience.image"]
+    sal[:, :, MI["indo_pacific_awareness"]] = (
+        c["salience.awareness_base"] + c["salience.awareness_china"] * asr
+    )
     return sal
 
 
@@ -212,7 +211,9 @@ def industrial_outlet(snap: Snapshot, per: Perception, sl: Slots, setup) -> np.n
     hold the level down."""
     ru = snap.rules
     dep = np.maximum(per.dependence[:, sl.actor], per.dependence[:, sl.partner])
-    outlet = (setup.max_level[sl.dyad, 1] / SCALE) ** ru["salience.outlet_power"][:, None]
+    outlet = (setup.max_level[sl.dyad, KI["exchange"]] / SCALE) ** ru["salience.outlet_power"][
+        :, None
+    ]
     bought = (snap.moves.buy[sl.dyad, sl.side][None] * snap.moves_on[:, None]) > 0
     # a partner without a defense industry of its own (NATO: Ch6 › Defense Exchanges)
     # offers no industrial outlet, whatever the track's ceiling
@@ -242,7 +243,7 @@ def desire(snap: Snapshot, per: Perception, sl: Slots, setup) -> np.ndarray:
     weights = p[:, :, MOTIVE_COLS]  # (R, A, M)
     act = activism(snap, setup.indo)  # (R, A)
     motive = ((weights * salience(snap, per)) @ snap.relevance)[:, a]  # (R, S, K)
-    ind = MOTIVATIONS.index("industrial")
+    ind = MI["industrial"]
     motive += (weights[:, a, ind] * industrial_outlet(snap, per, sl, setup))[
         ..., None
     ] * snap.relevance[:, None, ind]
@@ -352,10 +353,11 @@ def allocate(snap: Snapshot, desired: np.ndarray, sl: Slots) -> np.ndarray:
         * snap.params[:, sl.actor, PI["us_sponsorship"]]
         * (snap.world[:, US, None] - ru["us.reference"][:, None])
     )
-    offers[:, :, 2] = np.maximum(offers[:, :, 2] + sponsored, 0.0)
-    offers[:, :, 2] += mv.exercise_boost[d, s][None] * on
-    offers[:, :, 1] += mv.buy[d, s][None] * on
-    offers[:, :, 0] += mv.two_plus_two[d, s][None] * on
+    ex = KI["exercise"]
+    offers[:, :, ex] = np.maximum(offers[:, :, ex] + sponsored, 0.0)
+    offers[:, :, ex] += mv.exercise_boost[d, s][None] * on
+    offers[:, :, KI["exchange"]] += mv.buy[d, s][None] * on
+    offers[:, :, KI["dialogue"]] += mv.two_plus_two[d, s][None] * on
     return np.minimum(offers, SCALE)
 
 
@@ -421,7 +423,7 @@ class ConsensusAlliance(SovereignState):
         return np.where(passed[:, None, :], target, held)
 
 
-STANCE_COLS = [PI[f"withhold_{t}"] for t in ("dialogue", "exchange", "exercise")]
+STANCE_COLS = [PI[f"withhold_{t}"] for t in TRACKS]
 
 
 def china_frame(snap: Snapshot, per: Perception, a: int) -> np.ndarray:

@@ -28,7 +28,6 @@ from sim.engine.actors import (
     JA,
     RA,
     RULES,
-    SCALE,
     Slots,
     Snapshot,
     SovereignState,
@@ -46,7 +45,7 @@ from sim.engine.shocks import ShockBook
 from sim.engine.world import World
 from sim.inputs.params import ParamKey
 from sim.inputs.setup import PI, Setup
-from sim.vocabulary import ENABLERS, TRACKS
+from sim.vocabulary import ENABLERS, SCALE, TRACKS
 
 
 @dataclass

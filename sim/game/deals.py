@@ -16,7 +16,6 @@ from sim.game.protocol import Terms
 from sim.inputs.schema import ParamEffect, Shock
 from sim.vocabulary import ENABLERS
 
-CONCESSION_COST = 0.05
 AGREEMENTS = {
     "isa": "an Information Security Agreement",
     "acsa": "an Acquisition and Cross-Servicing Agreement",
@@ -24,7 +23,7 @@ AGREEMENTS = {
     "two_plus_two": "a 2+2 ministerial format",
     "raa": "a Reciprocal Access Agreement",
     "partnership": "a partnership programme",
-}  # rise of the conceding side's domestic constraint (Ch3 UK › Constraints)
+}
 
 
 @dataclass
@@ -104,8 +103,9 @@ def deal_moves(p: Proposal) -> dict[str, Move]:
     return out
 
 
-def terms_shock(p: Proposal, dyad: str, turn: int) -> Shock | None:
-    """The RAA's settled jurisdiction: the blocker goes, the conceding side pays at home."""
+def terms_shock(p: Proposal, dyad: str, turn: int, concession_cost: float) -> Shock | None:
+    """The RAA's settled jurisdiction: the blocker goes, the conceding side pays at home
+    (its domestic constraint rises by `concession_cost`, config/classroom.yaml)."""
     j = p.terms.get("jurisdiction")
     if p.kind != "agreement" or p.terms.get("enabler") != "raa" or j in (None, "unresolved"):
         return None
@@ -117,7 +117,7 @@ def terms_shock(p: Proposal, dyad: str, turn: int) -> Shock | None:
         description=f"turn {turn}: {conceder} concedes; domestic critics react",
         source="Ch3 UK › Training and Exercises",
         enablers={f"{dyad}.raa": "unblock"},
-        params={f"{conceder}.domestic_constraint": ParamEffect(add=CONCESSION_COST)},
+        params={f"{conceder}.domestic_constraint": ParamEffect(add=concession_cost)},
     )
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from sim.errors import InputError, allowed, did_you_mean
-from sim.inputs.config_schema import ActorName
+from sim.inputs.config_schema import ActorName, Sourced
 from sim.inputs.loader import project_root, read_yaml, validate
 from sim.inputs.safe_yaml import node_line
 from sim.inputs.schema import AgentId, Brief, Objective, Scenario, Strict, duplicate_objective
@@ -44,6 +44,9 @@ class ClassroomConfig(Strict):
 
     source: str = Field(min_length=3)
     """Where the briefs come from."""
+    concession_cost: Sourced
+    """Rise of the conceding side's domestic constraint (0–1) when a deal settles an RAA's
+    criminal jurisdiction (sim/game/deals.py `terms_shock`)."""
     seats: dict[AgentId, SeatPlan]
 
 
@@ -57,6 +60,13 @@ class ObjectivesOverride(Strict):
 
 def default_path() -> Path:
     return project_root() / "config" / "classroom.yaml"
+
+
+def load_classroom() -> ClassroomConfig:
+    """config/classroom.yaml, checked."""
+    path = default_path()
+    data, node = read_yaml(path)
+    return validate(ClassroomConfig, data, path, node)
 
 
 def scenario_objectives(scenario_path: str | Path) -> Path | None:
@@ -87,9 +97,7 @@ def load_plans(
     none: it plays and scores nothing. Files naming a seat outside `actors` (the game's
     actors, when given) are refused. The scenario's sections were checked when it was
     loaded (sim.inputs.loader.check_scenario)."""
-    path = default_path()
-    data, node = read_yaml(path)
-    cfg = validate(ClassroomConfig, data, path, node)
+    cfg = load_classroom()
     # default objectives on dyads a scenario does not have are left out
     plans = {
         a: p

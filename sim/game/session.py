@@ -28,7 +28,7 @@ from sim.errors import InputError, allowed, did_you_mean
 from sim.files import write_file
 from sim.game import deals as D
 from sim.game.game import Game
-from sim.game.objectives import load_plans, objective_values, score_history
+from sim.game.objectives import load_classroom, load_plans, objective_values, score_history
 from sim.game.protocol import MovePayload, Propose, Respond, State, seat_move
 from sim.inputs.config_schema import ActorName
 from sim.inputs.loader import read_yaml, validate
@@ -148,6 +148,7 @@ class Session:
             self.game.seats = list(self.seats)
         self.objectives_path = str(Path(objectives).resolve()) if objectives else None
         self.plans = load_plans(objectives, s.dyads, s.path, s.scenario, s.actors)
+        self.concession_cost = load_classroom().concession_cost.value
         self.timetable_path = injects
         self.timetable = load_timetable(injects, self.game, self.seats) if injects else []
         self.timetable_done: list[int] = []
@@ -347,7 +348,7 @@ class Session:
         t = self.playing
         for p in self.proposals:
             if p.turn == t and p.status == "accepted":
-                sh = D.terms_shock(p, p.dyad, t)
+                sh = D.terms_shock(p, p.dyad, t, self.concession_cost)
                 if sh is not None:
                     self.game.inject(sh)
         moves = self.moves()

@@ -22,10 +22,7 @@ from sim.inputs.config_schema import (
     ModelConstants,
 )
 from sim.inputs.safe_yaml import node_line, read_top_text, read_yaml, validate
-from sim.vocabulary import AGENT_ACTORS, ENABLERS, INDICES
-
-#: Longest game, in turns (the schema's bound on `turns`).
-MAX_TURNS = 400
+from sim.vocabulary import AGENT_ACTORS, ENABLERS, INDICES, MAX_TURNS, SCALE
 
 
 def project_root() -> Path:
@@ -165,7 +162,7 @@ def _load_config(folder: Path, stamp: tuple) -> Config:
     for d, dc in dyads.items():
         check_dyad_id(d, p, node_line(node, ("dyads", d)), agents)
         for t, v in dc.levels.items():
-            if not (v.range[0] >= 0.0 and v.range[1] <= 5.0):
+            if not (v.range[0] >= 0.0 and v.range[1] <= SCALE):
                 raise InputError(
                     str(p),
                     f"dyads.{d}.levels.{t}.range",

@@ -15,34 +15,33 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.inputs.domains import PARAM_DOMAIN, RULE_DOMAIN, TRACK_DEFAULTS, TRACK_DOMAIN
 from sim.inputs.params import ParamKey
-from sim.vocabulary import AGENT_ACTORS, ENABLERS, INDICES, PARAM_DEFAULTS, PARAMS, TRACKS
+from sim.vocabulary import (
+    PARAM_DEFAULTS,
+    PARAMS,
+    SCALE,
+    Actor,
+    AgentActor,
+    Enabler,
+    Index,
+    Motivation,
+    Track,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import ast
 
-ActorId = Literal["JPN", "GBR", "FRA", "DEU", "NATO", "USA", "CHN", "RUS"]
-AgentId = Literal["JPN", "GBR", "FRA", "DEU", "NATO"]
+# The vocabularies of sim/vocabulary.py, under the names the file formats use.
+ActorId = Actor
+AgentId = AgentActor
 #: An actor id as scenarios write them (config/actors.yaml's or one a scenario adds).
 ActorName = Annotated[str, Field(pattern=r"^[A-Z]{2,5}$")]
-TrackName = Literal["dialogue", "exchange", "exercise"]
-IndexName = Literal[
-    "china_assertiveness",
-    "russian_aggression",
-    "nk_provocation",
-    "us_engagement",
-    "budget_pressure",
-    "japan_activism",
-]
-EnablerName = Literal["isa", "acsa", "equipment", "two_plus_two", "raa", "partnership"]
+TrackName = Track
+IndexName = Index
+EnablerName = Enabler
 #: Every actor parameter: the vocabulary of sim/vocabulary.py (PARAMS), declared once.
 ParamName = Literal[PARAMS]  # type: ignore[valid-type]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
-Level = Annotated[float, Field(ge=0.0, le=5.0)]
-
-assert tuple(IndexName.__args__) == INDICES  # noqa: S101  (vocabularies declared twice must agree)
-assert tuple(EnablerName.__args__) == ENABLERS  # noqa: S101
-assert tuple(TrackName.__args__) == TRACKS  # noqa: S101
-assert tuple(AgentId.__args__) == AGENT_ACTORS  # noqa: S101
+Level = Annotated[float, Field(ge=0.0, le=SCALE)]
 
 
 class Strict(BaseModel):
@@ -303,7 +302,7 @@ class ModelConstants(Strict):
 
     tracks: dict[TrackName, TrackConstants]
     """Constants per track."""
-    relevance: dict[Literal[PARAMS[:7]], Relevance]  # type: ignore[valid-type]
+    relevance: dict[Motivation, Relevance]
     """Which motivation feeds which track."""
     negotiation_start: int = Field(3, ge=1)
     """Turns both sides must press against a cap before a negotiation opens."""

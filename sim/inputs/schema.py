@@ -25,6 +25,7 @@ from sim.inputs.config_schema import (
     TrackName,
     Unit,
 )
+from sim.vocabulary import MAX_TURNS
 
 QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
 
@@ -266,7 +267,7 @@ class Scenario(Strict):
     """Parameters and indices the scenario moves (documentation for the library listing)."""
     start: str = "2020-Q1"
     """First quarter, 'YYYY-Qn'."""
-    turns: int = Field(40, ge=1, le=400)
+    turns: int = Field(40, ge=1, le=MAX_TURNS)
     """Number of quarterly turns."""
     config: str = "config"
     """Folder of actor parameters, relative to the project root or absolute."""

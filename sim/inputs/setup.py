@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sim import vocabulary as vocab
 from sim.errors import InputError
 from sim.inputs.config import Config
 from sim.inputs.domains import RULE_DOMAIN, TRACK_DOMAIN
@@ -23,6 +24,7 @@ from sim.inputs.schema import Scenario, Shock, quarter_label, quarter_turn
 from sim.vocabulary import AGENT_ACTORS, ENABLERS, INDICES, MOTIVATIONS, PARAMS, TRACKS
 
 PI = {p: i for i, p in enumerate(PARAMS)}
+MI = {m: i for i, m in enumerate(MOTIVATIONS)}
 AI = {a: i for i, a in enumerate(AGENT_ACTORS)}
 II = {x: i for i, x in enumerate(INDICES)}
 EI = {e: i for i, e in enumerate(ENABLERS)}
@@ -150,8 +152,9 @@ def build(
     """Load `scenario` (name or path) and compile it with `--set` style overrides."""
     sc, cfg, path = load_scenario(scenario)
     extra = parse_keys(overrides or [], agents=cfg.agents)
-    if turns is not None and not 1 <= turns <= 400:
-        raise InputError("--turns", "turns", f"{turns} is out of range; allowed: 1 to 400")
+    if turns is not None and not 1 <= turns <= vocab.MAX_TURNS:
+        limit = f"allowed: 1 to {vocab.MAX_TURNS}"
+        raise InputError("--turns", "turns", f"{turns} is out of range; {limit}")
     return compile_setup(sc, cfg, path, extra, turns)
 
 
@@ -265,12 +268,12 @@ def _dyad_arrays(cfg: Config, sc: Scenario, dyads: tuple[str, ...]) -> dict[str,
     talks = np.zeros((D, E), bool)  # negotiations already open at the start
     applicable = np.ones((D, E), bool)
     blockers = np.zeros((D, E))
-    max_level = np.full((D, K), 5.0)
+    max_level = np.full((D, K), vocab.SCALE)
     for d, name in enumerate(dyads):
         dc = cfg.dyads[name]
         for k, t in enumerate(TRACKS):
             levels[d, k] = dc.levels[t].value if t in dc.levels else 0.0
-            max_level[d, k] = dc.max_level.get(t, 5.0)
+            max_level[d, k] = dc.max_level.get(t, vocab.SCALE)
         for e, en in enumerate(ENABLERS):
             st = dc.enablers.get(en)
             if st is not None:
@@ -298,7 +301,7 @@ def _dyad_arrays(cfg: Config, sc: Scenario, dyads: tuple[str, ...]) -> dict[str,
 def _enabler_arrays(cfg: Config) -> dict[str, np.ndarray]:
     """The Setup fields of the agreements: the level each one caps a track at while it is
     missing (5 where it does not gate the track) and its chance to be signed."""
-    gate_caps = np.full((len(ENABLERS), len(TRACKS)), 5.0)
+    gate_caps = np.full((len(ENABLERS), len(TRACKS)), vocab.SCALE)
     for e, en in enumerate(ENABLERS):
         for t, cap in cfg.enablers[en].gates.items():
             gate_caps[e, KI[t]] = cap

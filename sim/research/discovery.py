@@ -33,6 +33,7 @@ import numpy as np
 from sim.errors import InputError
 from sim.research.extras import require
 from sim.research.sensitivity import parse_outcome
+from sim.vocabulary import SCALE
 
 DENSITY = 0.8
 QP = 0.05
@@ -75,7 +76,7 @@ def parse_where(text: str, dyads: tuple[str, ...]) -> list[Condition]:
         dyad, track, op, value = m.groups()
         parse_outcome(f"{dyad}.{track}", dyads, "--where", text)
         v = float(value)
-        if not 0.0 <= v <= 5.0:
+        if not 0.0 <= v <= SCALE:
             raise InputError("--where", text, f"{v:g} is off the 0–5 scale")
         out.append(Condition(dyad, track, op, v))
     return out

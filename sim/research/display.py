@@ -23,10 +23,8 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from sim.vocabulary import TRACKS
+from sim.vocabulary import SCALE, TRACKS
 
-#: Cooperation on the report's scale (Ch1 › Methodology)
-SCALE = (0, 5)
 TRACK_COLORS = {"dialogue": "tab:blue", "exchange": "tab:green", "exercise": "tab:red"}
 #: The dpi of the small chart inside `_repr_html_`
 INLINE_DPI = 55
@@ -101,8 +99,8 @@ def level_quantiles(levels: np.ndarray) -> np.ndarray:
 
 def level_axis(ax) -> None:
     """The report's 0–5 scale with whole-number ticks."""
-    ax.set_ylim(SCALE[0], SCALE[1] + 0.1)
-    ax.set_yticks(range(SCALE[1] + 1))
+    ax.set_ylim(0, SCALE + 0.1)  # cooperation on the report's scale (Ch1 › Methodology)
+    ax.set_yticks(range(int(SCALE) + 1))
 
 
 def date_ticks(ax, turns: list[int], dates: list[str], n: int = 5) -> None:

@@ -18,12 +18,11 @@ import solara
 from matplotlib.figure import Figure
 from mesa.visualization import Slider, SolaraViz
 
-from sim.engine.actors import SCALE
 from sim.engine.mesa_model import STATE, WargameModel
 from sim.inputs.params import ParamKey
 from sim.inputs.setup import Setup
 from sim.viz import SCENARIO_ENV
-from sim.vocabulary import INDICES, TRACKS
+from sim.vocabulary import INDICES, SCALE, TRACKS
 
 #: the sliders: an actor parameter ('ACTOR.param') or a world index -> its label
 SLIDERS = {

@@ -26,6 +26,7 @@ from textual.widgets import (
 )
 
 from sim.game import protocol as P
+from sim.vocabulary import ENABLERS
 from tui.classroom import views
 from tui.keymap import SEAT, bindings
 
@@ -37,7 +38,6 @@ KINDS = [
     ("statement on Russia", "statement_russia"),
     ("2+2 talks", "two_plus_two"),
 ]
-ENABLERS = ["isa", "acsa", "equipment", "two_plus_two", "raa", "partnership"]
 
 
 class ClientApp(App):
