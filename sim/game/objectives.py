@@ -15,10 +15,10 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from sim.errors import InputError, allowed, did_you_mean
-from sim.inputs.config_schema import ActorName, Sourced
+from sim.inputs.config_schema import ActorName, AgentId, Sourced
 from sim.inputs.loader import project_root, read_yaml, validate
 from sim.inputs.safe_yaml import node_line
-from sim.inputs.schema import AgentId, Brief, Objective, Scenario, Strict, duplicate_objective
+from sim.inputs.schema import Brief, Objective, Scenario, Strict, duplicate_objective
 from sim.vocabulary import ENABLERS, INDICES, PARAMS, TRACKS
 
 
@@ -56,6 +56,11 @@ class ObjectivesOverride(Strict):
 
     source: str = ""
     seats: dict[ActorName, SeatPlan] = {}
+
+
+def no_brief(actor: str) -> Brief:
+    """The brief of a seat that no file gives one: says so."""
+    return Brief(role=f"{actor}: no brief (the scenario gives objectives only)")
 
 
 def default_path() -> Path:
@@ -112,10 +117,12 @@ def load_plans(
     )
     if scenario is not None:
         for a in sorted(set(scenario.briefs) | set(scenario.objectives)):
-            plans[a] = plans[a].model_copy(
+            # an actor the scenario adds has no default plan: what the scenario gives
+            base = plans.get(a) or SeatPlan(brief=no_brief(a), objectives=[])
+            plans[a] = base.model_copy(
                 update={
-                    "brief": scenario.briefs.get(a, plans[a].brief),
-                    "objectives": scenario.objectives.get(a, plans[a].objectives),
+                    "brief": scenario.briefs.get(a, base.brief),
+                    "objectives": scenario.objectives.get(a, base.objectives),
                 }
             )
     plans.update(_layer(override, dyads, actors))

@@ -171,7 +171,7 @@ def check_scenario(sc: Scenario, cfg: Config, path: Path, node: yaml.Node | None
             )
         ids.add(s.id)
         check_shock(sc, cfg, i, dyads, applied, f, node)
-    check_classroom(sc, dyads, f, node)
+    check_classroom(sc, dyads, cfg.agents, f, node)
 
 
 def check_dyads(sc: Scenario, cfg: Config, f: str, node: yaml.Node | None) -> list[str]:
@@ -364,10 +364,22 @@ def shock_turn(sc: Scenario, s) -> int | None:
     return None
 
 
-def check_classroom(sc: Scenario, dyads: list[str], f: str, node: yaml.Node | None) -> None:
-    """The scenario's own briefs and objectives: only for its seats, on its dyads, one id
-    per objective of a seat."""
-    seats = list(sc.seats) or list(AGENT_ACTORS)
+def check_classroom(
+    sc: Scenario, dyads: list[str], agents: tuple[str, ...], f: str, node: yaml.Node | None
+) -> None:
+    """The scenario's seats: actors of the scenario (the config's and those it adds); its
+    own briefs and objectives: only for its seats, on its dyads, one id per objective of a
+    seat."""
+    for i, a in enumerate(sc.seats):
+        if a not in agents:
+            raise InputError(
+                f,
+                f"seats[{i}]",
+                f"'{a}' is not an actor of this scenario{did_you_mean(a, agents)}; "
+                f"{allowed(agents)}",
+                node_line(node, ("seats", i)),
+            )
+    seats = list(sc.seats) or list(agents)
     for part in ("briefs", "objectives"):
         for a in getattr(sc, part):
             if a not in seats:

@@ -16,7 +16,6 @@ from pydantic import Field, field_validator, model_validator
 from sim.inputs.config_schema import (
     ActorConfig,
     ActorName,
-    AgentId,
     DyadConfig,
     EnablerName,
     IndexName,
@@ -281,7 +280,7 @@ class Scenario(Strict):
     """Actor parameter values, keyed 'ACTOR.param'."""
     shocks: list[Shock] = []
     """Timed, conditional, random and inject-only shocks."""
-    seats: list[AgentId] = []
+    seats: list[ActorName] = []
     """Actors played by people (classroom)."""
     actors: dict[ActorName, ActorConfig] = {}
     """Actors added to (or replacing those of) the config for this scenario, in the format
@@ -290,10 +289,10 @@ class Scenario(Strict):
     """Relationships added to (or replacing those of) the config for this scenario, in the
     format of config/dyads.yaml (e.g. JPN-AUS); they are simulated unless `dyads:` lists
     which to simulate."""
-    briefs: dict[AgentId, Brief] = {}
+    briefs: dict[ActorName, Brief] = {}
     """Classroom (wargame host): the briefs of the seats named, replacing those of
     config/classroom.yaml (see scenarios/README.md for the order of precedence)."""
-    objectives: dict[AgentId, list[Objective]] = {}
+    objectives: dict[ActorName, list[Objective]] = {}
     """Classroom (wargame host): the objectives of the seats named, scored every turn,
     replacing those of config/classroom.yaml and of objectives/<name>.yaml."""
 

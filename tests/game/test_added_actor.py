@@ -133,3 +133,44 @@ def test_the_debrief_of_a_game_with_a_seat_that_scores_nothing(tmp_path):
     assert "AUS" in host.seats and "AUS" not in host.scores()
     html = write_debrief(host).read_text()
     assert "AUS" in html
+
+
+def _with_seats(tmp_path, extra: str):
+    """A copy of australia-joins with classroom sections appended."""
+    from sim.inputs.loader import scenarios_dir
+
+    sc = tmp_path / "aus-lesson.yaml"
+    sc.write_text((scenarios_dir() / f"{AUS}.yaml").read_text() + extra)
+    return sc
+
+
+def test_a_scenario_seats_briefs_and_scores_the_actor_it_adds(tmp_path):
+    sc = _with_seats(
+        tmp_path,
+        "seats: [JPN, AUS]\n"
+        "briefs:\n  AUS: {role: Australia the newcomer}\n"
+        "objectives:\n  AUS:\n    - {id: cheap, kind: cost, at_most: 3, points: 1, text: t,"
+        " source: Ch7 › X}\n",
+    )
+    ses = Session(str(sc), tmp_path / "game", seed=1, turns=2)
+    assert ses.seats == ["JPN", "AUS"]
+    assert ses.plans["AUS"].brief.role == "Australia the newcomer"
+    assert [o.id for o in ses.plans["AUS"].objectives] == ["cheap"]
+
+
+@pytest.mark.parametrize(
+    "extra,field",
+    [
+        ("seats: [JPN, KOR]\n", "seats[1]"),
+        ("seats: [JPN, AUS]\nbriefs:\n  GBR: {role: x}\n", "briefs.GBR"),
+    ],
+)
+def test_a_seat_or_brief_outside_the_scenarios_actors_is_refused_naming_them(
+    tmp_path, extra, field
+):
+    from sim.inputs.loader import load_scenario
+
+    with pytest.raises(InputError) as exc:
+        load_scenario(str(_with_seats(tmp_path, extra)))
+    assert exc.value.field == field and "allowed: JPN" in exc.value.message
+    assert "\n" not in str(exc.value)

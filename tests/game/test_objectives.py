@@ -233,7 +233,7 @@ def test_the_shipped_example_replaces_japan_and_the_uks_objectives_only():
             "briefs.JPN.red_line",
             "unknown key 'red_line' (did you mean 'red_lines'?)",
         ),
-        ("briefs:\n  USA: {role: x}\n", "briefs.USA", "allowed: 'JPN', 'GBR'"),
+        ("briefs:\n  USA: {role: x}\n", "briefs.USA", "allowed: JPN, GBR"),
     ],
 )
 def test_bad_objectives_in_a_scenario_are_one_line_with_file_line_and_field(
