@@ -84,8 +84,11 @@ def read_text(path: Path | str, limit: int, what: str = "file") -> str:
     return text.removeprefix("\ufeff")
 
 
-def atomic_write(path: Path | str, data: bytes | str) -> None:
-    """Write `data` to `path` through a temporary file renamed over it (never half-written)."""
+def atomic_write(path: Path | str, data: bytes | str, mode: int = 0o644) -> None:
+    """Write `data` to `path` through a temporary file renamed over it (never half-written).
+    The temporary file is created readable by its owner only (mkstemp: mode 0600, O_EXCL)
+    and given `mode` before the rename, so a secret (mode 0o600) is never readable by
+    others, not even briefly."""
     path = Path(path)
     blob = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
@@ -93,7 +96,7 @@ def atomic_write(path: Path | str, data: bytes | str) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(blob)
             fh.flush()
-            os.fchmod(fh.fileno(), 0o644)
+            os.fchmod(fh.fileno(), mode)
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:

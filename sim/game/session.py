@@ -13,9 +13,7 @@ saving read and change the same fields), kept whole so each transition reads in 
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -25,7 +23,7 @@ from pydantic import Field
 from sim.engine.moves import Move
 from sim.engine.results import levels_dict
 from sim.errors import InputError, allowed, did_you_mean
-from sim.files import write_file
+from sim.files import atomic_write, write_file
 from sim.game import deals as D
 from sim.game.game import Game
 from sim.game.objectives import load_classroom, load_plans, objective_values, score_history
@@ -104,22 +102,9 @@ def load_timetable(path: str | Path, game: Game, seats: list[str]) -> list[Timed
 
 
 def write_private(path: Path, text: str) -> None:
-    """Write a secret (the seats' tokens) readable by its owner only from the first byte:
-    a temporary file in the same folder created with mode 0600 (O_CREAT | O_EXCL, so never
-    an existing file), then renamed over `path` in one step; the temporary file is removed
-    if anything fails."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
-    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Write a secret (the seats' tokens) readable by its owner only from the first byte
+    (`atomic_write` with mode 0600: never half-written, never readable by others)."""
+    atomic_write(path, text, mode=0o600)
 
 
 def new_tokens(seats: list[str]) -> dict[str, str]:
