@@ -29,9 +29,9 @@ from sim.engine.results import levels_dict, run_events
 from sim.errors import InputError, allowed
 from sim.game import savefile
 from sim.game.savefile import BranchSpec, SavedGame, TurnInput
-from sim.inputs.loader import not_applicable
+from sim.inputs.loader import load_scenario, not_applicable
 from sim.inputs.schema import ACTS_ON_APPLICABLE, ParamEffect, Shock
-from sim.inputs.setup import CompiledShock, Setup, build, parse_overrides
+from sim.inputs.setup import CompiledShock, Setup, compile_setup, parse_keys, parse_overrides
 from sim.vocabulary import ENABLERS, PARAMS, TRACKS
 
 #: Name of the main line of play and of the what-if branch (its first shock's id too).
@@ -84,8 +84,10 @@ class Game:
         self.run = int(run)  # run index of the random stream (run k of a batch)
         self.turns_opt = turns
         # keys name the scenario's actors (australia-joins adds AUS), as `wargame run` reads them
-        self.setup: Setup = build(scenario, overrides or [], turns)
-        self.overrides = parse_overrides(overrides or [], agents=self.setup.actors)
+        sc, cfg, path = load_scenario(scenario)
+        keys = parse_keys(overrides or [], agents=cfg.agents)  # parsed once, passed on as keys
+        self.setup: Setup = compile_setup(sc, cfg, path, keys, turns)
+        self.overrides = {str(pk): v for pk, v in keys.items()}
         self.seats = check_seats(list(seats) or list(self.setup.scenario.seats), self.setup.actors)
         self.inputs: dict[int, TurnInput] = {}
         self.model = self._fresh()
@@ -120,7 +122,7 @@ class Game:
     def library(self) -> dict[str, Shock]:
         """Shocks a facilitator can inject: this scenario's, then those of the other shipped
         scenarios that fit this game's dyads."""
-        from sim.inputs.loader import list_scenarios, load_scenario
+        from sim.inputs.loader import list_scenarios
 
         if self._library is not None:
             return self._library

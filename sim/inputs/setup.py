@@ -151,11 +151,7 @@ def build(
 ) -> Setup:
     """Load `scenario` (name or path) and compile it with `--set` style overrides."""
     sc, cfg, path = load_scenario(scenario)
-    extra = parse_keys(overrides or [], agents=cfg.agents)
-    if turns is not None and not 1 <= turns <= vocab.MAX_TURNS:
-        limit = f"allowed: 1 to {vocab.MAX_TURNS}"
-        raise InputError("--turns", "turns", f"{turns} is out of range; {limit}")
-    return compile_setup(sc, cfg, path, extra, turns)
+    return compile_setup(sc, cfg, path, parse_keys(overrides or [], agents=cfg.agents), turns)
 
 
 def compile_setup(
@@ -170,6 +166,9 @@ def compile_setup(
 
     `extra` holds keys parsed by `parse_keys`; text keys (from callers that hold them so)
     are parsed here, once, against the scenario's actors."""
+    if turns is not None and not 1 <= turns <= vocab.MAX_TURNS:
+        limit = f"allowed: 1 to {vocab.MAX_TURNS}"
+        raise InputError("--turns", "turns", f"{turns} is out of range; {limit}")
     f = str(path)
     actors = cfg.agents
     dyads = tuple(sc.dyads if sc.dyads is not None else cfg.dyads)

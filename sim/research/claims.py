@@ -265,7 +265,7 @@ def load_claims(path: Path | str | None = None) -> ClaimsFile:
             for side in ("control", "treatment"):
                 at = ("claims", i, side)
                 setup = arm_setup(c, side, path, node, at)
-                arm_moves(c, side, path, node, at)
+                arm_moves(c, side, path, node, at, setup)
                 _check_metric(c, setup, f, _line(node, ("claims", i)), i)
     for i, c in enumerate(doc.claims):  # once every entry is well formed
         why = direct_reads(c) if c.kind == "claim" else []
@@ -291,13 +291,13 @@ def arm_setup(claim: Claim, side: str, path: Path | str = "claims", node=None, a
     from sim.inputs.loader import check_scenario, load_scenario
     from sim.inputs.safe_yaml import field_name, validate
     from sim.inputs.schema import Shock
-    from sim.inputs.setup import compile_setup, parse_overrides
+    from sim.inputs.setup import compile_setup, parse_keys
 
     arm: Arm = getattr(claim, side)
     f = str(path)
     sc, cfg, spath = load_scenario(arm.scenario)
     try:
-        extra = parse_overrides(dict(arm.set), source=f)
+        extra = parse_keys(dict(arm.set), source=f, agents=cfg.agents)
     except InputError as exc:
         raise InputError(
             f,
@@ -324,20 +324,27 @@ def arm_setup(claim: Claim, side: str, path: Path | str = "claims", node=None, a
     return compile_setup(sc, cfg, spath, extra)
 
 
-def arm_moves(claim: Claim, side: str, path: Path | str = "claims", node=None, at=()):
-    """The arm's standing moves as (start, end, Move)."""
-    from sim.engine.moves import Move
-    from sim.inputs.safe_yaml import validate
+def arm_moves(claim: Claim, side: str, path: Path | str = "claims", node=None, at=(), setup=None):
+    """The arm's standing moves as (start, end, Move); with the arm's `setup`, each move is
+    also checked against its actors (the mover one of them, each partner one of its own)."""
+    from sim.engine.moves import Move, compile_moves
+    from sim.inputs.safe_yaml import field_name, validate
 
     arm: Arm = getattr(claim, side)
-    return [
-        (
-            sm.start,
-            sm.end,
-            validate(Move, sm.move, Path(str(path)), node, at=(*at, "moves", j, "move")),
-        )
-        for j, sm in enumerate(arm.moves)
-    ]
+    out = []
+    for j, sm in enumerate(arm.moves):
+        loc = (*at, "moves", j, "move")
+        mv = validate(Move, sm.move, Path(str(path)), node, at=loc)
+        if setup is not None:
+            try:
+                compile_moves([mv], setup)
+            except InputError as exc:  # field: 'actor' or 'ACTOR.field'
+                where = (*loc, exc.field.partition(".")[2] or exc.field)
+                raise InputError(
+                    str(path), field_name(where), exc.message, _line(node, where)
+                ) from None
+        out.append((sm.start, sm.end, mv))
+    return out
 
 
 def _check_metric(claim: Claim, setup, f: str, line: int | None, i: int) -> None:

@@ -197,7 +197,7 @@ def test_claims_on_the_new_rules_are_scored_and_read_what_they_say(cid, kind, dy
                     },
                 )
             ],
-            "claims[0].treatment.moves[0].move.propose_exercise[0]",
+            "claims[0].treatment.moves[0].move.propose_exercise: ITA is not a partner of JPN",
         ),
     ],
 )
