@@ -479,8 +479,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "an engaged US sponsors no exercises",
         "sim/engine/actors.py",
-        "offers[:, :, 2] = np.maximum(offers[:, :, 2] + sponsored, 0.0)",
-        "offers[:, :, 2] = np.maximum(offers[:, :, 2] + 0.0 * sponsored, 0.0)",
+        "offers[:, :, ex] = np.maximum(offers[:, :, ex] + sponsored, 0.0)",
+        "offers[:, :, ex] = np.maximum(offers[:, :, ex] + 0.0 * sponsored, 0.0)",
     ),
     Mutation(
         "every kind of agreement at one pace",

@@ -20,6 +20,7 @@ NOT_PARAMETER_KEYS = {
     ("research/sensitivity.py", "run_study"): "an outcome 'DYAD.track'",
     ("research/claims.py", "display_lever"): "a lever 'shock.field' or 'move.field'",
     ("research/claims.py", "treatment_changes"): "a shock's agreement 'DYAD.enabler'",
+    ("research/claims.py", "arm_moves"): "a refused move's error field 'ACTOR.field'",
 }
 SPLITTERS = {"split", "rsplit", "partition", "rpartition"}
 PREFIX_TESTS = {"startswith", "removeprefix", "endswith"}
