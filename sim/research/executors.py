@@ -239,6 +239,19 @@ def _worker_task(task: ChunkTask) -> tuple[int, int]:
     return compute_and_store(_WORKER_WORK, task)
 
 
+def connect_dask(address: str, option: str, timeout: str = "5s"):
+    """A client of the Dask scheduler at `address` (tcp://host:port, or a scheduler file),
+    or one InputError naming `option` and what went wrong."""
+    from dask.distributed import Client
+
+    where = {"scheduler_file": address} if Path(address).is_file() else {"address": address}
+    try:
+        return Client(timeout=timeout, **where)
+    except Exception as exc:  # noqa: BLE001 - any failure to connect is a bad address
+        msg = " ".join(str(exc).split())[:160] or type(exc).__name__
+        raise InputError(option, address, f"cannot reach the Dask scheduler ({msg})") from None
+
+
 class DaskExecutor:
     """Chunks computed on the workers of a Dask cluster: the one at `scheduler`, or a local
     cluster of `workers` processes. The encoded files come back and are written here."""
@@ -255,13 +268,7 @@ class DaskExecutor:
 
         logging.getLogger("distributed").setLevel(logging.ERROR)
         if self.scheduler:
-            try:
-                self.client = Client(self.scheduler, timeout="3s")
-            except Exception as exc:  # noqa: BLE001 - any failure to connect is a bad address
-                msg = " ".join(str(exc).split())[:160] or type(exc).__name__
-                raise InputError(
-                    "--scheduler", self.scheduler, f"cannot reach the Dask scheduler ({msg})"
-                ) from None
+            self.client = connect_dask(self.scheduler, "--scheduler", timeout="3s")
         else:
             cluster = LocalCluster(
                 n_workers=self.workers,

@@ -14,9 +14,9 @@ same posterior. The problem (setups and patterns) is sent to each worker once.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from sim.errors import InputError
+from sim.research.executors import connect_dask
 from sim.research.posterior import Problem, evaluate_chunk
 
 
@@ -105,10 +105,10 @@ class DaskEvaluator:
         self.workers = 0
 
     def __enter__(self) -> DaskEvaluator:
-        try:
-            import logging
+        import logging
 
-            from dask.distributed import Client
+        try:
+            import dask.distributed  # noqa: F401 - the extra this needs
         except ImportError:
             raise InputError(
                 "--dask",
@@ -116,17 +116,7 @@ class DaskEvaluator:
                 "needs dask.distributed: pip install 'dask[distributed]'",
             ) from None
         logging.getLogger("distributed").setLevel(logging.ERROR)
-        is_file = Path(self.address).is_file()
-        try:
-            if is_file:
-                self.client = Client(scheduler_file=self.address, timeout="5s")
-            else:
-                self.client = Client(self.address, timeout="5s")
-        except Exception as exc:  # noqa: BLE001 - any failure to connect is a bad address
-            msg = " ".join(str(exc).split())[:160] or type(exc).__name__
-            raise InputError(
-                "--dask", self.address, f"cannot reach the Dask scheduler ({msg})"
-            ) from None
+        self.client = connect_dask(self.address, "--dask")
         self.workers = len(self.client.scheduler_info().get("workers", {}))
         self._problem = self.client.scatter(self.problem, broadcast=True)
         return self
