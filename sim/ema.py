@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import InputError
+from sim.inputs.outcomes import Outcome
 from sim.research.design import uncertainty_ranges
 
 POSTURES = ("firm", "neutral", "cautious")
@@ -91,7 +92,6 @@ def play(
     the levers: the final level of every dyad and track and, with `series`, its level at
     the start and after every turn ('DYAD.track.series') and the turns ('TIME')."""
     from sim.engine.model import Ensemble
-    from sim.vocabulary import TRACKS
 
     run_params = {k: np.array([float(v)]) for k, v in values.items()}
     model = Ensemble(setup, seed=seed, runs=[int(run)], run_params=run_params)
@@ -100,17 +100,15 @@ def play(
         if moves:
             model.submit(moves)
         model.step()
+    outcomes = Outcome.every(setup.dyads)
     out: dict[str, Any] = {
-        f"{dy}.{tr}": float(model.levels[0, d, k])
-        for d, dy in enumerate(setup.dyads)
-        for k, tr in enumerate(TRACKS)
+        str(o): float(model.levels[(0, *o.index(setup.dyads))]) for o in outcomes
     }
     if series:
         history = model.level_history()[:, 0]  # (turns + 1, D, K)
         out["TIME"] = np.arange(len(history), dtype=float)
-        for d, dy in enumerate(setup.dyads):
-            for k, tr in enumerate(TRACKS):
-                out[f"{dy}.{tr}{SERIES}"] = history[:, d, k].copy()
+        for o in outcomes:
+            out[f"{o}{SERIES}"] = history[(slice(None), *o.index(setup.dyads))].copy()
     return out
 
 
@@ -155,7 +153,6 @@ def ema_model(
         )
 
     from sim.inputs.setup import build
-    from sim.vocabulary import TRACKS
 
     if replications is not None and (
         isinstance(replications, bool) or not isinstance(replications, int) or replications < 1
@@ -189,7 +186,7 @@ def ema_model(
             BooleanParameter(f"{actor}.statement"),
         ]
     model.levers = levers
-    names = [f"{dy}.{tr}" for dy in setup.dyads for tr in TRACKS]
+    names = [str(o) for o in Outcome.every(setup.dyads)]
     # over replications a final level is their mean; a series keeps every replication
     mean = None if replications is None else np.mean
     outcomes = [ScalarOutcome(n, function=mean) for n in names]

@@ -31,8 +31,8 @@ from typing import Any
 import numpy as np
 
 from sim.errors import InputError
+from sim.inputs.outcomes import Outcome
 from sim.research.extras import require
-from sim.research.sensitivity import parse_outcome
 from sim.vocabulary import SCALE
 
 DENSITY = 0.8
@@ -48,16 +48,15 @@ _COND = re.compile(
 class Condition:
     """'DYAD.track OP value' at the final turn, e.g. JPN-DEU.exercise < 1.5."""
 
-    dyad: str
-    track: str
+    outcome: Outcome
     op: str
     value: float
 
     def __str__(self) -> str:
-        return f"{self.dyad}.{self.track} {self.op} {self.value:g}"
+        return f"{self.outcome} {self.op} {self.value:g}"
 
     def holds(self, final: Any) -> np.ndarray:
-        return OPS[self.op](final[f"{self.dyad}.{self.track}"].to_numpy(), self.value)
+        return OPS[self.op](final[str(self.outcome)].to_numpy(), self.value)
 
 
 def parse_where(text: str, dyads: tuple[str, ...]) -> list[Condition]:
@@ -74,11 +73,11 @@ def parse_where(text: str, dyads: tuple[str, ...]) -> list[Condition]:
                 '< 1.5"',
             )
         dyad, track, op, value = m.groups()
-        parse_outcome(f"{dyad}.{track}", dyads, "--where", text)
+        outcome = Outcome.parse(f"{dyad}.{track}", dyads, "--where", text)
         v = float(value)
         if not 0.0 <= v <= SCALE:
             raise InputError("--where", text, f"{v:g} is off the 0–5 scale")
-        out.append(Condition(dyad, track, op, v))
+        out.append(Condition(outcome, op, v))
     return out
 
 

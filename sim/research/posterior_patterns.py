@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.errors import InputError
+from sim.inputs.outcomes import Outcome
 from sim.research.hindcast import NAME as HINDCAST
 from sim.research.validation import BASELINE, ENABLER_MATRIX, HISTORY, MATRIX_SHARE, RATINGS
 
@@ -131,9 +132,7 @@ def _activity_shares(doc, period: int, models: dict, r: int) -> np.ndarray:
 
 
 def _rating_labels() -> tuple[str, ...]:
-    from sim.vocabulary import TRACKS
-
-    return tuple(f"{d}.{k}" for d in RATINGS for k in TRACKS)
+    return tuple(str(o) for o in Outcome.every(tuple(RATINGS)))
 
 
 #: The 2019 patterns (digest §3)
@@ -168,8 +167,6 @@ PATTERNS: tuple[Pattern, ...] = (
 def record_patterns(doc) -> tuple[Pattern, ...]:
     """The hindcast's patterns of config/calibration.yaml (`doc`): the agreements' signing
     dates and the activity profile of each period."""
-    from sim.vocabulary import TRACKS
-
     shares = doc.activity.shares()
     dyads = list(doc.activity.counts)
     out = [
@@ -189,8 +186,8 @@ def record_patterns(doc) -> tuple[Pattern, ...]:
                 f"activity-{period}",
                 f"{HINDCAST}: each dyad's share of a track's activity events in {period} "
                 "against rand_events.csv (config/calibration.yaml activity)",
-                tuple(f"{d}.{k}" for d in dyads for k in TRACKS),
-                np.array([shares[(d, k, period)] for d in dyads for k in TRACKS]),
+                tuple(str(o) for o in Outcome.every(dyads)),
+                np.array([shares[(o.dyad, o.track, period)] for o in Outcome.every(dyads)]),
                 doc.activity.share_tolerance,
                 partial(_activity_shares, doc, p),
             )

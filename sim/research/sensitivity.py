@@ -17,40 +17,18 @@ from typing import Any
 import numpy as np
 
 from sim.errors import InputError, allowed, did_you_mean
-from sim.vocabulary import TRACKS
+from sim.inputs.outcomes import Outcome
 
 METHODS = ("sobol", "morris")
 RESULT = "sensitivity.json"
 
 
-def parse_outcome(
-    outcome: str, dyads: tuple[str, ...], source: str = "--outcome", field: str | None = None
-) -> tuple[int, int]:
-    """'DYAD.track' -> (dyad index, track index), or a one-line error naming `source` and
-    `field` (default: the outcome itself) with the allowed dyads and tracks."""
-    field = outcome if field is None else field
-    dyad, dot, track = outcome.rpartition(".")
-    if not dot or not dyad:
-        raise InputError(source, field, "write DYAD.TRACK, e.g. JPN-DEU.exercise")
-    if dyad not in dyads:
-        raise InputError(
-            source, field, f"unknown dyad '{dyad}'{did_you_mean(dyad, dyads)}; {allowed(dyads)}"
-        )
-    if track not in TRACKS:
-        raise InputError(
-            source,
-            field,
-            f"unknown track '{track}'{did_you_mean(track, TRACKS)}; {allowed(TRACKS)}",
-        )
-    return dyads.index(dyad), TRACKS.index(track)
-
-
-def outcome_values(out: Path, dyad: str, track: str, turn: int) -> np.ndarray:
-    """Level of dyad.track at `turn` for every run, ordered by run."""
+def outcome_values(out: Path, outcome: Outcome, turn: int) -> np.ndarray:
+    """Level of `outcome` at `turn` for every run, ordered by run."""
     from sim.research.tables import read_levels
 
     df = read_levels(out, filters=[("turn", "==", turn)])
-    df = df[(df["dyad"].astype(str) == dyad) & (df["track"].astype(str) == track)]
+    df = df[(df["dyad"].astype(str) == outcome.dyad) & (df["track"].astype(str) == outcome.track)]
     return df.sort_values("run")["level"].to_numpy()
 
 
@@ -238,7 +216,7 @@ def run_study(
     if replicates <= 0:
         raise InputError("--replicates", str(replicates), "allowed: 1 or more")
     setup = build(scenario, overrides or [], turns)
-    parse_outcome(outcome, setup.dyads)
+    target = Outcome.parse(outcome, setup.dyads)
     req = BatchRequest(
         scenario=scenario,
         runs=runs,
@@ -256,9 +234,8 @@ def run_study(
         tables=("levels",),
     )
     prep = run_batch(req, engine, workers, scheduler, progress)
-    dyad, _, track = outcome.rpartition(".")
     T = prep.setup.turns
-    y_runs = outcome_values(Path(out), dyad, track, T)
+    y_runs = outcome_values(Path(out), target, T)
     y = y_runs.reshape(-1, replicates).mean(axis=1)
     result = {
         "scenario": prep.setup.name,

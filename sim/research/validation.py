@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.inputs.outcomes import Outcome
+
 
 def ratings(patterns=None) -> dict[str, tuple[float, float, float]]:
     """The report's ratings at the data cut (digest §3), per dyad: dialogue, exchange,
@@ -220,11 +222,9 @@ def _paired(base, alt, fn) -> np.ndarray:
     return fn(alt) - fn(base)
 
 
-def _level(dyad: str, track: str, turns: slice):
-    from sim.vocabulary import TRACKS
-
+def _level(outcome: Outcome, turns: slice):
     def f(model):
-        d, k = model.setup.dyads.index(dyad), TRACKS.index(track)
+        d, k = outcome.index(model.setup.dyads)
         return model.level_history()[turns, :, d, k].mean(axis=0)
 
     return f
@@ -247,19 +247,19 @@ def sensitivity_checks(runs: int = 200, seed: int = 0, base=None) -> list[Check]
         (
             "DEU.china_caution 0.3: JPN-DEU exercise",
             (BASELINE, ["DEU.china_caution=0.3"]),
-            _level("JPN-DEU", "exercise", last),
+            _level(Outcome("JPN-DEU", "exercise"), last),
             +1,
         ),
         (
             "DEU.china_caution 0.3: JPN-DEU exchange",
             (BASELINE, ["DEU.china_caution=0.3"]),
-            _level("JPN-DEU", "exchange", last),
+            _level(Outcome("JPN-DEU", "exchange"), last),
             +1,
         ),
         (
             "UK RAA signed: JPN-GBR exercise",
             ("uk-raa-signed", []),
-            _level("JPN-GBR", "exercise", last),
+            _level(Outcome("JPN-GBR", "exercise"), last),
             +1,
         ),
         (
@@ -277,13 +277,13 @@ def sensitivity_checks(runs: int = 200, seed: int = 0, base=None) -> list[Check]
         (
             "Brexit squeeze: JPN-GBR dialogue 2y",
             ("brexit-bandwidth", []),
-            _level("JPN-GBR", "dialogue", after),
+            _level(Outcome("JPN-GBR", "dialogue"), after),
             -1,
         ),
         (
             "DEU ISA concluded: JPN-DEU exchange 2y",
             ("germany-isa-concluded", []),
-            _level("JPN-DEU", "exchange", after),
+            _level(Outcome("JPN-DEU", "exchange"), after),
             +1,
         ),
     ]

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli.model import register
+from sim.inputs.outcomes import Outcome
 from sim.research import validation as v
 from sim.vocabulary import TRACKS
 
@@ -104,7 +105,7 @@ def test_paired_comparison_is_common_random_numbers():
     a = v._ensemble("baseline", 20, SEED)
     b = v._ensemble("baseline", 20, SEED)
     assert np.array_equal(
-        v._paired(a, b, v._level("JPN-DEU", "exercise", slice(-8, None))), np.zeros(20)
+        v._paired(a, b, v._level(Outcome("JPN-DEU", "exercise"), slice(-8, None))), np.zeros(20)
     )
 
 
