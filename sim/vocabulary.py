@@ -23,6 +23,12 @@ ACTORS: tuple[str, ...] = get_args(Actor)
 Track = Literal["dialogue", "exchange", "exercise"]
 TRACKS: tuple[str, ...] = get_args(Track)
 
+#: The two sides of a dyad, in the order its name gives them ('JPN-DEU': JPN first, DEU
+#: second): the side axis of a dyad's actors (`pairs`), desires, offers, attention and spending.
+Side = Literal["first", "second"]
+SIDES: tuple[str, ...] = get_args(Side)
+FIRST, SECOND = (SIDES.index(s) for s in SIDES)
+
 #: Top of the report's 0–5 scale of every track (digest §3).
 SCALE = 5.0
 #: The longest game, in turns (quarters).

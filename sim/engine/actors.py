@@ -24,7 +24,7 @@ import numpy as np
 
 from sim.engine.moves import MoveArrays
 from sim.inputs.setup import II, KI, MI, PI
-from sim.vocabulary import MOTIVATIONS, SCALE, TRACKS
+from sim.vocabulary import FIRST, MOTIVATIONS, SCALE, SECOND, TRACKS
 
 # the world indices the rules read, by name
 CA = II["china_assertiveness"]
@@ -109,7 +109,7 @@ class Slots:
         pairs = setup.pairs
         D = len(pairs)
         dyad = np.repeat(np.arange(D), 2)
-        side = np.tile([0, 1], D)
+        side = np.tile([FIRST, SECOND], D)
         actor = pairs[dyad, side]
         partner = pairs[dyad, 1 - side]
         indo = setup.indo

@@ -45,7 +45,7 @@ from sim.engine.shocks import ShockBook
 from sim.engine.world import World
 from sim.inputs.params import ParamKey
 from sim.inputs.setup import PI, Setup
-from sim.vocabulary import ENABLERS, SCALE, TRACKS
+from sim.vocabulary import ENABLERS, FIRST, SCALE, SECOND, TRACKS
 
 
 @dataclass
@@ -140,7 +140,7 @@ class Ensemble:
             slots = [
                 (d, int(np.where(setup.pairs[d] == a)[0][0]), int(setup.pairs[d][1 - s]))
                 for d in range(D)
-                for s in (0, 1)
+                for s in (FIRST, SECOND)
                 if setup.pairs[d][s] == a
             ]
             self.actors.append(self.agent_kinds[setup.kinds[a]](self, actor, slots))
@@ -287,15 +287,15 @@ class Ensemble:
         desired, offers, perception = self.decide(snap)
         # 6. the offers meet: the keener side pulls, more when it makes the partner a
         # priority; capped by the agreements in place (Ch7 › Temper Expectations)
-        a, b = offers[:, :, 0], offers[:, :, 1]
+        a, b = offers[:, :, FIRST], offers[:, :, SECOND]
         att = attention_now(snap)  # (R, D, 2)
-        keen = np.where(a >= b, att[:, :, 0, None], att[:, :, 1, None])
+        keen = np.where(a >= b, att[:, :, FIRST, None], att[:, :, SECOND, None])
         extra = (
             snap.rules["meet.priority_pull"][:, None, None] * np.maximum(keen, 0.0)
             + snap.moves.pull[None] * snap.moves_on[:, None, None]
         )
         s = self.setup
-        ceil = ceilings(snap, self.dyads, s.pairs[:, 0], s.pairs[:, 1])  # (R, D, K)
+        ceil = ceilings(snap, self.dyads, s.pairs[:, FIRST], s.pairs[:, SECOND])  # (R, D, K)
         # caps bind the level, never the drivers: what the two sides want above a cap is
         # pressure on the agreement that lifts it (`negotiate`)
         target = np.minimum(meet(a, b, snap.trust[:, :, None], snap.rules, extra), ceil)
@@ -464,11 +464,11 @@ class Ensemble:
         # much as the reluctant one's (a lukewarm partner still lowers the chance that talks
         # conclude, through its urgency below); pressure accumulates and wears blockers down
         over = np.maximum(side_gap, 0.0)
-        pressure = 0.5 * (over[..., 0] + over[..., 1])
+        pressure = 0.5 * (over[..., FIRST] + over[..., SECOND])
         # a side that wants to come near the cap already seeks the agreement: talks open, and
         # urgency counts, from `agreements.anticipation` levels below it
         pos = np.maximum(side_gap + rr["agreements.anticipation"][..., None], 0.0)
-        seeking = 0.5 * (pos[..., 0] + pos[..., 1])
+        seeking = 0.5 * (pos[..., FIRST] + pos[..., SECOND])
         live = open_[:, dd, ee]
         accumulated = np.zeros((R, D, E))
         accumulated[:, dd, ee] = np.where(
@@ -505,7 +505,7 @@ class Ensemble:
             * (1.0 + side) ** rr["agreements.urgency_power"][..., None]
             * (1.0 + rr["moves.agreement_push"][..., None] * on[..., None])
         )  # (R, n, 2)
-        joint = np.sqrt(urgency[..., 0] * urgency[..., 1])  # (R, n)
+        joint = np.sqrt(urgency[..., FIRST] * urgency[..., SECOND])  # (R, n)
         consent = np.ones((R, len(dd)))
         first = np.argmax(s.gate_caps < SCALE, axis=1)  # the track each agreement lifts
         for actor in self.consenting:

@@ -18,7 +18,7 @@ from sim.files import write_file
 from sim.game.game import Game
 from sim.game.objectives import score_history
 from sim.inputs.params import ParamKey
-from sim.vocabulary import ENABLERS, INDICES, TRACKS
+from sim.vocabulary import ENABLERS, INDICES, SECOND, TRACKS
 
 REPORT_FILE = "report.html"
 SEAT_COLORS = {
@@ -140,7 +140,7 @@ def claims(game: Game, cf: dict[str, Game]) -> list[Claim]:
     nato = [d for d, dy in enumerate(s.dyads) if "NATO" in dy]
     if len(ra) and ra.max() - ra[0] >= 0.1 and nato:
         t = int(np.argmax(ra))
-        spent = [float(r.spent[0, nato[0], 1]) for r in m.history]
+        spent = [float(r.spent[0, nato[0], SECOND]) for r in m.history]
         seen = spent[t] < spent[0]
         ev = (
             f"Russian aggression peaked at {ra.max():.2f} in {s.date(t + 1)}; NATO's "

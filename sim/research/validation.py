@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.inputs.outcomes import Outcome
+from sim.vocabulary import SECOND
 
 
 def ratings(patterns=None) -> dict[str, tuple[float, float, float]]:
@@ -265,13 +266,13 @@ def sensitivity_checks(runs: int = 200, seed: int = 0, base=None) -> list[Check]
         (
             "Russian aggression: NATO bandwidth",
             ("russia-aggression", []),
-            _spent("JPN-NATO", 1, slice(SHOCK_TURN - 1, None)),
+            _spent("JPN-NATO", SECOND, slice(SHOCK_TURN - 1, None)),
             -1,
         ),
         (
             "Russian aggression: DEU bandwidth",
             ("russia-aggression", []),
-            _spent("JPN-DEU", 1, slice(SHOCK_TURN - 1, None)),
+            _spent("JPN-DEU", SECOND, slice(SHOCK_TURN - 1, None)),
             -1,
         ),
         (
