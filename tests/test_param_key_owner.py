@@ -15,7 +15,7 @@ OWNER = SIM / "inputs" / "params.py"
 NOT_PARAMETER_KEYS = {
     ("engine/moves.py", "compile_moves"): "a move's agreement 'DYAD.enabler'",
     ("inputs/loader.py", "check_shock_enablers"): "a shock's agreement 'DYAD.enabler'",
-    ("inputs/setup.py", "_compile_shock"): "a shock's agreement 'DYAD.enabler'",
+    ("inputs/compiled_shock.py", "_agreement_actions"): "a shock's agreement 'DYAD.enabler'",
     ("inputs/outcomes.py", "parse"): "an outcome 'DYAD.track' (sim.inputs.outcomes.Outcome)",
     ("research/claims.py", "display_lever"): "a lever 'shock.field' or 'move.field'",
     ("research/claims.py", "treatment_changes"): "a shock's agreement 'DYAD.enabler'",

@@ -16,11 +16,12 @@ import numpy as np
 
 from sim import vocabulary as vocab
 from sim.errors import InputError
+from sim.inputs.compiled_shock import CompiledShock, compile_shock
 from sim.inputs.config import Config
 from sim.inputs.domains import RULE_DOMAIN, TRACK_DOMAIN
 from sim.inputs.loader import load_scenario
 from sim.inputs.params import ParamArrays, ParamKey
-from sim.inputs.schema import Scenario, Shock, quarter_label, quarter_turn
+from sim.inputs.schema import Scenario, Shock, quarter_label
 from sim.vocabulary import AGENT_ACTORS, ENABLERS, INDICES, MOTIVATIONS, PARAMS, TRACKS
 
 PI = {p: i for i, p in enumerate(PARAMS)}
@@ -29,26 +30,6 @@ AI = {a: i for i, a in enumerate(AGENT_ACTORS)}
 II = {x: i for i, x in enumerate(INDICES)}
 EI = {e: i for i, e in enumerate(ENABLERS)}
 KI = {k: i for i, k in enumerate(TRACKS)}
-
-
-@dataclass(frozen=True)
-class CompiledShock:
-    """A shock with its effects as index arrays (see sim/engine/shocks.py for how it fires)."""
-
-    shock: Shock
-    turn: int | None
-    index_delta: np.ndarray  # (I,)
-    mean_shift: np.ndarray  # (I,)
-    params: tuple[tuple[int, int, str, float], ...]  # (actor, param, op, value)
-    enablers: tuple[tuple[int, int, str], ...]  # (dyad, enabler, action)
-    coercion: np.ndarray  # (A,) Chinese coercion aimed at each actor
-    retaliation: np.ndarray  # (A,) Chinese retaliation against each actor
-    missions: np.ndarray  # (D,) change of shared operations
-
-    @property
-    def injected_only(self) -> bool:
-        s = self.shock
-        return self.turn is None and s.when is None and s.probability is None
 
 
 @dataclass(frozen=True)
@@ -98,7 +79,7 @@ class Setup:
         return quarter_label(self.scenario.start, turn)
 
     def compile_shock(self, s: Shock, file: str = "inject") -> CompiledShock:
-        return _compile_shock(s, self.scenario.start, self.dyads, file, self.actors)
+        return compile_shock(s, self.scenario.start, self.dyads, file, self.actors)
 
     @property
     def ai(self) -> dict[str, int]:
@@ -202,7 +183,7 @@ def compile_setup(
             [cfg.dyads[d].missions.value if cfg.dyads[d].missions else 0.0 for d in dyads]
         ),
         negotiation_start=cfg.model.negotiation_start,
-        shocks=tuple(_compile_shock(s, sc.start, dyads, f, actors) for s in sc.shocks),
+        shocks=tuple(compile_shock(s, sc.start, dyads, f, actors) for s in sc.shocks),
         library={s.id: s for s in sc.shocks},
     )
 
@@ -324,60 +305,6 @@ def _model_constants(cfg: Config) -> dict[str, object]:
             [[rel[m].value.get(t, 0.0) if m in rel else 0.0 for t in TRACKS] for m in MOTIVATIONS]
         ),
     }
-
-
-def _compile_shock(
-    s: Shock, start: str, dyads: tuple[str, ...], file: str, actors: tuple[str, ...] = AGENT_ACTORS
-) -> CompiledShock:
-    ai = {a: i for i, a in enumerate(actors)}
-    turn = None
-    if isinstance(s.at, str):
-        turn = max(1, quarter_turn(start, s.at))
-    elif isinstance(s.at, int):
-        turn = max(1, s.at)
-    delta = np.zeros(len(INDICES))
-    shift = np.zeros(len(INDICES))
-    for k, v in s.indices.items():
-        delta[II[k]] = v
-    for k, v in s.index_means.items():
-        shift[II[k]] = v
-    params = []
-    for key, eff in s.params.items():
-        pk = ParamKey.parse(
-            key, actors, file=file, field=f"shocks.{s.id}.params.{key}", model=False
-        )
-        op = next(o for o in ("add", "set", "mul") if getattr(eff, o) is not None)
-        params.append((ai[pk.scope], PI[pk.name], op, float(getattr(eff, op))))
-    enablers = []
-    for key, action in s.enablers.items():
-        d, _, e = key.partition(".")
-        if d not in dyads or e not in EI:
-            raise InputError(
-                file,
-                f"shocks.{s.id}.enablers.{key}",
-                f"unknown dyad or enabler; dyads: {', '.join(dyads)}; "
-                f"enablers: {', '.join(ENABLERS)}",
-            )
-        enablers.append((dyads.index(d), EI[e], action))
-    coercion = np.zeros(len(actors))
-    retaliation = np.zeros(len(actors))
-    for part, arr in (("coercion", coercion), ("retaliation", retaliation)):
-        for a, v in getattr(s, part).items():
-            if a not in ai:
-                raise InputError(
-                    file, f"shocks.{s.id}.{part}.{a}", f"unknown actor; {', '.join(actors)}"
-                )
-            arr[ai[a]] = v
-    missions = np.zeros(len(dyads))
-    for d, v in s.missions.items():
-        if d not in dyads:
-            raise InputError(
-                file, f"shocks.{s.id}.missions.{d}", f"unknown dyad; dyads: {', '.join(dyads)}"
-            )
-        missions[dyads.index(d)] = v
-    return CompiledShock(
-        s, turn, delta, shift, tuple(params), tuple(enablers), coercion, retaliation, missions
-    )
 
 
 def setup_fingerprint(setup: Setup) -> str:
