@@ -401,8 +401,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "only the keener side's pressure counts",
         "sim/engine/model.py",
-        "pressure = 0.5 * (over[..., 0] + over[..., 1])",
-        "pressure = np.maximum(over[..., 0], over[..., 1])",
+        "pressure = 0.5 * (over[..., FIRST] + over[..., SECOND])",
+        "pressure = np.maximum(over[..., FIRST], over[..., SECOND])",
     ),
     Mutation(
         "a tilt brings no urgency",
