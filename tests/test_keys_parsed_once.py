@@ -5,24 +5,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-import pytest
-
-from sim.inputs.params import ParamKey
 from sim.research.claims import Arm, arm_setup
-
-
-@pytest.fixture
-def parsed(monkeypatch):
-    """The texts `ParamKey.parse` is called on."""
-    seen: list[str] = []
-    real = ParamKey.parse.__func__
-
-    def counting(cls, text, *args, **kwargs):
-        seen.append(text)
-        return real(cls, text, *args, **kwargs)
-
-    monkeypatch.setattr(ParamKey, "parse", classmethod(counting))
-    return seen
 
 
 def test_a_games_override_is_parsed_once(parsed):

@@ -53,8 +53,8 @@ def shipped_path() -> Path:
 def posterior_label() -> str:
     """How outputs name the posterior drawn from: config/posterior.parquet, or the file
     $WARGAME_POSTERIOR points at."""
-    env = os.environ.get(POSTERIOR_ENV)
-    return env if env else "config/posterior.parquet"
+    path = shipped_path()
+    return "config/posterior.parquet" if path == SHIPPED else str(path)
 
 
 #: The config files a posterior depends on beside the engine's sources
