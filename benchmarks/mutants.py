@@ -495,6 +495,30 @@ MUTATIONS: tuple[Mutation, ...] = (
         "pos = np.maximum(side_gap, 0.0)",
     ),
     Mutation(
+        "talks take no officials' time",
+        "sim/engine/model.py",
+        "* spare",
+        "* 1.0",
+    ),
+    Mutation(
+        "caution drags every agreement as if China saw it all",
+        "sim/engine/model.py",
+        'seen = snap.track["visibility"][:, 0, first[ee]]  # (R, n)',
+        "seen = 1.0",
+    ),
+    Mutation(
+        "presence ignores the means",
+        "sim/engine/model.py",
+        '** ru["presence.capacity"][:, None]',
+        "** 0.0",
+    ),
+    Mutation(
+        "what an alliance does not approve erodes as slowly as ties",
+        "sim/engine/model.py",
+        'target < agreed, snap.rules["constraints.lapse_rate"][:, None, None], tr["down"]',
+        'target < agreed, tr["down"], tr["down"]',
+    ),
+    Mutation(
         "deployments add no presence",
         "sim/engine/model.py",
         "deployed = snap.moves.deploy[None, :] * snap.moves_on[:, None]",

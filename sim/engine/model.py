@@ -33,6 +33,7 @@ from sim.engine.actors import (
     SovereignState,
     allocate,
     attention_now,
+    capacity,
     ceilings,
     consensus_chance,
     desire,
@@ -299,14 +300,21 @@ class Ensemble:
         # caps bind the level, never the drivers: what the two sides want above a cap is
         # pressure on the agreement that lifts it (`negotiate`)
         target = np.minimum(meet(a, b, snap.trust[:, :, None], snap.rules, extra), ceil)
-        # an alliance's consensus acts every turn on what it agrees to
+        # an alliance's consensus acts every turn on what it agrees to; what it does not
+        # approve again does not happen: it falls at `constraints.lapse_rate`, not at the
+        # slow pace at which ties erode (Ch7 › Temper Expectations: each exercise needs
+        # the Council's approval)
+        agreed = target.copy()
         for actor in self.consenting:
             i = actor.dyad_idx
             own = offers[:, i, actor.side]
             target[:, i] = actor.consent(snap, perception, target[:, i], own)
         gap = target - snap.levels
         tr = snap.track
-        change = tr["up"] * np.maximum(gap, 0) - tr["down"] * np.maximum(-gap, 0)
+        down = np.where(
+            target < agreed, snap.rules["constraints.lapse_rate"][:, None, None], tr["down"]
+        )
+        change = tr["up"] * np.maximum(gap, 0) - down * np.maximum(-gap, 0)
         change = change + tr["noise"] * snap.noise
         new = np.clip(snap.levels + change, 0.0, ceil)
         if not full:
@@ -388,6 +396,11 @@ class Ensemble:
                 1,
             )
             * (1 - pull)
+            # deployments need ships and money: an actor with more means than configured
+            # keeps more of them in the region, a squeezed one brings them home first (Ch7 ›
+            # Temper Expectations: long-distance deployments are among the first cuts)
+            * (p[:, :, PI["bandwidth"]] / self.setup.means[None])
+            ** ru["presence.capacity"][:, None]
         )
         deployed = snap.moves.deploy[None, :] * snap.moves_on[:, None]
         self.presence = np.clip(
@@ -499,11 +512,18 @@ class Ensemble:
             + rr["agreements.tilt_drive"][..., None] * snap.presence[:, pairs]
             + rr["agreements.two_plus_two_drive"][..., None] * tpt[..., None]
         )  # (R, n, 2)
+        # talks take officials' time: a side absorbed elsewhere (Japan after March 2011,
+        # Europe pulled home by Russia, a budget squeeze) brings less to them, one with
+        # means to spare more (Ch7 › Temper Expectations: resources first)
+        spare = np.exp(
+            rr["agreements.capacity_drive"][..., None] * capacity(snap, s.means)[:, pairs]
+        )
         urgency = (
             rr["agreements.urgency_base"][..., None]
             * strength
             * (1.0 + side) ** rr["agreements.urgency_power"][..., None]
             * (1.0 + rr["moves.agreement_push"][..., None] * on[..., None])
+            * spare
         )  # (R, n, 2)
         joint = np.sqrt(urgency[..., FIRST] * urgency[..., SECOND])  # (R, n)
         consent = np.ones((R, len(dd)))
@@ -521,7 +541,11 @@ class Ensemble:
         # of its own caution and politics, for the turn (Ch5 › Defense Exchanges)
         relief = 1 - rr["moves.proposal_relief"] * on
         blocker = self.blockers[:, dd, ee] * will * relief
-        caution = perception.caution[:, pairs].max(axis=2)  # (R, n)
+        # the pair's caution drags in proportion to how visible what the agreement unlocks
+        # is: China sees exercises, hardly an information-security agreement (Ch7 ›
+        # Approaches to China)
+        seen = snap.track["visibility"][:, 0, first[ee]]  # (R, n)
+        caution = perception.caution[:, pairs].max(axis=2) * seen  # (R, n)
         dom = snap.params[:, pairs, PI["domestic_constraint"]].max(axis=2)
         # each kind of agreement's own pace (the report gives no rate; fitted to the
         # 2012-19 dates by `wargame calibrate --posterior`, 1 at the config's values)

@@ -430,3 +430,65 @@ def test_an_agreement_is_sought_before_the_cooperation_reaches_its_cap():
         return m.signed[:, d, ENABLERS.index("equipment")].mean()
 
     assert signed_by(0.5) - signed_by(0.0) >= SEEN
+
+
+# ----------------------------------------------------- round four: resources and lapses
+
+
+def test_talks_take_officials_time_an_absorbed_side_concludes_less():
+    """Each side's urgency is multiplied by (bandwidth now / configured means) to the power
+    `agreements.capacity_drive`: a Japan at half its means (March 2011) concludes the
+    German ISA in fewer runs while it lasts; with the drive at 0 its means do not matter."""
+    half = [Shock(id="absorbed", name="Japan absorbed", params={"JPN.bandwidth": {"mul": 0.5}})]
+
+    def isa(extra=(), shocks=()):
+        return signed(
+            ensemble(overrides=list(extra), turns=12, runs=400, shocks=shocks), "JPN-DEU", "isa"
+        )
+
+    assert isa() - isa(shocks=half) >= SEEN
+    off = ["MODEL.agreements.capacity_drive=0"]
+    assert abs(isa(off) - isa(off, half)) < 0.02
+
+
+def test_caution_drags_talks_by_what_china_would_see():
+    """The pair's caution drags an agreement by the visibility of the track it lifts: an
+    ISA (exchanges, visibility 0.4) moves faster under German caution than it would if its
+    exchanges were as visible as exercises."""
+    m = ensemble(turns=12, runs=400)
+    seen = ensemble(overrides=["MODEL.exchange.visibility=1.0"], turns=12, runs=400)
+    assert signed(m, "JPN-DEU", "isa") - signed(seen, "JPN-DEU", "isa") >= SEEN
+
+
+def test_deployments_follow_the_means():
+    """Presence aims at appetite × threat × (bandwidth / means)^presence.capacity: a UK
+    with twice its means keeps more ships in the region, and so exercises more with Japan
+    though the RAA is missing; with `presence.capacity` 0 its means do not move presence."""
+
+    def run(extra=()):
+        m = ensemble(overrides=list(extra), runs=60)
+        return m.presence[:, m.setup.ai["GBR"]].mean(), window(m, "JPN-GBR", EXE)
+
+    (p0, x0), (p1, x1) = run(), run([f"GBR.bandwidth={_means('GBR') * 2}"])
+    assert p1 - p0 >= 0.1 and x1 - x0 >= SEEN
+    off = ["MODEL.presence.capacity=0"]
+    (q0, _), (q1, _) = run(off), run(off + [f"GBR.bandwidth={_means('GBR') * 2}"])
+    assert abs(q1 - q0) < 0.01
+
+
+def test_what_an_alliance_does_not_approve_lapses_fast():
+    """A track whose consensus fails falls at `constraints.lapse_rate`, not at the slow pace
+    at which ties erode: a member's stance on exercises costs NATO-Japan exercises more
+    with the lapse than with the tracks' own down rate."""
+    stance = ["DEU.withhold_exercise=0.5"]
+    slow = ["MODEL.constraints.lapse_rate=0.05"]
+
+    def cost(extra):
+        base, held = (
+            ensemble(overrides=extra, runs=100),
+            ensemble(overrides=extra + stance, runs=100),
+        )
+        return window(base, "JPN-NATO", EXE) - window(held, "JPN-NATO", EXE)
+
+    assert cost([]) >= SEEN
+    assert cost([]) > cost(slow) + 0.01
