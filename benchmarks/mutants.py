@@ -253,8 +253,14 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "up/down swapped",
         "sim/engine/model.py",
-        'change = tr["up"] * np.maximum(gap, 0) - tr["down"] * np.maximum(-gap, 0)',
-        'change = tr["down"] * np.maximum(gap, 0) - tr["up"] * np.maximum(-gap, 0)',
+        'change = tr["up"] * np.maximum(gap, 0) - down * np.maximum(-gap, 0)',
+        'change = down * np.maximum(gap, 0) - tr["up"] * np.maximum(-gap, 0)',
+        alt=(
+            (
+                'change = tr["up"] * np.maximum(gap, 0) - tr["down"] * np.maximum(-gap, 0)',
+                'change = tr["down"] * np.maximum(gap, 0) - tr["up"] * np.maximum(-gap, 0)',
+            ),
+        ),
     ),
     Mutation(
         "consensus draw inverted",
@@ -510,6 +516,12 @@ MUTATIONS: tuple[Mutation, ...] = (
         "presence ignores the means",
         "sim/engine/model.py",
         '** ru["presence.capacity"][:, None]',
+        "** 0.0",
+    ),
+    Mutation(
+        "presence ignores the stake in the region",
+        "sim/engine/model.py",
+        '** ru["presence.stake"][:, None]',
         "** 0.0",
     ),
     Mutation(

@@ -401,6 +401,11 @@ class Ensemble:
             # Temper Expectations: long-distance deployments are among the first cuts)
             * (p[:, :, PI["bandwidth"]] / self.setup.means[None])
             ** ru["presence.capacity"][:, None]
+            # and what it holds in the region: an actor that sees more of its own interests
+            # riding on the region's stability keeps more there (Ch3 UK › Protect Its
+            # Regional Interests; Ch4 France › Sovereignty and Presence)
+            * (p[:, :, PI["regional_interests"]] / np.maximum(self.setup.stake[None], 1e-9))
+            ** ru["presence.stake"][:, None]
         )
         deployed = snap.moves.deploy[None, :] * snap.moves_on[:, None]
         self.presence = np.clip(

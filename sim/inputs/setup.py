@@ -48,6 +48,9 @@ class Setup:
     #: (A,) each actor's bandwidth as config/actors.yaml reads it (before overrides and
     #: sweeps): the means its ambitions are sized to (sim/engine/actors.py `capacity`)
     means: np.ndarray
+    #: (A,) each actor's regional-interests weight as config/actors.yaml reads it: the stake
+    #: its presence in the Indo-Pacific is sized to (sim/engine/model.py `remember`)
+    stake: np.ndarray
     param_ranges: np.ndarray  # (A, P, 2)
     world_initial: np.ndarray  # (I,)
     world_mean: np.ndarray
@@ -214,6 +217,7 @@ def _actor_arrays(cfg: Config, actors: tuple[str, ...]) -> dict[str, object]:
     return {
         "params": params,
         "means": params[:, PI["bandwidth"]].copy(),
+        "stake": params[:, PI["regional_interests"]].copy(),
         "param_ranges": np.array([[cfg.param_range(a, p) for p in PARAMS] for a in actors]),
         "kinds": tuple(cfg.actors[a].kind for a in actors),
         "indo": np.array([cfg.actors[a].region == "indo-pacific" for a in actors]),

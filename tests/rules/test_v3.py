@@ -151,9 +151,9 @@ def test_a_partner_present_in_the_region_brings_urgency_to_talks():
 
 
 def test_caution_toward_china_slows_talks():
-    drag = ensemble(overrides=["DEU.china_caution=0.5"], runs=300)
+    drag = ensemble(overrides=["DEU.china_caution=0.9"], runs=400)
     none = ensemble(
-        overrides=["DEU.china_caution=0.5", "MODEL.agreements.caution_drag=0"], runs=300
+        overrides=["DEU.china_caution=0.9", "MODEL.agreements.caution_drag=0"], runs=400
     )
     assert signed(none, "JPN-DEU", "isa") - signed(drag, "JPN-DEU", "isa") >= SEEN
 
@@ -492,3 +492,21 @@ def test_what_an_alliance_does_not_approve_lapses_fast():
 
     assert cost([]) >= SEEN
     assert cost([]) > cost(slow) + 0.01
+
+
+def test_presence_follows_the_stake_in_the_region():
+    """Presence aims at appetite × threat × (regional interests / configured)^presence.stake:
+    a UK that weighs its regional interests more keeps more ships in the region, which
+    lifts its exercises with Japan though the RAA is missing; with `presence.stake` 0 the
+    weight does not move presence."""
+
+    def run(extra=()):
+        m = ensemble(overrides=list(extra), runs=60)
+        return m.presence[:, m.setup.ai["GBR"]].mean(), window(m, "JPN-GBR", EXE)
+
+    lo, hi = ["GBR.regional_interests=0.55"], ["GBR.regional_interests=0.85"]
+    (p0, x0), (p1, x1) = run(lo), run(hi)
+    assert p1 - p0 >= 0.1 and x1 - x0 >= SEEN
+    off = ["MODEL.presence.stake=0"]
+    (q0, _), (q1, _) = run(off + lo), run(off + hi)
+    assert abs(q1 - q0) < 0.01
