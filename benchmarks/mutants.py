@@ -525,6 +525,12 @@ MUTATIONS: tuple[Mutation, ...] = (
         "** 0.0",
     ),
     Mutation(
+        "agreements press before the cooperation has grown into their caps",
+        "sim/engine/model.py",
+        'grown = room <= rr["agreements.reach"]',
+        "grown = room <= SCALE",
+    ),
+    Mutation(
         "what an alliance does not approve erodes as slowly as ties",
         "sim/engine/model.py",
         'target < agreed, snap.rules["constraints.lapse_rate"][:, None, None], tr["down"]',

@@ -493,8 +493,19 @@ class Ensemble:
             live, self.pressure[:, dd, ee] * (1 - rr["agreements.pressure_decay"]) + pressure, 0.0
         )
         self.pressure = accumulated
+        # an agreement becomes pressing once the cooperation has grown into the cap it lifts
+        # (within `agreements.reach` of it on some track it gates), not while the two sides
+        # only wish for more: the 2013-18 agreements each came as that cooperation reached
+        # its limit (Ch3 UK › Defense Exchanges: the ACSA once exercises had begun)
+        room = np.full((R, len(dd)), SCALE)
+        for k in range(len(TRACKS)):
+            cap = s.gate_caps[ee, k]
+            g = np.flatnonzero(cap < SCALE)
+            if len(g):
+                room[:, g] = np.minimum(room[:, g], cap[g] - snap.levels[:, dd[g], k])
+        grown = room <= rr["agreements.reach"]
         press = np.zeros((R, D, E), bool)
-        press[:, dd, ee] = (seeking > rr["agreements.press_margin"]) & live
+        press[:, dd, ee] = (seeking > rr["agreements.press_margin"]) & grown & live
         self.pressing = np.where(press, self.pressing + 1, np.maximum(self.pressing - 1, 0))
         start = open_ & ~self.negotiating & (self.pressing >= s.negotiation_start)
         pushed = np.zeros((D, E), bool)

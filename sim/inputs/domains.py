@@ -137,6 +137,7 @@ RULE_DOMAIN: dict[str, tuple[float, float, float]] = {
     "agreements.tilt_drive": (0.0, 5.0, 0.0),
     "agreements.caution_drag": (0.0, 1.0, 0.0),
     "agreements.capacity_drive": (0.0, 5.0, 0.0),
+    "agreements.reach": (0.0, 5.0, 5.0),
     "agreements.urgency_base": (0.0, 5.0, 1.0),
     "agreements.urgency_power": (0.5, 4.0, 1.0),
     "constraints.partner_weight": (0.0, 2.0, 0.0),

@@ -19,7 +19,7 @@ from sim.engine.model import Ensemble
 from sim.engine.moves import MoveArrays
 from sim.inputs.schema import Shock
 from sim.inputs.setup import II, build
-from sim.vocabulary import ENABLERS, MOTIVATIONS, TRACKS
+from sim.vocabulary import ENABLERS, MOTIVATIONS, SCALE, TRACKS
 
 DIA, EXC, EXE = range(3)
 SEEN = 0.05  # the materiality threshold: 1% of the 0-5 scale
@@ -399,7 +399,13 @@ def test_each_kind_of_agreement_keeps_its_own_pace():
     def signed_by(pace):
         setup = hindcast_setup()
         m = Ensemble(
-            setup, seed=4, runs=200, run_params={"MODEL.agreements.pace_acsa": np.full(200, pace)}
+            setup,
+            seed=4,
+            runs=200,
+            run_params={
+                "MODEL.agreements.pace_acsa": np.full(200, pace),
+                "MODEL.agreements.reach": np.full(200, SCALE),  # talks may open at once
+            },
         )
         m.run(12)
         d = setup.dyads.index("JPN-GBR")
@@ -423,7 +429,10 @@ def test_an_agreement_is_sought_before_the_cooperation_reaches_its_cap():
 
     def signed_by(ahead):
         setup = hindcast_setup()
-        ahead_ = {"MODEL.agreements.anticipation": np.full(200, ahead)}
+        ahead_ = {
+            "MODEL.agreements.anticipation": np.full(200, ahead),
+            "MODEL.agreements.reach": np.full(200, SCALE),  # talks may open at once
+        }
         m = Ensemble(setup, seed=5, runs=200, run_params=ahead_)
         m.run(8)
         d = setup.dyads.index("JPN-GBR")
@@ -510,3 +519,29 @@ def test_presence_follows_the_stake_in_the_region():
     off = ["MODEL.presence.stake=0"]
     (q0, _), (q1, _) = run(off + lo), run(off + hi)
     assert abs(q1 - q0) < 0.01
+
+
+def test_an_agreement_presses_once_cooperation_has_grown_into_its_cap():
+    """Talks open only once the cooperation an agreement gates has grown to within
+    `agreements.reach` of the cap it lifts: in the 2012-19 replay without its agreement
+    shocks, UK-Japan exercises (from 1.0 in 2012) are still below the ACSA's 3.3 less the
+    reach after three years, so no ACSA talks open; with the reach as wide as the scale
+    they open at once and most runs sign within the three years."""
+    from sim.research.hindcast import hindcast_setup
+
+    s = hindcast_setup()
+    d, e = s.dyads.index("JPN-GBR"), ENABLERS.index("acsa")
+
+    def acsa(reach):
+        m = Ensemble(
+            s, seed=0, runs=200, run_params={"MODEL.agreements.reach": np.full(200, reach)}
+        )
+        opened = np.zeros(200, bool)
+        for _ in range(12):
+            m.step()
+            opened |= m.history[-1].opened[:, d, e]
+        return opened.mean(), m.signed[:, d, e].mean()
+
+    (o_near, s_near), (o_far, s_far) = acsa(0.3), acsa(5.0)
+    assert o_near == 0.0 and s_near == 0.0
+    assert o_far > 0.9 and s_far > 0.5
