@@ -77,8 +77,8 @@ def test_an_unmatched_wish_costs_no_bandwidth_toward_other_partners():
     gbr = 2 * setup.dyads.index("JPN-GBR")
     assert np.all(after[:, gbr] < want[:, gbr])  # Japan is short of bandwidth here
     # only the share of the wish Germany can be pulled into is charged: the offer to the UK
-    # moves by under 5%, where charging the whole wish would cut it by a fifth or more
-    assert np.all(after[:, gbr] >= 0.95 * base[:, gbr])
+    # moves by under 10%, where charging the whole wish would cut it by a fifth or more
+    assert np.all(after[:, gbr] >= 0.9 * base[:, gbr])
 
 
 def test_russia_pulls_european_bandwidth_home_but_not_japans():
