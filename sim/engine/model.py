@@ -357,10 +357,10 @@ class Ensemble:
         """What the turn leaves behind (Ch7 › Be Patient; Ch4 › Protect the RBIO):
         interoperability grows with exercising and fades without it; trust follows
         reciprocity (how close the two offers were); a side whose offer went unmatched grows
-        frustrated; presence in the Indo-Pacific moves toward what threat, appetite and
-        Russia's pull allow; China may retaliate against presence and provocations, which
-        raises the target's caution, while coercion aimed at an actor lowers it; exposure
-        to coercion and retaliation fades. Returns who was retaliated against (R, A)."""
+        frustrated; presence in the Indo-Pacific moves toward what threat, appetite, Russia's
+        pull, the actor's means and its stake in the region allow; China may retaliate
+        against presence and provocations, which raises the target's caution, while
+        coercion aimed at an actor lowers it; exposure to coercion and retaliation fades. Returns who was retaliated against (R, A)."""
         ru, w = self.rules, snap.world
         ex = TRACKS.index("exercise")
         self.interop = np.clip(
@@ -450,17 +450,20 @@ class Ensemble:
 
     def negotiate(self, t: int, snap: Snapshot, desired: np.ndarray, perception, moves: MoveArrays):
         """Agreements negotiated by two parties. Talks open when both sides press against
-        the cap an agreement lifts for several turns (or a player proposes them). Each side
-        brings its own urgency: how far its wish lies above the cap, the China threat it
-        perceives, Japanese activism (for the Indo-Pacific side), its presence in the region
-        (a tilt), an existing 2+2 format (Ch4 France › Dialogues: 2+2s as engines) and a
-        player's proposal. The talks conclude each turn with a chance that grows with the two
-        urgencies together (their geometric mean: both must want it) and shrinks with the
-        named blocker, which political will wears down (criminal jurisdiction for an RAA, Ch3
-        UK › Training and Exercises), with the pair's caution toward China and its domestic
-        constraints (German politics for the ISA, Ch5 › Defense Exchanges; Japan's laws) and,
-        for an alliance, with every member's consent. Talks open `stall_turns` without a
-        result stall, and restart only when both sides press again."""
+        the cap an agreement lifts for several turns once the cooperation has grown to
+        within `agreements.reach` of that cap (or a player proposes them). Each side brings
+        its own urgency: how far its wish lies above the cap, the China threat it perceives,
+        Japanese activism (for the Indo-Pacific side), its presence in the region (a tilt),
+        an existing 2+2 format (Ch4 France › Dialogues: 2+2s as engines) and a player's
+        proposal, times its bandwidth over its means to `agreements.capacity_drive` (talks
+        take officials' time). The talks conclude each turn with a chance that grows with
+        the two urgencies together (their geometric mean: both must want it) and shrinks
+        with the named blocker, which political will wears down (criminal jurisdiction for
+        an RAA, Ch3 UK › Training and Exercises), with the pair's caution toward China
+        (weighted by the visibility of the track the agreement lifts), with its domestic
+        constraints (German politics for the ISA, Ch5 › Defense Exchanges; Japan's laws)
+        and, for an alliance, with every member's consent. Talks open `stall_turns` without
+        a result stall, and restart only when both sides press again."""
         s, ru = self.setup, self.rules
         R = self.n_runs
         D, E = s.signed.shape
