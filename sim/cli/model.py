@@ -216,7 +216,7 @@ def register(app: typer.Typer) -> None:
         ] = 40,
         runs_per_particle: Annotated[
             int, typer.Option(help="Runs per particle [--posterior]", min=1, max=100)
-        ] = 2,
+        ] = 4,
         ship: Annotated[
             bool,
             typer.Option("--ship", help="Also write config/posterior.parquet [--posterior]"),

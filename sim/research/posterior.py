@@ -274,7 +274,7 @@ def abc_smc(
     out: Path,
     particles: int = 2000,
     generations: int = 30,
-    runs_per_particle: int = 2,
+    runs_per_particle: int = 4,
     seed: int = 0,
     problem: Problem | None = None,
     progress: Callable[[State], None] | None = None,
