@@ -360,7 +360,8 @@ class Ensemble:
         frustrated; presence in the Indo-Pacific moves toward what threat, appetite, Russia's
         pull, the actor's means and its stake in the region allow; China may retaliate
         against presence and provocations, which raises the target's caution, while
-        coercion aimed at an actor lowers it; exposure to coercion and retaliation fades. Returns who was retaliated against (R, A)."""
+        coercion aimed at an actor lowers it; exposure to coercion and retaliation fades.
+        Returns who was retaliated against (R, A)."""
         ru, w = self.rules, snap.world
         ex = TRACKS.index("exercise")
         self.interop = np.clip(
@@ -472,8 +473,10 @@ class Ensemble:
         # on a short axis n, each array (R, n[, 2])
         dd, ee = np.nonzero(open_.any(axis=0))
         rr = {k: v[:, None] for k, v in ru.items() if k.startswith(("agreements.", "moves."))}
-        # each side's wish above the cap each agreement lifts (R, n, 2)
+        # each side's wish above the cap each agreement lifts (R, n, 2), and how far the
+        # cooperation itself still lies below that cap (R, n), on the tracks it gates
         side_gap = np.full((R, len(dd), 2), -SCALE)
+        room = np.full((R, len(dd)), SCALE)
         for k in range(len(TRACKS)):
             cap = s.gate_caps[ee, k]
             g = np.flatnonzero(cap < SCALE)
@@ -481,6 +484,7 @@ class Ensemble:
                 side_gap[:, g] = np.maximum(
                     side_gap[:, g], desired[:, dd[g]][..., k] - cap[g][:, None]
                 )
+                room[:, g] = np.minimum(room[:, g], cap[g] - snap.levels[:, dd[g], k])
         # the pair's pressure: both sides' wishes above the cap count, the keener side's as
         # much as the reluctant one's (a lukewarm partner still lowers the chance that talks
         # conclude, through its urgency below); pressure accumulates and wears blockers down
@@ -500,12 +504,6 @@ class Ensemble:
         # (within `agreements.reach` of it on some track it gates), not while the two sides
         # only wish for more: the 2013-18 agreements each came as that cooperation reached
         # its limit (Ch3 UK › Defense Exchanges: the ACSA once exercises had begun)
-        room = np.full((R, len(dd)), SCALE)
-        for k in range(len(TRACKS)):
-            cap = s.gate_caps[ee, k]
-            g = np.flatnonzero(cap < SCALE)
-            if len(g):
-                room[:, g] = np.minimum(room[:, g], cap[g] - snap.levels[:, dd[g], k])
         grown = room <= rr["agreements.reach"]
         press = np.zeros((R, D, E), bool)
         press[:, dd, ee] = (seeking > rr["agreements.press_margin"]) & grown & live
