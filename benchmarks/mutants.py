@@ -531,6 +531,12 @@ MUTATIONS: tuple[Mutation, ...] = (
         "grown = room <= SCALE",
     ),
     Mutation(
+        "an agreement's reach is measured from its own cap, not the one holding the track",
+        "sim/engine/model.py",
+        "room[:, g] = np.minimum(room[:, g], held[:, dd[g], k] - snap.levels[:, dd[g], k])",
+        "room[:, g] = np.minimum(room[:, g], cap[g] - snap.levels[:, dd[g], k])",
+    ),
+    Mutation(
         "what an alliance does not approve erodes as slowly as ties",
         "sim/engine/model.py",
         'target < agreed, snap.rules["constraints.lapse_rate"][:, None, None], tr["down"]',

@@ -353,6 +353,15 @@ class Ensemble:
             np.minimum(caps, np.where(missing[..., None], gate, SCALE), out=caps)
         return caps
 
+    def binding_caps(self, missing: np.ndarray) -> np.ndarray:
+        """(R, D, K) the lowest cap among each dyad's `missing` (R, D, E) agreements on each
+        track, without the headroom of presence at sea: the cap that holds the track."""
+        s = self.setup
+        held = np.full((self.n_runs, len(s.dyads), len(TRACKS)), SCALE, dtype=float)
+        for e in np.flatnonzero((s.gate_caps < SCALE).any(axis=1)):
+            np.minimum(held, np.where(missing[:, :, e, None], s.gate_caps[e], SCALE), out=held)
+        return held
+
     def remember(self, t: int, snap: Snapshot, offers, target, new_levels, perception):
         """What the turn leaves behind (Ch7 › Be Patient; Ch4 › Protect the RBIO):
         interoperability grows with exercising and fades without it; trust follows
@@ -452,7 +461,8 @@ class Ensemble:
     def negotiate(self, t: int, snap: Snapshot, desired: np.ndarray, perception, moves: MoveArrays):
         """Agreements negotiated by two parties. Talks open when both sides press against
         the cap an agreement lifts for several turns once the cooperation has grown to
-        within `agreements.reach` of that cap (or a player proposes them). Each side brings
+        within `agreements.reach` of the cap that holds a track it gates, the lowest among
+        the pair's missing agreements (or a player proposes them). Each side brings
         its own urgency: how far its wish lies above the cap, the China threat it perceives,
         Japanese activism (for the Indo-Pacific side), its presence in the region (a tilt),
         an existing 2+2 format (Ch4 France › Dialogues: 2+2s as engines) and a player's
@@ -474,9 +484,11 @@ class Ensemble:
         dd, ee = np.nonzero(open_.any(axis=0))
         rr = {k: v[:, None] for k, v in ru.items() if k.startswith(("agreements.", "moves."))}
         # each side's wish above the cap each agreement lifts (R, n, 2), and how far the
-        # cooperation itself still lies below that cap (R, n), on the tracks it gates
+        # cooperation itself still lies below the cap holding the track (R, n), on the
+        # tracks it gates
         side_gap = np.full((R, len(dd), 2), -SCALE)
         room = np.full((R, len(dd)), SCALE)
+        held = self.binding_caps(open_)  # (R, D, K)
         for k in range(len(TRACKS)):
             cap = s.gate_caps[ee, k]
             g = np.flatnonzero(cap < SCALE)
@@ -484,7 +496,7 @@ class Ensemble:
                 side_gap[:, g] = np.maximum(
                     side_gap[:, g], desired[:, dd[g]][..., k] - cap[g][:, None]
                 )
-                room[:, g] = np.minimum(room[:, g], cap[g] - snap.levels[:, dd[g], k])
+                room[:, g] = np.minimum(room[:, g], held[:, dd[g], k] - snap.levels[:, dd[g], k])
         # the pair's pressure: both sides' wishes above the cap count, the keener side's as
         # much as the reluctant one's (a lukewarm partner still lowers the chance that talks
         # conclude, through its urgency below); pressure accumulates and wears blockers down
@@ -500,10 +512,13 @@ class Ensemble:
             live, self.pressure[:, dd, ee] * (1 - rr["agreements.pressure_decay"]) + pressure, 0.0
         )
         self.pressure = accumulated
-        # an agreement becomes pressing once the cooperation has grown into the cap it lifts
-        # (within `agreements.reach` of it on some track it gates), not while the two sides
-        # only wish for more: the 2013-18 agreements each came as that cooperation reached
-        # its limit (Ch3 UK › Defense Exchanges: the ACSA once exercises had begun)
+        # an agreement becomes pressing once the cooperation has grown into the cap that
+        # holds a track it gates (within `agreements.reach` of the lowest cap among the
+        # pair's missing agreements on that track), not while the two sides only wish for
+        # more: the 2013-18 agreements each came as that cooperation reached its limit (Ch3
+        # UK › Defense Exchanges: the ACSA once exercises had begun), and agreements that
+        # gate the same track are pressed as one package (the UK's ISA and equipment
+        # agreement, signed the same day in July 2013)
         grown = room <= rr["agreements.reach"]
         press = np.zeros((R, D, E), bool)
         press[:, dd, ee] = (seeking > rr["agreements.press_margin"]) & grown & live

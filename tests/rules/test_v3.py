@@ -545,3 +545,25 @@ def test_an_agreement_presses_once_cooperation_has_grown_into_its_cap():
     (o_near, s_near), (o_far, s_far) = acsa(0.3), acsa(5.0)
     assert o_near == 0.0 and s_near == 0.0
     assert o_far > 0.9 and s_far > 0.5
+
+
+def test_a_track_held_by_one_agreement_presses_every_agreement_that_gates_it():
+    """An agreement is within reach when the track it gates is near the cap that holds
+    that track, the lowest cap among the pair's missing agreements: UK-Japan exchanges held
+    at the ISA's 2.3 press the equipment agreement (cap 2.8) as well, so the two are
+    negotiated as one package, as in July 2013 (Ch3 UK › Defense Exchanges). Measured from
+    the equipment agreement's own cap, exchanges held at 2.3 could never come within a
+    reach of 0.3 of 2.8 before the ISA was signed."""
+    from sim.research.hindcast import hindcast_setup
+
+    s = hindcast_setup()
+    d = s.dyads.index("JPN-GBR")
+    isa, eq = ENABLERS.index("isa"), ENABLERS.index("equipment")
+    n = 200
+    m = Ensemble(s, seed=0, runs=n, run_params={"MODEL.agreements.reach": np.full(n, 0.3)})
+    early = np.zeros(n, bool)  # equipment talks open while the ISA is still missing
+    for _ in range(12):
+        before = ~m.signed[:, d, isa]
+        m.step()
+        early |= m.history[-1].opened[:, d, eq] & before
+    assert early.mean() > 0.5
