@@ -537,6 +537,12 @@ MUTATIONS: tuple[Mutation, ...] = (
         "room[:, g] = np.minimum(room[:, g], cap[g] - snap.levels[:, dd[g], k])",
     ),
     Mutation(
+        "forces in the region do not make their exercises cheaper",
+        "sim/engine/actors.py",
+        '1.0 - snap.rules["presence.exercise_saving"][:, None] * snap.presence[:, sl.actor[visiting]]',
+        "1.0 - 0.0 * snap.presence[:, sl.actor[visiting]]",
+    ),
+    Mutation(
         "what an alliance does not approve erodes as slowly as ties",
         "sim/engine/model.py",
         'target < agreed, snap.rules["constraints.lapse_rate"][:, None, None], tr["down"]',

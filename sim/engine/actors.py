@@ -341,7 +341,15 @@ def allocate(snap: Snapshot, desired: np.ndarray, sl: Slots) -> np.ndarray:
     # presses for a negotiation: the model reads the uncapped desire)
     desired = np.minimum(desired, ceilings(snap, sl.dyad, sl.actor, sl.partner))
     expected = meet(desired, snap.offered[:, d, 1 - s, :], snap.trust[:, d, None], snap.rules)
-    share = fund_by_actor(expected * tr["cost"], weight, effective_bandwidth(snap), sl.own)
+    # forces already in the region are the occasions: a visiting side's exercises with its
+    # Indo-Pacific partner cost it less by its presence there (Ch3 UK › Training and
+    # Exercises: the 2018 Royal Navy calls each carried an exercise with the MSDF)
+    cost = np.broadcast_to(tr["cost"], expected.shape).copy()
+    visiting = np.flatnonzero(sl.presence_of == sl.actor)
+    cost[:, visiting, KI["exercise"]] *= (
+        1.0 - snap.rules["presence.exercise_saving"][:, None] * snap.presence[:, sl.actor[visiting]]
+    )
+    share = fund_by_actor(expected * cost, weight, effective_bandwidth(snap), sl.own)
     offers = desired * share
     # an engaged US sponsors its allies' networking: trilateral and multilateral exercises
     # it leads (with the US Navy) come on top of what each side funds, for the actors that

@@ -567,3 +567,29 @@ def test_a_track_held_by_one_agreement_presses_every_agreement_that_gates_it():
         m.step()
         early |= m.history[-1].opened[:, d, eq] & before
     assert early.mean() > 0.5
+
+
+def test_forces_in_the_region_pay_for_their_exercises():
+    """A visiting side's exercises with its Indo-Pacific partner cost it less by its
+    presence there (`presence.exercise_saving`): a UK short of means that deploys to the
+    region exercises more with Japan, the ships being the occasions; without the saving the
+    deployment's cost crowds those exercises out."""
+    from sim.engine.moves import Move
+
+    def lift(saving):
+        over = ["GBR.bandwidth=3.0", f"MODEL.presence.exercise_saving={saving}"]
+        out = []
+        for deploy in (False, True):
+            m = Ensemble(build("baseline", over), seed=3, runs=100)
+            d, xs = m.setup.dyads.index("JPN-GBR"), []
+            for _ in range(20):
+                if deploy:
+                    m.submit([Move(actor="GBR", deploy=True)])
+                m.step()
+                xs.append(m.levels[:, d, EXE].mean())
+            out.append(np.mean(xs[4:]))
+        return out[1] - out[0]
+
+    with_saving, without = lift(1.0), lift(0.0)
+    assert with_saving >= SEEN
+    assert with_saving - without >= 0.1
