@@ -526,7 +526,7 @@ def test_an_agreement_presses_once_cooperation_has_grown_into_its_cap():
     `agreements.reach` of the cap it lifts: in the 2012-19 replay without its agreement
     shocks, UK-Japan exercises (from 1.0 in 2012) are still below the ACSA's 3.3 less the
     reach after three years, so no ACSA talks open; with the reach as wide as the scale
-    they open at once and most runs sign within the three years."""
+    they open at once and a third of runs or more sign within the three years."""
     from sim.research.hindcast import hindcast_setup
 
     s = hindcast_setup()
@@ -544,7 +544,7 @@ def test_an_agreement_presses_once_cooperation_has_grown_into_its_cap():
 
     (o_near, s_near), (o_far, s_far) = acsa(0.3), acsa(5.0)
     assert o_near == 0.0 and s_near == 0.0
-    assert o_far > 0.9 and s_far > 0.5
+    assert o_far > 0.9 and s_far > 0.3
 
 
 def test_a_track_held_by_one_agreement_presses_every_agreement_that_gates_it():
