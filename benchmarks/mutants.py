@@ -346,8 +346,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "bandwidth charged on every wish",
         "sim/engine/actors.py",
-        'share = fund_by_actor(expected * tr["cost"], weight, effective_bandwidth(snap), sl.own)',
-        'share = fund_by_actor(desired * tr["cost"], weight, effective_bandwidth(snap), sl.own)',
+        "share = fund_by_actor(expected * cost, weight, effective_bandwidth(snap), sl.own)",
+        "share = fund_by_actor(desired * cost, weight, effective_bandwidth(snap), sl.own)",
     ),
     Mutation(
         "a missing agreement does not weigh on willingness",
@@ -541,6 +541,24 @@ MUTATIONS: tuple[Mutation, ...] = (
         "sim/engine/actors.py",
         '1.0 - snap.rules["presence.exercise_saving"][:, None] * snap.presence[:, sl.actor[visiting]]',
         "1.0 - 0.0 * snap.presence[:, sl.actor[visiting]]",
+    ),
+    Mutation(
+        "forces start from nothing in the region",
+        "sim/engine/model.py",
+        "self.presence = np.clip(self.presence_aim(self.reference, perceive(self.reference)), 0, 1)",
+        "self.presence = np.zeros((R, A))",
+    ),
+    Mutation(
+        "a visiting state exercises beyond the reach of its forces",
+        "sim/engine/actors.py",
+        "out[:, far, ex] = np.minimum(out[:, far, ex], reach)",
+        "out[:, far, ex] = out[:, far, ex]",
+    ),
+    Mutation(
+        "an alliance's exercises are bound by its presence in the region",
+        "sim/engine/actors.py",
+        "reach_of = np.where(state[presence_of], presence_of, -1)",
+        "reach_of = presence_of",
     ),
     Mutation(
         "what an alliance does not approve erodes as slowly as ties",

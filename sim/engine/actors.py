@@ -103,6 +103,10 @@ class Slots:
     side: np.ndarray  # (S,)
     presence_of: np.ndarray  # (S,) the actor whose presence counts for the dyad, or -1
     own: np.ndarray  # (A, N) slot ids, S where an actor has fewer than N partners
+    #: (S,) the visiting state whose forces in the region bound the dyad's exercises, or -1
+    #: (an alliance exercises out of area, where its members are: Ch6 NATO › Training and
+    #: Exercises, the Gulf of Aden)
+    reach_of: np.ndarray
 
     @classmethod
     def of(cls, setup) -> Slots:
@@ -123,7 +127,9 @@ class Slots:
         own = np.full((A, n), 2 * D, dtype=np.int64)
         for a, x in enumerate(lists):
             own[a, : len(x)] = x
-        return cls(actor, partner, dyad, side, presence_of, own)
+        state = np.array([k == "state" for k in setup.kinds] + [False])  # -1 reads False
+        reach_of = np.where(state[presence_of], presence_of, -1)
+        return cls(actor, partner, dyad, side, presence_of, own, reach_of)
 
 
 def perceive(snap: Snapshot) -> Perception:
@@ -330,7 +336,9 @@ def allocate(snap: Snapshot, desired: np.ndarray, sl: Slots) -> np.ndarray:
     min(1, s·weight), with one scale s per actor and run chosen so that the whole budget is
     spent: priority partners and tracks with a higher `bandwidth_priority` are cut less, and
     the saving goes where it is needed (substitution across partners: Brexit, budget
-    squeezes; digest §7). Proposals (exercises, equipment, 2+2 requests) are added on top.
+    squeezes; digest §7). A visiting side's exercises with its Indo-Pacific partner cost it
+    less by its presence in the region (`presence.exercise_saving`). Proposals (exercises,
+    equipment, 2+2 requests) are added on top.
     """
     tr, mv = snap.track, snap.moves
     on = snap.moves_on[:, None]
@@ -339,7 +347,9 @@ def allocate(snap: Snapshot, desired: np.ndarray, sl: Slots) -> np.ndarray:
     weight = prio[..., None] * tr["bandwidth_priority"]  # (R, S, K)
     # no bandwidth is spent on what a missing agreement caps (the wish above the cap still
     # presses for a negotiation: the model reads the uncapped desire)
-    desired = np.minimum(desired, ceilings(snap, sl.dyad, sl.actor, sl.partner))
+    # (the reach of forces binds what is done together, not what each side would fund)
+    nowhere = np.full(len(sl.dyad), -1)
+    desired = np.minimum(desired, ceilings(snap, sl.dyad, sl.actor, sl.partner, nowhere))
     expected = meet(desired, snap.offered[:, d, 1 - s, :], snap.trust[:, d, None], snap.rules)
     # forces already in the region are the occasions: a visiting side's exercises with its
     # Indo-Pacific partner cost it less by its presence there (Ch3 UK › Training and
@@ -465,19 +475,37 @@ def consensus_chance(
     return np.clip(chance, 0.0, 1.0)
 
 
-def ceilings(snap: Snapshot, d: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def ceilings(
+    snap: Snapshot, d: np.ndarray, a: np.ndarray, b: np.ndarray, visiting: np.ndarray
+) -> np.ndarray:
     """Cap per row and track (R, n, K) for dyads `d` between actors `a` and `b`: the
-    lowest of the missing agreements' caps and the domestic ceiling, which falls with the
+    lowest of the missing agreements' caps, the domestic ceiling, which falls with the
     tighter domestic constraint of the pair (Japan's laws gate exercises beyond the
     maritime service, collective defence and live fire; German public opinion: Ch7 ›
-    Recommendations › Temper Expectations; the 2015 legislation opened more)."""
+    Recommendations › Temper Expectations; the 2015 legislation opened more), and on
+    exercises the reach of the `visiting` side's forces (n,: the actor whose presence in
+    the Indo-Pacific counts, -1 for none): `presence.exercise_floor` (passing, goodwill and
+    out-of-area exercises) plus `presence.exercise_span` per unit of its presence there
+    (Ch3 UK › Training and Exercises: the first UK aircraft in Japan since the Cold War came
+    in 2016, the first Royal Navy exercise off Japan in 2018; Ch5 Germany: no military
+    hardware in the Far East)."""
     dom = snap.params[:, :, PI["domestic_constraint"]]
     tight = np.maximum(dom[:, a], dom[:, b])[..., None]  # (R, n, 1)
     domestic = (
         SCALE
         - snap.track["domestic_gate"] * tight ** snap.rules["constraints.gate_power"][:, None, None]
     )
-    return np.minimum(snap.caps[:, d, :], domestic)
+    out = np.minimum(snap.caps[:, d, :], domestic)
+    ru = snap.rules
+    far = np.flatnonzero(visiting >= 0)
+    if len(far):
+        reach = (
+            ru["presence.exercise_floor"][:, None]
+            + ru["presence.exercise_span"][:, None] * snap.presence[:, visiting[far]]
+        )
+        ex = KI["exercise"]
+        out[:, far, ex] = np.minimum(out[:, far, ex], reach)
+    return out
 
 
 def attention_now(snap: Snapshot) -> np.ndarray:

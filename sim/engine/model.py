@@ -19,7 +19,7 @@ start-up, so it is imported only there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -166,6 +166,11 @@ class Ensemble:
             MoveArrays.neutral(D, A),
             np.zeros(R),
         )
+        # the forces each actor keeps in the region are where its aim puts them when the
+        # scenario opens (France's are based there: Ch4 France › Sovereignty and Presence),
+        # not sailing out from nothing
+        self.presence = np.clip(self.presence_aim(self.reference, perceive(self.reference)), 0, 1)
+        self.reference = replace(self.reference, presence=self.presence, caps=self.caps())
 
     @property
     def n_runs(self) -> int:
@@ -296,7 +301,9 @@ class Ensemble:
             + snap.moves.pull[None] * snap.moves_on[:, None, None]
         )
         s = self.setup
-        ceil = ceilings(snap, self.dyads, s.pairs[:, FIRST], s.pairs[:, SECOND])  # (R, D, K)
+        ceil = ceilings(
+            snap, self.dyads, s.pairs[:, FIRST], s.pairs[:, SECOND], self.slots.reach_of[0::2]
+        )  # (R, D, K)
         # caps bind the level, never the drivers: what the two sides want above a cap is
         # pressure on the agreement that lifts it (`negotiate`)
         target = np.minimum(meet(a, b, snap.trust[:, :, None], snap.rules, extra), ceil)
@@ -362,6 +369,34 @@ class Ensemble:
             np.minimum(held, np.where(missing[:, :, e, None], s.gate_caps[e], SCALE), out=held)
         return held
 
+    def presence_aim(self, snap: Snapshot, perception) -> np.ndarray:
+        """(R, A) the presence in the Indo-Pacific each actor aims at: its appetite times
+        the threat it sees there (China's, North Korea's), less what Russia pulls home, scaled
+        by its means and its stake in the region."""
+        p, ru, w = snap.params, snap.rules, snap.world
+        china = perception.china  # (R, A)
+        pull = ru["russia.pull"][:, None] * p[:, :, PI["europe_pull"]] * w[:, RA, None]
+        return (
+            p[:, :, PI["presence_appetite"]]
+            * np.clip(
+                ru["presence.threat"][:, None] * china
+                + ru["presence.nk"][:, None] * perception.nk[:, None],
+                0,
+                1,
+            )
+            * (1 - pull)
+            # deployments need ships and money: an actor with more means than configured
+            # keeps more of them in the region, a squeezed one brings them home first (Ch7 ›
+            # Temper Expectations: long-distance deployments are among the first cuts)
+            * (p[:, :, PI["bandwidth"]] / self.setup.means[None])
+            ** ru["presence.capacity"][:, None]
+            # and what it holds in the region: an actor that sees more of its own interests
+            # riding on the region's stability keeps more there (Ch3 UK › Protect Its
+            # Regional Interests; Ch4 France › Sovereignty and Presence)
+            * (p[:, :, PI["regional_interests"]] / np.maximum(self.setup.stake[None], 1e-9))
+            ** ru["presence.stake"][:, None]
+        )
+
     def remember(self, t: int, snap: Snapshot, offers, target, new_levels, perception):
         """What the turn leaves behind (Ch7 › Be Patient; Ch4 › Protect the RBIO):
         interoperability grows with exercising and fades without it; trust follows
@@ -395,28 +430,7 @@ class Ensemble:
             1,
         )
         p = snap.params
-        china = perception.china  # (R, A)
-        pull = ru["russia.pull"][:, None] * p[:, :, PI["europe_pull"]] * w[:, RA, None]
-        aim = (
-            p[:, :, PI["presence_appetite"]]
-            * np.clip(
-                ru["presence.threat"][:, None] * china
-                + ru["presence.nk"][:, None] * perception.nk[:, None],
-                0,
-                1,
-            )
-            * (1 - pull)
-            # deployments need ships and money: an actor with more means than configured
-            # keeps more of them in the region, a squeezed one brings them home first (Ch7 ›
-            # Temper Expectations: long-distance deployments are among the first cuts)
-            * (p[:, :, PI["bandwidth"]] / self.setup.means[None])
-            ** ru["presence.capacity"][:, None]
-            # and what it holds in the region: an actor that sees more of its own interests
-            # riding on the region's stability keeps more there (Ch3 UK › Protect Its
-            # Regional Interests; Ch4 France › Sovereignty and Presence)
-            * (p[:, :, PI["regional_interests"]] / np.maximum(self.setup.stake[None], 1e-9))
-            ** ru["presence.stake"][:, None]
-        )
+        aim = self.presence_aim(snap, perception)
         deployed = snap.moves.deploy[None, :] * snap.moves_on[:, None]
         self.presence = np.clip(
             self.presence + ru["presence.rate"][:, None] * (aim - self.presence) + deployed, 0, 1

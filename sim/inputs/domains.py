@@ -135,6 +135,8 @@ RULE_DOMAIN: dict[str, tuple[float, float, float]] = {
     "presence.capacity": (0.0, 3.0, 0.0),
     "presence.stake": (0.0, 3.0, 0.0),
     "presence.exercise_saving": (0.0, 1.0, 0.0),
+    "presence.exercise_floor": (0.0, 5.0, 5.0),
+    "presence.exercise_span": (0.0, 20.0, 0.0),
     "agreements.tilt_drive": (0.0, 5.0, 0.0),
     "agreements.caution_drag": (0.0, 1.0, 0.0),
     "agreements.capacity_drive": (0.0, 5.0, 0.0),

@@ -30,9 +30,13 @@ def expected_caps(setup, signed: np.ndarray) -> np.ndarray:
     return caps
 
 
+#: the agreements' caps alone: no headroom for forces already at sea in the region
+AT_HOME = {"MODEL.agreements.presence_headroom": np.zeros(2)}
+
+
 def test_missing_agreements_cap_the_tracks_they_gate():
     setup = setups()["baseline"]
-    m = Ensemble(setup, seed=0, runs=2)
+    m = Ensemble(setup, seed=0, runs=2, run_params=AT_HOME)
     np.testing.assert_array_equal(m.caps()[0], expected_caps(setup, setup.signed))
     gbr, raa = setup.dyads.index("JPN-GBR"), ENABLERS.index("raa")
     ex = TRACKS.index("exercise")
@@ -45,7 +49,7 @@ def test_missing_agreements_cap_the_tracks_they_gate():
 
 def test_every_dyad_of_every_scenario_starts_under_its_caps():
     for setup in setups().values():
-        m = Ensemble(setup, seed=0, runs=1)
+        m = Ensemble(setup, seed=0, runs=2, run_params=AT_HOME)
         np.testing.assert_array_equal(m.caps()[0], expected_caps(setup, setup.signed))
 
 

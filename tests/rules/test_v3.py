@@ -60,9 +60,13 @@ def snapshot(m, world=None):
 
 
 def test_a_capped_pair_accumulates_pressure_and_the_explanation_says_so():
-    # a UK with no appetite for presence in the region: the RAA's gate alone caps
+    # a UK with no appetite for presence in the region, whose exercises are not bound by
+    # the reach of its forces: the RAA's gate alone caps
     m = Ensemble(
-        build("baseline", ["GBR.presence_appetite=0"]), seed=1, runs=40, keep_snapshots=True
+        build("baseline", ["GBR.presence_appetite=0", "MODEL.presence.exercise_floor=5"]),
+        seed=1,
+        runs=40,
+        keep_snapshots=True,
     )
     d, e = m.setup.dyads.index("JPN-GBR"), ENABLERS.index("raa")
     m.run(2)
@@ -196,10 +200,11 @@ def test_japans_legal_limits_set_a_ceiling_both_ways():
     tight = Ensemble(build("baseline", ["JPN.domestic_constraint=0.65"]), seed=0, runs=1)
     loose = Ensemble(build("baseline", ["JPN.domestic_constraint=0.35"]), seed=0, runs=1)
     s = tight.setup
-    pairs = (np.arange(len(s.dyads)), s.pairs[:, 0], s.pairs[:, 1])
+    # the domestic ceiling alone: no visiting side's reach of forces
+    pairs = (np.arange(len(s.dyads)), s.pairs[:, 0], s.pairs[:, 1], np.full(len(s.dyads), -1))
     ct, cl = ceilings(snapshot(tight), *pairs), ceilings(snapshot(loose), *pairs)
     g = s.dyads.index("JPN-GBR")
-    raa = tight.caps()[0, g, EXE]  # the missing RAA's cap (presence 0 at the start)
+    raa = tight.caps()[0, g, EXE]  # the missing RAA's cap (raised by presence at sea)
     n = s.dyads.index("JPN-NATO")  # no agreement caps its exercises
     assert ct[0, n, EXE] < cl[0, n, EXE] - 0.2  # tight limits lower the ceiling
     assert ct[0, g, EXE] <= raa and cl[0, g, EXE] == raa  # loose ones leave the RAA's cap
@@ -334,7 +339,8 @@ def test_a_missing_raa_caps_exercises_above_its_gate_by_the_visitors_presence():
 
 def test_a_uk_tilt_lifts_exercises_with_japan_even_without_an_raa():
     """More UK presence lifts the level held by the missing RAA (its ships in the region
-    are the occasions); with no headroom the same tilt moves nothing at the cap."""
+    are the occasions); with no headroom, and a reach of forces that does not bind, the
+    same tilt moves nothing at the cap."""
 
     def effect(extra):
         lo = ensemble(overrides=["GBR.presence_appetite=0.5", *extra], runs=80)
@@ -345,7 +351,9 @@ def test_a_uk_tilt_lifts_exercises_with_japan_even_without_an_raa():
         return diff[:, keep].mean()
 
     assert effect([]) >= SEEN
-    assert abs(effect(["MODEL.agreements.presence_headroom=0"])) < SEEN
+    # the two channels: the RAA's cap rises with presence, and so does the reach of forces
+    closed = ["MODEL.agreements.presence_headroom=0", "MODEL.presence.exercise_span=20"]
+    assert abs(effect(closed)) < SEEN
 
 
 def test_north_korean_provocation_draws_european_presence():
@@ -593,3 +601,36 @@ def test_forces_in_the_region_pay_for_their_exercises():
     with_saving, without = lift(1.0), lift(0.0)
     assert with_saving >= SEEN
     assert with_saving - without >= 0.1
+
+
+def test_forces_start_where_their_aim_puts_them():
+    """Presence opens at each actor's aim, not at zero: France's forces based in the
+    Pacific are there when the 2012 replay begins, while the UK (no ships there before 2018)
+    starts with little; the first turn moves neither far."""
+    m = Ensemble(build("history-2012-2019"), seed=0, runs=20)
+    ai = m.setup.ai
+    fra, gbr = m.presence[:, ai["FRA"]], m.presence[:, ai["GBR"]]
+    assert np.all(fra > 0.25) and np.all(gbr < fra - 0.15)
+    before = m.presence.copy()
+    m.step()
+    assert np.abs(m.presence - before).max() < 0.05
+
+
+def test_a_visiting_state_exercises_within_the_reach_of_its_forces():
+    """A visiting state's exercises with its Indo-Pacific partner stay within
+    `presence.exercise_floor` + `presence.exercise_span` × its presence there: a Germany
+    without China caution but with no forces in the region exercises no higher than its
+    reach, and a Germany that also keeps ships there goes further. An alliance exercises
+    out of area and is not bound by it."""
+    free = ["DEU.china_caution=0.1"]
+    m = ensemble(overrides=free, runs=60)
+    d, de = m.setup.dyads.index("JPN-DEU"), m.setup.ai["DEU"]
+    ru = m.rules
+    reach = ru["presence.exercise_floor"] + ru["presence.exercise_span"] * m.presence[:, de]
+    assert m.levels[:, d, EXE].mean() <= reach.mean() + 0.01
+    unbound = ensemble(overrides=free + ["MODEL.presence.exercise_span=20"], runs=60)
+    assert window(unbound, "JPN-DEU", EXE, 20) - window(m, "JPN-DEU", EXE, 20) >= 0.3
+    sailing = ensemble(overrides=free + ["DEU.presence_appetite=0.6"], runs=60)
+    assert window(sailing, "JPN-DEU", EXE, 20) - window(m, "JPN-DEU", EXE, 20) >= 0.3
+    n = m.setup.dyads.index("JPN-NATO")
+    assert m.slots.reach_of[2 * n] == -1 and m.slots.reach_of[2 * n + 1] == -1
