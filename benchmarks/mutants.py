@@ -561,6 +561,12 @@ MUTATIONS: tuple[Mutation, ...] = (
         "reach_of = presence_of",
     ),
     Mutation(
+        "the explanation never names the reach of forces",
+        "sim/engine/explain.py",
+        "if reach < float(caps[d, ex]) and model.levels[run, d, ex] >= reach - HELD:",
+        "if False:",
+    ),
+    Mutation(
         "what an alliance does not approve erodes as slowly as ties",
         "sim/engine/model.py",
         'target < agreed, snap.rules["constraints.lapse_rate"][:, None, None], tr["down"]',

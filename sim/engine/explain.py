@@ -223,7 +223,8 @@ def sentence(dyad: str, track: str, change: float, drivers: list[tuple[str, floa
 
 def held_at_caps(model, run: int = 0) -> list[tuple[int, int, str]]:
     """(dyad, track, text) for every level of `run` held at the cap of a missing agreement
-    while the two sides press on it: a cap binds the level, not the drivers, so the
+    while the two sides press on it, or on exercises at the reach of a visiting state's forces
+    in the region: a cap binds the level, not the drivers, so the
     explanation says what the drivers have become, e.g. 'JPN-GBR exercise held at 4.0 by
     the missing Reciprocal Access Agreement; pressure +0.30 (talks open)'."""
     s = model.setup
@@ -253,6 +254,26 @@ def held_at_caps(model, run: int = 0) -> list[tuple[int, int, str]]:
                     k,
                     f"{dy} {track} held at {cap:.1f} by the missing {name}; pressure "
                     f"{model.pressure[run, d, e]:+.2f}{talks}",
+                )
+            )
+    # a visiting state's exercises held by the reach of its forces in the region
+    ex, ru = TRACKS.index("exercise"), model.rules
+    done = {(d, k) for d, k, _ in out}
+    for d, who in enumerate(model.slots.reach_of[0::2]):
+        if who < 0 or (d, ex) in done:
+            continue
+        at_sea = float(model.presence[run, who])
+        reach = float(
+            ru["presence.exercise_floor"][run] + ru["presence.exercise_span"][run] * at_sea
+        )
+        if reach < float(caps[d, ex]) and model.levels[run, d, ex] >= reach - HELD:
+            out.append(
+                (
+                    d,
+                    ex,
+                    f"{s.dyads[d]} exercise held at {reach:.1f} by the reach of "
+                    f"{s.config.actors[s.actors[who]].name}'s forces in the region "
+                    f"(presence {at_sea:.2f})",
                 )
             )
     return out

@@ -634,3 +634,16 @@ def test_a_visiting_state_exercises_within_the_reach_of_its_forces():
     assert window(sailing, "JPN-DEU", EXE, 20) - window(m, "JPN-DEU", EXE, 20) >= 0.3
     n = m.setup.dyads.index("JPN-NATO")
     assert m.slots.reach_of[2 * n] == -1 and m.slots.reach_of[2 * n + 1] == -1
+
+
+def test_the_explanation_names_the_reach_that_holds_exercises():
+    """A level held by the reach of the visiting state's forces says so, as a level held by
+    a missing agreement does."""
+    m = ensemble(overrides=["DEU.china_caution=0.1"], runs=8)
+    d = m.setup.dyads.index("JPN-DEU")
+    notes = [t for r in range(8) for dd, k, t in held_at_caps(m, r) if (dd, k) == (d, EXE)]
+    assert notes and all(
+        "by the reach of Germany's forces in the region (presence 0." in t for t in notes
+    )
+    free = ensemble(overrides=["DEU.china_caution=0.1", "MODEL.presence.exercise_span=20"], runs=8)
+    assert not [t for dd, k, t in held_at_caps(free, 0) if (dd, k) == (d, EXE) and "reach" in t]
