@@ -346,8 +346,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "bandwidth charged on every wish",
         "sim/engine/actors.py",
-        "share = fund_by_actor(expected * cost, weight, effective_bandwidth(snap), sl.own)",
-        "share = fund_by_actor(desired * cost, weight, effective_bandwidth(snap), sl.own)",
+        "share = fund_by_actor(cost, weight, effective_bandwidth(snap), sl.own)",
+        'share = fund_by_actor(desired * tr["cost"], weight, effective_bandwidth(snap), sl.own)',
     ),
     Mutation(
         "a missing agreement does not weigh on willingness",
@@ -539,8 +539,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "forces in the region do not make their exercises cheaper",
         "sim/engine/actors.py",
-        '1.0 - snap.rules["presence.exercise_saving"][:, None] * snap.presence[:, sl.actor[visiting]]',
-        "1.0 - 0.0 * snap.presence[:, sl.actor[visiting]]",
+        '* (1.0 - snap.rules["presence.exercise_saving"][:, None] * snap.presence[:, sl.actor[v]])',
+        "* (1.0 - 0.0 * snap.presence[:, sl.actor[v]])",
     ),
     Mutation(
         "forces start from nothing in the region",

@@ -107,6 +107,8 @@ class Slots:
     #: (an alliance exercises out of area, where its members are: Ch6 NATO › Training and
     #: Exercises, the Gulf of Aden)
     reach_of: np.ndarray
+    #: the slots of a visiting side (its presence is its own)
+    visiting: np.ndarray
 
     @classmethod
     def of(cls, setup) -> Slots:
@@ -129,7 +131,8 @@ class Slots:
             own[a, : len(x)] = x
         state = np.array([k == "state" for k in setup.kinds] + [False])  # -1 reads False
         reach_of = np.where(state[presence_of], presence_of, -1)
-        return cls(actor, partner, dyad, side, presence_of, own, reach_of)
+        visiting = np.flatnonzero(presence_of == actor)
+        return cls(actor, partner, dyad, side, presence_of, own, reach_of, visiting)
 
 
 def perceive(snap: Snapshot) -> Perception:
@@ -354,12 +357,13 @@ def allocate(snap: Snapshot, desired: np.ndarray, sl: Slots) -> np.ndarray:
     # forces already in the region are the occasions: a visiting side's exercises with its
     # Indo-Pacific partner cost it less by its presence there (Ch3 UK › Training and
     # Exercises: the 2018 Royal Navy calls each carried an exercise with the MSDF)
-    cost = np.broadcast_to(tr["cost"], expected.shape).copy()
-    visiting = np.flatnonzero(sl.presence_of == sl.actor)
-    cost[:, visiting, KI["exercise"]] *= (
-        1.0 - snap.rules["presence.exercise_saving"][:, None] * snap.presence[:, sl.actor[visiting]]
+    cost = expected * tr["cost"]
+    v, ex = sl.visiting, KI["exercise"]
+    cost[:, v, ex] = expected[:, v, ex] * (
+        tr["cost"][:, :, ex]
+        * (1.0 - snap.rules["presence.exercise_saving"][:, None] * snap.presence[:, sl.actor[v]])
     )
-    share = fund_by_actor(expected * cost, weight, effective_bandwidth(snap), sl.own)
+    share = fund_by_actor(cost, weight, effective_bandwidth(snap), sl.own)
     offers = desired * share
     # an engaged US sponsors its allies' networking: trilateral and multilateral exercises
     # it leads (with the US Navy) come on top of what each side funds, for the actors that

@@ -361,12 +361,12 @@ class Ensemble:
         return caps
 
     def binding_caps(self, missing: np.ndarray) -> np.ndarray:
-        """(R, D, K) the lowest cap among each dyad's `missing` (R, D, E) agreements on each
+        """(R, n, K) the lowest cap among the `missing` (R, n, E) agreements of n dyads on each
         track, without the headroom of presence at sea: the cap that holds the track."""
-        s = self.setup
-        held = np.full((self.n_runs, len(s.dyads), len(TRACKS)), SCALE, dtype=float)
-        for e in np.flatnonzero((s.gate_caps < SCALE).any(axis=1)):
-            np.minimum(held, np.where(missing[:, :, e, None], s.gate_caps[e], SCALE), out=held)
+        gc = self.setup.gate_caps
+        held = np.full((*missing.shape[:2], gc.shape[1]), SCALE, dtype=float)
+        for e, k in zip(*np.nonzero(gc < SCALE), strict=True):
+            np.minimum(held[..., k], np.where(missing[..., e], gc[e, k], SCALE), out=held[..., k])
         return held
 
     def presence_aim(self, snap: Snapshot, perception) -> np.ndarray:
