@@ -279,8 +279,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "enabler cap ignored",
         "sim/engine/model.py",
-        "missing = ~self.signed[:, :, e] & self.applicable[:, :, e]  # (R, D)",
-        "missing = np.zeros_like(self.signed[:, :, e])",
+        "held = self.binding_caps(~self.signed & self.applicable)  # (R, D, K)",
+        "held = self.binding_caps(np.zeros_like(self.signed))  # (R, D, K)",
     ),
     # model v2 mechanisms ------------------------------------------------------------------
     Mutation(
@@ -473,8 +473,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "no exercises at sea above a missing RAA's gate",
         "sim/engine/model.py",
-        'sea = self.rules["agreements.presence_headroom"][:, None] * at_sea',
-        "sea = 0.0 * at_sea",
+        'held[..., ex] += self.rules["agreements.presence_headroom"][:, None] * at_sea',
+        "held[..., ex] += 0.0 * at_sea",
     ),
     Mutation(
         "North Korea draws no presence",

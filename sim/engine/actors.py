@@ -351,8 +351,7 @@ def allocate(snap: Snapshot, desired: np.ndarray, sl: Slots) -> np.ndarray:
     # no bandwidth is spent on what a missing agreement caps (the wish above the cap still
     # presses for a negotiation: the model reads the uncapped desire)
     # (the reach of forces binds what is done together, not what each side would fund)
-    nowhere = np.full(len(sl.dyad), -1)
-    desired = np.minimum(desired, ceilings(snap, sl.dyad, sl.actor, sl.partner, nowhere))
+    desired = np.minimum(desired, ceilings(snap, sl.dyad, sl.actor, sl.partner))
     expected = meet(desired, snap.offered[:, d, 1 - s, :], snap.trust[:, d, None], snap.rules)
     # forces already in the region are the occasions: a visiting side's exercises with its
     # Indo-Pacific partner cost it less by its presence there (Ch3 UK › Training and
@@ -479,18 +478,32 @@ def consensus_chance(
     return np.clip(chance, 0.0, 1.0)
 
 
+def forces_reach(rules: dict, at_sea: np.ndarray) -> np.ndarray:
+    """The exercise level a visiting state's forces can sustain with its Indo-Pacific
+    partner, given its presence there `at_sea` (R, ...): `presence.exercise_floor` plus
+    `presence.exercise_span` per unit of presence."""
+    shape = (-1,) + (1,) * (at_sea.ndim - 1)
+    return (
+        rules["presence.exercise_floor"].reshape(shape)
+        + rules["presence.exercise_span"].reshape(shape) * at_sea
+    )
+
+
 def ceilings(
-    snap: Snapshot, d: np.ndarray, a: np.ndarray, b: np.ndarray, visiting: np.ndarray
+    snap: Snapshot,
+    d: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    visiting: np.ndarray | None = None,
 ) -> np.ndarray:
     """Cap per row and track (R, n, K) for dyads `d` between actors `a` and `b`: the
     lowest of the missing agreements' caps, the domestic ceiling, which falls with the
     tighter domestic constraint of the pair (Japan's laws gate exercises beyond the
     maritime service, collective defence and live fire; German public opinion: Ch7 ›
     Recommendations › Temper Expectations; the 2015 legislation opened more), and on
-    exercises the reach of the `visiting` side's forces (n,: the actor whose presence in
-    the Indo-Pacific counts, -1 for none): `presence.exercise_floor` (passing, goodwill and
-    out-of-area exercises) plus `presence.exercise_span` per unit of its presence there
-    (Ch3 UK › Training and Exercises: the first UK aircraft in Japan since the Cold War came
+    exercises, when `visiting` is given, the reach of the visiting side's forces (n,: the
+    actor whose presence in the Indo-Pacific counts, -1 for none; `forces_reach`: passing,
+    goodwill and out-of-area exercises, and more per unit of its presence there) (Ch3 UK › Training and Exercises: the first UK aircraft in Japan since the Cold War came
     in 2016, the first Royal Navy exercise off Japan in 2018; Ch5 Germany: no military
     hardware in the Far East)."""
     dom = snap.params[:, :, PI["domestic_constraint"]]
@@ -500,13 +513,9 @@ def ceilings(
         - snap.track["domestic_gate"] * tight ** snap.rules["constraints.gate_power"][:, None, None]
     )
     out = np.minimum(snap.caps[:, d, :], domestic)
-    ru = snap.rules
-    far = np.flatnonzero(visiting >= 0)
+    far = np.flatnonzero(visiting >= 0) if visiting is not None else ()
     if len(far):
-        reach = (
-            ru["presence.exercise_floor"][:, None]
-            + ru["presence.exercise_span"][:, None] * snap.presence[:, visiting[far]]
-        )
+        reach = forces_reach(snap.rules, snap.presence[:, visiting[far]])
         ex = KI["exercise"]
         out[:, far, ex] = np.minimum(out[:, far, ex], reach)
     return out

@@ -31,7 +31,7 @@ from math import factorial
 
 import numpy as np
 
-from sim.engine.actors import Snapshot
+from sim.engine.actors import Snapshot, forces_reach
 from sim.engine.moves import MoveArrays
 from sim.vocabulary import (
     DRIVER_LABELS,
@@ -257,15 +257,13 @@ def held_at_caps(model, run: int = 0) -> list[tuple[int, int, str]]:
                 )
             )
     # a visiting state's exercises held by the reach of its forces in the region
-    ex, ru = TRACKS.index("exercise"), model.rules
+    ex = TRACKS.index("exercise")
     done = {(d, k) for d, k, _ in out}
     for d, who in enumerate(model.slots.reach_of[0::2]):
         if who < 0 or (d, ex) in done:
             continue
         at_sea = float(model.presence[run, who])
-        reach = float(
-            ru["presence.exercise_floor"][run] + ru["presence.exercise_span"][run] * at_sea
-        )
+        reach = float(forces_reach(model.rules, model.presence[:, who])[run])
         if reach < float(caps[d, ex]) and model.levels[run, d, ex] >= reach - HELD:
             out.append(
                 (

@@ -344,21 +344,12 @@ class Ensemble:
         Royal Navy ships in the region in 2018 exercised with the SDF without an RAA), so on
         the exercise track a missing agreement's cap rises by `agreements.presence_headroom`
         times the visiting (European) side's presence in the Indo-Pacific."""
-        s = self.setup
-        caps = np.broadcast_to(s.max_level, self.levels.shape).copy()
-        gating = np.flatnonzero((s.gate_caps < SCALE).any(axis=1))
-        if not len(gating):
-            return caps
+        held = self.binding_caps(~self.signed & self.applicable)  # (R, D, K)
         who = self.slots.presence_of[0::2]  # (D,) the visiting side of each dyad, or -1
         at_sea = np.where(who >= 0, self.presence[:, np.maximum(who, 0)], 0.0)  # (R, D)
-        head = np.zeros(caps.shape)
-        sea = self.rules["agreements.presence_headroom"][:, None] * at_sea
-        head[..., TRACKS.index("exercise")] = sea
-        for e in gating:
-            missing = ~self.signed[:, :, e] & self.applicable[:, :, e]  # (R, D)
-            gate = np.minimum(s.gate_caps[e] + head, SCALE)
-            np.minimum(caps, np.where(missing[..., None], gate, SCALE), out=caps)
-        return caps
+        ex = TRACKS.index("exercise")
+        held[..., ex] += self.rules["agreements.presence_headroom"][:, None] * at_sea
+        return np.minimum(self.setup.max_level, np.minimum(held, SCALE))
 
     def binding_caps(self, missing: np.ndarray) -> np.ndarray:
         """(R, n, K) the lowest cap among the `missing` (R, n, E) agreements of n dyads on each
