@@ -364,18 +364,7 @@ def allocate(snap: Snapshot, desired: np.ndarray, sl: Slots) -> np.ndarray:
     )
     share = fund_by_actor(cost, weight, effective_bandwidth(snap), sl.own)
     offers = desired * share
-    # an engaged US sponsors its allies' networking: trilateral and multilateral exercises
-    # it leads (with the US Navy) come on top of what each side funds, for the actors that
-    # read US engagement as sponsorship; a retrenching US takes them away (Ch7 ›
-    # Partnerships Support Flexible, Smaller Groupings of Partners)
-    ru = snap.rules
-    sponsored = (
-        ru["us.sponsored_exercise"][:, None]
-        * snap.params[:, sl.actor, PI["us_sponsorship"]]
-        * (snap.world[:, US, None] - ru["us.reference"][:, None])
-    )
     ex = KI["exercise"]
-    offers[:, :, ex] = np.maximum(offers[:, :, ex] + sponsored, 0.0)
     offers[:, :, ex] += mv.exercise_boost[d, s][None] * on
     offers[:, :, KI["exchange"]] += mv.buy[d, s][None] * on
     offers[:, :, KI["dialogue"]] += mv.two_plus_two[d, s][None] * on
@@ -421,7 +410,7 @@ class ConsensusAlliance(SovereignState):
     past its own offer nor grow: the agreed level is held at the lower of its offer and the
     current level, so a withheld consensus caps and erodes (Ch7 › Temper Expectations: NAC
     approval, classified exercise information); what is not approved again lapses by
-    `constraints.consensus_erosion` times the track's visibility. The chance is
+    `constraints.consensus_erosion` on every track. The chance is
     (1 − consensus_friction · visibility), the alliance-wide friction, times
     (1 − objection_m · frame) for each member m the model plays, where the objection is
     member_veto · caution_m · visibility plus the member's own stance on that kind of
@@ -437,9 +426,9 @@ class ConsensusAlliance(SovereignState):
         chance = consensus_chance(snap, per, self.index, self.model.setup.members)
         passed = snap.consent < chance
         level = snap.levels[:, self.dyad_idx, :]
-        # what is not approved again lapses: the more visible the track, the faster
-        vis = snap.track["visibility"].reshape(-1, 1, level.shape[2])
-        lapse = snap.rules["constraints.consensus_erosion"][:, None, None] * vis
+        # what is not approved again lapses, on every track (visibility already sets how
+        # often consensus fails)
+        lapse = snap.rules["constraints.consensus_erosion"][:, None, None]
         held = np.maximum(np.minimum(target, np.minimum(own, level)) - lapse, 0.0)
         return np.where(passed[:, None, :], target, held)
 
@@ -489,6 +478,36 @@ def forces_reach(rules: dict, at_sea: np.ndarray) -> np.ndarray:
     )
 
 
+def us_led_exercise(snap: Snapshot, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(R, n) exercise levels the US leads for pairs of actors `a` and `b` (n,): an engaged
+    US sponsors its allies' networking with trilateral and multilateral exercises around
+    its own forces, and a retrenching one takes them away (Ch7 › Partnerships Support
+    Flexible, Smaller Groupings of Partners; Ch3 UK › Support the United States).
+    `us.sponsored_exercise` per unit of the less sponsor-minded side's `us_sponsorship`
+    (both must come) times US engagement above `us.reference`. The US hosts and carries
+    them, so they come on top of what the pair funds, above the caps of the pair's missing
+    agreements and the reach of its own forces, though not above its domestic ceiling."""
+    ru = snap.rules
+    spons = snap.params[:, :, PI["us_sponsorship"]]
+    return (
+        ru["us.sponsored_exercise"][:, None]
+        * np.minimum(spons[:, a], spons[:, b])
+        * (snap.world[:, US, None] - ru["us.reference"][:, None])
+    )
+
+
+def domestic_ceiling(snap: Snapshot, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(R, n, K) the level each track may reach under the tighter domestic constraint of
+    the pair of actors `a` and `b` (Japan's laws, German public opinion: Ch7 ›
+    Recommendations › Temper Expectations)."""
+    dom = snap.params[:, :, PI["domestic_constraint"]]
+    tight = np.maximum(dom[:, a], dom[:, b])[..., None]  # (R, n, 1)
+    return (
+        SCALE
+        - snap.track["domestic_gate"] * tight ** snap.rules["constraints.gate_power"][:, None, None]
+    )
+
+
 def ceilings(
     snap: Snapshot,
     d: np.ndarray,
@@ -506,13 +525,7 @@ def ceilings(
     goodwill and out-of-area exercises, and more per unit of its presence there) (Ch3 UK › Training and Exercises: the first UK aircraft in Japan since the Cold War came
     in 2016, the first Royal Navy exercise off Japan in 2018; Ch5 Germany: no military
     hardware in the Far East)."""
-    dom = snap.params[:, :, PI["domestic_constraint"]]
-    tight = np.maximum(dom[:, a], dom[:, b])[..., None]  # (R, n, 1)
-    domestic = (
-        SCALE
-        - snap.track["domestic_gate"] * tight ** snap.rules["constraints.gate_power"][:, None, None]
-    )
-    out = np.minimum(snap.caps[:, d, :], domestic)
+    out = np.minimum(snap.caps[:, d, :], domestic_ceiling(snap, a, b))
     far = np.flatnonzero(visiting >= 0) if visiting is not None else ()
     if len(far):
         reach = forces_reach(snap.rules, snap.presence[:, visiting[far]])

@@ -37,8 +37,10 @@ from sim.engine.actors import (
     ceilings,
     consensus_chance,
     desire,
+    domestic_ceiling,
     meet,
     perceive,
+    us_led_exercise,
 )
 from sim.engine.moves import Move, MoveArrays, compile_moves
 from sim.engine.rng import Site, Stream, run_keys
@@ -301,9 +303,8 @@ class Ensemble:
             + snap.moves.pull[None] * snap.moves_on[:, None, None]
         )
         s = self.setup
-        ceil = ceilings(
-            snap, self.dyads, s.pairs[:, FIRST], s.pairs[:, SECOND], self.slots.reach_of[0::2]
-        )  # (R, D, K)
+        fa, sb = s.pairs[:, FIRST], s.pairs[:, SECOND]
+        ceil = ceilings(snap, self.dyads, fa, sb, self.slots.reach_of[0::2])  # (R, D, K)
         # caps bind the level, never the drivers: what the two sides want above a cap is
         # pressure on the agreement that lifts it (`negotiate`)
         target = np.minimum(meet(a, b, snap.trust[:, :, None], snap.rules, extra), ceil)
@@ -316,11 +317,20 @@ class Ensemble:
             i = actor.dyad_idx
             own = offers[:, i, actor.side]
             target[:, i] = actor.consent(snap, perception, target[:, i], own)
-        gap = target - snap.levels
         tr = snap.track
         down = np.where(
             target < agreed, snap.rules["constraints.lapse_rate"][:, None, None], tr["down"]
         )
+        # exercises the US leads come on top of what the pair agrees, above its own caps and
+        # the reach of its forces (the US hosts and carries them), never above its domestic
+        # ceiling; the pair's memory (trust, frustration, bandwidth spent) reads its own part
+        ex = TRACKS.index("exercise")
+        led = us_led_exercise(snap, fa, sb)  # (R, D)
+        home = domestic_ceiling(snap, fa, sb)[..., ex]
+        ceil[..., ex] = np.minimum(ceil[..., ex] + np.maximum(led, 0.0), home)
+        aim = target.copy()
+        aim[..., ex] = np.clip(target[..., ex] + led, 0.0, ceil[..., ex])
+        gap = aim - snap.levels
         change = tr["up"] * np.maximum(gap, 0) - down * np.maximum(-gap, 0)
         change = change + tr["noise"] * snap.noise
         new = np.clip(snap.levels + change, 0.0, ceil)

@@ -397,6 +397,49 @@ def test_an_engaged_us_sponsors_exercises_and_a_retrenching_one_takes_them_away(
     assert abs(nato_exercise(0.25, off) - nato_exercise(0.0, off)) < SEEN
 
 
+def test_us_led_exercises_come_above_the_pairs_own_caps_not_its_laws():
+    """Exercises the US leads are hosted and carried by the US: they lift JPN-GBR exercise
+    above the cap of the missing RAA and the reach of UK forces (both held low here), by
+    `us.sponsored_exercise` per unit of the less sponsor-minded side's sponsorship times
+    engagement above the reference; with the constant at 0 the cap holds the level. They
+    stay under the pair's domestic ceiling."""
+    from sim.engine.actors import domestic_ceiling
+
+    held = ["MODEL.agreements.presence_headroom=0", "MODEL.presence.exercise_span=5"]
+    held += ["GBR.presence_appetite=0"]
+
+    def uk_exercise(us, extra=()):
+        shock = Shock(
+            id="us",
+            name="US engagement",
+            at=None,
+            indices={"us_engagement": us},
+            index_means={"us_engagement": us},
+        )
+        m = ensemble(overrides=held + list(extra), runs=60, shocks=[shock])
+        return m, window(m, "JPN-GBR", EXE)
+
+    (_, ref), (m1, up) = uk_exercise(0.0), uk_exercise(0.3)
+    assert up - ref >= 0.2
+    d = m1.setup.dyads.index("JPN-GBR")
+    raa = m1.setup.gate_caps[ENABLERS.index("raa"), EXE]
+    reach = m1.rules["presence.exercise_floor"]  # the UK keeps no forces in the region
+    lv = m1.level_history()[10:, :, d, EXE]
+    top = np.minimum(raa, reach)[None]
+    assert (lv > top + SEEN).mean() > 0.5  # above what the pair could reach on its own
+    off = ["MODEL.us.sponsored_exercise=0"]
+    (_, ref_off), (m_off, up_off) = uk_exercise(0.0, off), uk_exercise(0.3, off)
+    assert abs(up_off - ref_off) < 0.02
+    assert np.all(m_off.level_history()[1:, :, d, EXE] <= top + 1e-9)
+    # under tight Japanese laws the domestic ceiling holds them too
+    tight = ["JPN.domestic_constraint=0.9"]
+    m2, _ = uk_exercise(0.3, tight)
+    a, b = m2.setup.pairs[d]
+    snap = m2.snapshot(m2.params, m2.world.values, None, None, None, None)
+    home = domestic_ceiling(snap, np.array([a]), np.array([b]))[:, 0, EXE]
+    assert np.all(m2.level_history()[1:, :, d, EXE] <= home[None] + 1e-9)
+
+
 def test_each_kind_of_agreement_keeps_its_own_pace():
     """The chance that talks conclude is the kind's success rate times its pace: in the
     2012-19 replay without its agreement shocks (the model concludes them itself), a
@@ -509,6 +552,25 @@ def test_what_an_alliance_does_not_approve_lapses_fast():
 
     assert cost([]) >= SEEN
     assert cost([]) > cost(slow) + 0.01
+
+
+def test_what_a_member_withholds_erodes_even_a_quiet_track():
+    """A withheld consensus loses `constraints.consensus_erosion` levels in the turn on
+    every track, not only on the visible ones: a member that will not share (its stance on
+    exchanges) costs NATO-Japan exchanges a visible amount; with no erosion the same stance
+    costs much less."""
+    stance = ["DEU.withhold_exchange=0.5"]
+    still = ["MODEL.constraints.consensus_erosion=0"]
+
+    def cost(extra):
+        base, held = (
+            ensemble(overrides=extra, runs=100),
+            ensemble(overrides=extra + stance, runs=100),
+        )
+        return window(base, "JPN-NATO", EXC) - window(held, "JPN-NATO", EXC)
+
+    assert cost([]) >= SEEN
+    assert cost([]) > cost(still) + 0.03
 
 
 def test_presence_follows_the_stake_in_the_region():
