@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.engine.actors import us_led_exercise
 from sim.engine.model import Ensemble
 from sim.vocabulary import TRACKS
 
@@ -60,5 +61,10 @@ def test_levels_stay_between_zero_and_the_cap(noise):
     for _ in range(12):
         m.step()
         assert np.all(m.levels >= 0.0)
-        # the caps the turn was played under (presence at sea moves them after the turn)
-        assert np.all(m.levels <= m.snapshots[-1].caps + 1e-12)
+        # the caps the turn was played under (presence at sea moves them after the turn);
+        # exercises the US leads come on top of a pair's caps (`us_led_exercise`)
+        snap = m.snapshots[-1]
+        top = snap.caps.copy()
+        led = us_led_exercise(snap, setup.pairs[:, 0], setup.pairs[:, 1])
+        top[..., TRACKS.index("exercise")] += np.maximum(led, 0.0)
+        assert np.all(m.levels <= top + 1e-12)

@@ -61,9 +61,10 @@ def snapshot(m, world=None):
 
 def test_a_capped_pair_accumulates_pressure_and_the_explanation_says_so():
     # a UK with no appetite for presence in the region, whose exercises are not bound by
-    # the reach of its forces: the RAA's gate alone caps
+    # the reach of its forces, and no exercises led by the US: the RAA's gate alone caps
+    off = ["MODEL.presence.exercise_floor=5", "MODEL.us.sponsored_exercise=0"]
     m = Ensemble(
-        build("baseline", ["GBR.presence_appetite=0", "MODEL.presence.exercise_floor=5"]),
+        build("baseline", ["GBR.presence_appetite=0", *off]),
         seed=1,
         runs=40,
         keep_snapshots=True,
