@@ -484,9 +484,27 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     Mutation(
         "an engaged US sponsors no exercises",
+        "sim/engine/model.py",
+        "aim[..., ex] = np.clip(target[..., ex] + led, 0.0, ceil[..., ex])",
+        "aim[..., ex] = np.clip(target[..., ex] + 0.0 * led, 0.0, ceil[..., ex])",
+    ),
+    Mutation(
+        "US-led exercises held under the pair's own caps",
+        "sim/engine/model.py",
+        "ceil[..., ex] = np.minimum(ceil[..., ex] + np.maximum(led, 0.0), home)",
+        "ceil[..., ex] = np.minimum(ceil[..., ex], home)",
+    ),
+    Mutation(
+        "US-led exercises above the pair's domestic ceiling",
+        "sim/engine/model.py",
+        "ceil[..., ex] = np.minimum(ceil[..., ex] + np.maximum(led, 0.0), home)",
+        "ceil[..., ex] = ceil[..., ex] + np.maximum(led, 0.0)",
+    ),
+    Mutation(
+        "a withheld consensus erodes the quiet tracks hardly at all",
         "sim/engine/actors.py",
-        "offers[:, :, ex] = np.maximum(offers[:, :, ex] + sponsored, 0.0)",
-        "offers[:, :, ex] = np.maximum(offers[:, :, ex] + 0.0 * sponsored, 0.0)",
+        'lapse = snap.rules["constraints.consensus_erosion"][:, None, None]',
+        'lapse = snap.rules["constraints.consensus_erosion"][:, None, None] * snap.track["visibility"].reshape(-1, 1, level.shape[2]) ** 2',
     ),
     Mutation(
         "every kind of agreement at one pace",

@@ -168,11 +168,14 @@ def register(app: typer.Typer) -> None:
             battery = Battery(doc, runs=runs, samples=samples, seed=seed)
             battery.prior = prior
             outcomes = battery.run(show)
-            typer.echo(battery_table(outcomes, runs, samples, RUNS_PER_POINT))
             ps = battery._sample
+            sampled = {}
             if ps is not None and ps.source == "posterior":
                 from sim.research.posterior_file import posterior_label
 
+                sampled["sampled"] = f"draws of the posterior ({posterior_label()})"
+            typer.echo(battery_table(outcomes, runs, samples, RUNS_PER_POINT, **sampled))
+            if sampled:
                 typer.echo(
                     f"robust here: the {samples} parameter sets are draws of the posterior "
                     f"({posterior_label()}), not Latin-hypercube points; --prior samples "

@@ -342,7 +342,15 @@ def headline(doc: ClaimsFile) -> str:
     return text + (f" and {m} mechanism check{'' if m == 1 else 's'}" if m else "")
 
 
-def table(outcomes: list[Outcome], runs: int, samples: int, runs_per_point: int) -> str:
+def table(
+    outcomes: list[Outcome],
+    runs: int,
+    samples: int,
+    runs_per_point: int,
+    sampled: str = "Latin-hypercube points of the config's ranges",
+) -> str:
+    """The battery's table, its legend and its last line; `sampled` names what the robust
+    check's parameter sets are."""
     head = (
         f"{'claim':<38} {'kind':<5} {'source':<30} {'rule':<42} {'effect':>7} "
         f"{'90% range':<17} {'robust':>7}  result"
@@ -385,7 +393,7 @@ def table(outcomes: list[Outcome], runs: int, samples: int, runs_per_point: int)
         f"effect: median paired difference over {runs} runs at the point estimates (signed: "
         "difference in shares); 90% range: 5-95% of per-run differences (signed: bootstrap "
         "interval);",
-        f"robust: the number of the {samples} Latin-hypercube points of the config's ranges "
+        f"robust: the number of the {samples} {sampled} "
         f"({runs_per_point} runs each) at which the rule holds; thresholds "
         + ", ".join(f"{k} {v:g}" for k, v in THRESHOLDS.items())
         + f"; robust when >= {ROBUST_SHARE:.0%}.",
