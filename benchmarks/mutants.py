@@ -491,13 +491,13 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "US-led exercises held under the pair's own caps",
         "sim/engine/model.py",
-        "ceil[..., ex] = np.minimum(ceil[..., ex] + np.maximum(led, 0.0), home)",
-        "ceil[..., ex] = np.minimum(ceil[..., ex], home)",
+        "ceil[..., ex] = np.minimum(ceil[..., ex] + np.maximum(led, 0.0), home[..., ex])",
+        "ceil[..., ex] = np.minimum(ceil[..., ex], home[..., ex])",
     ),
     Mutation(
         "US-led exercises above the pair's domestic ceiling",
         "sim/engine/model.py",
-        "ceil[..., ex] = np.minimum(ceil[..., ex] + np.maximum(led, 0.0), home)",
+        "ceil[..., ex] = np.minimum(ceil[..., ex] + np.maximum(led, 0.0), home[..., ex])",
         "ceil[..., ex] = ceil[..., ex] + np.maximum(led, 0.0)",
     ),
     Mutation(

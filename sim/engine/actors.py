@@ -500,12 +500,13 @@ def domestic_ceiling(snap: Snapshot, a: np.ndarray, b: np.ndarray) -> np.ndarray
     """(R, n, K) the level each track may reach under the tighter domestic constraint of
     the pair of actors `a` and `b` (Japan's laws, German public opinion: Ch7 ›
     Recommendations › Temper Expectations)."""
-    dom = snap.params[:, :, PI["domestic_constraint"]]
+    # the power of the tighter constraint is the tighter of the powers (it is monotone)
+    dom = (
+        snap.params[:, :, PI["domestic_constraint"]]
+        ** snap.rules["constraints.gate_power"][:, None]
+    )  # (R, A)
     tight = np.maximum(dom[:, a], dom[:, b])[..., None]  # (R, n, 1)
-    return (
-        SCALE
-        - snap.track["domestic_gate"] * tight ** snap.rules["constraints.gate_power"][:, None, None]
-    )
+    return SCALE - snap.track["domestic_gate"] * tight
 
 
 def ceilings(
@@ -514,6 +515,7 @@ def ceilings(
     a: np.ndarray,
     b: np.ndarray,
     visiting: np.ndarray | None = None,
+    domestic: np.ndarray | None = None,
 ) -> np.ndarray:
     """Cap per row and track (R, n, K) for dyads `d` between actors `a` and `b`: the
     lowest of the missing agreements' caps, the domestic ceiling, which falls with the
@@ -522,10 +524,13 @@ def ceilings(
     Recommendations › Temper Expectations; the 2015 legislation opened more), and on
     exercises, when `visiting` is given, the reach of the visiting side's forces (n,: the
     actor whose presence in the Indo-Pacific counts, -1 for none; `forces_reach`: passing,
-    goodwill and out-of-area exercises, and more per unit of its presence there) (Ch3 UK › Training and Exercises: the first UK aircraft in Japan since the Cold War came
+    goodwill and out-of-area exercises, and more per unit of its presence there; `domestic`,
+    the pair's `domestic_ceiling` when the caller has it already) (Ch3 UK › Training and Exercises: the first UK aircraft in Japan since the Cold War came
     in 2016, the first Royal Navy exercise off Japan in 2018; Ch5 Germany: no military
     hardware in the Far East)."""
-    out = np.minimum(snap.caps[:, d, :], domestic_ceiling(snap, a, b))
+    if domestic is None:
+        domestic = domestic_ceiling(snap, a, b)
+    out = np.minimum(snap.caps[:, d, :], domestic)
     far = np.flatnonzero(visiting >= 0) if visiting is not None else ()
     if len(far):
         reach = forces_reach(snap.rules, snap.presence[:, visiting[far]])

@@ -304,7 +304,8 @@ class Ensemble:
         )
         s = self.setup
         fa, sb = s.pairs[:, FIRST], s.pairs[:, SECOND]
-        ceil = ceilings(snap, self.dyads, fa, sb, self.slots.reach_of[0::2])  # (R, D, K)
+        home = domestic_ceiling(snap, fa, sb)  # (R, D, K)
+        ceil = ceilings(snap, self.dyads, fa, sb, self.slots.reach_of[0::2], home)
         # caps bind the level, never the drivers: what the two sides want above a cap is
         # pressure on the agreement that lifts it (`negotiate`)
         target = np.minimum(meet(a, b, snap.trust[:, :, None], snap.rules, extra), ceil)
@@ -326,8 +327,7 @@ class Ensemble:
         # ceiling; the pair's memory (trust, frustration, bandwidth spent) reads its own part
         ex = TRACKS.index("exercise")
         led = us_led_exercise(snap, fa, sb)  # (R, D)
-        home = domestic_ceiling(snap, fa, sb)[..., ex]
-        ceil[..., ex] = np.minimum(ceil[..., ex] + np.maximum(led, 0.0), home)
+        ceil[..., ex] = np.minimum(ceil[..., ex] + np.maximum(led, 0.0), home[..., ex])
         aim = target.copy()
         aim[..., ex] = np.clip(target[..., ex] + led, 0.0, ceil[..., ex])
         gap = aim - snap.levels
