@@ -507,6 +507,12 @@ MUTATIONS: tuple[Mutation, ...] = (
         'lapse = snap.rules["constraints.consensus_erosion"][:, None, None] * snap.track["visibility"].reshape(-1, 1, level.shape[2]) ** 2',
     ),
     Mutation(
+        "caution toward China keeps no ships at home",
+        "sim/engine/model.py",
+        '** ru["presence.caution"][:, None]',
+        "** 0.0",
+    ),
+    Mutation(
         "every kind of agreement at one pace",
         "sim/engine/model.py",
         'pace = np.stack([ru[f"agreements.pace_{en}"] for en in ENABLERS], axis=1)[:, ee]',

@@ -396,6 +396,13 @@ class Ensemble:
             # Regional Interests; Ch4 France › Sovereignty and Presence)
             * (p[:, :, PI["regional_interests"]] / np.maximum(self.setup.stake[None], 1e-9))
             ** ru["presence.stake"][:, None]
+            # and how much it minds China's reaction: deployments are the most visible of
+            # what it does in the region, so an actor more cautious toward China than it is
+            # read to be sends fewer ships, and one that drops its caution sends more (Ch5
+            # Germany › Training and Exercises: no military hardware in the Far East, and
+            # reluctance to upset China; Ch3 UK › Divergences: the golden era)
+            * ((1 - perception.caution) / np.maximum(1 - self.setup.reserve[None], 1e-9))
+            ** ru["presence.caution"][:, None]
         )
 
     def remember(self, t: int, snap: Snapshot, offers, target, new_levels, perception):

@@ -134,6 +134,7 @@ RULE_DOMAIN: dict[str, tuple[float, float, float]] = {
     "presence.nk": (0.0, 2.0, 0.0),
     "presence.capacity": (0.0, 3.0, 0.0),
     "presence.stake": (0.0, 3.0, 0.0),
+    "presence.caution": (0.0, 3.0, 0.0),
     "presence.exercise_saving": (0.0, 1.0, 0.0),
     "presence.exercise_floor": (0.0, 5.0, 5.0),
     "presence.exercise_span": (0.0, 20.0, 0.0),

@@ -51,6 +51,9 @@ class Setup:
     #: (A,) each actor's regional-interests weight as config/actors.yaml reads it: the stake
     #: its presence in the Indo-Pacific is sized to (sim/engine/model.py `remember`)
     stake: np.ndarray
+    #: (A,) each actor's caution toward China as config/actors.yaml reads it: the caution its
+    #: presence in the Indo-Pacific is sized to (sim/engine/model.py `presence_aim`)
+    reserve: np.ndarray
     param_ranges: np.ndarray  # (A, P, 2)
     world_initial: np.ndarray  # (I,)
     world_mean: np.ndarray
@@ -218,6 +221,7 @@ def _actor_arrays(cfg: Config, actors: tuple[str, ...]) -> dict[str, object]:
         "params": params,
         "means": params[:, PI["bandwidth"]].copy(),
         "stake": params[:, PI["regional_interests"]].copy(),
+        "reserve": params[:, PI["china_caution"]].copy(),
         "param_ranges": np.array([[cfg.param_range(a, p) for p in PARAMS] for a in actors]),
         "kinds": tuple(cfg.actors[a].kind for a in actors),
         "indo": np.array([cfg.actors[a].region == "indo-pacific" for a in actors]),

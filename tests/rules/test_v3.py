@@ -594,6 +594,26 @@ def test_presence_follows_the_stake_in_the_region():
     assert abs(q1 - q0) < 0.01
 
 
+def test_caution_toward_china_keeps_ships_at_home():
+    """Presence aims lower the more cautious toward China an actor is against its configured
+    caution, ((1 - caution) / (1 - configured))^presence.caution: a UK in a golden era with
+    China (caution 0.8) keeps fewer ships in the region and exercises less with Japan, and a
+    Germany that drops its caution sends more; with `presence.caution` 0 caution does not
+    move presence."""
+
+    def run(actor, extra=()):
+        m = ensemble(overrides=list(extra), runs=60)
+        return m.presence[:, m.setup.ai[actor]].mean(), window(m, "JPN-" + actor, EXE)
+
+    (p0, x0), (p1, x1) = run("GBR"), run("GBR", ["GBR.china_caution=0.8"])
+    assert p0 - p1 >= 0.1 and x0 - x1 >= SEEN
+    (g0, _), (g1, _) = run("DEU"), run("DEU", ["DEU.china_caution=0.1"])
+    assert g1 > 1.5 * g0
+    off = ["MODEL.presence.caution=0"]
+    (q0, _), (q1, _) = run("GBR", off), run("GBR", off + ["GBR.china_caution=0.8"])
+    assert abs(q1 - q0) < 0.01
+
+
 def test_an_agreement_presses_once_cooperation_has_grown_into_its_cap():
     """Talks open only once the cooperation an agreement gates has grown to within
     `agreements.reach` of the cap it lifts: in the 2012-19 replay without its agreement
