@@ -443,8 +443,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "no domestic ceiling",
         "sim/engine/actors.py",
-        '- snap.track["domestic_gate"] * tight ** snap.rules["constraints.gate_power"][:, None, None]',
-        "- 0.0 * tight",
+        'return SCALE - snap.track["domestic_gate"] * tight',
+        "return SCALE - 0.0 * tight",
     ),
     Mutation(
         "the partner's domestic constraint ignored",
@@ -587,7 +587,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "the explanation never names the reach of forces",
         "sim/engine/explain.py",
-        "if reach < float(caps[d, ex]) and model.levels[run, d, ex] >= reach - HELD:",
+        "if reach < float(caps[d, ex]) and abs(model.levels[run, d, ex] - reach) <= HELD:",
         "if False:",
     ),
     Mutation(

@@ -244,7 +244,9 @@ def held_at_caps(model, run: int = 0) -> list[tuple[int, int, str]]:
                 continue
             e = min(missing, key=lambda e: s.gate_caps[e, k])
             cap = float(caps[d, k])
-            if model.levels[run, d, k] < cap - HELD or model.pressure[run, d, e] <= 0:
+            # (a level above its cap is carried there by exercises the US leads: not held)
+            level = model.levels[run, d, k]
+            if abs(level - cap) > HELD or model.pressure[run, d, e] <= 0:
                 continue
             name = s.config.enablers[ENABLERS[e]].name
             talks = " (talks open)" if model.negotiating[run, d, e] else ""
@@ -264,7 +266,7 @@ def held_at_caps(model, run: int = 0) -> list[tuple[int, int, str]]:
             continue
         at_sea = float(model.presence[run, who])
         reach = float(forces_reach(model.rules, model.presence[:, who])[run])
-        if reach < float(caps[d, ex]) and model.levels[run, d, ex] >= reach - HELD:
+        if reach < float(caps[d, ex]) and abs(model.levels[run, d, ex] - reach) <= HELD:
             out.append(
                 (
                     d,

@@ -85,6 +85,10 @@ def test_a_capped_pair_accumulates_pressure_and_the_explanation_says_so():
     assert notes and notes[0].startswith(
         f"JPN-GBR exercise held at {held} by the missing Reciprocal Access Agreement; pressure +"
     )
+    # a level carried above the cap (by exercises the US leads) is not said to be held there
+    m.levels = m.levels.copy()
+    m.levels[r, d, EXE] = cap[r] + 0.3
+    assert not [t for dd, k, t in held_at_caps(m, r) if (dd, k) == (d, EXE)]
 
 
 def test_pressure_wears_the_blocker_down():
