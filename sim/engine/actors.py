@@ -329,7 +329,9 @@ def capacity(snap: Snapshot, means: np.ndarray) -> np.ndarray:
     return np.log(np.maximum(means_now(snap), 1e-3) / means[None])
 
 
-def allocate(snap: Snapshot, desired: np.ndarray, sl: Slots) -> np.ndarray:
+def allocate(
+    snap: Snapshot, desired: np.ndarray, sl: Slots, domestic: np.ndarray | None = None
+) -> np.ndarray:
     """Offers per slot and track (R, S, K): desired levels fitted into each actor's bandwidth.
 
     Bandwidth is charged on what the actor expects to be agreed (its wish met with the
@@ -351,7 +353,9 @@ def allocate(snap: Snapshot, desired: np.ndarray, sl: Slots) -> np.ndarray:
     # no bandwidth is spent on what a missing agreement caps (the wish above the cap still
     # presses for a negotiation: the model reads the uncapped desire)
     # (the reach of forces binds what is done together, not what each side would fund)
-    desired = np.minimum(desired, ceilings(snap, sl.dyad, sl.actor, sl.partner))
+    desired = np.minimum(
+        desired, ceilings(snap, sl.dyad, sl.actor, sl.partner, domestic=domestic)
+    )
     expected = meet(desired, snap.offered[:, d, 1 - s, :], snap.trust[:, d, None], snap.rules)
     # forces already in the region are the occasions: a visiting side's exercises with its
     # Indo-Pacific partner cost it less by its presence there (Ch3 UK › Training and

@@ -209,10 +209,10 @@ class WargameModel(Ensemble, mesa.Model):
 
     _deciding = False
 
-    def decide(self, snap):
+    def decide(self, snap, domestic=None):
         """`Ensemble.decide`, keeping the snapshot and perception of the turn being played
         (not those of an explanation's coalitions) for the agents' attributes."""
-        out = super().decide(snap)
+        out = super().decide(snap, domestic)
         if self._deciding:
             self._decided = (snap, out[2])
         return out

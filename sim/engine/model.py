@@ -292,7 +292,10 @@ class Ensemble:
         offers (R, D, 2, K), the agreed targets (R, D, K) and each actor's perception.
         """
         R, D, K = snap.levels.shape
-        desired, offers, perception = self.decide(snap)
+        s = self.setup
+        fa, sb = s.pairs[:, FIRST], s.pairs[:, SECOND]
+        home = domestic_ceiling(snap, fa, sb)  # (R, D, K) the pairs' domestic ceilings
+        desired, offers, perception = self.decide(snap, home)
         # 6. the offers meet: the keener side pulls, more when it makes the partner a
         # priority; capped by the agreements in place (Ch7 › Temper Expectations)
         a, b = offers[:, :, FIRST], offers[:, :, SECOND]
@@ -302,9 +305,6 @@ class Ensemble:
             snap.rules["meet.priority_pull"][:, None, None] * np.maximum(keen, 0.0)
             + snap.moves.pull[None] * snap.moves_on[:, None, None]
         )
-        s = self.setup
-        fa, sb = s.pairs[:, FIRST], s.pairs[:, SECOND]
-        home = domestic_ceiling(snap, fa, sb)  # (R, D, K)
         ceil = ceilings(snap, self.dyads, fa, sb, self.slots.reach_of[0::2], home)
         # caps bind the level, never the drivers: what the two sides want above a cap is
         # pressure on the agreement that lifts it (`negotiate`)
@@ -338,13 +338,16 @@ class Ensemble:
             return new
         return new, desired, offers, target, perception
 
-    def decide(self, snap: Snapshot):
+    def decide(self, snap: Snapshot, domestic: np.ndarray | None = None):
         """Steps 2–5 for every actor at once: perception, desired levels and offers
-        (R, D, 2, K), with each decision style's consent (an alliance's consensus)."""
+        (R, D, 2, K), with each decision style's consent (an alliance's consensus);
+        `domestic`, the pairs' domestic ceilings (R, D, K), when the caller has them."""
         R, D, K = snap.levels.shape
         per = perceive(snap)
         want = desire(snap, per, self.slots, self.setup)  # (R, S, K), slot = 2·dyad + side
-        offers = allocate(snap, want, self.slots)
+        offers = allocate(
+            snap, want, self.slots, None if domestic is None else domestic[:, self.slots.dyad]
+        )
         return want.reshape(R, D, 2, K), offers.reshape(R, D, 2, K), per
 
     def caps(self) -> np.ndarray:
