@@ -485,8 +485,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "an engaged US sponsors no exercises",
         "sim/engine/model.py",
-        "aim[..., ex] = np.clip(target[..., ex] + led, 0.0, ceil[..., ex])",
-        "aim[..., ex] = np.clip(target[..., ex] + 0.0 * led, 0.0, ceil[..., ex])",
+        "aim[..., ex] = clip(target[..., ex] + led, 0.0, ceil[..., ex])",
+        "aim[..., ex] = clip(target[..., ex] + 0.0 * led, 0.0, ceil[..., ex])",
     ),
     Mutation(
         "US-led exercises held under the pair's own caps",
@@ -569,7 +569,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "forces start from nothing in the region",
         "sim/engine/model.py",
-        "self.presence = np.clip(self.presence_aim(self.reference, perceive(self.reference)), 0, 1)",
+        "self.presence = clip(self.presence_aim(self.reference, perceive(self.reference)), 0, 1)",
         "self.presence = np.zeros((R, A))",
     ),
     Mutation(

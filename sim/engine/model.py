@@ -35,6 +35,7 @@ from sim.engine.actors import (
     attention_now,
     capacity,
     ceilings,
+    clip,
     consensus_chance,
     desire,
     domestic_ceiling,
@@ -171,7 +172,7 @@ class Ensemble:
         # the forces each actor keeps in the region are where its aim puts them when the
         # scenario opens (France's are based there: Ch4 France › Sovereignty and Presence),
         # not sailing out from nothing
-        self.presence = np.clip(self.presence_aim(self.reference, perceive(self.reference)), 0, 1)
+        self.presence = clip(self.presence_aim(self.reference, perceive(self.reference)), 0, 1)
         self.reference = replace(self.reference, presence=self.presence, caps=self.caps())
 
     @property
@@ -329,11 +330,11 @@ class Ensemble:
         led = us_led_exercise(snap, fa, sb)  # (R, D)
         ceil[..., ex] = np.minimum(ceil[..., ex] + np.maximum(led, 0.0), home[..., ex])
         aim = target.copy()
-        aim[..., ex] = np.clip(target[..., ex] + led, 0.0, ceil[..., ex])
+        aim[..., ex] = clip(target[..., ex] + led, 0.0, ceil[..., ex])
         gap = aim - snap.levels
         change = tr["up"] * np.maximum(gap, 0) - down * np.maximum(-gap, 0)
         change = change + tr["noise"] * snap.noise
-        new = np.clip(snap.levels + change, 0.0, ceil)
+        new = clip(snap.levels + change, 0.0, ceil)
         if not full:
             return new
         return new, desired, offers, target, perception
@@ -382,7 +383,7 @@ class Ensemble:
         pull = ru["russia.pull"][:, None] * p[:, :, PI["europe_pull"]] * w[:, RA, None]
         return (
             p[:, :, PI["presence_appetite"]]
-            * np.clip(
+            * clip(
                 ru["presence.threat"][:, None] * china
                 + ru["presence.nk"][:, None] * perception.nk[:, None],
                 0,
@@ -419,7 +420,7 @@ class Ensemble:
         Returns who was retaliated against (R, A)."""
         ru, w = self.rules, snap.world
         ex = TRACKS.index("exercise")
-        self.interop = np.clip(
+        self.interop = clip(
             self.interop
             + ru["memory.interop_gain"][:, None]
             * (new_levels[:, :, ex] / SCALE)
@@ -433,7 +434,7 @@ class Ensemble:
         recip = np.where(hi > 0, lo / np.maximum(hi, 1e-9), 1.0).mean(axis=2)  # (R, D)
         self.trust = self.trust + ru["memory.trust_rate"][:, None] * (recip - self.trust)
         unmatched = (np.maximum(offers - target[:, :, None, :], 0) / SCALE).mean(axis=3)
-        self.frustration = np.clip(
+        self.frustration = clip(
             self.frustration
             + ru["memory.frustration_gain"][:, None, None] * unmatched
             - ru["memory.frustration_decay"][:, None, None] * self.frustration,
@@ -443,7 +444,7 @@ class Ensemble:
         p = snap.params
         aim = self.presence_aim(snap, perception)
         deployed = snap.moves.deploy[None, :] * snap.moves_on[:, None]
-        self.presence = np.clip(
+        self.presence = clip(
             self.presence + ru["presence.rate"][:, None] * (aim - self.presence) + deployed, 0, 1
         )
         # China's behaviour toward each actor
@@ -454,11 +455,11 @@ class Ensemble:
         )
         hit = self.stream.uniform(t, Site.RETALIATION, (len(self.setup.actors),)) < risk
         decay = 1 - ru["china.coercion_decay"][:, None]
-        self.retaliated = np.clip(
+        self.retaliated = clip(
             self.retaliated * decay + hit * ru["china.retaliation_size"][:, None], 0, 1
         )
         self.coerced = self.coerced * decay
-        aim_c = np.clip(
+        aim_c = clip(
             p[:, :, PI["china_caution"]]
             + ru["china.retaliation_caution"][:, None]
             * p[:, :, PI["retaliation_sensitivity"]]
@@ -469,7 +470,7 @@ class Ensemble:
             0,
             1,
         )
-        self.caution = np.clip(
+        self.caution = clip(
             self.caution
             + ru["china.caution_rate"][:, None] * (aim_c - self.caution)
             + snap.moves.stance[None, :] * snap.moves_on[:, None],
