@@ -63,11 +63,19 @@ def test_same_seed_gives_identical_history(ov, seed):
 
 
 def test_levels_never_exceed_enabler_caps(baseline):
-    m = Ensemble(baseline, seed=9, runs=500)
-    for _ in range(20):
-        caps = m.caps()
-        m.step()
-        assert np.all(m.levels <= caps + 1e-12)
+    """Levels stay under the caps of the missing agreements; on exercises, exercises the US
+    leads come on top (`us_led_exercise`), and with none they stay under the caps too."""
+    from sim.engine.actors import us_led_exercise
+
+    pairs = baseline.pairs
+    for setup in (baseline, build("baseline", ["MODEL.us.sponsored_exercise=0"])):
+        m = Ensemble(setup, seed=9, runs=500, keep_snapshots=True)
+        for _ in range(20):
+            caps = m.caps()
+            m.step()
+            led = us_led_exercise(m.snapshots[-1], pairs[:, 0], pairs[:, 1])
+            caps[..., 2] += np.maximum(led, 0.0)
+            assert np.all(m.levels <= caps + 1e-12)
 
 
 def _snap(m):

@@ -26,7 +26,8 @@ def test_a_rule_constant_override_changes_the_rule():
     a = Ensemble(base, seed=4).run().levels[0]
     b = Ensemble(low, seed=4).run().levels[0]
     d = base.dyads.index("JPN-DEU")
-    assert b[d, k] > a[d, k] + 0.5  # a smaller caution gap frees Japan-Germany exercises
+    # a smaller caution gap frees Japan-Germany exercises, within the reach of German forces
+    assert b[d, k] > a[d, k] + 0.2
 
 
 def test_per_run_constants_equal_the_same_runs_with_overrides():

@@ -80,6 +80,7 @@ THRESHOLDS: dict[str, float] = {
 }
 KINDS: tuple[str, ...] = ("claim", "mechanism")
 ROBUST_SHARE = 0.8
+LHS = "Latin-hypercube points of the config's ranges"
 RUNS_PER_POINT = 8
 DEFAULT_SAMPLES = 64
 
@@ -342,15 +343,8 @@ def headline(doc: ClaimsFile) -> str:
     return text + (f" and {m} mechanism check{'' if m == 1 else 's'}" if m else "")
 
 
-def table(
-    outcomes: list[Outcome],
-    runs: int,
-    samples: int,
-    runs_per_point: int,
-    sampled: str = "Latin-hypercube points of the config's ranges",
-) -> str:
-    """The battery's table, its legend and its last line; `sampled` names what the robust
-    check's parameter sets are."""
+def table(outcomes: list[Outcome], runs: int, samples: int, runs_per_point: int, sampled=LHS):
+    """The table, its legend (`sampled`: what the robust check's sets are) and last line."""
     head = (
         f"{'claim':<38} {'kind':<5} {'source':<30} {'rule':<42} {'effect':>7} "
         f"{'90% range':<17} {'robust':>7}  result"
