@@ -513,6 +513,12 @@ MUTATIONS: tuple[Mutation, ...] = (
         "** 0.0",
     ),
     Mutation(
+        "a withheld consensus explained as chance",
+        "sim/engine/explain.py",
+        't.consent = np.where(_on("constraints")[:, None], t.consent, 0.0)',
+        "t.consent = np.where(noise[:, None], t.consent, 0.0)",
+    ),
+    Mutation(
         "every kind of agreement at one pace",
         "sim/engine/model.py",
         'pace = np.stack([ru[f"agreements.pace_{en}"] for en in ENABLERS], axis=1)[:, ee]',

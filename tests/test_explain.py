@@ -118,3 +118,16 @@ def test_groups_that_did_not_move_are_left_out_exactly(played, window):
     np.testing.assert_allclose(c, _full_shapley(played, *window), atol=1e-12)
     if window == (0, 1):  # no move yet, no shock: moves and enablers stand still
         assert not c[NAMES.index("moves")].any() and not c[NAMES.index("enablers")].any()
+
+
+def test_a_withheld_consensus_is_credited_to_constraints_not_chance():
+    """NATO's consensus draw goes with its institutional constraints: where members withhold
+    consent the JPN-NATO exercise losses of the game are credited to constraints, and the
+    consensus draws give chance nothing (the levels' own noise is the only chance left)."""
+    setup = build("baseline", ["DEU.withhold_exercise=0.6", "FRA.withhold_exercise=0.4"])
+    m = Ensemble(setup, seed=3, keep_snapshots=True).run(12)
+    d, k = setup.dyads.index("JPN-NATO"), 2
+    c = explain(m, 0, 0, m.turn)
+    constraints, chance = NAMES.index("constraints"), NAMES.index("noise")
+    assert c[constraints, d, k] < -0.05
+    assert abs(c[chance, d, k]) < abs(c[constraints, d, k]) / 4

@@ -3,7 +3,8 @@
 For one run and a window of turns (one turn, or the whole game), the change of every level
 is recomputed for every coalition of driver groups: a group in the coalition follows its
 recorded inputs, a group outside keeps those of the window's start (moves and chance are
-absent outside). Shapley values over the coalitions give contributions that sum exactly
+absent outside; an alliance's consensus draws go with its institutional constraints, and
+outside them every track passes). Shapley values over the coalitions give contributions that sum exactly
 to `ΔL − f(∅)`, where `f(∅)`, the change had nothing moved, is the relationship's own
 momentum. The coalitions ride on the engine's run axis, so the explanation reuses the very
 rules that made the change. A group whose inputs did not move over the window (no move
@@ -124,7 +125,9 @@ def coalitions(cur: Snapshot, ref: Snapshot, bits: np.ndarray = _BITS) -> Snapsh
         setattr(t, name, np.where(on, cur_v, ref_v))
     noise = _on("noise")
     t.noise = np.where(noise[:, None, None], t.noise, 0.0)
-    t.consent = np.where(noise[:, None], t.consent, 0.0)
+    # an alliance's consensus draw belongs to its institutional constraints (the members'
+    # objections and the alliance's friction set how often it fails): off, every track passes
+    t.consent = np.where(_on("constraints")[:, None], t.consent, 0.0)
     t.moves_on = _on("moves").astype(float)
     return t
 
@@ -171,7 +174,7 @@ def explain(model, run: int = 0, start: int | None = None, end: int | None = Non
 def _moved(cur: Snapshot, ref: Snapshot, g: int) -> bool:
     """Whether driver group g's inputs differ between `cur` and `ref` (one run each), read
     from the same maps `coalitions` uses; moves count when any was played, chance when any
-    draw is not zero."""
+    level-noise draw is not zero, constraints when an alliance's consensus draw is not."""
     group = DRIVERS[g]
     if group == "moves":
         neutral = MoveArrays.neutral(cur.moves.buy.shape[0], len(cur.moves.stance))
@@ -180,7 +183,9 @@ def _moved(cur: Snapshot, ref: Snapshot, g: int) -> bool:
             for f in fields(MoveArrays)
         )
     if group == "noise":
-        return bool(np.any(cur.noise) or np.any(cur.consent))
+        return bool(np.any(cur.noise))
+    if group == "constraints" and np.any(cur.consent):
+        return True
     if group == "enablers" and not np.array_equal(cur.caps, ref.caps):
         return True
     cols = _PARAM_COLS[g]
