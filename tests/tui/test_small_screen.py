@@ -239,3 +239,26 @@ def test_story_log_lines_written_before_it_had_its_width_read_as_full_lines():
             assert widths and max(widths) > 0.8 * log.scrollable_content_region.width
 
     run(go())
+
+
+def test_a_footer_redrawn_while_busy_is_lit_again_after(monkeypatch):
+    """A focus change while a turn runs redraws the footer with the refused keys dimmed
+    (check_action answers None): when the turn ends the footer is redrawn with them lit, even
+    though the turn was too quick to dim them on its own."""
+
+    async def go() -> tuple[int, bool]:
+        monkeypatch.setattr(dashboard, "DIM_AFTER", 60.0)
+        app = make_app()
+        async with app.run_test(size=COMFORTABLE) as pilot:
+            await settle(pilot, app)
+            dash = app.screen
+            calls = []
+            real = dash.refresh_bindings
+            monkeypatch.setattr(dash, "refresh_bindings", lambda: calls.append(1) or real())
+            dash.busy = True
+            assert dash.check_action("next_turn", ()) is None  # what the footer draws now
+            dash.busy = False
+            await pilot.pause()
+            return len(calls), dash.check_action("next_turn", ()) is True
+
+    assert run(go()) == (1, True)

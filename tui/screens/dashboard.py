@@ -110,7 +110,12 @@ class Dashboard(GameFiles, Screen):
         keys, the palette and `run_action` all pass through here."""
         if action == "switch_panel":
             return self.compact  # hidden from the footer while both panels show
-        return None if self._busy and action in WHILE_BUSY else True
+        if self._busy and action in WHILE_BUSY:
+            # the footer may be drawing now (a focus change redraws it): it shows the key
+            # dimmed, so the end of the computation must redraw it lit
+            self._dimmed = True
+            return None
+        return True
 
     @property
     def compact(self) -> bool:
