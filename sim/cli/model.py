@@ -148,7 +148,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(table(checks))
             failed = not all(c.passed for c in checks)
         if doc is not None:
-            from sim.research.battery import RUNS_PER_POINT, Battery, claims_fail, headline
+            from sim.research.battery import LHS, RUNS_PER_POINT, Battery, claims_fail, headline
             from sim.research.battery import table as battery_table
 
             if not battery_only:
@@ -169,17 +169,17 @@ def register(app: typer.Typer) -> None:
             battery.prior = prior
             outcomes = battery.run(show)
             ps = battery._sample
-            sampled = {}
-            if ps is not None and ps.source == "posterior":
+            posterior = ps is not None and ps.source == "posterior"
+            if posterior:
                 from sim.research.posterior_file import posterior_label
 
-                sampled["sampled"] = f"draws of the posterior ({posterior_label()})"
-            typer.echo(battery_table(outcomes, runs, samples, RUNS_PER_POINT, **sampled))
-            if sampled:
+                label = posterior_label()
+            sampled = f"draws of the posterior ({label})" if posterior else LHS
+            typer.echo(battery_table(outcomes, runs, samples, RUNS_PER_POINT, sampled))
+            if posterior:
                 typer.echo(
                     f"robust here: the {samples} parameter sets are draws of the posterior "
-                    f"({posterior_label()}), not Latin-hypercube points; --prior samples "
-                    "the ranges"
+                    f"({label}), not Latin-hypercube points; --prior samples the ranges"
                 )
             elif ps is not None and ps.note:
                 typer.echo(f"note: {ps.note}")

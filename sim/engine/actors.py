@@ -532,10 +532,10 @@ def ceilings(
     Recommendations › Temper Expectations; the 2015 legislation opened more), and on
     exercises, when `visiting` is given, the reach of the visiting side's forces (n,: the
     actor whose presence in the Indo-Pacific counts, -1 for none; `forces_reach`: passing,
-    goodwill and out-of-area exercises, and more per unit of its presence there; `domestic`,
-    the pair's `domestic_ceiling` when the caller has it already) (Ch3 UK › Training and Exercises: the first UK aircraft in Japan since the Cold War came
-    in 2016, the first Royal Navy exercise off Japan in 2018; Ch5 Germany: no military
-    hardware in the Far East)."""
+    goodwill and out-of-area exercises, and more per unit of its presence there) (Ch3 UK ›
+    Training and Exercises: the first UK aircraft in Japan since the Cold War came in 2016,
+    the first Royal Navy exercise off Japan in 2018; Ch5 Germany: no military hardware in
+    the Far East). `domestic`: the pairs' `domestic_ceiling`, when the caller has it."""
     if domestic is None:
         domestic = domestic_ceiling(snap, a, b)
     out = np.minimum(snap.caps[:, d, :], domestic)

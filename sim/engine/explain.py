@@ -4,9 +4,9 @@ For one run and a window of turns (one turn, or the whole game), the change of e
 is recomputed for every coalition of driver groups: a group in the coalition follows its
 recorded inputs, a group outside keeps those of the window's start (moves and chance are
 absent outside; an alliance's consensus draws go with its institutional constraints, and
-outside them every track passes). Shapley values over the coalitions give contributions that sum exactly
-to `ΔL − f(∅)`, where `f(∅)`, the change had nothing moved, is the relationship's own
-momentum. The coalitions ride on the engine's run axis, so the explanation reuses the very
+outside them every track passes). Shapley values over the coalitions give contributions
+that sum exactly to `ΔL − f(∅)`, where `f(∅)`, the change had nothing moved, is the
+relationship's own momentum. The coalitions ride on the engine's run axis, so the explanation reuses the very
 rules that made the change. A group whose inputs did not move over the window (no move
 played, no shock to its parameters) changes nothing in any coalition: it gets exactly zero
 and the others' Shapley values are those of the game without it, so only the groups that

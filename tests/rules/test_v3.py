@@ -544,22 +544,21 @@ def test_deployments_follow_the_means():
     assert abs(q1 - q0) < 0.01
 
 
+def _stance_cost(stance, extra, k):
+    """What a member's `stance` costs JPN-NATO on track k (window mean), under `extra`."""
+    base = ensemble(overrides=extra, runs=100)
+    held = ensemble(overrides=extra + stance, runs=100)
+    return window(base, "JPN-NATO", k) - window(held, "JPN-NATO", k)
+
+
 def test_what_an_alliance_does_not_approve_lapses_fast():
     """A track whose consensus fails falls at `constraints.lapse_rate`, not at the slow pace
     at which ties erode: a member's stance on exercises costs NATO-Japan exercises more
     with the lapse than with the tracks' own down rate."""
     stance = ["DEU.withhold_exercise=0.5"]
     slow = ["MODEL.constraints.lapse_rate=0.05"]
-
-    def cost(extra):
-        base, held = (
-            ensemble(overrides=extra, runs=100),
-            ensemble(overrides=extra + stance, runs=100),
-        )
-        return window(base, "JPN-NATO", EXE) - window(held, "JPN-NATO", EXE)
-
-    assert cost([]) >= SEEN
-    assert cost([]) > cost(slow) + 0.01
+    assert _stance_cost(stance, [], EXE) >= SEEN
+    assert _stance_cost(stance, [], EXE) > _stance_cost(stance, slow, EXE) + 0.01
 
 
 def test_what_a_member_withholds_erodes_even_a_quiet_track():
@@ -569,16 +568,8 @@ def test_what_a_member_withholds_erodes_even_a_quiet_track():
     costs much less."""
     stance = ["DEU.withhold_exchange=0.5"]
     still = ["MODEL.constraints.consensus_erosion=0"]
-
-    def cost(extra):
-        base, held = (
-            ensemble(overrides=extra, runs=100),
-            ensemble(overrides=extra + stance, runs=100),
-        )
-        return window(base, "JPN-NATO", EXC) - window(held, "JPN-NATO", EXC)
-
-    assert cost([]) >= SEEN
-    assert cost([]) > cost(still) + 0.03
+    assert _stance_cost(stance, [], EXC) >= SEEN
+    assert _stance_cost(stance, [], EXC) > _stance_cost(stance, still, EXC) + 0.03
 
 
 def test_presence_follows_the_stake_in_the_region():

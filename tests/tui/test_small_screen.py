@@ -179,6 +179,14 @@ def test_a_scenario_with_a_sixth_actor_plays_and_inspects_it():
     run(go())
 
 
+def _count_footer_redraws(monkeypatch, dash) -> list:
+    """A list that grows by one each time the dashboard redraws its footer's keys."""
+    calls = []
+    real = dash.refresh_bindings
+    monkeypatch.setattr(dash, "refresh_bindings", lambda: calls.append(1) or real())
+    return calls
+
+
 def test_a_quick_turn_leaves_the_footer_alone(monkeypatch):
     """Rebuilding the footer to dim the refused keys, and again to undim them, cost the
     turn's worker about 30 ms of a turn: it happens only once a computation lasts."""
@@ -189,9 +197,7 @@ def test_a_quick_turn_leaves_the_footer_alone(monkeypatch):
         async with app.run_test(size=COMFORTABLE) as pilot:
             await settle(pilot, app)
             dash = app.screen
-            calls = []
-            real = dash.refresh_bindings
-            monkeypatch.setattr(dash, "refresh_bindings", lambda: calls.append(1) or real())
+            calls = _count_footer_redraws(monkeypatch, dash)
             if slow:
                 dash.busy = True
                 await pilot.pause(0.1)
@@ -252,9 +258,7 @@ def test_a_footer_redrawn_while_busy_is_lit_again_after(monkeypatch):
         async with app.run_test(size=COMFORTABLE) as pilot:
             await settle(pilot, app)
             dash = app.screen
-            calls = []
-            real = dash.refresh_bindings
-            monkeypatch.setattr(dash, "refresh_bindings", lambda: calls.append(1) or real())
+            calls = _count_footer_redraws(monkeypatch, dash)
             dash.busy = True
             assert dash.check_action("next_turn", ()) is None  # what the footer draws now
             dash.busy = False
