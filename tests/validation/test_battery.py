@@ -338,6 +338,13 @@ def test_thresholds_are_005_for_every_metric():
     assert want == b.THRESHOLDS
 
 
+def test_a_sampled_points_share_of_runs_resolves_the_threshold():
+    # a share of r runs moves in steps of 1/r: a step coarser than the shares' threshold
+    # turns each sampled point's verdict on an agreement into a coin toss (one run of 8 is
+    # 0.125), so the robust check runs enough per point to resolve it, with room
+    assert 1 / b.RUNS_PER_POINT <= b.THRESHOLDS["signed"] / 1.5
+
+
 @pytest.mark.parametrize("metric", ["level", "spent", "signed", "presence", "caution"])
 @pytest.mark.parametrize("size, holds", [(0.04, False), (0.06, True)])
 def test_an_effect_holds_only_beyond_its_metrics_threshold(monkeypatch, metric, size, holds):
