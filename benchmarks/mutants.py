@@ -569,8 +569,32 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "forces in the region do not make their exercises cheaper",
         "sim/engine/actors.py",
-        '* (1.0 - snap.rules["presence.exercise_saving"][:, None] * snap.presence[:, sl.actor[v]])',
-        "* (1.0 - 0.0 * snap.presence[:, sl.actor[v]])",
+        'carried = snap.rules["presence.exercise_saving"][:, None] * snap.presence[:, sl.actor[v]]',
+        "carried = 0.0 * snap.presence[:, sl.actor[v]]",
+        alt=(
+            (
+                '* (1.0 - snap.rules["presence.exercise_saving"][:, None] * snap.presence[:, sl.actor[v]])',
+                "* (1.0 - 0.0 * snap.presence[:, sl.actor[v]])",
+            ),
+        ),
+    ),
+    Mutation(
+        "the exercises forces in the region carry are funded from the squeezed bandwidth",
+        "sim/engine/actors.py",
+        "share[:, v, ex] = carried + (1.0 - carried) * share[:, v, ex]",
+        "share[:, v, ex] = share[:, v, ex]",
+    ),
+    Mutation(
+        "a Korean crisis brings no urgency to agreements",
+        "sim/engine/model.py",
+        "* perception.nk[:, None, None]",
+        "* 0.0 * perception.nk[:, None, None]",
+    ),
+    Mutation(
+        "a side's forces in the region do not make a Korean crisis pressing for it",
+        "sim/engine/model.py",
+        "* np.minimum(s.indo[pairs] + snap.presence[:, pairs], 1.0)",
+        "* s.indo[pairs]",
     ),
     Mutation(
         "forces start from nothing in the region",

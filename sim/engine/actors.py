@@ -347,8 +347,10 @@ def allocate(
     min(1, s·weight), with one scale s per actor and run chosen so that the whole budget is
     spent: priority partners and tracks with a higher `bandwidth_priority` are cut less, and
     the saving goes where it is needed (substitution across partners: Brexit, budget
-    squeezes; digest §7). A visiting side's exercises with its Indo-Pacific partner cost it
-    less by its presence in the region (`presence.exercise_saving`). Proposals (exercises,
+    squeezes; digest §7). Forces in the region carry part of a visiting side's exercises
+    with its Indo-Pacific partner (`presence.exercise_saving` x presence): that part costs
+    no bandwidth and is funded in full, so a deployment never crowds out the exercises it
+    is the occasion for. Proposals (exercises,
     equipment, 2+2 requests) are added on top.
     """
     tr, mv = snap.track, snap.moves
@@ -361,16 +363,18 @@ def allocate(
     # (the reach of forces binds what is done together, not what each side would fund)
     desired = np.minimum(desired, ceilings(snap, sl.dyad, sl.actor, sl.partner, domestic=domestic))
     expected = meet(desired, snap.offered[:, d, 1 - s, :], snap.trust[:, d, None], snap.rules)
-    # forces already in the region are the occasions: a visiting side's exercises with its
-    # Indo-Pacific partner cost it less by its presence there (Ch3 UK › Training and
-    # Exercises: the 2018 Royal Navy calls each carried an exercise with the MSDF)
+    # forces already in the region are the occasions for a visiting side's exercises with
+    # its Indo-Pacific partner (Ch3 UK › Training and Exercises: the 2018 Royal Navy calls
+    # each carried an exercise with the MSDF): the
+    # share `presence.exercise_saving` x presence of those exercises comes with the
+    # deployment, paid for by it and funded whatever the squeeze at home; the rest is
+    # funded from bandwidth like any wish
     cost = expected * tr["cost"]
     v, ex = sl.visiting, KI["exercise"]
-    cost[:, v, ex] = expected[:, v, ex] * (
-        tr["cost"][:, :, ex]
-        * (1.0 - snap.rules["presence.exercise_saving"][:, None] * snap.presence[:, sl.actor[v]])
-    )
+    carried = snap.rules["presence.exercise_saving"][:, None] * snap.presence[:, sl.actor[v]]
+    cost[:, v, ex] = expected[:, v, ex] * tr["cost"][:, :, ex] * (1.0 - carried)
     share = fund_by_actor(cost, weight, effective_bandwidth(snap), sl.own)
+    share[:, v, ex] = carried + (1.0 - carried) * share[:, v, ex]
     offers = desired * share
     ex = KI["exercise"]
     offers[:, :, ex] += mv.exercise_boost[d, s][None] * on

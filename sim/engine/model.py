@@ -491,6 +491,7 @@ class Ensemble:
         the pair's missing agreements (or a player proposes them). Each side brings
         its own urgency: how far its wish lies above the cap, the China threat it perceives,
         Japanese activism (for the Indo-Pacific side), its presence in the region (a tilt),
+        North Korean provocation (for the Indo-Pacific side and by a side's forces there),
         an existing 2+2 format (Ch4 France › Dialogues: 2+2s as engines) and a player's
         proposal, times its bandwidth over its means to `agreements.capacity_drive` (talks
         take officials' time). The talks conclude each turn with a chance that grows with
@@ -569,6 +570,13 @@ class Ensemble:
             * s.indo[pairs]
             + rr["agreements.tilt_drive"][..., None] * snap.presence[:, pairs]
             + rr["agreements.two_plus_two_drive"][..., None] * tpt[..., None]
+            # a Korean crisis calls for the legal frameworks of forces operating together
+            # from Japan: for the Indo-Pacific side and for a side with forces in the region
+            # (UN Command sending states could operate from UN bases in Japan: Ch7 ›
+            # Partnerships Make Allies More Effective)
+            + rr["agreements.nk_drive"][..., None]
+            * perception.nk[:, None, None]
+            * np.minimum(s.indo[pairs] + snap.presence[:, pairs], 1.0)
         )  # (R, n, 2)
         # talks take officials' time: a side absorbed elsewhere (Japan after March 2011,
         # Europe pulled home by Russia, a budget squeeze) brings less to them, one with

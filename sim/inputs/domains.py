@@ -80,6 +80,7 @@ RULE_DOMAIN: dict[str, tuple[float, float, float]] = {
     "presence.threat": (0.0, 5.0, 0.0),
     "agreements.pressure_scale": (0.01, 5.0, 0.01),
     "agreements.threat_drive": (0.0, 5.0, 0.0),
+    "agreements.nk_drive": (0.0, 5.0, 0.0),
     "agreements.activism_drive": (0.0, 5.0, 0.0),
     "agreements.two_plus_two_drive": (0.0, 5.0, 0.0),
     "agreements.blocker_relief": (0.0, 1.0, 0.0),

@@ -150,6 +150,28 @@ def test_the_chance_rises_steeply_as_the_drivers_line_up():
     assert np.allclose(two, 2 * one)
 
 
+def test_a_korean_crisis_brings_urgency_to_talks_of_forces_in_the_region():
+    """North Korean provocation adds `agreements.nk_drive` x provocation to the urgency of
+    Japan and of a side with forces in the region (by its presence): a Korean crisis makes
+    the UK's legal frameworks in Japan more pressing the more of its forces are there; with
+    the drive at 0 the crisis raises the urgency only through the two sides' wishes."""
+    crisis = Shock(id="k", name="Korean crisis", indices={"nk_provocation": 0.5})
+
+    def rise(extra):
+        p = ["MODEL.agreements.tilt_drive=0"] + extra
+        out = []
+        for shocks in ([], [crisis]):
+            m = ensemble(overrides=p, shocks=shocks, runs=40, turns=4)
+            d, e = m.setup.dyads.index("JPN-GBR"), ENABLERS.index("raa")
+            out.append(m.urgency[:, d, e].mean())
+        return out[1] / out[0]
+
+    present, absent = rise(["GBR.presence_appetite=0.9"]), rise(["GBR.presence_appetite=0"])
+    without = rise(["GBR.presence_appetite=0.9", "MODEL.agreements.nk_drive=0"])
+    assert present > without * 1.1
+    assert present > absent * 1.08
+
+
 def test_a_partner_present_in_the_region_brings_urgency_to_talks():
     tilt = ["GBR.presence_appetite=0.9"]
     a = Ensemble(build("baseline", tilt), seed=1, runs=40).run(12)
@@ -682,6 +704,27 @@ def test_forces_in_the_region_pay_for_their_exercises():
     with_saving, without = lift(1.0), lift(0.0)
     assert with_saving >= SEEN
     assert with_saving - without >= 0.1
+
+
+def test_a_deployment_never_crowds_out_the_exercises_it_carries():
+    """The share `presence.exercise_saving` x presence of a visiting side's exercises with
+    its Indo-Pacific partner comes with its forces there and is funded whatever the squeeze
+    at home: a UK short of means, for which a deployment is dear, still exercises more with
+    Japan once it deploys, at the lowest saving of the range."""
+    from sim.engine.moves import Move
+
+    over = ["GBR.bandwidth=2.5", "MODEL.presence.cost=1.0", "MODEL.presence.exercise_saving=0.5"]
+    out = []
+    for deploy in (False, True):
+        m = Ensemble(build("baseline", over), seed=3, runs=100)
+        d, xs = m.setup.dyads.index("JPN-GBR"), []
+        for _ in range(20):
+            if deploy:
+                m.submit([Move(actor="GBR", deploy=True)])
+            m.step()
+            xs.append(m.levels[:, d, EXE].mean())
+        out.append(np.mean(xs[4:]))
+    assert out[1] - out[0] >= SEEN
 
 
 def test_forces_start_where_their_aim_puts_them():

@@ -342,7 +342,7 @@ def test_a_sampled_points_share_of_runs_resolves_the_threshold():
     # a share of r runs moves in steps of 1/r: a step coarser than the shares' threshold
     # turns each sampled point's verdict on an agreement into a coin toss (one run of 8 is
     # 0.125), so the robust check runs enough per point to resolve it, with room
-    assert 1 / b.RUNS_PER_POINT <= b.THRESHOLDS["signed"] / 1.5
+    assert b.RUNS_PER_POINT * b.THRESHOLDS["signed"] >= 1.5
 
 
 @pytest.mark.parametrize("metric", ["level", "spent", "signed", "presence", "caution"])
