@@ -81,12 +81,9 @@ THRESHOLDS: dict[str, float] = {
 KINDS: tuple[str, ...] = ("claim", "mechanism")
 ROBUST_SHARE = 0.8
 LHS = "Latin-hypercube points of the config's ranges"
-#: Runs per sampled point of the robust check. A share of runs (`signed`) measured on r runs
-#: moves in steps of 1/r, so r must make a step finer than the shares' threshold (0.05):
-#: at 8 runs a single run is 0.125 and a point's verdict on an agreement was mostly chance
-#: (the German ISA stalling while Japan is absorbed held at 45% of the posterior's points
-#: with 8 runs each, 78% with 32 and 81% with 64). Levels, paired on common random
-#: numbers, hardly move with r.
+#: Runs per sampled point of the robust check: a share of r runs moves in steps of 1/r,
+#: finer than the shares' 0.05 only with r well above 20 (at 8, one run is 0.125 and a
+#: point's verdict on an agreement was mostly chance). Paired levels hardly move with r.
 RUNS_PER_POINT = 32
 DEFAULT_SAMPLES = 64
 
