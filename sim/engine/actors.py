@@ -350,8 +350,7 @@ def allocate(
     squeezes; digest §7). Forces in the region carry part of a visiting side's exercises
     with its Indo-Pacific partner (`presence.exercise_saving` x presence): that part costs
     no bandwidth and is funded in full, so a deployment never crowds out the exercises it
-    is the occasion for. Proposals (exercises,
-    equipment, 2+2 requests) are added on top.
+    is the occasion for. Proposals (exercises, equipment, 2+2 requests) are added on top.
     """
     tr, mv = snap.track, snap.moves
     on = snap.moves_on[:, None]
@@ -365,10 +364,9 @@ def allocate(
     expected = meet(desired, snap.offered[:, d, 1 - s, :], snap.trust[:, d, None], snap.rules)
     # forces already in the region are the occasions for a visiting side's exercises with
     # its Indo-Pacific partner (Ch3 UK › Training and Exercises: the 2018 Royal Navy calls
-    # each carried an exercise with the MSDF): the
-    # share `presence.exercise_saving` x presence of those exercises comes with the
-    # deployment, paid for by it and funded whatever the squeeze at home; the rest is
-    # funded from bandwidth like any wish
+    # each carried an exercise with the MSDF): the share `presence.exercise_saving` x
+    # presence of those exercises comes with the deployment, paid for by it and funded
+    # whatever the squeeze at home; the rest is funded from bandwidth like any wish
     cost = expected * tr["cost"]
     v, ex = sl.visiting, KI["exercise"]
     carried = snap.rules["presence.exercise_saving"][:, None] * snap.presence[:, sl.actor[v]]
@@ -376,7 +374,6 @@ def allocate(
     share = fund_by_actor(cost, weight, effective_bandwidth(snap), sl.own)
     share[:, v, ex] = carried + (1.0 - carried) * share[:, v, ex]
     offers = desired * share
-    ex = KI["exercise"]
     offers[:, :, ex] += mv.exercise_boost[d, s][None] * on
     offers[:, :, KI["exchange"]] += mv.buy[d, s][None] * on
     offers[:, :, KI["dialogue"]] += mv.two_plus_two[d, s][None] * on
