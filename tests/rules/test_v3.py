@@ -680,26 +680,32 @@ def test_a_track_held_by_one_agreement_presses_every_agreement_that_gates_it():
     assert early.mean() > 0.5
 
 
+def deployment_lift(over):
+    """How much more the UK exercises with Japan (mean of turns 5-20) when it deploys to the
+    region every turn than when it does not, under the overrides `over`."""
+    from sim.engine.moves import Move
+
+    out = []
+    for deploy in (False, True):
+        m = Ensemble(build("baseline", over), seed=3, runs=100)
+        d, xs = m.setup.dyads.index("JPN-GBR"), []
+        for _ in range(20):
+            if deploy:
+                m.submit([Move(actor="GBR", deploy=True)])
+            m.step()
+            xs.append(m.levels[:, d, EXE].mean())
+        out.append(np.mean(xs[4:]))
+    return out[1] - out[0]
+
+
 def test_forces_in_the_region_pay_for_their_exercises():
     """A visiting side's exercises with its Indo-Pacific partner cost it less by its
     presence there (`presence.exercise_saving`): a UK short of means that deploys to the
     region exercises more with Japan, the ships being the occasions; without the saving the
     deployment's cost crowds those exercises out."""
-    from sim.engine.moves import Move
 
     def lift(saving):
-        over = ["GBR.bandwidth=3.0", f"MODEL.presence.exercise_saving={saving}"]
-        out = []
-        for deploy in (False, True):
-            m = Ensemble(build("baseline", over), seed=3, runs=100)
-            d, xs = m.setup.dyads.index("JPN-GBR"), []
-            for _ in range(20):
-                if deploy:
-                    m.submit([Move(actor="GBR", deploy=True)])
-                m.step()
-                xs.append(m.levels[:, d, EXE].mean())
-            out.append(np.mean(xs[4:]))
-        return out[1] - out[0]
+        return deployment_lift(["GBR.bandwidth=3.0", f"MODEL.presence.exercise_saving={saving}"])
 
     with_saving, without = lift(1.0), lift(0.0)
     assert with_saving >= SEEN
@@ -711,20 +717,8 @@ def test_a_deployment_never_crowds_out_the_exercises_it_carries():
     its Indo-Pacific partner comes with its forces there and is funded whatever the squeeze
     at home: a UK short of means, for which a deployment is dear, still exercises more with
     Japan once it deploys, at the lowest saving of the range."""
-    from sim.engine.moves import Move
-
     over = ["GBR.bandwidth=2.5", "MODEL.presence.cost=1.0", "MODEL.presence.exercise_saving=0.5"]
-    out = []
-    for deploy in (False, True):
-        m = Ensemble(build("baseline", over), seed=3, runs=100)
-        d, xs = m.setup.dyads.index("JPN-GBR"), []
-        for _ in range(20):
-            if deploy:
-                m.submit([Move(actor="GBR", deploy=True)])
-            m.step()
-            xs.append(m.levels[:, d, EXE].mean())
-        out.append(np.mean(xs[4:]))
-    assert out[1] - out[0] >= SEEN
+    assert deployment_lift(over) >= SEEN
 
 
 def test_forces_start_where_their_aim_puts_them():
