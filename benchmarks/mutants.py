@@ -597,6 +597,36 @@ MUTATIONS: tuple[Mutation, ...] = (
         "* s.indo[pairs]",
     ),
     Mutation(
+        "a pair opens talks whenever it presses, however many are open",
+        "sim/engine/model.py",
+        "start = open_ & ~self.negotiating & (self.pressing >= s.negotiation_start) & free[..., None]",
+        "start = open_ & ~self.negotiating & (self.pressing >= s.negotiation_start)",
+    ),
+    Mutation(
+        "a pair opens new talks while others are still open",
+        "sim/engine/model.py",
+        "free = ~self.negotiating.any(axis=2) & (",
+        "free = (",
+    ),
+    Mutation(
+        "no pause after a conclusion",
+        "sim/engine/model.py",
+        'self.since_signed >= ru["agreements.interval"][:, None]',
+        'self.since_signed >= 0 * ru["agreements.interval"][:, None]',
+    ),
+    Mutation(
+        "a scenario's signing does not count as a conclusion",
+        "sim/engine/model.py",
+        "fresh = (self.signed & ~self.signed_seen).any(axis=2)",
+        "fresh = np.zeros(self.signed.shape[:2], bool)",
+    ),
+    Mutation(
+        "a negotiated conclusion does not start the pause",
+        "sim/engine/model.py",
+        "self.since_signed[signed.any(axis=2)] = 0",
+        "pass",
+    ),
+    Mutation(
         "forces start from nothing in the region",
         "sim/engine/model.py",
         "self.presence = clip(self.presence_aim(self.reference, perceive(self.reference)), 0, 1)",

@@ -124,6 +124,10 @@ class Ensemble:
         #: after the turn, so `caps()` may differ by the turn's change of presence
         self.turn_caps: np.ndarray | None = None
         self.talks = np.zeros((R, D, E), np.int16)  # turns a negotiation has been open
+        #: turns since each pair last concluded an agreement (R, D), and what was signed
+        #: when it last looked (a scenario's `sign` shock counts as a conclusion too)
+        self.since_signed = np.full((R, D), np.iinfo(np.int16).max, np.int16)
+        self.signed_seen = self.signed.copy()
         # what relationships accumulate (Ch7 › Be Patient): trust starts from the level of
         # the relationship, interoperability from its exercises
         self.interop = self.levels[:, :, TRACKS.index("exercise")] / SCALE
@@ -501,7 +505,9 @@ class Ensemble:
         (weighted by the visibility of the track the agreement lifts), with its domestic
         constraints (German politics for the ISA, Ch5 › Defense Exchanges; Japan's laws)
         and, for an alliance, with every member's consent. Talks open `stall_turns` without
-        a result stall, and restart only when both sides press again."""
+        a result stall, and restart only when both sides press again. A pair holds one set
+        of talks at a time and opens the next `agreements.interval` turns after concluding
+        one."""
         s, ru = self.setup, self.rules
         R = self.n_runs
         D, E = s.signed.shape
@@ -550,7 +556,19 @@ class Ensemble:
         press = np.zeros((R, D, E), bool)
         press[:, dd, ee] = (seeking > rr["agreements.press_margin"]) & grown & live
         self.pressing = np.where(press, self.pressing + 1, np.maximum(self.pressing - 1, 0))
-        start = open_ & ~self.negotiating & (self.pressing >= s.negotiation_start)
+        # a pair's officials take one set of talks at a time (agreements pressed together
+        # open together, as a package), and turn to the next only `agreements.interval`
+        # turns after concluding one: each pair's agreements came one after another, 18-42
+        # months apart (the UK: ISA and equipment 2013, 2+2 2015, ACSA 2017; France: 2+2
+        # 2014, equipment 2015, ACSA 2018; config/dyads.yaml)
+        fresh = (self.signed & ~self.signed_seen).any(axis=2)
+        self.since_signed = np.where(
+            fresh, 0, np.minimum(self.since_signed.astype(np.int32) + 1, np.iinfo(np.int16).max)
+        ).astype(np.int16)
+        free = ~self.negotiating.any(axis=2) & (
+            self.since_signed >= ru["agreements.interval"][:, None]
+        )  # (R, D)
+        start = open_ & ~self.negotiating & (self.pressing >= s.negotiation_start) & free[..., None]
         pushed = np.zeros((D, E), bool)
         for d, e in moves.negotiate:
             pushed[d, e] = True
@@ -631,6 +649,8 @@ class Ensemble:
             self.negotiating[:, dd, ee] & ~start[:, dd, ee] & (u[:, dd, ee] < chance)
         )
         self.signed |= signed
+        self.signed_seen = self.signed.copy()
+        self.since_signed[signed.any(axis=2)] = 0
         self.negotiating &= ~signed
         self.talks = np.where(self.negotiating, self.talks + 1, 0).astype(np.int16)
         stalled = self.talks >= ru["agreements.stall_turns"][:, None, None]

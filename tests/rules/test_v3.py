@@ -765,3 +765,49 @@ def test_the_explanation_names_the_reach_that_holds_exercises():
     )
     free = ensemble(overrides=["DEU.china_caution=0.1", "MODEL.presence.exercise_span=20"], runs=8)
     assert not [t for dd, k, t in held_at_caps(free, 0) if (dd, k) == (d, EXE) and "reach" in t]
+
+
+# -------------------------------------------- round eight: one set of talks at a time
+
+
+def test_a_pair_takes_one_set_of_talks_at_a_time_and_pauses_after_a_conclusion():
+    """A pair opens talks only while none of its other talks are open (agreements pressed
+    together open together) and `agreements.interval` turns or more after it last
+    concluded one, whether the model concluded it or a scenario's `sign` shock did (the
+    replay with and without its agreement shocks)."""
+    from sim.research.hindcast import hindcast_setup
+
+    for setup in (hindcast_setup(), build("history-2012-2019")):
+        R = 200
+        m = Ensemble(
+            setup, seed=6, runs=R, run_params={"MODEL.agreements.reach": np.full(R, SCALE)}
+        )
+        interval = m.rules["agreements.interval"][:, None]
+        last = np.full((R, len(setup.dyads)), -100)
+        opened = 0
+        for t in range(32):
+            talks, done = m.negotiating.copy(), m.signed.copy()
+            m.step()
+            new = m.negotiating & ~talks
+            barred = talks.any(axis=2) | (t - last < interval)
+            assert not (new & barred[..., None]).any(), f"turn {t}: talks opened while barred"
+            opened += new.sum()
+            last = np.where((m.signed & ~done).any(axis=2), t, last)
+        assert opened > R  # talks do open
+
+
+def test_a_pause_after_each_conclusion_spaces_a_pairs_agreements():
+    """In the replay without its agreement shocks, the UK and Japan conclude their 2+2 later
+    when the pause after their 2013 ISA and equipment agreement is longer (2 against 8
+    turns): each pair's agreements came one after another (config/dyads.yaml)."""
+    from sim.research.hindcast import hindcast_setup
+
+    def by_2015(pause):
+        setup = hindcast_setup()
+        m = Ensemble(
+            setup, seed=7, runs=400, run_params={"MODEL.agreements.interval": np.full(400, pause)}
+        )
+        m.run(13)  # to 2015-Q1
+        return signed(m, "JPN-GBR", "two_plus_two")
+
+    assert by_2015(2) - by_2015(8) >= SEEN
