@@ -557,7 +557,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "agreements press before the cooperation has grown into their caps",
         "sim/engine/model.py",
-        'grown = room <= rr["agreements.reach"]',
+        'grown = room <= rr["agreements.reach"] + rr["agreements.format_agenda"] * tpt',
         "grown = room <= SCALE",
     ),
     Mutation(
@@ -625,6 +625,18 @@ MUTATIONS: tuple[Mutation, ...] = (
         "sim/engine/model.py",
         "self.since_signed[signed.any(axis=2)] = 0",
         "pass",
+    ),
+    Mutation(
+        "a 2+2 puts nothing on the table",
+        "sim/engine/model.py",
+        'grown = room <= rr["agreements.reach"] + rr["agreements.format_agenda"] * tpt',
+        'grown = room <= rr["agreements.reach"]',
+    ),
+    Mutation(
+        "any pair's agenda is open, 2+2 or not",
+        "sim/engine/model.py",
+        'grown = room <= rr["agreements.reach"] + rr["agreements.format_agenda"] * tpt',
+        'grown = room <= rr["agreements.reach"] + rr["agreements.format_agenda"]',
     ),
     Mutation(
         "forces start from nothing in the region",

@@ -551,8 +551,12 @@ class Ensemble:
         # more: the 2013-18 agreements each came as that cooperation reached its limit (Ch3
         # UK › Defense Exchanges: the ACSA once exercises had begun), and agreements that
         # gate the same track are pressed as one package (the UK's ISA and equipment
-        # agreement, signed the same day in July 2013)
-        grown = room <= rr["agreements.reach"]
+        # agreement, signed the same day in July 2013); a 2+2 in force puts the pair's
+        # remaining agreements on the table sooner, `agreements.format_agenda` levels below
+        # (the UK's inaugural 2+2 of 2015 agreed the list that brought the ACSA of 2017: Ch3
+        # UK › Dialogues)
+        tpt = self.signed[:, dd, ENABLERS.index("two_plus_two")]  # (R, n)
+        grown = room <= rr["agreements.reach"] + rr["agreements.format_agenda"] * tpt
         press = np.zeros((R, D, E), bool)
         press[:, dd, ee] = (seeking > rr["agreements.press_margin"]) & grown & live
         self.pressing = np.where(press, self.pressing + 1, np.maximum(self.pressing - 1, 0))
@@ -580,7 +584,6 @@ class Ensemble:
         strength = np.maximum(strength, rr["agreements.open_strength"][..., None])
         pairs = s.pairs[dd]  # (n, 2)
         threat = perception.china[:, pairs]  # (R, n, 2)
-        tpt = self.signed[:, dd, ENABLERS.index("two_plus_two")]  # (R, n)
         side = (
             rr["agreements.threat_drive"][..., None] * threat
             + rr["agreements.activism_drive"][..., None]

@@ -811,3 +811,27 @@ def test_a_pause_after_each_conclusion_spaces_a_pairs_agreements():
         return signed(m, "JPN-GBR", "two_plus_two")
 
     assert by_2015(2) - by_2015(8) >= SEEN
+
+
+def test_a_two_plus_two_puts_the_pairs_remaining_agreements_on_the_table():
+    """With a 2+2 in force, a pair presses its remaining agreements while the cooperation
+    they gate still lies `agreements.format_agenda` levels further below their cap (the
+    UK's inaugural 2+2 of 2015 agreed the list that brought the ACSA of 2017): in the
+    replay without its agreement shocks the UK's ACSA is signed by 2017-Q1 in more runs
+    with the agenda than without; NATO, which has no 2+2, is not touched."""
+    from sim.research.hindcast import hindcast_setup
+
+    def by_2017(agenda):
+        setup = hindcast_setup()
+        m = Ensemble(
+            setup,
+            seed=8,
+            runs=400,
+            run_params={"MODEL.agreements.format_agenda": np.full(400, agenda)},
+        )
+        m.run(21)  # to 2017-Q1
+        return signed(m, "JPN-GBR", "acsa"), signed(m, "JPN-NATO", "partnership")
+
+    (uk0, nato0), (uk1, nato1) = by_2017(0.0), by_2017(1.0)
+    assert uk1 - uk0 >= SEEN
+    assert nato0 > 0 and abs(nato1 - nato0) < 0.02
