@@ -639,6 +639,18 @@ MUTATIONS: tuple[Mutation, ...] = (
         'grown = room <= rr["agreements.reach"] + rr["agreements.format_agenda"]',
     ),
     Mutation(
+        "an alliance meets a partner as often as a state does",
+        "sim/engine/model.py",
+        'chance[:, self.with_alliance, dia] *= self.rules["events.alliance_dialogue"][:, None]',
+        "pass",
+    ),
+    Mutation(
+        "every pair meets as an alliance does",
+        "sim/engine/model.py",
+        'chance[:, self.with_alliance, dia] *= self.rules["events.alliance_dialogue"][:, None]',
+        'chance[:, :, dia] *= self.rules["events.alliance_dialogue"][:, None]',
+    ),
+    Mutation(
         "forces start from nothing in the region",
         "sim/engine/model.py",
         "self.presence = clip(self.presence_aim(self.reference, perceive(self.reference)), 0, 1)",

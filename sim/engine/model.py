@@ -153,6 +153,10 @@ class Ensemble:
             ]
             self.actors.append(self.agent_kinds[setup.kinds[a]](self, actor, slots))
         self.slots = Slots.of(setup)
+        #: the pairs with an alliance on one side (R-free index into the dyads)
+        self.with_alliance = np.flatnonzero(
+            [setup.kinds[a] == "alliance" or setup.kinds[b] == "alliance" for a, b in setup.pairs]
+        )
         self.dyads = np.arange(D)
         #: actors whose decision style needs approval (alliances): their consent applies
         self.consenting = [
@@ -257,6 +261,11 @@ class Ensemble:
         new_levels, desired, offers, target, perception = self.resolve(snap, full=True)
         # 7. discrete events: activities, negotiations, signatures, China's retaliation
         chance = self.track["event_rate"] * (new_levels / SCALE) ** 2
+        # an alliance meets a partner as an institution, in few standing formats (NATO and
+        # Japan: the yearly High-Level Consultations, Ch6 NATO › Dialogues), where a state's
+        # ministries meet it in many: fewer meetings at the same level of dialogue
+        dia = TRACKS.index("dialogue")
+        chance[:, self.with_alliance, dia] *= self.rules["events.alliance_dialogue"][:, None]
         chance[:, :, TRACKS.index("exercise")] += moves.exercise_event[None, :]
         activity = self.stream.uniform(t, Site.EVENTS, new_levels.shape[1:]) < chance
         opened, signed, stalled = self.negotiate(t, snap, desired, perception, moves)

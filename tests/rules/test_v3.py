@@ -835,3 +835,29 @@ def test_a_two_plus_two_puts_the_pairs_remaining_agreements_on_the_table():
     (uk0, nato0), (uk1, nato1) = by_2017(0.0), by_2017(1.0)
     assert uk1 - uk0 >= SEEN
     assert nato0 > 0 and abs(nato1 - nato0) < 0.02
+
+
+def test_an_alliance_meets_a_partner_in_fewer_formats_than_a_state():
+    """Dialogue events of a pair with an alliance come at `events.alliance_dialogue` times
+    the chance the same level gives a pair of states (NATO's yearly High-Level
+    Consultations, Ch6 NATO › Dialogues); a state pair's events and every level are
+    untouched (what is observed, not what moves)."""
+
+    def run(share):
+        setup = build("baseline")
+        m = Ensemble(
+            setup,
+            seed=9,
+            runs=300,
+            run_params={"MODEL.events.alliance_dialogue": np.full(300, share)},
+        )
+        m.run(40)
+        act = np.stack([r.activity for r in m.history])  # (T, R, D, K)
+        per = act[..., DIA].sum(axis=(0, 1)) / 300  # dialogue events per run, by dyad
+        return per, m.level_history()
+
+    (full, lv1), (quarter, lv2) = run(1.0), run(0.25)
+    nato, uk = build("baseline").dyads.index("JPN-NATO"), build("baseline").dyads.index("JPN-GBR")
+    assert np.array_equal(lv1, lv2)
+    assert 0.15 < quarter[nato] / full[nato] < 0.35
+    assert quarter[uk] == full[uk]
