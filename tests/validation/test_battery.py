@@ -26,7 +26,8 @@ RUNS, SAMPLES = 24, 6
 # load-time classification: RAA_UP (sign the RAA, read exercises) is a mechanism by the
 # rules of config/claims.yaml, and serves where its timing matters (nothing differs before
 # turn 4). Tests that need a verdict that holds robustly, and tests that read a claims
-# file, use DEU_UP, a claim of the report with an effect far above the thresholds.
+# file, use STRONG_UP, a claim of the report with an effect far above the thresholds
+# at nearly every draw of the posterior (config/claims.yaml us-engagement-lifts-nato-exercises).
 RAA_UP = {
     "id": "raa-up",
     "claim": "Signing the UK RAA raises Japan-UK exercises.",
@@ -39,14 +40,19 @@ RAA_UP = {
 }
 
 
-DEU_UP = {
-    "id": "deu-up",
+STRONG_UP = {
+    "id": "strong-up",
     "kind": "claim",
-    "claim": "Germany dropping its China caution lets its exercises with Japan grow.",
-    "source": "Ch5 Germany › Training and Exercises",
+    "claim": "An engaged US makes NATO-Japan exercises more likely.",
+    "source": "Ch6 NATO › Support the United States",
     "control": {"scenario": "baseline"},
-    "treatment": {"scenario": "germany-drops-china-caution"},
-    "metric": {"kind": "level", "dyads": ["JPN-DEU"], "tracks": ["exercise"]},
+    "treatment": {
+        "scenario": "baseline",
+        "shocks": [
+            {"at": 4, "indices": {"us_engagement": 0.25}, "index_means": {"us_engagement": 0.2}}
+        ],
+    },
+    "metric": {"kind": "level", "dyads": ["JPN-NATO"], "tracks": ["exercise"]},
     "direction": "up",
     "window": {"start": 5, "end": 40},
 }
@@ -211,21 +217,21 @@ def test_bad_claims_file_names_file_field_and_what_is_allowed(tmp_path, change, 
 # ------------------------------------------------- claims that can only pass are mechanisms
 
 PRESENCE = {
-    **DEU_UP,
+    **STRONG_UP,
     "id": "appetite",
     "control": {"scenario": "china-coercion", "set": {"GBR.presence_appetite": 0.2}},
     "treatment": {"scenario": "china-coercion", "set": {"GBR.presence_appetite": 0.9}},
     "metric": {"kind": "presence", "actors": ["GBR"]},
 }
 CAUTION = {
-    **DEU_UP,
+    **STRONG_UP,
     "id": "caution",
     "treatment": {"scenario": "baseline", "set": {"DEU.china_caution": 0.3}},
     "metric": {"kind": "caution", "actors": ["DEU"]},
     "direction": "down",
 }
 SIGNED = {
-    **DEU_UP,
+    **STRONG_UP,
     "id": "signed",
     "metric": {"kind": "signed", "dyads": ["JPN-GBR"], "enabler": "raa"},
     "window": {"start": 1, "end": 40},
@@ -315,7 +321,7 @@ def test_a_claim_that_can_only_pass_is_rejected_at_load_and_loads_as_a_mechanism
             treatment=_moves({"actor": "JPN", "propose_exercise": ["GBR"]}, 1, 4),
             window={"start": 9, "end": 40},
         ),
-        DEU_UP,
+        STRONG_UP,
     ],
 )
 def test_a_claim_that_can_fail_loads(tmp_path, claim):
@@ -324,10 +330,10 @@ def test_a_claim_that_can_fail_loads(tmp_path, claim):
 
 
 def test_kind_is_claim_or_mechanism_and_defaults_to_claim(tmp_path):
-    no_kind = {k: v for k, v in DEU_UP.items() if k != "kind"}
+    no_kind = {k: v for k, v in STRONG_UP.items() if k != "kind"}
     assert b.load_claims(write(tmp_path, {"claims": [no_kind]})).claims[0].kind == "claim"
     with pytest.raises(InputError, match="kind"):
-        b.load_claims(write(tmp_path, {"claims": [twin(DEU_UP, kind="model")]}))
+        b.load_claims(write(tmp_path, {"claims": [twin(STRONG_UP, kind="model")]}))
 
 
 # ------------------------------------------------------------------------ the verdicts
@@ -376,8 +382,8 @@ def test_an_effect_holds_only_beyond_its_metrics_threshold(monkeypatch, metric, 
 
 
 def test_a_claim_and_its_reversed_twin_get_opposite_verdicts():
-    down = twin(DEU_UP, id="deu-down", direction="down")
-    up_o, down_o = b.Battery(claims_file(DEU_UP, down), RUNS, SAMPLES).run()
+    down = twin(STRONG_UP, id="strong-down", direction="down")
+    up_o, down_o = b.Battery(claims_file(STRONG_UP, down), RUNS, SAMPLES).run()
     assert up_o.holds_point and up_o.holds_robust and up_o.passed and up_o.reason == ""
     assert up_o.effect > 0.1 and up_o.low <= up_o.effect <= up_o.high
     assert not down_o.holds_point and not down_o.holds_robust
@@ -404,22 +410,22 @@ def test_an_effect_below_the_threshold_does_not_hold():
 def test_a_lever_the_engine_lacks_fails_with_its_name_and_the_rest_still_run():
     pending = ["made_up_lever", "shock.made_up_key", "move.made_up_field"]
     needs_param = twin(
-        DEU_UP, id="p", treatment={"scenario": "baseline", "set": {"JPN.made_up_lever": 0.5}}
+        STRONG_UP, id="p", treatment={"scenario": "baseline", "set": {"JPN.made_up_lever": 0.5}}
     )
     needs_shock = twin(
-        DEU_UP,
+        STRONG_UP,
         id="s",
         treatment={"scenario": "baseline", "shocks": [{"at": 4, "made_up_key": {"DEU": 0.6}}]},
     )
     needs_move = twin(
-        DEU_UP,
+        STRONG_UP,
         id="m",
         treatment={
             "scenario": "baseline",
             "moves": [{"move": {"actor": "JPN", "made_up_field": True}}],
         },
     )
-    doc = claims_file(needs_param, needs_shock, needs_move, DEU_UP, pending=pending)
+    doc = claims_file(needs_param, needs_shock, needs_move, STRONG_UP, pending=pending)
     p, s, m, ok = b.Battery(doc, RUNS, SAMPLES).run()
     assert p.reason == "lever not in this engine: made_up_lever"
     assert s.reason == "lever not in this engine: made_up_key"
@@ -433,19 +439,19 @@ def test_a_lever_the_engine_lacks_fails_with_its_name_and_the_rest_still_run():
 
 
 def test_mechanisms_run_are_marked_and_are_counted_apart():
-    mech = twin(DEU_UP, id="deu-mech", kind="mechanism")
-    mech_down = twin(DEU_UP, id="deu-mech-down", kind="mechanism", direction="down")
-    down = twin(DEU_UP, id="deu-down", direction="down")
-    outs = b.Battery(claims_file(mech, DEU_UP, mech_down, down), RUNS, SAMPLES).run()
-    assert outs[0].passed and outs[0].as_dict() | {"id": "deu-up", "kind": "claim"} == (
+    mech = twin(STRONG_UP, id="strong-mech", kind="mechanism")
+    mech_down = twin(STRONG_UP, id="strong-mech-down", kind="mechanism", direction="down")
+    down = twin(STRONG_UP, id="strong-down", direction="down")
+    outs = b.Battery(claims_file(mech, STRONG_UP, mech_down, down), RUNS, SAMPLES).run()
+    assert outs[0].passed and outs[0].as_dict() | {"id": "strong-up", "kind": "claim"} == (
         outs[1].as_dict()
     )  # a mechanism runs and is judged like a claim
     text = b.table(outs, RUNS, SAMPLES, b.RUNS_PER_POINT)
     lines = text.splitlines()
-    assert re.match(r"deu-mech +mech ", next(x for x in lines if x.startswith("deu-mech ")))
-    assert re.match(r"deu-up +claim ", next(x for x in lines if x.startswith("deu-up ")))
+    assert re.match(r"strong-mech +mech ", next(x for x in lines if x.startswith("strong-mech ")))
+    assert re.match(r"strong-up +claim ", next(x for x in lines if x.startswith("strong-up ")))
     # claims first, then the mechanisms under their own heading
-    assert text.index("deu-down") < text.index("-- mechanisms") < text.index("deu-mech ")
+    assert text.index("strong-down") < text.index("-- mechanisms") < text.index("strong-mech ")
     assert lines[-2] == (
         "mechanisms: 1/2 hold at the point estimates; 1/2 across the plausible ranges (not scored)"
     )
@@ -616,8 +622,8 @@ def _app():
 
 
 def test_validate_model_battery_only_prints_the_battery_and_strict_sets_the_exit_code(tmp_path):
-    down = twin(DEU_UP, id="deu-down", direction="down")
-    path = write(tmp_path, {"claims": [DEU_UP, down]})
+    down = twin(STRONG_UP, id="strong-down", direction="down")
+    path = write(tmp_path, {"claims": [STRONG_UP, down]})
     args = [
         "validate-model",
         "--battery-only",
@@ -643,8 +649,8 @@ def test_validate_model_battery_only_prints_the_battery_and_strict_sets_the_exit
     else:
         assert "of the 4 Latin-hypercube points" in legend
     strict = CliRunner().invoke(_app(), args + ["--strict"])
-    assert strict.exit_code == 1 and "deu-down" in strict.output
-    good = write(tmp_path, {"claims": [DEU_UP]})
+    assert strict.exit_code == 1 and "strong-down" in strict.output
+    good = write(tmp_path, {"claims": [STRONG_UP]})
     ok = CliRunner().invoke(
         _app(),
         [
@@ -666,13 +672,13 @@ def test_strict_counts_claims_only(tmp_path):
     # a failing mechanism is shown but does not fail --strict; a failing claim does
     mech_down = twin(RAA_UP, id="raa-mech-down", kind="mechanism", direction="down")
     args = ["validate-model", "--battery-only", "--runs", "16", "--samples", "4", "--strict"]
-    path = write(tmp_path, {"claims": [DEU_UP, mech_down]})
+    path = write(tmp_path, {"claims": [STRONG_UP, mech_down]})
     r = CliRunner().invoke(_app(), args + ["--claims", str(path)])
     assert r.exit_code == 0, r.output
     assert "Directional battery: 1 claim of the report and 1 mechanism check" in r.output
     assert "raa-mech-down" in r.output and "FAIL" in r.output
     assert "mechanisms: 0/1 hold" in r.output and "battery: 1/1 hold" in r.output
-    claim_down = twin(DEU_UP, id="deu-down", direction="down")
+    claim_down = twin(STRONG_UP, id="strong-down", direction="down")
     path = write(tmp_path, {"claims": [claim_down, twin(RAA_UP, kind="mechanism")]})
     r = CliRunner().invoke(_app(), args + ["--claims", str(path)])
     assert r.exit_code == 1 and "battery: 0/1 hold" in r.output
@@ -707,7 +713,7 @@ def test_battery_failures_do_not_change_the_exit_code_without_strict(tmp_path, m
         "run_checks",
         lambda runs, seed, patterns=None: [v.Check("a check", "> 0", 1.0, 0.5, 1.5, True)],
     )
-    path = write(tmp_path, {"claims": [twin(DEU_UP, direction="down")]})
+    path = write(tmp_path, {"claims": [twin(STRONG_UP, direction="down")]})
     r = CliRunner().invoke(
         _app(), ["validate-model", "--claims", str(path), "--runs", "16", "--samples", "4"]
     )
