@@ -611,8 +611,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "no pause after a conclusion",
         "sim/engine/model.py",
-        'self.since_signed >= ru["agreements.interval"][:, None]',
-        'self.since_signed >= 0 * ru["agreements.interval"][:, None]',
+        't - self.last_signed >= ru["agreements.interval"][:, None]',
+        't - self.last_signed >= 0 * ru["agreements.interval"][:, None]',
     ),
     Mutation(
         "a scenario's signing does not count as a conclusion",
@@ -623,7 +623,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "a negotiated conclusion does not start the pause",
         "sim/engine/model.py",
-        "self.since_signed[signed.any(axis=2)] = 0",
+        "self.last_signed[signed.any(axis=2)] = t",
         "pass",
     ),
     Mutation(

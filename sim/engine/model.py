@@ -124,9 +124,9 @@ class Ensemble:
         #: after the turn, so `caps()` may differ by the turn's change of presence
         self.turn_caps: np.ndarray | None = None
         self.talks = np.zeros((R, D, E), np.int16)  # turns a negotiation has been open
-        #: turns since each pair last concluded an agreement (R, D), and what was signed
-        #: when it last looked (a scenario's `sign` shock counts as a conclusion too)
-        self.since_signed = np.full((R, D), np.iinfo(np.int16).max, np.int16)
+        #: the turn each pair last concluded an agreement (R, D), and what was signed when
+        #: it last looked (a scenario's `sign` shock counts as a conclusion too)
+        self.last_signed = np.full((R, D), -(2**30))
         self.signed_seen = self.signed.copy()
         # what relationships accumulate (Ch7 › Be Patient): trust starts from the level of
         # the relationship, interoperability from its exercises
@@ -571,15 +571,13 @@ class Ensemble:
         self.pressing = np.where(press, self.pressing + 1, np.maximum(self.pressing - 1, 0))
         # a pair's officials take one set of talks at a time (agreements pressed together
         # open together, as a package), and turn to the next only `agreements.interval`
-        # turns after concluding one: each pair's agreements came one after another, 18-42
+        # turns after concluding one: each pair's agreements came one after another, 14-42
         # months apart (the UK: ISA and equipment 2013, 2+2 2015, ACSA 2017; France: 2+2
         # 2014, equipment 2015, ACSA 2018; config/dyads.yaml)
         fresh = (self.signed & ~self.signed_seen).any(axis=2)
-        self.since_signed = np.where(
-            fresh, 0, np.minimum(self.since_signed.astype(np.int32) + 1, np.iinfo(np.int16).max)
-        ).astype(np.int16)
+        self.last_signed[fresh] = t
         free = ~self.negotiating.any(axis=2) & (
-            self.since_signed >= ru["agreements.interval"][:, None]
+            t - self.last_signed >= ru["agreements.interval"][:, None]
         )  # (R, D)
         start = open_ & ~self.negotiating & (self.pressing >= s.negotiation_start) & free[..., None]
         pushed = np.zeros((D, E), bool)
@@ -662,7 +660,7 @@ class Ensemble:
         )
         self.signed |= signed
         self.signed_seen = self.signed.copy()
-        self.since_signed[signed.any(axis=2)] = 0
+        self.last_signed[signed.any(axis=2)] = t
         self.negotiating &= ~signed
         self.talks = np.where(self.negotiating, self.talks + 1, 0).astype(np.int16)
         stalled = self.talks >= ru["agreements.stall_turns"][:, None, None]
