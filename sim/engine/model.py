@@ -153,7 +153,7 @@ class Ensemble:
             ]
             self.actors.append(self.agent_kinds[setup.kinds[a]](self, actor, slots))
         self.slots = Slots.of(setup)
-        #: the pairs with an alliance on one side (R-free index into the dyads)
+        #: the pairs with an alliance on one side (an index into the dyads, the same every run)
         self.with_alliance = np.flatnonzero(
             [setup.kinds[a] == "alliance" or setup.kinds[b] == "alliance" for a, b in setup.pairs]
         )
