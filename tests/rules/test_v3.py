@@ -44,6 +44,18 @@ def window(m, dyad, k, start=5):
     return lv.mean()
 
 
+def replay(turns, seed, runs, rules):
+    """The 2012-19 replay without its agreement shocks (the model concludes them itself),
+    run `turns` turns with each rule constant in `rules` ('agreements.reach': value) set
+    on every run."""
+    from sim.research.hindcast import hindcast_setup
+
+    params = {f"MODEL.{k}": np.full(runs, float(v)) for k, v in rules.items()}
+    m = Ensemble(hindcast_setup(), seed=seed, runs=runs, run_params=params)
+    m.run(turns)
+    return m
+
+
 def snapshot(m, world=None):
     R, D, K = m.levels.shape
     return m.snapshot(
@@ -474,24 +486,11 @@ def test_each_kind_of_agreement_keeps_its_own_pace():
     2012-19 replay without its agreement shocks (the model concludes them itself), a
     doubled ACSA pace signs the UK's ACSA sooner, a pace of 0 never, and the other kinds
     are not touched (beyond what the ACSA's exercises do to the pair)."""
-    from sim.research.hindcast import hindcast_setup
 
     def signed_by(pace):
-        setup = hindcast_setup()
-        m = Ensemble(
-            setup,
-            seed=4,
-            runs=200,
-            run_params={
-                "MODEL.agreements.pace_acsa": np.full(200, pace),
-                "MODEL.agreements.reach": np.full(200, SCALE),  # talks may open at once
-            },
-        )
-        m.run(12)
-        d = setup.dyads.index("JPN-GBR")
-        return m.signed[:, d, ENABLERS.index("acsa")].mean(), m.signed[
-            :, d, ENABLERS.index("isa")
-        ].mean()
+        # talks may open at once (reach over the whole scale)
+        m = replay(12, 4, 200, {"agreements.pace_acsa": pace, "agreements.reach": SCALE})
+        return signed(m, "JPN-GBR", "acsa"), signed(m, "JPN-GBR", "isa")
 
     (none, isa0), (one, isa1), (two, isa2) = signed_by(0.0), signed_by(1.0), signed_by(2.0)
     assert none == 0.0 and one > 0
@@ -506,18 +505,11 @@ def test_an_agreement_is_sought_before_the_cooperation_reaches_its_cap():
     agreement shocks the UK and Japan conclude their equipment agreement from wishes below
     its cap; with no anticipation they conclude it later. Pressure (what wears a blocker
     down) still counts only the wish above the cap."""
-    from sim.research.hindcast import hindcast_setup
 
     def signed_by(ahead):
-        setup = hindcast_setup()
-        ahead_ = {
-            "MODEL.agreements.anticipation": np.full(200, ahead),
-            "MODEL.agreements.reach": np.full(200, SCALE),  # talks may open at once
-        }
-        m = Ensemble(setup, seed=5, runs=200, run_params=ahead_)
-        m.run(8)
-        d = setup.dyads.index("JPN-GBR")
-        return m.signed[:, d, ENABLERS.index("equipment")].mean()
+        # talks may open at once (reach over the whole scale)
+        m = replay(8, 5, 200, {"agreements.anticipation": ahead, "agreements.reach": SCALE})
+        return signed(m, "JPN-GBR", "equipment")
 
     assert signed_by(0.5) - signed_by(0.0) >= SEEN
 
@@ -800,14 +792,9 @@ def test_a_pause_after_each_conclusion_spaces_a_pairs_agreements():
     """In the replay without its agreement shocks, the UK and Japan conclude their 2+2 later
     when the pause after their 2013 ISA and equipment agreement is longer (2 against 8
     turns): each pair's agreements came one after another (config/dyads.yaml)."""
-    from sim.research.hindcast import hindcast_setup
 
     def by_2015(pause):
-        setup = hindcast_setup()
-        m = Ensemble(
-            setup, seed=7, runs=400, run_params={"MODEL.agreements.interval": np.full(400, pause)}
-        )
-        m.run(13)  # to 2015-Q1
+        m = replay(13, 7, 400, {"agreements.interval": pause})  # to 2015-Q1
         return signed(m, "JPN-GBR", "two_plus_two")
 
     assert by_2015(2) - by_2015(8) >= SEEN
@@ -819,17 +806,9 @@ def test_a_two_plus_two_puts_the_pairs_remaining_agreements_on_the_table():
     UK's inaugural 2+2 of 2015 agreed the list that brought the ACSA of 2017): in the
     replay without its agreement shocks the UK's ACSA is signed by 2017-Q1 in more runs
     with the agenda than without; NATO, which has no 2+2, is not touched."""
-    from sim.research.hindcast import hindcast_setup
 
     def by_2017(agenda):
-        setup = hindcast_setup()
-        m = Ensemble(
-            setup,
-            seed=8,
-            runs=400,
-            run_params={"MODEL.agreements.format_agenda": np.full(400, agenda)},
-        )
-        m.run(21)  # to 2017-Q1
+        m = replay(21, 8, 400, {"agreements.format_agenda": agenda})  # to 2017-Q1
         return signed(m, "JPN-GBR", "acsa"), signed(m, "JPN-NATO", "partnership")
 
     (uk0, nato0), (uk1, nato1) = by_2017(0.0), by_2017(1.0)
