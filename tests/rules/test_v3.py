@@ -335,7 +335,9 @@ def test_the_russia_gap_weighs_less_than_the_china_gap_on_every_track():
 
 def test_the_us_frame_has_a_size_and_the_reports_sign_per_actor():
     """Japan hedges (US retrenchment makes Europe more urgent, Ch2 › Support the United
-    States); the UK is drawn in by US engagement (Ch3)."""
+    States); the UK is drawn in by US engagement (Ch3); NATO, asked to share the burden,
+    works more with Japan when the US steps back (Ch6 › Support the United States), so
+    the retreat raises their dialogue as it does France's."""
     m = Ensemble(build("baseline"), seed=0, runs=1)
     hi, lo = m.world.values.copy(), m.world.values.copy()
     hi[:, II["us_engagement"]], lo[:, II["us_engagement"]] = 0.8, 0.2
@@ -345,6 +347,7 @@ def test_the_us_frame_has_a_size_and_the_reports_sign_per_actor():
     sal_lo = salience(s_lo, perceive(s_lo))[0, :, us]
     assert sal_lo[m.setup.ai["JPN"]] - sal_hi[m.setup.ai["JPN"]] > 0.3
     assert sal_hi[m.setup.ai["GBR"]] - sal_lo[m.setup.ai["GBR"]] > 0.2
+    assert sal_lo[m.setup.ai["NATO"]] - sal_hi[m.setup.ai["NATO"]] > 0.1
     retreat = Shock(
         id="u",
         name="US retrenchment",
@@ -353,6 +356,7 @@ def test_the_us_frame_has_a_size_and_the_reports_sign_per_actor():
     )
     base, alone = ensemble(runs=100), ensemble(runs=100, shocks=[retreat])
     assert window(alone, "JPN-FRA", DIA) - window(base, "JPN-FRA", DIA) >= 0.1
+    assert window(alone, "JPN-NATO", DIA) - window(base, "JPN-NATO", DIA) >= SEEN
 
 
 # ------------------------------------------------------- exercises at sea, sponsored ones
