@@ -42,6 +42,57 @@ def clip(x, lo, hi):
     return np.minimum(np.maximum(x, lo), hi)
 
 
+# The engine's arrays end in short axes (2 sides, 3 tracks, a few partners), and numpy's
+# reductions over such an axis cost about ten times the elementwise operations on its
+# slices. The helpers below compute the same values from the slices.
+
+
+def add_up(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    """x.sum(axis) over a short axis (fewer than 8 entries), bit for bit: numpy adds such an
+    axis in order, 0.0 + x0 + x1 + ... (its pairwise summation starts at 8 entries; adding
+    the entries first and 0.0 last gives the same value, so either of its loop orders
+    does), which also turns a sum of -0.0 into 0.0."""
+    parts = np.moveaxis(x, axis, 0)
+    if not 0 < len(parts) < 8:
+        return x.sum(axis=axis)
+    s = 0.0 + parts[0]
+    for part in parts[1:]:
+        s += part
+    return s
+
+
+def mean_of(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    """x.mean(axis) over a short axis, bit for bit (numpy divides the sum by the count)."""
+    return add_up(x, axis) / x.shape[axis]
+
+
+class Columns:
+    """`rules[name][:, None]`, a rule constant per run as a column (R, 1), looked up when a
+    rule reads it (a dict of all of them, built on every call, cost more than the reads)."""
+
+    __slots__ = ("rules",)
+
+    def __init__(self, rules: dict[str, np.ndarray]):
+        self.rules = rules
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.rules[name][:, None]
+
+
+def km(x: np.ndarray) -> np.ndarray:
+    """A copy of x (R, n, K) laid out track-major, (K, R, n) (see `desire`)."""
+    return np.ascontiguousarray(x.transpose(2, 0, 1))
+
+
+def any_of(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    """x.any(axis) for a boolean x, from its slices."""
+    parts = np.moveaxis(x, axis, 0)
+    out = parts[0].copy()
+    for part in parts[1:]:
+        out |= part
+    return out
+
+
 @dataclass
 class Snapshot:
     """Everything one turn's decisions read; arrays lead with the run axis (R)."""
@@ -186,7 +237,7 @@ def salience(snap: Snapshot, per: Perception) -> np.ndarray:
     together (Ch2 › Support the United States; Ch7 › The Primacy of the United States)."""
     w, ru = snap.world, snap.rules
     p = snap.params
-    c = {k: v[:, None] for k, v in ru.items() if k.startswith(("salience.", "us.", "russia."))}
+    c = Columns(ru)
     us = w[:, US, None]
     nk, asr = per.nk[:, None], per.assertive[:, None]
     sal = np.empty(p.shape[:2] + (len(MOTIVATIONS),))
@@ -257,19 +308,26 @@ def desire(snap: Snapshot, per: Perception, sl: Slots, setup) -> np.ndarray:
     p = snap.params
     weights = p[:, :, MOTIVE_COLS]  # (R, A, M)
     act = activism(snap, setup.indo)  # (R, A)
-    motive = ((weights * salience(snap, per)) @ snap.relevance)[:, a]  # (R, S, K)
+    # The first terms are formed track-major, (K, R, S): a track constant (R, 1, K), copied
+    # to (K, R, 1) by `km`, times a per-slot value (R, S) broadcasts over whole rows of slots
+    # instead of looping over the three tracks of each slot (several times slower). Every
+    # element gets the same operations in the same order, so the same values. The copies
+    # are made on every call, not kept: the track constants may be changed in place between
+    # turns. The terms after the transpose stay as they were (benchmarks/mutants.py edits
+    # those lines).
+    motive = km((weights * salience(snap, per)) @ snap.relevance)[:, :, a]  # (K, R, S)
     ind = MI["industrial"]
-    motive += (weights[:, a, ind] * industrial_outlet(snap, per, sl, setup))[
-        ..., None
-    ] * snap.relevance[:, None, ind]
-    motive *= act[:, a, None]
+    feeds = km(snap.relevance[:, None, ind])  # (K, R, 1) what the industrial motive feeds
+    motive += (weights[:, a, ind] * industrial_outlet(snap, per, sl, setup)) * feeds
+    motive *= act[:, a]
     caution = per.caution
     gap_c = np.abs(caution[:, a] - caution[:, q])  # (R, S)
-    x = tr["bias"] + motive
-    x -= tr["caution_gap"] * gap_c[..., None] + tr["own_caution"] * caution[:, a, None]
+    x = km(tr["bias"]) + motive
+    x -= km(tr["caution_gap"]) * gap_c + km(tr["own_caution"]) * caution[:, a]
     rp = per.russia_priority
     gap_r = np.abs(rp[:, a] - rp[:, q]) * (ru["russia.gap_base"][:, None] + per.aggression[:, None])
-    x -= tr["russia_gap"] * gap_r[..., None]
+    x -= km(tr["russia_gap"]) * gap_r
+    x = np.ascontiguousarray(x.transpose(1, 2, 0))  # (R, S, K) from here on
     dom = p[:, :, PI["domestic_constraint"]]
     x -= (
         tr["domestic"]
@@ -303,7 +361,7 @@ def relative_to_partners(value: np.ndarray, sl: Slots) -> np.ndarray:
     own = sl.own  # (A, N), padded with S
     padded = np.concatenate([value, np.zeros((value.shape[0], 1))], axis=1)[:, own]  # (R, A, N)
     count = np.maximum((own < value.shape[1]).sum(axis=1), 1)  # (A,)
-    return value - (padded.sum(axis=2) / count)[:, sl.actor]
+    return value - (add_up(padded, axis=2) / count)[:, sl.actor]
 
 
 def means_now(snap: Snapshot) -> np.ndarray:
@@ -400,6 +458,9 @@ class SovereignState:
         self.partners = np.array([s[2] for s in slots], dtype=np.int64)
         #: this actor's positions on the slot axis (2·dyad + side)
         self.slot_idx = 2 * self.dyad_idx + self.side
+        #: (D,) whether the actor is a party to each dyad
+        self.in_dyad = np.zeros(len(model.setup.pairs), bool)
+        self.in_dyad[self.dyad_idx] = True
 
     def effective_bandwidth(self, snap: Snapshot) -> np.ndarray:
         """This actor's bandwidth this turn (R,)."""
@@ -590,23 +651,31 @@ def fund_by_actor(
     `own` (A, N) each actor's slots padded with the empty slot S. Returns shares (R, S, K)."""
     R, S, K = cost.shape
     A, N = own.shape
-    per_slot = cost.sum(axis=2)
-    total = np.concatenate([per_slot, np.zeros((R, 1))], axis=1)[:, own].sum(axis=2)  # (R, A)
-    short = np.flatnonzero((total > budget).any(axis=1))
+    per_slot = add_up(cost, axis=2)
+    total = add_up(np.concatenate([per_slot, np.zeros((R, 1))], axis=1)[:, own], axis=2)  # (R, A)
+    short = np.flatnonzero(any_of(total > budget, axis=1))
     share = np.ones_like(cost)
     if len(short) == 0:  # every actor can fund every expected agreement: nothing to cut
         return share
-    if len(short) < R:
-        share[short] = fund_by_actor(cost[short], weight[short], budget[short], own)
-        return share
-    pad = np.zeros((R, 1, K))
-    c = np.concatenate([cost, pad], axis=1)[:, own].reshape(R * A, N, K)
-    w = np.concatenate([weight, pad + 1.0], axis=1)[:, own].reshape(R * A, N, K)
-    share = fund(c, w, budget.reshape(R * A)).reshape(R, A * N, K)
+    # only the runs where some actor is short are water-filled
+    n = len(short)
+    if n < R:
+        cost, weight, budget = cost[short], weight[short], budget[short]
+    # each actor's slots side by side, (n·A, N, K), the empty slot costing 0 at weight 1:
+    # gathered as the flat (slot, track) cells of each run's row, which leaves the result
+    # contiguous (a fancy index on the slot axis leaves a strided copy to reshape)
+    cells = (own[:, :, None] * K + np.arange(K)).ravel()
+    c = np.concatenate([cost.reshape(n, S * K), np.zeros((n, K))], axis=1)[:, cells]
+    w = np.concatenate([weight.reshape(n, S * K), np.ones((n, K))], axis=1)[:, cells]
+    funded = fund(c.reshape(n * A, N, K), w.reshape(n * A, N, K), budget.reshape(n * A))
     where = np.empty(S, dtype=np.int64)  # position of each slot in the (A, N) layout
     flat = own.ravel()
     where[flat[flat < S]] = np.flatnonzero(flat < S)
-    return share[:, where]
+    funded = funded.reshape(n, A * N, K)[:, where]
+    if n == R:
+        return funded
+    share[short] = funded
+    return share
 
 
 def fund(cost: np.ndarray, weight: np.ndarray, budget: np.ndarray) -> np.ndarray:

@@ -28,9 +28,11 @@ from sim.engine.actors import (
     JA,
     RA,
     RULES,
+    Columns,
     Slots,
     Snapshot,
     SovereignState,
+    add_up,
     allocate,
     attention_now,
     capacity,
@@ -39,6 +41,7 @@ from sim.engine.actors import (
     consensus_chance,
     desire,
     domestic_ceiling,
+    mean_of,
     meet,
     perceive,
     us_led_exercise,
@@ -277,7 +280,7 @@ class Ensemble:
         self.levels = new_levels
         self.offered = offers
         self.turn = t
-        spent = (target * self.track["cost"]).sum(axis=2)[:, :, None].repeat(2, axis=2)
+        spent = add_up(target * self.track["cost"], axis=2)[:, :, None].repeat(2, axis=2)
         self.history.append(
             Record(
                 new_levels,
@@ -382,10 +385,13 @@ class Ensemble:
         """(R, n, K) the lowest cap among the `missing` (R, n, E) agreements of n dyads on each
         track, without the headroom of presence at sea: the cap that holds the track."""
         gc = self.setup.gate_caps
-        held = np.full((*missing.shape[:2], gc.shape[1]), SCALE, dtype=float)
+        # track-major (K, R, n) and agreement-major (E, R, n), so that every step works on
+        # contiguous planes rather than on every third or sixth element
+        held = np.full((gc.shape[1], *missing.shape[:2]), SCALE, dtype=float)
+        missing = np.ascontiguousarray(missing.transpose(2, 0, 1))
         for e, k in zip(*np.nonzero(gc < SCALE), strict=True):
-            np.minimum(held[..., k], np.where(missing[..., e], gc[e, k], SCALE), out=held[..., k])
-        return held
+            np.minimum(held[k], np.where(missing[e], gc[e, k], SCALE), out=held[k])
+        return np.ascontiguousarray(held.transpose(1, 2, 0))
 
     def presence_aim(self, snap: Snapshot, perception) -> np.ndarray:
         """(R, A) the presence in the Indo-Pacific each actor aims at: its appetite times
@@ -442,11 +448,11 @@ class Ensemble:
             0,
             1,
         )
-        lo = offers.min(axis=2)
-        hi = offers.max(axis=2)
-        recip = np.where(hi > 0, lo / np.maximum(hi, 1e-9), 1.0).mean(axis=2)  # (R, D)
+        lo = np.minimum(offers[:, :, FIRST], offers[:, :, SECOND])
+        hi = np.maximum(offers[:, :, FIRST], offers[:, :, SECOND])
+        recip = mean_of(np.where(hi > 0, lo / np.maximum(hi, 1e-9), 1.0), axis=2)  # (R, D)
         self.trust = self.trust + ru["memory.trust_rate"][:, None] * (recip - self.trust)
-        unmatched = (np.maximum(offers - target[:, :, None, :], 0) / SCALE).mean(axis=3)
+        unmatched = mean_of(np.maximum(offers - target[:, :, None, :], 0) / SCALE, axis=3)
         self.frustration = clip(
             self.frustration
             + ru["memory.frustration_gain"][:, None, None] * unmatched
@@ -524,7 +530,7 @@ class Ensemble:
         # only the agreements still open in some run are computed: cells (dyad, agreement)
         # on a short axis n, each array (R, n[, 2])
         dd, ee = np.nonzero(open_.any(axis=0))
-        rr = {k: v[:, None] for k, v in ru.items() if k.startswith(("agreements.", "moves."))}
+        rr = Columns(ru)
         # each side's wish above the cap each agreement lifts (R, n, 2), and how far the
         # cooperation itself still lies below the cap holding the track (R, n), on the
         # tracks it gates
@@ -623,7 +629,7 @@ class Ensemble:
         consent = np.ones((R, len(dd)))
         first = np.argmax(s.gate_caps < SCALE, axis=1)  # the track each agreement lifts
         for actor in self.consenting:
-            mine = np.flatnonzero(np.isin(dd, actor.dyad_idx))
+            mine = np.flatnonzero(actor.in_dyad[dd])
             if len(mine):
                 c = consensus_chance(snap, perception, actor.index, s.members, agreements=True)
                 consent[:, mine] *= c[:, first[ee[mine]]]
@@ -639,8 +645,10 @@ class Ensemble:
         # is: China sees exercises, hardly an information-security agreement (Ch7 ›
         # Approaches to China)
         seen = snap.track["visibility"][:, 0, first[ee]]  # (R, n)
-        caution = perception.caution[:, pairs].max(axis=2) * seen  # (R, n)
-        dom = snap.params[:, pairs, PI["domestic_constraint"]].max(axis=2)
+        caution = perception.caution
+        caution = np.maximum(caution[:, pairs[:, FIRST]], caution[:, pairs[:, SECOND]]) * seen
+        dom = snap.params[:, :, PI["domestic_constraint"]]
+        dom = np.maximum(dom[:, pairs[:, FIRST]], dom[:, pairs[:, SECOND]])  # (R, n)
         # each kind of agreement's own pace (the report gives no rate; fitted to the
         # 2012-19 dates by `wargame calibrate --posterior`, 1 at the config's values)
         pace = np.stack([ru[f"agreements.pace_{en}"] for en in ENABLERS], axis=1)[:, ee]
@@ -653,11 +661,10 @@ class Ensemble:
             * (1 - rr["agreements.caution_drag"] * caution * relief)
             * (1 - rr["agreements.blocker_politics"] * dom * relief)
         )
-        u = self.stream.uniform(t, Site.NEGOTIATION, (D, E))
+        # the draws of the cells computed (the others would go unread)
+        u = self.stream.uniform_at(t, Site.NEGOTIATION, (D, E), (dd, ee))  # (R, n)
         signed = np.zeros((R, D, E), bool)
-        signed[:, dd, ee] = (
-            self.negotiating[:, dd, ee] & ~start[:, dd, ee] & (u[:, dd, ee] < chance)
-        )
+        signed[:, dd, ee] = self.negotiating[:, dd, ee] & ~start[:, dd, ee] & (u < chance)
         self.signed |= signed
         self.signed_seen = self.signed.copy()
         self.last_signed[signed.any(axis=2)] = t

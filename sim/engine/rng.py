@@ -33,11 +33,12 @@ class Site(IntEnum):
 
 def _mix(x: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore"):
-        x = x ^ (x >> _S30)
-        x = x * _M1
-        x = x ^ (x >> _S27)
-        x = x * _M2
-        return x ^ (x >> _S31)
+        x = x ^ (x >> _S30)  # a new array: the rest works in place on it, not on the caller's
+        x *= _M1
+        x ^= x >> _S27
+        x *= _M2
+        x ^= x >> _S31
+        return x
 
 
 def run_keys(seed: int, runs: np.ndarray | range) -> np.ndarray:
@@ -54,24 +55,42 @@ class Stream:
     def __init__(self, keys: np.ndarray):
         self.keys = np.asarray(keys, dtype=np.uint64)
 
-    def _bits(self, turn: int, site: int, n: int, sub: int = 0) -> np.ndarray:
+    def _bits(self, turn: int, site: int, slots: np.ndarray, sub: int = 0) -> np.ndarray:
+        """(runs, len(slots)) bits of the draws numbered `slots` at (turn, site, sub)."""
         counter = np.uint64(((turn + 1) << 24) ^ (int(site) << 4) ^ sub)
         with np.errstate(over="ignore"):
-            ctr = _mix(np.arange(n, dtype=np.uint64) * _GOLD + _mix(np.array([counter]))[0])
+            ctr = _mix(slots.astype(np.uint64) * _GOLD + _mix(np.array([counter]))[0])
             return _mix(self.keys[:, None] ^ ctr[None, :])
 
     def uniform(self, turn: int, site: int, shape: tuple[int, ...] = (), sub: int = 0):
         """Uniforms in (0, 1), shape (runs, *shape)."""
         n = int(np.prod(shape)) if shape else 1
-        bits = self._bits(turn, site, n, sub)
-        u = ((bits >> _S11).astype(np.float64) + 0.5) * (1.0 / 9007199254740992.0)
+        u = self._uniform(turn, site, np.arange(n), sub)
         return u.reshape((len(self.keys),) + tuple(shape))
+
+    def uniform_at(self, turn: int, site: int, shape: tuple[int, ...], cells) -> np.ndarray:
+        """The columns `cells` (an index tuple into `shape`, as np.nonzero gives) of
+        `uniform(turn, site, shape)`, shape (runs, n): every draw depends only on its own
+        slot, so only those are computed, with the same values."""
+        return self._uniform(turn, site, np.ravel_multi_index(cells, shape), 0)
+
+    def _uniform(self, turn: int, site: int, slots: np.ndarray, sub: int) -> np.ndarray:
+        u = (self._bits(turn, site, slots, sub) >> _S11).astype(np.float64)
+        u += 0.5
+        u *= 1.0 / 9007199254740992.0
+        return u
 
     def normal(self, turn: int, site: int, shape: tuple[int, ...] = ()):
         """Standard normals, shape (runs, *shape)."""
+        # computed in place on the uniforms (the same operations: sqrt(-2 log u1) cos(2π u2))
         u1 = self.uniform(turn, site, shape, sub=1)
         u2 = self.uniform(turn, site, shape, sub=2)
-        return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
+        r = np.log(u1, out=u1)
+        r *= -2.0
+        np.sqrt(r, out=r)
+        u2 *= 2.0 * np.pi
+        r *= np.cos(u2, out=u2)
+        return r
 
     def take(self, rows: np.ndarray | slice) -> Stream:
         return Stream(self.keys[rows])
