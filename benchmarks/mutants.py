@@ -605,14 +605,20 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "a pair opens new talks while others are still open",
         "sim/engine/model.py",
-        "free = ~self.negotiating.any(axis=2) & (",
+        "free = ((interval <= 0) | ~self.negotiating.any(axis=2)) & (",
         "free = (",
     ),
     Mutation(
         "no pause after a conclusion",
         "sim/engine/model.py",
-        't - self.last_signed >= ru["agreements.interval"][:, None]',
-        't - self.last_signed >= 0 * ru["agreements.interval"][:, None]',
+        "t - self.last_signed >= interval",
+        "t - self.last_signed >= 0 * interval",
+    ),
+    Mutation(
+        "an interval of 0 (an older config folder) still holds one set of talks at a time",
+        "sim/engine/model.py",
+        "free = ((interval <= 0) | ~self.negotiating.any(axis=2)) & (",
+        "free = (~self.negotiating.any(axis=2)) & (",
     ),
     Mutation(
         "a scenario's signing does not count as a conclusion",

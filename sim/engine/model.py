@@ -582,8 +582,11 @@ class Ensemble:
         # 2014, equipment 2015, ACSA 2018; config/dyads.yaml)
         fresh = (self.signed & ~self.signed_seen).any(axis=2)
         self.last_signed[fresh] = t
-        free = ~self.negotiating.any(axis=2) & (
-            t - self.last_signed >= ru["agreements.interval"][:, None]
+        # (an interval of 0, the default of a config folder written before this rule,
+        # keeps the earlier engine's talks side by side)
+        interval = ru["agreements.interval"][:, None]
+        free = ((interval <= 0) | ~self.negotiating.any(axis=2)) & (
+            t - self.last_signed >= interval
         )  # (R, D)
         start = open_ & ~self.negotiating & (self.pressing >= s.negotiation_start) & free[..., None]
         pushed = np.zeros((D, E), bool)

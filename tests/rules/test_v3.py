@@ -792,6 +792,34 @@ def test_a_pair_takes_one_set_of_talks_at_a_time_and_pauses_after_a_conclusion()
         assert opened > R  # talks do open
 
 
+def test_an_interval_of_0_keeps_talks_side_by_side_as_an_older_config_did():
+    """A config folder written before `agreements.interval` existed takes its default, 0:
+    the rule is off, and a pair opens new talks while others are still open, as the
+    engine did before it (the replay without its agreement shocks)."""
+    from sim.research.hindcast import hindcast_setup
+
+    R = 200
+    reach = {"MODEL.agreements.reach": np.full(R, SCALE)}
+
+    def beside(pause):
+        m = Ensemble(
+            hindcast_setup(),
+            seed=6,
+            runs=R,
+            run_params={**reach, "MODEL.agreements.interval": np.full(R, float(pause))},
+        )
+        n = 0
+        for _ in range(32):
+            talks = m.negotiating.copy()
+            m.step()
+            new = (m.negotiating & ~talks).any(axis=2)
+            n += (new & talks.any(axis=2)).sum()
+        return n
+
+    assert beside(0) > R // 4
+    assert beside(2) == 0
+
+
 def test_a_pause_after_each_conclusion_spaces_a_pairs_agreements():
     """In the replay without its agreement shocks, the UK and Japan conclude their 2+2 later
     when the pause after their 2013 ISA and equipment agreement is longer (2 against 8
