@@ -633,6 +633,12 @@ MUTATIONS: tuple[Mutation, ...] = (
         "pass",
     ),
     Mutation(
+        "an RAA in force adds nothing to the reach of the visiting side's forces",
+        "sim/engine/actors.py",
+        '+ rules["agreements.access_reach"].reshape(shape) * access',
+        '+ 0.0 * rules["agreements.access_reach"].reshape(shape) * access',
+    ),
+    Mutation(
         "a 2+2 puts nothing on the table",
         "sim/engine/model.py",
         'grown = room <= rr["agreements.reach"] + rr["agreements.format_agenda"] * tpt',

@@ -120,6 +120,7 @@ class Snapshot:
     coerced: np.ndarray  # (R, A) exposure to Chinese coercion, 0–1
     russia_stance: np.ndarray  # (R, A) Russia priority added by statements still remembered
     attention: np.ndarray  # (R, D, 2) each side's remembered priorities, -1 to 1
+    access: np.ndarray  # (R, D) 1.0 where the pair's reciprocal access agreement is in force
     relevance: np.ndarray  # (R, M, K) which motivation feeds which track (config/model.yaml)
 
     def tile(self, r: int, n: int) -> Snapshot:
@@ -313,8 +314,7 @@ def desire(snap: Snapshot, per: Perception, sl: Slots, setup) -> np.ndarray:
     # instead of looping over the three tracks of each slot (several times slower). Every
     # element gets the same operations in the same order, so the same values. The copies
     # are made on every call, not kept: the track constants may be changed in place between
-    # turns. The terms after the transpose stay as they were (benchmarks/mutants.py edits
-    # those lines).
+    # turns.
     motive = km((weights * salience(snap, per)) @ snap.relevance)[:, :, a]  # (K, R, S)
     ind = MI["industrial"]
     feeds = km(snap.relevance[:, None, ind])  # (K, R, 1) what the industrial motive feeds
@@ -537,14 +537,19 @@ def consensus_chance(
     return clip(chance, 0.0, 1.0)
 
 
-def forces_reach(rules: dict, at_sea: np.ndarray) -> np.ndarray:
+def forces_reach(rules: dict, at_sea: np.ndarray, access: np.ndarray | float = 0.0) -> np.ndarray:
     """The exercise level a visiting state's forces can sustain with its Indo-Pacific
     partner, given its presence there `at_sea` (R, ...): `presence.exercise_floor` plus
-    `presence.exercise_span` per unit of presence."""
+    `presence.exercise_span` per unit of presence, plus `agreements.access_reach` where the
+    pair's reciprocal access agreement is in force (`access`, 1.0, shaped like `at_sea`):
+    forces flown in for exercises on the partner's soil under a standing agreement, not one
+    memorandum per visit (Ch3 UK › Training and Exercises: the British Army's first
+    exercise in Japan, 2018, needed its own memorandum and waivers)."""
     shape = (-1,) + (1,) * (at_sea.ndim - 1)
     return (
         rules["presence.exercise_floor"].reshape(shape)
         + rules["presence.exercise_span"].reshape(shape) * at_sea
+        + rules["agreements.access_reach"].reshape(shape) * access
     )
 
 
@@ -603,7 +608,7 @@ def ceilings(
     out = np.minimum(snap.caps[:, d, :], domestic)
     far = np.flatnonzero(visiting >= 0) if visiting is not None else ()
     if len(far):
-        reach = forces_reach(snap.rules, snap.presence[:, visiting[far]])
+        reach = forces_reach(snap.rules, snap.presence[:, visiting[far]], snap.access[:, d[far]])
         ex = KI["exercise"]
         out[:, far, ex] = np.minimum(out[:, far, ex], reach)
     return out

@@ -238,6 +238,7 @@ class Ensemble:
             russia_stance=self.russia_stance,
             attention=self.attention,
             relevance=self.relevance,
+            access=self.signed[..., ENABLERS.index("raa")].astype(float),
         )
 
     # ------------------------------------------------------------------------- one turn

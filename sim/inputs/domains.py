@@ -89,6 +89,7 @@ RULE_DOMAIN: dict[str, tuple[float, float, float]] = {
     "agreements.interval": (0.0, 40.0, 0.0),
     "events.alliance_dialogue": (0.0, 1.0, 1.0),
     "agreements.format_agenda": (0.0, 5.0, 0.0),
+    "agreements.access_reach": (0.0, 5.0, 0.0),
     "agreements.member_veto": (0.0, 1.0, 0.0),
     "moves.posture_shift": (0.0, 1.0, 0.25),
     "moves.priority_weight": (1.0, 5.0, 1.5),

@@ -10,6 +10,7 @@ from sim.engine.actors import (
     ceilings,
     consensus_chance,
     desire,
+    forces_reach,
     industrial_outlet,
     perceive,
     salience,
@@ -397,6 +398,26 @@ def test_a_uk_tilt_lifts_exercises_with_japan_even_without_an_raa():
     # the two channels: the RAA's cap rises with presence, and so does the reach of forces
     closed = ["MODEL.agreements.presence_headroom=0", "MODEL.presence.exercise_span=20"]
     assert abs(effect(closed)) < SEEN
+
+
+def test_an_raa_in_force_extends_the_reach_of_forces_flown_in():
+    """With an RAA in force, forces flown in for exercises on Japanese soil add
+    `agreements.access_reach` to the reach of the visiting side's forces (Ch3 UK › Training
+    and Exercises): signing the UK's RAA lifts JPN-GBR exercise held by the reach of its
+    ships; with the constant at 0 the same signature leaves the exercises where the ships
+    hold them."""
+    m = Ensemble(build("baseline"), seed=0, runs=2)
+    at_sea = np.array([0.2, 0.2])
+    gain = forces_reach(m.rules, at_sea, np.array([1.0, 0.0])) - forces_reach(m.rules, at_sea)
+    assert np.allclose(gain, [m.rules["agreements.access_reach"][0], 0.0])
+
+    def effect(extra):
+        base = ensemble(overrides=extra, runs=100)
+        signed = ensemble("uk-raa-signed", overrides=extra, runs=100)
+        return window(signed, "JPN-GBR", EXE) - window(base, "JPN-GBR", EXE)
+
+    assert effect([]) >= 2 * SEEN
+    assert abs(effect(["MODEL.agreements.access_reach=0"])) < SEEN
 
 
 def test_north_korean_provocation_draws_european_presence():
