@@ -133,6 +133,14 @@ LEVERS = [
         ("korea-crisis", [], []),
     ),
     (
+        "UK RAA signed: forces flown in",
+        "JPN-GBR",
+        "exercise",
+        (5, 40),
+        ("baseline", [], []),
+        ("uk-raa-signed", [], []),
+    ),
+    (
         "Korean crisis: UK RAA",
         "JPN-GBR",
         "signed:raa",
