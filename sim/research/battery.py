@@ -86,6 +86,11 @@ LHS = "Latin-hypercube points of the config's ranges"
 #: point's verdict on an agreement was mostly chance). Paired levels hardly move with r.
 RUNS_PER_POINT = 32
 DEFAULT_SAMPLES = 64
+#: A claim that fails the robust check names the sampled parameter whose values rank most
+#: with its effect per point, when that rank correlation reaches this size: with 64 points
+#: and some 280 parameters, chance alone gives |rho| >= 0.5 to any of them in under 1% of
+#: batteries, so a named parameter is where the claim's robustness turns, not noise.
+DRIVER_RHO = 0.5
 
 
 # ------------------------------------------------------------------------ running
@@ -116,6 +121,9 @@ class Outcome:
     holds_point: bool = False
     holds_robust: bool = False
     reason: str = ""
+    #: (parameter, rank correlation of the claim's effect per point with its values) for a
+    #: claim that fails the robust check, when one parameter explains where (`DRIVER_RHO`)
+    driver: tuple[str, float] | None = None
 
     @property
     def passed(self) -> bool:
@@ -135,6 +143,9 @@ class Outcome:
             "holds_point": self.holds_point,
             "holds_robust": self.holds_robust,
             "reason": self.reason,
+            "driver": None
+            if self.driver is None
+            else {"key": self.driver[0], "rho": self.driver[1]},
         }
 
 
@@ -286,6 +297,10 @@ class Battery:
         out.holds_point = sign * out.effect > thr
         out.robust_share = float(np.mean(sign * per_point > thr))
         out.holds_robust = out.robust_share >= ROBUST_SHARE
+        if not out.holds_robust and self._sample is not None:
+            rpp = self._sample.runs_per_point
+            values = {k: v[::rpp] for k, v in self._sample.values.items()}
+            out.driver = robust_driver(sign * per_point, values)
         out.reason = _reason(out, point, sign, thr)
         return out
 
@@ -306,6 +321,26 @@ class Battery:
         return results
 
 
+def robust_driver(effect: np.ndarray, values: dict[str, np.ndarray]) -> tuple[str, float] | None:
+    """The parameter whose sampled values (one per point) rank most with a claim's `effect`
+    per point, signed so that it grows in the claim's direction, and that Spearman rank
+    correlation (positive: the claim holds more where the value is higher); None when no
+    parameter reaches `DRIVER_RHO` or the effect does not vary."""
+    from scipy.stats import spearmanr
+
+    if np.ptp(effect) == 0:
+        return None
+    best: tuple[str, float] | None = None
+    for key in sorted(values):
+        x = values[key]
+        if np.ptp(x) == 0:
+            continue
+        rho = float(spearmanr(x, effect).statistic)
+        if np.isfinite(rho) and (best is None or abs(rho) > abs(best[1])):
+            best = (key, rho)
+    return best if best is not None and abs(best[1]) >= DRIVER_RHO else None
+
+
 def _reason(out: Outcome, point: np.ndarray, sign: float, thr: float) -> str:
     if out.passed:
         return ""
@@ -322,6 +357,12 @@ def _reason(out: Outcome, point: np.ndarray, sign: float, thr: float) -> str:
             bits.append(f"too small at the point estimates (|{out.effect:+.3f}| <= {thr:g})")
     if not out.holds_robust:
         bits.append(f"holds at {out.robust_share:.1%} of sampled points (< {ROBUST_SHARE:.0%})")
+        if out.driver is not None:
+            key, rho = out.driver
+            bits.append(
+                f"fails where {key} is {'low' if rho > 0 else 'high'} "
+                f"(rank correlation {rho:+.2f} with the effect per point)"
+            )
     return "; ".join(bits)
 
 

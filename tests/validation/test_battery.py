@@ -407,6 +407,47 @@ def test_an_effect_below_the_threshold_does_not_hold():
     assert o.effect == 0.0 and not o.holds_point
 
 
+def test_a_robust_failure_names_the_parameter_it_turns_on():
+    """The parameter whose values rank most with the effect per point is named, with the
+    sign of that rank correlation (the claim holds more where it is higher: it fails where
+    it is low), and none is named when no parameter reaches `DRIVER_RHO`."""
+    rng = np.random.default_rng(0)
+    values = {k: rng.uniform(size=64) for k in ("A", "B", "C")}
+    values["fixed"] = np.full(64, 0.3)
+    up = b.robust_driver(values["B"] + 0.05 * rng.normal(size=64), values)
+    assert up[0] == "B" and up[1] > 0.9
+    down = b.robust_driver(-values["C"], values)
+    assert down == ("C", pytest.approx(-1.0))
+    assert b.robust_driver(rng.normal(size=64), values) is None
+    assert b.robust_driver(np.zeros(64), values) is None
+    o = b.Outcome(b.Claim.model_validate(RAA_UP), effect=0.1, robust_share=0.4)
+    o.holds_point, o.driver = True, up
+    reason = b._reason(o, np.array([0.1]), 1.0, 0.05)
+    assert "fails where B is low (rank correlation +0.9" in reason
+    o.driver = down
+    assert "fails where C is high" in b._reason(o, np.array([0.1]), 1.0, 0.05)
+    assert o.as_dict()["driver"] == {"key": "C", "rho": pytest.approx(-1.0)}
+
+
+def test_the_battery_asks_for_the_driver_of_a_robust_failure_from_its_sampled_points(
+    monkeypatch,
+):
+    seen = []
+
+    def spy(effect, values):
+        seen.append((effect, values))
+        return ("MODEL.x", 0.7)
+
+    monkeypatch.setattr(b, "robust_driver", spy)
+    monkeypatch.setattr(b, "ROBUST_SHARE", 1.01)  # nothing holds robustly
+    (o,) = b.Battery(claims_file(STRONG_UP), RUNS, SAMPLES).run()
+    assert not o.holds_robust and o.driver == ("MODEL.x", 0.7)
+    effect, values = seen[0]
+    assert effect.shape == (SAMPLES,)
+    assert all(v.shape == (SAMPLES,) for v in values.values()) and len(values) > 100
+    assert "fails where MODEL.x is low" in o.reason
+
+
 def test_a_lever_the_engine_lacks_fails_with_its_name_and_the_rest_still_run():
     pending = ["made_up_lever", "shock.made_up_key", "move.made_up_field"]
     needs_param = twin(
