@@ -148,8 +148,9 @@ def register(app: typer.Typer) -> None:
             typer.echo(table(checks))
             failed = not all(c.passed for c in checks)
         if doc is not None:
-            from sim.research.battery import LHS, RUNS_PER_POINT, Battery, claims_fail, headline
-            from sim.research.battery import table as battery_table
+            from sim.research.battery import LHS, RUNS_PER_POINT, Battery
+            from sim.research.battery_table import claims_fail, headline
+            from sim.research.battery_table import table as battery_table
 
             if not battery_only:
                 typer.echo("")

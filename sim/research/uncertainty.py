@@ -114,3 +114,41 @@ def sample(setup: Setup, points: int, runs_per_point: int, seed: int) -> Paramet
 def point_value(setup: Setup, key: str) -> float:
     """The value `setup` runs with for `key` (config value after overrides)."""
     return ParamKey.parse(key, setup.actors).get(setup)
+
+
+#: A claim that fails the battery's robust check names the sampled parameter whose values
+#: rank most with its effect per point, when that rank correlation is at least
+#: `DRIVER_RHO` and its p-value below `DRIVER_P` over the number of parameters tried (a
+#: Bonferroni bound): with 64 points and some 280 parameters both hold near |rho| 0.5; with
+#: a handful of points the p-values of a rank correlation are too rough to trust, so below
+#: `DRIVER_MIN_POINTS` none is named. A named parameter is where the claim's robustness
+#: turns, not chance among many.
+DRIVER_RHO = 0.5
+DRIVER_P = 0.01
+DRIVER_MIN_POINTS = 20
+
+
+def robust_driver(effect: np.ndarray, values: dict[str, np.ndarray]) -> tuple[str, float] | None:
+    """The parameter whose sampled values (one per point) rank most with a claim's `effect`
+    per point, signed so that it grows in the claim's direction, and that Spearman rank
+    correlation (positive: the claim holds more where the value is higher); None when the
+    effect does not vary, there are fewer than `DRIVER_MIN_POINTS` points, or no parameter
+    passes `DRIVER_RHO` and `DRIVER_P`."""
+    from scipy.stats import spearmanr
+
+    if len(effect) < DRIVER_MIN_POINTS or np.ptp(effect) == 0:
+        return None
+    best: tuple[str, float, float] | None = None
+    tried = 0
+    for key in sorted(values):
+        x = values[key]
+        if np.ptp(x) == 0:
+            continue
+        tried += 1
+        r = spearmanr(x, effect)
+        rho, p = float(r.statistic), float(r.pvalue)
+        if np.isfinite(rho) and (best is None or abs(rho) > abs(best[1])):
+            best = (key, rho, p)
+    if best is None or abs(best[1]) < DRIVER_RHO or best[2] >= DRIVER_P / tried:
+        return None
+    return best[0], best[1]

@@ -18,6 +18,7 @@ from sim.errors import InputError
 from sim.inputs.loader import list_scenarios
 from sim.inputs.setup import build
 from sim.research import battery as b
+from sim.research import battery_table as bt
 from sim.research.uncertainty import latin_hypercube, plausible_ranges, point_value, sample
 
 RUNS, SAMPLES = 24, 6
@@ -420,6 +421,17 @@ def test_a_robust_failure_names_the_parameter_it_turns_on():
     assert down == ("C", pytest.approx(-1.0))
     assert b.robust_driver(rng.normal(size=64), values) is None
     assert b.robust_driver(np.zeros(64), values) is None
+    # a loose ranking at 20 points among 40 parameters is chance: rho 0.60, p 0.005, above
+    # the bound 0.01 / 40
+    r20 = np.random.default_rng(0)
+    x = np.linspace(0, 1, 20)
+    loose = x + 0.35 * r20.normal(size=20)
+    many = {"K": x} | {f"K{i}": r20.uniform(size=20) for i in range(39)}
+    assert b.robust_driver(loose, many) is None
+    assert b.robust_driver(loose, many | {"K": loose}) == ("K", pytest.approx(1.0))
+    # and at a handful of points nothing is named, however well it ranks
+    few = {k: v[:8] for k, v in values.items()}
+    assert b.robust_driver(few["B"], few) is None
     o = b.Outcome(b.Claim.model_validate(RAA_UP), effect=0.1, robust_share=0.4)
     o.holds_point, o.driver = True, up
     reason = b._reason(o, np.array([0.1]), 1.0, 0.05)
@@ -474,7 +486,7 @@ def test_a_lever_the_engine_lacks_fails_with_its_name_and_the_rest_still_run():
     for o in (p, s, m):
         assert not o.holds_point and not o.holds_robust and o.effect is None
     assert ok.passed
-    text = b.table([p, s, m, ok], RUNS, SAMPLES, b.RUNS_PER_POINT)
+    text = bt.table([p, s, m, ok], RUNS, SAMPLES, b.RUNS_PER_POINT)
     assert "why: lever not in this engine: made_up_lever" in text
     assert "battery: 1/4 hold at the point estimates; 1/4 hold across the plausible ranges" in text
 
@@ -487,7 +499,7 @@ def test_mechanisms_run_are_marked_and_are_counted_apart():
     assert outs[0].passed and outs[0].as_dict() | {"id": "strong-up", "kind": "claim"} == (
         outs[1].as_dict()
     )  # a mechanism runs and is judged like a claim
-    text = b.table(outs, RUNS, SAMPLES, b.RUNS_PER_POINT)
+    text = bt.table(outs, RUNS, SAMPLES, b.RUNS_PER_POINT)
     lines = text.splitlines()
     assert re.match(r"strong-mech +mech ", next(x for x in lines if x.startswith("strong-mech ")))
     assert re.match(r"strong-up +claim ", next(x for x in lines if x.startswith("strong-up ")))
@@ -501,9 +513,9 @@ def test_mechanisms_run_are_marked_and_are_counted_apart():
     )
     assert "thresholds level 0.05, spent 0.05, signed 0.05, presence 0.05, caution 0.05" in text
     # what --strict reads: a failing claim counts, a failing mechanism does not
-    assert b.claims_fail(outs)
-    assert not b.claims_fail(outs[:3])
-    no_mech = b.table(outs[1:2], RUNS, SAMPLES, b.RUNS_PER_POINT)
+    assert bt.claims_fail(outs)
+    assert not bt.claims_fail(outs[:3])
+    no_mech = bt.table(outs[1:2], RUNS, SAMPLES, b.RUNS_PER_POINT)
     assert "mechanisms:" not in no_mech and "-- mechanisms" not in no_mech
 
 
