@@ -270,8 +270,8 @@ def held_at_caps(model, run: int = 0) -> list[tuple[int, int, str]]:
         if who < 0 or (d, ex) in done:
             continue
         at_sea = float(model.presence[run, who])
-        access = model.signed[:, d, ENABLERS.index("raa")].astype(float)
-        reach = float(forces_reach(model.rules, model.presence[:, who], access)[run])
+        reach = forces_reach(model.rules, model.presence[:, who], model.access()[:, d])
+        reach = float(reach[run])
         if reach < float(caps[d, ex]) and abs(model.levels[run, d, ex] - reach) <= HELD:
             out.append(
                 (

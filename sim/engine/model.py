@@ -238,7 +238,7 @@ class Ensemble:
             russia_stance=self.russia_stance,
             attention=self.attention,
             relevance=self.relevance,
-            access=self.signed[..., ENABLERS.index("raa")].astype(float),
+            access=self.access(),
         )
 
     # ------------------------------------------------------------------------- one turn
@@ -381,6 +381,11 @@ class Ensemble:
         ex = TRACKS.index("exercise")
         held[..., ex] += self.rules["agreements.presence_headroom"][:, None] * at_sea
         return np.minimum(self.setup.max_level, np.minimum(held, SCALE))
+
+    def access(self) -> np.ndarray:
+        """(R, D) 1.0 where the pair's reciprocal access agreement is in force (what
+        `forces_reach` adds `agreements.access_reach` for)."""
+        return self.signed[..., ENABLERS.index("raa")].astype(float)
 
     def binding_caps(self, missing: np.ndarray) -> np.ndarray:
         """(R, n, K) the lowest cap among the `missing` (R, n, E) agreements of n dyads on each

@@ -63,7 +63,7 @@ from sim.research.claims import (  # noqa: F401  (the battery's public names)
     missing_levers,
     rule_text,
 )
-from sim.research.uncertainty import DRIVER_RHO, robust_driver  # noqa: F401  (public here too)
+from sim.research.uncertainty import robust_driver
 from sim.vocabulary import ENABLERS, TRACKS
 
 #: Size an effect must exceed, per metric: a change a reader of the table would call a
@@ -118,7 +118,7 @@ class Outcome:
     holds_robust: bool = False
     reason: str = ""
     #: (parameter, rank correlation of the claim's effect per point with its values) for a
-    #: claim that fails the robust check, when one parameter explains where (`DRIVER_RHO`)
+    #: claim that fails the robust check, when one stands out (`robust_driver`)
     driver: tuple[str, float] | None = None
 
     @property
