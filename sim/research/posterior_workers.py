@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 
 from sim.errors import InputError
-from sim.research.executors import connect_dask
+from sim.research.executors import connect_dask, roomy_heap
 from sim.research.posterior import Problem, evaluate_chunk
 
 
@@ -94,6 +94,11 @@ class PoolEvaluator:
         return self.pool.map(_task, tasks, chunksize=1)
 
 
+def _dask_task(problem: Problem, *task) -> list:
+    roomy_heap()  # undo the nanny's heap setting (sim/research/executors.py)
+    return evaluate_chunk(problem, *task)
+
+
 class DaskEvaluator:
     """The workers of the Dask cluster whose scheduler is at `address` (tcp://host:port) or
     is described by the scheduler file `address`."""
@@ -130,7 +135,7 @@ class DaskEvaluator:
         client = self.client
         if client is None:
             raise RuntimeError("DaskEvaluator.map outside its `with` block")
-        futs = [client.submit(evaluate_chunk, self._problem, *t, pure=False) for t in tasks]
+        futs = [client.submit(_dask_task, self._problem, *t, pure=False) for t in tasks]
         try:
             return client.gather(futs)
         except BaseException:

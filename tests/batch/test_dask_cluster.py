@@ -89,6 +89,21 @@ def test_batch_on_a_separate_dask_cluster_equals_the_local_batch(tmp_path):
             "sessions"
         ][-1]
         assert session["engine"] == "dask" and session["workers"] == 2
+
+        # each worker's nanny set MALLOC_TRIM_THRESHOLD_, and the chunks undid it there
+        # (sim/research/executors.py `roomy_heap`)
+        def heap_state() -> tuple[bool, bool]:
+            import os
+
+            from sim.research import executors
+
+            return "MALLOC_TRIM_THRESHOLD_" in os.environ, executors._heap_set
+
+        from distributed import Client
+
+        with Client(address, timeout=30) as client:
+            states = client.run(heap_state)
+        assert sorted(tuple(v) for v in states.values()) == [(True, True), (True, True)]
         key = ["run", "turn", "dyad", "track"]
         a = pd.read_parquet(tmp_path / "cluster" / "levels.parquet").sort_values(key)
         b = pd.read_parquet(tmp_path / "local" / "levels.parquet").sort_values(key)

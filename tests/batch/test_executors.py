@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pandas as pd
 import pytest
 
@@ -105,3 +109,20 @@ def test_event_kinds_are_one_enum_and_plain_strings_on_disk(tmp_path):
     evs = run_events(model)
     assert evs and all(isinstance(e["kind"], EventKind) for e in evs)
     assert {e["kind"] for e in evs} <= set(ENSEMBLE_KINDS)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="glibc's mallopt")
+def test_roomy_heap_undoes_the_dask_nannys_setting_only_where_it_is_set():
+    """A Dask nanny's MALLOC_TRIM_THRESHOLD_ also fixes glibc's mmap threshold, so every
+    array of the engine's is mapped afresh; `roomy_heap` sets both thresholds back in the
+    worker, once, and leaves a process without the variable alone."""
+    code = (
+        "from sim.research.executors import roomy_heap as r; "
+        "import sim.research.executors as e; print(r(), r(), e._heap_set)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_TRIM_THRESHOLD_"}
+    plain = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert plain.stdout.split() == ["False", "False", "False"], plain.stderr
+    env["MALLOC_TRIM_THRESHOLD_"] = "65536"
+    nanny = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert nanny.stdout.split() == ["True", "True", "True"], nanny.stderr

@@ -124,12 +124,27 @@ def test_dask_gives_the_same_chunks_and_says_what_is_missing(problem, monkeypatc
 
     from dask.distributed import LocalCluster
 
+    def heap_state() -> tuple[bool, bool]:
+        """(the nanny's variable is set, `roomy_heap` has acted) in a Dask worker (defined
+        here, so that it travels by value)."""
+        import os
+
+        from sim.research import executors
+
+        return "MALLOC_TRIM_THRESHOLD_" in os.environ, executors._heap_set
+
     theta = np.tile((problem.lo + problem.hi) / 2, (4, 1))
     want = problem.simulate(theta, 1, (0, 1, 1))
-    cluster = LocalCluster(n_workers=1, processes=False, dashboard_address=None)
+    # a worker process started by a nanny, as on a cluster: the nanny sets
+    # MALLOC_TRIM_THRESHOLD_ and each task undoes it in its worker (`roomy_heap`)
+    cluster = LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    )
     with cluster, DaskEvaluator(problem, cluster.scheduler_address) as ev:
         got = problem.simulate(theta, 1, (0, 1, 1), ev)
+        states = ev.client.run(heap_state)
     np.testing.assert_array_equal(want[0], got[0])
+    assert [tuple(v) for v in states.values()] == [(True, sys.platform == "linux")]
     with pytest.raises(InputError, match="cannot reach the Dask scheduler"):
         DaskEvaluator(problem, "tcp://127.0.0.1:1").__enter__()
     monkeypatch.setitem(sys.modules, "dask.distributed", None)
