@@ -16,6 +16,7 @@ W (goal: 0.8 or more at 2 workers on an idle machine). Every evaluator must give
 distances to the last bit: the engine's draws depend on (seed, run, turn, site), never on
 the worker or the chunk; the script says so or exits 1.
 
+This process sets glibc's heap thresholds as the `wargame` command does (sim/heap.py).
 Starting workers and sending them the problem is left out (a calibration starts them once
 for all its generations); the first step after a start warms the workers and is not timed.
 """
@@ -32,6 +33,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sim.heap import roomy_heap  # noqa: E402
 from sim.research.posterior import Problem  # noqa: E402
 from sim.research.posterior_workers import (  # noqa: E402
     DaskEvaluator,
@@ -62,6 +64,7 @@ def main() -> int:
     ap.add_argument("--dask", default=None, help="a Dask scheduler to time instead of a local one")
     ap.add_argument("--seed", type=int, default=0)
     a = ap.parse_args()
+    roomy_heap(force=True)  # as `wargame calibrate` runs (sim/heap.py)
 
     cores = os.cpu_count() or 1
     counts = (

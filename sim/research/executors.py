@@ -22,6 +22,7 @@ from typing import Protocol
 import numpy as np
 
 from sim.errors import InputError
+from sim.heap import roomy_heap
 from sim.inputs.setup import Setup
 from sim.research.integrity import store_chunk
 from sim.research.tables import LAYOUT, compute_chunk, encode, part_name
@@ -53,42 +54,9 @@ class ChunkTask:
     rng_runs: np.ndarray
 
 
-#: glibc's mallopt parameters (malloc.h) and the values `roomy_heap` sets
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
-MMAP_THRESHOLD = 4 << 20
-TRIM_THRESHOLD = 64 << 20
-_heap_set = False
-
-
-def roomy_heap() -> bool:
-    """Let glibc reuse freed memory in this process again where a Dask nanny set it not to;
-    True when the thresholds were set (once per process).
-
-    A Dask nanny starts its workers with MALLOC_TRIM_THRESHOLD_=65536, and setting that
-    variable also fixes glibc's mmap threshold at 128 KiB: every array of the engine's above
-    that size (a turn of a chunk of runs makes dozens) is then mapped, page-faulted and
-    unmapped afresh. One calibration step of 1,000 particles took 15.3 s in one process with
-    the variable set against 5.7 s without it (benchmarks/calibration_scaling.py measures
-    the workers). Each task run on a Dask worker calls this first: where the variable is set
-    and glibc is the allocator, it sets a 4 MiB mmap threshold and a 64 MiB trim threshold
-    (`mallopt`); elsewhere it does nothing. Results do not depend on it."""
-    global _heap_set
-    if _heap_set or "MALLOC_TRIM_THRESHOLD_" not in os.environ:
-        return _heap_set
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6")
-        ok = libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1
-        ok &= libc.mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD) == 1
-    except (OSError, AttributeError):  # not glibc: nothing to undo
-        return False
-    _heap_set = bool(ok)
-    return _heap_set
-
-
 def dask_chunk_files(work: ChunkWork, task: ChunkTask) -> dict[str, bytes]:
-    """`chunk_files` as a Dask worker runs it (`roomy_heap` first)."""
+    """`chunk_files` as a Dask worker runs it: `roomy_heap` first, which undoes the Dask
+    nanny's MALLOC_TRIM_THRESHOLD_ (sim/heap.py)."""
     roomy_heap()
     return chunk_files(work, task)
 
@@ -265,6 +233,7 @@ def _init_worker(work: ChunkWork) -> None:
 
     global _WORKER_WORK
     _WORKER_WORK = work
+    roomy_heap(force=True)  # the heap thresholds of `wargame` itself (sim/heap.py)
     # Ctrl+C reaches every process of the terminal's group: the batch process stops the
     # workers itself, so they leave no traceback of their own
     signal.signal(signal.SIGINT, signal.SIG_IGN)

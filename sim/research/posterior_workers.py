@@ -16,7 +16,8 @@ from __future__ import annotations
 import os
 
 from sim.errors import InputError
-from sim.research.executors import connect_dask, roomy_heap
+from sim.heap import roomy_heap
+from sim.research.executors import connect_dask
 from sim.research.posterior import Problem, evaluate_chunk
 
 
@@ -46,6 +47,7 @@ def _init_worker(problem: Problem) -> None:
 
     global _PROBLEM
     _PROBLEM = problem
+    roomy_heap(force=True)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C: the main process stops the pool
 
 
@@ -95,7 +97,7 @@ class PoolEvaluator:
 
 
 def _dask_task(problem: Problem, *task) -> list:
-    roomy_heap()  # undo the nanny's heap setting (sim/research/executors.py)
+    roomy_heap()  # undo the nanny's heap setting (sim/heap.py)
     return evaluate_chunk(problem, *task)
 
 

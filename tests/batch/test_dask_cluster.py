@@ -95,9 +95,9 @@ def test_batch_on_a_separate_dask_cluster_equals_the_local_batch(tmp_path):
         def heap_state() -> tuple[bool, bool]:
             import os
 
-            from sim.research import executors
+            from sim import heap
 
-            return "MALLOC_TRIM_THRESHOLD_" in os.environ, executors._heap_set
+            return "MALLOC_TRIM_THRESHOLD_" in os.environ, heap._heap_set
 
         from distributed import Client
 

@@ -112,17 +112,30 @@ def test_event_kinds_are_one_enum_and_plain_strings_on_disk(tmp_path):
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="glibc's mallopt")
-def test_roomy_heap_undoes_the_dask_nannys_setting_only_where_it_is_set():
-    """A Dask nanny's MALLOC_TRIM_THRESHOLD_ also fixes glibc's mmap threshold, so every
-    array of the engine's is mapped afresh; `roomy_heap` sets both thresholds back in the
-    worker, once, and leaves a process without the variable alone."""
-    code = (
-        "from sim.research.executors import roomy_heap as r; "
-        "import sim.research.executors as e; print(r(), r(), e._heap_set)"
-    )
+def test_roomy_heap_sets_the_thresholds_once_where_asked():
+    """`roomy_heap` (sim/heap.py) sets glibc's thresholds once per process: with `force`
+    (the `wargame` command and its worker processes), or where a Dask nanny's
+    MALLOC_TRIM_THRESHOLD_ is set (each task on a Dask worker); otherwise it leaves the heap
+    alone (a program that imports `sim`). The command sets them before it runs."""
+    code = "import sim.heap as h; print(h.roomy_heap(), h.roomy_heap(force={}), h._heap_set)"
     env = {k: v for k, v in os.environ.items() if k != "MALLOC_TRIM_THRESHOLD_"}
-    plain = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-    assert plain.stdout.split() == ["False", "False", "False"], plain.stderr
-    env["MALLOC_TRIM_THRESHOLD_"] = "65536"
-    nanny = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-    assert nanny.stdout.split() == ["True", "True", "True"], nanny.stderr
+
+    def words(force: bool, **extra) -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", code.format(force)],
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+        )
+        return done.stdout.split()
+
+    assert words(False) == ["False", "False", "False"]
+    assert words(True) == ["False", "True", "True"]
+    assert words(False, MALLOC_TRIM_THRESHOLD_="65536") == ["True", "True", "True"]
+    cli = (
+        "import sys, sim.heap as h; from sim.cli.main import main\n"
+        "try:\n    main(['list'])\nexcept SystemExit:\n    pass\n"
+        "print(h._heap_set, file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", cli], env=env, capture_output=True, text=True)
+    assert done.stderr.split()[-1:] == ["True"], done.stderr

@@ -129,9 +129,9 @@ def test_dask_gives_the_same_chunks_and_says_what_is_missing(problem, monkeypatc
         here, so that it travels by value)."""
         import os
 
-        from sim.research import executors
+        from sim import heap
 
-        return "MALLOC_TRIM_THRESHOLD_" in os.environ, executors._heap_set
+        return "MALLOC_TRIM_THRESHOLD_" in os.environ, heap._heap_set
 
     theta = np.tile((problem.lo + problem.hi) / 2, (4, 1))
     want = problem.simulate(theta, 1, (0, 1, 1))
