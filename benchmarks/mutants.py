@@ -290,6 +290,12 @@ MUTATIONS: tuple[Mutation, ...] = (
         "return lo",
     ),
     Mutation(
+        "a short actor finds none of its shortfall",
+        "sim/engine/actors.py",
+        "budget = budget + stretch[:, None] * np.maximum(total - budget, 0.0)",
+        "budget = budget + 0.0 * stretch[:, None]",
+    ),
+    Mutation(
         "frustration draws partners on",
         "sim/engine/actors.py",
         '- tr["frustration"] * snap.frustration[:, d, s][..., None]',
@@ -346,8 +352,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "bandwidth charged on every wish",
         "sim/engine/actors.py",
-        "share = fund_by_actor(cost, weight, effective_bandwidth(snap), sl.own)",
-        'share = fund_by_actor(desired * tr["cost"], weight, effective_bandwidth(snap), sl.own)',
+        "share = fund_by_actor(cost, weight, budget, sl.own, stretch)",
+        'share = fund_by_actor(desired * tr["cost"], weight, budget, sl.own, stretch)',
     ),
     Mutation(
         "a missing agreement does not weigh on willingness",

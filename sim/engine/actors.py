@@ -429,7 +429,8 @@ def allocate(
     v, ex = sl.visiting, KI["exercise"]
     carried = snap.rules["presence.exercise_saving"][:, None] * snap.presence[:, sl.actor[v]]
     cost[:, v, ex] = expected[:, v, ex] * tr["cost"][:, :, ex] * (1.0 - carried)
-    share = fund_by_actor(cost, weight, effective_bandwidth(snap), sl.own)
+    budget, stretch = effective_bandwidth(snap), snap.rules["bandwidth.stretch"]
+    share = fund_by_actor(cost, weight, budget, sl.own, stretch)
     share[:, v, ex] = carried + (1.0 - carried) * share[:, v, ex]
     offers = desired * share
     offers[:, :, ex] += mv.exercise_boost[d, s][None] * on
@@ -650,14 +651,25 @@ def meet(
 
 
 def fund_by_actor(
-    cost: np.ndarray, weight: np.ndarray, budget: np.ndarray, own: np.ndarray
+    cost: np.ndarray,
+    weight: np.ndarray,
+    budget: np.ndarray,
+    own: np.ndarray,
+    stretch: np.ndarray | None = None,
 ) -> np.ndarray:
     """`fund` for every actor at once: cost and weight (R, S, K) per slot, budget (R, A),
-    `own` (A, N) each actor's slots padded with the empty slot S. Returns shares (R, S, K)."""
+    `own` (A, N) each actor's slots padded with the empty slot S. Returns shares (R, S, K).
+
+    `stretch` (R,): an actor whose expected agreements cost more than its bandwidth finds
+    this share of the shortfall (difficult domestic choices, at a political price: Ch7 ›
+    Similarities) and cuts the rest, so a stronger wish still brings more, though less
+    than it would unconstrained (Ch7 › Temper Expectations: resources are real limits)."""
     R, S, K = cost.shape
     A, N = own.shape
     per_slot = add_up(cost, axis=2)
     total = add_up(np.concatenate([per_slot, np.zeros((R, 1))], axis=1)[:, own], axis=2)  # (R, A)
+    if stretch is not None:
+        budget = budget + stretch[:, None] * np.maximum(total - budget, 0.0)
     short = np.flatnonzero(any_of(total > budget, axis=1))
     share = np.ones_like(cost)
     if len(short) == 0:  # every actor can fund every expected agreement: nothing to cut

@@ -126,6 +126,7 @@ RULE_DOMAIN: dict[str, tuple[float, float, float]] = {
     "activism.partner_slope": (0.0, 2.0, 0.5),
     "bandwidth.budget": (0.0, 1.0, 0.5),
     "bandwidth.substitution": (0.0, 3.0, 0.0),
+    "bandwidth.stretch": (0.0, 1.0, 0.0),
     "russia.gap_base": (0.0, 2.0, 0.3),
     "agreements.will_relief": (0.0, 5.0, 0.0),
     "agreements.presence_headroom": (0.0, 3.0, 0.0),

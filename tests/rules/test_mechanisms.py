@@ -55,8 +55,9 @@ def test_japans_legal_limits_weigh_on_ties_it_leads():
 
 def test_an_unmatched_wish_costs_no_bandwidth_toward_other_partners():
     """Bandwidth is charged on what is expected to be agreed: raising Japan's wish toward
-    Germany, whose offer stays low, leaves Japan's offers to the others unchanged."""
-    setup = build("baseline", ["JPN.bandwidth=2.0"])
+    Germany, whose offer stays low, leaves Japan's offers to the others unchanged (under a
+    hard budget, so that what Japan would find of a shortfall does not hide the charge)."""
+    setup = build("baseline", ["JPN.bandwidth=2.0", "MODEL.bandwidth.stretch=0"])
     m = Ensemble(setup, seed=0, runs=1)
     R, D, K = m.levels.shape
     snap = m.snapshot(

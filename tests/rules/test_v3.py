@@ -893,3 +893,38 @@ def test_an_alliance_meets_a_partner_in_fewer_formats_than_a_state():
     assert np.array_equal(lv1, lv2)
     assert 0.15 < quarter[nato] / full[nato] < 0.35
     assert quarter[uk] == full[uk]
+
+
+def test_an_actor_short_of_means_finds_part_of_the_shortfall():
+    """`bandwidth.stretch`: when what an actor expects to be agreed costs more than its
+    bandwidth, it finds that share of the shortfall and cuts the rest (Ch7 › Similarities:
+    more effort means difficult domestic choices; Ch7 › Temper Expectations: resources
+    are real limits). An actor within its means is untouched; 0 is a hard budget."""
+    from sim.engine.actors import fund_by_actor
+
+    own = np.array([[0, 1], [2, 3]])  # two actors with two slots each
+    cost = np.array([[[1.0, 1.0, 1.0], [1.0, 1.0, 1.0], [0.5, 0.5, 0.0], [0.5, 0.0, 0.0]]])
+    weight = np.ones_like(cost)
+    budget = np.array([[3.0, 2.0]])  # the first actor is 3 short, the second within means
+    for stretch, found in ((0.0, 3.0), (0.5, 4.5), (1.0, 6.0)):
+        share = fund_by_actor(cost, weight, budget, own, np.array([stretch]))
+        spent = (share * cost)[0].sum(axis=1)
+        assert np.isclose(spent[:2].sum(), found)
+        assert np.all(share[0, 2:] == 1.0)
+    hard = fund_by_actor(cost, weight, budget, own)
+    assert np.array_equal(hard, fund_by_actor(cost, weight, budget, own, np.array([0.0])))
+
+
+def test_a_squeezed_japan_still_brings_more_when_it_stretches():
+    """With half its bandwidth Japan's ties stand higher where it stretches its means than
+    under a hard budget, by a visible margin; at its configured means nothing binds."""
+
+    def japan(overrides):
+        m = Ensemble(build("baseline", overrides), seed=3, runs=60)
+        m.run(30)
+        jd = [i for i, d in enumerate(m.setup.dyads) if d.startswith("JPN-")]
+        return m.level_history()[10:, :, jd].mean()
+
+    half = f"JPN.bandwidth={_means('JPN') / 2}"
+    hard, stretched = (japan([half, f"MODEL.bandwidth.stretch={v}"]) for v in (0.0, 0.5))
+    assert stretched - hard >= SEEN
