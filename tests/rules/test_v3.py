@@ -733,8 +733,14 @@ def test_a_deployment_never_crowds_out_the_exercises_it_carries():
     """The share `presence.exercise_saving` x presence of a visiting side's exercises with
     its Indo-Pacific partner comes with its forces there and is funded whatever the squeeze
     at home: a UK short of means, for which a deployment is dear, still exercises more with
-    Japan once it deploys, at the lowest saving of the range."""
-    over = ["GBR.bandwidth=2.5", "MODEL.presence.cost=1.0", "MODEL.presence.exercise_saving=0.5"]
+    Japan once it deploys, at the lowest saving of the range (under a hard budget: what the
+    UK would find of its shortfall does not hide the crowding out)."""
+    over = [
+        "GBR.bandwidth=2.5",
+        "MODEL.presence.cost=1.0",
+        "MODEL.presence.exercise_saving=0.5",
+        "MODEL.bandwidth.stretch=0",
+    ]
     assert deployment_lift(over) >= SEEN
 
 
