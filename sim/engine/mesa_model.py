@@ -57,7 +57,11 @@ STATE = {
         "bandwidth",
         "left for partners this turn, after budget pressure, Russia's pull, presence and moves",
     ),
-    "bandwidth_spent": ("bandwidth", "given to partners in the last turn"),
+    "bandwidth_spent": (
+        "bandwidth",
+        "given to partners in the last turn; above what was available when the actor stretched"
+        " its means for part of a shortfall (bandwidth.stretch)",
+    ),
     "china_threat": ("china_threat", "the China threat perceived when deciding the last turn, 0–1"),
     "russia_threat": (
         "russia_threat",
