@@ -42,21 +42,17 @@ def measure(setup, n: int, turn: int, seed: int, source: str) -> dict[str, float
         params = ps.run_params(setup)
     m = Ensemble(setup, seed=seed, runs=n, run_params=params, keep_snapshots=True)
     m.run(turn)
-    want = m.history[-1].desired  # (R, D, 2, K)
-    offers = m.offered
     sl = m.slots
-    snap = m.snapshots[-1]
-    cap = ceilings(snap, sl.dyad, sl.actor, sl.partner)  # (R, S, K)
-    capped = np.minimum(want.reshape(cap.shape), cap)
-    cut = offers.reshape(cap.shape) < capped - 1e-9
+    cap = ceilings(m.snapshots[-1], sl.dyad, sl.actor, sl.partner)  # (R, S, K)
+    want = m.history[-1].desired.reshape(cap.shape)  # slot = 2·dyad + side
+    offers = m.offered.reshape(cap.shape)
+    cut = (offers < np.minimum(want, cap) - 1e-9).any(axis=2)  # (R, S) a slot funded short
     actor_cut = np.zeros((n, len(setup.actors)), bool)
-    for i, a in enumerate(sl.actor):
-        actor_cut[:, a] |= cut[:, i].any(axis=1)
+    np.logical_or.at(actor_cut.T, sl.actor, cut.T)
     indo = setup.indo[sl.actor]  # (S,) the slot's actor sits in the Indo-Pacific
-    w = want.reshape(cap.shape)
     return {
-        "wish (Indo-Pacific side)": float(w[:, indo].mean()),
-        "wish (partners)": float(w[:, ~indo].mean()),
+        "wish (Indo-Pacific side)": float(want[:, indo].mean()),
+        "wish (partners)": float(want[:, ~indo].mean()),
         "offer": float(offers.mean()),
         "level": float(m.levels.mean()),
         "wish headroom": float((want * (SCALE - want) / SCALE).mean()),
