@@ -704,6 +704,12 @@ MUTATIONS: tuple[Mutation, ...] = (
         "deployed = snap.moves.deploy[None, :] * snap.moves_on[:, None]",
         "deployed = 0.0",
     ),
+    Mutation(
+        "the calibration's moves ignore the priors",
+        "sim/research/posterior.py",
+        "log_u <= problem.log_prior(prop) - problem.log_prior(theta[moving])",
+        "log_u <= 0.0",
+    ),
 )
 
 

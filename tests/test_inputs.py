@@ -105,3 +105,14 @@ def test_an_action_on_an_enabler_that_does_not_apply_is_refused_at_its_line(tmp_
     )
     r = CliRunner().invoke(app, ["run", str(scen), "--turns", "1", "--json"])
     assert r.exit_code == 0, r.output
+
+
+def test_a_prior_other_than_pert_or_uniform_is_refused_with_the_choices(tmp_path):
+    r = validate_with_edited_actors(tmp_path, "value: 0.9", "value: 0.9\n        prior: flat")
+    assert r.exit_code == 2 and "actors.yaml" in r.output
+    assert "prior" in r.output and "pert" in r.output and "uniform" in r.output
+    assert "Traceback" not in r.output
+    ok = validate_with_edited_actors(
+        tmp_path / "b", "value: 0.9", "value: 0.9\n        prior: uniform"
+    )
+    assert ok.exit_code == 0, ok.output

@@ -143,6 +143,10 @@ class Sourced(Strict):
     """Plausible bounds [lo, hi]: the default bounds of sweeps and sensitivity studies."""
     source: str = Field(min_length=3)
     """Where in the report the value comes from (chapter › section)."""
+    prior: Literal["pert", "uniform"] = "pert"
+    """The posterior fit's prior on the range (sim/research/posterior.py): `pert` peaks at
+    the value, a reading of the report; `uniform` leaves the value to the record, for a
+    constant the report gives no reading of (a rate it dates but does not give)."""
 
     @model_validator(mode="after")
     def _inside(self) -> Sourced:

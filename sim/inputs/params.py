@@ -223,6 +223,18 @@ class ParamKey:
             return float(rel.value.get(self.name, 0.0)), tuple(rel.range), rel.source
         return s.value, tuple(s.range), s.source
 
+    def prior_shape(self, config: Config) -> str:
+        """The posterior fit's prior on the range: 'pert' (peaked at the config's value) or
+        'uniform' (the config's `prior:`; relevance weights are 'pert')."""
+        m = config.model
+        if self.kind is Kind.ACTOR:
+            return config.actors[self.scope].params[self.name].prior
+        if self.kind is Kind.TRACK:
+            return m.track_constant(self.scope, self.name).prior
+        if self.kind is Kind.RULE:
+            return m.rule(self.rule).prior
+        return "pert"
+
     def plausible_range(self, config: Config) -> tuple[float, float]:
         """The config's `range:`: default bounds of sweeps, samples and fits."""
         return self.sourced(config)[1]

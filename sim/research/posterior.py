@@ -1,16 +1,21 @@
 """Likelihood-free calibration: an ABC-SMC posterior over the config's plausible ranges.
 
 `wargame calibrate --posterior --out DIR` fits every actor parameter and rule constant whose
-`range:` in config/ has a width (the priors: independent uniforms over those ranges,
-sim/research/uncertainty.py `plausible_ranges`) to six patterns of the record at three
-scales, in three scenarios (2012–2019 replay, baseline, and the hindcast: the replay without
-its agreement shocks, sim/research/hindcast.py): the 2019 ratings at the end of the replay
-and as the baseline's steady state, the 2019 enabler matrix, the nine agreements' signing
-dates in the hindcast and its activity profile in 2012–15 and 2016–19
-(sim/research/posterior_patterns.py says how each is measured). A particle's distance is the
-mean of the fitted patterns' distances; progress lines give each pattern's median distance.
-`--holdout 2016-19` keeps that period's activity profile out of the distance and reports
-how well the posterior predicts it.
+`range:` in config/ has a width to six patterns of the record at three scales, in three
+scenarios (2012–2019 replay, baseline, and the hindcast: the replay without its agreement
+shocks, sim/research/hindcast.py): the 2019 ratings at the end of the replay and as the
+baseline's steady state, the 2019 enabler matrix, the nine agreements' signing dates in the
+hindcast and its activity profile in 2012–15 and 2016–19 (sim/research/posterior_patterns.py
+says how each is measured). A particle's distance is the mean of the fitted patterns'
+distances; progress lines give each pattern's median distance. `--holdout 2016-19` keeps
+that period's activity profile out of the distance and reports how well the posterior
+predicts it.
+
+**Priors.** Independent PERT distributions (`PERT_LAMBDA`) on each key's range (the reach
+of the report's wording), peaked at the config's value (the report's reading). The record
+cannot tell every trade-off of some 280 constants apart (high wishes held down by budgets
+and caps fit the ratings as well as moderate wishes met in full): where it is silent the
+posterior stays near the reading.
 
 **Fixed.** Keys whose range has width 0 (`MIN_WIDTH`: a value the report pins, e.g. a
 state's consensus friction) are not sampled. Nothing else is fixed: the per-track biases are
@@ -29,9 +34,9 @@ Pettitt (2011, Biometrics 67:225), an adaptive variant of the sequence pyabc run
 generation drops the worst `ALPHA` of the particles (the next epsilon is the largest
 distance kept), resamples the kept ones to refill the population and moves each refilled
 particle by MCMC steps whose proposal is a Gaussian random walk with the kept particles'
-covariance (scaled 2.38² / d), reflected at the prior's bounds (a symmetric proposal, so
-under a uniform prior a move is accepted when its distance is within epsilon). The number of
-steps follows the last acceptance rate so that a particle moves with probability 1 − `C`;
+covariance (scaled 2.38² / d), reflected at the prior's bounds (a symmetric proposal: a
+move is accepted when its distance is within epsilon, with the Metropolis-Hastings chance
+of the ratio of the priors' densities). The number of steps follows the last acceptance rate so that a particle moves with probability 1 − `C`;
 the run stops after `generations` or when the acceptance rate falls below `MIN_ACCEPT`.
 Importance weights as in pyabc's population Monte Carlo degenerate over some 250 dimensions;
 this scheme keeps equal weights (written as 1/N). Each MCMC step hands the moving particles
@@ -40,21 +45,16 @@ to the engine in one `Ensemble` per scenario and chunk, about one chunk per work
 each particle with `runs_per_particle` runs on its own random streams; the posterior is the
 same for any number of workers.
 
-**Runtime** (measured on two cores shared with other work, load 2–7). A particle is two
-runs of each of the three scenarios. One process steps about 100 particles/s in chunks of
-100, 180 in chunks of 250, 220 in 500 and 270 in 1,000; two worker processes did 1,000
-particles in 2.6 s against 4.7 s in one (390 against 210 particles/s). A 2,000-particle run
-on two workers took 10 generations and 205,000 particle simulations in 1,109 s (185/s under
-load), epsilon 1.87 to 1.14, acceptance 0.82 to 0.06, 1,594 distinct draws of 2,000 (at 40
-steps). The defaults (`wargame calibrate --posterior --out DIR`: 2,000 particles, 2 runs
-each, until the acceptance falls below `MIN_ACCEPT` or 40 generations) go one or two
-generations of 60 steps further, about 330,000 simulations: some 15 minutes on two free
-cores, 30 on loaded ones, within the hour; the draws' distinct count is printed at the end
-and stored in the file (`distinct`).
+**Runtime** (two cores shared with other work). One process steps about 100 particles/s
+in chunks of 100 and 270 in chunks of 1,000; two worker processes about 390. The shipped
+fit (README) took 10 generations, 463,000 particle simulations, in 879 s.
 
 **Resume.** The state is saved after every generation (`checkpoint.npz`, written
 atomically); each generation draws from a generator seeded by (seed, generation), so an
 interrupted run (Ctrl+C) resumed with the same command gives the same posterior.
+
+Length: over 410 lines on purpose: the problem with its priors, the particles' simulation
+and the ABC-SMC steps are one algorithm, read together.
 
 The posterior file and its use (compare, discover, the battery) are in
 sim/research/posterior_file.py, the diagnostics page in sim/research/posterior_page.py.
@@ -99,6 +99,10 @@ CHUNK = 1000
 #: The pattern scenarios (the model digest of sim/research/posterior_file.py steps the first
 #: two; the hindcast is the first without its agreement shocks)
 SCENARIOS = (HISTORY, BASELINE)
+#: The priors' weight on their modes: PERT (a beta on the range, its mode at the config's
+#: value, mean (lo + 4·mode + hi) / 6), the three-point estimate of expert elicitation
+#: (Vose, Risk Analysis, 2008, ch. 10).
+PERT_LAMBDA = 4.0
 
 
 # ------------------------------------------------------------------------- the model
@@ -106,13 +110,16 @@ SCENARIOS = (HISTORY, BASELINE)
 
 @dataclass(frozen=True)
 class Problem:
-    """What is fitted: the sampled keys and their prior bounds, the scenarios, the patterns."""
+    """What is fitted: the sampled keys, their priors (bounds and modes), the scenarios, the
+    patterns. Without `mode` the priors are uniform over [lo, hi]; with it, PERT about it
+    (uniform where it is NaN)."""
 
     keys: tuple[str, ...]
     lo: np.ndarray
     hi: np.ndarray
     setups: dict
     patterns: tuple[Pattern, ...] = PATTERNS
+    mode: np.ndarray | None = None
 
     @classmethod
     def build(
@@ -138,7 +145,38 @@ class Problem:
             np.array([hi for _, _, hi in ranges]),
             setups,
             patterns,
+            prior_modes(setups[BASELINE], ranges),
         )
+
+    def shape(self) -> tuple[np.ndarray, np.ndarray]:
+        """The priors' beta shapes (alpha, beta) on [lo, hi]: PERT about `mode`, or 1, 1."""
+        if self.mode is None:
+            ones = np.ones(len(self.keys))
+            return ones, ones
+        u = (self.mode - self.lo) / (self.hi - self.lo)
+        a, b = 1.0 + PERT_LAMBDA * u, 1.0 + PERT_LAMBDA * (1.0 - u)
+        flat = np.isnan(self.mode)  # `prior: uniform` in the config
+        return np.where(flat, 1.0, a), np.where(flat, 1.0, b)
+
+    def sample_prior(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """n parameter sets (n, d) drawn from the priors."""
+        a, b = self.shape()
+        return self.lo + rng.beta(a, b, size=(n, len(self.keys))) * (self.hi - self.lo)
+
+    def log_prior(self, theta: np.ndarray) -> np.ndarray:
+        """The priors' log density of each parameter set (P,), up to a constant."""
+        a, b = self.shape()
+        u = np.clip((theta - self.lo) / (self.hi - self.lo), 1e-12, 1.0 - 1e-12)
+        return ((a - 1.0) * np.log(u) + (b - 1.0) * np.log1p(-u)).sum(axis=1)
+
+    def describe_prior(self) -> dict:
+        """The priors as the posterior file records them: key -> [lo, hi, mode] (mode None:
+        uniform)."""
+        mode = self.mode if self.mode is not None else np.full(len(self.keys), np.nan)
+        return {
+            k: [float(a), float(b), None if np.isnan(m) else float(m)]
+            for k, a, b, m in zip(self.keys, self.lo, self.hi, mode, strict=True)
+        }
 
     @property
     def fitted(self) -> tuple[Pattern, ...]:
@@ -173,6 +211,19 @@ class Problem:
             results = evaluator.map(tasks)
         stats = [np.concatenate([res[j] for res in results]) for j in range(len(self.patterns))]
         return self.distance(stats), stats
+
+
+def prior_modes(setup, ranges: list[tuple[str, float, float]]) -> np.ndarray:
+    """Each key's prior mode: the config's value (as `setup` runs it), within its range;
+    NaN (a uniform prior) where the config marks the key `prior: uniform`."""
+    from sim.inputs.params import ParamKey
+    from sim.research.uncertainty import point_value
+
+    out = []
+    for k, lo, hi in ranges:
+        uniform = ParamKey.parse(k, setup.actors).prior_shape(setup.config) == "uniform"
+        out.append(np.nan if uniform else min(max(point_value(setup, k), lo), hi))
+    return np.array(out)
 
 
 def evaluate_chunk(problem: Problem, part: np.ndarray, r: int, seed: int, first: int = 0) -> list:
@@ -303,6 +354,7 @@ def abc_smc(
         "keys": list(problem.keys),
         "patterns": [p.name for p in problem.patterns],
         "fitted": [p.name for p in problem.fitted],
+        "priors": problem.describe_prior(),
         "model_digest": model_digest(),
     }
     ckpt = out / "checkpoint.npz"
@@ -311,7 +363,7 @@ def abc_smc(
     if st is None:
         t0 = time.perf_counter()
         rng = np.random.default_rng(_seed(seed, 0))
-        theta = problem.lo + rng.random((particles, d)) * (problem.hi - problem.lo)
+        theta = problem.sample_prior(rng, particles)
         dist, stats = problem.simulate(theta, r, (seed, 0, 0), evaluator)
         st = State(0, theta, dist, stats, [math.inf], [1.0], particles, time.perf_counter() - t0)
         _save(ckpt, st, settings)
@@ -337,8 +389,14 @@ def abc_smc(
         while step < steps:
             z = rng.standard_normal((len(moving), d))
             prop = reflect(theta[moving] + z @ chol.T, problem.lo, problem.hi)
+            # Metropolis-Hastings under the priors: the proposal is symmetric, so a move is
+            # kept when its distance is within epsilon and a uniform draw falls below the
+            # ratio of the priors' densities (always, under uniform priors)
+            log_u = np.log(rng.random(len(moving)))
             pd_, pst = problem.simulate(prop, r, (seed, g, step + 1), evaluator)
-            ok = pd_ <= eps
+            ok = (pd_ <= eps) & (
+                log_u <= problem.log_prior(prop) - problem.log_prior(theta[moving])
+            )
             sel = moving[ok]
             theta[sel], dist[sel] = prop[ok], pd_[ok]
             for j, s in enumerate(stats):

@@ -31,9 +31,13 @@ from pathlib import Path
 import numpy as np
 
 from sim.errors import InputError
-from sim.research.posterior import SCENARIOS, Problem, State
-from sim.research.validation import HISTORY
+from sim.research.posterior import PERT_LAMBDA, SCENARIOS, Problem, State, prior_modes
+from sim.research.validation import BASELINE, HISTORY
 
+#: How the posterior file names its priors (the metadata's `priors` give key -> [lo, hi, mode])
+PRIOR_NOTE = (
+    f"PERT (lambda {PERT_LAMBDA:g}) on each key's plausible range, its mode at the config's value"
+)
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
 #: Where the shipped posterior lives
 SHIPPED = CONFIG_DIR / "posterior.parquet"
@@ -166,10 +170,8 @@ def write_posterior(path: Path, st: State, problem: Problem, settings: dict) -> 
         "algorithm": "replenishment ABC-SMC (Drovandi & Pettitt 2011), sim/research/posterior.py",
         "patterns": [p.describe() for p in problem.patterns],
         "activity": activity_scores(st, problem),
-        "priors": {
-            k: [float(a), float(b)]
-            for k, a, b in zip(problem.keys, problem.lo, problem.hi, strict=True)
-        },
+        "priors": problem.describe_prior(),
+        "prior": PRIOR_NOTE,
         "versions": {n: md.version(n) for n in ("allied-wargame", "numpy", "scipy", "pyarrow")},
     }
     table = pa.table(cols).replace_schema_metadata({"wargame": json.dumps(meta)})
@@ -225,13 +227,26 @@ def load_shipped(
         return None, (
             f"{path.name} was fitted to another model (fingerprint {was}, now {now}): {fallback}"
         )
+    if post.meta.get("priors") != current_priors():
+        return None, f"{path.name} was fitted to other priors (ranges or values): {fallback}"
+    return post, ""
+
+
+def current_priors() -> dict:
+    """key -> [lo, hi, mode] of the priors a fit made today would use."""
     from sim.inputs.setup import build
     from sim.research.uncertainty import plausible_ranges
 
-    ranges = {k: [lo, hi] for k, lo, hi in plausible_ranges(build(HISTORY))}
-    if post.meta.get("priors") != ranges:
-        return None, f"{path.name} was fitted to other plausible ranges: {fallback}"
-    return post, ""
+    ranges = plausible_ranges(build(HISTORY))
+    modes = prior_modes(build(BASELINE), ranges)
+    return Problem(
+        tuple(k for k, _, _ in ranges),
+        np.array([lo for _, lo, _ in ranges]),
+        np.array([hi for _, _, hi in ranges]),
+        {},
+        (),
+        modes,
+    ).describe_prior()
 
 
 def parameter_sample(
@@ -278,7 +293,7 @@ def posterior_design(setup, runs: int, seed: int):
         "posterior",
         runs,
         keys,
-        [tuple(priors.get(k, (float(v.min()), float(v.max())))) for k, v in values.items()],
+        [tuple(priors.get(k, (float(v.min()), float(v.max())))[:2]) for k, v in values.items()],
         values,
         points=runs,
         extra={"posterior": str(shipped_path().name), "posterior_sha256": file_digest()},

@@ -2,7 +2,7 @@
 
 The page (diagnostics.html beside posterior.parquet, sim/research/templates/report.html.j2):
 the epsilon and acceptance rate per generation; the marginals of the most constrained keys
-(posterior standard deviation over the prior's, smallest first) against their uniform
+(posterior standard deviation over the prior's, smallest first) against their PERT
 priors; the most constrained pairs (largest absolute posterior correlation) as scatters; and
 the posterior predictive of each pattern (each value's 5–95% range and median over the
 particles) with the record drawn on it. Figures are drawn on Figures of their own
@@ -20,9 +20,11 @@ MARGINALS = 16
 PAIRS = 6
 
 
-def constrained(theta: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """Posterior sd over the uniform prior's sd per key (1: unconstrained)."""
-    return theta.std(axis=0) / ((hi - lo) / np.sqrt(12))
+def constrained(theta: np.ndarray, problem) -> np.ndarray:
+    """Posterior sd over the prior's sd per key (1: unconstrained)."""
+    a, b = problem.shape()
+    sd = (problem.hi - problem.lo) * np.sqrt(a * b / ((a + b) ** 2 * (a + b + 1)))
+    return theta.std(axis=0) / sd
 
 
 def top_pairs(theta: np.ndarray, n: int) -> list[tuple[int, int, float]]:
@@ -52,9 +54,13 @@ def progress_chart(st):
     return fig
 
 
-def marginals_chart(theta, keys, lo, hi, order):
+def marginals_chart(theta, problem, order):
+    from scipy.stats import beta
+
     from sim.research.display import Chart
 
+    keys, lo, hi = problem.keys, problem.lo, problem.hi
+    a, b = problem.shape()
     n = len(order)
     cols = 4
     rows = max(1, -(-n // cols))
@@ -62,7 +68,9 @@ def marginals_chart(theta, keys, lo, hi, order):
     axes = np.atleast_1d(fig.subplots(rows, cols)).ravel()
     for ax, i in zip(axes, order, strict=False):
         ax.hist(theta[:, i], bins=30, range=(lo[i], hi[i]), density=True, color="tab:blue")
-        ax.hlines(1 / (hi[i] - lo[i]), lo[i], hi[i], colors="grey", linestyles="--")
+        x = np.linspace(lo[i], hi[i], 101)
+        density = beta.pdf((x - lo[i]) / (hi[i] - lo[i]), a[i], b[i]) / (hi[i] - lo[i])
+        ax.plot(x, density, color="grey", linestyle="--")
         ax.set_title(keys[i], fontsize=8)
         ax.tick_params(labelsize=7)
     for ax in axes[n:]:
@@ -110,13 +118,15 @@ def write_page(path: Path, st, problem, meta: dict) -> None:
     from sim.research.pages import image, render, table
 
     keys = problem.keys
-    ratio = constrained(st.theta, problem.lo, problem.hi)
+    ratio = constrained(st.theta, problem)
+    mode = problem.mode if problem.mode is not None else np.full(len(keys), np.nan)
     order = np.argsort(ratio, kind="stable")[:MARGINALS]
     pairs = top_pairs(st.theta, PAIRS)
     rows = [
         {
             "key": keys[i],
-            "prior": f"[{problem.lo[i]:g}, {problem.hi[i]:g}]",
+            "prior": f"[{problem.lo[i]:g}, {problem.hi[i]:g}]"
+            + ("" if np.isnan(mode[i]) else f", mode {mode[i]:g}"),
             "posterior mean": float(st.theta[:, i].mean()),
             "5%": float(np.percentile(st.theta[:, i], 5)),
             "95%": float(np.percentile(st.theta[:, i], 95)),
@@ -142,11 +152,12 @@ def write_page(path: Path, st, problem, meta: dict) -> None:
         },
         {
             "title": "Most constrained marginals against their priors",
-            "note": "Histogram: posterior; dashed: the uniform prior (the config's range).",
+            "note": (
+                "Histogram: posterior; dashed: the prior on the config's range, PERT peaked "
+                "at the config's value (flat where the config says prior: uniform)."
+            ),
             "tables": [table(rows, cols, fmt)],
-            "images": [
-                image(marginals_chart(st.theta, keys, problem.lo, problem.hi, order), "marginals")
-            ],
+            "images": [image(marginals_chart(st.theta, problem, order), "marginals")],
         },
         {
             "title": "Most constrained pairs",

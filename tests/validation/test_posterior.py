@@ -78,7 +78,9 @@ def test_posterior_file_round_trips_with_its_metadata(problem, tiny):
         assert meta[field]
     assert meta["seed"] == TINY["seed"] and meta["generations"] == TINY["generations"]
     assert [p["name"] for p in meta["patterns"]] == [p.name for p in problem.patterns]
-    assert meta["priors"]["DEU.china_caution"][0] < meta["priors"]["DEU.china_caution"][1]
+    lo, hi, mode = meta["priors"]["DEU.china_caution"]
+    assert lo < mode < hi
+    assert "PERT" in meta["prior"]
     assert P.load_shipped(path)[1] == ""
 
 
@@ -187,3 +189,54 @@ def test_discover_draws_from_the_posterior_unless_prior(tiny, wargame, monkeypat
     r = wargame("discover", *common, "--prior", "--out", tmp_path / "prior")
     assert r.exit_code == 0, r.output
     assert "posterior" not in r.output
+
+
+def test_the_priors_peak_at_the_config_values(problem):
+    """PERT priors: the mode is the config's value (within its range), the mean
+    (lo + 4·mode + hi) / 6, and the density falls away from the mode."""
+    from sim.research.uncertainty import point_value
+
+    i = problem.keys.index("DEU.china_caution")
+    assert problem.mode[i] == point_value(problem.setups["baseline"], "DEU.china_caution")
+    peaked = ~np.isnan(problem.mode)
+    assert ((problem.mode >= problem.lo) & (problem.mode <= problem.hi))[peaked].all()
+    draws = problem.sample_prior(np.random.default_rng(0), 20_000)
+    lo, hi, m = problem.lo[i], problem.hi[i], problem.mode[i]
+    assert draws[:, i].mean() == pytest.approx((lo + 4 * m + hi) / 6, abs=0.01 * (hi - lo))
+    at_mode = np.tile((problem.lo + problem.hi) / 2, (3, 1))
+    at_mode[:, i] = [m, lo + 0.05 * (hi - lo), hi - 0.05 * (hi - lo)]
+    lp = problem.log_prior(at_mode)
+    assert lp[0] > lp[1] and lp[0] > lp[2]
+    flat = abc.Problem(("a",), np.zeros(1), np.ones(1), {}, ())
+    assert np.ptp(flat.log_prior(np.array([[0.1], [0.5], [0.9]]))) == 0
+
+
+class _Uninformative(abc.Problem):
+    """Every particle at distance 0: the population can only follow the priors."""
+
+    def simulate(self, theta, r, path, evaluator=None):
+        return np.zeros(len(theta)), []
+
+
+def test_the_moves_keep_the_priors_when_the_record_says_nothing(tmp_path):
+    """With a distance that tells nothing, the moved particles stay distributed as the PERT
+    priors (mode at the range's low end: mean 1/6), not as uniforms (mean 1/2): the moves
+    weigh the priors' densities."""
+    mode = np.array([0.0, 0.0, np.nan])  # the third `prior: uniform`
+    prob = _Uninformative(("a", "b", "c"), np.zeros(3), np.ones(3), {}, (), mode)
+    st = abc.abc_smc(tmp_path, particles=400, generations=8, runs_per_particle=1, problem=prob)
+    moved = st.theta[200:]  # the refilled half of the last generation, moved by MCMC steps
+    assert moved[:, :2].mean() == pytest.approx(1 / 6, abs=0.04)
+    assert moved[:, 2].mean() == pytest.approx(1 / 2, abs=0.06)
+
+
+def test_keys_the_report_gives_no_reading_of_have_flat_priors(problem):
+    """The agreements' paces and the anticipation are `prior: uniform` in config/model.yaml
+    (the report dates the agreements but gives no rate): the record decides them."""
+    flat = {k for k, m in zip(problem.keys, problem.mode, strict=True) if np.isnan(m)}
+    assert "MODEL.agreements.pace_raa" in flat and "MODEL.agreements.anticipation" in flat
+    assert "DEU.china_caution" not in flat
+    i = problem.keys.index("MODEL.agreements.anticipation")
+    a, b = problem.shape()
+    assert a[i] == b[i] == 1.0
+    assert P.current_priors()["MODEL.agreements.anticipation"][2] is None
