@@ -64,7 +64,7 @@ def test_batch_on_a_separate_dask_cluster_equals_the_local_batch(tmp_path):
             "--turns",
             "12",
             "--chunk-size",
-            "150",
+            "50",  # twelve chunks, so that both workers get some even on a loaded machine
         ]
         for out, extra in (
             ("cluster", ["--engine", "dask", "--scheduler", address]),
