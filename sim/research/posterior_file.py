@@ -228,7 +228,8 @@ def load_shipped(
             f"{path.name} was fitted to another model (fingerprint {was}, now {now}): {fallback}"
         )
     if post.meta.get("priors") != current_priors():
-        return None, f"{path.name} was fitted to other priors (ranges or values): {fallback}"
+        why = "a range, a value or a `prior:` changed"
+        return None, f"{path.name} was fitted under other priors ({why}): {fallback}"
     return post, ""
 
 

@@ -102,6 +102,14 @@ def test_a_posterior_of_another_model_falls_back_with_a_note(problem, tiny, tmp_
     assert drawn.runs == 8 and set(drawn.values) == set(problem.keys)
     prior = P.parameter_sample(setup, 4, 2, 0, prior=True, path=path)
     assert prior.source == "ranges" and prior.note == ""
+    # fitted under another prior: one key's mode moved (a config value changed)
+    meta = json.loads(t.schema.metadata[b"wargame"])
+    meta["priors"]["DEU.china_caution"][2] += 0.01
+    moved = tmp_path / "moved.parquet"
+    pq.write_table(t.replace_schema_metadata({"wargame": json.dumps(meta)}), moved)
+    assert P.load_shipped(path)[1] == ""
+    post, note = P.load_shipped(moved)
+    assert post is None and "other priors" in note and "\n" not in note
 
 
 @pytest.fixture()
