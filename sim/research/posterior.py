@@ -36,10 +36,11 @@ distance kept), resamples the kept ones to refill the population and moves each 
 particle by MCMC steps whose proposal is a Gaussian random walk with the kept particles'
 covariance (scaled 2.38² / d), reflected at the prior's bounds (a symmetric proposal: a
 move is accepted when its distance is within epsilon, with the Metropolis-Hastings chance
-of the ratio of the priors' densities). The number of steps follows the last acceptance rate so that a particle moves with probability 1 − `C`;
-the run stops after `generations` or when the acceptance rate falls below `MIN_ACCEPT`.
-Importance weights as in pyabc's population Monte Carlo degenerate over some 250 dimensions;
-this scheme keeps equal weights (written as 1/N). Each MCMC step hands the moving particles
+of the ratio of the priors' densities). The number of steps follows the last acceptance
+rate so that a particle moves with probability 1 − `C`; the run stops after `generations`
+or when the acceptance rate falls below `MIN_ACCEPT`. Importance weights as in pyabc's
+population Monte Carlo degenerate over some 250 dimensions; this scheme keeps equal weights
+(written as 1/N). Each MCMC step hands the moving particles
 to the engine in one `Ensemble` per scenario and chunk, about one chunk per worker
 (`--workers`, default all cores; `--dask` for a cluster: sim/research/posterior_workers.py),
 each particle with `runs_per_particle` runs on its own random streams; the posterior is the

@@ -36,7 +36,8 @@ from sim.research.validation import BASELINE, HISTORY
 
 #: How the posterior file names its priors (the metadata's `priors` give key -> [lo, hi, mode])
 PRIOR_NOTE = (
-    f"PERT (lambda {PERT_LAMBDA:g}) on each key's plausible range, its mode at the config's value"
+    f"PERT (lambda {PERT_LAMBDA:g}) on each key's plausible range, its mode at the config's "
+    "value; flat where the config says prior: uniform (mode null)"
 )
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
 #: Where the shipped posterior lives
