@@ -33,3 +33,16 @@ def test_every_mutation_applies(tmp_path):
         else:
             (tmp_path / m.file).write_text(original)
     assert missing == []
+
+
+def test_the_mutation_run_leaves_this_check_out(tmp_path):
+    """This file fails on every mutant by construction (the mutated line is gone), so the
+    mutation run must not count it: otherwise no mutation could ever survive."""
+    mod = _mutants()
+    (tmp_path / "tests" / "rules").mkdir(parents=True)
+    for name in ("test_mutants_apply.py", "test_rules.py"):
+        (tmp_path / "tests" / name).write_text("")
+    paths = mod.test_paths(tmp_path)
+    assert "tests/test_rules.py" in paths and "tests/rules" in paths
+    assert "tests/test_mutants_apply.py" not in paths
+    assert "--ignore=tests/test_mutants_apply.py" in paths
