@@ -206,18 +206,24 @@ class ParamKey:
             return lo, hi
         return RELEVANCE_DOMAIN
 
+    def entry(self, config: Config):
+        """The config's sourced entry for this key (value, range, source, prior), or None for
+        a relevance weight (which has its own shape)."""
+        m = config.model
+        if self.kind is Kind.ACTOR:
+            return config.actors[self.scope].params[self.name]
+        if self.kind is Kind.TRACK:
+            return m.track_constant(self.scope, self.name)
+        if self.kind is Kind.RULE:
+            return m.rule(self.rule)
+        return None
+
     def sourced(self, config: Config) -> tuple[float, tuple[float, float], str]:
         """(value, plausible range, source) as `config` gives them (a rule constant the
         config leaves out has its default as value and range; so has a relevance weight)."""
-        m = config.model
-        if self.kind is Kind.ACTOR:
-            s = config.actors[self.scope].params[self.name]
-        elif self.kind is Kind.TRACK:
-            s = m.track_constant(self.scope, self.name)
-        elif self.kind is Kind.RULE:
-            s = m.rule(self.rule)
-        else:
-            rel = m.relevance.get(self.scope)
+        s = self.entry(config)
+        if s is None:
+            rel = config.model.relevance.get(self.scope)
             if rel is None:
                 return 0.0, (0.0, 0.0), "default: not in this config"
             return float(rel.value.get(self.name, 0.0)), tuple(rel.range), rel.source
@@ -226,14 +232,8 @@ class ParamKey:
     def prior_shape(self, config: Config) -> str:
         """The posterior fit's prior on the range: 'pert' (peaked at the config's value) or
         'uniform' (the config's `prior:`; relevance weights are 'pert')."""
-        m = config.model
-        if self.kind is Kind.ACTOR:
-            return config.actors[self.scope].params[self.name].prior
-        if self.kind is Kind.TRACK:
-            return m.track_constant(self.scope, self.name).prior
-        if self.kind is Kind.RULE:
-            return m.rule(self.rule).prior
-        return "pert"
+        s = self.entry(config)
+        return "pert" if s is None else s.prior
 
     def plausible_range(self, config: Config) -> tuple[float, float]:
         """The config's `range:`: default bounds of sweeps, samples and fits."""

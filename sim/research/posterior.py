@@ -171,13 +171,8 @@ class Problem:
         return ((a - 1.0) * np.log(u) + (b - 1.0) * np.log1p(-u)).sum(axis=1)
 
     def describe_prior(self) -> dict:
-        """The priors as the posterior file records them: key -> [lo, hi, mode] (mode None:
-        uniform)."""
-        mode = self.mode if self.mode is not None else np.full(len(self.keys), np.nan)
-        return {
-            k: [float(a), float(b), None if np.isnan(m) else float(m)]
-            for k, a, b, m in zip(self.keys, self.lo, self.hi, mode, strict=True)
-        }
+        """The priors as the posterior file records them (`describe_priors`)."""
+        return describe_priors(zip(self.keys, self.lo, self.hi, strict=True), self.mode)
 
     @property
     def fitted(self) -> tuple[Pattern, ...]:
@@ -212,6 +207,16 @@ class Problem:
             results = evaluator.map(tasks)
         stats = [np.concatenate([res[j] for res in results]) for j in range(len(self.patterns))]
         return self.distance(stats), stats
+
+
+def describe_priors(ranges, mode: np.ndarray | None) -> dict:
+    """key -> [lo, hi, mode] of (key, lo, hi) `ranges` and their modes (None: uniform)."""
+    ranges = list(ranges)
+    mode = mode if mode is not None else np.full(len(ranges), np.nan)
+    return {
+        k: [float(a), float(b), None if np.isnan(m) else float(m)]
+        for (k, a, b), m in zip(ranges, mode, strict=True)
+    }
 
 
 def prior_modes(setup, ranges: list[tuple[str, float, float]]) -> np.ndarray:

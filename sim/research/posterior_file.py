@@ -31,7 +31,14 @@ from pathlib import Path
 import numpy as np
 
 from sim.errors import InputError
-from sim.research.posterior import PERT_LAMBDA, SCENARIOS, Problem, State, prior_modes
+from sim.research.posterior import (
+    PERT_LAMBDA,
+    SCENARIOS,
+    Problem,
+    State,
+    describe_priors,
+    prior_modes,
+)
 from sim.research.validation import BASELINE, HISTORY
 
 #: How the posterior file names its priors (the metadata's `priors` give key -> [lo, hi, mode])
@@ -240,15 +247,7 @@ def current_priors() -> dict:
     from sim.research.uncertainty import plausible_ranges
 
     ranges = plausible_ranges(build(HISTORY))
-    modes = prior_modes(build(BASELINE), ranges)
-    return Problem(
-        tuple(k for k, _, _ in ranges),
-        np.array([lo for _, lo, _ in ranges]),
-        np.array([hi for _, _, hi in ranges]),
-        {},
-        (),
-        modes,
-    ).describe_prior()
+    return describe_priors(ranges, prior_modes(build(BASELINE), ranges))
 
 
 def parameter_sample(
