@@ -710,6 +710,18 @@ MUTATIONS: tuple[Mutation, ...] = (
         "log_u <= problem.log_prior(prop) - problem.log_prior(theta[moving])",
         "log_u <= 0.0",
     ),
+    Mutation(
+        "the battery reads the median run, blind to effects through events in some runs",
+        "sim/research/battery.py",
+        "out.effect = float(point.mean())",
+        "out.effect = float(np.median(point))",
+    ),
+    Mutation(
+        "the robust check reads each sampled point's median run",
+        "sim/research/battery.py",
+        "per_point = sampled.reshape(self.samples, self.runs_per_point).mean(axis=1)",
+        "per_point = np.median(sampled.reshape(self.samples, self.runs_per_point), axis=1)",
+    ),
 )
 
 

@@ -22,13 +22,15 @@ reads claims only).
 Verdicts:
 - at the point estimates (the config's values): the claim holds when the paired effect
   has the stated sign and exceeds the metric's threshold (`THRESHOLDS`). The effect is
-  the median per-run difference (for `signed`, the difference in shares). The interval
-  shown is the 5–95% range of per-run differences (for `signed`, a 90% bootstrap interval
-  of the share difference).
+  the mean per-run difference, as in `wargame compare` (for `signed`, the difference in
+  shares): a lever that acts through an event in some runs only (talks concluded sooner,
+  which lift a cap) shows its expected size, where the median run would show none of it.
+  The interval shown is the 5–95% range of per-run differences (for `signed`, a 90%
+  bootstrap interval of the share difference).
 - robustly: the config's plausible ranges (every actor parameter `range:` and every rule
   constant range) are sampled as a Latin hypercube of N points (sim/research/uncertainty.py), each
   point run `RUNS_PER_POINT` times on the ensemble axis, control and treatment on the same
-  points and seeds. The claim holds at a point when that point's effect (median over its
+  points and seeds. The claim holds at a point when that point's effect (the mean over its
   runs, or share difference) passes the same rule; it holds robustly when it holds at
   `ROBUST_SHARE` (80%) of the points or more.
 
@@ -279,17 +281,18 @@ class Battery:
         thr = THRESHOLDS[claim.metric.kind]
         share_metric = claim.metric.kind == "signed"
         point, sampled = diff[: self.runs], diff[self.runs :]
+        # the mean paired difference, `wargame compare`'s estimand: an effect that works
+        # through an event in some runs (an agreement concluded sooner) counts in full,
+        # where the median run would show none of it
+        out.effect = float(point.mean())
+        per_point = sampled.reshape(self.samples, self.runs_per_point).mean(axis=1)
         if share_metric:
             from sim.research.compare import bootstrap_interval
 
-            out.effect = float(point.mean())
             lo, hi = bootstrap_interval(point[:, None], self.seed)
             out.low, out.high = float(lo[0]), float(hi[0])
-            per_point = sampled.reshape(self.samples, self.runs_per_point).mean(axis=1)
         else:
-            out.effect = float(np.median(point))
             out.low, out.high = (float(x) for x in np.percentile(point, [5, 95]))
-            per_point = np.median(sampled.reshape(self.samples, self.runs_per_point), axis=1)
         out.holds_point = sign * out.effect > thr
         out.robust_share = float(np.mean(sign * per_point > thr))
         out.holds_robust = out.robust_share >= ROBUST_SHARE

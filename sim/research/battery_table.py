@@ -66,7 +66,7 @@ def table(outcomes: list[Outcome], runs: int, samples: int, runs_per_point: int,
     robust = sum(o.holds_robust for o in claims)
     lines += [
         "",
-        f"effect: median paired difference over {runs} runs at the point estimates (signed: "
+        f"effect: mean paired difference over {runs} runs at the point estimates (signed: "
         "difference in shares); 90% range: 5-95% of per-run differences (signed: bootstrap "
         "interval);",
         f"robust: the number of the {samples} {sampled} "

@@ -803,3 +803,22 @@ def test_sample_of_a_scenario_with_more_actors_fits_one_with_fewer():
     assert extra and all(k.startswith("AUS.") for k in extra)
     ps = sample(more, 3, 1, seed=0)
     assert extra <= set(ps.run_params(more)) and not extra & set(ps.run_params(fewer))
+
+
+def test_an_effect_through_an_event_in_some_runs_counts_at_its_mean(monkeypatch):
+    """A lever that acts in a third of the runs (an agreement concluded sooner there, lifting
+    a cap) moves the expected level by a third of its size: the battery reads the mean paired
+    difference, `wargame compare`'s estimand, at the point and at each sampled point, where
+    the median run would show no effect at all."""
+    bat = b.Battery(claims_file(RAA_UP), RUNS, SAMPLES)
+    claim = bat.doc.claims[0]
+    n = RUNS + SAMPLES * bat.runs_per_point
+    lifted = (np.arange(n) % 3 == 0).astype(float)  # one run in three
+    monkeypatch.setattr(bat, "arm", lambda c, side: side)
+    monkeypatch.setattr(
+        bat, "values", lambda c, side: lifted if side == "treatment" else 0 * lifted
+    )
+    out = bat.evaluate(claim)
+    assert np.median(lifted) == 0.0
+    assert out.effect == pytest.approx(lifted[:RUNS].mean()) and out.holds_point
+    assert out.robust_share == 1.0 and out.passed
