@@ -722,6 +722,12 @@ MUTATIONS: tuple[Mutation, ...] = (
         "per_point = sampled.reshape(self.samples, self.runs_per_point).mean(axis=1)",
         "per_point = np.median(sampled.reshape(self.samples, self.runs_per_point), axis=1)",
     ),
+    Mutation(
+        "a share claim's room is read the wrong way round (a rise's from the bottom)",
+        "sim/research/battery.py",
+        "room = 1.0 - shares if sign > 0 else shares",
+        "room = shares if sign > 0 else 1.0 - shares",
+    ),
 )
 
 

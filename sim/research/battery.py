@@ -122,6 +122,10 @@ class Outcome:
     #: (parameter, rank correlation of the claim's effect per point with its values) for a
     #: claim that fails the robust check, when one stands out (`robust_driver`)
     driver: tuple[str, float] | None = None
+    #: for a share metric, the sampled points at which the control's share leaves the claim
+    #: no room to pass: at least 1 - threshold for a rise, at most the threshold for a fall
+    #: (an agreement the control concludes anyway, or never)
+    no_room: int | None = None
 
     @property
     def passed(self) -> bool:
@@ -144,6 +148,7 @@ class Outcome:
             "driver": None
             if self.driver is None
             else {"key": self.driver[0], "rho": self.driver[1]},
+            "no_room": self.no_room,
         }
 
 
@@ -276,7 +281,8 @@ class Battery:
         if claim.metric.kind in ("presence", "caution") and claim.metric.kind not in ctrl.records:
             out.reason = f"lever not in this engine: history.{claim.metric.kind}"
             return out
-        diff = self.values(claim, treat) - self.values(claim, ctrl)
+        base = self.values(claim, ctrl)
+        diff = self.values(claim, treat) - base
         sign = 1.0 if claim.direction == "up" else -1.0
         thr = THRESHOLDS[claim.metric.kind]
         share_metric = claim.metric.kind == "signed"
@@ -291,6 +297,9 @@ class Battery:
 
             lo, hi = bootstrap_interval(point[:, None], self.seed)
             out.low, out.high = float(lo[0]), float(hi[0])
+            shares = base[self.runs :].reshape(self.samples, self.runs_per_point).mean(axis=1)
+            room = 1.0 - shares if sign > 0 else shares
+            out.no_room = int(np.sum(room <= thr))
         else:
             out.low, out.high = (float(x) for x in np.percentile(point, [5, 95]))
         out.holds_point = sign * out.effect > thr
@@ -341,5 +350,14 @@ def _reason(out: Outcome, point: np.ndarray, sign: float, thr: float) -> str:
             bits.append(
                 f"fails where {key} is {'low' if rho > 0 else 'high'} "
                 f"(rank correlation {rho:+.2f} with the effect per point)"
+            )
+        if out.no_room:
+            bits.append(
+                f"at {out.no_room} of the sampled points the control's share is already "
+                + (
+                    f"at least {1 - thr:.0%}, no room to rise"
+                    if sign > 0
+                    else f"at most {thr:.0%}, no room to fall"
+                )
             )
     return "; ".join(bits)

@@ -822,3 +822,23 @@ def test_an_effect_through_an_event_in_some_runs_counts_at_its_mean(monkeypatch)
     assert np.median(lifted) == 0.0
     assert out.effect == pytest.approx(lifted[:RUNS].mean()) and out.holds_point
     assert out.robust_share == 1.0 and out.passed
+
+
+def test_a_share_claim_names_the_sampled_points_that_leave_it_no_room(monkeypatch):
+    """Where the control already concludes the agreement in 95% of runs or more, a claim
+    that it rises cannot pass there: the reason counts those points apart from the rest,
+    and a claim that it falls counts the points where the control is at 5% or less."""
+    up = twin(RAA_UP, metric={"kind": "signed", "dyads": ["JPN-GBR"], "enabler": "raa"})
+    down = twin(up, id="raa-down", direction="down")
+    bat = b.Battery(claims_file(up, down), RUNS, SAMPLES)
+    rpp = bat.runs_per_point
+    # control: in force in every run at the first two sampled points, in none elsewhere
+    control = np.zeros(RUNS + SAMPLES * rpp)
+    control[RUNS : RUNS + 2 * rpp] = 1.0
+    monkeypatch.setattr(bat, "arm", lambda c, side: side)
+    monkeypatch.setattr(bat, "values", lambda c, side: control)
+    rise, fall = (bat.evaluate(c) for c in bat.doc.claims)
+    assert rise.no_room == 2 and not rise.holds_robust
+    assert "at 2 of the sampled points the control's share is already at least 95%" in rise.reason
+    assert fall.no_room == SAMPLES - 2 and "no room to fall" in fall.reason
+    assert rise.as_dict()["no_room"] == 2
