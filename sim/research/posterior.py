@@ -149,15 +149,20 @@ class Problem:
             prior_modes(setups[BASELINE], ranges),
         )
 
+    @property
+    def modes(self) -> np.ndarray:
+        """Each key's prior mode, NaN for a uniform prior (every key, without `mode`)."""
+        return np.full(len(self.keys), np.nan) if self.mode is None else self.mode
+
     def shape(self) -> tuple[np.ndarray, np.ndarray]:
-        """The priors' beta shapes (alpha, beta) on [lo, hi]: PERT about `mode`, or 1, 1."""
-        if self.mode is None:
-            ones = np.ones(len(self.keys))
-            return ones, ones
-        u = (self.mode - self.lo) / (self.hi - self.lo)
-        a, b = 1.0 + PERT_LAMBDA * u, 1.0 + PERT_LAMBDA * (1.0 - u)
-        flat = np.isnan(self.mode)  # `prior: uniform` in the config
-        return np.where(flat, 1.0, a), np.where(flat, 1.0, b)
+        """The priors' beta shapes (alpha, beta) on [lo, hi]: PERT about the mode, or 1, 1."""
+        m = self.modes
+        u = (m - self.lo) / (self.hi - self.lo)
+        flat = np.isnan(m)  # `prior: uniform` in the config
+        return (
+            np.where(flat, 1.0, 1.0 + PERT_LAMBDA * u),
+            np.where(flat, 1.0, 1.0 + PERT_LAMBDA * (1.0 - u)),
+        )
 
     def sample_prior(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """n parameter sets (n, d) drawn from the priors."""
@@ -172,7 +177,7 @@ class Problem:
 
     def describe_prior(self) -> dict:
         """The priors as the posterior file records them (`describe_priors`)."""
-        return describe_priors(zip(self.keys, self.lo, self.hi, strict=True), self.mode)
+        return describe_priors(zip(self.keys, self.lo, self.hi, strict=True), self.modes)
 
     @property
     def fitted(self) -> tuple[Pattern, ...]:
@@ -209,10 +214,9 @@ class Problem:
         return self.distance(stats), stats
 
 
-def describe_priors(ranges, mode: np.ndarray | None) -> dict:
-    """key -> [lo, hi, mode] of (key, lo, hi) `ranges` and their modes (None: uniform)."""
-    ranges = list(ranges)
-    mode = mode if mode is not None else np.full(len(ranges), np.nan)
+def describe_priors(ranges, mode: np.ndarray) -> dict:
+    """key -> [lo, hi, mode] of (key, lo, hi) `ranges` and their modes (NaN, written None:
+    uniform)."""
     return {
         k: [float(a), float(b), None if np.isnan(m) else float(m)]
         for (k, a, b), m in zip(ranges, mode, strict=True)

@@ -119,7 +119,7 @@ def write_page(path: Path, st, problem, meta: dict) -> None:
 
     keys = problem.keys
     ratio = constrained(st.theta, problem)
-    mode = problem.mode if problem.mode is not None else np.full(len(keys), np.nan)
+    mode = problem.modes
     order = np.argsort(ratio, kind="stable")[:MARGINALS]
     pairs = top_pairs(st.theta, PAIRS)
     rows = [
